@@ -1,0 +1,39 @@
+"""Typed exceptions of the core. Each carries a hint that names the flag or file line that fixes it.
+
+The CLI turns any :class:`TokenEconError` into ``Error: <message>`` plus the hint on stderr
+and exit code 2; the core never prints.
+"""
+
+from __future__ import annotations
+
+
+class TokenEconError(Exception):
+    """Base class: a problem with the user's input, configuration or options."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageInputError(TokenEconError):
+    """A usage file cannot be read as a whole (empty, no usable columns, broken quoting...)."""
+
+
+class PriceBookError(TokenEconError):
+    """A price book is not valid YAML or does not follow the price-book schema."""
+
+
+class MappingError(TokenEconError):
+    """An outcome mapping (or a file it names) is missing, not valid YAML or off-schema."""
+
+
+class OptionError(TokenEconError):
+    """A command-line option has a value the command cannot use."""
+
+
+class UnknownModelError(TokenEconError):
+    """A model name that no price book knows, with the closest known names as the hint."""

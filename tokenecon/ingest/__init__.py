@@ -1,0 +1,1 @@
+"""Adapters from usage sources to the canonical usage table (SPEC 2.1). The only code that opens files."""

@@ -1,0 +1,230 @@
+"""The outcome mapping (SPEC 2.3): which usage is which use case, what a task is, what an outcome is."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from tokenecon.errors import MappingError
+from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
+from tokenecon.yamlfile import line_of, load_yaml
+
+TARGET_KEYS = ("cost_per_token", "tokens_per_task", "tasks_per_outcome", "cost_per_outcome")
+_USE_CASE_KEYS = {
+    "match", "task_key", "outcome", "outcomes", "value_per_outcome", "review_minutes_per_task",
+    "reviewer_hourly_rate", "overhead", "targets", "urgent", "residency", "description", "owner",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MatchRule:
+    """One condition: the attribute equals one of the values (globs allowed)."""
+
+    attribute: str
+    """A canonical column, or ``tags.<key>`` for a tag or an extra source column."""
+    values: tuple[str, ...]
+    """Accepted values; ``*``, ``?`` and ``[...]`` make a value a glob."""
+
+
+@dataclass(frozen=True)
+class OutcomeSource:
+    """Where a use case's outcomes come from."""
+
+    kind: str
+    """``events`` (per-task CSV), ``count`` (a number) or ``counts`` (a CSV of period,count)."""
+    path: Path | None = None
+    """The CSV, for ``events`` and ``counts``."""
+    key: str = "task_id"
+    """Column of the events CSV holding the task key."""
+    verified: str | None = None
+    """Boolean column of the events CSV; None means every row is a verified outcome."""
+    count: int | None = None
+    """The number of outcomes, for ``count``."""
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """A use case of the mapping."""
+
+    name: str
+    """Its name in reports."""
+    match: tuple[MatchRule, ...]
+    """All must hold (AND); a row goes to the first use case that matches it."""
+    task_key: str | None
+    """Attribute grouping calls into tasks; None means each request is its own task."""
+    outcome: str
+    """What one outcome is, in words."""
+    outcomes: OutcomeSource | None
+    """Where outcomes come from; None stops the analysis at cost per task."""
+    value_per_outcome: Decimal | None
+    """What one outcome is worth, if known."""
+    review_minutes_per_task: Decimal
+    """Human review per task, for the fully loaded cost."""
+    reviewer_hourly_rate: Decimal
+    """Hourly cost of that reviewer."""
+    overhead: Decimal
+    """Other cost of the period (hosting, tooling) added to the fully loaded cost."""
+    targets: dict[str, Decimal]
+    """Targets for the diagnosis (cost_per_token, tokens_per_task, ...)."""
+    urgent: bool
+    """False marks work that may move to a batch tier."""
+    residency: tuple[str, ...]
+    """Regions the use case's requests must run in, if any."""
+
+
+@dataclass(frozen=True)
+class OutcomeMapping:
+    """A loaded mapping file."""
+
+    use_cases: tuple[UseCase, ...]
+    path: str | None = None
+    sha256: str | None = None
+    input_convention: str | None = None
+    """Declared convention of a plain ``input_tokens`` column (``usage: {input_convention}``)."""
+    attributes: tuple[str, ...] = field(default=())
+    """Every attribute the rules and task keys name."""
+
+
+def _decimal(value: Any, where: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise MappingError(f"{where}: expected a number, got {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise MappingError(f"{where}: expected a number >= 0, got {value!r}")
+    return number
+
+
+def _attribute(name: Any, where: str) -> str:
+    text = str(name)
+    if text in ATTRIBUTE_COLUMNS or text.startswith("tags.") or text == "tags":
+        return text
+    raise MappingError(
+        f"{where}: unknown column {text!r}",
+        f"use a canonical column ({', '.join(ATTRIBUTE_COLUMNS)}) or tags.<key>",
+    )
+
+
+def _rules(raw: Any, where: str) -> tuple[MatchRule, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: `match` must be a mapping, e.g. {{team: legal}}")
+    rules = []
+    for key, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        rules.append(
+            MatchRule(_attribute(key, f"{where}.{key}"), tuple(str(v) for v in values))
+        )
+    return tuple(rules)
+
+
+def _outcomes(raw: Any, where: str, base: Path) -> OutcomeSource | None:
+    if raw is None:
+        return None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = {"count": raw}
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: expected {{file: ..., key: ...}}, {{count: N}} or {{counts: F}}")
+    if "count" in raw:
+        count = _decimal(raw["count"], f"{where}.count")
+        if count != count.to_integral_value():
+            raise MappingError(f"{where}.count: expected a whole number, got {raw['count']!r}")
+        return OutcomeSource(kind="count", count=int(count))
+    kind, file_key = ("events", "file") if "file" in raw else ("counts", "counts")
+    if file_key not in raw:
+        raise MappingError(f"{where}: expected `file`, `count` or `counts`")
+    path = (base / str(raw[file_key])).resolve()
+    if not path.is_file():
+        raise MappingError(
+            f"{where}.{file_key}: outcomes file {raw[file_key]} does not exist ({path})",
+            f"fix the path at line {line_of(raw, file_key)}; paths are relative to the mapping",
+        )
+    verified = raw.get("verified")
+    return OutcomeSource(
+        kind=kind,
+        path=path,
+        key=str(raw.get("key", "task_id")),
+        verified=str(verified) if verified else None,
+    )
+
+
+def _value(raw: Any, where: str) -> Decimal | None:
+    if raw is None:
+        return None
+    if isinstance(raw, dict):
+        minutes = _decimal(raw.get("minutes_saved"), f"{where}.minutes_saved")
+        rate = _decimal(raw.get("hourly_rate"), f"{where}.hourly_rate")
+        return minutes * rate / 60
+    return _decimal(raw, where)
+
+
+def _use_case(name: str, raw: Any, where: str, base: Path) -> UseCase:
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: expected a mapping with `match`")
+    unknown = set(raw) - _USE_CASE_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise MappingError(
+            f"{where}: unknown key {key!r} (line {line_of(raw, key)})",
+            f"allowed: {', '.join(sorted(_USE_CASE_KEYS))}",
+        )
+    targets_raw = raw.get("targets") or {}
+    targets = {}
+    for key, value in targets_raw.items():
+        if key not in TARGET_KEYS:
+            raise MappingError(f"{where}.targets: unknown target {key!r}", f"one of {TARGET_KEYS}")
+        targets[key] = _decimal(value, f"{where}.targets.{key}")
+    residency = raw.get("residency") or []
+    if isinstance(residency, str):
+        residency = [residency]
+    task_key = raw.get("task_key")
+    return UseCase(
+        name=name,
+        match=_rules(raw.get("match"), f"{where}.match"),
+        task_key=_attribute(task_key, f"{where}.task_key") if task_key else None,
+        outcome=str(raw.get("outcome", "")),
+        outcomes=_outcomes(raw.get("outcomes"), f"{where}.outcomes", base),
+        value_per_outcome=_value(raw.get("value_per_outcome"), f"{where}.value_per_outcome"),
+        review_minutes_per_task=_decimal(raw.get("review_minutes_per_task", 0), where),
+        reviewer_hourly_rate=_decimal(raw.get("reviewer_hourly_rate", 0), where),
+        overhead=_decimal(raw.get("overhead", 0), f"{where}.overhead"),
+        targets=targets,
+        urgent=bool(raw.get("urgent", True)),
+        residency=tuple(str(r) for r in residency),
+    )
+
+
+def load_mapping(path: Path) -> OutcomeMapping:
+    """Load and validate an outcome mapping; file paths inside are relative to it."""
+    data = load_yaml(path, MappingError, "outcome mapping")
+    if not isinstance(data, dict) or not isinstance(data.get("use_cases"), dict):
+        raise MappingError(
+            f"{path}: expected a mapping with `use_cases:`", "see SPEC 2.3 for the format"
+        )
+    base = path.resolve().parent
+    use_cases = tuple(
+        _use_case(str(name), raw, f"{path}:{line_of(data['use_cases'], name)}: {name}", base)
+        for name, raw in data["use_cases"].items()
+    )
+    usage = data.get("usage") or {}
+    convention = usage.get("input_convention") if isinstance(usage, dict) else None
+    attributes = sorted(
+        {r.attribute for u in use_cases for r in u.match}
+        | {u.task_key for u in use_cases if u.task_key}
+    )
+    return OutcomeMapping(
+        use_cases=use_cases,
+        path=str(path),
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        input_convention=str(convention) if convention else None,
+        attributes=tuple(attributes),
+    )
+
+
+def is_glob(value: str) -> bool:
+    """Whether a match value is a glob pattern."""
+    return any(ch in value for ch in "*?[")
