@@ -1,0 +1,102 @@
+"""The analyze pipeline: usage files -> aggregates -> prices -> economics -> findings -> report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from tokenecon.aggregate import AggregateOptions, aggregate_usage
+from tokenecon.decompose import decompose
+from tokenecon.diagnose import diagnose, maturity
+from tokenecon.engine import EngineOptions, connect
+from tokenecon.errors import OptionError
+from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
+from tokenecon.ingest.generic import ReadOptions
+from tokenecon.ingest.sources import expand_sources, file_sha256
+from tokenecon.mapping import OutcomeMapping, load_mapping
+from tokenecon.price import price_groups
+from tokenecon.pricebook import load_price_book
+from tokenecon.report import Report, build_report
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """Everything `tokenecon analyze` takes besides the usage files."""
+
+    prices: Sequence[Path] = ()
+    """Extra price books, layered over the default (later wins)."""
+    no_default_prices: bool = False
+    """Use only ``prices``."""
+    outcomes: Path | None = None
+    """The outcome mapping."""
+    by: str | None = None
+    """Breakdown attribute."""
+    since: datetime | None = None
+    until: datetime | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    input_convention: str | None = None
+    """None: the mapping's ``usage.input_convention``, else inclusive."""
+    engine: EngineOptions = field(default_factory=EngineOptions)
+
+
+def _check_by(by: str | None) -> None:
+    if by and by not in ATTRIBUTE_COLUMNS and not by.startswith("tags."):
+        raise OptionError(
+            f"--by {by!r} is not a column", f"use one of {', '.join(ATTRIBUTE_COLUMNS)} or tags.KEY"
+        )
+
+
+def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
+    """Run the whole analysis and return the report."""
+    _check_by(options.by)
+    if options.since and options.until and options.since >= options.until:
+        raise OptionError("--since must be before --until")
+    book = load_price_book(options.prices, include_default=not options.no_default_prices)
+    mapping: OutcomeMapping | None = load_mapping(options.outcomes) if options.outcomes else None
+    convention = options.input_convention or (mapping.input_convention if mapping else None)
+    sources = expand_sources(list(usage))
+    thresholds = sorted(
+        {e.above_input_tokens for m in book.models.values() for e in m.entries}
+        - {None}  # type: ignore[arg-type]
+    )
+    aggregate_options = AggregateOptions(
+        read=ReadOptions(column_map=options.column_map, input_convention=convention or "inclusive"),
+        by=options.by,
+        since=options.since,
+        until=options.until,
+        thresholds=tuple(int(t) for t in thresholds if t is not None),
+    )
+    con = connect(options.engine)
+    aggregates = aggregate_usage(con, sources, mapping, aggregate_options)
+    priced = price_groups(aggregates.groups, book)
+    economics = decompose(priced, aggregates, mapping, book)
+    findings = diagnose(economics)
+    inputs = {
+        "usage": [
+            {
+                "path": s.display,
+                "sha256": file_sha256(s.path),
+                "format": "generic_" + s.kind,
+                "rows": aggregates.rows_per_source.get(i, 0),
+                "columns": {
+                    k: plan.headers[v] for k, v in sorted(plan.canonical.items())
+                },
+                "notes": plan.notes,
+            }
+            for i, (s, plan) in enumerate(zip(sources, aggregates.plans, strict=True))
+        ],
+        "price_books": [{"path": f.path, "sha256": f.sha256} for f in book.files],
+        "mapping": (
+            {"path": Path(mapping.path).name if mapping.path else None, "sha256": mapping.sha256}
+            if mapping
+            else None
+        ),
+        "input_convention": aggregate_options.read.input_convention,
+        "missing_attributes": aggregates.missing_attributes,
+    }
+    return build_report(
+        economics, aggregates, findings, maturity(economics, findings), inputs, book.currency,
+        options.by,
+    )

@@ -1,0 +1,1 @@
+"""Renderers: they read report documents only (cli -> render -> core)."""

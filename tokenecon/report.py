@@ -1,0 +1,233 @@
+"""The versioned report object (``tokenecon.report/v1``) and its JSON form.
+
+Money is a decimal string rounded half-up to 1e-6; rates (cost per token) keep 12 decimals and
+ratios 6, so that the figures a person reads can be recomputed from the ones beside them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from tokenecon.aggregate import UsageAggregates
+from tokenecon.decompose import Economics, UseCaseEconomics, Volume, ratio
+from tokenecon.diagnose import LADDER, NEXT_STEPS, Finding
+from tokenecon.errors import TokenEconError
+from tokenecon.ingest.canonical import TOKEN_COLUMNS
+
+SCHEMA = "tokenecon.report/v1"
+MONEY = Decimal("0.000001")
+RATE = Decimal("0.000000000001")
+RATIO = Decimal("0.000001")
+
+
+class ReportSchemaError(TokenEconError):
+    """A saved report of another (older or newer) schema."""
+
+
+def money(x: Decimal | None) -> str | None:
+    """Money as a decimal string rounded to 1e-6."""
+    return None if x is None else str(x.quantize(MONEY, rounding=ROUND_HALF_UP))
+
+
+def rate(x: Decimal | None) -> str | None:
+    """A per-token rate as a decimal string with 12 decimals."""
+    return None if x is None else str(x.quantize(RATE, rounding=ROUND_HALF_UP))
+
+
+def number(x: Decimal | None) -> str | None:
+    """A ratio as a decimal string with 6 decimals."""
+    return None if x is None else str(x.quantize(RATIO, rounding=ROUND_HALF_UP))
+
+
+def _tokens(v: Volume) -> dict[str, int]:
+    out = {c.removesuffix("_tokens"): v.tokens[c] for c in TOKEN_COLUMNS}
+    out["billable"] = v.billable
+    return out
+
+
+def _volume(v: Volume) -> dict[str, Any]:
+    return {
+        "cost": money(v.cost),
+        "reported_cost": money(v.reported_cost) if v.reported_rows else None,
+        "tokens": _tokens(v),
+        "requests": v.requests,
+        "rows": v.rows,
+        "unpriced_tokens": v.unpriced_tokens,
+        "cliff_unknown_tokens": v.cliff_unknown_tokens,
+        "requests_above_cliff": v.above_cliff_requests,
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    value = rate if f.metric == "cost_per_token" else number
+    return {
+        "scope": f.scope,
+        "layer": f.layer,
+        "metric": f.metric,
+        "actual": value(f.actual),
+        "target": value(f.target),
+        "target_source": f.target_source,
+        "times_target": number(f.times_target),
+        "remedy": f.remedy,
+        "saving": money(f.saving),
+        "message": f.message,
+    }
+
+
+def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal) -> dict[str, Any]:
+    mapped = u.use_case
+    return {
+        "name": u.name,
+        "outcome": mapped.outcome if mapped else "",
+        **_volume(u.volume),
+        "cost_share": number(ratio(u.volume.cost, total_cost)),
+        "tasks": u.tasks,
+        "outcomes": u.outcomes,
+        "outcomes_source": mapped.outcomes.kind if mapped and mapped.outcomes else None,
+        "outcomes_without_usage": (
+            u.outcomes_in_file - u.outcomes
+            if u.outcomes_in_file is not None and u.outcomes is not None
+            else None
+        ),
+        "cost_per_token": rate(u.cost_per_token),
+        "tokens_per_task": number(u.tokens_per_task),
+        "tasks_per_outcome": number(u.tasks_per_outcome),
+        "cost_per_outcome": money(u.cost_per_outcome),
+        "cost_per_task": money(u.cost_per_task),
+        "review_cost": money(u.review_cost),
+        "fully_loaded_cost": money(u.fully_loaded_cost),
+        "fully_loaded_cost_per_outcome": money(u.fully_loaded_cost_per_outcome),
+        "value_per_outcome": money(u.value_per_outcome),
+        "value": money(u.value),
+        "roi": number(u.roi),
+        "requests_per_task": number(u.requests_per_task),
+        "cache_read_share": number(u.cache_read_share),
+        "output_share": number(u.output_share),
+        "batch_share": number(u.batch_share),
+        "unpriced_share": number(u.unpriced_share),
+        "cheapest_model": u.cheapest_model,
+        "cost_at_cheapest_model": money(u.cheapest_cost),
+        "price_vs_cheapest": number(u.price_vs_cheapest),
+        "targets": {k: str(v) for k, v in sorted(mapped.targets.items())} if mapped else {},
+        "models": sorted(u.models),
+        "findings": [_finding(f) for f in findings if f.scope == u.name],
+    }
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report as a JSON-ready document."""
+
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document."""
+        return self.data
+
+    def to_json(self) -> str:
+        """Deterministic JSON text (sorted keys are not used: the order is the schema's)."""
+        return json.dumps(self.data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Report:
+        """Accept a saved report of this schema; refuse others by name."""
+        schema = data.get("schema") if isinstance(data, dict) else None
+        if schema != SCHEMA:
+            raise ReportSchemaError(
+                f"report schema {schema!r} is not supported (this tokenecon reads {SCHEMA})",
+                "re-run `tokenecon analyze --save` with this version to regenerate it",
+            )
+        return cls(data)
+
+
+def build_report(
+    economics: Economics,
+    aggregates: UsageAggregates,
+    findings: list[Finding],
+    rung: str,
+    inputs: dict[str, Any],
+    currency: str,
+    by: str | None,
+) -> Report:
+    """Assemble the report document."""
+    total = economics.total
+    rows_priced = sum(v.rows for k, v in economics.models.items() if k not in economics.unpriced)
+    rows_unpriced = sum(v.rows for v in economics.unpriced.values())
+    accounting = {
+        "rows_read": aggregates.rows_read,
+        "rows_priced": rows_priced,
+        "rows_unpriced": rows_unpriced,
+        "rows_rejected": aggregates.rows_rejected,
+        "rows_duplicate": aggregates.rows_duplicate,
+        "rows_outside_period": aggregates.rows_filtered,
+    }
+    outcomes = [u.outcomes for u in economics.use_cases if u.outcomes is not None]
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "currency": currency,
+        "period": {
+            "start": economics.start.isoformat() if economics.start else None,
+            "end": economics.end.isoformat() if economics.end else None,
+        },
+        "inputs": inputs,
+        "totals": {
+            **_volume(total),
+            "tasks": sum(u.tasks for u in economics.use_cases),
+            "outcomes": sum(outcomes) if outcomes else None,
+            **accounting,
+        },
+        "maturity": {
+            "rung": rung,
+            "level": LADDER.index(rung),
+            "ladder": list(LADDER),
+            "next_step": NEXT_STEPS[rung],
+        },
+        "use_cases": [_use_case(u, findings, total.cost) for u in economics.use_cases],
+        "models": [
+            {
+                "model": name,
+                "tier": economics.model_tiers.get(name),
+                "provider": economics.model_providers.get(name),
+                **_volume(v),
+                "cost_share": number(ratio(v.cost, total.cost)),
+                "cost_per_million_tokens": money(
+                    ratio(v.cost * 1_000_000, v.billable - v.unpriced_tokens)
+                ),
+            }
+            for name, v in sorted(economics.models.items(), key=lambda kv: (-kv[1].cost, kv[0]))
+        ],
+        "unattributed": {
+            **_volume(economics.unattributed),
+            "cost_share": number(ratio(economics.unattributed.cost, total.cost)),
+        },
+        "unpriced": [
+            {"model": name, "reason": economics.unpriced_reasons[name], **_volume(v)}
+            for name, v in sorted(economics.unpriced.items())
+        ],
+        "rejected": {
+            "count": aggregates.rows_rejected,
+            "reasons": [{"reason": r, "rows": n} for r, n in aggregates.reject_reasons],
+            "rows": [
+                {"source": s.source, "line": s.line, "reason": s.reason}
+                for s in aggregates.rejected_samples
+            ],
+        },
+        "duplicates": {
+            "count": aggregates.rows_duplicate,
+            "conflicting_ids": aggregates.duplicates_conflicting,
+            "ids": [{"request_id": i, "copies": n} for i, n in aggregates.duplicate_samples],
+        },
+        "findings": [_finding(f) for f in findings if f.scope == "portfolio"],
+    }
+    if by:
+        data["breakdown"] = {
+            "by": by,
+            "rows": [
+                {"value": k, **_volume(v), "cost_share": number(ratio(v.cost, total.cost))}
+                for k, v in sorted(economics.breakdown.items(), key=lambda kv: (-kv[1].cost, kv[0]))
+            ],
+        }
+    return Report(data)
