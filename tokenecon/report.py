@@ -29,17 +29,17 @@ class ReportSchemaError(TokenEconError):
 
 def money(x: Decimal | None) -> str | None:
     """Money as a decimal string rounded to 1e-6."""
-    return None if x is None else str(x.quantize(MONEY, rounding=ROUND_HALF_UP))
+    return None if x is None else format(x.quantize(MONEY, rounding=ROUND_HALF_UP), "f")
 
 
 def rate(x: Decimal | None) -> str | None:
     """A per-token rate as a decimal string with 12 decimals."""
-    return None if x is None else str(x.quantize(RATE, rounding=ROUND_HALF_UP))
+    return None if x is None else format(x.quantize(RATE, rounding=ROUND_HALF_UP), "f")
 
 
 def number(x: Decimal | None) -> str | None:
     """A ratio as a decimal string with 6 decimals."""
-    return None if x is None else str(x.quantize(RATIO, rounding=ROUND_HALF_UP))
+    return None if x is None else format(x.quantize(RATIO, rounding=ROUND_HALF_UP), "f")
 
 
 def _tokens(v: Volume) -> dict[str, int]:
