@@ -85,6 +85,7 @@ class UsageAggregates:
     duplicates_conflicting: int = 0
     """Duplicate ids whose copies disagree on token counts (the largest counts are kept)."""
     duplicate_samples: list[tuple[str, int]] = field(default_factory=list)
+    reject_sample_rows: list[dict[str, Any]] = field(default_factory=list)
     reject_reasons: list[tuple[str, int]] = field(default_factory=list)
     rejected_samples: list[RejectedRow] = field(default_factory=list)
     rows_per_source: dict[int, int] = field(default_factory=dict)
@@ -107,13 +108,13 @@ class AggregateOptions:
 
 
 _KEYS = {
-    "kind": "string", "use_case": "string", "model": "string", "provider": "string",
-    "service_tier": "string", "by_value": "string", "label": "string", "day": "date",
-    "prompt_class": "int64", "source_id": "int64",
+    "kind": "string", "use_case": "string", "task_key": "string", "model": "string",
+    "provider": "string", "service_tier": "string", "by_value": "string", "label": "string",
+    "request_id": "string", "day": "date", "prompt_class": "int64", "source_id": "int64",
 }  # fmt: skip
 _NUMBERS = (
-    "rows", "extra_copies", "conflicting", "requests", "requests_unknown_rows", "tasks",
-    *TOKEN_COLUMNS, "reported_rows",
+    "rows", "requests", "requests_unknown_rows", "tasks", "rejected", *TOKEN_COLUMNS,
+    "reported_rows",
 )  # fmt: skip
 
 
@@ -132,7 +133,7 @@ def _shape(table: ir.Table, kind: str, values: dict[str, Any]) -> ir.Table:
     )
     out["first_seen"] = values.get("first_seen", ibis.null("timestamp")).cast("timestamp")
     out["last_seen"] = values.get("last_seen", ibis.null("timestamp")).cast("timestamp")
-    return table.aggregate(**out) if kind in ("totals",) else table.select(**out)
+    return table.select(**out)
 
 
 def _resolver(table: ir.Table, plan_extra: set[str]) -> Any:
@@ -213,132 +214,155 @@ def _rows(
     return rows, has_request_ids
 
 
-def _dedupe(valid: ir.Table, has_request_ids: bool, thresholds: Sequence[int]) -> ir.Table:
-    """One row per request id (ids absent: every row is its own request)."""
+def _duplicate_ids(con: Backend, rows: ir.Table) -> list[str]:
+    """Request ids that occur more than once (a narrow pre-pass: only the id column is parsed).
+
+    Grouping every id costs less than carrying every column through a dedup aggregation, and
+    duplicates are rare, so the main query then keeps only these ids apart.
+    """
+    keyed = rows.filter(rows.request_id.notnull())
+    counted = keyed.group_by("request_id").aggregate(n=keyed.count())
+    repeated = counted.filter(counted.n > 1).select("request_id").order_by("request_id")
+    return [r["request_id"] for r in _fetch(con, repeated)]
+
+
+GRAIN = [
+    "use_case", "task_key", "model", "provider", "day", "service_tier", "prompt_class",
+    "by_value", "reject_reason", "source_id", "in_window", "dup_id",
+]  # fmt: skip
+"""The grain of the one big aggregation: every output is a roll-up of it."""
+SUM_KEYS = ["use_case", "model", "provider", "day", "service_tier", "prompt_class", "by_value"]
+"""The grain at which prices are constant (the ``sums`` result)."""
+
+
+def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) -> ir.Table:
+    """Rows summed at :data:`GRAIN`.
+
+    Rejected rows keep their request id in ``dup_id`` (so samples can be located), and rows of
+    a repeated id keep their id and token counts there: identical copies collapse into one
+    group whose sums are k times one copy, differing copies stay apart.
+    """
     import ibis
 
-    prepared = valid.mutate(
-        day=valid.timestamp.date(),
-        prompt_class=_prompt_class(valid, thresholds),
-        billable=sum(
-            (valid[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64")
-        ),
-    )
-    columns = [
-        "use_case", "task_key", "model", "provider", "day", "service_tier", "prompt_class",
-        "by_value", *TOKEN_COLUMNS, "requests", "reported_cost", "request_id",
-    ]  # fmt: skip
-    single = prepared.mutate(
-        first_seen=prepared.timestamp,
-        last_seen=prepared.timestamp,
-        copies=ibis.literal(1, "int64"),
-        conflicting=ibis.literal(0, "int64"),
-    )
-    single_cols = [*columns, "first_seen", "last_seen", "copies", "conflicting"]
-    if not has_request_ids:
-        return single.select(*single_cols)
-    keyed = prepared.filter(prepared.request_id.notnull())
-    # Copies of one request id are assumed to be re-sent lines; where they disagree, the largest
-    # count of each bucket is kept (a streamed partial never under-prices) and they are counted.
-    grouped = keyed.group_by("request_id").aggregate(
-        **{c: keyed[c].min() for c in columns[:8]},
-        **{c: keyed[c].max() for c in (*TOKEN_COLUMNS, "requests", "reported_cost")},
-        first_seen=keyed.timestamp.min(),
-        last_seen=keyed.timestamp.max(),
-        copies=keyed.count(),
-        conflicting=(keyed.billable.min() != keyed.billable.max()).cast("int64"),
-    )
-    unkeyed = single.filter(single.request_id.isnull()).select(*single_cols)
-    return ibis.union(grouped.select(*single_cols), unkeyed, distinct=False)
-
-
-def _branches(
-    con: Backend,
-    rows: ir.Table,
-    has_request_ids: bool,
-    mapping: OutcomeMapping | None,
-    options: AggregateOptions,
-) -> list[ir.Table]:
-    import ibis
-
-    branches = [
-        _shape(
-            rows.group_by("source_id").aggregate(
-                rows=rows.count(),
-                rejected=rows.reject_reason.notnull().cast("int64").sum(),
-            ),
-            "source",
-            {"source_id": ibis._.source_id, "rows": ibis._.rows, "extra_copies": ibis._.rejected},
-        ),
-    ]
-    rejected = rows.filter(rows.reject_reason.notnull())
-    reasons = rejected.group_by("reject_reason").aggregate(n=rejected.count())
-    branches.append(_shape(reasons, "reject", {"label": reasons.reject_reason, "rows": reasons.n}))
-
-    valid = rows.filter(rows.reject_reason.isnull())
     in_window = ibis.literal(True)
     if options.since:
-        in_window &= valid.timestamp >= options.since
+        in_window &= rows.timestamp >= options.since
     if options.until:
-        in_window &= valid.timestamp < options.until
-    if options.since or options.until:
-        outside = valid.filter(~in_window)
-        branches.append(_shape(outside.aggregate(n=outside.count()), "filtered", {"rows": ibis._.n}))
-        valid = valid.filter(in_window)
+        in_window &= rows.timestamp < options.until
+    if duplicate_ids:
+        repeated_ids = ibis.memtable({"request_id": duplicate_ids}, schema={"request_id": "string"})
+        is_repeated = rows.request_id.isin(repeated_ids.request_id)
+    else:
+        is_repeated = ibis.literal(False)
+    content = rows.request_id
+    for column in (*TOKEN_COLUMNS, "requests"):
+        content = content + "|" + rows[column].cast("string").fill_null("")
+    prepared = rows.mutate(
+        day=rows.timestamp.date(),
+        prompt_class=_prompt_class(rows, options.thresholds),
+        in_window=in_window.fill_null(False),
+        dup_id=ibis.cases(
+            (rows.reject_reason.notnull(), rows.request_id),
+            (is_repeated & in_window, content),
+            else_=ibis.null("string"),
+        ),
+    )
+    return prepared.group_by(GRAIN).aggregate(
+        rows=prepared.count(),
+        requests=prepared.requests.sum(),
+        requests_unknown_rows=prepared.count() - prepared.requests.count(),
+        **{c: prepared[c].sum() for c in TOKEN_COLUMNS},
+        reported_cost=prepared.reported_cost.sum(),
+        reported_rows=prepared.reported_cost.count(),
+        first_seen=prepared.timestamp.min(),
+        last_seen=prepared.timestamp.max(),
+    )
 
-    deduped = _dedupe(valid, has_request_ids, options.thresholds)
-    sums = deduped.group_by(
-        ["use_case", "model", "provider", "day", "service_tier", "prompt_class", "by_value"]
-    ).aggregate(
-        rows=deduped.count(),
-        extra_copies=(deduped.copies - 1).sum(),
-        conflicting=deduped.conflicting.sum(),
-        requests=deduped.requests.sum(),
-        requests_unknown_rows=deduped.requests.isnull().cast("int64").sum(),
-        **{c: deduped[c].sum() for c in TOKEN_COLUMNS},
-        reported_cost=deduped.reported_cost.sum(),
-        reported_rows=deduped.reported_cost.notnull().cast("int64").sum(),
-        first_seen=deduped.first_seen.min(),
-        last_seen=deduped.last_seen.max(),
+
+def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> list[ir.Table]:
+    """Roll-ups of the grain, each shaped to the common result schema."""
+    import ibis
+
+    by_source = grain.group_by("source_id").aggregate(
+        rows=grain.rows.sum(),
+        rejected=(grain.rows * grain.reject_reason.notnull().cast("int64")).sum(),
     )
+    branches = [
+        _shape(
+            by_source,
+            "source",
+            {"source_id": by_source.source_id, "rows": by_source.rows,
+             "rejected": by_source.rejected},
+        ),  # fmt: skip
+    ]
+    rejected = grain.filter(grain.reject_reason.notnull())
+    reasons = rejected.group_by("reject_reason").aggregate(n=rejected.rows.sum())
+    branches.append(_shape(reasons, "reject", {"label": reasons.reject_reason, "rows": reasons.n}))
+    samples = rejected.order_by(["source_id", "reject_reason", "dup_id"]).limit(SAMPLE_LIMIT)
     branches.append(
-        _shape(sums, "sums", {c: sums[c] for c in sums.columns})
+        _shape(
+            samples,
+            "reject_sample",
+            {"label": samples.reject_reason, "request_id": samples.dup_id,
+             "source_id": samples.source_id, "rows": samples.rows},
+        )  # fmt: skip
     )
-    keyless = ibis.cases((deduped.task_key.isnull(), deduped.requests.fill_null(1)), else_=0)
-    tasks = deduped.group_by("use_case").aggregate(
-        tasks=deduped.task_key.nunique() + keyless.sum()
+    valid = grain.filter(grain.reject_reason.isnull())
+    outside = valid.filter(~valid.in_window)
+    branches.append(_shape(outside.aggregate(n=outside.rows.sum()), "filtered", {"rows": ibis._.n}))
+    kept = valid.filter(valid.in_window)
+    single = kept.filter(kept.dup_id.isnull())
+    sums = single.group_by(SUM_KEYS).aggregate(
+        rows=single.rows.sum(),
+        requests=single.requests.sum(),
+        requests_unknown_rows=single.requests_unknown_rows.sum(),
+        **{c: single[c].sum() for c in TOKEN_COLUMNS},
+        reported_cost=single.reported_cost.sum(),
+        reported_rows=single.reported_rows.sum(),
+        first_seen=single.first_seen.min(),
+        last_seen=single.last_seen.max(),
     )
+    branches.append(_shape(sums, "sums", {c: sums[c] for c in sums.columns}))
+    repeated = kept.filter(kept.dup_id.notnull())
+    branches.append(
+        _shape(
+            repeated,
+            "repeated",
+            {**{c: repeated[c] for c in repeated.columns if c in _KEYS or c in _NUMBERS},
+             "request_id": repeated.dup_id, "reported_cost": repeated.reported_cost,
+             "first_seen": repeated.first_seen, "last_seen": repeated.last_seen},
+        )  # fmt: skip
+    )
+    keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
+    tasks = kept.group_by("use_case").aggregate(tasks=kept.task_key.nunique() + keyless.sum())
     branches.append(_shape(tasks, "tasks", {"use_case": tasks.use_case, "tasks": tasks.tasks}))
-    if has_request_ids:
-        dups = deduped.filter(deduped.copies > 1).order_by("request_id").limit(SAMPLE_LIMIT)
-        branches.append(
-            _shape(dups, "duplicate", {"label": dups.request_id, "rows": dups.copies})
-        )
     for use_case in mapping.use_cases if mapping else ():
         source = use_case.outcomes
         if source is None or source.kind != "events":
             continue
         events = events_table(con, source)
-        mine = deduped.filter(deduped.use_case == use_case.name)
-        task_ids = mine.select(
-            key=mine.task_key if use_case.task_key else mine.request_id
-        ).distinct()
-        matched = events.inner_join(task_ids, "key")
-        branches.append(
-            _shape(
-                matched.aggregate(n=matched.count()),
-                "outcomes_matched",
-                {"use_case": ibis.literal(use_case.name), "rows": ibis._.n},
+        mine = kept.filter(kept.use_case == use_case.name)
+        matched = events.inner_join(mine.select(key=mine.task_key).distinct(), "key")
+        for kind, table in (("outcomes_matched", matched), ("outcomes_file", events)):
+            branches.append(
+                _shape(
+                    table.aggregate(n=table.count()),
+                    kind,
+                    {"use_case": ibis.literal(use_case.name), "rows": ibis._.n},
+                )
             )
-        )
-        branches.append(
-            _shape(
-                events.aggregate(n=events.count()),
-                "outcomes_file",
-                {"use_case": ibis.literal(use_case.name), "rows": ibis._.n},
-            )
-        )
     return branches
+
+
+def _fetch(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
+    try:
+        return list(con.to_pyarrow(expr).to_pylist())
+    except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise UsageInputError(
+            f"cannot read the usage: {message}",
+            "check the file named above; --map and --input-convention adjust columns",
+        ) from None
 
 
 def aggregate_usage(
@@ -347,97 +371,217 @@ def aggregate_usage(
     mapping: OutcomeMapping | None,
     options: AggregateOptions,
 ) -> UsageAggregates:
-    """Run the single aggregation query and unpack its result."""
+    """Run the aggregation (a narrow duplicate pre-pass, then one query) and unpack it."""
     import ibis
 
     result = UsageAggregates()
     rows, has_request_ids = _rows(con, sources, mapping, options, result)
-    query = ibis.union(
-        *_branches(con, rows, has_request_ids, mapping, options), distinct=False
-    )
-    try:
-        frame = con.to_pyarrow(query).to_pylist()
-    except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-        raise UsageInputError(
-            f"cannot read the usage: {message}",
-            "check the file named above; --map and --input-convention adjust columns",
-        ) from None
-    _unpack(frame, result)
-    if result.rows_rejected:
-        result.rejected_samples = _rejected_rows(sources, rows)
+    duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
+    grain = _grain(rows, duplicate_ids, options)
+    query = ibis.union(*_branches(con, grain, mapping), distinct=False)
+    _unpack(_fetch(con, query), result)
+    if result.reject_sample_rows:
+        result.rejected_samples = locate_rejected(con, sources, result.reject_sample_rows, rows)
     return result
 
 
+def _usage_group(r: dict[str, Any], rows: int, tokens: dict[str, int]) -> UsageGroup:
+    return UsageGroup(
+        use_case=r["use_case"],
+        model=r["model"],
+        provider=r["provider"],
+        day=r["day"],
+        service_tier=r["service_tier"],
+        prompt_class=int(r["prompt_class"]),
+        by_value=r["by_value"],
+        rows=rows,
+        requests=int(r["requests"] or 0),
+        requests_unknown_rows=int(r["requests_unknown_rows"] or 0),
+        tokens=tokens,
+        reported_cost=r["reported_cost"],
+        reported_rows=int(r["reported_rows"] or 0),
+        first_seen=r["first_seen"],
+        last_seen=r["last_seen"],
+    )
+
+
 def _unpack(records: list[dict[str, Any]], result: UsageAggregates) -> None:
+    repeated: list[dict[str, Any]] = []
     for r in records:
         kind = r["kind"]
         if kind == "source":
             result.rows_per_source[int(r["source_id"])] = int(r["rows"])
             result.rows_read += int(r["rows"])
-            result.rows_rejected += int(r["extra_copies"] or 0)
+            result.rows_rejected += int(r["rejected"] or 0)
         elif kind == "reject":
             result.reject_reasons.append((r["label"], int(r["rows"])))
+        elif kind == "reject_sample":
+            result.reject_sample_rows.append(r)
         elif kind == "filtered":
             result.rows_filtered += int(r["rows"] or 0)
         elif kind == "sums":
-            result.rows_duplicate += int(r["extra_copies"] or 0)
-            result.duplicates_conflicting += int(r["conflicting"] or 0)
-            result.groups.append(
-                UsageGroup(
-                    use_case=r["use_case"],
-                    model=r["model"],
-                    provider=r["provider"],
-                    day=r["day"],
-                    service_tier=r["service_tier"],
-                    prompt_class=int(r["prompt_class"]),
-                    by_value=r["by_value"],
-                    rows=int(r["rows"]),
-                    requests=int(r["requests"] or 0),
-                    requests_unknown_rows=int(r["requests_unknown_rows"] or 0),
-                    tokens={c: int(r[c]) if r[c] is not None else 0 for c in TOKEN_COLUMNS},
-                    reported_cost=r["reported_cost"],
-                    reported_rows=int(r["reported_rows"] or 0),
-                    first_seen=r["first_seen"],
-                    last_seen=r["last_seen"],
-                )
-            )
+            tokens = {c: int(r[c]) if r[c] is not None else 0 for c in TOKEN_COLUMNS}
+            result.groups.append(_usage_group(r, int(r["rows"]), tokens))
+        elif kind == "repeated":
+            repeated.append(r)
         elif kind == "tasks":
             result.tasks[r["use_case"]] = int(r["tasks"] or 0)
-        elif kind == "duplicate":
-            result.duplicate_samples.append((r["label"], int(r["rows"])))
         elif kind == "outcomes_matched":
             result.outcomes_matched[r["use_case"]] = int(r["rows"])
         elif kind == "outcomes_file":
             result.outcomes_in_file[r["use_case"]] = int(r["rows"])
-    result.groups.sort(key=_group_order)
+    _merge_repeated(repeated, result)
+    result.groups = _combine(result.groups)
     result.reject_reasons.sort(key=lambda x: (-x[1], x[0]))
-    result.duplicate_samples.sort()
+
+
+def _per_copy(r: dict[str, Any]) -> dict[str, Any]:
+    """One copy's values from a group of k identical copies (sums are k times one copy)."""
+    k = int(r["rows"])
+    copy = dict(r)
+    for column in (*TOKEN_COLUMNS, "requests"):
+        copy[column] = int(r[column]) // k if r[column] is not None else None
+    copy["reported_cost"] = r["reported_cost"] / k if r["reported_cost"] is not None else None
+    copy["reported_rows"] = int(r["reported_rows"] or 0) // k
+    copy["requests_unknown_rows"] = int(r["requests_unknown_rows"] or 0) // k
+    return copy
+
+
+def _billable(r: dict[str, Any]) -> int:
+    return sum(int(r[c] or 0) for c in BILLABLE_TOKEN_COLUMNS)
+
+
+def _key_text(r: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(r[k]) for k in SUM_KEYS)
+
+
+def _merge_repeated(repeated: list[dict[str, Any]], result: UsageAggregates) -> None:
+    """Keep one copy per repeated request id, counted once.
+
+    Copies are re-sent lines; where they differ, the largest count of each bucket is kept (a
+    streamed partial never under-prices the call) and the use case, model and day are those of
+    the largest copy. Keyless tasks were counted once per copy by the engine; the surplus is
+    taken back here.
+    """
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for r in repeated:
+        by_id.setdefault(str(r["request_id"]).split("|", 1)[0], []).append(r)
+    for request_id, groups in sorted(by_id.items()):
+        count = sum(int(g["rows"]) for g in groups)
+        copies = [_per_copy(g) for g in groups]
+        keep = dict(max(copies, key=lambda c: (_billable(c), _key_text(c))))
+        for column in (*TOKEN_COLUMNS, "requests"):
+            values = [int(c[column]) for c in copies if c[column] is not None]
+            keep[column] = max(values) if values else None
+        tokens = {c: int(keep[c] or 0) for c in TOKEN_COLUMNS}
+        result.groups.append(_usage_group(keep, 1, tokens))
+        result.rows_duplicate += count - 1
+        if len(groups) > 1:
+            result.duplicates_conflicting += 1
+        if len(result.duplicate_samples) < SAMPLE_LIMIT:
+            result.duplicate_samples.append((request_id, count))
+        for g in groups:
+            if g["task_key"] is None and g["use_case"] in result.tasks:
+                result.tasks[g["use_case"]] -= int(g["requests"] or g["rows"])
+        if keep["task_key"] is None and keep["use_case"] in result.tasks:
+            result.tasks[keep["use_case"]] += int(keep["requests"] or 1)
+
+
+def _combine(groups: list[UsageGroup]) -> list[UsageGroup]:
+    """Merge groups with the same key (kept copies of repeated ids join their group)."""
+    merged: dict[tuple[Any, ...], UsageGroup] = {}
+    for g in groups:
+        key = (g.use_case, g.model, g.provider, g.day, g.service_tier, g.prompt_class, g.by_value)
+        if key not in merged:
+            merged[key] = g
+            continue
+        m = merged[key]
+        costs = [c for c in (m.reported_cost, g.reported_cost) if c is not None]
+        merged[key] = UsageGroup(
+            *key,
+            rows=m.rows + g.rows,
+            requests=m.requests + g.requests,
+            requests_unknown_rows=m.requests_unknown_rows + g.requests_unknown_rows,
+            tokens={c: m.tokens[c] + g.tokens[c] for c in TOKEN_COLUMNS},
+            reported_cost=sum(costs, Decimal(0)) if costs else None,
+            reported_rows=m.reported_rows + g.reported_rows,
+            first_seen=min(m.first_seen, g.first_seen),
+            last_seen=max(m.last_seen, g.last_seen),
+        )
+    return sorted(merged.values(), key=_group_order)
 
 
 def _group_order(g: UsageGroup) -> tuple[Any, ...]:
     return (g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "")
 
 
-def _rejected_rows(sources: Sequence[SourceFile], rows: ir.Table) -> list[RejectedRow]:
-    """File and line of the first rejected rows (a second pass, only when there are any).
+def locate_rejected(
+    con: Backend, sources: Sequence[SourceFile], samples: list[dict[str, Any]], rows: ir.Table
+) -> list[RejectedRow]:
+    """File and line of sample rejected rows (a second pass, only when there are any).
 
-    Engines number rows in scan order; a CSV's header is line 1, so data row n is line n + 1
-    (a quoted field spanning lines makes the real line later: the reason names the value).
+    Rows with a request id in a plain-text file are found by that id in one scan of the file's
+    physical lines (the line an editor shows). Other rows, and Parquet or compressed files,
+    take a numbered pass over their parsed rows.
     """
+    out: list[RejectedRow] = []
+    by_source: dict[int, list[dict[str, Any]]] = {}
+    for sample in samples:
+        by_source.setdefault(int(sample["source_id"]), []).append(sample)
+    for source_id, mine in sorted(by_source.items()):
+        source = sources[source_id]
+        plain = source.kind != "parquet" and not source.compressed
+        if plain and all(s["request_id"] for s in mine):
+            found = _lines_of_ids(con, source, {s["request_id"]: s["label"] for s in mine})
+            if len(found) == len(mine):
+                out.extend(found)
+                continue
+        out.extend(_numbered_rejects(con, source, source_id, rows))
+    unique = {(r.source, r.line, r.reason): r for r in out}
+    return sorted(unique.values(), key=lambda r: (r.source, r.line))[:SAMPLE_LIMIT]
+
+
+def _lines_of_ids(
+    con: Backend, source: SourceFile, reasons: dict[str, str]
+) -> list[RejectedRow]:
     import ibis
 
-    numbered = rows.mutate(position=ibis.row_number().over(group_by="source_id"))
-    found = (
-        numbered.filter(numbered.reject_reason.notnull())
-        .order_by(["source_id", "position"])
-        .limit(SAMPLE_LIMIT)
-        .to_pyarrow()
-        .to_pylist()
+    lines = con.read_csv(
+        str(source.path),
+        columns={"line": "VARCHAR"},
+        header=False,
+        auto_detect=False,
+        delim="\x01",
+        quote="",
+        escape="",
+        strict_mode=False,
     )
+    numbered = lines.mutate(number=ibis.row_number() + 1)
+    patterns = [
+        numbered.line.contains(f"{sep}{rid}{end}")
+        for rid in reasons
+        for sep, end in ((",", ","), ('"', '"'))
+    ]
+    hits = numbered.filter(ibis.or_(*patterns))
     out = []
-    for r in found:
-        source = sources[int(r["source_id"])]
-        first_line = 2 if source.kind == "csv" else 1
-        out.append(RejectedRow(source.display, int(r["position"]) + first_line, r["reject_reason"]))
+    for hit in _fetch(con, hits):
+        for rid, reason in reasons.items():
+            if f",{rid}," in hit["line"] or f'"{rid}"' in hit["line"]:
+                out.append(RejectedRow(source.display, int(hit["number"]), reason))
     return out
+
+
+def _numbered_rejects(
+    con: Backend, source: SourceFile, source_id: int, rows: ir.Table
+) -> list[RejectedRow]:
+    """Rejected rows of one source numbered in scan order (a streaming ROW_NUMBER pass)."""
+    import ibis
+
+    mine = rows.filter(rows.source_id == source_id)
+    numbered = mine.mutate(position=ibis.row_number())
+    found = numbered.filter(numbered.reject_reason.notnull()).limit(SAMPLE_LIMIT)
+    first_line = 2 if source.kind == "csv" else 1
+    return [
+        RejectedRow(source.display, int(r["position"]) + first_line, r["reject_reason"])
+        for r in _fetch(con, found.select("position", "reject_reason"))
+    ]
