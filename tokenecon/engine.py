@@ -5,6 +5,8 @@ Ibis and DuckDB are imported here, lazily, so that `tokenecon --help` stays fast
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +40,9 @@ def connect(options: EngineOptions) -> DuckDBBackend:
         )
     import ibis
 
-    config: dict[str, Any] = {}
+    # Results are sorted where order matters; not preserving scan order frees the engine
+    # (measured: the main query on 10M rows 10.5 s -> 9.2 s).
+    config: dict[str, Any] = {"preserve_insertion_order": False}
     if options.memory_limit:
         config["memory_limit"] = options.memory_limit
     if options.temp_directory:
@@ -52,3 +56,37 @@ def connect(options: EngineOptions) -> DuckDBBackend:
     except Exception:  # noqa: BLE001 - ICU is optional; without it DuckDB works in UTC
         pass
     return con
+
+
+@contextmanager
+def scan_order(con: DuckDBBackend) -> Iterator[None]:
+    """Within the block, rows come out in file order (row numbers mean lines)."""
+    con.raw_sql("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        con.raw_sql("SET preserve_insertion_order = false")
+
+
+def lines_containing(
+    con: DuckDBBackend, path: str, needles: list[str]
+) -> list[tuple[int, str]]:
+    """(line number, text) of the physical lines of a text file that contain any needle.
+
+    Engine-specific on purpose: a streaming ROW_NUMBER() OVER () over the file read as whole
+    lines is one pass (10M lines: ~4.5 s); the portable Ibis window carries a frame clause that
+    makes DuckDB buffer every row first (~14 s).
+    """
+    condition = " OR ".join("contains(line, ?)" for _ in needles)
+    sql = f"""
+        SELECT number, line FROM (
+            SELECT row_number() OVER () AS number, line
+            FROM read_csv(?, columns = {{'line': 'VARCHAR'}}, header = false,
+                          auto_detect = false, delim = '\x01', quote = '', escape = '',
+                          strict_mode = false, null_padding = true)
+        ) WHERE {condition}
+        ORDER BY number
+    """
+    with scan_order(con):
+        rows = con.con.execute(sql, [path, *needles]).fetchall()
+    return [(int(number), str(line)) for number, line in rows]
