@@ -545,11 +545,13 @@ def locate_rejected(
 def _lines_of_ids(
     con: Backend, source: SourceFile, reasons: dict[str, str]
 ) -> list[RejectedRow]:
-    from tokenecon.engine import lines_containing
+    import re
 
-    needles = [f"{sep}{rid}{end}" for rid in reasons for sep, end in ((",", ","), ('"', '"'))]
+    from tokenecon.engine import lines_matching
+
+    pattern = '[,"](' + "|".join(re.escape(rid) for rid in reasons) + ')[,"]'
     out = []
-    for number, line in lines_containing(con, str(source.path), needles):
+    for number, line in lines_matching(con, str(source.path), pattern):
         for rid, reason in reasons.items():
             if f",{rid}," in line or f'"{rid}"' in line:
                 out.append(RejectedRow(source.display, number, reason))
