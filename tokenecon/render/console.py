@@ -100,7 +100,8 @@ def _lines(report: dict[str, Any]) -> list[Text]:
     for u in report["unpriced"]:
         lines.append(
             Text(
-                f"Unpriced: {u['model']} ({u['reason']}): {count(u['requests'])} requests, "
+                f"Unpriced: {u['model']} ({u['reason']}): {count(u['requests'])} "
+                f"request{'s' if u['requests'] != 1 else ''}, "
                 f"{tokens(u['tokens']['billable'])} tokens",
                 style="yellow",
             )

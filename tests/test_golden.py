@@ -1,0 +1,69 @@
+"""Golden files: the rendered table (fixed width, no colour) and the report JSON.
+
+`UPDATE_GOLDEN=1 pytest tests/test_golden.py` rewrites them after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, run_cli
+from rich.console import Console
+
+from tokenecon.render.console import render_console
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1"
+    assert text == path.read_text(), f"{name} differs from its golden file"
+
+
+def render(report: dict) -> str:
+    console = Console(width=140, no_color=True, force_terminal=False, record=True)
+    with console.capture() as capture:
+        render_console(report, console)
+    return capture.get()
+
+
+def analyze_json(*args: str) -> str:
+    result = run_cli("analyze", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths in reports are as given: relative ones keep the golden files portable."""
+    monkeypatch.chdir(ROOT)
+
+
+def test_small_fixture_json_and_table() -> None:
+    fixtures = FIXTURES.relative_to(ROOT)
+    args = (
+        str(fixtures / "small.csv"), "--prices", str(fixtures / "book.yaml"),
+        "--no-default-prices", "--outcomes", str(fixtures / "mapping.yaml"), "--by", "team",
+    )  # fmt: skip
+    text = analyze_json(*args)
+    check("small.json", text)
+    check("small.txt", render(json.loads(text)))
+
+
+EXAMPLE = ROOT / "examples" / "usage-2026-10.csv"
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="example month not generated")
+def test_example_month_json_and_table() -> None:
+    text = analyze_json(
+        "examples/usage-2026-10.csv", "--outcomes", "examples/outcomes.yaml"
+    )
+    check("example.json", text)
+    check("example.txt", render(json.loads(text)))
