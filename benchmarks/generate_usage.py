@@ -52,7 +52,8 @@ def _sql(rows: int, fmt: str, out: Path) -> str:
         FROM base
       )
       SELECT
-        strftime(TIMESTAMP '2026-10-01 00:00:00' + to_seconds(CAST(i * 2678400 // {rows} AS BIGINT)),
+        strftime(TIMESTAMP '2026-10-01 00:00:00'
+                 + to_seconds(CAST(i * 2678400 // {rows} AS BIGINT)),
                  '%Y-%m-%dT%H:%M:%SZ') AS timestamp,
         {providers}[m] AS provider,
         {models}[m] AS model,
@@ -94,8 +95,10 @@ def main() -> None:
     started = time.perf_counter()
     duckdb.connect().execute(_sql(args.rows, fmt, args.output.resolve()))
     size = args.output.stat().st_size / 1e6
-    print(f"wrote {args.rows:,} rows to {args.output} ({size:,.0f} MB) "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"wrote {args.rows:,} rows to {args.output} ({size:,.0f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -97,14 +97,18 @@ def main() -> None:
     mine = report["totals"]["tokens"]
     theirs = json.loads(base_out)
     same = mine["output"] == theirs["output"] and mine["uncached_input"] == theirs["uncached_input"]
-    print(f"rows: {args.rows:,}  file: {data.stat().st_size / 1e6:,.0f} MB  repeat: {args.repeat}"
-          f"  cores: {os.cpu_count()}  memory limit: {args.memory_limit or 'DuckDB default'}")
+    print(
+        f"rows: {args.rows:,}  file: {data.stat().st_size / 1e6:,.0f} MB  repeat: {args.repeat}"
+        f"  cores: {os.cpu_count()}  memory limit: {args.memory_limit or 'DuckDB default'}"
+    )
     print(f"{'':24}{'median s':>10}{'peak RSS MB':>14}")
     print(f"{'baseline (DuckDB SQL)':24}{base_s:>10.2f}{base_rss:>14,.0f}")
     print(f"{'tokenecon analyze':24}{tool_s:>10.2f}{tool_rss:>14,.0f}")
     print(f"ratio analyze / baseline: {tool_s / base_s:.2f}x")
-    print(f"same token totals: {'yes' if same else 'NO'} (output {mine['output']:,} vs "
-          f"{theirs['output']:,})")
+    print(
+        f"same token totals: {'yes' if same else 'NO'} (output {mine['output']:,} vs "
+        f"{theirs['output']:,})"
+    )
 
 
 if __name__ == "__main__":

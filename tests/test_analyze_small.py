@@ -68,9 +68,10 @@ def test_totals_and_unattributed() -> None:
     report = small_report()
     # gemini r9: 8000*0.30 + 400*2.50 = 3400 -> unattributed
     assert report["unattributed"]["cost"] == "0.003400"
-    assert report["totals"]["cost"] == str(
-        Decimal("0.0048") + Decimal("1.0575") + Decimal("0.054") + Decimal("0.0034")
-    ) + "00"
+    assert (
+        report["totals"]["cost"]
+        == str(Decimal("0.0048") + Decimal("1.0575") + Decimal("0.054") + Decimal("0.0034")) + "00"
+    )
 
 
 def test_since_until_filters_and_accounts() -> None:

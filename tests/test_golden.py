@@ -62,8 +62,6 @@ EXAMPLE = ROOT / "examples" / "usage-2026-10.csv"
 
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="example month not generated")
 def test_example_month_json_and_table() -> None:
-    text = analyze_json(
-        "examples/usage-2026-10.csv", "--outcomes", "examples/outcomes.yaml"
-    )
+    text = analyze_json("examples/usage-2026-10.csv", "--outcomes", "examples/outcomes.yaml")
     check("example.json", text)
     check("example.txt", render(json.loads(text)))

@@ -76,7 +76,9 @@ def test_cliff_and_batch(book) -> None:
 
 def test_bad_price_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "b.yaml"
-    path.write_text("models:\n  m:\n    prices:\n      - {from: 2025-01-01, input: abc, output: 1}\n")
+    path.write_text(
+        "models:\n  m:\n    prices:\n      - {from: 2025-01-01, input: abc, output: 1}\n"
+    )
     with pytest.raises(PriceBookError) as err:
         load_price_book([path], include_default=False)
     assert f"{path}:2" in err.value.message and "input" in err.value.message

@@ -10,9 +10,9 @@ long-context cliff, so summing tokens at that grain first loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime  # noqa: F401
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -195,7 +195,9 @@ def _rows(
         use_case = use_case_expression(mapping, resolve)
         by_value = resolve(options.by) if options.by else ibis.null("string")
         table = table.mutate(use_case=use_case, by_value=by_value)
-        table = table.mutate(task_key=task_key_expression(mapping, table.use_case, _resolver(table, set())))
+        table = table.mutate(
+            task_key=task_key_expression(mapping, table.use_case, _resolver(table, set()))
+        )
         keep = [
             "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
             "reported_cost", "service_tier", "context_window", "request_id", "use_case",
@@ -204,9 +206,11 @@ def _rows(
         tables.append(table.select(*keep))
     if mapping:
         result.missing_attributes = [
-            a for a in mapping.attributes
-            if a not in seen_attributes and not (a.startswith("tags.") and "tags.*" in seen_attributes)
-        ]  # fmt: skip
+            a
+            for a in mapping.attributes
+            if a not in seen_attributes
+            and not (a.startswith("tags.") and "tags.*" in seen_attributes)
+        ]
     rows = tables[0] if len(tables) == 1 else ibis.union(*tables, distinct=False)
     return rows, has_request_ids
 
@@ -297,9 +301,12 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
         _shape(
             by_source,
             "source",
-            {"source_id": by_source.source_id, "rows": by_source.rows,
-             "rejected": by_source.rejected},
-        ),  # fmt: skip
+            {
+                "source_id": by_source.source_id,
+                "rows": by_source.rows,
+                "rejected": by_source.rejected,
+            },
+        ),
     ]
     rejected = grain.filter(grain.reject_reason.notnull())
     reasons = rejected.group_by("reject_reason").aggregate(n=rejected.rows.sum())
@@ -309,9 +316,13 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
         _shape(
             samples,
             "reject_sample",
-            {"label": samples.reject_reason, "request_id": samples.dup_id,
-             "source_id": samples.source_id, "rows": samples.rows},
-        )  # fmt: skip
+            {
+                "label": samples.reject_reason,
+                "request_id": samples.dup_id,
+                "source_id": samples.source_id,
+                "rows": samples.rows,
+            },
+        )
     )
     valid = grain.filter(grain.reject_reason.isnull())
     outside = valid.filter(~valid.in_window)
@@ -332,9 +343,12 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
         _shape(
             repeated,
             "repeated",
-            {**{c: repeated[c] for c in repeated.columns if c in _KEYS or c in _NUMBERS},
-             "request_id": repeated.dup_id, "reported_cost": repeated.reported_cost},
-        )  # fmt: skip
+            {
+                **{c: repeated[c] for c in repeated.columns if c in _KEYS or c in _NUMBERS},
+                "request_id": repeated.dup_id,
+                "reported_cost": repeated.reported_cost,
+            },
+        )
     )
     keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by("use_case").aggregate(tasks=kept.task_key.nunique() + keyless.sum())
@@ -450,11 +464,11 @@ def _per_copy(r: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def _billable(r: dict[str, Any]) -> int:
+def _billable(r: Mapping[str, Any]) -> int:
     return sum(int(r[c] or 0) for c in BILLABLE_TOKEN_COLUMNS)
 
 
-def _key_text(r: dict[str, Any]) -> tuple[str, ...]:
+def _key_text(r: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(str(r[k]) for k in SUM_KEYS)
 
 
@@ -472,7 +486,7 @@ def _merge_repeated(repeated: list[dict[str, Any]], result: UsageAggregates) -> 
     for request_id, groups in sorted(by_id.items()):
         count = sum(int(g["rows"]) for g in groups)
         copies = [_per_copy(g) for g in groups]
-        keep = dict(max(copies, key=lambda c: (_billable(c), _key_text(c))))
+        keep: dict[str, Any] = dict(max(copies, key=lambda c: (_billable(c), _key_text(c))))
         for column in (*TOKEN_COLUMNS, "requests"):
             values = [int(c[column]) for c in copies if c[column] is not None]
             keep[column] = max(values) if values else None
@@ -542,9 +556,7 @@ def locate_rejected(
     return sorted(unique.values(), key=lambda r: (r.source, r.line))[:SAMPLE_LIMIT]
 
 
-def _lines_of_ids(
-    con: Backend, source: SourceFile, reasons: dict[str, str]
-) -> list[RejectedRow]:
+def _lines_of_ids(con: Backend, source: SourceFile, reasons: dict[str, str]) -> list[RejectedRow]:
     import re
 
     from tokenecon.engine import lines_matching

@@ -58,15 +58,19 @@ def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
     convention = options.input_convention or (mapping.input_convention if mapping else None)
     sources = expand_sources(list(usage))
     thresholds = sorted(
-        {e.above_input_tokens for m in book.models.values() for e in m.entries}
-        - {None}  # type: ignore[arg-type]
+        {
+            e.above_input_tokens
+            for m in book.models.values()
+            for e in m.entries
+            if e.above_input_tokens is not None
+        }
     )
     aggregate_options = AggregateOptions(
         read=ReadOptions(column_map=options.column_map, input_convention=convention or "inclusive"),
         by=options.by,
         since=options.since,
         until=options.until,
-        thresholds=tuple(int(t) for t in thresholds if t is not None),
+        thresholds=tuple(thresholds),
     )
     con = connect(options.engine)
     aggregates = aggregate_usage(con, sources, mapping, aggregate_options)
@@ -80,9 +84,7 @@ def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
                 "sha256": file_sha256(s.path),
                 "format": "generic_" + s.kind,
                 "rows": aggregates.rows_per_source.get(i, 0),
-                "columns": {
-                    k: plan.headers[v] for k, v in sorted(plan.canonical.items())
-                },
+                "columns": {k: plan.headers[v] for k, v in sorted(plan.canonical.items())},
                 "notes": plan.notes,
             }
             for i, (s, plan) in enumerate(zip(sources, aggregates.plans, strict=True))
@@ -97,6 +99,11 @@ def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
         "missing_attributes": aggregates.missing_attributes,
     }
     return build_report(
-        economics, aggregates, findings, maturity(economics, findings), inputs, book.currency,
+        economics,
+        aggregates,
+        findings,
+        maturity(economics, findings),
+        inputs,
+        book.currency,
         options.by,
     )

@@ -58,14 +58,12 @@ def use_case_expression(mapping: OutcomeMapping | None, resolve: Resolver) -> ir
 def task_key_expression(
     mapping: OutcomeMapping | None, use_case: ir.StringValue, resolve: Resolver
 ) -> ir.StringValue:
-    """The row's task key under its use case's ``task_key``; null means the request is its own task."""
+    """The row's task key under its use case's ``task_key``; null: the request is its own task."""
     import ibis
 
     if mapping is None:
         return ibis.null("string")
-    branches = [
-        (use_case == u.name, resolve(u.task_key)) for u in mapping.use_cases if u.task_key
-    ]
+    branches = [(use_case == u.name, resolve(u.task_key)) for u in mapping.use_cases if u.task_key]
     if not branches:
         return ibis.null("string")
     return ibis.cases(*branches, else_=ibis.null("string"))

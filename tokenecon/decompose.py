@@ -224,8 +224,10 @@ def _reprice(volume: Volume, book: PriceBook, key: str, at: date) -> Decimal | N
     if entry is None:
         return None
     total = sum(
-        (Decimal(volume.tokens[c]) * entry.rates.of(b) for c, b in zip(
-            BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True)),
+        (
+            Decimal(volume.tokens[c]) * entry.rates.of(b)
+            for c, b in zip(BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True)
+        ),
         Decimal(0),
     )
     return total / Decimal(1_000_000)

@@ -64,7 +64,13 @@ def _pricing(u: UseCaseEconomics) -> Finding | None:
     if target is not None and cpt is not None:
         if cpt > target * TOLERANCE:
             return Finding(
-                u.name, "pricing", "cost_per_token", cpt, target, "mapping", "route",
+                u.name,
+                "pricing",
+                "cost_per_token",
+                cpt,
+                target,
+                "mapping",
+                "route",
                 f"cost per 1M tokens ${_fmt(cpt * 1_000_000)} vs target "
                 f"${_fmt(target * 1_000_000)}: route to a smaller model, cache or batch",
             )
@@ -73,7 +79,13 @@ def _pricing(u: UseCaseEconomics) -> Finding | None:
     if times is None or times < DEFAULT_PRICE_RATIO or u.cheapest_cost is None:
         return None
     return Finding(
-        u.name, "pricing", "price_vs_cheapest", times, DEFAULT_PRICE_RATIO, "default", "route",
+        u.name,
+        "pricing",
+        "price_vs_cheapest",
+        times,
+        DEFAULT_PRICE_RATIO,
+        "default",
+        "route",
         f"tokens cost {_fmt(times, 1)}x what {u.cheapest_model} would charge for them: "
         f"right-size the model (saves up to ${_fmt(u.volume.cost - u.cheapest_cost)} "
         "if quality holds)",
@@ -87,7 +99,13 @@ def _efficiency(u: UseCaseEconomics) -> Finding | None:
     if target is not None and tpt is not None:
         if tpt > target * TOLERANCE:
             return Finding(
-                u.name, "efficiency", "tokens_per_task", tpt, target, "mapping", "trim",
+                u.name,
+                "efficiency",
+                "tokens_per_task",
+                tpt,
+                target,
+                "mapping",
+                "trim",
                 f"{_fmt(tpt, 0)} tokens per task vs target {_fmt(target, 0)}: trim prompts, "
                 "retrieve instead of stuffing context, shorten outputs",
             )
@@ -98,7 +116,12 @@ def _efficiency(u: UseCaseEconomics) -> Finding | None:
         return None
     if per_request > LONG_PROMPT_TOKENS and share < DEFAULT_CACHE_READ_SHARE:
         return Finding(
-            u.name, "efficiency", "cache_read_share", share, DEFAULT_CACHE_READ_SHARE, "default",
+            u.name,
+            "efficiency",
+            "cache_read_share",
+            share,
+            DEFAULT_CACHE_READ_SHARE,
+            "default",
             "cache",
             f"{_fmt(per_request, 0)} input tokens per call, only {_fmt(share * 100, 0)}% read "
             "from cache: put the stable prefix first and cache it",
@@ -116,7 +139,13 @@ def _design(u: UseCaseEconomics) -> Finding | None:
     if tpo <= target * (TOLERANCE if source == "mapping" else 1):
         return None
     return Finding(
-        u.name, "design", "tasks_per_outcome", tpo, target, source, "cut-attempts",
+        u.name,
+        "design",
+        "tasks_per_outcome",
+        tpo,
+        target,
+        source,
+        "cut-attempts",
         f"{_fmt(tpo, 1)} tasks per verified outcome vs {_fmt(target, 1)}: cut re-prompts and "
         "retries, fix the workflow, or put a person in the loop earlier",
     )
@@ -127,7 +156,13 @@ def _value(u: UseCaseEconomics) -> Finding | None:
     if loaded is None or value is None or loaded <= value:
         return None
     return Finding(
-        u.name, "value", "fully_loaded_cost_per_outcome", loaded, value, "mapping", "stop",
+        u.name,
+        "value",
+        "fully_loaded_cost_per_outcome",
+        loaded,
+        value,
+        "mapping",
+        "stop",
         f"fully loaded ${_fmt(loaded)} per outcome exceeds its value ${_fmt(value)}: "
         "redesign or stop the use case",
     )
@@ -139,7 +174,13 @@ def _outcome_target(u: UseCaseEconomics) -> Finding | None:
     if target is None or cpo is None or cpo <= target * TOLERANCE:
         return None
     return Finding(
-        u.name, "outcome", "cost_per_outcome", cpo, target, "mapping", "see-layers",
+        u.name,
+        "outcome",
+        "cost_per_outcome",
+        cpo,
+        target,
+        "mapping",
+        "see-layers",
         f"cost per outcome ${_fmt(cpo, 4)} vs target ${_fmt(target, 4)}",
     )
 
@@ -149,7 +190,13 @@ def _unpriced(u: UseCaseEconomics) -> Finding | None:
     if not share:
         return None
     return Finding(
-        u.name, "data", "unpriced_share", share, Decimal(0), "default", "price",
+        u.name,
+        "data",
+        "unpriced_share",
+        share,
+        Decimal(0),
+        "default",
+        "price",
         f"{_fmt(share * 100, 1)}% of tokens have no price: add the model to a --prices book",
     )
 
@@ -166,8 +213,13 @@ def diagnose(economics: Economics) -> list[Finding]:
     if share is not None and share > UNATTRIBUTED_SHARE and economics.use_cases:
         findings.append(
             Finding(
-                "portfolio", "attribution", "unattributed_share", share, UNATTRIBUTED_SHARE,
-                "default", "map",
+                "portfolio",
+                "attribution",
+                "unattributed_share",
+                share,
+                UNATTRIBUTED_SHARE,
+                "default",
+                "map",
                 f"{_fmt(share * 100, 1)}% of spend (${_fmt(economics.unattributed.cost)}) "
                 "matches no use case: add match rules to the mapping",
             )

@@ -5,6 +5,7 @@ Ibis and DuckDB are imported here, lazily, so that `tokenecon --help` stays fast
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,10 +52,8 @@ def connect(options: EngineOptions) -> DuckDBBackend:
         config["threads"] = options.threads
     con = ibis.duckdb.connect(**config)
     # Timestamps are handled as UTC. Without ICU, DuckDB is UTC-only; with it, say so.
-    try:
+    with contextlib.suppress(Exception):  # ICU is optional; without it DuckDB works in UTC
         con.raw_sql("LOAD icu; SET TimeZone = 'UTC'")
-    except Exception:  # noqa: BLE001 - ICU is optional; without it DuckDB works in UTC
-        pass
     return con
 
 
@@ -75,10 +74,10 @@ def lines_matching(con: DuckDBBackend, path: str, pattern: str) -> list[tuple[in
     lines is one pass (10M lines: ~4.5 s); the portable Ibis window carries a frame clause that
     makes DuckDB buffer every row first (~14 s).
     """
-    sql = f"""
+    sql = """
         SELECT number, line FROM (
             SELECT row_number() OVER () AS number, line
-            FROM read_csv(?, columns = {{'line': 'VARCHAR'}}, header = false,
+            FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false,
                           auto_detect = false, delim = '\x01', quote = '', escape = '',
                           strict_mode = false, null_padding = true)
         ) WHERE regexp_matches(line, ?)

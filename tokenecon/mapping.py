@@ -1,4 +1,4 @@
-"""The outcome mapping (SPEC 2.3): which usage is which use case, what a task is, what an outcome is."""
+"""The outcome mapping (SPEC 2.3): which usage is which use case, what a task and an outcome are."""
 
 from __future__ import annotations
 
@@ -116,9 +116,7 @@ def _rules(raw: Any, where: str) -> tuple[MatchRule, ...]:
     rules = []
     for key, value in raw.items():
         values = value if isinstance(value, list) else [value]
-        rules.append(
-            MatchRule(_attribute(key, f"{where}.{key}"), tuple(str(v) for v in values))
-        )
+        rules.append(MatchRule(_attribute(key, f"{where}.{key}"), tuple(str(v) for v in values)))
     return tuple(rules)
 
 
@@ -128,7 +126,9 @@ def _outcomes(raw: Any, where: str, base: Path) -> OutcomeSource | None:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = {"count": raw}
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: expected {{file: ..., key: ...}}, {{count: N}} or {{counts: F}}")
+        raise MappingError(
+            f"{where}: expected {{file: ..., key: ...}}, {{count: N}} or {{counts: F}}"
+        )
     if "count" in raw:
         count = _decimal(raw["count"], f"{where}.count")
         if count != count.to_integral_value():

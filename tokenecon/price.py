@@ -68,14 +68,14 @@ def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGr
             out.append(PricedGroup(group, None, None, None, "unknown model", "below"))
             continue
         model = book.models[key]
-        period = _period_for(periods[key], group)
-        if period is None:
+        active = _period_for(periods[key], group)
+        if active is None:
             first = model.entries[0].valid_from.isoformat()
             reason = f"no price for {key} before {first}"
             out.append(PricedGroup(group, key, model.tier, None, reason, "below"))
             continue
-        cliff = _cliff(group, period.entry.above_input_tokens)
+        cliff = _cliff(group, active.entry.above_input_tokens)
         tokens = {_BUCKET_OF_COLUMN[c]: group.tokens[c] for c in BILLABLE_TOKEN_COLUMNS}
-        cost = cost_of(period, tokens, group.service_tier, cliff == "above")
+        cost = cost_of(active, tokens, group.service_tier, cliff == "above")
         out.append(PricedGroup(group, key, model.tier, cost, None, cliff))
     return out

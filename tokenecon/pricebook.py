@@ -372,9 +372,7 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
     prices = raw.get("prices")
     if not isinstance(prices, list) or not prices:
         raise PriceBookError(f"{where}: `prices` must be a non-empty list")
-    entries = [
-        _entry(p, f"{where}.prices[{i}] (line {line_of(p)})") for i, p in enumerate(prices)
-    ]
+    entries = [_entry(p, f"{where}.prices[{i}] (line {line_of(p)})") for i, p in enumerate(prices)]
     entries.sort(key=lambda e: e.valid_from)
     match = raw.get("match", [])
     if isinstance(match, str):

@@ -66,7 +66,9 @@ def analyze(
     usage: Annotated[list[str], typer.Argument(help="Usage files, globs, or - for stdin.")],
     prices: Annotated[
         list[Path] | None,
-        typer.Option("--prices", "-p", help="Price book YAML layered over the default; repeatable."),
+        typer.Option(
+            "--prices", "-p", help="Price book YAML layered over the default; repeatable."
+        ),
     ] = None,
     no_default_prices: Annotated[
         bool, typer.Option("--no-default-prices", help="Use only the --prices books.")
@@ -139,7 +141,9 @@ def analyze(
 
 @app.command("prices")
 def prices_command(
-    model: Annotated[str | None, typer.Argument(help="A model name as your usage reports it.")] = None,
+    model: Annotated[
+        str | None, typer.Argument(help="A model name as your usage reports it.")
+    ] = None,
     at: Annotated[str | None, typer.Option("--at", help="Prices active on this date.")] = None,
     prices: Annotated[
         list[Path] | None, typer.Option("--prices", "-p", help="Extra price book; repeatable.")

@@ -257,7 +257,8 @@ def build_canonical(
         (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
         (
             stage.timestamp.isnull(),
-            "timestamp: '" + stage.timestamp__text
+            "timestamp: '"
+            + stage.timestamp__text
             + "' is not a date-time (ISO 8601 or Unix seconds)",
         ),
         (stage.model.isnull(), ibis.literal("model: empty")),
@@ -282,7 +283,9 @@ def build_canonical(
     checks.append(
         (
             reasoning > output.fill_null(0),
-            "reasoning_tokens " + reasoning.cast("string") + " > output_tokens "
+            "reasoning_tokens "
+            + reasoning.cast("string")
+            + " > output_tokens "
             + output.fill_null(0).cast("string"),
         )
     )
@@ -315,8 +318,10 @@ def _number_checks(
     quoted = "'" + value + "'"
     return [
         (value.notnull() & parsed.isnull(), f"{name}: " + quoted + " is not a number"),
-        (parsed != parsed.cast("int64").cast("float64"), f"{name}: " + quoted
-         + " is not a whole number"),
+        (
+            parsed != parsed.cast("int64").cast("float64"),
+            f"{name}: " + quoted + " is not a whole number",
+        ),
         (parsed < 0, f"{name}: " + quoted + " is negative"),
     ]
 
@@ -339,8 +344,10 @@ def _uncached_from_input(
     checks.append(
         (
             uncached < 0,
-            "cache_read_tokens + cache_write_tokens " + cached.cast("string")
-            + " > input_tokens " + total.cast("string")
+            "cache_read_tokens + cache_write_tokens "
+            + cached.cast("string")
+            + " > input_tokens "
+            + total.cast("string")
             + " (inclusive input; --input-convention exclusive if cached tokens are apart)",
         )
     )
@@ -361,7 +368,10 @@ def _parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
     )
     epoch = value.try_cast("float64")
     from_epoch = ibis.cases(
-        ((epoch > 0) & (epoch < 1e11), (epoch * 1000).cast("int64").as_timestamp("ms").cast("timestamp")),
+        (
+            (epoch > 0) & (epoch < 1e11),
+            (epoch * 1000).cast("int64").as_timestamp("ms").cast("timestamp"),
+        ),
         else_=ibis.null("timestamp"),
     )
     return ibis.coalesce(iso, from_epoch)

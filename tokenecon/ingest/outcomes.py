@@ -1,4 +1,4 @@
-"""Outcome files named by the mapping: per-task events (read by the engine) and counts per period."""
+"""Outcome files named by the mapping: per-task events (read by the engine), counts per period."""
 
 from __future__ import annotations
 

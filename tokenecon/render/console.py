@@ -77,7 +77,10 @@ def _breakdown_table(report: dict[str, Any]) -> Table:
         table.add_column(header, justify="left" if header == breakdown["by"] else "right")
     for row in breakdown["rows"]:
         table.add_row(
-            row["value"], usd(row["cost"]), pct(row["cost_share"]), count(row["requests"]),
+            row["value"],
+            usd(row["cost"]),
+            pct(row["cost_share"]),
+            count(row["requests"]),
             tokens(row["tokens"]["billable"]),
         )
     return table
@@ -88,7 +91,9 @@ def _lines(report: dict[str, Any]) -> list[Text]:
     un = report["unattributed"]
     lines = [
         Text.assemble(
-            ("Total ", "bold"), usd(totals["cost"]), f" for {tokens(totals['tokens']['billable'])}"
+            ("Total ", "bold"),
+            usd(totals["cost"]),
+            f" for {tokens(totals['tokens']['billable'])}"
             f" tokens, {count(totals['requests'])} requests, period {report['period']['start']}"
             f" to {report['period']['end']}",
         ),
@@ -134,9 +139,7 @@ def _findings(report: dict[str, Any]) -> list[Text]:
     for f in findings:
         out.append(Text.assemble(f"  {f['scope']} ", (f"[{f['layer']}] ", "bold"), f["message"]))
     rung = report["maturity"]
-    out.append(
-        Text(f"Maturity: {rung['rung']} ({rung['level']}/4). Next: {rung['next_step']}")
-    )
+    out.append(Text(f"Maturity: {rung['rung']} ({rung['level']}/4). Next: {rung['next_step']}"))
     return out
 
 
