@@ -486,7 +486,8 @@ def _merge_repeated(repeated: list[dict[str, Any]], result: UsageAggregates) -> 
     for request_id, groups in sorted(by_id.items()):
         count = sum(int(g["rows"]) for g in groups)
         copies = [_per_copy(g) for g in groups]
-        keep: dict[str, Any] = dict(max(copies, key=lambda c: (_billable(c), _key_text(c))))
+        largest = max(copies, key=lambda c: (_billable(c), _key_text(c)))
+        keep = dict(largest)
         for column in (*TOKEN_COLUMNS, "requests"):
             values = [int(c[column]) for c in copies if c[column] is not None]
             keep[column] = max(values) if values else None
