@@ -1,0 +1,40 @@
+"""Time `tokenecon --help` against `python -c "import typer, rich"` (the floor of any Typer CLI).
+
+    python benchmarks/help_speed.py [--runs 30]
+
+Prints the median of each and the ratio; the target is at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    tokenecon = shutil.which("tokenecon") or sys.exit("tokenecon is not installed")
+    floor = median_seconds([sys.executable, "-c", "import typer, rich"], args.runs)
+    help_ = median_seconds([tokenecon, "--help"], args.runs)
+    print(f"import typer, rich: {floor * 1000:.0f} ms")
+    print(f"tokenecon --help:   {help_ * 1000:.0f} ms")
+    print(f"ratio: {help_ / floor:.2f}x (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
