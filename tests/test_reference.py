@@ -15,7 +15,31 @@ from hypothesis import strategies as st
 from reference import compute
 
 BOOK = FIXTURES / "book.yaml"
-HEADER = ["timestamp", "provider", "model", "uncached_input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "requests", "reported_cost", "service_tier", "region", "team", "project", "use_case", "user", "api_key", "task_id", "session_id", "trace_id", "request_id", "tags"]
+HEADER = [
+    "timestamp",
+    "provider",
+    "model",
+    "uncached_input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "requests",
+    "reported_cost",
+    "service_tier",
+    "region",
+    "team",
+    "project",
+    "use_case",
+    "user",
+    "api_key",
+    "task_id",
+    "session_id",
+    "trace_id",
+    "request_id",
+    "tags",
+]
 MODELS = [
     "gpt-4.1-mini-2025-04-14", "openai/gpt-4.1", "claude-sonnet-4-5-20250929",
     "claude-haiku-4-5-20251001", "gemini-2.5-flash", "mystery-model",
