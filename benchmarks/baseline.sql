@@ -22,8 +22,8 @@ WITH parsed AS (
     'trace_id': 'VARCHAR', 'request_id': 'VARCHAR', 'tags': 'VARCHAR'})
 ), checked AS (
   SELECT *,
-    (ts IS NULL OR model IS NULL OR ui < 0 OR cr < 0 OR cw < 0 OR cw1 < 0 OR o < 0 OR r < 0
-     OR r > coalesce(o, 0)) AS bad,
+    coalesce(ts IS NULL OR model IS NULL OR ui < 0 OR cr < 0 OR cw < 0 OR cw1 < 0 OR o < 0
+             OR r < 0 OR r > coalesce(o, 0), false) AS bad,
     CASE
       WHEN use_case = 'support-bot' THEN 'support-triage'
       WHEN use_case = 'lead-scoring' THEN 'lead-scoring'

@@ -37,16 +37,20 @@ def _sql(rows: int, fmt: str, out: Path) -> str:
     # h(k) is a per-row, per-purpose hash; list indexes are 1-based.
     return f"""
     COPY (
-      WITH base AS (
-        SELECT i,
+      WITH seeds AS (
+        -- every 500,000th row is an exact copy of the row before it: a resent log line
+        SELECT CASE WHEN r % 500000 = 499999 THEN r - 1 ELSE r END AS i, r
+        FROM range({rows}) t(r)
+      ), base AS (
+        SELECT i, r,
                CAST(hash(i, 'uc') % 6 AS BIGINT) AS uc,
                CAST(hash(i, 'm') % 100 AS BIGINT) AS mr,
                hash(i, 'in') % 6000 AS inp,
                hash(i, 'cr') % 100 AS crp,
                hash(i, 'out') % 900 AS outp
-        FROM range({rows}) t(i)
+        FROM seeds
       ), shaped AS (
-        SELECT i, uc,
+        SELECT i, r, uc,
           CASE WHEN mr < 2 THEN 7 WHEN mr < 40 THEN 1 + (uc % 5) ELSE 1 + (mr % 6) END AS m,
           inp, crp, outp
         FROM base
@@ -76,11 +80,10 @@ def _sql(rows: int, fmt: str, out: Path) -> str:
         'T' || uc || '-' || (i // 3) AS task_id,
         NULL AS session_id,
         NULL AS trace_id,
-        -- every 500,000th row repeats the id of the row before it: a resent log line
-        'req-' || CASE WHEN i % 500000 = 499999 THEN i - 1 ELSE i END AS request_id,
+        'req-' || i AS request_id,
         CASE WHEN uc = 2 THEN '{{"feature":"contract-drafting"}}' END AS tags
       FROM shaped
-      ORDER BY i
+      ORDER BY r
     ) TO '{out}' ({fmt});
     """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -73,7 +74,11 @@ def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
         thresholds=tuple(thresholds),
     )
     con = connect(options.engine)
-    aggregates = aggregate_usage(con, sources, mapping, aggregate_options)
+    # Hash the inputs for the report while the engine reads them (both release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashes = pool.map(file_sha256, [s.path for s in sources])
+        aggregates = aggregate_usage(con, sources, mapping, aggregate_options)
+        digests = list(hashes)
     priced = price_groups(aggregates.groups, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
@@ -81,7 +86,7 @@ def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
         "usage": [
             {
                 "path": s.display,
-                "sha256": file_sha256(s.path),
+                "sha256": digests[i],
                 "format": "generic_" + s.kind,
                 "rows": aggregates.rows_per_source.get(i, 0),
                 "columns": {k: plan.headers[v] for k, v in sorted(plan.canonical.items())},
