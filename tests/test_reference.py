@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from conftest import FIXTURES, ROOT, run_cli
@@ -55,6 +55,11 @@ def analyze(usage: Path, mapping: Path | None) -> dict:
     return json.loads(result.stdout)
 
 
+def money(x: Decimal) -> Decimal:
+    """The report's rounding of money: half-up to 1e-6."""
+    return x.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
 def assert_same(report: dict, ref) -> None:
     totals = report["totals"]
     assert totals["rows_read"] == ref.rows_read
@@ -62,15 +67,15 @@ def assert_same(report: dict, ref) -> None:
     assert totals["rows_duplicate"] == ref.duplicates
     assert totals["rows_unpriced"] == ref.unpriced_rows
     assert totals["rows_priced"] == ref.priced_rows
-    assert Decimal(totals["cost"]) == ref.total.cost.quantize(Decimal("0.000001"))
+    assert Decimal(totals["cost"]) == money(ref.total.cost)
     assert totals["tokens"]["billable"] == ref.total.tokens
     for u in report["use_cases"]:
         tally = ref.use_cases[u["name"]]
-        assert Decimal(u["cost"]) == tally.cost.quantize(Decimal("0.000001")), u["name"]
+        assert Decimal(u["cost"]) == money(tally.cost), u["name"]
         assert u["tokens"]["billable"] == tally.tokens
         assert u["tasks"] == len(tally.tasks) + tally.keyless_tasks, u["name"]
     un = ref.use_cases["(unattributed)"]
-    assert Decimal(report["unattributed"]["cost"]) == un.cost.quantize(Decimal("0.000001"))
+    assert Decimal(report["unattributed"]["cost"]) == money(un.cost)
 
 
 def test_small_fixture_matches_reference() -> None:

@@ -15,7 +15,7 @@ def _economics_table(report: dict[str, Any]) -> Table:
     table = Table(title="Unit economics by use case", title_justify="left", expand=False)
     for header in ("use case", "cost", "tasks", "outcomes", "$/1M tok", "tok/task",
                    "tasks/outcome", "$/outcome"):  # fmt: skip
-        table.add_column(header, justify="left" if header == "use case" else "right")
+        table.add_column(header, justify="left" if header == "use case" else "right", no_wrap=True)
     for u in report["use_cases"]:
         table.add_row(
             u["name"], usd(u["cost"]), count(u["tasks"]), count(u["outcomes"]),

@@ -13,8 +13,8 @@ def render_prices(rows: list[dict[str, Any]], console: Console) -> None:
     table = Table(title="Prices per 1M tokens", title_justify="left")
     for header in ("model", "provider", "tier", "from", "input", "cache read", "cache write",
                    "cache write 1h", "output", "batch", "long context"):  # fmt: skip
-        table.add_column(header, justify="left" if header in ("model", "provider", "tier", "from")
-                         else "right")  # fmt: skip
+        left = header in ("model", "provider", "tier", "from")
+        table.add_column(header, justify="left" if left else "right", no_wrap=header == "model")
     for r in rows:
         above = r["above"]
         table.add_row(
