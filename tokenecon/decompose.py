@@ -91,6 +91,8 @@ class UseCaseEconomics:
     models: dict[str, Volume]
     cheapest_model: str | None = None
     cheapest_cost: Decimal | None = None
+    main_tier: str | None = None
+    """Tier of the model that carries most of the use case's cost."""
 
     @property
     def cost_per_token(self) -> Decimal | None:
@@ -313,6 +315,7 @@ def _attach_cheapest(economics: UseCaseEconomics, book: PriceBook, at: date | No
     if not priced or at is None:
         return
     main = max(priced, key=lambda k: (priced[k].cost, k))
+    economics.main_tier = book.models[main].tier
     cheapest = _cheapest_utility(book, book.models[main].provider, at)
     if cheapest is None:
         return

@@ -12,16 +12,21 @@ from decimal import Decimal
 from tokenecon.decompose import Economics, UseCaseEconomics, ratio
 
 DEFAULT_PRICE_RATIO = Decimal(3)
-"""Blended price this many times the cheapest utility model's (same provider): pricing finding."""
-DEFAULT_TASKS_PER_OUTCOME = Decimal("1.5")
+"""Blended price this many times the cheapest utility model's (same provider) ..."""
+SHORT_ANSWER_TOKENS = 100
+"""... on a mid or frontier model whose answers average at most this many output tokens (a
+classification or extraction job): pricing finding."""
+DEFAULT_TASKS_PER_OUTCOME = Decimal(2)
 """More tasks than this per verified outcome: design finding."""
 DEFAULT_CACHE_READ_SHARE = Decimal("0.2")
-"""Below this share of input read from cache, with long prompts: efficiency finding."""
+"""Below this share of input read from cache ..."""
 LONG_PROMPT_TOKENS = 4000
-"""Input tokens per request above which caching is worth looking at."""
+"""... with more input tokens than this per call ..."""
+MULTI_CALL_TASK = Decimal(2)
+"""... in tasks of more calls than this (the same context sent again): efficiency finding."""
 TOLERANCE = Decimal("1.1")
 """A metric this far above its target (10%) is off."""
-UNATTRIBUTED_SHARE = Decimal("0.1")
+UNATTRIBUTED_SHARE = Decimal("0.05")
 """Spend share without a use case above which attribution is a finding."""
 
 
@@ -62,34 +67,38 @@ def _pricing(u: UseCaseEconomics) -> Finding | None:
     target = u.use_case.targets.get("cost_per_token") if u.use_case else None
     cpt = u.cost_per_token
     if target is not None and cpt is not None:
-        if cpt > target * TOLERANCE:
-            return Finding(
-                u.name,
-                "pricing",
-                "cost_per_token",
-                cpt,
-                target,
-                "mapping",
-                "route",
-                f"cost per 1M tokens ${_fmt(cpt * 1_000_000)} vs target "
-                f"${_fmt(target * 1_000_000)}: route to a smaller model, cache or batch",
-            )
-        return None
+        if cpt <= target * TOLERANCE:
+            return None
+        return Finding(
+            scope=u.name,
+            layer="pricing",
+            metric="cost_per_token",
+            actual=cpt,
+            target=target,
+            target_source="mapping",
+            remedy="route",
+            message=f"cost per 1M tokens ${_fmt(cpt * 1_000_000)} vs target "
+            f"${_fmt(target * 1_000_000)}: route to a smaller model, cache or batch",
+        )
     times = u.price_vs_cheapest
     if times is None or times < DEFAULT_PRICE_RATIO or u.cheapest_cost is None:
         return None
+    answer = ratio(u.volume.tokens["output_tokens"], u.volume.requests)
+    if u.main_tier not in ("mid", "frontier") or answer is None or answer > SHORT_ANSWER_TOKENS:
+        return None
+    saving = u.volume.cost - u.cheapest_cost
     return Finding(
-        u.name,
-        "pricing",
-        "price_vs_cheapest",
-        times,
-        DEFAULT_PRICE_RATIO,
-        "default",
-        "route",
-        f"tokens cost {_fmt(times, 1)}x what {u.cheapest_model} would charge for them: "
-        f"right-size the model (saves up to ${_fmt(u.volume.cost - u.cheapest_cost)} "
-        "if quality holds)",
-        saving=u.volume.cost - u.cheapest_cost,
+        scope=u.name,
+        layer="pricing",
+        metric="price_vs_cheapest",
+        actual=times,
+        target=DEFAULT_PRICE_RATIO,
+        target_source="default",
+        remedy="route",
+        message=f"a {u.main_tier} model for {_fmt(answer, 0)}-token answers: its tokens cost "
+        f"{_fmt(times, 1)}x what {u.cheapest_model} would charge; route to it "
+        f"(saves up to ${_fmt(saving)} if quality holds)",
+        saving=saving,
     )
 
 
@@ -97,36 +106,41 @@ def _efficiency(u: UseCaseEconomics) -> Finding | None:
     target = u.use_case.targets.get("tokens_per_task") if u.use_case else None
     tpt = u.tokens_per_task
     if target is not None and tpt is not None:
-        if tpt > target * TOLERANCE:
-            return Finding(
-                u.name,
-                "efficiency",
-                "tokens_per_task",
-                tpt,
-                target,
-                "mapping",
-                "trim",
-                f"{_fmt(tpt, 0)} tokens per task vs target {_fmt(target, 0)}: trim prompts, "
-                "retrieve instead of stuffing context, shorten outputs",
-            )
-        return None
+        if tpt <= target * TOLERANCE:
+            return None
+        return Finding(
+            scope=u.name,
+            layer="efficiency",
+            metric="tokens_per_task",
+            actual=tpt,
+            target=target,
+            target_source="mapping",
+            remedy="trim",
+            message=f"{_fmt(tpt, 0)} tokens per task vs target {_fmt(target, 0)}: trim prompts, "
+            "retrieve instead of stuffing context, shorten outputs",
+        )
     share = u.cache_read_share
     per_request = ratio(u.volume.input, u.volume.requests)
-    if share is None or per_request is None:
+    calls = u.requests_per_task
+    if share is None or per_request is None or calls is None:
         return None
-    if per_request > LONG_PROMPT_TOKENS and share < DEFAULT_CACHE_READ_SHARE:
-        return Finding(
-            u.name,
-            "efficiency",
-            "cache_read_share",
-            share,
-            DEFAULT_CACHE_READ_SHARE,
-            "default",
-            "cache",
-            f"{_fmt(per_request, 0)} input tokens per call, only {_fmt(share * 100, 0)}% read "
-            "from cache: put the stable prefix first and cache it",
-        )
-    return None
+    if not (
+        per_request > LONG_PROMPT_TOKENS
+        and share < DEFAULT_CACHE_READ_SHARE
+        and calls > MULTI_CALL_TASK
+    ):
+        return None
+    return Finding(
+        scope=u.name,
+        layer="efficiency",
+        metric="cache_read_share",
+        actual=share,
+        target=DEFAULT_CACHE_READ_SHARE,
+        target_source="default",
+        remedy="cache",
+        message=f"{_fmt(calls, 1)} calls per task of {_fmt(per_request, 0)} input tokens each, "
+        f"only {_fmt(share * 100, 0)}% read from cache: put the shared context first and cache it",
+    )
 
 
 def _design(u: UseCaseEconomics) -> Finding | None:
