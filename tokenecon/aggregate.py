@@ -133,8 +133,13 @@ def _shape(table: ir.Table, kind: str, values: dict[str, Any]) -> ir.Table:
     return table.select(**out)
 
 
-def _resolver(table: ir.Table, plan_extra: set[str]) -> Any:
+def _resolver(table: ir.Table, plan: ColumnPlan) -> Any:
     import ibis
+
+    from tokenecon.ingest.canonical import normalise_header
+
+    # `tags.feature` also finds a source column named feature that was read as a canonical one
+    renamed = {normalise_header(plan.headers[p]): c for c, p in plan.canonical.items()}
 
     def resolve(attribute: str) -> ir.StringValue:
         if attribute in ATTRIBUTE_COLUMNS:
@@ -142,6 +147,8 @@ def _resolver(table: ir.Table, plan_extra: set[str]) -> Any:
         key = attribute.removeprefix("tags.")
         if f"x_{key}" in table.columns:
             return table[f"x_{key}"]
+        if renamed.get(key) in ATTRIBUTE_COLUMNS:
+            return table[renamed[key]]
         if attribute == "tags":
             return table["tags"]
         # A key inside the JSON tags column ({"feature": "triage"}); null where absent. The
@@ -189,14 +196,14 @@ def _rows(
         result.plans.append(plan)
         has_request_ids |= "request_id" in plan.canonical
         seen_attributes |= set(plan.canonical) | {f"tags.{x}" for x in plan.extra}
-        resolve = _resolver(table, set(plan.extra))
+        resolve = _resolver(table, plan)
         if "tags" in plan.canonical:
             seen_attributes.add("tags.*")
         use_case = use_case_expression(mapping, resolve)
         by_value = resolve(options.by) if options.by else ibis.null("string")
         table = table.mutate(use_case=use_case, by_value=by_value)
         table = table.mutate(
-            task_key=task_key_expression(mapping, table.use_case, _resolver(table, set()))
+            task_key=task_key_expression(mapping, table.use_case, _resolver(table, plan))
         )
         keep = [
             "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
