@@ -7,18 +7,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from tokenecon.aggregate import AggregateOptions, aggregate_usage
-from tokenecon.decompose import decompose
-from tokenecon.diagnose import diagnose, maturity
+from tokenecon.aggregate import AggregateOptions, UsageAggregates, aggregate_usage
+from tokenecon.decompose import Economics, decompose
+from tokenecon.diagnose import Finding, diagnose, maturity
 from tokenecon.engine import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
 from tokenecon.ingest.sources import expand_sources, file_sha256
 from tokenecon.mapping import OutcomeMapping, load_mapping
-from tokenecon.price import price_groups
-from tokenecon.pricebook import load_price_book
+from tokenecon.price import PricedGroup, price_groups
+from tokenecon.pricebook import PriceBook, load_price_book
 from tokenecon.report import Report, build_report
 
 
@@ -49,8 +50,24 @@ def _check_by(by: str | None) -> None:
         )
 
 
-def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
-    """Run the whole analysis and return the report."""
+@dataclass(frozen=True)
+class Analysis:
+    """Every stage's result of one run, for commands that go on from it (report, whatif)."""
+
+    options: AnalyzeOptions
+    book: PriceBook
+    mapping: OutcomeMapping | None
+    aggregates: UsageAggregates
+    """What the engine returned: sums at the pricing grain, tasks, outcomes, accounting."""
+    priced: list[PricedGroup]
+    economics: Economics
+    findings: list[Finding]
+    inputs: dict[str, Any]
+    """The report's ``inputs`` section: file hashes, detected columns, conventions."""
+
+
+def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
+    """Read, price, attribute and decompose the usage; diagnose the result."""
     _check_by(options.by)
     if options.since and options.until and options.since >= options.until:
         raise OptionError("--since must be before --until")
@@ -58,20 +75,12 @@ def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
     mapping: OutcomeMapping | None = load_mapping(options.outcomes) if options.outcomes else None
     convention = options.input_convention or (mapping.input_convention if mapping else None)
     sources = expand_sources(list(usage))
-    thresholds = sorted(
-        {
-            e.above_input_tokens
-            for m in book.models.values()
-            for e in m.entries
-            if e.above_input_tokens is not None
-        }
-    )
     aggregate_options = AggregateOptions(
         read=ReadOptions(column_map=options.column_map, input_convention=convention or "inclusive"),
         by=options.by,
         since=options.since,
         until=options.until,
-        thresholds=tuple(thresholds),
+        thresholds=book.cliff_thresholds(),
     )
     con = connect(options.engine)
     # Hash the inputs for the report while the engine reads them (both release the GIL).
@@ -103,12 +112,22 @@ def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
         "input_convention": aggregate_options.read.input_convention,
         "missing_attributes": aggregates.missing_attributes,
     }
+    return Analysis(options, book, mapping, aggregates, priced, economics, findings, inputs)
+
+
+def report_of(analysis: Analysis) -> Report:
+    """The report document of an analysis."""
     return build_report(
-        economics,
-        aggregates,
-        findings,
-        maturity(economics, findings),
-        inputs,
-        book.currency,
-        options.by,
+        analysis.economics,
+        analysis.aggregates,
+        analysis.findings,
+        maturity(analysis.economics, analysis.findings),
+        analysis.inputs,
+        analysis.book.currency,
+        analysis.options.by,
     )
+
+
+def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
+    """Run the whole analysis and return the report."""
+    return report_of(run_analysis(usage, options))

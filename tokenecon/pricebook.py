@@ -204,6 +204,19 @@ class PriceBook:
             factor *= d.multiply
         return factor
 
+    def cliff_thresholds(self) -> tuple[int, ...]:
+        """The distinct long-context thresholds of every model's prices, ascending."""
+        return tuple(
+            sorted(
+                {
+                    e.above_input_tokens
+                    for m in self.models.values()
+                    for e in m.entries
+                    if e.above_input_tokens is not None
+                }
+            )
+        )
+
     def periods(self, keys: Iterable[str]) -> list[PricePeriod]:
         """Split each model's timeline into stretches of constant price and discount."""
         out: list[PricePeriod] = []

@@ -1,0 +1,49 @@
+"""`tokenecon analyze`: the diagnosis."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from tokenecon.cli import options as o
+from tokenecon.cli.app import app, guarded, stdout_console
+
+
+@app.command()
+def analyze(
+    usage: o.Usage,
+    prices: o.Prices = None,
+    no_default_prices: o.NoDefaultPrices = False,
+    outcomes: o.Outcomes = None,
+    by: o.By = None,
+    since: o.Since = None,
+    until: o.Until = None,
+    column_map: o.ColumnMap = None,
+    input_convention: o.InputConvention = None,
+    as_json: o.Json = False,
+    save: o.Save = None,
+    memory_limit: o.MemoryLimit = None,
+    temp_directory: o.TempDirectory = None,
+) -> None:
+    """Break usage down into cost per outcome and say which layer is off."""
+
+    def run() -> Any:
+        from tokenecon.analyze import analyze
+
+        options = o.analyze_options(
+            prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=by,
+            since=since, until=until, column_map=column_map, input_convention=input_convention,
+            memory_limit=memory_limit, temp_directory=temp_directory,
+        )  # fmt: skip
+        return analyze(usage, options)
+
+    report = guarded(run)
+    text = report.to_json()
+    if save:
+        save.write_text(text, encoding="utf-8")
+    if as_json:
+        sys.stdout.write(text)
+        return
+    from tokenecon.render.console import render_console
+
+    render_console(report.to_dict(), stdout_console())

@@ -1,0 +1,85 @@
+"""Options shared by every command that reads usage (analyze, whatif, ...), declared once.
+
+A command lists them as parameters with these types and hands the values to
+:func:`analyze_options`, so that every command reads usage the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tokenecon.cli.app import parse_when
+
+if TYPE_CHECKING:
+    from tokenecon.analyze import AnalyzeOptions
+
+Usage = Annotated[list[str], typer.Argument(help="Usage files, globs, or - for stdin.")]
+Prices = Annotated[
+    list[Path] | None,
+    typer.Option("--prices", "-p", help="Price book YAML layered over the default; repeatable."),
+]
+NoDefaultPrices = Annotated[
+    bool, typer.Option("--no-default-prices", help="Use only the --prices books.")
+]
+Outcomes = Annotated[Path | None, typer.Option("--outcomes", "-o", help="Outcome mapping YAML.")]
+By = Annotated[
+    str | None,
+    typer.Option("--by", help="Extra breakdown: team, project, user, model, tags.KEY, ..."),
+]
+Since = Annotated[
+    str | None, typer.Option("--since", help="Only usage at or after this UTC date/time.")
+]
+Until = Annotated[str | None, typer.Option("--until", help="Only usage before this UTC date/time.")]
+ColumnMap = Annotated[
+    list[str] | None, typer.Option("--map", help="SOURCE_COLUMN=canonical_column; repeatable.")
+]
+InputConvention = Annotated[
+    str | None,
+    typer.Option(
+        "--input-convention",
+        help="Does a plain input_tokens column include cached tokens? "
+        "inclusive (default) or exclusive.",
+    ),
+]
+MemoryLimit = Annotated[
+    str | None, typer.Option("--memory-limit", help="Engine memory limit, e.g. 2GB.")
+]
+TempDirectory = Annotated[
+    str | None, typer.Option("--temp-directory", help="Where the engine may spill.")
+]
+Json = Annotated[bool, typer.Option("--json", help="Print the JSON document only.")]
+Save = Annotated[Path | None, typer.Option("--save", help="Write the JSON document here.")]
+
+
+def analyze_options(
+    *,
+    prices: list[Path] | None,
+    no_default_prices: bool,
+    outcomes: Path | None,
+    by: str | None,
+    since: str | None,
+    until: str | None,
+    column_map: list[str] | None,
+    input_convention: str | None,
+    memory_limit: str | None,
+    temp_directory: str | None,
+) -> AnalyzeOptions:
+    """The core's options from the shared command-line values (raises on bad values)."""
+    from tokenecon.analyze import AnalyzeOptions
+    from tokenecon.engine import EngineOptions
+    from tokenecon.ingest.generic import parse_column_map
+
+    return AnalyzeOptions(
+        prices=prices or [],
+        no_default_prices=no_default_prices,
+        outcomes=outcomes,
+        by=by,
+        since=parse_when(since, "--since"),
+        until=parse_when(until, "--until"),
+        column_map=parse_column_map(column_map or []),
+        input_convention=input_convention,
+        engine=EngineOptions(memory_limit=memory_limit, temp_directory=temp_directory),
+    )
