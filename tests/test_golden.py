@@ -27,8 +27,8 @@ def check(name: str, text: str) -> None:
     assert text == path.read_text(), f"{name} differs from its golden file"
 
 
-def render(report: dict) -> str:
-    console = Console(width=140, no_color=True, force_terminal=False, record=True)
+def render(report: dict, width: int = 140) -> str:
+    console = Console(width=width, no_color=True, force_terminal=False, record=True)
     with console.capture() as capture:
         render_console(report, console)
     return capture.get()
@@ -65,3 +65,5 @@ def test_example_month_json_and_table() -> None:
     text = analyze_json("examples/usage-2026-10.csv", "--outcomes", "examples/outcomes.yaml")
     check("example.json", text)
     check("example.txt", render(json.loads(text)))
+    # A narrow terminal splits tables by columns instead of cutting figures short.
+    check("example-80.txt", render(json.loads(text), width=80))

@@ -9,25 +9,30 @@ from rich.table import Table
 from rich.text import Text
 
 from tokenecon.render.formats import count, pct, per_million, tokens, usd
+from tokenecon.render.tables import Column, fitted_tables
 
 
-def _economics_table(report: dict[str, Any]) -> Table:
-    table = Table(title="Unit economics by use case", title_justify="left", expand=False)
-    for header in ("use case", "cost", "tasks", "outcomes", "$/1M tok", "tok/task",
-                   "tasks/outcome", "$/outcome"):  # fmt: skip
-        table.add_column(header, justify="left" if header == "use case" else "right", no_wrap=True)
+def _columns(*headers: str, left: int = 1) -> list[Column]:
+    return [Column(h, "left" if i < left else "right") for i, h in enumerate(headers)]
+
+
+def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
+    # Cost per outcome first, then the three factors it is the product of.
+    columns = _columns("use case", "cost", "tasks", "outcomes", "$/outcome", "$/1M tok",
+                       "tok/task", "tasks/outcome")  # fmt: skip
+    rows: list[list[Any]] = []
     for u in report["use_cases"]:
-        table.add_row(
+        rows.append([
             u["name"], usd(u["cost"]), count(u["tasks"]), count(u["outcomes"]),
-            per_million(u["cost_per_token"]), count(u["tokens_per_task"]),
-            count(u["tasks_per_outcome"], 2), usd(u["cost_per_outcome"]),
-        )  # fmt: skip
+            usd(u["cost_per_outcome"]), per_million(u["cost_per_token"]),
+            count(u["tokens_per_task"]), count(u["tasks_per_outcome"], 2),
+        ])  # fmt: skip
     un = report["unattributed"]
-    table.add_row(
-        Text("(unattributed)", style="italic"), usd(un["cost"]), "—", "—",
-        per_million(_rate(un)), "—", "—", "—",
-    )  # fmt: skip
-    return table
+    rows.append([
+        Text("(unattributed)", style="italic"), usd(un["cost"]), "—", "—", "—",
+        per_million(_rate(un)), "—", "—",
+    ])  # fmt: skip
+    return fitted_tables("Unit economics by use case", columns, rows, width)
 
 
 def _rate(volume: dict[str, Any]) -> str | None:
@@ -39,51 +44,49 @@ def _rate(volume: dict[str, Any]) -> str | None:
     return str(Decimal(volume["cost"]) / billable)
 
 
-def _value_table(report: dict[str, Any]) -> Table:
-    table = Table(title="Value and efficiency", title_justify="left")
-    for header in ("use case", "loaded $/outcome", "value/outcome", "ROI", "req/task",
-                   "cache read", "output", "batch", "vs cheapest"):  # fmt: skip
-        table.add_column(header, justify="left" if header == "use case" else "right")
+def _value_table(report: dict[str, Any], width: int) -> list[Table]:
+    columns = _columns("use case", "loaded $/outcome", "value/outcome", "ROI", "req/task",
+                       "cache read", "output", "batch", "vs cheapest")  # fmt: skip
+    rows: list[list[Any]] = []
     for u in report["use_cases"]:
         versus = f"{count(u['price_vs_cheapest'], 1)}x" if u["price_vs_cheapest"] else "—"
-        table.add_row(
+        rows.append([
             u["name"], usd(u["fully_loaded_cost_per_outcome"]), usd(u["value_per_outcome"]),
             pct(u["roi"]), count(u["requests_per_task"], 1), pct(u["cache_read_share"]),
             pct(u["output_share"]), pct(u["batch_share"]), versus,
-        )  # fmt: skip
-    return table
+        ])  # fmt: skip
+    return fitted_tables("Value and efficiency", columns, rows, width)
 
 
-def _models_table(report: dict[str, Any]) -> Table:
-    table = Table(title="Models", title_justify="left")
-    for header in ("model", "tier", "cost", "share", "requests", "input", "cache read",
-                   "output", "$/1M tok"):  # fmt: skip
-        table.add_column(header, justify="left" if header in ("model", "tier") else "right")
+def _models_table(report: dict[str, Any], width: int) -> list[Table]:
+    columns = _columns("model", "tier", "cost", "share", "requests", "input", "cache read",
+                       "output", "$/1M tok", left=2)  # fmt: skip
+    rows: list[list[Any]] = []
     for m in report["models"]:
         t = m["tokens"]
-        table.add_row(
+        rows.append([
             m["model"], m["tier"] or "unpriced", usd(m["cost"]) if m["tier"] else "—",
             pct(m["cost_share"]), count(m["requests"]),
             tokens(t["uncached_input"] + t["cache_write"] + t["cache_write_1h"]),
             tokens(t["cache_read"]), tokens(t["output"]), usd(m["cost_per_million_tokens"]),
-        )  # fmt: skip
-    return table
+        ])  # fmt: skip
+    return fitted_tables("Models", columns, rows, width)
 
 
-def _breakdown_table(report: dict[str, Any]) -> Table:
+def _breakdown_table(report: dict[str, Any], width: int) -> list[Table]:
     breakdown = report["breakdown"]
-    table = Table(title=f"By {breakdown['by']}", title_justify="left")
-    for header in (breakdown["by"], "cost", "share", "requests", "tokens"):
-        table.add_column(header, justify="left" if header == breakdown["by"] else "right")
-    for row in breakdown["rows"]:
-        table.add_row(
+    columns = _columns(breakdown["by"], "cost", "share", "requests", "tokens")
+    rows = [
+        [
             row["value"],
             usd(row["cost"]),
             pct(row["cost_share"]),
             count(row["requests"]),
             tokens(row["tokens"]["billable"]),
-        )
-    return table
+        ]
+        for row in breakdown["rows"]
+    ]
+    return fitted_tables(f"By {breakdown['by']}", columns, rows, width)
 
 
 def _lines(report: dict[str, Any]) -> list[Text]:
@@ -145,9 +148,14 @@ def _findings(report: dict[str, Any]) -> list[Text]:
 
 def render_console(report: dict[str, Any], console: Console) -> None:
     """Print the report's tables and lines."""
-    parts: list[Any] = [_economics_table(report), _value_table(report), _models_table(report)]
+    width = console.width
+    parts: list[Any] = [
+        *_economics_table(report, width),
+        *_value_table(report, width),
+        *_models_table(report, width),
+    ]
     if "breakdown" in report:
-        parts.append(_breakdown_table(report))
+        parts.extend(_breakdown_table(report, width))
     console.print(Group(*parts))
     for line in [*_lines(report), *_findings(report)]:
         console.print(line)
