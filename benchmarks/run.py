@@ -23,7 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BASELINE = """
 import duckdb, json, sys
-con = duckdb.connect(config={"enable_progress_bar": False})  # it prints to stdout
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")  # it prints to stdout
 if sys.argv[2]:
     con.execute(f"SET memory_limit = '{sys.argv[2]}'")
 sql = open(sys.argv[3]).read().replace("{path}", sys.argv[1])
