@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.attribute import task_key_expression, use_case_expression
+from tokenecon.engine import is_duckdb, small_table
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions, canonical_table
@@ -248,7 +249,7 @@ SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_valu
 """The grain at which prices are constant (the ``sums`` result)."""
 
 
-def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) -> ir.Table:
+def _grain(rows: ir.Table, duplicate_ids: ir.Table | None, options: AggregateOptions) -> ir.Table:
     """Rows summed at :data:`GRAIN`.
 
     Rejected rows keep their request id in ``dup_id`` (so samples can be located), and rows of
@@ -262,9 +263,8 @@ def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) 
         in_window &= rows.timestamp >= options.since
     if options.until:
         in_window &= rows.timestamp < options.until
-    if duplicate_ids:
-        repeated_ids = ibis.memtable({"request_id": duplicate_ids}, schema={"request_id": "string"})
-        is_repeated = rows.request_id.isin(repeated_ids.request_id)
+    if duplicate_ids is not None:
+        is_repeated = rows.request_id.isin(duplicate_ids.request_id)
     else:
         is_repeated = ibis.literal(False)
     content = rows.request_id
@@ -435,7 +435,16 @@ def aggregate_usage(
         sources=len(sources),
     )
     duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
-    grain = _grain(rows, duplicate_ids, options)
+    repeated = None
+    if duplicate_ids:
+        # A table in the engine rather than an inline memtable: Spark's cache() below compiles
+        # the grain before Ibis would register a memtable.
+        repeated = small_table(con, "tokenecon_repeated_ids", {"request_id": duplicate_ids})
+    grain = _grain(rows, repeated, options)
+    if not is_duckdb(con):
+        # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
+        # Spark would scan the usage again per branch unless the grain is cached.
+        grain = grain.cache()
     query = ibis.union(*_branches(con, grain, mapping), distinct=False)
     _unpack(_fetch(con, query), result)
     if result.reject_sample_rows:

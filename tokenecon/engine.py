@@ -1,6 +1,8 @@
-"""The execution engine behind the Ibis expressions: DuckDB embedded by default.
+"""The execution engine behind the Ibis expressions: DuckDB embedded by default, or Spark.
 
-Ibis and DuckDB are imported here, lazily, so that `tokenecon --help` stays fast.
+Everything engine-specific lives here: connecting, and reading a file as a table of text
+columns. The rest of the pipeline is Ibis expressions that run unchanged on either engine.
+Ibis, DuckDB and PySpark are imported lazily, so that `tokenecon --help` stays fast.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.errors import OptionError
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
     from ibis.backends.duckdb import Backend as DuckDBBackend
 
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -24,21 +28,29 @@ class EngineOptions:
     """How to run the pipeline."""
 
     name: str = "duckdb"
-    """Which engine: only ``duckdb`` for now."""
+    """``duckdb`` (embedded, the default) or ``spark``."""
     memory_limit: str | None = None
-    """DuckDB memory limit (e.g. ``2GB``); DuckDB's default is 80% of RAM."""
+    """DuckDB memory limit (e.g. ``2GB``; DuckDB's default is 80% of RAM); Spark driver memory."""
     temp_directory: str | None = None
-    """Where DuckDB spills when memory runs short."""
+    """Where DuckDB spills when memory runs short (Spark: ``spark.local.dir``)."""
     threads: int | None = None
     """Worker threads (default: all cores)."""
+    spark_master: str = "local[*]"
+    """Spark master URL, for ``spark``."""
 
 
-def connect(options: EngineOptions) -> DuckDBBackend:
-    """An Ibis connection to a fresh in-memory engine, in UTC."""
+def connect(options: EngineOptions) -> BaseBackend:
+    """An Ibis connection to a fresh engine session, in UTC."""
     if options.name not in ENGINES:
         raise OptionError(
             f"unknown engine {options.name!r}", f"--engine takes one of {', '.join(ENGINES)}"
         )
+    if options.name == "spark":
+        return _connect_spark(options)
+    return _connect_duckdb(options)
+
+
+def _connect_duckdb(options: EngineOptions) -> DuckDBBackend:
     import ibis
 
     # Results are sorted where order matters; not preserving scan order frees the engine
@@ -57,6 +69,110 @@ def connect(options: EngineOptions) -> DuckDBBackend:
     with contextlib.suppress(Exception):  # ICU is optional; without it DuckDB works in UTC
         con.raw_sql("LOAD icu; SET TimeZone = 'UTC'")
     return con
+
+
+def _connect_spark(options: EngineOptions) -> BaseBackend:
+    import ibis
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise OptionError(
+            "--engine spark needs PySpark", "pip install 'tokenecon[spark]' (and a Java 17+)"
+        ) from None
+    builder = (
+        SparkSession.builder.master(options.spark_master)
+        .appName("tokenecon")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.ansi.enabled", "false")
+    )
+    if options.spark_master.startswith("local"):
+        # A handful of partitions suits one machine; the default 200 costs seconds on small data.
+        builder = builder.config("spark.sql.shuffle.partitions", "8")
+    if options.memory_limit:
+        builder = builder.config("spark.driver.memory", options.memory_limit)
+    if options.temp_directory:
+        builder = builder.config("spark.local.dir", options.temp_directory)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # no Java, a bad master URL: Spark raises its own types
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise OptionError(
+            f"cannot start Spark at {options.spark_master}: {message}",
+            "check --spark-master and that Java 17+ is installed (JAVA_HOME)",
+        ) from None
+    session.sparkContext.setLogLevel("ERROR")
+    return ibis.pyspark.connect(session)
+
+
+def is_duckdb(con: BaseBackend) -> bool:
+    """Whether ``con`` is the embedded DuckDB engine."""
+    return bool(con.name == "duckdb")
+
+
+def small_table(con: BaseBackend, name: str, columns: dict[str, list[str]]) -> ir.Table:
+    """A small table of text columns held by the engine (not inlined in each query)."""
+    import ibis
+    import pyarrow as pa
+
+    data = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
+    if is_duckdb(con):
+        # (Ibis 12 fails on a raw Arrow table here: hand it a memtable.)
+        return con.create_table(name, ibis.memtable(data), temp=True)  # type: ignore[no-any-return]
+    # Ibis's PySpark backend has no temporary tables: a temporary view of a DataFrame.
+    session = con._session  # type: ignore[attr-defined]
+    session.createDataFrame(data.to_pandas()).createOrReplaceTempView(name)
+    return con.table(name)
+
+
+def _spark_schema(names: list[str]) -> str:
+    return ", ".join("`" + n.replace("`", "``") + "` STRING" for n in names)
+
+
+def read_text_csv(con: BaseBackend, path: str, columns: int, compressed: bool) -> ir.Table:
+    """A CSV file with a header, every column as text, named c0, c1, ... (no sniffing)."""
+    names = [f"c{i}" for i in range(columns)]
+    if is_duckdb(con):
+        return con.read_csv(  # type: ignore[attr-defined,no-any-return]
+            path,
+            columns=dict.fromkeys(names, "VARCHAR"),
+            header=True,
+            auto_detect=False,
+            delim=",",
+            quote='"',
+            escape='"',
+            compression="gzip" if compressed else "none",
+        )
+    return con.read_csv(  # type: ignore[attr-defined,no-any-return]
+        path,
+        header=True,
+        inferSchema=False,
+        schema=_spark_schema(names),
+        quote='"',
+        escape='"',
+        multiLine=True,
+        mode="PERMISSIVE",
+    )
+
+
+def read_text_jsonl(con: BaseBackend, path: str, keys: list[str]) -> ir.Table:
+    """A JSON Lines file: the value under each key as text, named c0, c1, ..."""
+    if is_duckdb(con):
+        table = con.read_json(  # type: ignore[attr-defined]
+            path, columns=dict.fromkeys(keys, "VARCHAR"), format="newline_delimited"
+        )
+    else:
+        table = con.read_json(path, schema=_spark_schema(keys))  # type: ignore[attr-defined]
+    return table.rename({f"c{i}": k for i, k in enumerate(keys)})  # type: ignore[no-any-return]
+
+
+def read_parquet_text(con: BaseBackend, path: str) -> ir.Table:
+    """A Parquet file, every column cast to text, named c0, c1, ..."""
+    table = con.read_parquet(path)  # type: ignore[attr-defined]
+    renamed = table.rename({f"c{i}": n for i, n in enumerate(table.columns)})
+    return renamed.cast(dict.fromkeys(renamed.columns, "string"))  # type: ignore[no-any-return]
 
 
 @contextmanager

@@ -24,6 +24,8 @@ def analyze(
     save: o.Save = None,
     memory_limit: o.MemoryLimit = None,
     temp_directory: o.TempDirectory = None,
+    engine: o.Engine = "duckdb",
+    spark_master: o.SparkMaster = "local[*]",
 ) -> None:
     """Break usage down into cost per outcome and say which layer is off."""
 
@@ -33,7 +35,8 @@ def analyze(
         options = o.analyze_options(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=by,
             since=since, until=until, column_map=column_map, input_convention=input_convention,
-            memory_limit=memory_limit, temp_directory=temp_directory,
+            memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
+            spark_master=spark_master,
         )  # fmt: skip
         return analyze(usage, options)
 

@@ -50,6 +50,10 @@ MemoryLimit = Annotated[
 TempDirectory = Annotated[
     str | None, typer.Option("--temp-directory", help="Where the engine may spill.")
 ]
+Engine = Annotated[str, typer.Option("--engine", help="duckdb (embedded, default) or spark.")]
+SparkMaster = Annotated[
+    str, typer.Option("--spark-master", help="Spark master URL for --engine spark.")
+]
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON document only.")]
 Save = Annotated[Path | None, typer.Option("--save", help="Write the JSON document here.")]
 
@@ -66,6 +70,8 @@ def analyze_options(
     input_convention: str | None,
     memory_limit: str | None,
     temp_directory: str | None,
+    engine: str = "duckdb",
+    spark_master: str = "local[*]",
 ) -> AnalyzeOptions:
     """The core's options from the shared command-line values (raises on bad values)."""
     from tokenecon.analyze import AnalyzeOptions
@@ -81,5 +87,10 @@ def analyze_options(
         until=parse_when(until, "--until"),
         column_map=parse_column_map(column_map or []),
         input_convention=input_convention,
-        engine=EngineOptions(memory_limit=memory_limit, temp_directory=temp_directory),
+        engine=EngineOptions(
+            name=engine,
+            memory_limit=memory_limit,
+            temp_directory=temp_directory,
+            spark_master=spark_master,
+        ),
     )

@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.errors import OptionError, UsageInputError
@@ -157,29 +158,21 @@ def _check_usable(source: SourceFile, headers: list[str], canonical: dict[str, i
         )
 
 
-def scan(con: Backend, source: SourceFile, positions: int) -> ir.Table:
-    """An Ibis table over the file with every column as text, named c0, c1, ..."""
-    names = {f"c{i}": "VARCHAR" for i in range(positions)}
+def scan(con: Backend, source: SourceFile, headers: list[str]) -> ir.Table:
+    """An Ibis table over the file with every column as text, named c0, c1, ...
+
+    CSV and Parquet columns are taken by position, JSON Lines keys by name.
+    """
+    from tokenecon.engine import read_parquet_text, read_text_csv, read_text_jsonl
+
     path = str(source.path)
     try:
         if source.kind == "parquet":
-            table = con.read_parquet(path)
-            return table.rename({f"c{i}": n for i, n in enumerate(table.columns)}).cast(
-                dict.fromkeys(names, "string")
-            )
+            return read_parquet_text(con, path)
         if source.kind == "jsonl":
-            return con.read_json(path, columns=names, format="newline_delimited")
-        return con.read_csv(
-            path,
-            columns=names,
-            header=True,
-            auto_detect=False,
-            delim=",",
-            quote='"',
-            escape='"',
-            compression="gzip" if source.compressed else "none",
-        )
-    except Exception as exc:  # DuckDB raises its own error types for unreadable files
+            return read_text_jsonl(con, path, headers)
+        return read_text_csv(con, path, len(headers), source.compressed)
+    except Exception as exc:  # the engines raise their own error types for unreadable files
         raise UsageInputError(f"{source.display}: cannot read: {_first_line(exc)}") from None
 
 
@@ -200,16 +193,7 @@ def canonical_table(
         )
     headers = read_headers(source)
     plan = plan_columns(source, headers, options)
-    if source.kind == "jsonl":
-        # JSON keys are read by name, not position.
-        raw = con.read_json(
-            str(source.path),
-            columns={h: "VARCHAR" for h in headers},
-            format="newline_delimited",
-        )
-        raw = raw.rename({f"c{i}": h for i, h in enumerate(headers)})
-    else:
-        raw = scan(con, source, len(headers))
+    raw = scan(con, source, headers)
 
     def text(name: str) -> ir.StringValue:
         position = plan.canonical.get(name)
@@ -370,7 +354,10 @@ def _parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
     from_epoch = ibis.cases(
         (
             (epoch > 0) & (epoch < 1e11),
-            (epoch * 1000).cast("int64").as_timestamp("ms").cast("timestamp"),
+            # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and
+            # a plain timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
+            ibis.literal(datetime(1970, 1, 1))
+            + (epoch * 1000).floor().cast("int64").as_interval("ms"),
         ),
         else_=ibis.null("timestamp"),
     )

@@ -31,15 +31,12 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
                 f"{source.path}: no column {needed!r} (found: {', '.join(header)})",
                 "fix `key`/`verified` under `outcomes:` in the mapping",
             )
-    table = con.read_csv(
-        str(source.path),
-        columns={h: "VARCHAR" for h in header},
-        header=True,
-        auto_detect=False,
-    )
-    key = table[source.key].strip().nullif("")
+    from tokenecon.engine import read_text_csv
+
+    table = read_text_csv(con, str(source.path), len(header), compressed=False)
+    key = table[f"c{header.index(source.key)}"].strip().nullif("")
     if source.verified:
-        flag = table[source.verified].strip().lower().fill_null("")
+        flag = table[f"c{header.index(source.verified)}"].strip().lower().fill_null("")
         verified = flag.isin(TRUE_WORDS)
     else:
         verified = ibis.literal(True)
