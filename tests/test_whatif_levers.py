@@ -293,3 +293,25 @@ def test_frontier_marks_what_pays_more_for_no_better() -> None:
     assert points["now"]["dominated_by"] == "trim-output 50%"
     assert points["trim-output 50%"]["on_frontier"]
     assert points["big"]["on_frontier"] and points["small"]["on_frontier"]
+
+
+def test_spellings_of_one_model_count_a_task_once(tmp_path: Path) -> None:
+    from tokenecon.analyze import AnalyzeOptions
+    from tokenecon.levers import Scenario
+    from tokenecon.quality import model_yields
+    from tokenecon.whatif import run_whatif
+
+    (tmp_path / "events.csv").write_text("task_id,verified\nT1,true\nT2,false\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("use_cases:\n  t:\n    match: {use_case: t}\n    task_key: task_id\n"
+                       "    outcomes: {file: events.csv, verified: verified}\n")  # fmt: skip
+    usage = tmp_path / "u.csv"
+    usage.write_text("timestamp,model,uncached_input_tokens,use_case,task_id\n"
+                     "2026-10-01T00:00:00Z,small,100,t,T1\n"
+                     "2026-10-01T00:01:00Z,acme/small,100,t,T1\n"
+                     "2026-10-01T00:02:00Z,small-2026-01-01,100,t,T2\n")  # fmt: skip
+    options = AnalyzeOptions(prices=[WHATIF / "book.yaml"], no_default_prices=True,
+                             outcomes=mapping)  # fmt: skip
+    analysis = run_whatif([str(usage)], options, [Scenario("none", ())]).analysis
+    # Three spellings of small, two tasks (T1 called it twice), one of them verified.
+    assert model_yields(analysis.aggregates, analysis.book) == {("t", "small"): (2, 1)}

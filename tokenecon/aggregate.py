@@ -417,7 +417,9 @@ def _yield_branches(
         return []
     kept = grain.filter(grain.reject_reason.isnull() & grain.in_window)
     kept = kept.filter(kept.use_case.isin([u.name for u in with_events]))
-    kept = kept.mutate(bare=_bare_model(kept.model))
+    # Spellings are normalised once per distinct model, not once per grain row.
+    names = kept.select("model").distinct()
+    kept = kept.inner_join(names.mutate(bare=_bare_model(names.model)), "model")
     keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by(["use_case", "bare"]).aggregate(
         tasks=kept.task_key.nunique() + keyless.sum(), model=kept.model.min()
