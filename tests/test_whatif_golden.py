@@ -42,3 +42,20 @@ def test_scenario_file_json_and_tables() -> None:
     check("whatif.txt", render(document, 140))
     # A narrow terminal splits the tables by columns instead of cutting figures short.
     check("whatif-80.txt", render(document, 80))
+
+
+def test_readme_scenario_file_is_valid(tmp_path) -> None:
+    import re
+
+    from tokenecon.levers import load_scenarios
+
+    text = (ROOT / "README.md").read_text()
+    found = re.search(r"### Scenario files\n\n```yaml\n(.+?)```", text, re.S)
+    assert found, "README lost its scenario file example"
+    plans = tmp_path / "plans.yaml"
+    plans.write_text(found.group(1))
+    scenarios = load_scenarios(plans)
+    assert [s.name for s in scenarios] == ["right-size", "lean-reviews"]
+    assert [lever.kind for lever in scenarios[1].levers] == [
+        "trim_prompt", "context_cap", "cache", "batch",
+    ]  # fmt: skip
