@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 BASELINE = """
 import duckdb, json, sys
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")  # it prints to stdout
 if sys.argv[2]:
     con.execute(f"SET memory_limit = '{sys.argv[2]}'")
 sql = open(sys.argv[3]).read().replace("{path}", sys.argv[1])

@@ -10,7 +10,7 @@ long-context cliff, so summing tokens at that grain first loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -109,6 +109,8 @@ class AggregateOptions:
     """Distinct long-context thresholds of the price book."""
     reported_cost: bool = True
     """Whether any source reports a cost (set by :func:`aggregate_usage`)."""
+    sources: int = 0
+    """How many files are read (set by :func:`aggregate_usage`)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
 
@@ -280,7 +282,7 @@ def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) 
         prompt_class=_prompt_class(rows, options.thresholds),
         in_window=in_window.fill_null(False),
         dup_id=ibis.cases(
-            (rows.reject_reason.notnull(), rows.request_id),
+            (rows.reject_reason.notnull(), _sample_key(rows)),
             (is_repeated & in_window, content),
             else_=ibis.null("string"),
         ),
@@ -295,12 +297,33 @@ def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) 
         # Decimal sums are the costliest aggregate: only where a source reports cost.
         sums["reported_cost"] = prepared.reported_cost.sum()
         sums["reported_rows"] = prepared.reported_cost.count()
-    grain = prepared.group_by(GRAIN).aggregate(**sums)
+    # Keys that are one value for every row (no --by, no --since/--until, one file) are left
+    # out of the hash aggregation and put back as constants: hashing them costs time for nothing.
+    constant: dict[str, Any] = {}
+    if not options.by:
+        constant["by_value"] = ibis.null("string")
+    if not (options.since or options.until):
+        constant["in_window"] = ibis.literal(True)
+    if options.sources == 1:
+        constant["source_id"] = ibis.literal(0, "int32")
+    keys = [k for k in GRAIN if k not in constant]
+    grain = prepared.group_by(keys).aggregate(**sums)
+    if constant:
+        grain = grain.mutate(**constant)
     if not options.reported_cost:
         grain = grain.mutate(
             reported_cost=ibis.null("decimal(38, 12)"), reported_rows=ibis.literal(0, "int64")
         )
     return grain
+
+
+SAMPLE_SEPARATOR = "\x1f"
+
+
+def _sample_key(rows: ir.Table) -> ir.StringValue:
+    """A rejected row's timestamp and request id: what finds its line, and sorts by time."""
+    stamp = rows.timestamp.cast("string").fill_null("")
+    return stamp + SAMPLE_SEPARATOR + rows.request_id
 
 
 def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> list[ir.Table]:
@@ -325,7 +348,8 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
     rejected = grain.filter(grain.reject_reason.notnull())
     reasons = rejected.group_by("reject_reason").aggregate(n=rejected.rows.sum())
     branches.append(_shape(reasons, "reject", {"label": reasons.reject_reason, "rows": reasons.n}))
-    samples = rejected.order_by(["source_id", "reject_reason", "dup_id"]).limit(SAMPLE_LIMIT)
+    # The earliest rejected rows of each file (exports are written in time order).
+    samples = rejected.order_by(["source_id", "dup_id", "reject_reason"]).limit(SAMPLE_LIMIT)
     branches.append(
         _shape(
             samples,
@@ -466,14 +490,21 @@ def aggregate_usage(
     sources: Sequence[SourceFile],
     mapping: OutcomeMapping | None,
     options: AggregateOptions,
+    newlines: Callable[[int], Sequence[int] | None] = lambda _: None,
 ) -> UsageAggregates:
-    """Run the aggregation (a narrow duplicate pre-pass, then one query) and unpack it."""
+    """Run the aggregation (a narrow duplicate pre-pass, then one query) and unpack it.
+
+    ``newlines(source_id)`` gives a plain file's newline index (see
+    :class:`~tokenecon.ingest.sources.FileDigest`), if one is at hand, to number rejected rows.
+    """
     import ibis
 
     result = UsageAggregates()
     rows, has_request_ids = _rows(con, sources, mapping, options, result)
     options = replace(
-        options, reported_cost=any("reported_cost" in p.canonical for p in result.plans)
+        options,
+        reported_cost=any("reported_cost" in p.canonical for p in result.plans),
+        sources=len(sources),
     )
     duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
     grain = _grain(rows, duplicate_ids, options)
@@ -483,7 +514,9 @@ def aggregate_usage(
     query = ibis.union(*branches, distinct=False)
     _unpack(_fetch(con, query), result)
     if result.reject_sample_rows:
-        result.rejected_samples = locate_rejected(con, sources, result.reject_sample_rows, rows)
+        result.rejected_samples = locate_rejected(
+            con, sources, result.plans, result.reject_sample_rows, rows, newlines
+        )
     return result
 
 
@@ -618,13 +651,20 @@ def _group_order(g: UsageGroup) -> tuple[Any, ...]:
 
 
 def locate_rejected(
-    con: Backend, sources: Sequence[SourceFile], samples: list[dict[str, Any]], rows: ir.Table
+    con: Backend,
+    sources: Sequence[SourceFile],
+    plans: Sequence[ColumnPlan],
+    samples: list[dict[str, Any]],
+    rows: ir.Table,
+    newlines: Callable[[int], Sequence[int] | None] = lambda _: None,
 ) -> list[RejectedRow]:
-    """File and line of sample rejected rows (a second pass, only when there are any).
+    """File and line of sample rejected rows (only when there are any).
 
-    Rows with a request id in a plain-text file are found by that id in one scan of the file's
-    physical lines (the line an editor shows). Other rows, and Parquet or compressed files,
-    take a numbered pass over their parsed rows.
+    Rows with a request id in a plain-text file are found by bisecting the file on their
+    timestamp (:mod:`tokenecon.ingest.locate`); the line is the physical one an editor shows.
+    What that misses (a file not in time order) is found by id in one scan of the file's
+    lines; rows without id, and Parquet or compressed files, take a numbered pass over their
+    parsed rows.
     """
     out: list[RejectedRow] = []
     by_source: dict[int, list[dict[str, Any]]] = {}
@@ -633,27 +673,64 @@ def locate_rejected(
     for source_id, mine in sorted(by_source.items()):
         source = sources[source_id]
         plain = source.kind != "parquet" and not source.compressed
-        if plain and all(s["request_id"] for s in mine):
-            found = _lines_of_ids(con, source, {s["request_id"]: s["label"] for s in mine})
+        keyed = [s for s in mine if s["request_id"]]
+        if plain and len(keyed) == len(mine):
+            found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
+            missing = [s for s in keyed if id(s) not in found]
+            if missing:
+                ids = {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in missing}
+                for number, sample in _lines_of_ids(con, source, ids):
+                    found[id(sample)] = number
             if len(found) == len(mine):
-                out.extend(found)
+                out.extend(RejectedRow(source.display, found[id(s)], s["label"]) for s in mine)
                 continue
         out.extend(_numbered_rejects(con, source, source_id, rows))
     unique = {(r.source, r.line, r.reason): r for r in out}
     return sorted(unique.values(), key=lambda r: (r.source, r.line))[:SAMPLE_LIMIT]
 
 
-def _lines_of_ids(con: Backend, source: SourceFile, reasons: dict[str, str]) -> list[RejectedRow]:
+def _lines_by_time(
+    source: SourceFile,
+    plan: ColumnPlan,
+    samples: list[dict[str, Any]],
+    newlines: Sequence[int] | None,
+) -> dict[int, int]:
+    """Lines of samples found by bisection on time, keyed by ``id(sample)``."""
+    from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
+
+    if source.kind == "csv":
+        fields = csv_fields(plan.canonical["request_id"], plan.canonical["timestamp"])
+    else:
+        headers = plan.headers
+        fields = jsonl_fields(
+            headers[plan.canonical["request_id"]], headers[plan.canonical["timestamp"]]
+        )
+    wanted, owners = [], []
+    for sample in samples:
+        stamp, _, request_id = sample["request_id"].partition(SAMPLE_SEPARATOR)
+        if stamp:
+            wanted.append(WantedRow(request_id, datetime.fromisoformat(stamp)))
+            owners.append(sample)
+    header_lines = 1 if source.kind == "csv" else 0
+    found = find_lines(source.path, header_lines, fields, wanted, newlines)
+    return {id(owners[index]): line for index, line in found.items()}
+
+
+def _lines_of_ids(
+    con: Backend, source: SourceFile, samples: dict[str, dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """(line, sample) of rows found by request id in one scan of the file's physical lines."""
     import re
 
     from tokenecon.engine import lines_matching
 
-    pattern = '[,"](' + "|".join(re.escape(rid) for rid in reasons) + ')[,"]'
+    alternatives = "|".join(re.escape(rid) for rid in samples)
+    pattern = f'(^|[,"])({alternatives})($|[,"])'
     out = []
     for number, line in lines_matching(con, str(source.path), pattern):
-        for rid, reason in reasons.items():
-            if f",{rid}," in line or f'"{rid}"' in line:
-                out.append(RejectedRow(source.display, number, reason))
+        for rid, sample in samples.items():
+            if re.search(f'(^|[,"]){re.escape(rid)}($|[,"])', line):
+                out.append((number, sample))
     return out
 
 

@@ -16,7 +16,7 @@ from tokenecon.engine import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
-from tokenecon.ingest.sources import expand_sources, file_sha256
+from tokenecon.ingest.sources import digest_file, expand_sources
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook, load_price_book
@@ -95,11 +95,14 @@ def run_analysis(
         per_model_yields=options.per_model_yields,
     )
     con = connect(options.engine)
-    # Hash the inputs for the report while the engine reads them (both release the GIL).
+    # Hash the inputs for the report while the engine reads them (both release the GIL); the
+    # same read counts newlines, which is how rejected rows get their line numbers.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashes = pool.map(file_sha256, [s.path for s in sources])
-        aggregates = aggregate_usage(con, sources, mapping, aggregate_options)
-        digests = list(hashes)
+        futures = [pool.submit(digest_file, s) for s in sources]
+        aggregates = aggregate_usage(
+            con, sources, mapping, aggregate_options, lambda i: futures[i].result().newlines
+        )
+        digests = [f.result().sha256 for f in futures]
     priced = price_groups(aggregates.groups, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)

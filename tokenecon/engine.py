@@ -51,6 +51,8 @@ def connect(options: EngineOptions) -> DuckDBBackend:
     if options.threads:
         config["threads"] = options.threads
     con = ibis.duckdb.connect(**config)
+    # DuckDB's own progress bar writes to stdout, where --json output must stand alone.
+    con.raw_sql("SET enable_progress_bar = false")
     # Timestamps are handled as UTC. Without ICU, DuckDB is UTC-only; with it, say so.
     with contextlib.suppress(Exception):  # ICU is optional; without it DuckDB works in UTC
         con.raw_sql("LOAD icu; SET TimeZone = 'UTC'")

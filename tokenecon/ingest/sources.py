@@ -85,10 +85,31 @@ def _spool_stdin() -> SourceFile:
     return _describe(Path(spool.name), "<stdin>")
 
 
-def file_sha256(path: Path) -> str:
-    """Content hash of a file, for the report's inputs."""
+DIGEST_CHUNK = 1 << 22
+"""Bytes read at a time while hashing; also the spacing of :attr:`FileDigest.newlines`."""
+
+
+@dataclass(frozen=True)
+class FileDigest:
+    """A file's content hash and, for plain text, where its lines are."""
+
+    sha256: str
+    newlines: tuple[int, ...] | None
+    """Newlines before each :data:`DIGEST_CHUNK`-sized chunk (None: not counted). Reading the
+    file to hash it is the moment to count them: a rejected row's line number is then the
+    count at its chunk plus the newlines of one chunk, instead of a pass over the file."""
+
+
+def digest_file(source: SourceFile) -> FileDigest:
+    """Content hash of a usage file for the report's inputs, and its newline index if plain."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
+    count = source.kind != "parquet" and not source.compressed
+    newlines: list[int] = []
+    seen = 0
+    with source.path.open("rb") as handle:
+        while chunk := handle.read(DIGEST_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+            if count:
+                newlines.append(seen)
+                seen += chunk.count(b"\n")
+    return FileDigest(digest.hexdigest(), tuple(newlines) if count else None)

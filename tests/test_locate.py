@@ -1,0 +1,84 @@
+"""Rejected rows get the physical line an editor shows, found by time and then by id."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
+from tokenecon.ingest.sources import DIGEST_CHUNK, SourceFile, digest_file
+
+START = datetime(2026, 10, 1)
+HEADER = "timestamp,model,output_tokens,request_id,note\n"
+
+
+def write_usage(path: Path, rows: int, descending: bool = False) -> list[str]:
+    """A time-ordered CSV; row i is at line i + 2 unless a quoted note spans lines."""
+    lines = []
+    order = range(rows - 1, -1, -1) if descending else range(rows)
+    for i in order:
+        stamp = (START + timedelta(seconds=i)).isoformat()
+        note = '"two\nlines"' if i == 3 else "x"
+        lines.append(f"{stamp}Z,m,{i},r{i},{note}")
+    path.write_text(HEADER + "\n".join(lines) + "\n")
+    return lines
+
+
+def line_of(path: Path, request_id: str) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if f",{request_id}," in line:
+            return number
+    raise AssertionError(request_id)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_bisection_finds_the_physical_line(tmp_path: Path, descending: bool) -> None:
+    usage = tmp_path / "u.csv"
+    write_usage(usage, 5000, descending)
+    wanted = [WantedRow(f"r{i}", START + timedelta(seconds=i)) for i in (0, 2, 4, 1234, 4999)]
+    found = find_lines(usage, 1, csv_fields(3, 0), wanted)
+    # Row 4 sits after (ascending) the quoted note of row 3, which spans two lines.
+    assert found == {n: line_of(usage, w.request_id) for n, w in enumerate(wanted)}
+
+
+def test_newline_index_from_hashing_gives_the_same_lines(tmp_path: Path) -> None:
+    usage = tmp_path / "big.csv"
+    write_usage(usage, 300_000)
+    assert usage.stat().st_size > 2 * DIGEST_CHUNK  # the index has several chunks
+    digest = digest_file(SourceFile(usage, "big.csv", "csv", False))
+    assert digest.newlines is not None and len(digest.newlines) >= 3
+    wanted = [WantedRow("r250000", datetime(2026, 10, 3, 21, 26, 40))]
+    with_index = find_lines(usage, 1, csv_fields(3, 0), wanted, digest.newlines)
+    assert with_index == find_lines(usage, 1, csv_fields(3, 0), wanted) == {0: 250_003}
+
+
+def test_jsonl_rows_are_found_by_key(tmp_path: Path) -> None:
+    usage = tmp_path / "u.jsonl"
+    records = [{"ts": f"2026-10-01T00:00:{s:02d}Z", "id": f"q{s}"} for s in range(50)]
+    usage.write_text("".join(json.dumps(r) + "\n" for r in records))
+    found = find_lines(
+        usage, 0, jsonl_fields("id", "ts"), [WantedRow("q17", datetime(2026, 10, 1, 0, 0, 17))]
+    )
+    assert found == {0: 18}
+
+
+def test_a_file_out_of_time_order_still_gets_lines(tmp_path: Path) -> None:
+    """Bisection cannot work here; the scan by id takes over and finds the same lines."""
+    usage = tmp_path / "shuffled.csv"
+    rows = [
+        "2026-10-03T00:00:00Z,gpt-4.1,10,a1,x",
+        "2026-10-01T00:00:00Z,gpt-4.1,-4,a2,x",
+        "2026-10-05T00:00:00Z,gpt-4.1,10,a3,x",
+        "2026-10-02T00:00:00Z,gpt-4.1,-7,a4,x",
+        "2026-10-04T00:00:00Z,gpt-4.1,10,a5,x",
+    ]
+    usage.write_text(HEADER + "\n".join(rows) + "\n")
+    result = run_cli("analyze", str(usage), "--prices", str(FIXTURES / "book.yaml"),
+                     "--no-default-prices", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = {(r["line"], r["reason"]) for r in json.loads(result.stdout)["rejected"]["rows"]}
+    assert lines == {(3, "output_tokens: '-4' is negative"), (5, "output_tokens: '-7' is negative")}

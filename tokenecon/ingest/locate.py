@@ -1,0 +1,216 @@
+"""Find the physical line of a few rows in a large text file without reading it all.
+
+The engine knows a rejected row's request id and timestamp but not its line: its parallel
+CSV reader numbers nothing, and numbering rows costs a second full pass (on 10M rows, as much
+as the analysis itself). Usage exports are nearly always written in time order, so a row can
+be found by bisecting the file on its timestamp, reading a few lines at byte offsets, and then
+searching a small window for its id; its line is the count of newlines before it. A row is
+only reported where the line found parses back to the same id; anything not found this way
+(a file not in time order, a row without id or timestamp) is left to the caller's slower scan.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import mmap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tokenecon.ingest.sources import DIGEST_CHUNK
+
+SLACK = timedelta(seconds=1)
+"""Tolerance between the engine's timestamp and the one parsed here (epoch rounding)."""
+_CHUNK = 1 << 26
+
+
+@dataclass(frozen=True)
+class WantedRow:
+    """A row to find: its request id and the UTC timestamp the engine parsed."""
+
+    request_id: str
+    timestamp: datetime
+
+
+Fields = Callable[[bytes], tuple[str | None, datetime | None] | None]
+"""Parses one line into (request id, timestamp); None when the line cannot be parsed."""
+
+
+def csv_fields(id_column: int, timestamp_column: int) -> Fields:
+    """A line parser for CSV files with the id and timestamp at these positions."""
+
+    def parse(line: bytes) -> tuple[str | None, datetime | None] | None:
+        try:
+            row = next(csv.reader([line.decode("utf-8-sig", "replace")]))
+        except (csv.Error, StopIteration):
+            return None
+        if len(row) <= max(id_column, timestamp_column):
+            return None
+        return row[id_column] or None, parse_timestamp(row[timestamp_column])
+
+    return parse
+
+
+def jsonl_fields(id_key: str, timestamp_key: str) -> Fields:
+    """A line parser for JSON Lines files with the id and timestamp under these keys."""
+
+    def parse(line: bytes) -> tuple[str | None, datetime | None] | None:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(record, dict):
+            return None
+        rid, ts = record.get(id_key), record.get(timestamp_key)
+        return (None if rid is None else str(rid)), parse_timestamp(None if ts is None else str(ts))
+
+    return parse
+
+
+def parse_timestamp(text: str | None) -> datetime | None:
+    """ISO 8601 (no offset means UTC) or Unix seconds, as naive UTC; None when neither."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        return datetime.fromtimestamp(float(text), UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+class _Lines:
+    """Lines of a memory-mapped file, addressed by byte offset."""
+
+    def __init__(self, data: mmap.mmap, first: int, fields: Fields) -> None:
+        self.data = data
+        self.first = first
+        self.fields = fields
+
+    def line_at(self, start: int) -> tuple[bytes, int]:
+        """The line starting at ``start`` (without its newline) and the next line's start."""
+        end = self.data.find(b"\n", start)
+        end = len(self.data) if end < 0 else end
+        return bytes(self.data[start:end]).rstrip(b"\r"), end + 1
+
+    def timestamp_from(self, offset: int) -> tuple[int, datetime] | None:
+        """The first parseable timestamp at or after the line that holds ``offset``."""
+        start = offset if offset <= self.first else self.data.rfind(b"\n", 0, offset) + 1
+        start = max(start, self.first)
+        for _ in range(8):  # a few lines, in case one sits inside a quoted newline
+            if start >= len(self.data):
+                return None
+            line, following = self.line_at(start)
+            parsed = self.fields(line) if line else None
+            if parsed and parsed[1] is not None:
+                return start, parsed[1]
+            start = following
+        return None
+
+    def bisect(self, target: datetime, descending: bool) -> int:
+        """Offset of the first line whose timestamp is not before ``target`` in file order."""
+        lo, hi = self.first, len(self.data)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            found = self.timestamp_from(mid)
+            if found is None:
+                hi = mid
+                continue
+            start, ts = found
+            before = ts > target if descending else ts < target
+            if before:
+                _, following = self.line_at(start)
+                lo = max(following, mid + 1)
+            else:
+                hi = mid
+        return self.data.rfind(b"\n", 0, lo) + 1 if lo > self.first else self.first
+
+    def find_id(self, request_id: str, start: int, end: int) -> int | None:
+        """Offset of the line in [start, end) whose id is ``request_id``."""
+        needle = request_id.encode()
+        at = self.data.find(needle, start, end)
+        while at >= 0:
+            line_start = self.data.rfind(b"\n", 0, at) + 1
+            line, following = self.line_at(line_start)
+            parsed = self.fields(line)
+            if parsed and parsed[0] == request_id:
+                return line_start
+            at = self.data.find(needle, max(following, at + 1), end)
+        return None
+
+
+def _order(lines: _Lines) -> bool | None:
+    """Whether the file's timestamps descend (None when it has none at both ends)."""
+    head = lines.timestamp_from(lines.first)
+    tail = lines.timestamp_from(max(lines.first, len(lines.data) - 2))
+    if head is None or tail is None:
+        return None
+    return head[1] > tail[1]
+
+
+def _line_numbers(
+    data: mmap.mmap, offsets: list[int], index: Sequence[int] | None
+) -> dict[int, int]:
+    """1-based line number of each offset: the newlines before it.
+
+    With ``index`` (newlines before each :data:`DIGEST_CHUNK`, counted while hashing) only the
+    part of one chunk is counted; without, everything before the offset is.
+    """
+    numbers: dict[int, int] = {}
+    newlines, position = 0, 0
+    for offset in sorted(set(offsets)):
+        if index is not None and offset // DIGEST_CHUNK < len(index):
+            chunk = offset // DIGEST_CHUNK
+            newlines, position = index[chunk], chunk * DIGEST_CHUNK
+        while position < offset:
+            step = min(_CHUNK, offset - position)
+            newlines += data[position : position + step].count(b"\n")
+            position += step
+        numbers[offset] = newlines + 1
+    return numbers
+
+
+def find_lines(
+    path: Path,
+    header_lines: int,
+    fields: Fields,
+    wanted: Sequence[WantedRow],
+    newline_index: Sequence[int] | None = None,
+) -> dict[int, int]:
+    """Line number of each wanted row found by bisection on time, by index in ``wanted``.
+
+    ``newline_index`` is the file's :attr:`~tokenecon.ingest.sources.FileDigest.newlines`.
+    """
+    if not wanted or path.stat().st_size == 0:
+        return {}
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        first = 0
+        for _ in range(header_lines):
+            first = data.find(b"\n", first) + 1
+            if first == 0:
+                return {}
+        lines = _Lines(data, first, fields)
+        descending = _order(lines)
+        if descending is None:
+            return {}
+        found: dict[int, int] = {}
+        for index, row in enumerate(wanted):
+            early, late = row.timestamp - SLACK, row.timestamp + SLACK
+            if descending:
+                early, late = late, early
+            start = lines.bisect(early, descending)
+            end = lines.bisect(late + (-SLACK if descending else SLACK), descending)
+            end_line = data.find(b"\n", end)
+            offset = lines.find_id(row.request_id, start, len(data) if end_line < 0 else end_line)
+            if offset is not None:
+                found[index] = offset
+        numbers = _line_numbers(data, list(found.values()), newline_index)
+        return {index: numbers[offset] for index, offset in found.items()}
