@@ -89,6 +89,11 @@ class UsageAggregates:
     plans: list[ColumnPlan] = field(default_factory=list)
     missing_attributes: list[str] = field(default_factory=list)
     """Attributes the mapping names that no input file has."""
+    model_tasks: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Tasks per (use case, model as reported) that made at least one call on the model, for
+    use cases with per-task outcome events (only with ``per_model_yields``)."""
+    model_outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Verified outcome keys per (use case, model) matching a task that used the model."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,8 @@ class AggregateOptions:
     """Whether any source reports a cost (set by :func:`aggregate_usage`)."""
     sources: int = 0
     """How many files are read (set by :func:`aggregate_usage`)."""
+    per_model_yields: bool = False
+    """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
 
 
 _KEYS = {
@@ -402,6 +409,71 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
     return branches
 
 
+def _bare_model(model: ir.StringValue) -> ir.StringValue:
+    """The model name without provider prefix and snapshot suffix (as the price book strips
+    them), so that a task calling one model under two spellings counts once."""
+    from tokenecon.pricebook import _BEDROCK_PREFIX, _DATE_SUFFIX, _VENDOR_DOT
+
+    bare = model.lower().re_replace(r"^.*/", "")
+    bare = bare.re_replace(_BEDROCK_PREFIX.pattern, "").re_replace(_VENDOR_DOT.pattern, "")
+    for _ in range(3):  # "-v1:0" after a date, a date after "-latest"...
+        bare = bare.re_replace(_DATE_SUFFIX.pattern, "")
+    return bare
+
+
+def _yield_branches(
+    con: Backend, grain: ir.Table, mapping: OutcomeMapping | None
+) -> list[ir.Table]:
+    """Tasks and verified outcomes per use case x model, for use cases with outcome events.
+
+    A task that called several models counts under each of them; spellings of one model are
+    counted together under the first spelling. Only `whatif` asks for these (route quality
+    and the quality-vs-cost frontier): analyze does not pay for them.
+    """
+    import ibis
+
+    with_events = [
+        u
+        for u in (mapping.use_cases if mapping else ())
+        if u.outcomes and u.outcomes.kind == "events"
+    ]
+    if not with_events:
+        return []
+    kept = grain.filter(grain.reject_reason.isnull() & grain.in_window)
+    kept = kept.filter(kept.use_case.isin([u.name for u in with_events]))
+    # Spellings are normalised once per distinct model, not once per grain row.
+    names = kept.select("model").distinct()
+    kept = kept.inner_join(names.mutate(bare=_bare_model(names.model)), "model")
+    keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
+    tasks = kept.group_by(["use_case", "bare"]).aggregate(
+        tasks=kept.task_key.nunique() + keyless.sum(), model=kept.model.min()
+    )
+    branches = [
+        _shape(
+            tasks,
+            "model_tasks",
+            {"use_case": tasks.use_case, "model": tasks.model, "tasks": tasks.tasks},
+        )
+    ]
+    for use_case in with_events:
+        assert use_case.outcomes is not None
+        events = events_table(con, use_case.outcomes)
+        mine = kept.filter(kept.use_case == use_case.name)
+        pairs = mine.select("bare", key=mine.task_key).distinct()
+        matched = pairs.inner_join(events, "key")
+        counts = matched.group_by("bare").aggregate(n=matched.count())
+        names = tasks.filter(tasks.use_case == use_case.name).select("bare", "model")
+        named = counts.inner_join(names, "bare")
+        branches.append(
+            _shape(
+                named,
+                "model_outcomes",
+                {"use_case": ibis.literal(use_case.name), "model": named.model, "rows": named.n},
+            )
+        )
+    return branches
+
+
 def _fetch(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
     try:
         return list(con.to_pyarrow(expr).to_pylist())
@@ -436,7 +508,10 @@ def aggregate_usage(
     )
     duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
     grain = _grain(rows, duplicate_ids, options)
-    query = ibis.union(*_branches(con, grain, mapping), distinct=False)
+    branches = _branches(con, grain, mapping)
+    if options.per_model_yields:
+        branches += _yield_branches(con, grain, mapping)
+    query = ibis.union(*branches, distinct=False)
     _unpack(_fetch(con, query), result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
@@ -487,6 +562,10 @@ def _unpack(records: list[dict[str, Any]], result: UsageAggregates) -> None:
             result.outcomes_matched[r["use_case"]] = int(r["rows"])
         elif kind == "outcomes_file":
             result.outcomes_in_file[r["use_case"]] = int(r["rows"])
+        elif kind == "model_tasks":
+            result.model_tasks[(r["use_case"], r["model"])] = int(r["tasks"] or 0)
+        elif kind == "model_outcomes":
+            result.model_outcomes[(r["use_case"], r["model"])] = int(r["rows"])
     _merge_repeated(repeated, result)
     result.groups = _combine(result.groups)
     result.reject_reasons.sort(key=lambda x: (-x[1], x[0]))
