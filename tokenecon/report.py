@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from tokenecon.aggregate import UsageAggregates
@@ -308,3 +309,26 @@ def build_report(
             ],
         }
     return Report(data)
+
+
+def read_report(path: Path) -> Report:
+    """A saved report file (``--save``); refuses other schemas by name."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportSchemaError(
+            f"report {path} does not exist", "save one with `tokenecon analyze ... --save FILE`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportSchemaError(f"cannot read report {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportSchemaError(
+            f"{path}:{exc.lineno}: not a JSON report ({exc.msg})",
+            "save one with `tokenecon analyze ... --save FILE`",
+        ) from None
+    try:
+        return Report.from_dict(data)
+    except ReportSchemaError as exc:
+        raise ReportSchemaError(f"{path}: {exc.message}", exc.hint) from None
