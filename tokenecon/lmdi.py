@@ -26,7 +26,10 @@ def log_mean(a: Decimal, b: Decimal) -> Decimal:
         return a
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        return (a - b) / (a / b).ln()
+        quotient = a / b
+        if quotient == 1:  # equal to 50 digits (products of rounded factors): the limit
+            return (a + b) / 2
+        return (a - b) / quotient.ln()
 
 
 def log_ratio(head: Decimal, base: Decimal) -> Decimal:

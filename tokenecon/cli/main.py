@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tokenecon.cli import analyze, diff, prices  # noqa: F401  (each module registers its command)
+from tokenecon.cli import analyze, diff, prices, report  # noqa: F401  (each module registers its command)
 from tokenecon.cli.app import app
 
 

@@ -109,12 +109,13 @@ def layers_chart(report: dict[str, Any]) -> dict[str, Any] | None:
     if not rows:
         return None
     layer_scale = alt.Scale(domain=["pricing", "efficiency", "design"], range=[BLUE, AMBER, RED])
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(alt.Data(values=rows)).transform_calculate(target="1")
     bars = base.mark_bar(height=9).encode(
         y=alt.Y("use case:N", title=None, sort=None),
         yOffset=alt.YOffset("layer:N", sort=["pricing", "efficiency", "design"]),
         x=alt.X("times:Q", title="× target (log scale; right of 1 is over target)",
                 scale=alt.Scale(type="log")),
+        x2="target:Q",
         color=alt.Color("layer:N", scale=layer_scale, sort=["pricing", "efficiency", "design"]),
         opacity=alt.condition("datum.off", alt.value(1.0), alt.value(0.45)),
         tooltip=["use case:N", "layer:N", "metric:N", alt.Tooltip("times:Q", format=".2f"),
