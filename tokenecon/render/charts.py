@@ -57,8 +57,7 @@ def cost_split_chart(doc: dict[str, Any]) -> dict[str, Any]:
     terms = [
         ("outcome volume", split["outcome_volume"]),
         ("mix", split["mix"]),
-        *((f"cost/outcome: {k.replace('_per_', '/').replace('_', ' ')}", v)
-          for k, v in split["cost_per_outcome_by_factor"].items()),
+        *((k.replace("_per_", "/"), v) for k, v in split["cost_per_outcome_by_factor"].items()),
         ("without outcomes", split["without_outcomes"]),
         ("unattributed", split["unattributed"]),
     ]  # fmt: skip
@@ -88,8 +87,8 @@ def cost_split_chart(doc: dict[str, Any]) -> dict[str, Any]:
     labels = base_chart.mark_text(dy=-6, fontSize=10).encode(
         y=alt.Y("max_end:Q"), text="label:N"
     ).transform_calculate(max_end="max(datum.start, datum.end)")  # fmt: skip
-    chart = (bars + labels).properties(width=WIDTH, height=240,
-                                        title="Total cost change, split (LMDI)")  # fmt: skip
+    title = "Total cost change: volume, mix, then cost per outcome by factor (LMDI)"
+    chart = (bars + labels).properties(width=WIDTH, height=240, title=title)
     return _theme(chart.to_dict())
 
 
