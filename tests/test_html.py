@@ -181,3 +181,12 @@ def test_page_in_headless_chromium(months: dict[str, Any], hostile: Path, tmp_pa
                                 f"td.textContent === {json.dumps(XSS)}).length") >= 2  # fmt: skip
     finally:
         browser.close()
+
+
+def test_report_command_refuses_other_schemas(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text(json.dumps({"schema": "tokenecon.report/v0"}))
+    result = run_cli("report", str(tmp_path / "old.json"), "-o", str(tmp_path / "x.html"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert "report schema 'tokenecon.report/v0' is not supported" in result.stderr
+    assert not (tmp_path / "x.html").exists()
