@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.attribute import task_key_expression, use_case_expression
+from tokenecon.attribute import residency_expression, task_key_expression, use_case_expression
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions, canonical_table
@@ -53,6 +53,8 @@ class UsageGroup:
     tokens: dict[str, int]
     reported_cost: Decimal | None
     reported_rows: int
+    in_region: bool | None = None
+    """For use cases that declare ``residency:``: ran in an allowed region (None: unknown)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ _KEYS = {
     "kind": "string", "use_case": "string", "task_key": "string", "model": "string",
     "service_tier": "string", "by_value": "string", "label": "string",
     "request_id": "string", "day": "date", "prompt_class": "int64", "source_id": "int64",
+    "in_region": "boolean",
 }  # fmt: skip
 _NUMBERS = (
     "rows", "requests", "requests_unknown_rows", "tasks", "rejected", *TOKEN_COLUMNS,
@@ -214,10 +217,13 @@ def _rows(
         table = table.mutate(
             task_key=task_key_expression(mapping, table.use_case, _resolver(table, plan))
         )
+        table = table.mutate(
+            in_region=residency_expression(mapping, table.use_case, _resolver(table, plan))
+        )
         keep = [
             "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
             "reported_cost", "service_tier", "context_window", "request_id", "use_case",
-            "task_key", "by_value", "reject_reason",
+            "task_key", "by_value", "reject_reason", "in_region",
         ]  # fmt: skip
         tables.append(table.select(*keep))
     if mapping:
@@ -245,13 +251,13 @@ def _duplicate_ids(con: Backend, rows: ir.Table) -> list[str]:
 
 GRAIN = [
     "use_case", "task_key", "model", "day", "service_tier", "prompt_class", "by_value",
-    "reject_reason", "source_id", "in_window", "dup_id",
+    "reject_reason", "source_id", "in_window", "dup_id", "in_region",
 ]  # fmt: skip
 """The grain of the one big aggregation: every output is a roll-up of it.
 
 The source's provider column is left out: as a key it cost 2 s of 9 on 10M rows, and the
 price book names the provider of every priced model."""
-SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_value"]
+SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_value", "in_region"]
 """The grain at which prices are constant (the ``sums`` result)."""
 
 
@@ -534,6 +540,7 @@ def _usage_group(r: dict[str, Any], rows: int, tokens: dict[str, int]) -> UsageG
         tokens=tokens,
         reported_cost=r["reported_cost"],
         reported_rows=int(r["reported_rows"] or 0),
+        in_region=r.get("in_region"),
     )
 
 
@@ -628,14 +635,16 @@ def _combine(groups: list[UsageGroup]) -> list[UsageGroup]:
     """Merge groups with the same key (kept copies of repeated ids join their group)."""
     merged: dict[tuple[Any, ...], UsageGroup] = {}
     for g in groups:
-        key = (g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value)
+        key = (
+            g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value, g.in_region
+        )  # fmt: skip
         if key not in merged:
             merged[key] = g
             continue
         m = merged[key]
         costs = [c for c in (m.reported_cost, g.reported_cost) if c is not None]
-        merged[key] = UsageGroup(
-            *key,
+        merged[key] = replace(
+            m,
             rows=m.rows + g.rows,
             requests=m.requests + g.requests,
             requests_unknown_rows=m.requests_unknown_rows + g.requests_unknown_rows,
@@ -647,7 +656,10 @@ def _combine(groups: list[UsageGroup]) -> list[UsageGroup]:
 
 
 def _group_order(g: UsageGroup) -> tuple[Any, ...]:
-    return (g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "")
+    return (
+        g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "",
+        (g.in_region is None, g.in_region is True),
+    )  # fmt: skip
 
 
 def locate_rejected(
