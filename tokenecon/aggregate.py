@@ -113,6 +113,8 @@ class AggregateOptions:
     """Whether any source reports a cost (set by :func:`aggregate_usage`)."""
     sources: int = 0
     """How many files are read (set by :func:`aggregate_usage`)."""
+    residency: bool = True
+    """Whether any use case declares ``residency:`` (set by :func:`aggregate_usage`)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
 
@@ -312,6 +314,8 @@ def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) 
         constant["in_window"] = ibis.literal(True)
     if options.sources == 1:
         constant["source_id"] = ibis.literal(0, "int32")
+    if not options.residency:
+        constant["in_region"] = ibis.null("boolean")
     keys = [k for k in GRAIN if k not in constant]
     grain = prepared.group_by(keys).aggregate(**sums)
     if constant:
@@ -511,6 +515,7 @@ def aggregate_usage(
         options,
         reported_cost=any("reported_cost" in p.canonical for p in result.plans),
         sources=len(sources),
+        residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
     duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
     grain = _grain(rows, duplicate_ids, options)
