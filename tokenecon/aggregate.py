@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.attribute import task_key_expression, use_case_expression
+from tokenecon.attribute import residency_expression, task_key_expression, use_case_expression
 from tokenecon.engine import is_duckdb, small_table
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
@@ -54,6 +54,8 @@ class UsageGroup:
     tokens: dict[str, int]
     reported_cost: Decimal | None
     reported_rows: int
+    in_region: bool | None = None
+    """For use cases that declare ``residency:``: ran in an allowed region (None: unknown)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ class UsageAggregates:
     plans: list[ColumnPlan] = field(default_factory=list)
     missing_attributes: list[str] = field(default_factory=list)
     """Attributes the mapping names that no input file has."""
+    model_tasks: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Tasks per (use case, model as reported) that made at least one call on the model, for
+    use cases with per-task outcome events (only with ``per_model_yields``)."""
+    model_outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Verified outcome keys per (use case, model) matching a task that used the model."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +114,17 @@ class AggregateOptions:
     """Whether any source reports a cost (set by :func:`aggregate_usage`)."""
     sources: int = 0
     """How many files are read (set by :func:`aggregate_usage`)."""
+    residency: bool = True
+    """Whether any use case declares ``residency:`` (set by :func:`aggregate_usage`)."""
+    per_model_yields: bool = False
+    """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
 
 
 _KEYS = {
     "kind": "string", "use_case": "string", "task_key": "string", "model": "string",
     "service_tier": "string", "by_value": "string", "label": "string",
     "request_id": "string", "day": "date", "prompt_class": "int64", "source_id": "int64",
+    "in_region": "boolean",
 }  # fmt: skip
 _NUMBERS = (
     "rows", "requests", "requests_unknown_rows", "tasks", "rejected", *TOKEN_COLUMNS,
@@ -208,10 +220,13 @@ def _rows(
         table = table.mutate(
             task_key=task_key_expression(mapping, table.use_case, _resolver(table, plan))
         )
+        table = table.mutate(
+            in_region=residency_expression(mapping, table.use_case, _resolver(table, plan))
+        )
         keep = [
             "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
             "reported_cost", "service_tier", "context_window", "request_id", "use_case",
-            "task_key", "by_value", "reject_reason",
+            "task_key", "by_value", "reject_reason", "in_region",
         ]  # fmt: skip
         tables.append(table.select(*keep))
     if mapping:
@@ -239,13 +254,13 @@ def _duplicate_ids(con: Backend, rows: ir.Table) -> list[str]:
 
 GRAIN = [
     "use_case", "task_key", "model", "day", "service_tier", "prompt_class", "by_value",
-    "reject_reason", "source_id", "in_window", "dup_id",
+    "reject_reason", "source_id", "in_window", "dup_id", "in_region",
 ]  # fmt: skip
 """The grain of the one big aggregation: every output is a roll-up of it.
 
 The source's provider column is left out: as a key it cost 2 s of 9 on 10M rows, and the
 price book names the provider of every priced model."""
-SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_value"]
+SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_value", "in_region"]
 """The grain at which prices are constant (the ``sums`` result)."""
 
 
@@ -299,6 +314,8 @@ def _grain(rows: ir.Table, duplicate_ids: ir.Table | None, options: AggregateOpt
         constant["in_window"] = ibis.literal(True)
     if options.sources == 1:
         constant["source_id"] = ibis.literal(0, "int32")
+    if not options.residency:
+        constant["in_region"] = ibis.null("boolean")
     keys = [k for k in GRAIN if k not in constant]
     grain = prepared.group_by(keys).aggregate(**sums)
     if constant:
@@ -402,6 +419,71 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
     return branches
 
 
+def _bare_model(model: ir.StringValue) -> ir.StringValue:
+    """The model name without provider prefix and snapshot suffix (as the price book strips
+    them), so that a task calling one model under two spellings counts once."""
+    from tokenecon.pricebook import _BEDROCK_PREFIX, _DATE_SUFFIX, _VENDOR_DOT
+
+    bare = model.lower().re_replace(r"^.*/", "")
+    bare = bare.re_replace(_BEDROCK_PREFIX.pattern, "").re_replace(_VENDOR_DOT.pattern, "")
+    for _ in range(3):  # "-v1:0" after a date, a date after "-latest"...
+        bare = bare.re_replace(_DATE_SUFFIX.pattern, "")
+    return bare
+
+
+def _yield_branches(
+    con: Backend, grain: ir.Table, mapping: OutcomeMapping | None
+) -> list[ir.Table]:
+    """Tasks and verified outcomes per use case x model, for use cases with outcome events.
+
+    A task that called several models counts under each of them; spellings of one model are
+    counted together under the first spelling. Only `whatif` asks for these (route quality
+    and the quality-vs-cost frontier): analyze does not pay for them.
+    """
+    import ibis
+
+    with_events = [
+        u
+        for u in (mapping.use_cases if mapping else ())
+        if u.outcomes and u.outcomes.kind == "events"
+    ]
+    if not with_events:
+        return []
+    kept = grain.filter(grain.reject_reason.isnull() & grain.in_window)
+    kept = kept.filter(kept.use_case.isin([u.name for u in with_events]))
+    # Spellings are normalised once per distinct model, not once per grain row.
+    names = kept.select("model").distinct()
+    kept = kept.inner_join(names.mutate(bare=_bare_model(names.model)), "model")
+    keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
+    tasks = kept.group_by(["use_case", "bare"]).aggregate(
+        tasks=kept.task_key.nunique() + keyless.sum(), model=kept.model.min()
+    )
+    branches = [
+        _shape(
+            tasks,
+            "model_tasks",
+            {"use_case": tasks.use_case, "model": tasks.model, "tasks": tasks.tasks},
+        )
+    ]
+    for use_case in with_events:
+        assert use_case.outcomes is not None
+        events = events_table(con, use_case.outcomes)
+        mine = kept.filter(kept.use_case == use_case.name)
+        pairs = mine.select("bare", key=mine.task_key).distinct()
+        matched = pairs.inner_join(events, "key")
+        counts = matched.group_by("bare").aggregate(n=matched.count())
+        names = tasks.filter(tasks.use_case == use_case.name).select("bare", "model")
+        named = counts.inner_join(names, "bare")
+        branches.append(
+            _shape(
+                named,
+                "model_outcomes",
+                {"use_case": ibis.literal(use_case.name), "model": named.model, "rows": named.n},
+            )
+        )
+    return branches
+
+
 def _fetch(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
     try:
         return list(con.to_pyarrow(expr).to_pylist())
@@ -433,6 +515,7 @@ def aggregate_usage(
         options,
         reported_cost=any("reported_cost" in p.canonical for p in result.plans),
         sources=len(sources),
+        residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
     duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
     repeated = None
@@ -445,7 +528,10 @@ def aggregate_usage(
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = grain.cache()
-    query = ibis.union(*_branches(con, grain, mapping), distinct=False)
+    branches = _branches(con, grain, mapping)
+    if options.per_model_yields:
+        branches += _yield_branches(con, grain, mapping)
+    query = ibis.union(*branches, distinct=False)
     _unpack(_fetch(con, query), result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
@@ -468,6 +554,7 @@ def _usage_group(r: dict[str, Any], rows: int, tokens: dict[str, int]) -> UsageG
         tokens=tokens,
         reported_cost=r["reported_cost"],
         reported_rows=int(r["reported_rows"] or 0),
+        in_region=r.get("in_region"),
     )
 
 
@@ -496,6 +583,10 @@ def _unpack(records: list[dict[str, Any]], result: UsageAggregates) -> None:
             result.outcomes_matched[r["use_case"]] = int(r["rows"])
         elif kind == "outcomes_file":
             result.outcomes_in_file[r["use_case"]] = int(r["rows"])
+        elif kind == "model_tasks":
+            result.model_tasks[(r["use_case"], r["model"])] = int(r["tasks"] or 0)
+        elif kind == "model_outcomes":
+            result.model_outcomes[(r["use_case"], r["model"])] = int(r["rows"])
     _merge_repeated(repeated, result)
     result.groups = _combine(result.groups)
     result.reject_reasons.sort(key=lambda x: (-x[1], x[0]))
@@ -558,14 +649,16 @@ def _combine(groups: list[UsageGroup]) -> list[UsageGroup]:
     """Merge groups with the same key (kept copies of repeated ids join their group)."""
     merged: dict[tuple[Any, ...], UsageGroup] = {}
     for g in groups:
-        key = (g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value)
+        key = (
+            g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value, g.in_region
+        )  # fmt: skip
         if key not in merged:
             merged[key] = g
             continue
         m = merged[key]
         costs = [c for c in (m.reported_cost, g.reported_cost) if c is not None]
-        merged[key] = UsageGroup(
-            *key,
+        merged[key] = replace(
+            m,
             rows=m.rows + g.rows,
             requests=m.requests + g.requests,
             requests_unknown_rows=m.requests_unknown_rows + g.requests_unknown_rows,
@@ -577,7 +670,10 @@ def _combine(groups: list[UsageGroup]) -> list[UsageGroup]:
 
 
 def _group_order(g: UsageGroup) -> tuple[Any, ...]:
-    return (g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "")
+    return (
+        g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "",
+        (g.in_region is None, g.in_region is True),
+    )  # fmt: skip
 
 
 def locate_rejected(

@@ -41,6 +41,11 @@ class AnalyzeOptions:
     input_convention: str | None = None
     """None: the mapping's ``usage.input_convention``, else inclusive."""
     engine: EngineOptions = field(default_factory=EngineOptions)
+    prompt_thresholds: tuple[int, ...] = ()
+    """More prompt sizes to split per-request usage at, beside the book's cliffs (`whatif`
+    asks for the sizes that decide which side of a cliff a capped or trimmed prompt falls)."""
+    per_model_yields: bool = False
+    """Also count tasks and verified outcomes per use case x model (`whatif`)."""
 
 
 def _check_by(by: str | None) -> None:
@@ -66,12 +71,18 @@ class Analysis:
     """The report's ``inputs`` section: file hashes, detected columns, conventions."""
 
 
-def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
-    """Read, price, attribute and decompose the usage; diagnose the result."""
+def run_analysis(
+    usage: Sequence[str], options: AnalyzeOptions, book: PriceBook | None = None
+) -> Analysis:
+    """Read, price, attribute and decompose the usage; diagnose the result.
+
+    ``book`` is the price book of ``options`` when the caller has loaded it already.
+    """
     _check_by(options.by)
     if options.since and options.until and options.since >= options.until:
         raise OptionError("--since must be before --until")
-    book = load_price_book(options.prices, include_default=not options.no_default_prices)
+    if book is None:
+        book = load_price_book(options.prices, include_default=not options.no_default_prices)
     mapping: OutcomeMapping | None = load_mapping(options.outcomes) if options.outcomes else None
     convention = options.input_convention or (mapping.input_convention if mapping else None)
     sources = expand_sources(list(usage))
@@ -80,7 +91,8 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
         by=options.by,
         since=options.since,
         until=options.until,
-        thresholds=book.cliff_thresholds(),
+        thresholds=tuple(sorted(set(book.cliff_thresholds()) | set(options.prompt_thresholds))),
+        per_model_yields=options.per_model_yields,
     )
     con = connect(options.engine)
     # Hash the inputs for the report while the engine reads them (both release the GIL); the

@@ -67,3 +67,30 @@ def task_key_expression(
     if not branches:
         return ibis.null("string")
     return ibis.cases(*branches, else_=ibis.null("string"))
+
+
+def residency_expression(
+    mapping: OutcomeMapping | None, use_case: ir.StringValue, resolve: Resolver
+) -> ir.BooleanValue:
+    """Whether the row ran in an allowed region of its use case's ``residency:``.
+
+    True or False for rows of a use case that declares residency (globs allowed, like match
+    values); null for every other row, and where the region was not reported.
+    """
+    import ibis
+
+    declared = [u for u in mapping.use_cases if u.residency] if mapping else []
+    if not declared:
+        return ibis.null("boolean")
+    region = resolve("region")
+    branches = [
+        (
+            use_case == u.name,
+            ibis.cases(
+                (region.isnull(), ibis.null("boolean")),
+                else_=_rule_condition(MatchRule("region", u.residency), resolve),
+            ),
+        )
+        for u in declared
+    ]
+    return ibis.cases(*branches, else_=ibis.null("boolean"))

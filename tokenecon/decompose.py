@@ -45,6 +45,17 @@ class Volume:
     unpriced_tokens: int = 0
     cliff_unknown_tokens: int = 0
     above_cliff_requests: int = 0
+    priced_requests: int = 0
+    utility_requests: int = 0
+    """Priced requests on a utility-tier model."""
+    cost_standard_tier: Decimal = Decimal(0)
+    """Priced usage at the standard tier (the cost without batch, flex or priority)."""
+    cost_without_cache: Decimal = Decimal(0)
+    """Priced usage at the standard tier with every prompt token uncached."""
+    resident_requests: int = 0
+    """Requests of use cases with ``residency:`` that ran in an allowed region."""
+    nonresident_requests: int = 0
+    """Requests of use cases with ``residency:`` that ran elsewhere."""
 
     def add(self, priced: PricedGroup) -> None:
         """Fold one priced group in."""
@@ -59,6 +70,13 @@ class Volume:
             self.unpriced_tokens += priced.billable_tokens
         else:
             self.cost += priced.cost
+            self.priced_requests += g.requests
+            self.utility_requests += g.requests if priced.tier == "utility" else 0
+            self.cost_standard_tier += priced.cost_standard_tier or Decimal(0)
+            self.cost_without_cache += priced.cost_without_cache or Decimal(0)
+        if g.in_region is not None:
+            self.resident_requests += g.requests if g.in_region else 0
+            self.nonresident_requests += 0 if g.in_region else g.requests
         if priced.cliff == "unknown":
             self.cliff_unknown_tokens += priced.billable_tokens
         if priced.cliff == "above":

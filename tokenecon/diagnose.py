@@ -83,9 +83,9 @@ def _pricing(u: UseCaseEconomics) -> Finding | None:
     times = u.price_vs_cheapest
     if times is None or times < DEFAULT_PRICE_RATIO or u.cheapest_cost is None:
         return None
-    answer = ratio(u.volume.tokens["output_tokens"], u.volume.requests)
-    if u.main_tier not in ("mid", "frontier") or answer is None or answer > SHORT_ANSWER_TOKENS:
+    if not _short_answer_job(u):
         return None
+    answer = ratio(u.volume.tokens["output_tokens"], u.volume.requests) or Decimal(0)
     saving = u.volume.cost - u.cheapest_cost
     return Finding(
         scope=u.name,
@@ -99,6 +99,14 @@ def _pricing(u: UseCaseEconomics) -> Finding | None:
         f"{_fmt(times, 1)}x what {u.cheapest_model} would charge; route to it "
         f"(saves up to ${_fmt(saving)} if quality holds)",
         saving=saving,
+    )
+
+
+def _short_answer_job(u: UseCaseEconomics) -> bool:
+    """A mid or frontier model giving short answers: where the default price ratio applies."""
+    answer = ratio(u.volume.tokens["output_tokens"], u.volume.requests)
+    return (
+        u.main_tier in ("mid", "frontier") and answer is not None and answer <= SHORT_ANSWER_TOKENS
     )
 
 
@@ -265,3 +273,65 @@ def maturity(economics: Economics, findings: list[Finding]) -> str:
     if len(with_outcomes) == len(attributed) and not any(f.layer in levers for f in findings):
         return "Optimized"
     return "Unit-economic"
+
+
+@dataclass(frozen=True)
+class LayerCheck:
+    """One layer's factor of a use case against its target, for a picture of the three layers."""
+
+    layer: str
+    """pricing, efficiency or design."""
+    metric: str
+    """cost_per_token or price_vs_cheapest; tokens_per_task; tasks_per_outcome."""
+    actual: Decimal | None
+    target: Decimal | None
+    """None where neither the mapping nor a default sets one."""
+    target_source: str | None
+    """``mapping``, ``default`` or None."""
+
+    @property
+    def times_target(self) -> Decimal | None:
+        """actual / target (above 1.1 with a mapping target, above 1 by default: off)."""
+        if self.actual is None or self.target is None:
+            return None
+        return ratio(self.actual, self.target)
+
+
+def layer_checks(u: UseCaseEconomics) -> list[LayerCheck]:
+    """The three factors against the targets the diagnosis uses (mapping first, then defaults).
+
+    Pricing without a cost-per-token target is the blended price against the cheapest utility
+    model of the provider (default 3x) where that default applies (a mid or frontier model
+    giving short answers), else it has no target; efficiency has no default target for tokens
+    per task (its default rule is about caching); design defaults to 2 tasks per outcome.
+    """
+    targets = u.use_case.targets if u.use_case else {}
+    if "cost_per_token" in targets:
+        pricing = LayerCheck(
+            "pricing", "cost_per_token", u.cost_per_token, targets["cost_per_token"], "mapping"
+        )
+    elif u.price_vs_cheapest is not None and _short_answer_job(u):
+        pricing = LayerCheck(
+            "pricing", "price_vs_cheapest", u.price_vs_cheapest, DEFAULT_PRICE_RATIO, "default"
+        )
+    else:
+        pricing = LayerCheck("pricing", "cost_per_token", u.cost_per_token, None, None)
+    tokens = targets.get("tokens_per_task")
+    design = targets.get("tasks_per_outcome")
+    return [
+        pricing,
+        LayerCheck(
+            "efficiency",
+            "tokens_per_task",
+            u.tokens_per_task,
+            tokens,
+            "mapping" if tokens else None,
+        ),
+        LayerCheck(
+            "design",
+            "tasks_per_outcome",
+            u.tasks_per_outcome,
+            design if design is not None else DEFAULT_TASKS_PER_OUTCOME,
+            "mapping" if design is not None else "default",
+        ),
+    ]

@@ -16,6 +16,7 @@ TARGET_KEYS = ("cost_per_token", "tokens_per_task", "tasks_per_outcome", "cost_p
 _USE_CASE_KEYS = {
     "match", "task_key", "outcome", "outcomes", "value_per_outcome", "review_minutes_per_task",
     "reviewer_hourly_rate", "overhead", "targets", "urgent", "residency", "description", "owner",
+    "success_rate",
 }  # fmt: skip
 
 
@@ -46,6 +47,22 @@ class OutcomeSource:
 
 
 @dataclass(frozen=True)
+class StatedRate:
+    """A success rate the mapping states for a model within a use case (``success_rate:``)."""
+
+    model: str
+    """The model as written; resolved against the price book when a scenario uses it."""
+    expected: Decimal
+    """Verified outcomes per task on that model, 0 < rate <= 1."""
+    low: Decimal
+    """Pessimistic bound (equal to ``expected`` when a single number is given)."""
+    high: Decimal
+    """Optimistic bound."""
+    where: str
+    """``file:line`` of the statement, for errors and assumptions."""
+
+
+@dataclass(frozen=True)
 class UseCase:
     """A use case of the mapping."""
 
@@ -73,6 +90,9 @@ class UseCase:
     """False marks work that may move to a batch tier."""
     residency: tuple[str, ...]
     """Regions the use case's requests must run in, if any."""
+    success_rates: tuple[StatedRate, ...] = ()
+    """Stated success rates per model, used by `whatif --route` where outcomes per model are
+    not observed (or to override them)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +182,60 @@ def _value(raw: Any, where: str) -> Decimal | None:
     return _decimal(raw, where)
 
 
-def _use_case(name: str, raw: Any, where: str, base: Path) -> UseCase:
+def _rate(value: Any, where: str) -> Decimal:
+    number = _decimal(value, where)
+    if not 0 < number <= 1:
+        raise MappingError(
+            f"{where}: a success rate is a share of tasks between 0 and 1, got {value!r}",
+            "write 0.85 for 85% of tasks ending in a verified outcome",
+        )
+    return number
+
+
+def _success_rates(raw: Any, where: str, path: str) -> tuple[StatedRate, ...]:
+    """``success_rate: {model: 0.8}`` or ``{model: {low: 0.7, expected: 0.8, high: 0.9}}``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise MappingError(
+            f"{where}: `success_rate` must map models to rates, e.g. {{gpt-4.1-mini: 0.8}}"
+        )
+    rates = []
+    for model, value in raw.items():
+        at = f"{path}:{line_of(raw, model)}"
+        here = f"{at}: success_rate.{model}"
+        if isinstance(value, dict):
+            unknown = set(value) - {"low", "expected", "high"}
+            if unknown or not {"low", "high"} <= set(value):
+                raise MappingError(
+                    f"{here}: expected a rate or {{low: ..., expected: ..., high: ...}}",
+                    "low and high are required; expected defaults to their midpoint",
+                )
+            low, high = _rate(value["low"], f"{here}.low"), _rate(value["high"], f"{here}.high")
+            expected = (
+                _rate(value["expected"], f"{here}.expected")
+                if "expected" in value
+                else (low + high) / 2
+            )
+            if not low <= expected <= high:
+                raise MappingError(f"{here}: expected low <= expected <= high")
+        else:
+            low = expected = high = _rate(value, here)
+        rates.append(StatedRate(str(model), expected, low, high, at))
+    return tuple(rates)
+
+
+def _flag(raw: Any, key: str, default: bool, where: str) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise MappingError(
+            f"{where}.{key}: expected true or false, got {value!r} (line {line_of(raw, key)})",
+            f"write `{key}: false` without quotes",
+        )
+    return value
+
+
+def _use_case(name: str, raw: Any, where: str, path: Path) -> UseCase:
     if not isinstance(raw, dict):
         raise MappingError(f"{where}: expected a mapping with `match`")
     unknown = set(raw) - _USE_CASE_KEYS
@@ -187,14 +260,15 @@ def _use_case(name: str, raw: Any, where: str, base: Path) -> UseCase:
         match=_rules(raw.get("match"), f"{where}.match"),
         task_key=_attribute(task_key, f"{where}.task_key") if task_key else None,
         outcome=str(raw.get("outcome", "")),
-        outcomes=_outcomes(raw.get("outcomes"), f"{where}.outcomes", base),
+        outcomes=_outcomes(raw.get("outcomes"), f"{where}.outcomes", path.resolve().parent),
         value_per_outcome=_value(raw.get("value_per_outcome"), f"{where}.value_per_outcome"),
         review_minutes_per_task=_decimal(raw.get("review_minutes_per_task", 0), where),
         reviewer_hourly_rate=_decimal(raw.get("reviewer_hourly_rate", 0), where),
         overhead=_decimal(raw.get("overhead", 0), f"{where}.overhead"),
         targets=targets,
-        urgent=bool(raw.get("urgent", True)),
+        urgent=_flag(raw, "urgent", True, where),
         residency=tuple(str(r) for r in residency),
+        success_rates=_success_rates(raw.get("success_rate"), where, str(path)),
     )
 
 
@@ -205,9 +279,8 @@ def load_mapping(path: Path) -> OutcomeMapping:
         raise MappingError(
             f"{path}: expected a mapping with `use_cases:`", "see SPEC 2.3 for the format"
         )
-    base = path.resolve().parent
     use_cases = tuple(
-        _use_case(str(name), raw, f"{path}:{line_of(data['use_cases'], name)}: {name}", base)
+        _use_case(str(name), raw, f"{path}:{line_of(data['use_cases'], name)}: {name}", path)
         for name, raw in data["use_cases"].items()
     )
     usage = data.get("usage") or {}

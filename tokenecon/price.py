@@ -28,6 +28,10 @@ class PricedGroup:
     """Why there is no cost: an unknown model, or no price yet on that day."""
     cliff: str
     """``below``, ``above`` or ``unknown`` (a bucket row against a per-request threshold)."""
+    cost_standard_tier: Decimal | None = None
+    """The same tokens at the standard tier: what batch (or flex, priority) changed."""
+    cost_without_cache: Decimal | None = None
+    """The same prompt at the standard tier with no cache (every input token uncached)."""
 
     @property
     def billable_tokens(self) -> int:
@@ -76,6 +80,19 @@ def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGr
             continue
         cliff = _cliff(group, active.entry.above_input_tokens)
         tokens = {_BUCKET_OF_COLUMN[c]: group.tokens[c] for c in BILLABLE_TOKEN_COLUMNS}
-        cost = cost_of(active, tokens, group.service_tier, cliff == "above")
-        out.append(PricedGroup(group, key, model.tier, cost, None, cliff))
+        above = cliff == "above"
+        cost = cost_of(active, tokens, group.service_tier, above)
+        out.append(
+            PricedGroup(
+                group, key, model.tier, cost, None, cliff,
+                cost_standard_tier=cost_of(active, tokens, "standard", above),
+                cost_without_cache=cost_of(active, _uncached(tokens), "standard", above),
+            )
+        )  # fmt: skip
     return out
+
+
+def _uncached(tokens: dict[str, int]) -> dict[str, int]:
+    """The buckets as if nothing were cached: every prompt token is uncached input."""
+    prompt = sum(tokens[b] for b in BUCKETS if b != "output")
+    return {"input": prompt, "output": tokens["output"]}

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from tokenecon.aggregate import UsageAggregates
+from tokenecon.board import BoardLines, OutcomeGroup, board_lines
 from tokenecon.decompose import Economics, UseCaseEconomics, Volume, ratio
-from tokenecon.diagnose import LADDER, NEXT_STEPS, Finding
+from tokenecon.diagnose import LADDER, NEXT_STEPS, Finding, LayerCheck, layer_checks
 from tokenecon.errors import TokenEconError
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 
@@ -77,6 +79,79 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
 
 
+def _layer(c: LayerCheck) -> dict[str, Any]:
+    value = rate if c.metric == "cost_per_token" else number
+    return {
+        "layer": c.layer,
+        "metric": c.metric,
+        "actual": value(c.actual),
+        "target": value(c.target),
+        "target_source": c.target_source,
+        "times_target": number(c.times_target),
+    }
+
+
+def _residency(u: UseCaseEconomics) -> dict[str, Any] | None:
+    if not u.use_case or not u.use_case.residency:
+        return None
+    v = u.volume
+    return {
+        "regions": list(u.use_case.residency),
+        "requests_in_region": v.resident_requests,
+        "requests_outside": v.nonresident_requests,
+        "requests_region_unknown": v.requests - v.resident_requests - v.nonresident_requests,
+        "hit_rate": number(ratio(v.resident_requests, v.requests)),
+    }
+
+
+def _quality(g: OutcomeGroup) -> dict[str, Any]:
+    return {
+        "use_cases": list(g.use_cases),
+        "tasks": g.tasks,
+        "outcomes": g.outcomes,
+        "outcomes_per_task": number(g.outcomes_per_task),
+    }
+
+
+def _board(b: BoardLines) -> dict[str, Any]:
+    """The five board-slide lines (see :mod:`tokenecon.board` for the definitions)."""
+    return {
+        "cost_per_verified_outcome": {
+            "value": money(b.cost_per_verified_outcome),
+            "cost": money(b.outcome_cost),
+            "outcomes": b.outcomes,
+            "use_cases": list(b.outcome_use_cases),
+        },
+        "direct_allocation_share": {
+            "value": number(b.direct_allocation_share),
+            "attributed_cost": money(b.attributed_cost),
+            "cost": money(b.total_cost),
+        },
+        "route_win_rate": {
+            "value": number(b.route_win_rate),
+            "utility_requests": b.utility_requests,
+            "priced_requests": b.priced_requests,
+            "quality": {"utility": _quality(b.utility_quality), "other": _quality(b.other_quality)},
+        },
+        "cache_batch_leverage": {
+            "value": number(b.leverage),
+            "cost_without_levers": money(b.cost_without_cache),
+            "cache_saving": money(b.cache_saving),
+            "batch_saving": money(b.batch_saving),
+            "cache_read_share": number(ratio(b.cache_read_tokens, b.input_tokens)),
+            "batch_share": number(ratio(b.batch_requests, b.requests)),
+        },
+        "sovereignty_hit_rate": {
+            "value": number(b.sovereignty_hit_rate),
+            "use_cases": list(b.residency_use_cases),
+            "requests": b.residency_requests,
+            "requests_in_region": b.resident_requests,
+            "requests_outside": b.nonresident_requests,
+            "requests_region_unknown": b.unknown_region_requests,
+        },
+    }
+
+
 def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal) -> dict[str, Any]:
     mapped = u.use_case
     return {
@@ -113,6 +188,8 @@ def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal)
         "price_vs_cheapest": number(u.price_vs_cheapest),
         "targets": {k: str(v) for k, v in sorted(mapped.targets.items())} if mapped else {},
         "models": sorted(u.models),
+        "layers": [_layer(c) for c in layer_checks(u)],
+        "residency": _residency(u),
         "findings": [_finding(f) for f in findings if f.scope == u.name],
     }
 
@@ -185,6 +262,7 @@ def build_report(
             "ladder": list(LADDER),
             "next_step": NEXT_STEPS[rung],
         },
+        "board": _board(board_lines(economics)),
         "use_cases": [_use_case(u, findings, total.cost) for u in economics.use_cases],
         "models": [
             {
@@ -231,3 +309,26 @@ def build_report(
             ],
         }
     return Report(data)
+
+
+def read_report(path: Path) -> Report:
+    """A saved report file (``--save``); refuses other schemas by name."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportSchemaError(
+            f"report {path} does not exist", "save one with `tokenecon analyze ... --save FILE`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportSchemaError(f"cannot read report {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportSchemaError(
+            f"{path}:{exc.lineno}: not a JSON report ({exc.msg})",
+            "save one with `tokenecon analyze ... --save FILE`",
+        ) from None
+    try:
+        return Report.from_dict(data)
+    except ReportSchemaError as exc:
+        raise ReportSchemaError(f"{path}: {exc.message}", exc.hint) from None

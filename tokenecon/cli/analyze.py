@@ -22,6 +22,7 @@ def analyze(
     input_convention: o.InputConvention = None,
     as_json: o.Json = False,
     save: o.Save = None,
+    html: o.Html = None,
     memory_limit: o.MemoryLimit = None,
     temp_directory: o.TempDirectory = None,
     engine: o.Engine = "duckdb",
@@ -44,6 +45,10 @@ def analyze(
     text = report.to_json()
     if save:
         save.write_text(text, encoding="utf-8")
+    if html:
+        from tokenecon.render.html import render_html
+
+        html.write_text(render_html(report.to_dict()), encoding="utf-8")
     if as_json:
         sys.stdout.write(text)
         return

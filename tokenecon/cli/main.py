@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tokenecon.cli import analyze, prices  # noqa: F401  (each module registers its command)
+from tokenecon.cli import (  # noqa: F401  (each module registers its command)
+    analyze,
+    diff,
+    prices,
+    report,
+    whatif,
+)
 from tokenecon.cli.app import app
 
 

@@ -56,6 +56,10 @@ SparkMaster = Annotated[
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON document only.")]
 Save = Annotated[Path | None, typer.Option("--save", help="Write the JSON document here.")]
+Html = Annotated[
+    Path | None,
+    typer.Option("--html", help="Also write the self-contained HTML report here (works offline)."),
+]
 
 
 def analyze_options(

@@ -1,0 +1,78 @@
+"""`tokenecon diff` as Rich tables: the Infracost-style lines, then why each change happened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from tokenecon.render import difftext as t
+from tokenecon.render.formats import usd
+from tokenecon.render.tables import Column, fitted_tables
+
+_STYLE = {"added": "green", "removed": "red", "changed": "yellow", "unchanged": ""}
+
+
+def _attribution(doc: dict[str, Any], width: int) -> list[Any]:
+    factors = [Column(f"from {x}") for x in t.FACTOR_LABELS.values()]
+    columns = [Column("use case", "left"), Column("base $/outcome"), Column("head $/outcome"),
+               Column("change"), *factors]  # fmt: skip
+    rows = []
+    for u in doc["use_cases"]:
+        cpo = u["cost_per_outcome"]
+        rows.append([u["name"], usd(cpo["base"]), usd(cpo["head"]),
+                     t.signed_usd(cpo["change"]), *t.factor_cells(u)])  # fmt: skip
+    return list(
+        fitted_tables("Why cost per outcome changed (LMDI, no residual)", columns, rows, width)
+    )
+
+
+def _split(doc: dict[str, Any], width: int) -> list[Any]:
+    split = doc["cost_split"]
+    rows: list[list[str | Text]] = [
+        [label, t.signed_usd(split[key])] for key, label in t.SPLIT_LABELS
+    ]
+    by_factor = split["cost_per_outcome_by_factor"]
+    for i, (factor, label) in enumerate(t.FACTOR_LABELS.items()):
+        rows.insert(3 + i, [f"  of which {label}", t.signed_usd(by_factor[factor])])
+    rows.append([Text("change in total cost", style="bold"), t.signed_usd(split["change"])])
+    columns = [Column("term", "left"), Column("amount")]
+    return list(fitted_tables("Total cost change, split", columns, rows, width))
+
+
+def _board(doc: dict[str, Any], width: int) -> list[Any]:
+    columns = [Column("board line", "left"), Column("change", "left")]
+    rows = [[t.BOARD_LABELS[k], t.board_line(k, c)] for k, c in doc["board"].items()]
+    return list(fitted_tables("Board lines", columns, rows, width))
+
+
+def render_diff_console(doc: dict[str, Any], console: Console) -> None:
+    """Print the diff."""
+    width = console.width
+    console.print(Text(f"tokenecon diff {t.period(doc, 'base')} → {t.period(doc, 'head')}",
+                       style="bold"))  # fmt: skip
+    totals = doc["totals"]
+    console.print(f"Total cost        {t.money_line(totals['cost'])}", markup=False)
+    cpo = doc["board"]["cost_per_verified_outcome"]
+    console.print(f"Cost per outcome  {t.money_line(cpo)}", markup=False)
+    console.print(f"Outcomes          {t.counts(totals['outcomes'])}", markup=False)
+    console.print()
+    names = max((len(u["name"]) for u in doc["use_cases"]), default=0)
+    console.print(Text("Use cases", style="bold"))
+    for u in doc["use_cases"]:
+        console.print(Text(t.use_case_line(u, names), style=_STYLE[u["status"]]))
+    console.print(Text("Models", style="bold"))
+    models = max((len(m["model"]) for m in doc["models"]), default=0)
+    for m in doc["models"]:
+        console.print(Text(t.model_line(m, models), style=_STYLE[m["status"]]))
+    console.print()
+    for table in [*_attribution(doc, width), *_split(doc, width), *_board(doc, width)]:
+        console.print(table)
+    notes = [u for u in doc["use_cases"] if u["note"]]
+    for u in notes:
+        console.print(Text(f"  {u['name']}: {u['note']}"))
+    if doc["checks"]:
+        console.print(Text("Thresholds", style="bold"))
+        for c in doc["checks"]:
+            console.print(Text(t.check_line(c), style="red bold" if c["crossed"] else ""))
