@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.attribute import task_key_expression, use_case_expression
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
-from tokenecon.ingest.generic import ColumnPlan, ReadOptions, canonical_table
+from tokenecon.ingest.formats import canonical_table
+from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.outcomes import events_table
 from tokenecon.ingest.sources import SourceFile
 from tokenecon.mapping import OutcomeMapping

@@ -16,7 +16,7 @@ from tokenecon.engine import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
-from tokenecon.ingest.sources import expand_sources, file_sha256
+from tokenecon.ingest.sources import expand_sources, source_sha256
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook, load_price_book
@@ -40,6 +40,10 @@ class AnalyzeOptions:
     column_map: dict[str, str] = field(default_factory=dict)
     input_convention: str | None = None
     """None: the mapping's ``usage.input_convention``, else inclusive."""
+    source_format: str | None = None
+    """``--format``: read every source as this format instead of detecting it."""
+    table: str | None = None
+    """``--table``: the table of a database source."""
     engine: EngineOptions = field(default_factory=EngineOptions)
 
 
@@ -74,9 +78,13 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
     book = load_price_book(options.prices, include_default=not options.no_default_prices)
     mapping: OutcomeMapping | None = load_mapping(options.outcomes) if options.outcomes else None
     convention = options.input_convention or (mapping.input_convention if mapping else None)
-    sources = expand_sources(list(usage))
+    sources = expand_sources(list(usage), options.table)
     aggregate_options = AggregateOptions(
-        read=ReadOptions(column_map=options.column_map, input_convention=convention or "inclusive"),
+        read=ReadOptions(
+            column_map=options.column_map,
+            input_convention=convention or "inclusive",
+            format=options.source_format,
+        ),
         by=options.by,
         since=options.since,
         until=options.until,
@@ -85,7 +93,7 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
     con = connect(options.engine)
     # Hash the inputs for the report while the engine reads them (both release the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashes = pool.map(file_sha256, [s.path for s in sources])
+        hashes = pool.map(source_sha256, sources)
         aggregates = aggregate_usage(con, sources, mapping, aggregate_options)
         digests = list(hashes)
     priced = price_groups(aggregates.groups, book)
@@ -96,7 +104,7 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
             {
                 "path": s.display,
                 "sha256": digests[i],
-                "format": "generic_" + s.kind,
+                "format": "generic_" + s.kind if plan.format == "generic" else plan.format,
                 "rows": aggregates.rows_per_source.get(i, 0),
                 "columns": {k: plan.headers[v] for k, v in sorted(plan.canonical.items())},
                 "notes": plan.notes,

@@ -20,6 +20,8 @@ def analyze(
     until: o.Until = None,
     column_map: o.ColumnMap = None,
     input_convention: o.InputConvention = None,
+    source_format: o.SourceFormat = None,
+    table: o.Table = None,
     as_json: o.Json = False,
     save: o.Save = None,
     memory_limit: o.MemoryLimit = None,
@@ -34,6 +36,7 @@ def analyze(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=by,
             since=since, until=until, column_map=column_map, input_convention=input_convention,
             memory_limit=memory_limit, temp_directory=temp_directory,
+            source_format=source_format, table=table,
         )  # fmt: skip
         return analyze(usage, options)
 

@@ -1,0 +1,117 @@
+"""Engine-specific reading: the few places that know DuckDB's readers.
+
+Adapters describe what they need (a CSV's columns as text, a JSON file's fields and their
+nesting) and these functions turn that into a raw Ibis table. A Spark engine replaces this
+module, not the adapters: JSON schemas are given as plain nested dicts, turned into DuckDB
+type strings here.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.errors import UsageInputError
+from tokenecon.ingest.canonical import normalise_header
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+Schema = Mapping[str, Any]
+"""A JSON schema as nested dicts: a field is ``"text"``, ``"json"`` (kept whole), a dict (an
+object) or a one-element list (an array of that)."""
+
+MAX_JSON_OBJECT = 1 << 30
+"""Largest JSON document (an API page can be big)."""
+
+
+def csv_headers(source: SourceFile) -> list[str]:
+    """The header line of a CSV (BOM stripped)."""
+    opener: Any = gzip.open if source.compressed else open
+    with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    headers = next(csv.reader(io.StringIO(first)), [])
+    if not any(h.strip() for h in headers):
+        raise UsageInputError(f"{source.display}: the first line is not a CSV header")
+    return [h.strip() for h in headers]
+
+
+def named_headers(headers: Sequence[str]) -> list[str]:
+    """Normalised, unique column names for a header (``Prompt Tokens`` -> ``prompt_tokens``)."""
+    out: list[str] = []
+    for position, header in enumerate(headers):
+        name = normalise_header(header) or f"column_{position}"
+        while name in out:
+            name += "_"
+        out.append(name)
+    return out
+
+
+def read_csv_text(con: Backend, source: SourceFile) -> ir.Table:
+    """A CSV with every column as text, named by its normalised header (no type sniffing)."""
+    names = named_headers(csv_headers(source))
+    return _guard(
+        source,
+        lambda: con.read_csv(
+            str(source.path),
+            columns=dict.fromkeys(names, "VARCHAR"),
+            header=True,
+            auto_detect=False,
+            delim=",",
+            quote='"',
+            escape='"',
+            compression="gzip" if source.compressed else "none",
+        ),
+    )
+
+
+def duckdb_type(schema: Any) -> str:
+    """The DuckDB type of a schema node."""
+    if schema == "text":
+        return "VARCHAR"
+    if schema == "json":
+        return "JSON"
+    if isinstance(schema, list):
+        return duckdb_type(schema[0]) + "[]"
+    fields = ", ".join(f'"{k}" {duckdb_type(v)}' for k, v in schema.items())
+    return f"STRUCT({fields})"
+
+
+def read_json(con: Backend, source: SourceFile, schema: Schema) -> ir.Table:
+    """JSON records (JSON Lines, or a document / an array of documents) with the given fields.
+
+    Only the named fields are read; a field missing from a record is null, fields not named
+    are ignored, leaves named ``text`` are read as text whatever their JSON type.
+    """
+    paths = [str(p) for p in source.members] if source.members else str(source.path)
+    return _guard(
+        source,
+        lambda: con.read_json(
+            paths,
+            columns={k: duckdb_type(v) for k, v in schema.items()},
+            format="auto",
+            maximum_object_size=MAX_JSON_OBJECT,
+        ),
+    )
+
+
+def load_arrow_stream(con: Backend, name: str, batches: Any) -> ir.Table:
+    """Materialise a stream of Arrow record batches as an engine table (read once, in batches)."""
+    con.con.register(f"{name}_stream", batches)
+    con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM "{name}_stream"')
+    con.con.unregister(f"{name}_stream")
+    return con.table(name)
+
+
+def _guard(source: SourceFile, read: Any) -> ir.Table:
+    try:
+        table: ir.Table = read()
+    except Exception as exc:  # DuckDB raises its own error types for unreadable files
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageInputError(f"{source.display}: cannot read: {message}") from None
+    return table
