@@ -117,7 +117,12 @@ def build_canonical(
                 ibis.literal("no token counts: every token column is empty"),
             )
         )
-    requests = numbers["requests"] if "requests" in columns else ibis.literal(1, "int64")
+    if cost_only:  # a cost line is no model call: it adds cost, never requests or tasks
+        requests: ir.IntegerValue = ibis.literal(0, "int64")
+    elif "requests" in columns:
+        requests = numbers["requests"]
+    else:
+        requests = ibis.literal(1, "int64")
     out: dict[str, Any] = {
         "source_id": stage.source_id,
         "timestamp": stage.timestamp,
