@@ -99,7 +99,7 @@ class AnthropicUsageAPI(Format):
                 "context_window": "context_window",
                 "project": "workspace_id (null: default workspace)",
                 "api_key": "api_key_id",
-            },  # fmt: skip
+            },
             {"web_search_requests": raw.server_tool_use__web_search_requests},
         )
 
@@ -150,12 +150,12 @@ class AnthropicCostAPI(Format):
                 "service_tier": "service_tier",
                 "context_window": "context_window",
                 "project": "workspace_id (null: default workspace)",
-            },  # fmt: skip
+            },
             {
                 "token_type": raw.token_type,
                 "cost_type": raw.cost_type,
                 "description": raw.description,
-            },  # fmt: skip
+            },
         )
 
 
@@ -257,7 +257,7 @@ class AnthropicConsoleCostCSV(Format):
                 "region": "inference_geo",
                 "project": "workspace (name)",
                 "api_key": "api_key (name)",
-            },  # fmt: skip
+            },
             {n: raw[n] for n in ("token_type", "list_price_usd", "cost_type") if n in raw.columns},
         )
 

@@ -158,7 +158,7 @@ def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normal
             "model": "line_item (before the comma)",
             "reported_cost": "amount.value (USD)",
             "project": "project_id",
-        },  # fmt: skip
+        },
         {"line_item": item, "token_type": part},
         keep=amount.cast("string").fill_null("") != "",
         notes=["rows without an amount (empty days) are skipped"],
