@@ -26,7 +26,10 @@ def probe_source(source: SourceFile) -> Probe:
         names = list(pq.read_schema(source.path).names)
         return Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
     if source.kind == "postgres":
-        return Probe(source)
+        from tokenecon.ingest.readers import postgres_columns
+
+        names = postgres_columns(source)
+        return Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
     head = _head(source)
     if source.kind == "csv":
         from tokenecon.ingest.readers import csv_headers
@@ -37,7 +40,9 @@ def probe_source(source: SourceFile) -> Probe:
     keys: dict[str, None] = {}
     for record in records:
         keys.update(dict.fromkeys(record))
-    return Probe(source, tuple(keys), tuple(keys), tuple(records), head)
+    return Probe(
+        source, tuple(normalise_header(k) for k in keys), tuple(keys), tuple(records), head
+    )
 
 
 def _head(source: SourceFile) -> str:

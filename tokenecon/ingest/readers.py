@@ -100,6 +100,66 @@ def read_json(con: Backend, source: SourceFile, schema: Schema) -> ir.Table:
     )
 
 
+def read_flat(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir.Table:
+    """A table of flat records (CSV, JSON, Parquet or a database table), columns named by their
+    normalised names. ``fields`` are the wanted columns by normalised name, each ``text`` or
+    ``json``; a column the source lacks is left out (headers drift), others are ignored.
+    """
+    if source.kind == "csv":
+        return read_csv_text(con, source)
+    if source.kind == "postgres":
+        return read_postgres(con, source, fields)
+    if source.kind == "parquet":
+        table = _guard(source, lambda: con.read_parquet(str(source.path)))
+        return table.rename({normalise_header(c): c for c in table.columns})
+    from tokenecon.ingest.probe import probe_source
+
+    present = {normalise_header(k): k for k in probe_source(source).raw_headers}
+    schema = {present[n]: kind for n, kind in fields.items() if n in present}
+    table = read_json(con, source, schema)
+    return table.rename({normalise_header(c): c for c in table.columns})
+
+
+def postgres_columns(source: SourceFile) -> list[str]:
+    """The column names of a database table source."""
+    return list(_postgres_table(source).columns)
+
+
+def _postgres_table(source: SourceFile) -> ir.Table:
+    import ibis
+
+    assert source.url is not None and source.table is not None
+    try:
+        backend = ibis.connect(source.url.replace("postgresql://", "postgres://", 1))
+    except Exception as exc:  # the driver's own errors: refused, auth, unknown database
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageInputError(
+            f"{source.display}: cannot connect: {message}", "check the postgres:// URL"
+        ) from None
+    try:
+        return backend.table(source.table)
+    except Exception:
+        raise UsageInputError(
+            f"{source.display}: no table {source.table!r}",
+            "name the table as it is spelled in the database: --table LiteLLM_SpendLogs",
+        ) from None
+
+
+def read_postgres(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir.Table:
+    """The wanted columns of a database table, streamed into the engine as Arrow batches.
+
+    Only the named columns travel (JSON ones as text); rows are read once, in batches, into a
+    temporary engine table that the pipeline's queries then share.
+    """
+    remote = _postgres_table(source)
+    present = {normalise_header(c): c for c in remote.columns}
+    wanted = {n: present[n] for n in fields if n in present}
+    selection = {n: remote[c].cast("string") for n, c in wanted.items()}
+    name = "pg_" + normalise_header(source.table or "table")
+    batches = remote.select(**selection).to_pyarrow_batches(chunk_size=100_000)
+    return load_arrow_stream(con, name, batches)
+
+
 def load_arrow_stream(con: Backend, name: str, batches: Any) -> ir.Table:
     """Materialise a stream of Arrow record batches as an engine table (read once, in batches)."""
     con.con.register(f"{name}_stream", batches)

@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 
 def registry() -> list[Format]:
     """Every format, in detection order (the generic fallback last)."""
-    from tokenecon.ingest.formats import anthropic, openai
+    from tokenecon.ingest.formats import anthropic, litellm, openai
     from tokenecon.ingest.generic import GENERIC
 
-    return [*openai.FORMATS, *anthropic.FORMATS, GENERIC]
+    return [*openai.FORMATS, *anthropic.FORMATS, *litellm.FORMATS, GENERIC]
 
 
 def format_named(name: str) -> Format:

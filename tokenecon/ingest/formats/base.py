@@ -151,6 +151,45 @@ def difference(whole: Any, *parts: Any) -> ir.FloatingValue:
     return value
 
 
+def _quoted(value: Any) -> ir.StringValue:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped + '"'
+
+
+def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
+    """A JSON object (as text) of a source's labels, for ``tags.<key>`` mapping rules.
+
+    ``tag_list`` is a JSON array of strings: ``key:value`` (or ``key=value``) becomes that
+    key, a bare tag ``x`` becomes ``"x": "true"``. ``objects`` are JSON objects (text or JSON)
+    merged in; on a repeated key the first one wins. Null when there is nothing.
+    """
+    import ibis
+
+    parts: list[ir.StringValue] = []
+    if tag_list is not None:
+        items = tag_list.cast("json").array.map(lambda e: e.str)
+        pairs = items.filter(lambda t: t.notnull() & (t != "")).map(
+            lambda t: ibis.cases(
+                (
+                    t.re_search(r"^[^:=]+[:=]"),
+                    _quoted(t.re_extract(r"^([^:=]+)[:=]", 1))
+                    + ":"
+                    + _quoted(t.re_extract(r"^[^:=]+[:=](.*)$", 1)),
+                ),
+                else_=_quoted(t) + ':"true"',
+            )
+        )
+        parts.append(pairs.join(",").nullif(""))
+    for obj in objects:
+        as_text = obj.cast("json").cast("string")
+        inner = as_text.re_extract(r"^\s*\{(.*)\}\s*$", 1).strip().nullif("")
+        parts.append(inner)
+    if not parts:
+        return ibis.null("string")
+    joined = ibis.literal(",").join(parts).nullif("")  # nulls are skipped
+    return ibis.cases((joined.notnull(), "{" + joined + "}"), else_=ibis.null("string"))
+
+
 def described(columns: Mapping[str, Any], sources: Mapping[str, str]) -> Normalized:
     """A :class:`Normalized` whose source descriptions cover exactly the given columns."""
     return Normalized(dict(columns), {k: sources.get(k, k) for k in columns})
