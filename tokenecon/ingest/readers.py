@@ -82,13 +82,17 @@ def duckdb_type(schema: Any) -> str:
     return f"STRUCT({fields})"
 
 
-def read_json(con: Backend, source: SourceFile, schema: Schema) -> ir.Table:
+def read_json(
+    con: Backend, source: SourceFile, schema: Schema, *, filename: bool = False
+) -> ir.Table:
     """JSON records (JSON Lines, or a document / an array of documents) with the given fields.
 
     Only the named fields are read; a field missing from a record is null, fields not named
-    are ignored, leaves named ``text`` are read as text whatever their JSON type.
+    are ignored, leaves named ``text`` are read as text whatever their JSON type. With
+    ``filename`` a column ``filename`` names each record's file (a directory source).
     """
     paths = [str(p) for p in source.members] if source.members else str(source.path)
+    options: dict[str, Any] = {"filename": True} if filename else {}
     return _guard(
         source,
         lambda: con.read_json(
@@ -96,6 +100,7 @@ def read_json(con: Backend, source: SourceFile, schema: Schema) -> ir.Table:
             columns={k: duckdb_type(v) for k, v in schema.items()},
             format="auto",
             maximum_object_size=MAX_JSON_OBJECT,
+            **options,
         ),
     )
 

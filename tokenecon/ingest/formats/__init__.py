@@ -20,10 +20,29 @@ if TYPE_CHECKING:
 
 def registry() -> list[Format]:
     """Every format, in detection order (the generic fallback last)."""
-    from tokenecon.ingest.formats import anthropic, litellm, openai
+    from tokenecon.ingest.formats import (
+        agents,
+        anthropic,
+        cloud,
+        langfuse,
+        litellm,
+        openai,
+        openrouter,
+        otel,
+    )
     from tokenecon.ingest.generic import GENERIC
 
-    return [*openai.FORMATS, *anthropic.FORMATS, *litellm.FORMATS, GENERIC]
+    return [
+        *openai.FORMATS,
+        *anthropic.FORMATS,
+        *litellm.FORMATS,
+        *langfuse.FORMATS,
+        *agents.FORMATS,
+        *openrouter.FORMATS,
+        *otel.FORMATS,
+        *cloud.FORMATS,
+        GENERIC,
+    ]
 
 
 def format_named(name: str) -> Format:
