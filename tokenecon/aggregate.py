@@ -90,6 +90,8 @@ class UsageAggregates:
     plans: list[ColumnPlan] = field(default_factory=list)
     missing_attributes: list[str] = field(default_factory=list)
     """Attributes the mapping names that no input file has."""
+    rows: Any = None
+    """The parsed rows (an Ibis expression), for follow-up queries such as reconciliation."""
 
 
 @dataclass(frozen=True)
@@ -401,6 +403,7 @@ def aggregate_usage(
 
     result = UsageAggregates()
     rows, has_request_ids = _rows(con, sources, mapping, options, result)
+    result.rows = rows
     options = replace(
         options, reported_cost=any("reported_cost" in p.canonical for p in result.plans)
     )

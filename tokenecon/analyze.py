@@ -20,6 +20,7 @@ from tokenecon.ingest.sources import expand_sources, source_sha256
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook, load_price_book
+from tokenecon.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.report import Report, build_report
 
 
@@ -44,6 +45,8 @@ class AnalyzeOptions:
     """``--format``: read every source as this format instead of detecting it."""
     table: str | None = None
     """``--table``: the table of a database source."""
+    cost_source: str = "auto"
+    """``--cost-source``: auto (computed where priced, reported otherwise), computed, reported."""
     engine: EngineOptions = field(default_factory=EngineOptions)
 
 
@@ -68,11 +71,14 @@ class Analysis:
     findings: list[Finding]
     inputs: dict[str, Any]
     """The report's ``inputs`` section: file hashes, detected columns, conventions."""
+    reconciliation: list[ModelReconciliation] = field(default_factory=list)
+    """Computed vs reported cost per model, where a source reports cost."""
 
 
 def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
     """Read, price, attribute and decompose the usage; diagnose the result."""
     _check_by(options.by)
+    choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
     if options.since and options.until and options.since >= options.until:
         raise OptionError("--since must be before --until")
     book = load_price_book(options.prices, include_default=not options.no_default_prices)
@@ -96,7 +102,14 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
         hashes = pool.map(source_sha256, sources)
         aggregates = aggregate_usage(con, sources, mapping, aggregate_options)
         digests = list(hashes)
-    priced = price_groups(aggregates.groups, book)
+    computed = price_groups(aggregates.groups, book)
+    reconciliation: list[ModelReconciliation] = []
+    if any(g.reported_rows for g in aggregates.groups):
+        zero, _ = zero_cost_groups(
+            con, aggregates.rows, aggregate_options.thresholds, options.since, options.until
+        )
+        reconciliation = reconcile(computed, zero, book)
+    priced = choose_costs(computed, options.cost_source)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
     inputs = {
@@ -118,9 +131,12 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
             else None
         ),
         "input_convention": aggregate_options.read.input_convention,
+        "cost_source": options.cost_source,
         "missing_attributes": aggregates.missing_attributes,
     }
-    return Analysis(options, book, mapping, aggregates, priced, economics, findings, inputs)
+    return Analysis(
+        options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation
+    )
 
 
 def report_of(analysis: Analysis) -> Report:
@@ -133,6 +149,7 @@ def report_of(analysis: Analysis) -> Report:
         analysis.inputs,
         analysis.book.currency,
         analysis.options.by,
+        reconciliation=analysis.reconciliation,
     )
 
 

@@ -36,6 +36,8 @@ class Volume:
     """Token, request and cost sums of a slice of usage."""
 
     cost: Decimal = Decimal(0)
+    cost_from_reported: Decimal = Decimal(0)
+    """The part of ``cost`` that is the sources' own (``--cost-source`` auto or reported)."""
     reported_cost: Decimal = Decimal(0)
     reported_rows: int = 0
     rows: int = 0
@@ -59,6 +61,8 @@ class Volume:
             self.unpriced_tokens += priced.billable_tokens
         else:
             self.cost += priced.cost
+            if priced.cost_source == "reported":
+                self.cost_from_reported += priced.cost
         if priced.cliff == "unknown":
             self.cliff_unknown_tokens += priced.billable_tokens
         if priced.cliff == "above":

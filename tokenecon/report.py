@@ -61,6 +61,32 @@ def _volume(v: Volume) -> dict[str, Any]:
     }
 
 
+def _cost_source(v: Volume) -> str | None:
+    """Where a slice's cost comes from: computed, reported, both, or nowhere (unpriced)."""
+    if not v.cost and not v.cost_from_reported and v.unpriced_tokens == v.billable:
+        return None
+    if not v.cost_from_reported:
+        return "computed"
+    return "reported" if v.cost_from_reported == v.cost else "computed+reported"
+
+
+def _reconciliation(lines: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "model": m.model,
+            "computed": money(m.computed),
+            "reported": money(m.reported),
+            "gap": money(m.gap),
+            "causes": [
+                {"cause": cause, "amount": money(amount)}
+                for cause, amount in sorted(m.causes.items(), key=lambda kv: -abs(kv[1]))
+            ],
+            "zero_cost_rows": m.zero_cost_rows,
+        }
+        for m in lines
+    ]
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     value = rate if f.metric == "cost_per_token" else number
     return {
@@ -151,6 +177,8 @@ def build_report(
     inputs: dict[str, Any],
     currency: str,
     by: str | None,
+    *,
+    reconciliation: list[Any] | None = None,
 ) -> Report:
     """Assemble the report document."""
     total = economics.total
@@ -193,6 +221,7 @@ def build_report(
                 "provider": economics.model_providers.get(name),
                 **_volume(v),
                 "cost_share": number(ratio(v.cost, total.cost)),
+                "cost_source": _cost_source(v),
                 "cost_per_million_tokens": money(
                     ratio(v.cost * 1_000_000, v.billable - v.unpriced_tokens)
                 ),
@@ -221,6 +250,12 @@ def build_report(
             "ids": [{"request_id": i, "copies": n} for i, n in aggregates.duplicate_samples],
         },
         "findings": [_finding(f) for f in findings if f.scope == "portfolio"],
+        "cost_source": {
+            "option": inputs.get("cost_source", "auto"),
+            "computed": money(total.cost - total.cost_from_reported),
+            "reported": money(total.cost_from_reported),
+        },
+        "reconciliation": _reconciliation(reconciliation or []),
     }
     if by:
         data["breakdown"] = {

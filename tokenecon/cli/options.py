@@ -54,6 +54,14 @@ Table = Annotated[
     str | None,
     typer.Option("--table", help="The table of a postgres:// source, e.g. LiteLLM_SpendLogs."),
 ]
+CostSource = Annotated[
+    str,
+    typer.Option(
+        "--cost-source",
+        help="auto (computed where the price book prices it, else the source's own cost), "
+        "computed, or reported.",
+    ),
+]
 MemoryLimit = Annotated[
     str | None, typer.Option("--memory-limit", help="Engine memory limit, e.g. 2GB.")
 ]
@@ -78,6 +86,7 @@ def analyze_options(
     temp_directory: str | None,
     source_format: str | None = None,
     table: str | None = None,
+    cost_source: str = "auto",
 ) -> AnalyzeOptions:
     """The core's options from the shared command-line values (raises on bad values)."""
     from tokenecon.analyze import AnalyzeOptions
@@ -95,5 +104,6 @@ def analyze_options(
         input_convention=input_convention,
         source_format=source_format,
         table=table,
+        cost_source=cost_source,
         engine=EngineOptions(memory_limit=memory_limit, temp_directory=temp_directory),
     )

@@ -89,6 +89,15 @@ def _breakdown_table(report: dict[str, Any], width: int) -> list[Table]:
     return fitted_tables(f"By {breakdown['by']}", columns, rows, width)
 
 
+def _reconciliation_table(report: dict[str, Any], width: int) -> list[Table]:
+    columns = [*_columns("model", "computed", "reported", "gap"), Column("explained by", "left")]
+    rows: list[list[Any]] = []
+    for m in report["reconciliation"]:
+        causes = "; ".join(f"{c['cause']} {usd(c['amount'])}" for c in m["causes"]) or "—"
+        rows.append([m["model"], usd(m["computed"]), usd(m["reported"]), usd(m["gap"]), causes])
+    return fitted_tables("Computed vs reported cost", columns, rows, width)
+
+
 def _lines(report: dict[str, Any]) -> list[Text]:
     totals = report["totals"]
     un = report["unattributed"]
@@ -105,6 +114,14 @@ def _lines(report: dict[str, Any]) -> list[Text]:
             f"{count(un['requests'])} requests"
         ),
     ]
+    source = report.get("cost_source")
+    if source and source["reported"] != "0.000000":
+        lines.append(
+            Text(
+                f"Cost source: {source['option']}: {usd(source['computed'])} computed from the "
+                f"price book, {usd(source['reported'])} as the sources reported it"
+            )
+        )
     for u in report["unpriced"]:
         lines.append(
             Text(
@@ -156,6 +173,8 @@ def render_console(report: dict[str, Any], console: Console) -> None:
     ]
     if "breakdown" in report:
         parts.extend(_breakdown_table(report, width))
+    if report.get("reconciliation"):
+        parts.extend(_reconciliation_table(report, width))
     console.print(Group(*parts))
     for line in [*_lines(report), *_findings(report)]:
         console.print(line)
