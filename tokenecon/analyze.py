@@ -73,6 +73,8 @@ class Analysis:
     """The report's ``inputs`` section: file hashes, detected columns, conventions."""
     reconciliation: list[ModelReconciliation] = field(default_factory=list)
     """Computed vs reported cost per model, where a source reports cost."""
+    estimated_models: set[str] = field(default_factory=set)
+    """Models (price-book key or raw name) whose token counts were estimated from text."""
 
 
 def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
@@ -110,6 +112,7 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
         )
         reconciliation = reconcile(computed, zero, book)
     priced = choose_costs(computed, options.cost_source)
+    estimated = _estimated_models(con, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
     inputs = {
@@ -121,6 +124,7 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
                 "rows": aggregates.rows_per_source.get(i, 0),
                 "columns": {k: plan.headers[v] for k, v in sorted(plan.canonical.items())},
                 "notes": plan.notes,
+                "estimated": plan.estimated,
             }
             for i, (s, plan) in enumerate(zip(sources, aggregates.plans, strict=True))
         ],
@@ -135,8 +139,20 @@ def run_analysis(usage: Sequence[str], options: AnalyzeOptions) -> Analysis:
         "missing_attributes": aggregates.missing_attributes,
     }
     return Analysis(
-        options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation
-    )
+        options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
+        estimated,
+    )  # fmt: skip
+
+
+def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
+    """The models of sources whose token counts are estimates (one small query, if any)."""
+    ids = [i for i, plan in enumerate(aggregates.plans) if plan.estimated]
+    if not ids:
+        return set()
+    rows = aggregates.rows
+    names = rows.filter(rows.source_id.isin(ids) & rows.model.notnull()).select("model").distinct()
+    found = [r["model"] for r in con.to_pyarrow(names).to_pylist()]
+    return {book.resolve(name) or name for name in found}
 
 
 def report_of(analysis: Analysis) -> Report:
@@ -150,6 +166,7 @@ def report_of(analysis: Analysis) -> Report:
         analysis.book.currency,
         analysis.options.by,
         reconciliation=analysis.reconciliation,
+        estimated_models=analysis.estimated_models,
     )
 
 

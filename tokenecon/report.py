@@ -179,8 +179,10 @@ def build_report(
     by: str | None,
     *,
     reconciliation: list[Any] | None = None,
+    estimated_models: set[str] | None = None,
 ) -> Report:
     """Assemble the report document."""
+    estimated = estimated_models or set()
     total = economics.total
     rows_priced = sum(v.rows for k, v in economics.models.items() if k not in economics.unpriced)
     rows_unpriced = sum(v.rows for v in economics.unpriced.values())
@@ -203,6 +205,7 @@ def build_report(
         "inputs": inputs,
         "totals": {
             **_volume(total),
+            "estimated": bool(estimated),
             "tasks": sum(u.tasks for u in economics.use_cases),
             "outcomes": sum(outcomes) if outcomes else None,
             **accounting,
@@ -213,7 +216,10 @@ def build_report(
             "ladder": list(LADDER),
             "next_step": NEXT_STEPS[rung],
         },
-        "use_cases": [_use_case(u, findings, total.cost) for u in economics.use_cases],
+        "use_cases": [
+            {**_use_case(u, findings, total.cost), "estimated": bool(set(u.models) & estimated)}
+            for u in economics.use_cases
+        ],
         "models": [
             {
                 "model": name,
@@ -222,6 +228,7 @@ def build_report(
                 **_volume(v),
                 "cost_share": number(ratio(v.cost, total.cost)),
                 "cost_source": _cost_source(v),
+                "estimated": name in estimated,
                 "cost_per_million_tokens": money(
                     ratio(v.cost * 1_000_000, v.billable - v.unpriced_tokens)
                 ),

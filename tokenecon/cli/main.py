@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tokenecon.cli import analyze, prices, sources  # noqa: F401  (each module registers its command)
+from tokenecon.cli import analyze, count, prices, sources  # noqa: F401  (each module registers its command)
 from tokenecon.cli.app import app
 
 

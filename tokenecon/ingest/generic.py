@@ -118,7 +118,9 @@ def read_headers(source: SourceFile) -> list[str]:
         return list(keys)
 
 
-def plan_columns(source: SourceFile, headers: list[str], options: ReadOptions) -> ColumnPlan:
+def plan_columns(
+    source: SourceFile, headers: list[str], options: ReadOptions, *, require_tokens: bool = True
+) -> ColumnPlan:
     """Map source columns to canonical ones (``--map`` first, then names, then aliases)."""
     overrides = {normalise_header(k): v for k, v in options.column_map.items()}
     overrides.update(options.column_map)
@@ -145,11 +147,13 @@ def plan_columns(source: SourceFile, headers: list[str], options: ReadOptions) -
             extra.setdefault(norm or f"column_{position}", position)
             continue
         canonical[target] = position
-    _check_usable(source, headers, canonical)
+    _check_usable(source, headers, canonical, require_tokens)
     return ColumnPlan(canonical, extra, headers, notes)
 
 
-def _check_usable(source: SourceFile, headers: list[str], canonical: dict[str, int]) -> None:
+def _check_usable(
+    source: SourceFile, headers: list[str], canonical: dict[str, int], require_tokens: bool
+) -> None:
     found = ", ".join(headers[:12]) + (" ..." if len(headers) > 12 else "")
     for needed in ("timestamp", "model"):
         if needed not in canonical:
@@ -157,7 +161,7 @@ def _check_usable(source: SourceFile, headers: list[str], canonical: dict[str, i
                 f"{source.display}: no {needed} column (found: {found})",
                 f"name the column that holds it: --map YOUR_COLUMN={needed}",
             )
-    if not any(c in canonical for c in (*TOKEN_COLUMNS, "input_tokens")):
+    if require_tokens and not any(c in canonical for c in (*TOKEN_COLUMNS, "input_tokens")):
         raise UsageInputError(
             f"{source.display}: no token columns (found: {found})",
             "map them, e.g. --map in=input_tokens --map out=output_tokens",

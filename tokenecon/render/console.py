@@ -23,7 +23,7 @@ def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
     rows: list[list[Any]] = []
     for u in report["use_cases"]:
         rows.append([
-            u["name"], usd(u["cost"]), count(u["tasks"]), count(u["outcomes"]),
+            _named(u["name"], u), usd(u["cost"]), count(u["tasks"]), count(u["outcomes"]),
             usd(u["cost_per_outcome"]), per_million(u["cost_per_token"]),
             count(u["tokens_per_task"]), count(u["tasks_per_outcome"], 2),
         ])  # fmt: skip
@@ -33,6 +33,11 @@ def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
         per_million(_rate(un)), "—", "—",
     ])  # fmt: skip
     return fitted_tables("Unit economics by use case", columns, rows, width)
+
+
+def _named(name: str, entry: dict[str, Any]) -> str:
+    """A row's name, flagged when its token counts are estimates."""
+    return f"{name} (estimated)" if entry.get("estimated") else name
 
 
 def _rate(volume: dict[str, Any]) -> str | None:
@@ -65,7 +70,7 @@ def _models_table(report: dict[str, Any], width: int) -> list[Table]:
     for m in report["models"]:
         t = m["tokens"]
         rows.append([
-            m["model"], m["tier"] or "unpriced", usd(m["cost"]) if m["tier"] else "—",
+            _named(m["model"], m), m["tier"] or "unpriced", usd(m["cost"]) if m["tier"] else "—",
             pct(m["cost_share"]), count(m["requests"]),
             tokens(t["uncached_input"] + t["cache_write"] + t["cache_write_1h"]),
             tokens(t["cache_read"]), tokens(t["output"]), usd(m["cost_per_million_tokens"]),
@@ -114,6 +119,15 @@ def _lines(report: dict[str, Any]) -> list[Text]:
             f"{count(un['requests'])} requests"
         ),
     ]
+    for source_input in report["inputs"]["usage"]:
+        if source_input.get("estimated"):
+            lines.append(
+                Text(
+                    f"Estimated: token counts of {source_input['path']} come from its text "
+                    f"({source_input['estimated']})",
+                    style="yellow",
+                )
+            )
     source = report.get("cost_source")
     if source and source["reported"] != "0.000000":
         lines.append(

@@ -29,6 +29,7 @@ def registry() -> list[Format]:
         openai,
         openrouter,
         otel,
+        text,
     )
     from tokenecon.ingest.generic import GENERIC
 
@@ -41,6 +42,7 @@ def registry() -> list[Format]:
         *openrouter.FORMATS,
         *otel.FORMATS,
         *cloud.FORMATS,
+        *text.FORMATS,
         GENERIC,
     ]
 
