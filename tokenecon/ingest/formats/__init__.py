@@ -108,6 +108,8 @@ def canonical_table(
     from tokenecon.ingest.validate import build_canonical
 
     fmt = detect_format(source, options.format)
+    if fmt is GENERIC and not options.format:
+        _check_generic(source, options)
     raw = fmt.read(con, source, options)
     normalized = fmt.normalize(raw, source, options)
     if normalized.keep is not None:
@@ -140,6 +142,25 @@ def canonical_table(
         estimated=normalized.estimated,
     )
     return table, plan
+
+
+def _check_generic(source: SourceFile, options: ReadOptions) -> None:
+    """A source no named format matched must at least map as a generic table: if it does not,
+    say what it looked like and the two ways to read it."""
+    from tokenecon.errors import UsageInputError
+    from tokenecon.ingest.generic import GENERIC
+    from tokenecon.ingest.probe import looks_like, probe_source
+
+    try:
+        GENERIC.plan(source, options)
+    except UsageInputError as exc:
+        shape = looks_like(probe_source(source))
+        raise UsageInputError(
+            f"{source.display} matches no known format ({exc.message.split(': ', 1)[-1]}); "
+            f"it looked like {shape}",
+            f"{exc.hint}; or read it as a known format: --format NAME "
+            "(`tokenecon sources` lists them)",
+        ) from None
 
 
 def _text(value: object) -> ir.StringValue:
