@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
@@ -28,9 +29,14 @@ def check(name: str, text: str) -> None:
 
 
 def render(report: dict, width: int = 140) -> str:
+    return render_width(render_console, report, width)
+
+
+def render_width(renderer: Any, document: dict, width: int) -> str:
+    """A renderer's output at a fixed width, without colour."""
     console = Console(width=width, no_color=True, force_terminal=False, record=True)
     with console.capture() as capture:
-        render_console(report, console)
+        renderer(document, console)
     return capture.get()
 
 

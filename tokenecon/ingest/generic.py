@@ -205,7 +205,7 @@ class GenericFormat(Format):
     """Any file whose columns carry canonical names or their aliases (the fallback)."""
 
     name = "generic"
-    title = "Any table with canonical column names or aliases (--map)"
+    title = "Canonical columns or aliases (--map)"
     inclusive_hint = GENERIC_INCLUSIVE_HINT
 
     def detect(self, probe: Probe) -> bool:

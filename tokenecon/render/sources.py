@@ -14,17 +14,15 @@ def render_sources(result: dict[str, Any], console: Console) -> None:
     detected: dict[str, list[str]] = {}
     for s in result["sources"]:
         detected.setdefault(s["format"], []).append(s["source"])
-    columns = [Column("format", "left"), Column("rows", "left"), Column("reads", "left")]
-    if detected:
-        columns.append(Column("detected in", "left"))
+    columns = [Column("format", "left"), Column("reads", "left"), Column("rows", "left")]
     rows = []
     for f in result["formats"]:
-        grain = "cost" if f["carries"] == "cost only" else f["granularity"]
-        row = [f["format"], grain, f["title"]]
-        if detected:
-            row.append(", ".join(detected.get(f["format"], [])) or "—")
-        rows.append(row)
+        grain = "cost only" if f["carries"] == "cost only" else f["granularity"]
+        mark = " *" if f["format"] in detected else ""
+        rows.append([f["format"] + mark, f["title"], grain])
     parts: list[Any] = fitted_tables("Source formats", columns, rows, console.width)
     console.print(Group(*parts))
+    if detected:
+        console.print("* detected in the given files:")
     for s in result["sources"]:
-        console.print(f"{s['source']}: {s['format']}, {s['looked_like']}", markup=False)
+        console.print(f"  {s['source']}: {s['format']} ({s['looked_like']})", markup=False)

@@ -66,7 +66,7 @@ class ClaudeCodeJSONL(Format):
     """Claude Code session logs."""
 
     name = "claude_code_jsonl"
-    title = "Claude Code session logs (JSONL; a projects folder, subagents included)"
+    title = "Claude Code session logs (folder or file)"
 
     def detect(self, probe: Probe) -> bool:
         """Session lines: session id, uuid and parent uuid."""
@@ -139,7 +139,7 @@ class CodexRollouts(Format):
     """Codex CLI session rollouts."""
 
     name = "codex_jsonl"
-    title = "OpenAI Codex CLI rollouts (JSONL; a sessions folder)"
+    title = "OpenAI Codex CLI rollouts (folder or file)"
 
     def detect(self, probe: Probe) -> bool:
         """Lines of timestamp, type and payload, with Codex's line types."""

@@ -50,7 +50,7 @@ class AnthropicUsageAPI(Format):
     """Pages of ``GET /v1/organizations/usage_report/messages``."""
 
     name = "anthropic_usage_api"
-    title = "Anthropic usage report API pages (JSON, buckets)"
+    title = "Anthropic usage report API pages (JSON)"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
@@ -108,7 +108,7 @@ class AnthropicCostAPI(Format):
     """Pages of ``GET /v1/organizations/cost_report``."""
 
     name = "anthropic_cost_api"
-    title = "Anthropic cost report API pages (JSON, cents per day)"
+    title = "Anthropic cost report API pages (JSON)"
     cost_only = True
     granularity = "bucket"
 
@@ -163,7 +163,7 @@ class AnthropicConsoleUsageCSV(Format):
     """Console -> Usage -> Export."""
 
     name = "anthropic_console_usage_csv"
-    title = "Anthropic Console usage export (CSV, per day)"
+    title = "Anthropic Console usage export (CSV)"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
@@ -221,7 +221,7 @@ class AnthropicConsoleCostCSV(Format):
     """Console -> Cost -> Export."""
 
     name = "anthropic_console_cost_csv"
-    title = "Anthropic Console cost export (CSV, dollars per day x token type)"
+    title = "Anthropic Console cost export (CSV)"
     cost_only = True
     granularity = "bucket"
 

@@ -40,7 +40,7 @@ class FocusCSV(Format):
     """FOCUS 1.0-1.3 cost and usage export."""
 
     name = "focus_csv"
-    title = "FOCUS 1.x cost-and-usage CSV (token rows of Generative AI)"
+    title = "FOCUS 1.x cost and usage CSV (token rows)"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
@@ -119,7 +119,7 @@ class BedrockInvocationLogs(Format):
     """Amazon Bedrock model invocation logs (CloudWatch/S3 JSON)."""
 
     name = "bedrock_invocation_log"
-    title = "Amazon Bedrock model invocation logs (JSON per request)"
+    title = "Amazon Bedrock model invocation logs"
 
     def detect(self, probe: Probe) -> bool:
         """The log's schema type."""

@@ -59,7 +59,7 @@ class LangfuseObservations(Format):
     """Observations exported from Langfuse."""
 
     name = "langfuse_observations"
-    title = "Langfuse observations (UI CSV/JSON export, blob-storage JSONL)"
+    title = "Langfuse observations (UI export, blob JSONL)"
 
     def detect(self, probe: Probe) -> bool:
         """Usage details and a trace id, in either spelling."""

@@ -44,7 +44,7 @@ class LiteLLMSpendLogs(Format):
     """``LiteLLM_SpendLogs`` rows (export or table)."""
 
     name = "litellm_spendlogs"
-    title = "LiteLLM proxy LiteLLM_SpendLogs (CSV/JSON export or postgres:// --table)"
+    title = "LiteLLM_SpendLogs (export, or --table)"
 
     def detect(self, probe: Probe) -> bool:
         """The table's columns: request id, spend, prompt tokens and start time."""

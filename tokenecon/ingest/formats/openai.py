@@ -95,7 +95,7 @@ class OpenAIUsageCSV(Format):
     """The dashboard's ``completions_usage_<start>_<end>.csv``."""
 
     name = "openai_usage_csv"
-    title = "OpenAI usage export (dashboard CSV, buckets)"
+    title = "OpenAI usage, dashboard CSV export"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
@@ -117,7 +117,7 @@ class OpenAIUsageAPI(Format):
     """Pages of ``GET /v1/organization/usage/completions``."""
 
     name = "openai_usage_api"
-    title = "OpenAI Usage API pages (completions buckets, JSON)"
+    title = "OpenAI Usage API pages (completions, JSON)"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
@@ -169,7 +169,7 @@ class OpenAICostCSV(Format):
     """The dashboard's ``cost_<start>_<end>.csv``."""
 
     name = "openai_cost_csv"
-    title = "OpenAI cost export (dashboard CSV, per day x line item)"
+    title = "OpenAI cost, dashboard CSV export"
     cost_only = True
     granularity = "bucket"
 
@@ -190,7 +190,7 @@ class OpenAICostsAPI(Format):
     """Pages of ``GET /v1/organization/costs``."""
 
     name = "openai_costs_api"
-    title = "OpenAI Costs API pages (JSON, per day x line item)"
+    title = "OpenAI Costs API pages (JSON)"
     cost_only = True
     granularity = "bucket"
 

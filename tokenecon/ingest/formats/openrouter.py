@@ -25,7 +25,7 @@ class OpenRouterActivity(Format):
     """Activity -> Export, one row per generation."""
 
     name = "openrouter_activity_csv"
-    title = "OpenRouter activity export (CSV, per generation)"
+    title = "OpenRouter activity export (per generation)"
 
     def detect(self, probe: Probe) -> bool:
         """Generation id, permaslug and prompt tokens."""
@@ -68,7 +68,7 @@ class OpenRouterDaily(Format):
     """The aggregated export: Date, Slug, Usage, Requests, token totals."""
 
     name = "openrouter_daily_csv"
-    title = "OpenRouter aggregated export (CSV, day x model)"
+    title = "OpenRouter aggregated export (day x model)"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:

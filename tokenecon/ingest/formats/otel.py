@@ -65,7 +65,7 @@ class OTelGenAI(Format):
     """OTLP/JSON traces with GenAI spans."""
 
     name = "otel_genai"
-    title = "OpenTelemetry GenAI spans (OTLP/JSON, file exporter)"
+    title = "OpenTelemetry GenAI spans (OTLP/JSON)"
 
     def detect(self, probe: Probe) -> bool:
         """OTLP resource spans mentioning gen_ai attributes."""

@@ -50,7 +50,7 @@ class TextLog(Format):
     """A usage log with prompt/response text instead of counts."""
 
     name = "text_log"
-    title = "Text-only logs (prompt/response text; tokens estimated by tiktoken)"
+    title = "Text logs: tokens estimated by tiktoken"
 
     def detect(self, probe: Probe) -> bool:
         """A prompt and a response column, and no token counts."""
