@@ -557,7 +557,8 @@ def locate_rejected(
         by_source.setdefault(int(sample["source_id"]), []).append(sample)
     for source_id, mine in sorted(by_source.items()):
         source = sources[source_id]
-        plain = source.kind != "parquet" and not source.compressed
+        plain = source.kind in ("csv", "jsonl", "json") and not source.compressed
+        plain = plain and not source.members  # a folder of logs, a table: scan order
         if plain and all(s["request_id"] for s in mine):
             found = _lines_of_ids(con, source, {s["request_id"]: s["label"] for s in mine})
             if len(found) == len(mine):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +165,64 @@ def read_postgres(con: Backend, source: SourceFile, fields: Mapping[str, str]) -
     name = "pg_" + normalise_header(source.table or "table")
     batches = remote.select(**selection).to_pyarrow_batches(chunk_size=100_000)
     return load_arrow_stream(con, name, batches)
+
+
+def _json_type(schema: Any) -> Any:
+    import ibis.expr.datatypes as dt
+
+    if schema == "text":
+        return dt.string
+    if schema == "json":
+        return dt.json
+    if isinstance(schema, list):
+        return dt.Array(_json_type(schema[0]))
+    return dt.Struct({k: _json_type(v) for k, v in schema.items()})
+
+
+def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
+    """A JSON text column parsed once into a struct of the given fields (missing ones null).
+
+    Reading several fields with JSON paths parses the document once per path; this parses it
+    once per row. DuckDB's ``json_transform`` (Spark: ``from_json``).
+    """
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    structure = json.dumps(_structure(schema))
+
+    def json_transform(value: Any, structure: str) -> Any:
+        """DuckDB's json_transform."""
+
+    function = ibis.udf.scalar.builtin(
+        json_transform,
+        name="json_transform",
+        signature=((dt.json, dt.string), _json_type(schema)),
+    )
+    result: ir.StructValue = function(value.cast("json"), structure)
+    return result
+
+
+def _structure(schema: Any) -> Any:
+    if schema == "text":
+        return "VARCHAR"
+    if schema == "json":
+        return "JSON"
+    if isinstance(schema, list):
+        return [_structure(schema[0])]
+    return {k: _structure(v) for k, v in schema.items()}
+
+
+def materialize(con: Backend, name: str, table: ir.Table) -> ir.Table:
+    """Compute a table once into a temporary engine table (DuckDB spills it if need be)."""
+    from tokenecon.errors import UsageInputError
+
+    try:
+        # A fresh name each time (Ibis cannot overwrite a temporary DuckDB table).
+        unique = f"tokenecon_{name}_{uuid.uuid4().hex[:8]}"
+        return con.create_table(unique, table, temp=True)
+    except Exception as exc:  # the engine reports unreadable content here
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageInputError(f"cannot read the usage: {message}") from None
 
 
 def load_arrow_stream(con: Backend, name: str, batches: Any) -> ir.Table:

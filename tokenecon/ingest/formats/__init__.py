@@ -129,6 +129,10 @@ def canonical_table(
         inclusive_hint=fmt.inclusive_hint,
         cost_only=fmt.cost_only,
     )
+    if fmt.materialize:
+        from tokenecon.ingest.readers import materialize
+
+        table = materialize(con, f"canonical_{source_id}", table)
     if fmt is GENERIC:
         plan = GENERIC.plan(source, options)
         return table, plan

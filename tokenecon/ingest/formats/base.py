@@ -78,6 +78,10 @@ class Format:
     """``request`` (one call per row) or ``bucket`` (many calls summed per row)."""
     inclusive_hint: ClassVar[str] = " (the source counts cached tokens inside input)"
     """Said when cached tokens exceed an inclusive input count."""
+    materialize: ClassVar[bool] = False
+    """Compute the validated rows once into an engine table: for adapters whose columns cost
+    much per row (JSON documents parsed for several fields), which the pipeline's queries
+    would otherwise each recompute, several times over where checks reference a column."""
 
     def detect(self, probe: Probe) -> bool:
         """Whether the probe looks like this format (cheap: header and first records only)."""
@@ -159,30 +163,33 @@ def _quoted(value: Any) -> ir.StringValue:
 def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
     """A JSON object (as text) of a source's labels, for ``tags.<key>`` mapping rules.
 
-    ``tag_list`` is a JSON array of strings: ``key:value`` (or ``key=value``) becomes that
-    key, a bare tag ``x`` becomes ``"x": "true"``. ``objects`` are JSON objects (text or JSON)
-    merged in; on a repeated key the first one wins. Null when there is nothing.
+    ``tag_list`` is a JSON array of strings: ``key:value`` becomes that key, a bare tag ``x``
+    becomes ``"x": "true"``. ``objects`` are JSON objects (text or JSON) merged in; on a
+    repeated key the first one wins. Null when there is nothing. Plain string functions only
+    (no regular expressions): this runs on every row.
     """
     import ibis
 
     parts: list[ir.StringValue] = []
     if tag_list is not None:
         items = tag_list.cast("json").array.map(lambda e: e.str)
-        pairs = items.filter(lambda t: t.notnull() & (t != "")).map(
-            lambda t: ibis.cases(
-                (
-                    t.re_search(r"^[^:=]+[:=]"),
-                    _quoted(t.re_extract(r"^([^:=]+)[:=]", 1))
-                    + ":"
-                    + _quoted(t.re_extract(r"^[^:=]+[:=](.*)$", 1)),
-                ),
+
+        def pair(t: ir.StringValue) -> ir.StringValue:
+            at = t.find(":")  # 0-based, -1 when absent
+            return ibis.cases(
+                (at > 0, _quoted(t.substr(0, at)) + ":" + _quoted(t.substr(at + 1))),
                 else_=_quoted(t) + ':"true"',
             )
-        )
+
+        pairs = items.filter(lambda t: t.notnull() & (t != "")).map(pair)
         parts.append(pairs.join(",").nullif(""))
     for obj in objects:
-        as_text = obj.cast("json").cast("string")
-        inner = as_text.re_extract(r"^\s*\{(.*)\}\s*$", 1).strip().nullif("")
+        as_text = obj.cast("json").cast("string").strip()
+        inner = ibis.cases(
+            (as_text.startswith("{") & as_text.endswith("}"),
+             as_text.substr(1, as_text.length() - 2).strip()),
+            else_=ibis.null("string"),
+        ).nullif("")  # fmt: skip
         parts.append(inner)
     if not parts:
         return ibis.null("string")

@@ -60,6 +60,7 @@ class LangfuseObservations(Format):
 
     name = "langfuse_observations"
     title = "Langfuse observations (UI export, blob JSONL)"
+    materialize = True
 
     def detect(self, probe: Probe) -> bool:
         """Usage details and a trace id, in either spelling."""

@@ -18,10 +18,9 @@ from tokenecon.ingest.formats.base import (
     Normalized,
     Probe,
     column,
-    json_text,
     tags_object,
 )
-from tokenecon.ingest.readers import read_flat
+from tokenecon.ingest.readers import json_struct, read_flat
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -38,6 +37,21 @@ FIELDS = {
     "request_tags": "json", "team_id": "text", "organization_id": "text", "end_user": "text",
     "session_id": "text", "status": "text", "agent_id": "text",
 }  # fmt: skip
+METADATA = {
+    "usage_object": {
+        "cache_read_input_tokens": "text",
+        "cache_creation_input_tokens": "text",
+        "prompt_tokens_details": {
+            "cached_tokens": "text", "cache_creation_tokens": "text", "cache_write_tokens": "text"
+        },
+        "completion_tokens_details": {"reasoning_tokens": "text"},
+    },
+    "user_api_key_alias": "text",
+    "user_api_key_team_alias": "text",
+    "user_api_key_project_alias": "text",
+    "spend_logs_metadata": "json",
+}  # fmt: skip
+"""The fields of ``metadata`` the adapter reads (parsed once per row)."""
 
 
 class LiteLLMSpendLogs(Format):
@@ -45,6 +59,7 @@ class LiteLLMSpendLogs(Format):
 
     name = "litellm_spendlogs"
     title = "LiteLLM_SpendLogs (export, or --table)"
+    materialize = True
 
     def detect(self, probe: Probe) -> bool:
         """The table's columns: request id, spend, prompt tokens and start time."""
@@ -58,18 +73,16 @@ class LiteLLMSpendLogs(Format):
         """Inclusive prompt tokens, cache and reasoning from the usage object."""
         import ibis
 
-        metadata = column(raw, "metadata").cast("json")
-        usage = metadata["usage_object"]
-        prompt_details = usage["prompt_tokens_details"]
-        read = ibis.coalesce(
-            json_text(usage["cache_read_input_tokens"]), json_text(prompt_details["cached_tokens"])
-        )
+        metadata = json_struct(column(raw, "metadata"), METADATA)
+        usage = metadata.usage_object
+        prompt_details = usage.prompt_tokens_details
+        read = ibis.coalesce(usage.cache_read_input_tokens, prompt_details.cached_tokens)
         write = ibis.coalesce(
-            json_text(usage["cache_creation_input_tokens"]),
-            json_text(prompt_details["cache_creation_tokens"]),
-            json_text(prompt_details["cache_write_tokens"]),
+            usage.cache_creation_input_tokens,
+            prompt_details.cache_creation_tokens,
+            prompt_details.cache_write_tokens,
         )
-        reasoning = json_text(usage["completion_tokens_details"]["reasoning_tokens"])
+        reasoning = usage.completion_tokens_details.reasoning_tokens
         hit = column(raw, "cache_hit").cast("string").lower().isin(["true", "1", "t"])
 
         def billed(value: ir.Value) -> ir.Value:
@@ -86,14 +99,10 @@ class LiteLLMSpendLogs(Format):
             "output_tokens": billed(raw.completion_tokens),
             "reasoning_tokens": billed(reasoning),
             "reported_cost": raw.spend,
-            "team": ibis.coalesce(
-                column(raw, "team_id"), json_text(metadata["user_api_key_team_alias"])
-            ),
-            "project": json_text(metadata["user_api_key_project_alias"]),
+            "team": ibis.coalesce(column(raw, "team_id"), metadata.user_api_key_team_alias),
+            "project": metadata.user_api_key_project_alias,
             "user": ibis.coalesce(column(raw, "end_user").nullif(""), column(raw, "user")),
-            "api_key": ibis.coalesce(
-                json_text(metadata["user_api_key_alias"]), column(raw, "api_key")
-            ),
+            "api_key": ibis.coalesce(metadata.user_api_key_alias, column(raw, "api_key")),
             "session_id": column(raw, "session_id"),
             "request_id": raw.request_id,
             "tags": tags_object(column(raw, "request_tags"), metadata["spend_logs_metadata"]),
