@@ -82,3 +82,15 @@ def test_cost_reports_are_cost_only(name: str, format_name: str, reported: str) 
     assert r["totals"]["tokens"]["billable"] == 0
     assert r["totals"]["requests"] == 0
     assert r["totals"]["tasks"] == 0  # a cost line is not a task
+
+
+def test_openai_cache_writes_are_inside_input() -> None:
+    # input 10000 includes 4000 cached, 2000 written (30 min) and 1000 written (12 h):
+    # uncached 3000. The test book prices cache writes at input (0.40, the default):
+    # 3000*0.40 + 4000*0.10 + 2000*0.40 + 1000*0.40 + 100*1.60 = 2960 per 1M
+    r = report(SOURCES / "openai_usage_api_cache_write.json")
+    tokens = r["totals"]["tokens"]
+    assert (tokens["uncached_input"], tokens["cache_write"], tokens["cache_write_1h"]) == (
+        3000, 2000, 1000,
+    )  # fmt: skip
+    assert r["totals"]["cost"] == "0.002960"

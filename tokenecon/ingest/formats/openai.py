@@ -1,7 +1,9 @@
 """OpenAI: the organization Usage API (completions buckets), its dashboard CSV, and the costs.
 
-Input is inclusive: ``input_tokens`` counts cached tokens (and, in the newer API, cache
-writes), so uncached = input - cached - cache write, checked >= 0. Reasoning is not reported
+Input is inclusive: ``input_tokens`` counts cached and cache-write tokens (the API reference:
+"including cached and cache-write tokens"), so uncached = input - cached - cache writes
+(``input_cache_write_tokens``, 30-minute retention, and ``input_cache_write_12h_tokens``, kept
+in the long-retention bucket), checked >= 0. Reasoning is not reported
 by the usage endpoints. The Costs API and the cost CSV carry dollars per day x project x line
 item (``"<model>, input"``) and no tokens: they are read as cost-only sources.
 """
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 USAGE_FIELDS = (
     "input_tokens", "output_tokens", "input_cached_tokens", "input_uncached_tokens",
-    "input_cache_write_tokens", "input_audio_tokens", "input_cached_audio_tokens",
+    "input_cache_write_tokens", "input_cache_write_12h_tokens", "input_audio_tokens", "input_cached_audio_tokens",
     "output_audio_tokens", "input_image_tokens", "input_cached_image_tokens",
     "output_image_tokens", "num_model_requests", "project_id", "user_id", "api_key_id",
     "model", "batch", "service_tier", "api_source",
@@ -66,7 +68,11 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
     }  # fmt: skip
     if "input_cache_write_tokens" in raw.columns:
         columns["cache_write_tokens"] = raw["input_cache_write_tokens"]
-        sources["cache_write_tokens"] = "input_cache_write_tokens"
+        sources["cache_write_tokens"] = "input_cache_write_tokens (30-minute retention)"
+    if "input_cache_write_12h_tokens" in raw.columns:
+        # The longer retention is the canonical long-retention bucket (price: cache_write_1h).
+        columns["cache_write_1h_tokens"] = raw["input_cache_write_12h_tokens"]
+        sources["cache_write_1h_tokens"] = "input_cache_write_12h_tokens (12-hour retention)"
     if "input_tokens" in raw.columns:
         columns["input_tokens"] = raw["input_tokens"]
         sources["input_tokens"] = "input_tokens (inclusive of cached)"
