@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 USAGE_FIELDS = (
     "input_tokens", "output_tokens", "input_cached_tokens", "input_uncached_tokens",
-    "input_cache_write_tokens", "input_cache_write_12h_tokens", "input_audio_tokens", "input_cached_audio_tokens",
+    "input_cache_write_tokens", "input_cache_write_12h_tokens", "input_audio_tokens",
+    "input_cached_audio_tokens",
     "output_audio_tokens", "input_image_tokens", "input_cached_image_tokens",
     "output_image_tokens", "num_model_requests", "project_id", "user_id", "api_key_id",
     "model", "batch", "service_tier", "api_source",
