@@ -74,3 +74,11 @@ def test_postgres_url_needs_a_table() -> None:
     result = run_cli("analyze", "postgres://u@127.0.0.1:1/db")
     assert result.exit_code == 2
     assert "--table" in result.stderr
+
+
+def test_postgres_unreachable_is_an_error_not_a_traceback() -> None:
+    # a closed port on this machine: the driver refuses at once
+    result = run_cli("analyze", "postgres://u:secret@127.0.0.1:9/db", "--table", "T")
+    assert result.exit_code == 2
+    assert "cannot connect" in result.stderr
+    assert "secret" not in result.stderr  # the password is never printed

@@ -13,7 +13,10 @@ import pytest
 from sources import SOURCES, fmt, model, report
 
 
-@pytest.mark.parametrize("name", ["langfuse_observations.jsonl", "langfuse_observations.csv"])
+@pytest.mark.parametrize(
+    "name",
+    ["langfuse_observations.jsonl", "langfuse_observations.csv", "langfuse_observations.json"],
+)
 def test_langfuse_additive_usage_keys(name: str) -> None:
     r = report(SOURCES / name)
     assert fmt(r) == "langfuse_observations"

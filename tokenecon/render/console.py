@@ -35,6 +35,14 @@ def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
     return fitted_tables("Unit economics by use case", columns, rows, width)
 
 
+def _tier(model: dict[str, Any]) -> str:
+    """The price book's tier; a model the book does not know is unpriced, or priced at the
+    cost its source reported."""
+    if model["tier"]:
+        return str(model["tier"])
+    return "as reported" if model.get("cost_source") == "reported" else "unpriced"
+
+
 def _named(name: str, entry: dict[str, Any]) -> str:
     """A row's name, flagged when its token counts are estimates."""
     return f"{name} (estimated)" if entry.get("estimated") else name
@@ -70,7 +78,7 @@ def _models_table(report: dict[str, Any], width: int) -> list[Table]:
     for m in report["models"]:
         t = m["tokens"]
         rows.append([
-            _named(m["model"], m), m["tier"] or "unpriced", usd(m["cost"]) if m["tier"] else "—",
+            _named(m["model"], m), _tier(m), usd(m["cost"]) if m.get("cost_source") else "—",
             pct(m["cost_share"]), count(m["requests"]),
             tokens(t["uncached_input"] + t["cache_write"] + t["cache_write_1h"]),
             tokens(t["cache_read"]), tokens(t["output"]), usd(m["cost_per_million_tokens"]),

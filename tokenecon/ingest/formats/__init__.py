@@ -132,7 +132,9 @@ def canonical_table(
     if fmt.materialize:
         from tokenecon.ingest.readers import materialize
 
-        table = materialize(con, f"canonical_{source_id}", table)
+        # the stored types can be more precise (timestamp(6)): keep the expression's schema so
+        # that sources of different formats still union
+        table = materialize(con, f"canonical_{source_id}", table).cast(table.schema())
     if fmt is GENERIC:
         plan = GENERIC.plan(source, options)
         return table, plan
