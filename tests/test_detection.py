@@ -85,3 +85,10 @@ def test_unmatched_file_says_what_it_looked_like(tmp_path: Path) -> None:
     assert "matches no known format" in result.stderr
     assert "it looked like JSON Lines with keys when, what" in result.stderr
     assert "--map YOUR_COLUMN=timestamp" in result.stderr and "--format NAME" in result.stderr
+
+
+def test_a_folder_without_logs(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("nothing here")
+    result = run_cli("analyze", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a directory with no .jsonl logs" in result.stderr

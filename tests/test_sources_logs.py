@@ -107,3 +107,13 @@ def test_bedrock_invocation_logs() -> None:
     # us.anthropic.claude-sonnet-4-5-20250929-v1:0: 41*3 + 2048*0.3 + 220*15 = 4037.4
     assert model(r, "claude-sonnet-4-5")["cost"] == "0.004037"
     assert r["unpriced"][0]["model"].startswith("arn:aws:bedrock:")
+
+
+def test_codex_cumulative_totals_only() -> None:
+    # older events carry only cumulative totals: turn 1 = (10000 in, 8000 cached, 300 out),
+    # turn 2 = the difference (15000, 12000, 500). gpt-4.1:
+    # (2000*2 + 8000*0.5 + 300*8) + (3000*2 + 12000*0.5 + 500*8) = 10400 + 16000 = 26400
+    r = report(SOURCES / "codex_cumulative")
+    assert r["totals"]["cost"] == "0.026400"
+    assert r["totals"]["requests"] == 2
+    assert r["totals"]["tokens"]["reasoning"] == 100  # the second turn reasoned 0 more

@@ -8,8 +8,9 @@ exclusive (Anthropic usage); ``<synthetic>`` lines are written by Claude Code it
 billed, and skipped. The session id (shared by a session's subagents) is the task.
 
 Codex (``~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl``): ``token_count`` events carry
-cumulative totals and the last turn's usage; the per-turn ``last_token_usage`` is read, and a
-repeated event (same cumulative total) is one turn. Input includes cached input; reasoning is
+cumulative totals and the last turn's usage; the per-turn ``last_token_usage`` is read (where
+an event lacks it, the difference from the file's previous cumulative total), and a repeated
+event (same cumulative total) is one turn. Input includes cached input; reasoning is
 part of output (Codex's own ``blended_total`` = non-cached input + output). The model is the
 one of the latest ``turn_context`` before the event in the same file.
 """
@@ -169,23 +170,43 @@ class CodexRollouts(Format):
         )
         numbered = raw.mutate(turn=context.count().over(running))
         turn = ibis.window(group_by=[numbered.filename, numbered.turn], order_by=order(numbered))
-        return numbered.mutate(model=numbered.payload["model"].nullif("").first().over(turn))
+        modelled = numbered.mutate(model=numbered.payload["model"].nullif("").first().over(turn))
+        # Token events with a cumulative total; where an event has no per-turn usage (older
+        # logs), the turn is the difference from the file's previous total.
+        total = modelled.payload.info.total_token_usage
+        events = modelled.filter(
+            (modelled.type == "event_msg")
+            & (modelled.payload["type"] == "token_count")
+            & total.total_tokens.notnull()
+        )
+        previous = ibis.window(group_by=events.filename, order_by=events.timestamp)
+        cumulative = events.payload.info.total_token_usage
+        deltas = {
+            f"delta_{field}": cumulative[field].try_cast("int64")
+            - cumulative[field].try_cast("int64").lag().over(previous).fill_null(0)
+            for field in USAGE
+        }
+        return events.mutate(**deltas)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """The last turn's usage of each token_count event; inclusive input."""
         import ibis
 
         last = raw.payload.info.last_token_usage
+
+        def turn(field: str) -> ir.Value:
+            return ibis.coalesce(last[field], raw[f"delta_{field}"].cast("string"))
+
         session = raw.filename.re_extract(r"([0-9a-f]{8}-[0-9a-f-]{27})\.jsonl$", 1).nullif("")
         session = ibis.coalesce(session, raw.filename)
         columns = {
             "timestamp": raw.timestamp,
             "provider": ibis.literal("openai"),
             "model": raw.model,
-            "input_tokens": last.input_tokens,
-            "cache_read_tokens": last.cached_input_tokens,
-            "output_tokens": last.output_tokens,
-            "reasoning_tokens": last.reasoning_output_tokens,
+            "input_tokens": turn("input_tokens"),
+            "cache_read_tokens": turn("cached_input_tokens"),
+            "output_tokens": turn("output_tokens"),
+            "reasoning_tokens": turn("reasoning_output_tokens"),
             "task_id": session,
             "session_id": session,
             "request_id": session + ":" + raw.payload.info.total_token_usage.total_tokens,
@@ -193,20 +214,19 @@ class CodexRollouts(Format):
         sources = {
             "timestamp": "timestamp", "provider": "(openai)",
             "model": "payload.model of the latest turn_context",
-            "input_tokens": "payload.info.last_token_usage.input_tokens (inclusive of cached)",
+            "input_tokens": "payload.info.last_token_usage.input_tokens (inclusive of cached; "
+            "else the difference of total_token_usage)",
             "cache_read_tokens": "last_token_usage.cached_input_tokens",
             "output_tokens": "last_token_usage.output_tokens",
             "reasoning_tokens": "last_token_usage.reasoning_output_tokens",
             "task_id": "session (file name)", "session_id": "session (file name)",
             "request_id": "session:total_token_usage.total_tokens",
         }  # fmt: skip
-        keep = (
-            (raw.type == "event_msg")
-            & (raw.payload["type"] == "token_count")
-            & last.input_tokens.notnull()
-        )
-        notes = ["per-turn usage of token_count events; a repeated event is one turn"]
-        return Normalized(columns, sources, {}, convention="inclusive", keep=keep, notes=notes)
+        notes = [
+            "per-turn usage of token_count events (or the difference of cumulative totals); "
+            "a repeated event is one turn"
+        ]
+        return Normalized(columns, sources, {}, convention="inclusive", notes=notes)
 
 
 FORMATS: list[Format] = [ClaudeCodeJSONL(), CodexRollouts()]
