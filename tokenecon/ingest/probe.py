@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 from typing import Any
@@ -19,7 +20,18 @@ WHOLE_DOCUMENT = 64 << 20
 
 
 def probe_source(source: SourceFile) -> Probe:
-    """Headers (CSV, Parquet, table) or first records (JSON) and the head of the text."""
+    """Headers (CSV, Parquet, table) or first records (JSON) and the head of the text.
+
+    Cached per source and file version: detection, the readers and messages all look at it."""
+    version = None
+    if source.kind != "postgres":
+        stat = source.path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    return _probe(source, version)
+
+
+@functools.lru_cache(maxsize=256)
+def _probe(source: SourceFile, version: object) -> Probe:
     if source.kind == "parquet":
         import pyarrow.parquet as pq
 
