@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.attribute import residency_expression, task_key_expression, use_case_expression
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
-from tokenecon.ingest.generic import ColumnPlan, ReadOptions, canonical_table
+from tokenecon.ingest.formats import canonical_table
+from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.outcomes import events_table
 from tokenecon.ingest.sources import SourceFile
 from tokenecon.mapping import OutcomeMapping
@@ -96,6 +97,8 @@ class UsageAggregates:
     use cases with per-task outcome events (only with ``per_model_yields``)."""
     model_outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
     """Verified outcome keys per (use case, model) matching a task that used the model."""
+    rows: Any = None
+    """The parsed rows (an Ibis expression), for follow-up queries such as reconciliation."""
 
 
 @dataclass(frozen=True)
@@ -511,6 +514,7 @@ def aggregate_usage(
 
     result = UsageAggregates()
     rows, has_request_ids = _rows(con, sources, mapping, options, result)
+    result.rows = rows
     options = replace(
         options,
         reported_cost=any("reported_cost" in p.canonical for p in result.plans),
@@ -689,10 +693,13 @@ def locate_rejected(
         by_source.setdefault(int(sample["source_id"]), []).append(sample)
     for source_id, mine in sorted(by_source.items()):
         source = sources[source_id]
-        plain = source.kind != "parquet" and not source.compressed
+        plain = source.kind in ("csv", "jsonl", "json") and not source.compressed
+        plain = plain and not source.members  # a folder of logs, a table: scan order
         keyed = [s for s in mine if s["request_id"]]
         if plain and len(keyed) == len(mine):
-            found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
+            found: dict[int, int] = {}
+            if source.kind in ("csv", "jsonl") and plans[source_id].format == "generic":
+                found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
             missing = [s for s in keyed if id(s) not in found]
             if missing:
                 ids = {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in missing}
