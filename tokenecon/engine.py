@@ -53,6 +53,10 @@ def connect(options: EngineOptions) -> DuckDBBackend:
     con = ibis.duckdb.connect(**config)
     # DuckDB's own progress bar writes to stdout, where --json output must stand alone.
     con.raw_sql("SET enable_progress_bar = false")
+    # Hand memory back to the system after each query instead of caching up to 128 MB per
+    # thread: the duplicate pre-pass's hash table otherwise stays in the peak of the main query
+    # (10M rows: peak RSS 2.47 GB -> 1.98 GB, time unchanged).
+    con.raw_sql("SET allocator_flush_threshold = '16MB'")
     # Timestamps are handled as UTC. Without ICU, DuckDB is UTC-only; with it, say so.
     with contextlib.suppress(Exception):  # ICU is optional; without it DuckDB works in UTC
         con.raw_sql("LOAD icu; SET TimeZone = 'UTC'")
