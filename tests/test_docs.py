@@ -22,7 +22,7 @@ def test_readme_first_screen_has_exactly_two_commands_and_ci_runs_them() -> None
 
 
 def test_every_command_has_help() -> None:
-    for command in ("analyze", "prices", "whatif", "diff", "report"):
+    for command in ("analyze", "prices", "whatif", "diff", "report", "sources", "count"):
         result = run_cli(command, "--help")
         assert result.exit_code == 0
         assert "Usage" in result.output

@@ -76,3 +76,11 @@ def test_unknown_by_column() -> None:
 def test_prices_unknown_model_says_did_you_mean() -> None:
     result = run_cli("prices", "gpt-4.1-mimi", "--prices", BOOK)
     check_error(result, "no price book knows", "did you mean")
+
+
+def test_token_sums_too_large_to_add_exactly(tmp_path: Path) -> None:
+    usage = tmp_path / "huge.csv"
+    usage.write_text(
+        "timestamp,model,output_tokens\n2026-10-01T00:00:00Z,gpt-4.1,9007199254740992\n"
+    )
+    check_error(analyze(str(usage)), "too many to add up exactly", "--since")

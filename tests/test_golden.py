@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
@@ -28,9 +29,14 @@ def check(name: str, text: str) -> None:
 
 
 def render(report: dict, width: int = 140) -> str:
+    return render_width(render_console, report, width)
+
+
+def render_width(renderer: Any, document: dict, width: int) -> str:
+    """A renderer's output at a fixed width, without colour."""
     console = Console(width=width, no_color=True, force_terminal=False, record=True)
     with console.capture() as capture:
-        render_console(report, console)
+        renderer(document, console)
     return capture.get()
 
 
@@ -67,3 +73,37 @@ def test_example_month_json_and_table() -> None:
     check("example.txt", render(json.loads(text)))
     # A narrow terminal splits tables by columns instead of cutting figures short.
     check("example-80.txt", render(json.loads(text), width=80))
+
+
+SOURCES = Path("tests/fixtures/sources")
+
+
+def test_reconciliation_json_and_table() -> None:
+    # usage with its own cost: computed vs reported per model, gap by cause, at 100 columns
+    args = (str(SOURCES / "litellm_spendlogs.csv"), str(SOURCES / "openrouter_activity.csv"),
+            "--prices", "tests/fixtures/book.yaml", "--no-default-prices")  # fmt: skip
+    text = analyze_json(*args)
+    check("reconciliation.json", text)
+    check("reconciliation.txt", render(json.loads(text), width=100))
+
+
+def test_estimated_tokens_table() -> None:
+    text = analyze_json(str(SOURCES / "text_log.csv"), "--prices", "tests/fixtures/book.yaml",
+                        "--no-default-prices")  # fmt: skip
+    check("text_log.txt", render(json.loads(text), width=100))
+
+
+def test_count_json_and_table(tmp_path: Path) -> None:
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Summarise the ticket: the printer on floor 3 is jammed again.")
+    args = ("count", str(prompt), "--model", "claude-sonnet-4-5", "--output-tokens", "200",
+            "--at", "2026-01-05", "--prices", "tests/fixtures/book.yaml",
+            "--no-default-prices")  # fmt: skip
+    result = run_cli(*args, "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    document["source"] = "prompt.txt"  # the temp path differs per run
+    check("count.json", json.dumps(document, indent=2) + "\n")
+    from tokenecon.render.count import render_count
+
+    check("count.txt", render_width(render_count, document, 80))

@@ -20,7 +20,8 @@ from tokenecon.attribute import residency_expression, task_key_expression, use_c
 from tokenecon.engine import is_duckdb, small_table
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
-from tokenecon.ingest.generic import ColumnPlan, ReadOptions, canonical_table
+from tokenecon.ingest.formats import canonical_table
+from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.outcomes import events_table
 from tokenecon.ingest.sources import SourceFile
 from tokenecon.mapping import OutcomeMapping
@@ -34,6 +35,8 @@ DECLARED_ABOVE = 1 << 40
 UNKNOWN_PROMPT = -1
 """Prompt class of a bucket row that cannot be tested against a per-request threshold."""
 SAMPLE_LIMIT = 20
+INLINE_IDS = 1000
+"""Up to this many repeated request ids are written into the query as a list."""
 """How many rejected rows and duplicate ids are listed by name."""
 
 
@@ -97,6 +100,8 @@ class UsageAggregates:
     use cases with per-task outcome events (only with ``per_model_yields``)."""
     model_outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
     """Verified outcome keys per (use case, model) matching a task that used the model."""
+    rows: Any = None
+    """The parsed rows (an Ibis expression), for follow-up queries such as reconciliation."""
 
 
 @dataclass(frozen=True)
@@ -264,7 +269,26 @@ SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_valu
 """The grain at which prices are constant (the ``sums`` result)."""
 
 
-def _grain(rows: ir.Table, duplicate_ids: ir.Table | None, options: AggregateOptions) -> ir.Table:
+EXACT_SUM_LIMIT = 2**53
+"""Whole numbers below this add up exactly as doubles (see :func:`_exact_sum`)."""
+
+
+def _exact_sum(column: ir.IntegerColumn) -> ir.IntegerScalar:
+    """Sum of whole numbers through a double: exact below 2**53 (9e15 tokens in one group).
+
+    DuckDB sums BIGINT into a 128-bit state; a double state is half as wide, and the grain
+    of 10M rows holds millions of groups (peak RSS 2.39 GB -> 1.87 GB). :func:`_unpack`
+    refuses a sum that reaches the limit rather than report a rounded one.
+    """
+    return column.cast("float64").sum().cast("int64")
+
+
+def _grain(
+    rows: ir.Table,
+    duplicate_ids: list[str],
+    options: AggregateOptions,
+    id_table: ir.Table | None = None,
+) -> ir.Table:
     """Rows summed at :data:`GRAIN`.
 
     Rejected rows keep their request id in ``dup_id`` (so samples can be located), and rows of
@@ -278,8 +302,12 @@ def _grain(rows: ir.Table, duplicate_ids: ir.Table | None, options: AggregateOpt
         in_window &= rows.timestamp >= options.since
     if options.until:
         in_window &= rows.timestamp < options.until
-    if duplicate_ids is not None:
-        is_repeated = rows.request_id.isin(duplicate_ids.request_id)
+    if id_table is not None:
+        is_repeated = rows.request_id.isin(id_table.request_id)
+    elif duplicate_ids:
+        # A literal list costs the engine less per row than the semi-join against a table
+        # (10M rows, 20 ids: 3.5 s of CPU less).
+        is_repeated = rows.request_id.isin(duplicate_ids)
     else:
         is_repeated = ibis.literal(False)
     content = rows.request_id
@@ -297,9 +325,9 @@ def _grain(rows: ir.Table, duplicate_ids: ir.Table | None, options: AggregateOpt
     )
     sums: dict[str, Any] = {
         "rows": prepared.count(),
-        "requests": prepared.requests.sum(),
+        "requests": _exact_sum(prepared.requests),
         "requests_unknown_rows": prepared.count() - prepared.requests.count(),
-        **{c: prepared[c].sum() for c in TOKEN_COLUMNS},
+        **{c: _exact_sum(prepared[c]) for c in TOKEN_COLUMNS},
     }
     if options.reported_cost:
         # Decimal sums are the costliest aggregate: only where a source reports cost.
@@ -511,6 +539,7 @@ def aggregate_usage(
 
     result = UsageAggregates()
     rows, has_request_ids = _rows(con, sources, mapping, options, result)
+    result.rows = rows
     options = replace(
         options,
         reported_cost=any("reported_cost" in p.canonical for p in result.plans),
@@ -518,12 +547,12 @@ def aggregate_usage(
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
     duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
-    repeated = None
-    if duplicate_ids:
-        # A table in the engine rather than an inline memtable: Spark's cache() below compiles
-        # the grain before Ibis would register a memtable.
-        repeated = small_table(con, "tokenecon_repeated_ids", {"request_id": duplicate_ids})
-    grain = _grain(rows, repeated, options)
+    id_table = None
+    if len(duplicate_ids) > INLINE_IDS:
+        # Many ids: a table in the engine (not an inline memtable, which Spark's cache() below
+        # would compile before Ibis registers it).
+        id_table = small_table(con, "tokenecon_repeated_ids", {"request_id": duplicate_ids})
+    grain = _grain(rows, duplicate_ids, options, id_table)
     if not is_duckdb(con):
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.
@@ -558,10 +587,22 @@ def _usage_group(r: dict[str, Any], rows: int, tokens: dict[str, int]) -> UsageG
     )
 
 
+def _check_exact(r: dict[str, Any]) -> None:
+    """Refuse token sums too large to have been added exactly (see :func:`_exact_sum`)."""
+    if any((r[c] or 0) >= EXACT_SUM_LIMIT for c in (*TOKEN_COLUMNS, "requests")):
+        raise UsageInputError(
+            f"more than 2^53 tokens of {r['model']} on {r['day']} in one group: too many to "
+            "add up exactly",
+            "split the usage into shorter periods with --since/--until",
+        )
+
+
 def _unpack(records: list[dict[str, Any]], result: UsageAggregates) -> None:
     repeated: list[dict[str, Any]] = []
     for r in records:
         kind = r["kind"]
+        if kind in ("sums", "repeated"):
+            _check_exact(r)
         if kind == "source":
             result.rows_per_source[int(r["source_id"])] = int(r["rows"])
             result.rows_read += int(r["rows"])
@@ -698,10 +739,13 @@ def locate_rejected(
         by_source.setdefault(int(sample["source_id"]), []).append(sample)
     for source_id, mine in sorted(by_source.items()):
         source = sources[source_id]
-        plain = source.kind != "parquet" and not source.compressed
+        plain = source.kind in ("csv", "jsonl", "json") and not source.compressed
+        plain = plain and not source.members  # a folder of logs, a table: scan order
         keyed = [s for s in mine if s["request_id"]]
         if plain and len(keyed) == len(mine):
-            found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
+            found: dict[int, int] = {}
+            if source.kind in ("csv", "jsonl") and plans[source_id].format == "generic":
+                found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
             missing = [s for s in keyed if id(s) not in found]
             if missing:
                 ids = {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in missing}

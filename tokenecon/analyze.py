@@ -20,6 +20,7 @@ from tokenecon.ingest.sources import digest_file, expand_sources
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook, load_price_book
+from tokenecon.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.report import Report, build_report
 
 
@@ -40,6 +41,12 @@ class AnalyzeOptions:
     column_map: dict[str, str] = field(default_factory=dict)
     input_convention: str | None = None
     """None: the mapping's ``usage.input_convention``, else inclusive."""
+    source_format: str | None = None
+    """``--format``: read every source as this format instead of detecting it."""
+    table: str | None = None
+    """``--table``: the table of a database source."""
+    cost_source: str = "auto"
+    """``--cost-source``: auto (computed where priced, reported otherwise), computed, reported."""
     engine: EngineOptions = field(default_factory=EngineOptions)
     prompt_thresholds: tuple[int, ...] = ()
     """More prompt sizes to split per-request usage at, beside the book's cliffs (`whatif`
@@ -69,6 +76,10 @@ class Analysis:
     findings: list[Finding]
     inputs: dict[str, Any]
     """The report's ``inputs`` section: file hashes, detected columns, conventions."""
+    reconciliation: list[ModelReconciliation] = field(default_factory=list)
+    """Computed vs reported cost per model, where a source reports cost."""
+    estimated_models: set[str] = field(default_factory=set)
+    """Models (price-book key or raw name) whose token counts were estimated from text."""
 
 
 def run_analysis(
@@ -79,15 +90,20 @@ def run_analysis(
     ``book`` is the price book of ``options`` when the caller has loaded it already.
     """
     _check_by(options.by)
+    choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
     if options.since and options.until and options.since >= options.until:
         raise OptionError("--since must be before --until")
     if book is None:
         book = load_price_book(options.prices, include_default=not options.no_default_prices)
     mapping: OutcomeMapping | None = load_mapping(options.outcomes) if options.outcomes else None
     convention = options.input_convention or (mapping.input_convention if mapping else None)
-    sources = expand_sources(list(usage))
+    sources = expand_sources(list(usage), options.table)
     aggregate_options = AggregateOptions(
-        read=ReadOptions(column_map=options.column_map, input_convention=convention or "inclusive"),
+        read=ReadOptions(
+            column_map=options.column_map,
+            input_convention=convention or "inclusive",
+            format=options.source_format,
+        ),
         by=options.by,
         since=options.since,
         until=options.until,
@@ -103,7 +119,15 @@ def run_analysis(
             con, sources, mapping, aggregate_options, lambda i: futures[i].result().newlines
         )
         digests = [f.result().sha256 for f in futures]
-    priced = price_groups(aggregates.groups, book)
+    computed = price_groups(aggregates.groups, book)
+    reconciliation: list[ModelReconciliation] = []
+    if any(g.reported_rows for g in aggregates.groups):
+        zero, _ = zero_cost_groups(
+            con, aggregates.rows, aggregate_options.thresholds, options.since, options.until
+        )
+        reconciliation = reconcile(computed, zero, book)
+    priced = choose_costs(computed, options.cost_source)
+    estimated = _estimated_models(con, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
     inputs = {
@@ -111,10 +135,11 @@ def run_analysis(
             {
                 "path": s.display,
                 "sha256": digests[i],
-                "format": "generic_" + s.kind,
+                "format": "generic_" + s.kind if plan.format == "generic" else plan.format,
                 "rows": aggregates.rows_per_source.get(i, 0),
                 "columns": {k: plan.headers[v] for k, v in sorted(plan.canonical.items())},
                 "notes": plan.notes,
+                "estimated": plan.estimated,
             }
             for i, (s, plan) in enumerate(zip(sources, aggregates.plans, strict=True))
         ],
@@ -125,9 +150,24 @@ def run_analysis(
             else None
         ),
         "input_convention": aggregate_options.read.input_convention,
+        "cost_source": options.cost_source,
         "missing_attributes": aggregates.missing_attributes,
     }
-    return Analysis(options, book, mapping, aggregates, priced, economics, findings, inputs)
+    return Analysis(
+        options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
+        estimated,
+    )  # fmt: skip
+
+
+def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
+    """The models of sources whose token counts are estimates (one small query, if any)."""
+    ids = [i for i, plan in enumerate(aggregates.plans) if plan.estimated]
+    if not ids:
+        return set()
+    rows = aggregates.rows
+    names = rows.filter(rows.source_id.isin(ids) & rows.model.notnull()).select("model").distinct()
+    found = [r["model"] for r in con.to_pyarrow(names).to_pylist()]
+    return {book.resolve(name) or name for name in found}
 
 
 def report_of(analysis: Analysis) -> Report:
@@ -140,6 +180,8 @@ def report_of(analysis: Analysis) -> Report:
         analysis.inputs,
         analysis.book.currency,
         analysis.options.by,
+        reconciliation=analysis.reconciliation,
+        estimated_models=analysis.estimated_models,
     )
 
 

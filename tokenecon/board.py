@@ -59,6 +59,9 @@ class BoardLines:
     requests: int
     cost_standard_tier: Decimal
     cost_without_cache: Decimal
+    computed_cost: Decimal
+    """The part of the total priced by the price book (leverage compares it with list prices;
+    a cost the source reported has no list price to compare with)."""
     residency_use_cases: tuple[str, ...]
     residency_requests: int
     resident_requests: int
@@ -87,12 +90,12 @@ class BoardLines:
     @property
     def batch_saving(self) -> Decimal:
         """Cost at the standard tier minus the cost at the tiers used."""
-        return self.cost_standard_tier - self.total_cost
+        return self.cost_standard_tier - self.computed_cost
 
     @property
     def leverage(self) -> Decimal | None:
         """Line 4: (cache saving + batch saving) / list cost with nothing cached."""
-        return ratio(self.cost_without_cache - self.total_cost, self.cost_without_cache)
+        return ratio(self.cost_without_cache - self.computed_cost, self.cost_without_cache)
 
     @property
     def sovereignty_hit_rate(self) -> Decimal | None:
@@ -134,6 +137,7 @@ def board_lines(economics: Economics) -> BoardLines:
         requests=total.requests,
         cost_standard_tier=total.cost_standard_tier,
         cost_without_cache=total.cost_without_cache,
+        computed_cost=total.cost - total.cost_from_reported,
         residency_use_cases=tuple(u.name for u in residency),
         residency_requests=sum(u.volume.requests for u in residency),
         resident_requests=sum(u.volume.resident_requests for u in residency),

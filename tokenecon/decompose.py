@@ -36,6 +36,8 @@ class Volume:
     """Token, request and cost sums of a slice of usage."""
 
     cost: Decimal = Decimal(0)
+    cost_from_reported: Decimal = Decimal(0)
+    """The part of ``cost`` that is the sources' own (``--cost-source`` auto or reported)."""
     reported_cost: Decimal = Decimal(0)
     reported_rows: int = 0
     rows: int = 0
@@ -70,10 +72,14 @@ class Volume:
             self.unpriced_tokens += priced.billable_tokens
         else:
             self.cost += priced.cost
+            if priced.cost_source == "reported":
+                self.cost_from_reported += priced.cost
             self.priced_requests += g.requests
             self.utility_requests += g.requests if priced.tier == "utility" else 0
-            self.cost_standard_tier += priced.cost_standard_tier or Decimal(0)
-            self.cost_without_cache += priced.cost_without_cache or Decimal(0)
+            if priced.cost_source == "computed":
+                # List prices exist only for what the price book prices.
+                self.cost_standard_tier += priced.cost_standard_tier or Decimal(0)
+                self.cost_without_cache += priced.cost_without_cache or Decimal(0)
         if g.in_region is not None:
             self.resident_requests += g.requests if g.in_region else 0
             self.nonresident_requests += 0 if g.in_region else g.requests

@@ -65,6 +65,10 @@ def _connect_duckdb(options: EngineOptions) -> DuckDBBackend:
     con = ibis.duckdb.connect(**config)
     # DuckDB's own progress bar writes to stdout, where --json output must stand alone.
     con.raw_sql("SET enable_progress_bar = false")
+    # Hand memory back to the system after each query instead of caching up to 128 MB per
+    # thread: the duplicate pre-pass's hash table otherwise stays in the peak of the main query
+    # (10M rows: peak RSS 2.47 GB -> 1.98 GB, time unchanged).
+    con.raw_sql("SET allocator_flush_threshold = '16MB'")
     # Timestamps are handled as UTC. Without ICU, DuckDB is UTC-only; with it, say so.
     with contextlib.suppress(Exception):  # ICU is optional; without it DuckDB works in UTC
         con.raw_sql("LOAD icu; SET TimeZone = 'UTC'")
@@ -120,59 +124,11 @@ def small_table(con: BaseBackend, name: str, columns: dict[str, list[str]]) -> i
     data = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     if is_duckdb(con):
         # (Ibis 12 fails on a raw Arrow table here: hand it a memtable.)
-        return con.create_table(name, ibis.memtable(data), temp=True)  # type: ignore[no-any-return]
+        return con.create_table(name, ibis.memtable(data), temp=True)
     # Ibis's PySpark backend has no temporary tables: a temporary view of a DataFrame.
-    session = con._session  # type: ignore[attr-defined]
+    session = con._session
     session.createDataFrame(data.to_pandas()).createOrReplaceTempView(name)
     return con.table(name)
-
-
-def _spark_schema(names: list[str]) -> str:
-    return ", ".join("`" + n.replace("`", "``") + "` STRING" for n in names)
-
-
-def read_text_csv(con: BaseBackend, path: str, columns: int, compressed: bool) -> ir.Table:
-    """A CSV file with a header, every column as text, named c0, c1, ... (no sniffing)."""
-    names = [f"c{i}" for i in range(columns)]
-    if is_duckdb(con):
-        return con.read_csv(  # type: ignore[attr-defined,no-any-return]
-            path,
-            columns=dict.fromkeys(names, "VARCHAR"),
-            header=True,
-            auto_detect=False,
-            delim=",",
-            quote='"',
-            escape='"',
-            compression="gzip" if compressed else "none",
-        )
-    return con.read_csv(  # type: ignore[attr-defined,no-any-return]
-        path,
-        header=True,
-        inferSchema=False,
-        schema=_spark_schema(names),
-        quote='"',
-        escape='"',
-        multiLine=True,
-        mode="PERMISSIVE",
-    )
-
-
-def read_text_jsonl(con: BaseBackend, path: str, keys: list[str]) -> ir.Table:
-    """A JSON Lines file: the value under each key as text, named c0, c1, ..."""
-    if is_duckdb(con):
-        table = con.read_json(  # type: ignore[attr-defined]
-            path, columns=dict.fromkeys(keys, "VARCHAR"), format="newline_delimited"
-        )
-    else:
-        table = con.read_json(path, schema=_spark_schema(keys))  # type: ignore[attr-defined]
-    return table.rename({f"c{i}": k for i, k in enumerate(keys)})  # type: ignore[no-any-return]
-
-
-def read_parquet_text(con: BaseBackend, path: str) -> ir.Table:
-    """A Parquet file, every column cast to text, named c0, c1, ..."""
-    table = con.read_parquet(path)  # type: ignore[attr-defined]
-    renamed = table.rename({f"c{i}": n for i, n in enumerate(table.columns)})
-    return renamed.cast(dict.fromkeys(renamed.columns, "string"))  # type: ignore[no-any-return]
 
 
 @contextmanager

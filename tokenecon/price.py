@@ -28,6 +28,8 @@ class PricedGroup:
     """Why there is no cost: an unknown model, or no price yet on that day."""
     cliff: str
     """``below``, ``above`` or ``unknown`` (a bucket row against a per-request threshold)."""
+    cost_source: str | None = "computed"
+    """Where ``cost`` comes from: ``computed`` (price book), ``reported`` (the source), None."""
     cost_standard_tier: Decimal | None = None
     """The same tokens at the standard tier: what batch (or flex, priority) changed."""
     cost_without_cache: Decimal | None = None
@@ -69,14 +71,14 @@ def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGr
     for group in groups:
         key = resolved[group.model]
         if key is None:
-            out.append(PricedGroup(group, None, None, None, "unknown model", "below"))
+            out.append(PricedGroup(group, None, None, None, "unknown model", "below", None))
             continue
         model = book.models[key]
         active = _period_for(periods[key], group)
         if active is None:
             first = model.entries[0].valid_from.isoformat()
             reason = f"no price for {key} before {first}"
-            out.append(PricedGroup(group, key, model.tier, None, reason, "below"))
+            out.append(PricedGroup(group, key, model.tier, None, reason, "below", None))
             continue
         cliff = _cliff(group, active.entry.above_input_tokens)
         tokens = {_BUCKET_OF_COLUMN[c]: group.tokens[c] for c in BILLABLE_TOKEN_COLUMNS}

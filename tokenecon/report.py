@@ -63,6 +63,32 @@ def _volume(v: Volume) -> dict[str, Any]:
     }
 
 
+def _cost_source(v: Volume) -> str | None:
+    """Where a slice's cost comes from: computed, reported, both, or nowhere (unpriced)."""
+    if not v.cost and not v.cost_from_reported and v.unpriced_tokens == v.billable:
+        return None
+    if not v.cost_from_reported:
+        return "computed"
+    return "reported" if v.cost_from_reported == v.cost else "computed+reported"
+
+
+def _reconciliation(lines: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "model": m.model,
+            "computed": money(m.computed),
+            "reported": money(m.reported),
+            "gap": money(m.gap),
+            "causes": [
+                {"cause": cause, "amount": money(amount)}
+                for cause, amount in sorted(m.causes.items(), key=lambda kv: -abs(kv[1]))
+            ],
+            "zero_cost_rows": m.zero_cost_rows,
+        }
+        for m in lines
+    ]
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     value = rate if f.metric == "cost_per_token" else number
     return {
@@ -228,8 +254,12 @@ def build_report(
     inputs: dict[str, Any],
     currency: str,
     by: str | None,
+    *,
+    reconciliation: list[Any] | None = None,
+    estimated_models: set[str] | None = None,
 ) -> Report:
     """Assemble the report document."""
+    estimated = estimated_models or set()
     total = economics.total
     rows_priced = sum(v.rows for k, v in economics.models.items() if k not in economics.unpriced)
     rows_unpriced = sum(v.rows for v in economics.unpriced.values())
@@ -252,6 +282,7 @@ def build_report(
         "inputs": inputs,
         "totals": {
             **_volume(total),
+            "estimated": bool(estimated),
             "tasks": sum(u.tasks for u in economics.use_cases),
             "outcomes": sum(outcomes) if outcomes else None,
             **accounting,
@@ -263,7 +294,10 @@ def build_report(
             "next_step": NEXT_STEPS[rung],
         },
         "board": _board(board_lines(economics)),
-        "use_cases": [_use_case(u, findings, total.cost) for u in economics.use_cases],
+        "use_cases": [
+            {**_use_case(u, findings, total.cost), "estimated": bool(set(u.models) & estimated)}
+            for u in economics.use_cases
+        ],
         "models": [
             {
                 "model": name,
@@ -271,6 +305,8 @@ def build_report(
                 "provider": economics.model_providers.get(name),
                 **_volume(v),
                 "cost_share": number(ratio(v.cost, total.cost)),
+                "cost_source": _cost_source(v),
+                "estimated": name in estimated,
                 "cost_per_million_tokens": money(
                     ratio(v.cost * 1_000_000, v.billable - v.unpriced_tokens)
                 ),
@@ -299,6 +335,12 @@ def build_report(
             "ids": [{"request_id": i, "copies": n} for i, n in aggregates.duplicate_samples],
         },
         "findings": [_finding(f) for f in findings if f.scope == "portfolio"],
+        "cost_source": {
+            "option": inputs.get("cost_source", "auto"),
+            "computed": money(total.cost - total.cost_from_reported),
+            "reported": money(total.cost_from_reported),
+        },
+        "reconciliation": _reconciliation(reconciliation or []),
     }
     if by:
         data["breakdown"] = {

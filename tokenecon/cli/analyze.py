@@ -20,6 +20,9 @@ def analyze(
     until: o.Until = None,
     column_map: o.ColumnMap = None,
     input_convention: o.InputConvention = None,
+    source_format: o.SourceFormat = None,
+    table: o.Table = None,
+    cost_source: o.CostSource = "auto",
     as_json: o.Json = False,
     save: o.Save = None,
     html: o.Html = None,
@@ -37,7 +40,8 @@ def analyze(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=by,
             since=since, until=until, column_map=column_map, input_convention=input_convention,
             memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
-            spark_master=spark_master,
+            spark_master=spark_master, source_format=source_format, table=table,
+            cost_source=cost_source,
         )  # fmt: skip
         return analyze(usage, options)
 

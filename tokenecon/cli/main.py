@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from tokenecon.cli import (  # noqa: F401  (each module registers its command)
     analyze,
+    count,
     diff,
     prices,
     report,
+    sources,
     whatif,
 )
 from tokenecon.cli.app import app

@@ -44,6 +44,24 @@ InputConvention = Annotated[
         "inclusive (default) or exclusive.",
     ),
 ]
+SourceFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--format", help="Read every usage source as this format (see `tokenecon sources`)."
+    ),
+]
+Table = Annotated[
+    str | None,
+    typer.Option("--table", help="The table of a postgres:// source, e.g. LiteLLM_SpendLogs."),
+]
+CostSource = Annotated[
+    str,
+    typer.Option(
+        "--cost-source",
+        help="auto (computed where the price book prices it, else the source's own cost), "
+        "computed, or reported.",
+    ),
+]
 MemoryLimit = Annotated[
     str | None, typer.Option("--memory-limit", help="Engine memory limit, e.g. 2GB.")
 ]
@@ -76,6 +94,9 @@ def analyze_options(
     temp_directory: str | None,
     engine: str = "duckdb",
     spark_master: str = "local[*]",
+    source_format: str | None = None,
+    table: str | None = None,
+    cost_source: str = "auto",
 ) -> AnalyzeOptions:
     """The core's options from the shared command-line values (raises on bad values)."""
     from tokenecon.analyze import AnalyzeOptions
@@ -91,6 +112,9 @@ def analyze_options(
         until=parse_when(until, "--until"),
         column_map=parse_column_map(column_map or []),
         input_convention=input_convention,
+        source_format=source_format,
+        table=table,
+        cost_source=cost_source,
         engine=EngineOptions(
             name=engine,
             memory_limit=memory_limit,

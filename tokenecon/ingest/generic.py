@@ -1,8 +1,8 @@
 """The generic adapter: any CSV, JSONL or Parquet file whose columns are (or alias) canonical ones.
 
-Detect the header, map columns to the canonical record, then build one Ibis expression that
-parses and validates every row inside the engine. Nothing is read row by row in Python: every
-source column is read as text, cast with TRY_CAST, and a row that fails a check gets a reject
+The fallback when no named format matches. It maps columns to the canonical record by name,
+alias or ``--map`` and hands them, as text, to :func:`tokenecon.ingest.validate.build_canonical`,
+which parses and validates every row inside the engine: a row that fails a check gets a reject
 reason instead of being dropped, so that every input row is accounted for.
 """
 
@@ -14,7 +14,6 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.errors import OptionError, UsageInputError
@@ -22,17 +21,16 @@ from tokenecon.ingest.canonical import (
     ALIASES,
     CANONICAL_COLUMNS,
     IGNORED_COLUMNS,
-    STRING_COLUMNS,
     TOKEN_COLUMNS,
     normalise_header,
 )
+from tokenecon.ingest.formats.base import Format, Normalized, Probe
 from tokenecon.ingest.sources import SourceFile
+from tokenecon.ingest.validate import CONVENTIONS, GENERIC_INCLUSIVE_HINT
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
-
-CONVENTIONS = ("inclusive", "exclusive")
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,8 @@ class ReadOptions:
     """``--map source_column=canonical`` overrides (source names as written or normalised)."""
     input_convention: str = "inclusive"
     """Whether a plain ``input_tokens`` column includes cache reads and writes."""
+    format: str | None = None
+    """``--format NAME``: read every source as this format instead of detecting it."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,10 @@ class ColumnPlan:
     """The source's column names as written."""
     notes: list[str]
     """Human remarks (duplicate mappings, ignored columns)."""
+    format: str = "generic"
+    """The source format it was read as."""
+    estimated: str | None = None
+    """How token counts were estimated, when the source has none."""
 
 
 def parse_column_map(pairs: list[str]) -> dict[str, str]:
@@ -89,6 +93,13 @@ def read_headers(source: SourceFile) -> list[str]:
                 raise UsageInputError(f"{source.display}: the first line is not a CSV header")
             return [h.strip() for h in headers]
         keys: dict[str, None] = {}
+        if source.kind == "json":
+            document = json.load(handle)
+            records = document if isinstance(document, list) else [document]
+            for record in records[:200]:
+                if isinstance(record, dict):
+                    keys.update(dict.fromkeys(record))
+            return list(keys)
         for number, line in enumerate(handle, start=1):
             if number > 200:
                 break
@@ -107,7 +118,9 @@ def read_headers(source: SourceFile) -> list[str]:
         return list(keys)
 
 
-def plan_columns(source: SourceFile, headers: list[str], options: ReadOptions) -> ColumnPlan:
+def plan_columns(
+    source: SourceFile, headers: list[str], options: ReadOptions, *, require_tokens: bool = True
+) -> ColumnPlan:
     """Map source columns to canonical ones (``--map`` first, then names, then aliases)."""
     overrides = {normalise_header(k): v for k, v in options.column_map.items()}
     overrides.update(options.column_map)
@@ -134,11 +147,13 @@ def plan_columns(source: SourceFile, headers: list[str], options: ReadOptions) -
             extra.setdefault(norm or f"column_{position}", position)
             continue
         canonical[target] = position
-    _check_usable(source, headers, canonical)
+    _check_usable(source, headers, canonical, require_tokens)
     return ColumnPlan(canonical, extra, headers, notes)
 
 
-def _check_usable(source: SourceFile, headers: list[str], canonical: dict[str, int]) -> None:
+def _check_usable(
+    source: SourceFile, headers: list[str], canonical: dict[str, int], require_tokens: bool
+) -> None:
     found = ", ".join(headers[:12]) + (" ..." if len(headers) > 12 else "")
     for needed in ("timestamp", "model"):
         if needed not in canonical:
@@ -146,7 +161,7 @@ def _check_usable(source: SourceFile, headers: list[str], canonical: dict[str, i
                 f"{source.display}: no {needed} column (found: {found})",
                 f"name the column that holds it: --map YOUR_COLUMN={needed}",
             )
-    if not any(c in canonical for c in (*TOKEN_COLUMNS, "input_tokens")):
+    if require_tokens and not any(c in canonical for c in (*TOKEN_COLUMNS, "input_tokens")):
         raise UsageInputError(
             f"{source.display}: no token columns (found: {found})",
             "map them, e.g. --map in=input_tokens --map out=output_tokens",
@@ -158,207 +173,64 @@ def _check_usable(source: SourceFile, headers: list[str], canonical: dict[str, i
         )
 
 
-def scan(con: Backend, source: SourceFile, headers: list[str]) -> ir.Table:
-    """An Ibis table over the file with every column as text, named c0, c1, ...
+def scan(con: Backend, source: SourceFile, positions: int) -> ir.Table:
+    """An Ibis table over the file with every column as text, named c0, c1, ... by position."""
+    from tokenecon.ingest.readers import read_csv_text, read_parquet_text
 
-    CSV and Parquet columns are taken by position, JSON Lines keys by name.
-    """
-    from tokenecon.engine import read_parquet_text, read_text_csv, read_text_jsonl
-
-    path = str(source.path)
-    try:
-        if source.kind == "parquet":
-            return read_parquet_text(con, path)
-        if source.kind == "jsonl":
-            return read_text_jsonl(con, path, headers)
-        return read_text_csv(con, path, len(headers), source.compressed)
-    except Exception as exc:  # the engines raise their own error types for unreadable files
-        raise UsageInputError(f"{source.display}: cannot read: {_first_line(exc)}") from None
+    if source.kind == "parquet":
+        return read_parquet_text(con, source, positions)
+    return read_csv_text(con, source, [f"c{i}" for i in range(positions)])
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def canonical_table(
-    con: Backend, source: SourceFile, source_id: int, options: ReadOptions
-) -> tuple[ir.Table, ColumnPlan]:
-    """The canonical, validated rows of one file, plus the column plan that built them."""
-    import ibis
+class GenericFormat(Format):
+    """Any file whose columns carry canonical names or their aliases (the fallback)."""
 
-    if options.input_convention not in CONVENTIONS:
-        raise OptionError(
-            f"--input-convention {options.input_convention!r} is not one of "
-            f"{', '.join(CONVENTIONS)}"
-        )
-    headers = read_headers(source)
-    plan = plan_columns(source, headers, options)
-    raw = scan(con, source, headers)
+    name = "generic"
+    title = "Canonical columns or aliases (--map)"
+    inclusive_hint = GENERIC_INCLUSIVE_HINT
 
-    def text(name: str) -> ir.StringValue:
-        position = plan.canonical.get(name)
-        if position is None:
-            return ibis.null("string")
-        column: ir.StringValue = raw[f"c{position}"]
+    def detect(self, probe: Probe) -> bool:
+        """Always: the generic adapter is the fallback; its checks say what is missing."""
+        return True
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every column as text, named c0, c1, ... by position (JSON keys by name)."""
+        headers = read_headers(source)
+        if source.kind in ("jsonl", "json"):
+            # JSON keys are read by name, not position.
+            from tokenecon.ingest.readers import read_json
+
+            raw = read_json(con, source, dict.fromkeys(headers, "text"))
+            return raw.rename({f"c{i}": h for i, h in enumerate(headers)})
+        return scan(con, source, len(headers))
+
+    def plan(self, source: SourceFile, options: ReadOptions) -> ColumnPlan:
+        """Which column feeds which canonical column."""
+        if options.input_convention not in CONVENTIONS:
+            raise OptionError(
+                f"--input-convention {options.input_convention!r} is not one of "
+                f"{', '.join(CONVENTIONS)}"
+            )
+        return plan_columns(source, read_headers(source), options)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """The planned columns as text; other columns as extras."""
+        plan = self.plan(source, options)
         # No TRIM: with its whitespace set it costs more than the CSV scan itself, and
         # TRY_CAST already ignores surrounding spaces in numbers and timestamps.
-        return column.nullif("")
-
-    return build_canonical(raw, text, plan, source_id, options), plan
-
-
-def build_canonical(
-    raw: ir.Table, text: Any, plan: ColumnPlan, source_id: int, options: ReadOptions
-) -> ir.Table:
-    """Parse, convert and check canonical columns from text; see :func:`canonical_table`.
-
-    Two projections: the first parses each column once, the second checks the parsed values,
-    so that no cast is evaluated twice per row.
-    """
-    import ibis
-
-    parsed: dict[str, Any] = {"source_id": ibis.literal(source_id, "int32")}
-    for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
-        if name in plan.canonical:
-            parsed[f"{name}__text"] = text(name)
-            parsed[name] = text(name).try_cast("float64")
-    parsed["timestamp__text"] = text("timestamp")
-    parsed["timestamp"] = _parse_timestamp(text("timestamp"))
-    parsed["reported_cost__text"] = text("reported_cost")
-    parsed["reported_cost"] = text("reported_cost").try_cast("decimal(38, 12)")
-    tier = text("service_tier").lower()
-    parsed["service_tier"] = ibis.cases(
-        (tier.isnull() | tier.isin(["default", "standard", "on_demand", "auto"]), "standard"),
-        else_=tier,
-    )
-    for name in ("provider", "model", *STRING_COLUMNS[3:]):
-        parsed[name] = text(name)
-    for name, position in plan.extra.items():
-        parsed[f"x_{name}"] = raw[f"c{position}"].nullif("")
-    stage = raw.select(**parsed)
-
-    checks: list[tuple[ir.BooleanValue, ir.StringValue]] = [
-        (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
-        (
-            stage.timestamp.isnull(),
-            "timestamp: '"
-            + stage.timestamp__text
-            + "' is not a date-time (ISO 8601 or Unix seconds)",
-        ),
-        (stage.model.isnull(), ibis.literal("model: empty")),
-    ]
-    numbers: dict[str, ir.IntegerValue] = {}
-    for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
-        if name in plan.canonical:
-            checks += _number_checks(name, stage[f"{name}__text"], stage[name])
-            numbers[name] = stage[name].cast("int64")
-        else:
-            numbers[name] = ibis.null("int64")
-    checks.append(
-        (
-            stage.reported_cost__text.notnull() & stage.reported_cost.isnull(),
-            "reported_cost: '" + stage.reported_cost__text + "' is not a number",
+        columns = {name: raw[f"c{p}"].nullif("") for name, p in plan.canonical.items()}
+        extras = {name: raw[f"c{p}"].nullif("") for name, p in plan.extra.items()}
+        return Normalized(
+            columns=columns,
+            sources={name: plan.headers[p] for name, p in plan.canonical.items()},
+            extras=extras,
+            convention=options.input_convention,
+            notes=plan.notes,
         )
-    )
-    tokens = {name: numbers[name] for name in TOKEN_COLUMNS}
-    if "input_tokens" in plan.canonical:
-        tokens["uncached_input_tokens"] = _uncached_from_input(options, numbers, checks)
-    reasoning, output = tokens["reasoning_tokens"], tokens["output_tokens"]
-    checks.append(
-        (
-            reasoning > output.fill_null(0),
-            "reasoning_tokens "
-            + reasoning.cast("string")
-            + " > output_tokens "
-            + output.fill_null(0).cast("string"),
-        )
-    )
-    checks.append(
-        (
-            ibis.and_(*[tokens[c].isnull() for c in TOKEN_COLUMNS[:5]]),
-            ibis.literal("no token counts: every token column is empty"),
-        )
-    )
-    requests = numbers["requests"] if "requests" in plan.canonical else ibis.literal(1, "int64")
-    columns: dict[str, Any] = {
-        "source_id": stage.source_id,
-        "timestamp": stage.timestamp,
-        "provider": stage.provider,
-        "model": stage.model,
-        **tokens,
-        "requests": requests,
-        "reported_cost": stage.reported_cost,
-        "service_tier": stage.service_tier,
-        **{name: stage[name] for name in STRING_COLUMNS[3:]},
-        **{name: stage[name] for name in stage.columns if name.startswith("x_")},
-        "reject_reason": ibis.cases(*checks, else_=ibis.null("string")),
-    }
-    return stage.select(**columns)
 
 
-def _number_checks(
-    name: str, value: ir.StringValue, parsed: ir.FloatingValue
-) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
-    quoted = "'" + value + "'"
-    return [
-        (value.notnull() & parsed.isnull(), f"{name}: " + quoted + " is not a number"),
-        (
-            parsed != parsed.cast("int64").cast("float64"),
-            f"{name}: " + quoted + " is not a whole number",
-        ),
-        (parsed < 0, f"{name}: " + quoted + " is negative"),
-    ]
-
-
-def _uncached_from_input(
-    options: ReadOptions,
-    numbers: dict[str, ir.IntegerValue],
-    checks: list[tuple[ir.BooleanValue, ir.StringValue]],
-) -> ir.IntegerValue:
-    """Uncached input from a plain ``input_tokens`` column under the chosen convention."""
-    total = numbers["input_tokens"]
-    if options.input_convention == "exclusive":
-        return total
-    cached = (
-        numbers["cache_read_tokens"].fill_null(0)
-        + numbers["cache_write_tokens"].fill_null(0)
-        + numbers["cache_write_1h_tokens"].fill_null(0)
-    )
-    uncached = total - cached
-    checks.append(
-        (
-            uncached < 0,
-            "cache_read_tokens + cache_write_tokens "
-            + cached.cast("string")
-            + " > input_tokens "
-            + total.cast("string")
-            + " (inclusive input; --input-convention exclusive if cached tokens are apart)",
-        )
-    )
-    return uncached
-
-
-def _parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
-    """ISO 8601 (no offset means UTC) or Unix seconds, as a UTC timestamp."""
-    import ibis
-
-    # The offset-aware cast costs twice the plain one: use it only where an offset is written
-    # (a trailing +hh:mm or -hh:mm after the time); `Z` and no offset both mean UTC.
-    tail = value.right(6)
-    has_offset = tail.contains("+") | ((value.length() > 19) & tail.contains("-"))
-    iso = ibis.cases(
-        (has_offset, value.try_cast("timestamp('UTC')").cast("timestamp")),
-        else_=value.try_cast("timestamp"),
-    )
-    epoch = value.try_cast("float64")
-    from_epoch = ibis.cases(
-        (
-            (epoch > 0) & (epoch < 1e11),
-            # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and
-            # a plain timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
-            ibis.literal(datetime(1970, 1, 1))
-            + (epoch * 1000).floor().cast("int64").as_interval("ms"),
-        ),
-        else_=ibis.null("timestamp"),
-    )
-    return ibis.coalesce(iso, from_epoch)
+GENERIC = GenericFormat()

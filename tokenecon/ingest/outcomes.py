@@ -31,9 +31,11 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
                 f"{source.path}: no column {needed!r} (found: {', '.join(header)})",
                 "fix `key`/`verified` under `outcomes:` in the mapping",
             )
-    from tokenecon.engine import read_text_csv
+    from tokenecon.ingest.readers import read_csv_text
+    from tokenecon.ingest.sources import SourceFile
 
-    table = read_text_csv(con, str(source.path), len(header), compressed=False)
+    names = [f"c{i}" for i in range(len(header))]
+    table = read_csv_text(con, SourceFile(source.path, str(source.path), "csv", False), names)
     key = table[f"c{header.index(source.key)}"].strip().nullif("")
     if source.verified:
         flag = table[f"c{header.index(source.verified)}"].strip().lower().fill_null("")

@@ -1,10 +1,12 @@
-"""Turn command-line usage arguments (paths, globs, `-`) into a list of readable files."""
+"""Turn usage arguments (paths, directories, globs, `-`, database URLs) into sources."""
 
 from __future__ import annotations
 
 import glob
 import gzip
 import hashlib
+import json
+import re
 import shutil
 import sys
 import tempfile
@@ -13,25 +15,32 @@ from pathlib import Path
 
 from tokenecon.errors import UsageInputError
 
-FORMATS = ("csv", "jsonl", "parquet")
+KINDS = ("csv", "jsonl", "json", "parquet", "postgres")
+DATABASE_SCHEMES = ("postgres://", "postgresql://")
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One usage file to read."""
+    """One usage source: a file, a directory of JSON Lines logs, or a database table."""
 
     path: Path
-    """Where the bytes are (a spooled temp file for stdin)."""
+    """Where the bytes are (a spooled temp file for stdin; the directory for a log folder)."""
     display: str
-    """How messages and the report name it."""
+    """How messages and the report name it (a database URL without its password)."""
     kind: str
-    """csv, jsonl or parquet."""
+    """csv, jsonl (one JSON object per line), json (a document), parquet or postgres."""
     compressed: bool
     """Whether it is gzip-compressed."""
+    members: tuple[Path, ...] = ()
+    """The log files of a directory source (read together as one source)."""
+    url: str | None = None
+    """The database URL of a table source."""
+    table: str | None = None
+    """The table of a database source (``--table``)."""
 
 
-def expand_sources(arguments: list[str]) -> list[SourceFile]:
-    """Resolve paths, globs and ``-`` (stdin, spooled to a temp file) in the order given."""
+def expand_sources(arguments: list[str], table: str | None = None) -> list[SourceFile]:
+    """Resolve paths, directories, globs, ``-`` (stdin) and database URLs in the order given."""
     if not arguments:
         raise UsageInputError("no usage file given", "pass a file, a glob or - for stdin")
     out: list[SourceFile] = []
@@ -39,19 +48,43 @@ def expand_sources(arguments: list[str]) -> list[SourceFile]:
         if arg == "-":
             out.append(_spool_stdin())
             continue
+        if arg.startswith(DATABASE_SCHEMES):
+            out.append(_database(arg, table))
+            continue
         matches = sorted(glob.glob(arg)) if any(ch in arg for ch in "*?[") else [arg]
         if not matches:
             raise UsageInputError(f"no file matches {arg!r}", "check the glob and quote it")
         for match in matches:
             path = Path(match)
             if path.is_dir():
-                raise UsageInputError(
-                    f"{path} is a directory", f"pass the files inside it, e.g. '{path}/*.csv'"
-                )
+                out.append(_directory(path, match))
+                continue
             if not path.exists():
                 raise UsageInputError(f"usage file {path} does not exist", "check the path")
             out.append(_describe(path, match))
     return out
+
+
+def _database(url: str, table: str | None) -> SourceFile:
+    if not table:
+        raise UsageInputError(f"{redact(url)}: which table?", "name it: --table LiteLLM_SpendLogs")
+    return SourceFile(Path("."), f"{redact(url)}#{table}", "postgres", False, url=url, table=table)
+
+
+def redact(url: str) -> str:
+    """A database URL without its password."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def _directory(path: Path, display: str) -> SourceFile:
+    """A folder of JSON Lines logs (Claude Code projects, Codex sessions), subfolders included."""
+    members = tuple(sorted(p for p in path.rglob("*.jsonl") if p.is_file()))
+    if not members:
+        raise UsageInputError(
+            f"{path} is a directory with no .jsonl logs",
+            f"pass the files inside it, e.g. '{path}/*.csv'",
+        )
+    return SourceFile(members[0], display, "jsonl", False, members=members)
 
 
 def _describe(path: Path, display: str) -> SourceFile:
@@ -60,19 +93,25 @@ def _describe(path: Path, display: str) -> SourceFile:
     compressed = head[:2] == b"\x1f\x8b"
     if head == b"PAR1":
         return SourceFile(path, display, "parquet", False)
-    first = _first_char(path, compressed)
-    kind = "jsonl" if first in "{[" else "csv"
+    first = _first_line(path, compressed)
+    if first[0] not in "{[":
+        return SourceFile(path, display, "csv", compressed)
+    try:
+        record = json.loads(first)
+    except json.JSONDecodeError:
+        return SourceFile(path, display, "json", compressed)
+    kind = "jsonl" if isinstance(record, dict) else "json"
     return SourceFile(path, display, kind, compressed)
 
 
-def _first_char(path: Path, compressed: bool) -> str:
+def _first_line(path: Path, compressed: bool) -> str:
     opener = gzip.open if compressed else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
             for line in handle:
                 stripped = line.strip()
                 if stripped:
-                    return stripped[0]
+                    return stripped
     except (OSError, EOFError) as exc:
         raise UsageInputError(f"cannot read {path}: {exc}") from None
     raise UsageInputError(f"{path} is empty", "export the usage again: the file has no rows")
@@ -91,25 +130,44 @@ DIGEST_CHUNK = 1 << 22
 
 @dataclass(frozen=True)
 class FileDigest:
-    """A file's content hash and, for plain text, where its lines are."""
+    """A source's content hash and, for a plain text file, where its lines are."""
 
-    sha256: str
+    sha256: str | None
+    """None for a database table."""
     newlines: tuple[int, ...] | None
     """Newlines before each :data:`DIGEST_CHUNK`-sized chunk (None: not counted). Reading the
     file to hash it is the moment to count them: a rejected row's line number is then the
     count at its chunk plus the newlines of one chunk, instead of a pass over the file."""
 
 
-def digest_file(source: SourceFile) -> FileDigest:
-    """Content hash of a usage file for the report's inputs, and its newline index if plain."""
+def _hash_file(path: Path, count_lines: bool) -> tuple[str, tuple[int, ...] | None]:
     digest = hashlib.sha256()
-    count = source.kind != "parquet" and not source.compressed
     newlines: list[int] = []
     seen = 0
-    with source.path.open("rb") as handle:
+    with path.open("rb") as handle:
         while chunk := handle.read(DIGEST_CHUNK):
             digest.update(chunk)
-            if count:
+            if count_lines:
                 newlines.append(seen)
                 seen += chunk.count(b"\n")
-    return FileDigest(digest.hexdigest(), tuple(newlines) if count else None)
+    return digest.hexdigest(), tuple(newlines) if count_lines else None
+
+
+def file_sha256(path: Path) -> str:
+    """Content hash of a file."""
+    return _hash_file(path, count_lines=False)[0]
+
+
+def digest_file(source: SourceFile) -> FileDigest:
+    """Content hash of a source for the report's inputs (a directory's: of its files' hashes in
+    order; none for a table), and the newline index of a plain text file."""
+    if source.kind == "postgres":
+        return FileDigest(None, None)
+    if source.members:
+        digest = hashlib.sha256()
+        for member in source.members:
+            digest.update(file_sha256(member).encode())
+        return FileDigest(digest.hexdigest(), None)
+    plain = source.kind in ("csv", "jsonl") and not source.compressed
+    sha256, newlines = _hash_file(source.path, plain)
+    return FileDigest(sha256, newlines)

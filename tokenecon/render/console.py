@@ -23,7 +23,7 @@ def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
     rows: list[list[Any]] = []
     for u in report["use_cases"]:
         rows.append([
-            u["name"], usd(u["cost"]), count(u["tasks"]), count(u["outcomes"]),
+            _named(u["name"], u), usd(u["cost"]), count(u["tasks"]), count(u["outcomes"]),
             usd(u["cost_per_outcome"]), per_million(u["cost_per_token"]),
             count(u["tokens_per_task"]), count(u["tasks_per_outcome"], 2),
         ])  # fmt: skip
@@ -33,6 +33,19 @@ def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
         per_million(_rate(un)), "—", "—",
     ])  # fmt: skip
     return fitted_tables("Unit economics by use case", columns, rows, width)
+
+
+def _tier(model: dict[str, Any]) -> str:
+    """The price book's tier; a model the book does not know is unpriced, or priced at the
+    cost its source reported."""
+    if model["tier"]:
+        return str(model["tier"])
+    return "as reported" if model.get("cost_source") == "reported" else "unpriced"
+
+
+def _named(name: str, entry: dict[str, Any]) -> str:
+    """A row's name, flagged when its token counts are estimates."""
+    return f"{name} (estimated)" if entry.get("estimated") else name
 
 
 def _rate(volume: dict[str, Any]) -> str | None:
@@ -65,7 +78,7 @@ def _models_table(report: dict[str, Any], width: int) -> list[Table]:
     for m in report["models"]:
         t = m["tokens"]
         rows.append([
-            m["model"], m["tier"] or "unpriced", usd(m["cost"]) if m["tier"] else "—",
+            _named(m["model"], m), _tier(m), usd(m["cost"]) if m.get("cost_source") else "—",
             pct(m["cost_share"]), count(m["requests"]),
             tokens(t["uncached_input"] + t["cache_write"] + t["cache_write_1h"]),
             tokens(t["cache_read"]), tokens(t["output"]), usd(m["cost_per_million_tokens"]),
@@ -89,6 +102,15 @@ def _breakdown_table(report: dict[str, Any], width: int) -> list[Table]:
     return fitted_tables(f"By {breakdown['by']}", columns, rows, width)
 
 
+def _reconciliation_table(report: dict[str, Any], width: int) -> list[Table]:
+    columns = [*_columns("model", "computed", "reported", "gap"), Column("explained by", "left")]
+    rows: list[list[Any]] = []
+    for m in report["reconciliation"]:
+        causes = "; ".join(f"{c['cause']} {usd(c['amount'])}" for c in m["causes"]) or "—"
+        rows.append([m["model"], usd(m["computed"]), usd(m["reported"]), usd(m["gap"]), causes])
+    return fitted_tables("Computed vs reported cost", columns, rows, width)
+
+
 def _lines(report: dict[str, Any]) -> list[Text]:
     totals = report["totals"]
     un = report["unattributed"]
@@ -105,6 +127,23 @@ def _lines(report: dict[str, Any]) -> list[Text]:
             f"{count(un['requests'])} requests"
         ),
     ]
+    for source_input in report["inputs"]["usage"]:
+        if source_input.get("estimated"):
+            lines.append(
+                Text(
+                    f"Estimated: token counts of {source_input['path']} come from its text "
+                    f"({source_input['estimated']})",
+                    style="yellow",
+                )
+            )
+    source = report.get("cost_source")
+    if source and source["reported"] != "0.000000":
+        lines.append(
+            Text(
+                f"Cost source: {source['option']}: {usd(source['computed'])} computed from the "
+                f"price book, {usd(source['reported'])} as the sources reported it"
+            )
+        )
     for u in report["unpriced"]:
         lines.append(
             Text(
@@ -156,6 +195,8 @@ def render_console(report: dict[str, Any], console: Console) -> None:
     ]
     if "breakdown" in report:
         parts.extend(_breakdown_table(report, width))
+    if report.get("reconciliation"):
+        parts.extend(_reconciliation_table(report, width))
     console.print(Group(*parts))
     for line in [*_lines(report), *_findings(report)]:
         console.print(line)

@@ -1,0 +1,39 @@
+"""`tokenecon sources`: the formats tokenecon reads, and which one each given file is."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from tokenecon.cli import options as o
+from tokenecon.cli.app import app, guarded, stdout_console
+
+
+@app.command("sources")
+def sources_command(
+    usage: Annotated[
+        list[str] | None, typer.Argument(help="Files to identify (optional), globs or dirs.")
+    ] = None,
+    source_format: o.SourceFormat = None,
+    table: o.Table = None,
+    as_json: o.Json = False,
+) -> None:
+    """List the source formats, and the format each given file is detected as."""
+
+    def run() -> Any:
+        from tokenecon.ingest.formats import catalogue, identify
+        from tokenecon.ingest.sources import expand_sources
+
+        found = identify(expand_sources(usage, table), source_format) if usage else []
+        return {"formats": catalogue(), "sources": found}
+
+    result = guarded(run)
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        return
+    from tokenecon.render.sources import render_sources
+
+    render_sources(result, stdout_console())

@@ -1,0 +1,178 @@
+"""The registry of source formats: detection, ``--format NAME``, and the canonical table.
+
+Formats are tried in registry order (specific ones first); the generic adapter is the fallback.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tokenecon.errors import OptionError
+from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+
+
+def registry() -> list[Format]:
+    """Every format, in detection order (the generic fallback last)."""
+    from tokenecon.ingest.formats import (
+        agents,
+        anthropic,
+        cloud,
+        langfuse,
+        litellm,
+        openai,
+        openrouter,
+        otel,
+        text,
+    )
+    from tokenecon.ingest.generic import GENERIC
+
+    return [
+        *openai.FORMATS,
+        *anthropic.FORMATS,
+        *litellm.FORMATS,
+        *langfuse.FORMATS,
+        *agents.FORMATS,
+        *openrouter.FORMATS,
+        *otel.FORMATS,
+        *cloud.FORMATS,
+        *text.FORMATS,
+        GENERIC,
+    ]
+
+
+def format_named(name: str) -> Format:
+    """The format called ``name`` (``--format``)."""
+    for fmt in registry():
+        if fmt.name == name:
+            return fmt
+    names = ", ".join(f.name for f in registry())
+    raise OptionError(f"--format {name!r} is not a format", f"one of: {names}")
+
+
+def detect_format(source: SourceFile, forced: str | None = None) -> Format:
+    """The format of a source: ``forced`` if given, else the first whose detect() holds."""
+    if forced:
+        return format_named(forced)
+    from tokenecon.ingest.probe import probe_source
+
+    probe = probe_source(source)
+    for fmt in registry():
+        if fmt.detect(probe):
+            return fmt
+    raise AssertionError("the generic format detects everything")
+
+
+def identify(sources: list[SourceFile], forced: str | None = None) -> list[dict[str, str]]:
+    """For ``tokenecon sources``: each source's detected format and what it looked like."""
+    from tokenecon.ingest.probe import looks_like, probe_source
+
+    out = []
+    for source in sources:
+        fmt = detect_format(source, forced)
+        out.append(
+            {
+                "source": source.display,
+                "format": fmt.name,
+                "title": fmt.title,
+                "looked_like": looks_like(probe_source(source)),
+            }
+        )
+    return out
+
+
+def catalogue() -> list[dict[str, str]]:
+    """Every format: name, what it is, its granularity and whether it carries tokens."""
+    return [
+        {
+            "format": f.name,
+            "title": f.title,
+            "granularity": f.granularity,
+            "carries": "cost only" if f.cost_only else "tokens",
+        }
+        for f in registry()
+    ]
+
+
+def canonical_table(
+    con: Backend, source: SourceFile, source_id: int, options: ReadOptions
+) -> tuple[ir.Table, ColumnPlan]:
+    """The canonical, validated rows of one source, plus the plan that says what fed what."""
+    from tokenecon.ingest.generic import GENERIC, ColumnPlan
+    from tokenecon.ingest.validate import build_canonical
+
+    fmt = detect_format(source, options.format)
+    if fmt is GENERIC and not options.format:
+        _check_generic(source, options)
+    raw = fmt.read(con, source, options)
+    normalized = fmt.normalize(raw, source, options)
+    if normalized.keep is not None:
+        raw = raw.filter(normalized.keep)
+        normalized = fmt.normalize(raw, source, options)
+    if fmt is GENERIC:  # already text, empty as null
+        columns, extras = normalized.columns, normalized.extras
+    else:
+        columns = {k: _text(v) for k, v in normalized.columns.items()}
+        extras = {k: _text(v) for k, v in normalized.extras.items()}
+    table = build_canonical(
+        raw,
+        columns,
+        extras,
+        source_id,
+        convention=normalized.convention,
+        inclusive_hint=fmt.inclusive_hint,
+        cost_only=fmt.cost_only,
+    )
+    if fmt.materialize:
+        from tokenecon.ingest.readers import materialize
+
+        # the stored types can be more precise (timestamp(6)): keep the expression's schema so
+        # that sources of different formats still union
+        table = materialize(con, f"canonical_{source_id}", table).cast(table.schema())
+    if fmt is GENERIC:
+        plan = GENERIC.plan(source, options)
+        return table, plan
+    headers = [normalized.sources[k] for k in normalized.columns] + list(normalized.extras)
+    plan = ColumnPlan(
+        canonical={k: i for i, k in enumerate(normalized.columns)},
+        extra={k: len(normalized.columns) + i for i, k in enumerate(normalized.extras)},
+        headers=headers,
+        notes=normalized.notes,
+        format=fmt.name,
+        estimated=normalized.estimated,
+    )
+    return table, plan
+
+
+def _check_generic(source: SourceFile, options: ReadOptions) -> None:
+    """A source no named format matched must at least map as a generic table: if it does not,
+    say what it looked like and the two ways to read it."""
+    from tokenecon.errors import UsageInputError
+    from tokenecon.ingest.generic import GENERIC
+    from tokenecon.ingest.probe import looks_like, probe_source
+
+    try:
+        GENERIC.plan(source, options)
+    except UsageInputError as exc:
+        shape = looks_like(probe_source(source))
+        raise UsageInputError(
+            f"{source.display} matches no known format ({exc.message.split(': ', 1)[-1]}); "
+            f"it looked like {shape}",
+            f"{exc.hint}; or read it as a known format: --format NAME "
+            "(`tokenecon sources` lists them)",
+        ) from None
+
+
+def _text(value: object) -> ir.StringValue:
+    from tokenecon.ingest.formats.base import text
+
+    return text(value)
+
+
+__all__ = ["Format", "Normalized", "Probe", "canonical_table", "detect_format", "registry"]

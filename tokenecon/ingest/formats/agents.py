@@ -1,0 +1,232 @@
+"""Coding-agent logs: Claude Code session JSONL and OpenAI Codex CLI rollouts.
+
+Claude Code (``~/.claude/projects/<dir>/<session>.jsonl``, subagents under
+``<session>/subagents/``; pass the folder): one line per content block of a response, so a
+response repeats under one (message id, request id) and only its last block carries the final
+output count — the duplicate rule (largest count per bucket) keeps that one. Inputs are
+exclusive (Anthropic usage); ``<synthetic>`` lines are written by Claude Code itself, never
+billed, and skipped. The session id (shared by a session's subagents) is the task.
+
+Codex (``~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl``): ``token_count`` events carry
+cumulative totals and the last turn's usage; the per-turn ``last_token_usage`` is read (where
+an event lacks it, the difference from the file's previous cumulative total), and a repeated
+event (same cumulative total) is one turn. Input includes cached input; reasoning is
+part of output (Codex's own ``blended_total`` = non-cached input + output). The model is the
+one of the latest ``turn_context`` before the event in the same file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ReadOptions
+
+CLAUDE_CODE = {
+    **dict.fromkeys(
+        ("type", "timestamp", "sessionId", "requestId", "cwd", "gitBranch", "agentId",
+         "isSidechain", "version", "costUSD", "isApiErrorMessage"),
+        "text",
+    ),
+    "message": {
+        "id": "text",
+        "model": "text",
+        "usage": {
+            **dict.fromkeys(
+                ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
+                 "output_tokens", "service_tier", "inference_geo"),
+                "text",
+            ),
+            "cache_creation": {"ephemeral_5m_input_tokens": "text",
+                               "ephemeral_1h_input_tokens": "text"},
+        },
+    },
+}  # fmt: skip
+USAGE = {k: "text" for k in ("input_tokens", "cached_input_tokens", "output_tokens",
+                             "reasoning_output_tokens", "total_tokens")}  # fmt: skip
+CODEX = {
+    "timestamp": "text",
+    "type": "text",
+    "payload": {
+        "type": "text",
+        "model": "text",
+        "cwd": "text",
+        "info": {"last_token_usage": USAGE, "total_token_usage": USAGE},
+    },
+}
+
+
+class ClaudeCodeJSONL(Format):
+    """Claude Code session logs."""
+
+    name = "claude_code_jsonl"
+    title = "Claude Code session logs (folder or file)"
+
+    def detect(self, probe: Probe) -> bool:
+        """Session lines: session id, uuid and parent uuid."""
+        return probe.source.kind == "jsonl" and probe.has("sessionid", "uuid", "parentuuid")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """The fields of every line (content is not read)."""
+        return read_json(con, source, CLAUDE_CODE)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Assistant lines with usage; 5m/1h cache writes where the line splits them."""
+        import ibis
+
+        usage = raw.message.usage
+        split = usage.cache_creation
+        has_split = split.ephemeral_5m_input_tokens.notnull() | (
+            split.ephemeral_1h_input_tokens.notnull()
+        )
+        columns = {
+            "timestamp": raw.timestamp,
+            "provider": ibis.literal("anthropic"),
+            "model": raw.message.model,
+            "uncached_input_tokens": usage.input_tokens,
+            "cache_read_tokens": usage.cache_read_input_tokens,
+            "cache_write_tokens": ibis.cases(
+                (has_split, split.ephemeral_5m_input_tokens),
+                else_=usage.cache_creation_input_tokens,
+            ),
+            "cache_write_1h_tokens": ibis.cases(
+                (has_split, split.ephemeral_1h_input_tokens), else_=ibis.null("string")
+            ),
+            "output_tokens": usage.output_tokens,
+            "reported_cost": raw.costUSD,
+            "service_tier": usage.service_tier,
+            "region": usage.inference_geo,
+            "project": raw.cwd,
+            "task_id": raw.sessionId,
+            "session_id": raw.sessionId,
+            "request_id": ibis.literal("").join(
+                [raw.message.id.fill_null(""), ":", raw.requestId.fill_null("")]
+            ),
+        }
+        sources = {
+            "timestamp": "timestamp", "provider": "(anthropic)", "model": "message.model",
+            "uncached_input_tokens": "message.usage.input_tokens",
+            "cache_read_tokens": "message.usage.cache_read_input_tokens",
+            "cache_write_tokens": "message.usage.cache_creation.ephemeral_5m_input_tokens "
+            "| cache_creation_input_tokens",
+            "cache_write_1h_tokens": "message.usage.cache_creation.ephemeral_1h_input_tokens",
+            "output_tokens": "message.usage.output_tokens", "reported_cost": "costUSD (old logs)",
+            "service_tier": "message.usage.service_tier", "region": "message.usage.inference_geo",
+            "project": "cwd", "task_id": "sessionId", "session_id": "sessionId",
+            "request_id": "message.id:requestId",
+        }  # fmt: skip
+        extras = {"git_branch": raw.gitBranch, "agent_id": raw.agentId,
+                  "is_sidechain": raw.isSidechain, "version": raw.version}  # fmt: skip
+        keep = (
+            (raw.type == "assistant")
+            & usage.output_tokens.notnull()
+            & (raw.message.model.fill_null("") != "<synthetic>")
+        )
+        notes = [
+            "only assistant lines with usage; <synthetic> lines (written by Claude Code, "
+            "never billed) skipped; a response's repeated lines are one request"
+        ]
+        return Normalized(columns, sources, extras, keep=keep, notes=notes)
+
+
+class CodexRollouts(Format):
+    """Codex CLI session rollouts."""
+
+    name = "codex_jsonl"
+    title = "OpenAI Codex CLI rollouts (folder or file)"
+
+    def detect(self, probe: Probe) -> bool:
+        """Lines of timestamp, type and payload, with Codex's line types."""
+        return (
+            probe.source.kind == "jsonl"
+            and probe.has("timestamp", "type", "payload")
+            and any(
+                r.get("type") in ("session_meta", "turn_context", "event_msg", "response_item")
+                for r in probe.records
+            )
+        )
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every line's type, model and token counts, with its file and latest model."""
+        import ibis
+
+        raw = read_json(con, source, CODEX, filename=True)
+        context = raw.payload["model"].nullif("")
+
+        def order(t: ir.Table) -> list[ir.Value]:
+            return [t.timestamp, (t.type != "turn_context").cast("int8")]
+
+        # The latest model so far: a running count of turn contexts numbers each turn, and
+        # the turn's first line (its context) names the model (portable: no IGNORE NULLS).
+        running = ibis.window(
+            group_by=raw.filename, order_by=order(raw), preceding=None, following=0
+        )
+        numbered = raw.mutate(turn=context.count().over(running))
+        turn = ibis.window(group_by=[numbered.filename, numbered.turn], order_by=order(numbered))
+        modelled = numbered.mutate(model=numbered.payload["model"].nullif("").first().over(turn))
+        # Token events with a cumulative total; where an event has no per-turn usage (older
+        # logs), the turn is the difference from the file's previous total.
+        total = modelled.payload.info.total_token_usage
+        events = modelled.filter(
+            (modelled.type == "event_msg")
+            & (modelled.payload["type"] == "token_count")
+            & total.total_tokens.notnull()
+        )
+        previous = ibis.window(group_by=events.filename, order_by=events.timestamp)
+        cumulative = events.payload.info.total_token_usage
+        deltas = {
+            f"delta_{field}": cumulative[field].try_cast("int64")
+            - cumulative[field].try_cast("int64").lag().over(previous).fill_null(0)
+            for field in USAGE
+        }
+        return events.mutate(**deltas)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """The last turn's usage of each token_count event; inclusive input."""
+        import ibis
+
+        last = raw.payload.info.last_token_usage
+
+        def turn(field: str) -> ir.Value:
+            return ibis.coalesce(last[field], raw[f"delta_{field}"].cast("string"))
+
+        session = raw.filename.re_extract(r"([0-9a-f]{8}-[0-9a-f-]{27})\.jsonl$", 1).nullif("")
+        session = ibis.coalesce(session, raw.filename)
+        columns = {
+            "timestamp": raw.timestamp,
+            "provider": ibis.literal("openai"),
+            "model": raw.model,
+            "input_tokens": turn("input_tokens"),
+            "cache_read_tokens": turn("cached_input_tokens"),
+            "output_tokens": turn("output_tokens"),
+            "reasoning_tokens": turn("reasoning_output_tokens"),
+            "task_id": session,
+            "session_id": session,
+            "request_id": session + ":" + raw.payload.info.total_token_usage.total_tokens,
+        }
+        sources = {
+            "timestamp": "timestamp", "provider": "(openai)",
+            "model": "payload.model of the latest turn_context",
+            "input_tokens": "payload.info.last_token_usage.input_tokens (inclusive of cached; "
+            "else the difference of total_token_usage)",
+            "cache_read_tokens": "last_token_usage.cached_input_tokens",
+            "output_tokens": "last_token_usage.output_tokens",
+            "reasoning_tokens": "last_token_usage.reasoning_output_tokens",
+            "task_id": "session (file name)", "session_id": "session (file name)",
+            "request_id": "session:total_token_usage.total_tokens",
+        }  # fmt: skip
+        notes = [
+            "per-turn usage of token_count events (or the difference of cumulative totals); "
+            "a repeated event is one turn"
+        ]
+        return Normalized(columns, sources, {}, convention="inclusive", notes=notes)
+
+
+FORMATS: list[Format] = [ClaudeCodeJSONL(), CodexRollouts()]

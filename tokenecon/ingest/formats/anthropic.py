@@ -1,0 +1,270 @@
+"""Anthropic: the Admin API usage and cost reports, and the Console's usage and cost CSVs.
+
+Input is exclusive (uncached, cache read, cache write 5m and 1h are reported apart). Usage has
+no request count (requests stay null, never 1) and says its ``context_window`` (``0-200k``,
+``200k-1M``; the Console writes ``≤ 200k``), which places bucket rows on either side of the
+long-context cliff. Cost report amounts are decimal strings in cents; the Console's cost CSV is
+in dollars, per day x model (display name) x token type.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.ingest.formats.base import Format, Normalized, Probe, column
+from tokenecon.ingest.formats.pages import read_buckets, results_have
+from tokenecon.ingest.readers import read_csv_text
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ReadOptions
+
+USAGE_RESULT = {
+    "uncached_input_tokens": "text",
+    "cache_creation": {"ephemeral_5m_input_tokens": "text", "ephemeral_1h_input_tokens": "text"},
+    "cache_read_input_tokens": "text",
+    "output_tokens": "text",
+    "server_tool_use": {"web_search_requests": "text"},
+    "api_key_id": "text",
+    "workspace_id": "text",
+    "model": "text",
+    "service_tier": "text",
+    "context_window": "text",
+}
+COST_RESULT = {
+    "amount": "text", "currency": "text", "cost_type": "text", "description": "text",
+    "model": "text", "service_tier": "text", "context_window": "text", "token_type": "text",
+    "workspace_id": "text",
+}  # fmt: skip
+
+
+def display_model(name: Any) -> ir.StringValue:
+    """A Console display name as a model id: ``Claude Sonnet 4.5`` -> ``claude-sonnet-4-5``."""
+    return name.cast("string").strip().lower().re_replace(r"[\s.]+", "-")
+
+
+class AnthropicUsageAPI(Format):
+    """Pages of ``GET /v1/organizations/usage_report/messages``."""
+
+    name = "anthropic_usage_api"
+    title = "Anthropic usage report API pages (JSON)"
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """Bucket pages whose results carry uncached input and cache creation."""
+        return probe.source.kind in ("json", "jsonl") and results_have(
+            probe, "uncached_input_tokens", "cache_read_input_tokens"
+        )
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """One row per bucket result."""
+        return read_buckets(con, source, "starting_at", "ending_at", USAGE_RESULT)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Disjoint buckets as reported; no request count."""
+        import ibis
+
+        return Normalized(
+            {
+                "timestamp": raw.bucket_start,
+                "timestamp_end": raw.bucket_end,
+                "provider": ibis.literal("anthropic"),
+                "model": raw.model,
+                "uncached_input_tokens": raw.uncached_input_tokens,
+                "cache_read_tokens": raw.cache_read_input_tokens,
+                "cache_write_tokens": raw.cache_creation__ephemeral_5m_input_tokens,
+                "cache_write_1h_tokens": raw.cache_creation__ephemeral_1h_input_tokens,
+                "output_tokens": raw.output_tokens,
+                "requests": ibis.null("string"),
+                "service_tier": raw.service_tier,
+                "context_window": raw.context_window,
+                "project": raw.workspace_id.fill_null("default"),
+                "api_key": raw.api_key_id,
+            },
+            {
+                "timestamp": "starting_at",
+                "timestamp_end": "ending_at",
+                "provider": "(anthropic)",
+                "model": "model",
+                "uncached_input_tokens": "uncached_input_tokens",
+                "cache_read_tokens": "cache_read_input_tokens",
+                "cache_write_tokens": "cache_creation.ephemeral_5m_input_tokens",
+                "cache_write_1h_tokens": "cache_creation.ephemeral_1h_input_tokens",
+                "output_tokens": "output_tokens",
+                "requests": "(not reported)",
+                "service_tier": "service_tier",
+                "context_window": "context_window",
+                "project": "workspace_id (null: default workspace)",
+                "api_key": "api_key_id",
+            },
+            {"web_search_requests": raw.server_tool_use__web_search_requests},
+        )
+
+
+class AnthropicCostAPI(Format):
+    """Pages of ``GET /v1/organizations/cost_report``."""
+
+    name = "anthropic_cost_api"
+    title = "Anthropic cost report API pages (JSON)"
+    cost_only = True
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """Bucket pages whose results carry an amount and a cost type."""
+        return probe.source.kind in ("json", "jsonl") and results_have(probe, "amount", "cost_type")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """One row per bucket result."""
+        return read_buckets(con, source, "starting_at", "ending_at", COST_RESULT)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Cents to dollars (exactly: decimal / 100); a non-number stays as written to be
+        rejected with its value."""
+        import ibis
+
+        cents = raw.amount.try_cast("decimal(38, 12)")
+        dollars = ibis.cases(
+            (cents.notnull(), (cents / 100).cast("decimal(38, 12)").cast("string")),
+            else_=raw.amount,
+        )
+        return Normalized(
+            {
+                "timestamp": raw.bucket_start,
+                "timestamp_end": raw.bucket_end,
+                "provider": ibis.literal("anthropic"),
+                "model": raw.model,
+                "reported_cost": dollars,
+                "service_tier": raw.service_tier,
+                "context_window": raw.context_window,
+                "project": raw.workspace_id.fill_null("default"),
+            },
+            {
+                "timestamp": "starting_at",
+                "timestamp_end": "ending_at",
+                "provider": "(anthropic)",
+                "model": "model",
+                "reported_cost": "amount (cents) / 100",
+                "service_tier": "service_tier",
+                "context_window": "context_window",
+                "project": "workspace_id (null: default workspace)",
+            },
+            {
+                "token_type": raw.token_type,
+                "cost_type": raw.cost_type,
+                "description": raw.description,
+            },
+        )
+
+
+class AnthropicConsoleUsageCSV(Format):
+    """Console -> Usage -> Export."""
+
+    name = "anthropic_console_usage_csv"
+    title = "Anthropic Console usage export (CSV)"
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """A usage date and the Console's token columns."""
+        return (
+            probe.source.kind == "csv"
+            and probe.has("usage_date_utc")
+            and probe.any_of("usage_input_tokens_no_cache", "usage_output_tokens")
+        )
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every column as text, by header name (columns vary across export dates)."""
+        return read_csv_text(con, source)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Disjoint buckets; older files have one cache-write column (taken as 5m)."""
+        import ibis
+
+        write_5m = (
+            "usage_input_tokens_cache_write_5m"
+            if "usage_input_tokens_cache_write_5m" in raw.columns
+            else "usage_input_tokens_cache_write"
+        )
+        columns = {
+            "timestamp": raw.usage_date_utc,
+            "provider": ibis.literal("anthropic"),
+            "model": column(raw, "model_version", "model"),
+            "uncached_input_tokens": column(raw, "usage_input_tokens_no_cache"),
+            "cache_read_tokens": column(raw, "usage_input_tokens_cache_read"),
+            "cache_write_tokens": column(raw, write_5m),
+            "cache_write_1h_tokens": column(raw, "usage_input_tokens_cache_write_1h"),
+            "output_tokens": column(raw, "usage_output_tokens"),
+            "requests": ibis.null("string"),
+            "service_tier": column(raw, "usage_type"),
+            "context_window": column(raw, "context_window"),
+            "region": column(raw, "inference_geo"),
+            "project": column(raw, "workspace"),
+            "api_key": column(raw, "api_key"),
+        }
+        sources = {
+            "timestamp": "usage_date_utc", "provider": "(anthropic)", "model": "model_version",
+            "uncached_input_tokens": "usage_input_tokens_no_cache",
+            "cache_read_tokens": "usage_input_tokens_cache_read",
+            "cache_write_tokens": write_5m,
+            "cache_write_1h_tokens": "usage_input_tokens_cache_write_1h",
+            "output_tokens": "usage_output_tokens", "requests": "(not reported)",
+            "service_tier": "usage_type", "context_window": "context_window",
+            "region": "inference_geo", "project": "workspace (name)", "api_key": "api_key (name)",
+        }  # fmt: skip
+        extras = {n: raw[n] for n in ("web_search_count", "speed") if n in raw.columns}
+        return Normalized(columns, sources, extras)
+
+
+class AnthropicConsoleCostCSV(Format):
+    """Console -> Cost -> Export."""
+
+    name = "anthropic_console_cost_csv"
+    title = "Anthropic Console cost export (CSV)"
+    cost_only = True
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """A usage date, a token type and a dollar cost."""
+        return probe.source.kind == "csv" and probe.has("usage_date_utc", "token_type", "cost_usd")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every column as text, by header name."""
+        return read_csv_text(con, source)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Dollars; the model's display name as an id."""
+        import ibis
+
+        return Normalized(
+            {
+                "timestamp": raw.usage_date_utc,
+                "provider": ibis.literal("anthropic"),
+                "model": display_model(raw.model),
+                "reported_cost": raw.cost_usd,
+                "context_window": column(raw, "context_window"),
+                "region": column(raw, "inference_geo"),
+                "project": column(raw, "workspace"),
+                "api_key": column(raw, "api_key"),
+            },
+            {
+                "timestamp": "usage_date_utc",
+                "provider": "(anthropic)",
+                "model": "model (display name, as an id)",
+                "reported_cost": "cost_usd",
+                "context_window": "context_window",
+                "region": "inference_geo",
+                "project": "workspace (name)",
+                "api_key": "api_key (name)",
+            },
+            {n: raw[n] for n in ("token_type", "list_price_usd", "cost_type") if n in raw.columns},
+        )
+
+
+FORMATS: list[Format] = [
+    AnthropicUsageAPI(),
+    AnthropicCostAPI(),
+    AnthropicConsoleUsageCSV(),
+    AnthropicConsoleCostCSV(),
+]

@@ -1,0 +1,202 @@
+"""What every source adapter is: detect -> read -> normalize, and the helpers they share.
+
+An adapter recognises its format from a :class:`Probe` (the header or the first records, read
+cheaply), reads the source into a raw Ibis table (engine-specific reading lives in
+:mod:`tokenecon.ingest.readers`), and normalizes it: one Ibis expression per canonical column
+(SPEC 2.1), in the source's own convention, handed to
+:func:`tokenecon.ingest.validate.build_canonical` for parsing and checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ReadOptions
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A cheap look at a source: enough to recognise its format without reading it all."""
+
+    source: SourceFile
+    headers: tuple[str, ...] = ()
+    """Normalised column names (CSV, Parquet, table) or the first records' keys (JSON)."""
+    raw_headers: tuple[str, ...] = ()
+    """The column names as written."""
+    records: tuple[dict[str, Any], ...] = ()
+    """The first JSON records (JSON Lines) or the document itself (a JSON file)."""
+    text: str = ""
+    """The first kilobytes of the file as text."""
+
+    def has(self, *names: str) -> bool:
+        """Whether every one of ``names`` is a column (or a key of the first records)."""
+        return all(n in self.headers for n in names)
+
+    def any_of(self, *names: str) -> bool:
+        """Whether at least one of ``names`` is a column."""
+        return any(n in self.headers for n in names)
+
+
+@dataclass
+class Normalized:
+    """An adapter's canonical columns, as expressions over its raw table."""
+
+    columns: dict[str, Any]
+    """Canonical name -> expression of any type (read as text). Absent: not reported (null)."""
+    sources: dict[str, str]
+    """Canonical name -> the source field it comes from (for the report's ``inputs``)."""
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Other fields worth matching on, as ``tags.<name>`` in mapping rules."""
+    convention: str = "exclusive"
+    """Whether an ``input_tokens`` column includes cache reads and writes (``inclusive``)."""
+    keep: Any = None
+    """Which raw rows are usage records (others, e.g. blank bucket rows, are not read)."""
+    notes: list[str] = field(default_factory=list)
+    """What the adapter did that a reader of the report should know."""
+    estimated: str | None = None
+    """How token counts were estimated, when the source has none (None: reported counts)."""
+
+
+class Format:
+    """A source format: subclasses set the class attributes and the three steps."""
+
+    name: ClassVar[str]
+    """The ``--format`` name (e.g. ``openai_usage_csv``)."""
+    title: ClassVar[str]
+    """What it is, for ``tokenecon sources``."""
+    cost_only: ClassVar[bool] = False
+    """A cost report without tokens: read for reconciliation, joined to usage."""
+    granularity: ClassVar[str] = "request"
+    """``request`` (one call per row) or ``bucket`` (many calls summed per row)."""
+    inclusive_hint: ClassVar[str] = " (the source counts cached tokens inside input)"
+    """Said when cached tokens exceed an inclusive input count."""
+    materialize: ClassVar[bool] = False
+    """Compute the validated rows once into an engine table: for adapters whose columns cost
+    much per row (JSON documents parsed for several fields), which the pipeline's queries
+    would otherwise each recompute, several times over where checks reference a column."""
+
+    def detect(self, probe: Probe) -> bool:
+        """Whether the probe looks like this format (cheap: header and first records only)."""
+        raise NotImplementedError
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """The raw table of the source."""
+        raise NotImplementedError
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Canonical columns over the raw table."""
+        raise NotImplementedError
+
+
+def column(raw: ir.Table, *names: str) -> ir.Value:
+    """The first of ``names`` that the raw table has, else a null (headers drift)."""
+    import ibis
+
+    for name in names:
+        if name in raw.columns:
+            return raw[name]
+    return ibis.null("string")
+
+
+def text(value: Any) -> ir.StringValue:
+    """Any expression as text, empty strings as null."""
+    import ibis
+
+    if value is None:
+        return ibis.null("string")
+    if not hasattr(value, "type"):
+        value = ibis.literal(value)
+    if value.type().is_string():
+        return value.nullif("")
+    if value.type().is_json():
+        return json_text(value)
+    return value.cast("string").nullif("")
+
+
+def json_text(value: ir.JSONValue) -> ir.StringValue:
+    """A JSON scalar as text: strings unquoted, numbers as written, JSON null as null."""
+    import ibis
+
+    as_string = value.str
+    rendered = value.cast("string")
+    return ibis.cases((as_string.notnull(), as_string), else_=rendered.nullif("null")).nullif("")
+
+
+def json_path(value: Any, *path: str) -> ir.JSONValue:
+    """A nested field of a JSON value (null where any step is missing)."""
+    for step in path:
+        value = value[step]
+    return value
+
+
+def total(*values: Any) -> ir.IntegerValue:
+    """Sum of token counts read as numbers, null when every part is null (null is not 0)."""
+    import ibis
+
+    parts = [text(v).try_cast("float64") for v in values]
+    known = ibis.or_(*[p.notnull() for p in parts])
+    summed = sum((p.fill_null(0) for p in parts[1:]), parts[0].fill_null(0))
+    return ibis.cases((known, summed), else_=ibis.null("float64"))
+
+
+def difference(whole: Any, *parts: Any) -> ir.FloatingValue:
+    """``whole`` minus the known ``parts`` (a negative result is rejected by the checks)."""
+    value = text(whole).try_cast("float64")
+    for part in parts:
+        value = value - text(part).try_cast("float64").fill_null(0)
+    return value
+
+
+def _quoted(value: Any) -> ir.StringValue:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped + '"'
+
+
+def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
+    """A JSON object (as text) of a source's labels, for ``tags.<key>`` mapping rules.
+
+    ``tag_list`` is a JSON array of strings: ``key:value`` becomes that key, a bare tag ``x``
+    becomes ``"x": "true"``. ``objects`` are JSON objects (text or JSON) merged in; on a
+    repeated key the first one wins. Null when there is nothing. Plain string functions only
+    (no regular expressions): this runs on every row.
+    """
+    import ibis
+
+    parts: list[ir.StringValue] = []
+    if tag_list is not None:
+        items = tag_list.cast("json").array.map(lambda e: e.str)
+
+        def pair(t: ir.StringValue) -> ir.StringValue:
+            at = t.find(":")  # 0-based, -1 when absent
+            return ibis.cases(
+                (at > 0, _quoted(t.substr(0, at)) + ":" + _quoted(t.substr(at + 1))),
+                else_=_quoted(t) + ':"true"',
+            )
+
+        pairs = items.filter(lambda t: t.notnull() & (t != "")).map(pair)
+        parts.append(pairs.join(",").nullif(""))
+    for obj in objects:
+        as_text = obj.cast("json").cast("string").strip()
+        inner = ibis.cases(
+            (as_text.startswith("{") & as_text.endswith("}"),
+             as_text.substr(1, as_text.length() - 2).strip()),
+            else_=ibis.null("string"),
+        ).nullif("")  # fmt: skip
+        parts.append(inner)
+    if not parts:
+        return ibis.null("string")
+    joined = ibis.literal(",").join(parts).nullif("")  # nulls are skipped
+    return ibis.cases((joined.notnull(), "{" + joined + "}"), else_=ibis.null("string"))
+
+
+def described(columns: Mapping[str, Any], sources: Mapping[str, str]) -> Normalized:
+    """A :class:`Normalized` whose source descriptions cover exactly the given columns."""
+    return Normalized(dict(columns), {k: sources.get(k, k) for k in columns})

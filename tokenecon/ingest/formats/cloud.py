@@ -1,0 +1,162 @@
+"""Cloud sources: FOCUS 1.x cost-and-usage CSV (token rows), and Bedrock invocation logs.
+
+FOCUS has one row per charge: AI token charges carry tokens in ``ConsumedQuantity`` with a token
+``ConsumedUnit`` (``Tokens``, ``1K Tokens``, ``1M Tokens``) and the token type in
+``x_TokenType`` or the SKU (``<model>:<type>``). Each row fills one bucket; rows of one model
+and period add up in the aggregation. ``EffectiveCost`` (after discounts) is the reported
+cost; rows without a token unit (not token usage) are skipped.
+
+Bedrock invocation logs (JSON per request) report ``inputTokenCount`` apart from cache reads
+and writes (exclusive); ``requestMetadata`` becomes tags; the region is ``inferenceRegion``
+where the request was re-routed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.ingest.formats.base import Format, Normalized, Probe, column, tags_object
+from tokenecon.ingest.readers import read_csv_text, read_json
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ReadOptions
+
+TOKEN_TYPES = {
+    "uncached_input_tokens": ("input", "input_tokens", "uncached_input", "input_no_cache",
+                              "uncached_input_tokens", "prompt"),
+    "cache_read_tokens": ("cache_read", "input_cache_read", "cached_input", "cache_read_tokens"),
+    "cache_write_tokens": ("cache_write", "cache_write_5m", "input_cache_write_5m",
+                           "cache_creation", "cache_write_tokens"),
+    "cache_write_1h_tokens": ("cache_write_1h", "input_cache_write_1h"),
+    "output_tokens": ("output", "output_tokens", "completion"),
+}  # fmt: skip
+
+
+class FocusCSV(Format):
+    """FOCUS 1.0-1.3 cost and usage export."""
+
+    name = "focus_csv"
+    title = "FOCUS 1.x cost and usage CSV (token rows)"
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """FOCUS's charge period, cost and quantity columns."""
+        return probe.has("chargeperiodstart", "billedcost", "consumedquantity")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every column as text."""
+        return read_csv_text(con, source)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """One bucket per row from the token type; quantity scaled by its unit."""
+        import ibis
+
+        unit = raw.consumedunit.cast("string").lower()
+        scale = ibis.cases(
+            (unit.re_search(r"^\s*(1m|million)\b"), 1_000_000),
+            (unit.re_search(r"^\s*(1k|thousand)\b"), 1_000),
+            else_=1,
+        )
+        quantity = raw.consumedquantity.try_cast("decimal(38, 6)") * scale
+        quantity_text = ibis.cases(
+            (quantity.notnull(), quantity.cast("decimal(38, 6)").cast("string")),
+            else_=raw.consumedquantity,
+        )
+        sku = column(raw, "skuid").cast("string")
+        model = ibis.coalesce(
+            column(raw, "x_model").nullif(""), sku.re_extract(r"^(.*):[^:]*$", 1).nullif("")
+        )
+        token_type = ibis.coalesce(
+            column(raw, "x_tokentype").nullif(""), sku.re_extract(r":([^:]*)$", 1).nullif("")
+        ).lower()
+        columns: dict[str, Any] = {
+            "timestamp": raw.chargeperiodstart,
+            "timestamp_end": column(raw, "chargeperiodend"),
+            "provider": column(raw, "serviceprovidername", "providername"),
+            "model": model,
+            "requests": ibis.null("string"),
+            "reported_cost": ibis.coalesce(column(raw, "effectivecost").nullif(""), raw.billedcost),
+            "service_tier": column(raw, "x_servicetier"),
+            "region": column(raw, "regionid", "regionname"),
+            "project": column(raw, "subaccountid", "subaccountname"),
+            "session_id": column(raw, "x_sessionid"),
+            "tags": column(raw, "tags"),
+        }
+        for bucket, names in TOKEN_TYPES.items():
+            columns[bucket] = ibis.cases(
+                (token_type.isin(list(names)), quantity_text), else_=ibis.null("string")
+            )
+        columns["reasoning_tokens"] = ibis.null("string")
+        sources = {name: name for name in columns}
+        sources |= {
+            "timestamp": "ChargePeriodStart", "model": "x_Model | SkuId before ':'",
+            "reported_cost": "EffectiveCost | BilledCost",
+            **{b: f"ConsumedQuantity x unit where x_TokenType in {'/'.join(n[:2])}"
+               for b, n in TOKEN_TYPES.items()},
+        }  # fmt: skip
+        keep = unit.contains("token")
+        notes = ["rows without a token ConsumedUnit (not token usage) are skipped"]
+        extras = {"charge_description": column(raw, "chargedescription"), "sku_id": sku}
+        return Normalized(columns, sources, extras, keep=keep, notes=notes)
+
+
+BEDROCK = {
+    **dict.fromkeys(("schemaType", "timestamp", "accountId", "region", "requestId",
+                     "operation", "modelId", "inferenceRegion"), "text"),
+    "identity": {"arn": "text"},
+    "input": {"inputTokenCount": "text", "cacheReadInputTokenCount": "text",
+              "cacheWriteInputTokenCount": "text"},
+    "output": {"outputTokenCount": "text"},
+    "requestMetadata": "json",
+}  # fmt: skip
+
+
+class BedrockInvocationLogs(Format):
+    """Amazon Bedrock model invocation logs (CloudWatch/S3 JSON)."""
+
+    name = "bedrock_invocation_log"
+    title = "Amazon Bedrock model invocation logs"
+
+    def detect(self, probe: Probe) -> bool:
+        """The log's schema type."""
+        return any(r.get("schemaType") == "ModelInvocationLog" for r in probe.records)
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """The log fields (bodies are not read)."""
+        return read_json(con, source, BEDROCK)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Exclusive input; request metadata as tags."""
+        import ibis
+
+        columns = {
+            "timestamp": raw.timestamp,
+            "provider": ibis.literal("aws.bedrock"),
+            "model": raw.modelId,
+            "uncached_input_tokens": raw.input.inputTokenCount,
+            "cache_read_tokens": raw.input.cacheReadInputTokenCount,
+            "cache_write_tokens": raw.input.cacheWriteInputTokenCount,
+            "output_tokens": raw.output.outputTokenCount,
+            "region": ibis.coalesce(raw.inferenceRegion.nullif(""), raw.region),
+            "project": raw.accountId,
+            "user": raw.identity.arn,
+            "request_id": raw.requestId,
+            "tags": tags_object(None, raw.requestMetadata),
+        }
+        sources = {
+            "timestamp": "timestamp", "provider": "(aws.bedrock)", "model": "modelId",
+            "uncached_input_tokens": "input.inputTokenCount",
+            "cache_read_tokens": "input.cacheReadInputTokenCount",
+            "cache_write_tokens": "input.cacheWriteInputTokenCount",
+            "output_tokens": "output.outputTokenCount", "region": "inferenceRegion | region",
+            "project": "accountId", "user": "identity.arn", "request_id": "requestId",
+            "tags": "requestMetadata",
+        }  # fmt: skip
+        return Normalized(columns, sources, {"operation": raw.operation})
+
+
+FORMATS: list[Format] = [FocusCSV(), BedrockInvocationLogs()]

@@ -1,0 +1,126 @@
+"""Langfuse observations: UI exports (CSV/JSON, camelCase) and blob-storage JSONL (snake_case).
+
+Only GENERATION observations are model calls. ``usage_details`` keys are additive buckets
+(Langfuse sums them into ``total`` and matches each to its own price): ``input`` is uncached
+input, ``input_cached_tokens`` / ``input_cache_read`` cache reads, ``input_cache_creation``
+cache writes, and ``output_reasoning_tokens`` reasoning *beside* ``output`` — so output is
+``output`` + reasoning here, reasoning its part. ``total_cost`` (USD, frozen at ingestion) is
+the reported cost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.ingest.formats.base import (
+    Format,
+    Normalized,
+    Probe,
+    column,
+    json_text,
+    tags_object,
+    total,
+)
+from tokenecon.ingest.readers import read_flat
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ReadOptions
+
+FIELDS = {
+    **dict.fromkeys(
+        ("id", "trace_id", "traceid", "type", "start_time", "starttime", "end_time", "endtime",
+         "model", "provided_model_name", "providedmodelname", "total_cost", "totalcost",
+         "calculated_total_cost", "calculatedtotalcost", "user_id", "userid", "session_id",
+         "sessionid", "name", "environment", "project_id", "projectid", "prompt_name",
+         "promptname", "level"),
+        "text",
+    ),
+    **dict.fromkeys(
+        ("usage_details", "usagedetails", "cost_details", "costdetails", "tags", "metadata"),
+        "json",
+    ),
+}  # fmt: skip
+READ_KEYS = ("input_cache_read", "input_cached_tokens", "cache_read_input_tokens", "input_cached")
+WRITE_KEYS = ("input_cache_creation", "input_cache_write", "cache_creation_input_tokens")
+REASONING_KEYS = ("output_reasoning_tokens", "output_reasoning")
+
+
+def _first(values: list[Any]) -> Any:
+    import ibis
+
+    return ibis.coalesce(*values) if len(values) > 1 else values[0]
+
+
+class LangfuseObservations(Format):
+    """Observations exported from Langfuse."""
+
+    name = "langfuse_observations"
+    title = "Langfuse observations (UI export, blob JSONL)"
+    materialize = True
+
+    def detect(self, probe: Probe) -> bool:
+        """Usage details and a trace id, in either spelling."""
+        return probe.any_of("usage_details", "usagedetails") and probe.any_of("trace_id", "traceid")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """The observation fields, usage and cost details as JSON."""
+        return read_flat(con, source, FIELDS)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Additive usage keys to disjoint buckets."""
+        import ibis
+
+        usage = column(raw, "usage_details", "usagedetails").cast("json")
+        costs = column(raw, "cost_details", "costdetails").cast("json")
+        reasoning = _first([json_text(usage[k]) for k in REASONING_KEYS])
+        kind = column(raw, "type").cast("string").upper()
+        columns = {
+            "timestamp": column(raw, "start_time", "starttime"),
+            "timestamp_end": column(raw, "end_time", "endtime"),
+            "model": ibis.coalesce(
+                column(raw, "provided_model_name", "providedmodelname").nullif(""),
+                column(raw, "model"),
+            ),
+            "uncached_input_tokens": json_text(usage["input"]),
+            "cache_read_tokens": _first([json_text(usage[k]) for k in READ_KEYS]),
+            "cache_write_tokens": _first([json_text(usage[k]) for k in WRITE_KEYS]),
+            "output_tokens": total(json_text(usage["output"]), reasoning),
+            "reasoning_tokens": reasoning,
+            "reported_cost": ibis.coalesce(
+                column(raw, "total_cost", "totalcost").nullif(""),
+                column(raw, "calculated_total_cost", "calculatedtotalcost").nullif(""),
+                json_text(costs["total"]),
+            ),
+            "user": column(raw, "user_id", "userid"),
+            "session_id": column(raw, "session_id", "sessionid"),
+            "trace_id": column(raw, "trace_id", "traceid"),
+            "project": column(raw, "project_id", "projectid"),
+            "request_id": column(raw, "id"),
+            "tags": tags_object(column(raw, "tags"), column(raw, "metadata")),
+        }
+        sources = {
+            "timestamp": "start_time | startTime", "timestamp_end": "end_time | endTime",
+            "model": "provided_model_name | model",
+            "uncached_input_tokens": "usage_details.input",
+            "cache_read_tokens": "usage_details." + " | ".join(READ_KEYS),
+            "cache_write_tokens": "usage_details." + " | ".join(WRITE_KEYS),
+            "output_tokens": "usage_details.output + output_reasoning_tokens",
+            "reasoning_tokens": "usage_details.output_reasoning_tokens",
+            "reported_cost": "total_cost | calculatedTotalCost | cost_details.total (USD)",
+            "user": "user_id", "session_id": "session_id", "trace_id": "trace_id",
+            "project": "project_id", "request_id": "id", "tags": "tags + metadata",
+        }  # fmt: skip
+        extras = {"name": column(raw, "name"), "environment": column(raw, "environment"),
+                  "prompt_name": column(raw, "prompt_name", "promptname")}  # fmt: skip
+        keep = kind.isnull() | (kind == "GENERATION")
+        return Normalized(
+            columns, sources, extras, keep=keep,
+            notes=["only GENERATION observations are model calls (spans and events skipped)"],
+        )  # fmt: skip
+
+
+FORMATS: list[Format] = [LangfuseObservations()]

@@ -1,0 +1,142 @@
+"""LiteLLM proxy: ``LiteLLM_SpendLogs`` as a CSV/JSON export or read in place from Postgres.
+
+One row per request (``request_id`` is the table's primary key). ``prompt_tokens`` is inclusive:
+LiteLLM adds Anthropic's cache reads and writes into it (``litellm/llms/anthropic/chat/
+transformation.py``), so uncached = prompt - cache read - cache write, rejected if negative
+(older versions did not always add writes). Cache and reasoning counts come from
+``metadata.usage_object``; ``spend`` (USD) is the reported cost. A response-cache hit
+(``cache_hit``) was served by the proxy without a model call: it is a request at $0 with no
+billable tokens. ``request_tags`` and ``metadata.spend_logs_metadata`` become tags.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tokenecon.ingest.formats.base import (
+    Format,
+    Normalized,
+    Probe,
+    column,
+    tags_object,
+)
+from tokenecon.ingest.readers import json_struct, read_flat
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ReadOptions
+
+FIELDS = {
+    "request_id": "text", "call_type": "text", "api_key": "text", "spend": "text",
+    "total_tokens": "text", "prompt_tokens": "text", "completion_tokens": "text",
+    "starttime": "text", "endtime": "text", "model": "text", "model_group": "text",
+    "custom_llm_provider": "text", "user": "text", "metadata": "json", "cache_hit": "text",
+    "request_tags": "json", "team_id": "text", "organization_id": "text", "end_user": "text",
+    "session_id": "text", "status": "text", "agent_id": "text",
+}  # fmt: skip
+METADATA = {
+    "usage_object": {
+        "cache_read_input_tokens": "text",
+        "cache_creation_input_tokens": "text",
+        "prompt_tokens_details": {
+            "cached_tokens": "text", "cache_creation_tokens": "text", "cache_write_tokens": "text"
+        },
+        "completion_tokens_details": {"reasoning_tokens": "text"},
+    },
+    "user_api_key_alias": "text",
+    "user_api_key_team_alias": "text",
+    "user_api_key_project_alias": "text",
+    "spend_logs_metadata": "json",
+}  # fmt: skip
+"""The fields of ``metadata`` the adapter reads (parsed once per row)."""
+
+
+class LiteLLMSpendLogs(Format):
+    """``LiteLLM_SpendLogs`` rows (export or table)."""
+
+    name = "litellm_spendlogs"
+    title = "LiteLLM_SpendLogs (export, or --table)"
+    materialize = True
+
+    def detect(self, probe: Probe) -> bool:
+        """The table's columns: request id, spend, prompt tokens and start time."""
+        return probe.has("request_id", "spend", "prompt_tokens", "starttime")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """The columns the adapter uses, as text (metadata and tags as JSON)."""
+        return read_flat(con, source, FIELDS)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Inclusive prompt tokens, cache and reasoning from the usage object."""
+        import ibis
+
+        metadata = json_struct(column(raw, "metadata"), METADATA)
+        usage = metadata.usage_object
+        prompt_details = usage.prompt_tokens_details
+        read = ibis.coalesce(usage.cache_read_input_tokens, prompt_details.cached_tokens)
+        write = ibis.coalesce(
+            usage.cache_creation_input_tokens,
+            prompt_details.cache_creation_tokens,
+            prompt_details.cache_write_tokens,
+        )
+        reasoning = usage.completion_tokens_details.reasoning_tokens
+        hit = column(raw, "cache_hit").cast("string").lower().isin(["true", "1", "t"])
+
+        def billed(value: ir.Value) -> ir.Value:
+            return ibis.cases((hit, ibis.literal("0")), else_=value.cast("string"))
+
+        columns = {
+            "timestamp": raw.starttime,
+            "timestamp_end": column(raw, "endtime"),
+            "provider": column(raw, "custom_llm_provider"),
+            "model": raw.model,
+            "input_tokens": billed(raw.prompt_tokens),
+            "cache_read_tokens": billed(read),
+            "cache_write_tokens": billed(write),
+            "output_tokens": billed(raw.completion_tokens),
+            "reasoning_tokens": billed(reasoning),
+            "reported_cost": raw.spend,
+            "team": ibis.coalesce(column(raw, "team_id"), metadata.user_api_key_team_alias),
+            "project": metadata.user_api_key_project_alias,
+            "user": ibis.coalesce(column(raw, "end_user").nullif(""), column(raw, "user")),
+            "api_key": ibis.coalesce(metadata.user_api_key_alias, column(raw, "api_key")),
+            "session_id": column(raw, "session_id"),
+            "request_id": raw.request_id,
+            "tags": tags_object(column(raw, "request_tags"), metadata["spend_logs_metadata"]),
+        }
+        sources = {
+            "timestamp": "startTime", "timestamp_end": "endTime",
+            "provider": "custom_llm_provider", "model": "model",
+            "input_tokens": "prompt_tokens (inclusive of cache reads and writes)",
+            "cache_read_tokens": "metadata.usage_object.cache_read_input_tokens "
+            "| prompt_tokens_details.cached_tokens",
+            "cache_write_tokens": "metadata.usage_object.cache_creation_input_tokens",
+            "output_tokens": "completion_tokens",
+            "reasoning_tokens": "metadata.usage_object.completion_tokens_details.reasoning_tokens",
+            "reported_cost": "spend (USD)", "team": "team_id | metadata.user_api_key_team_alias",
+            "project": "metadata.user_api_key_project_alias", "user": "end_user | user",
+            "api_key": "metadata.user_api_key_alias | api_key (hash)",
+            "session_id": "session_id", "request_id": "request_id",
+            "tags": "request_tags + metadata.spend_logs_metadata",
+        }  # fmt: skip
+        extras = {
+            "model_group": column(raw, "model_group"),
+            "call_type": column(raw, "call_type"),
+            "status": column(raw, "status"),
+            "agent_id": column(raw, "agent_id"),
+            "organization_id": column(raw, "organization_id"),
+            "cache_hit": column(raw, "cache_hit"),
+        }
+        return Normalized(
+            columns,
+            sources,
+            extras,
+            convention="inclusive",
+            notes=["response-cache hits (cache_hit) are requests at $0 with no billable tokens"],
+        )
+
+
+FORMATS: list[Format] = [LiteLLMSpendLogs()]

@@ -1,0 +1,219 @@
+"""OpenAI: the organization Usage API (completions buckets), its dashboard CSV, and the costs.
+
+Input is inclusive: ``input_tokens`` counts cached and cache-write tokens (the API reference:
+"including cached and cache-write tokens"), so uncached = input - cached - cache writes
+(``input_cache_write_tokens``, 30-minute retention, and ``input_cache_write_12h_tokens``, kept
+in the long-retention bucket), checked >= 0. Reasoning is not reported
+by the usage endpoints. The Costs API and the cost CSV carry dollars per day x project x line
+item (``"<model>, input"``) and no tokens: they are read as cost-only sources.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.ingest.formats.base import Format, Normalized, Probe, column
+from tokenecon.ingest.formats.pages import read_buckets, results_have
+from tokenecon.ingest.readers import read_csv_text
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.generic import ReadOptions
+
+USAGE_FIELDS = (
+    "input_tokens", "output_tokens", "input_cached_tokens", "input_uncached_tokens",
+    "input_cache_write_tokens", "input_cache_write_12h_tokens", "input_audio_tokens",
+    "input_cached_audio_tokens",
+    "output_audio_tokens", "input_image_tokens", "input_cached_image_tokens",
+    "output_image_tokens", "num_model_requests", "project_id", "user_id", "api_key_id",
+    "model", "batch", "service_tier", "api_source",
+)  # fmt: skip
+MODALITY = (
+    "input_audio_tokens",
+    "output_audio_tokens",
+    "input_image_tokens",
+    "output_image_tokens",
+)
+"""Kept as tags: priced at the model's text rates (the price book has no audio/image rates)."""
+
+
+def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
+    import ibis
+
+    batch = column(raw, "batch").cast("string").lower()
+    tier = ibis.cases(
+        (batch.isin(["true", "1"]), ibis.literal("batch")),
+        else_=column(raw, "service_tier").cast("string"),
+    )
+    columns: dict[str, Any] = {
+        "timestamp": raw[start],
+        "timestamp_end": raw[end],
+        "provider": ibis.literal("openai"),
+        "model": column(raw, "model"),
+        "cache_read_tokens": column(raw, "input_cached_tokens"),
+        "output_tokens": column(raw, "output_tokens"),
+        "requests": column(raw, "num_model_requests"),
+        "service_tier": tier,
+        "project": column(raw, "project_id"),
+        "user": column(raw, "user_id"),
+        "api_key": column(raw, "api_key_id"),
+    }
+    sources = {
+        "timestamp": start, "timestamp_end": end, "provider": "(openai)", "model": "model",
+        "cache_read_tokens": "input_cached_tokens", "output_tokens": "output_tokens",
+        "requests": "num_model_requests", "service_tier": "service_tier, batch",
+        "project": "project_id", "user": "user_id", "api_key": "api_key_id",
+    }  # fmt: skip
+    if "input_cache_write_tokens" in raw.columns:
+        columns["cache_write_tokens"] = raw["input_cache_write_tokens"]
+        sources["cache_write_tokens"] = "input_cache_write_tokens (30-minute retention)"
+    if "input_cache_write_12h_tokens" in raw.columns:
+        # The longer retention is the canonical long-retention bucket (price: cache_write_1h).
+        columns["cache_write_1h_tokens"] = raw["input_cache_write_12h_tokens"]
+        sources["cache_write_1h_tokens"] = "input_cache_write_12h_tokens (12-hour retention)"
+    if "input_tokens" in raw.columns:
+        columns["input_tokens"] = raw["input_tokens"]
+        sources["input_tokens"] = "input_tokens (inclusive of cached)"
+    else:
+        columns["uncached_input_tokens"] = column(raw, "input_uncached_tokens")
+        sources["uncached_input_tokens"] = "input_uncached_tokens"
+    extras = {name: raw[name] for name in MODALITY if name in raw.columns}
+    # An empty bucket (the dashboard writes one per period with no use) is not a usage row.
+    empty = ibis.and_(
+        *[
+            column(raw, name).cast("string").fill_null("").isin(["", "0", "0.0"])
+            for name in ("model", "num_model_requests", "input_tokens", "output_tokens")
+        ]
+    )
+    return Normalized(
+        columns,
+        sources,
+        extras,
+        convention="inclusive",
+        keep=~empty,
+        notes=["empty buckets (no model, requests or tokens) are not usage rows: skipped"],
+    )
+
+
+class OpenAIUsageCSV(Format):
+    """The dashboard's ``completions_usage_<start>_<end>.csv``."""
+
+    name = "openai_usage_csv"
+    title = "OpenAI usage, dashboard CSV export"
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """The export's header: bucket times, request counts and cached input."""
+        return probe.source.kind == "csv" and probe.has(
+            "start_time", "num_model_requests", "input_cached_tokens"
+        )
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every column as text."""
+        return read_csv_text(con, source)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Inclusive input, requests per bucket, batch as a tier."""
+        return _usage(raw, "start_time", "end_time")
+
+
+class OpenAIUsageAPI(Format):
+    """Pages of ``GET /v1/organization/usage/completions``."""
+
+    name = "openai_usage_api"
+    title = "OpenAI Usage API pages (completions, JSON)"
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """Bucket pages whose results carry cached input and request counts."""
+        return probe.source.kind in ("json", "jsonl") and results_have(
+            probe, "input_cached_tokens", "num_model_requests"
+        )
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """One row per bucket result."""
+        return read_buckets(
+            con, source, "start_time", "end_time", dict.fromkeys(USAGE_FIELDS, "text")
+        )
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """As the CSV: inclusive input, requests per bucket, batch as a tier."""
+        return _usage(raw, "bucket_start", "bucket_end")
+
+
+def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normalized:
+    """Costs per day x project x line item; the model is the line item before its last comma."""
+    import ibis
+
+    item = line_item.cast("string")
+    model = ibis.cases((item.contains(","), item.re_replace(r",[^,]*$", "")), else_=item)
+    part = item.re_extract(r",\s*([^,]*)$", 1).nullif("")
+    return Normalized(
+        {
+            "timestamp": raw[start],
+            "provider": ibis.literal("openai"),
+            "model": model,
+            "reported_cost": amount,
+            "project": column(raw, "project_id"),
+        },
+        {
+            "timestamp": start,
+            "provider": "(openai)",
+            "model": "line_item (before the comma)",
+            "reported_cost": "amount.value (USD)",
+            "project": "project_id",
+        },
+        {"line_item": item, "token_type": part},
+        keep=amount.cast("string").fill_null("") != "",
+        notes=["rows without an amount (empty days) are skipped"],
+    )
+
+
+class OpenAICostCSV(Format):
+    """The dashboard's ``cost_<start>_<end>.csv``."""
+
+    name = "openai_cost_csv"
+    title = "OpenAI cost, dashboard CSV export"
+    cost_only = True
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """Amount and line item columns."""
+        return probe.source.kind == "csv" and probe.has("amount_value", "line_item")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every column as text."""
+        return read_csv_text(con, source)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Dollars per day, project and line item."""
+        return _line_item(raw, "start_time", raw["amount_value"], raw["line_item"])
+
+
+class OpenAICostsAPI(Format):
+    """Pages of ``GET /v1/organization/costs``."""
+
+    name = "openai_costs_api"
+    title = "OpenAI Costs API pages (JSON)"
+    cost_only = True
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """Bucket pages whose results carry an amount and a line item."""
+        return probe.source.kind in ("json", "jsonl") and results_have(probe, "amount", "line_item")
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """One row per bucket result."""
+        result = {"amount": {"value": "text", "currency": "text"}, "line_item": "text",
+                  "project_id": "text"}  # fmt: skip
+        return read_buckets(con, source, "start_time", "end_time", result)
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """Dollars per day, project and line item."""
+        return _line_item(raw, "bucket_start", raw["amount__value"], raw["line_item"])
+
+
+FORMATS: list[Format] = [OpenAIUsageCSV(), OpenAIUsageAPI(), OpenAICostCSV(), OpenAICostsAPI()]

@@ -1,0 +1,108 @@
+"""A cheap look at a source for format detection: the header, or the first JSON records."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from typing import Any
+
+from tokenecon.ingest.canonical import normalise_header
+from tokenecon.ingest.formats.base import Probe
+from tokenecon.ingest.sources import SourceFile
+
+HEAD_BYTES = 1 << 16
+"""How much of a file detection reads."""
+FIRST_RECORDS = 20
+"""How many JSON Lines records detection parses."""
+WHOLE_DOCUMENT = 64 << 20
+"""A JSON document up to this size is parsed whole for detection (bigger ones by their head)."""
+
+
+def probe_source(source: SourceFile) -> Probe:
+    """Headers (CSV, Parquet, table) or first records (JSON) and the head of the text.
+
+    Cached per source and file version: detection, the readers and messages all look at it."""
+    version = None
+    if source.kind != "postgres":
+        stat = source.path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    return _probe(source, version)
+
+
+@functools.lru_cache(maxsize=256)
+def _probe(source: SourceFile, version: object) -> Probe:
+    if source.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        names = list(pq.read_schema(source.path).names)
+        return Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
+    if source.kind == "postgres":
+        from tokenecon.ingest.readers import postgres_columns
+
+        names = postgres_columns(source)
+        return Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
+    head = _head(source)
+    if source.kind == "csv":
+        from tokenecon.ingest.readers import csv_headers
+
+        raw = csv_headers(source)
+        return Probe(source, tuple(normalise_header(h) for h in raw), tuple(raw), text=head)
+    records = _records(source, head)
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update(dict.fromkeys(record))
+    return Probe(
+        source, tuple(normalise_header(k) for k in keys), tuple(keys), tuple(records), head
+    )
+
+
+def _head(source: SourceFile) -> str:
+    opener: Any = gzip.open if source.compressed else open
+    with opener(source.path, "rb") as handle:
+        data: bytes = handle.read(HEAD_BYTES)
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def _records(source: SourceFile, head: str) -> list[dict[str, Any]]:
+    """The first records: JSON Lines line by line (whole lines, however long), a document whole."""
+    if source.kind == "json":
+        size = source.path.stat().st_size
+        if size <= WHOLE_DOCUMENT:
+            opener: Any = gzip.open if source.compressed else open
+            try:
+                with opener(source.path, "rt", encoding="utf-8-sig") as handle:
+                    document = json.load(handle)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return []
+            items = document if isinstance(document, list) else [document]
+            return [r for r in items[:FIRST_RECORDS] if isinstance(r, dict)]
+        return []
+    out: list[dict[str, Any]] = []
+    opener = gzip.open if source.compressed else open
+    with opener(source.path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+        for number, line in enumerate(handle):
+            if number >= FIRST_RECORDS * 5 or len(out) >= FIRST_RECORDS:
+                break
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+    return out
+
+
+def looks_like(probe: Probe) -> str:
+    """A one-line description of a source's shape, for messages and ``tokenecon sources``."""
+    kinds = {
+        "csv": "CSV with columns",
+        "parquet": "Parquet with columns",
+        "jsonl": "JSON Lines with keys",
+        "json": "a JSON document with keys",
+        "postgres": "a database table with columns",
+    }
+    names = list(probe.raw_headers)
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    members = f"{len(probe.source.members)} .jsonl files; first: " if probe.source.members else ""
+    return f"{members}{kinds.get(probe.source.kind, probe.source.kind)} {shown or '(none)'}"

@@ -1,0 +1,317 @@
+"""Engine-specific reading: the few places that know DuckDB's and Spark's readers.
+
+Adapters describe what they need (a CSV's columns as text, a JSON file's fields and their
+nesting) and these functions turn that into a raw Ibis table on the engine at hand. JSON
+schemas are given as plain nested dicts, turned here into DuckDB type strings or Spark DDL.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.engine import is_duckdb
+from tokenecon.errors import UsageInputError
+from tokenecon.ingest.canonical import normalise_header
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+Schema = Mapping[str, Any]
+"""A JSON schema as nested dicts: a field is ``"text"``, ``"json"`` (kept whole), a dict (an
+object) or a one-element list (an array of that)."""
+
+MAX_JSON_OBJECT = 1 << 30
+"""Largest JSON document (an API page can be big)."""
+
+
+def csv_headers(source: SourceFile) -> list[str]:
+    """The header line of a CSV (BOM stripped)."""
+    opener: Any = gzip.open if source.compressed else open
+    with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    headers = next(csv.reader(io.StringIO(first)), [])
+    if not any(h.strip() for h in headers):
+        raise UsageInputError(f"{source.display}: the first line is not a CSV header")
+    return [h.strip() for h in headers]
+
+
+def named_headers(headers: Sequence[str]) -> list[str]:
+    """Normalised, unique column names for a header (``Prompt Tokens`` -> ``prompt_tokens``)."""
+    out: list[str] = []
+    for position, header in enumerate(headers):
+        name = normalise_header(header) or f"column_{position}"
+        while name in out:
+            name += "_"
+        out.append(name)
+    return out
+
+
+def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = None) -> ir.Table:
+    """A CSV with every column as text (no type sniffing), named by its normalised header or,
+    given ``names``, by position."""
+    names = names or named_headers(csv_headers(source))
+    if not is_duckdb(con):
+        return _guard(
+            source,
+            lambda: con.read_csv(
+                str(source.path),
+                header=True,
+                inferSchema=False,
+                schema=spark_schema(dict.fromkeys(names, "text")),
+                quote='"',
+                escape='"',
+                # A quoted field may hold a newline; Spark then reads each file whole.
+                multiLine=True,
+                mode="PERMISSIVE",
+            ),
+        )
+    return _guard(
+        source,
+        lambda: con.read_csv(
+            str(source.path),
+            columns=dict.fromkeys(names, "VARCHAR"),
+            header=True,
+            auto_detect=False,
+            delim=",",
+            quote='"',
+            escape='"',
+            compression="gzip" if source.compressed else "none",
+        ),
+    )
+
+
+def read_parquet_text(con: Backend, source: SourceFile, positions: int) -> ir.Table:
+    """A Parquet file, every column cast to text, named c0, c1, ... by position."""
+    table = _guard(source, lambda: con.read_parquet(str(source.path)))
+    renamed = table.rename({f"c{i}": n for i, n in enumerate(table.columns)})
+    return renamed.cast({f"c{i}": "string" for i in range(positions)})
+
+
+def spark_type(schema: Any) -> str:
+    """The Spark SQL type of a schema node (a JSON leaf kept whole is its text)."""
+    if schema in ("text", "json"):
+        return "STRING"
+    if isinstance(schema, list):
+        return f"ARRAY<{spark_type(schema[0])}>"
+    fields = ", ".join(f"`{k}`: {spark_type(v)}" for k, v in schema.items())
+    return f"STRUCT<{fields}>"
+
+
+def spark_schema(schema: Schema) -> str:
+    """A Spark DDL schema string for top-level fields."""
+    return ", ".join(f"`{k.replace('`', '``')}` {spark_type(v)}" for k, v in schema.items())
+
+
+def duckdb_type(schema: Any) -> str:
+    """The DuckDB type of a schema node."""
+    if schema == "text":
+        return "VARCHAR"
+    if schema == "json":
+        return "JSON"
+    if isinstance(schema, list):
+        return duckdb_type(schema[0]) + "[]"
+    fields = ", ".join(f'"{k}" {duckdb_type(v)}' for k, v in schema.items())
+    return f"STRUCT({fields})"
+
+
+def read_json(
+    con: Backend, source: SourceFile, schema: Schema, *, filename: bool = False
+) -> ir.Table:
+    """JSON records (JSON Lines, or a document / an array of documents) with the given fields.
+
+    Only the named fields are read; a field missing from a record is null, fields not named
+    are ignored, leaves named ``text`` are read as text whatever their JSON type. With
+    ``filename`` a column ``filename`` names each record's file (a directory source).
+    """
+    paths = [str(p) for p in source.members] if source.members else str(source.path)
+    if not is_duckdb(con):
+        return _guard(source, lambda: _spark_json(con, source, paths, schema, filename))
+    options: dict[str, Any] = {"filename": True} if filename else {}
+    return _guard(
+        source,
+        lambda: con.read_json(
+            paths,
+            columns={k: duckdb_type(v) for k, v in schema.items()},
+            format="auto",
+            maximum_object_size=MAX_JSON_OBJECT,
+            **options,
+        ),
+    )
+
+
+def _spark_json(
+    con: Backend, source: SourceFile, paths: Any, schema: Schema, filename: bool
+) -> ir.Table:
+    """JSON on Spark: lines are records unless the file is one document (an API page)."""
+    from pyspark.sql import functions as F
+
+    session = con._session
+    reader = session.read.schema(spark_schema(schema))
+    frame = reader.json(paths, multiLine=source.kind == "json", mode="PERMISSIVE")
+    if filename:
+        frame = frame.withColumn("filename", F.input_file_name())
+    name = f"tokenecon_json_{uuid.uuid4().hex[:8]}"
+    frame.createOrReplaceTempView(name)
+    return con.table(name)
+
+
+def read_flat(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir.Table:
+    """A table of flat records (CSV, JSON, Parquet or a database table), columns named by their
+    normalised names. ``fields`` are the wanted columns by normalised name, each ``text`` or
+    ``json``; a column the source lacks is left out (headers drift), others are ignored.
+    """
+    if source.kind == "csv":
+        return read_csv_text(con, source)
+    if source.kind == "postgres":
+        return read_postgres(con, source, fields)
+    if source.kind == "parquet":
+        table = _guard(source, lambda: con.read_parquet(str(source.path)))
+        return table.rename({normalise_header(c): c for c in table.columns})
+    from tokenecon.ingest.probe import probe_source
+
+    present = {normalise_header(k): k for k in probe_source(source).raw_headers}
+    schema = {present[n]: kind for n, kind in fields.items() if n in present}
+    table = read_json(con, source, schema)
+    return table.rename({normalise_header(c): c for c in table.columns})
+
+
+def postgres_columns(source: SourceFile) -> list[str]:
+    """The column names of a database table source."""
+    return list(_postgres_table(source).columns)
+
+
+def _postgres_table(source: SourceFile) -> ir.Table:
+    import ibis
+
+    assert source.url is not None and source.table is not None
+    try:
+        backend = ibis.connect(source.url.replace("postgresql://", "postgres://", 1))
+    except Exception as exc:  # the driver's own errors: refused, auth, unknown database
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageInputError(
+            f"{source.display}: cannot connect: {message}", "check the postgres:// URL"
+        ) from None
+    try:
+        return backend.table(source.table)
+    except Exception:
+        raise UsageInputError(
+            f"{source.display}: no table {source.table!r}",
+            "name the table as it is spelled in the database: --table LiteLLM_SpendLogs",
+        ) from None
+
+
+def read_postgres(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir.Table:
+    """The wanted columns of a database table, streamed into the engine as Arrow batches.
+
+    Only the named columns travel (JSON ones as text); rows are read once, in batches, into a
+    temporary engine table that the pipeline's queries then share.
+    """
+    remote = _postgres_table(source)
+    present = {normalise_header(c): c for c in remote.columns}
+    wanted = {n: present[n] for n in fields if n in present}
+    selection = {n: remote[c].cast("string") for n, c in wanted.items()}
+    name = "pg_" + normalise_header(source.table or "table")
+    batches = remote.select(**selection).to_pyarrow_batches(chunk_size=100_000)
+    return load_arrow_stream(con, name, batches)
+
+
+def _json_type(schema: Any) -> Any:
+    import ibis.expr.datatypes as dt
+
+    if schema == "text":
+        return dt.string
+    if schema == "json":
+        return dt.json
+    if isinstance(schema, list):
+        return dt.Array(_json_type(schema[0]))
+    return dt.Struct({k: _json_type(v) for k, v in schema.items()})
+
+
+def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
+    """A JSON text column parsed once into a struct of the given fields (missing ones null).
+
+    Reading several fields with JSON paths parses the document once per path; this parses it
+    once per row. DuckDB's ``json_transform`` (Spark: ``from_json``).
+    """
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    if not is_duckdb(value._find_backend()):
+
+        def from_json(value: Any, structure: str) -> Any:
+            """Spark's from_json."""
+
+        spark_function = ibis.udf.scalar.builtin(
+            from_json,
+            name="from_json",
+            signature=((dt.string, dt.string), _json_type(schema)),
+        )
+        parsed: ir.StructValue = spark_function(value.cast("string"), spark_type(schema))
+        return parsed
+
+    structure = json.dumps(_structure(schema))
+
+    def json_transform(value: Any, structure: str) -> Any:
+        """DuckDB's json_transform."""
+
+    function = ibis.udf.scalar.builtin(
+        json_transform,
+        name="json_transform",
+        signature=((dt.json, dt.string), _json_type(schema)),
+    )
+    result: ir.StructValue = function(value.cast("json"), structure)
+    return result
+
+
+def _structure(schema: Any) -> Any:
+    if schema == "text":
+        return "VARCHAR"
+    if schema == "json":
+        return "JSON"
+    if isinstance(schema, list):
+        return [_structure(schema[0])]
+    return {k: _structure(v) for k, v in schema.items()}
+
+
+def materialize(con: Backend, name: str, table: ir.Table) -> ir.Table:
+    """Compute a table once into a temporary engine table (DuckDB spills it if need be)."""
+    from tokenecon.errors import UsageInputError
+
+    try:
+        if not is_duckdb(con):
+            return table.cache()  # Spark: a cached DataFrame, computed once
+        # A fresh name each time (Ibis cannot overwrite a temporary DuckDB table).
+        unique = f"tokenecon_{name}_{uuid.uuid4().hex[:8]}"
+        return con.create_table(unique, table, temp=True)
+    except Exception as exc:  # the engine reports unreadable content here
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageInputError(f"cannot read the usage: {message}") from None
+
+
+def load_arrow_stream(con: Backend, name: str, batches: Any) -> ir.Table:
+    """Materialise a stream of Arrow record batches as an engine table (read once, in batches)."""
+    if not is_duckdb(con):
+        session = con._session
+        session.createDataFrame(batches.read_all()).createOrReplaceTempView(name)
+        return con.table(name)
+    con.con.register(f"{name}_stream", batches)
+    con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM "{name}_stream"')
+    con.con.unregister(f"{name}_stream")
+    return con.table(name)
+
+
+def _guard(source: SourceFile, read: Any) -> ir.Table:
+    try:
+        table: ir.Table = read()
+    except Exception as exc:  # DuckDB raises its own error types for unreadable files
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageInputError(f"{source.display}: cannot read: {message}") from None
+    return table

@@ -1,0 +1,209 @@
+"""Canonical columns from text expressions: parse with TRY_CAST, check, and give reject reasons.
+
+Every adapter ends here. It hands over one expression per canonical column it knows (any type:
+they are read as text, so that a bad value becomes a counted, reported rejected row instead of
+an error or a silent rounding) and this module builds the two projections that parse and check
+them inside the engine. Nothing is read row by row in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.ingest.canonical import STRING_COLUMNS, TOKEN_COLUMNS
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+CONVENTIONS = ("inclusive", "exclusive")
+GENERIC_INCLUSIVE_HINT = (
+    " (inclusive input; --input-convention exclusive if cached tokens are apart)"
+)
+"""What the generic adapter says when cached tokens exceed an inclusive input column."""
+
+
+def build_canonical(
+    raw: ir.Table,
+    columns: Mapping[str, ir.StringValue],
+    extras: Mapping[str, ir.StringValue],
+    source_id: int,
+    *,
+    convention: str = "inclusive",
+    inclusive_hint: str = GENERIC_INCLUSIVE_HINT,
+    cost_only: bool = False,
+) -> ir.Table:
+    """The canonical, validated rows of one source.
+
+    ``columns`` maps canonical names to text expressions over ``raw`` (a name left out is not
+    reported by the source: null, never zero); ``extras`` are other source fields, kept as
+    ``x_<name>`` for mapping rules (``tags.<name>``). ``input_tokens`` is read under
+    ``convention``. A ``cost_only`` source (a cost report with no tokens) needs a cost instead
+    of token counts.
+
+    Two projections: the first parses each column once, the second checks the parsed values,
+    so that no cast is evaluated twice per row.
+    """
+    import ibis
+
+    def text(name: str) -> ir.StringValue:
+        value = columns.get(name)
+        return ibis.null("string") if value is None else value
+
+    parsed: dict[str, Any] = {"source_id": ibis.literal(source_id, "int32")}
+    for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
+        if name in columns:
+            parsed[f"{name}__text"] = text(name)
+            parsed[name] = text(name).try_cast("float64")
+    parsed["timestamp__text"] = text("timestamp")
+    parsed["timestamp"] = parse_timestamp(text("timestamp"))
+    parsed["reported_cost__text"] = text("reported_cost")
+    parsed["reported_cost"] = text("reported_cost").try_cast("decimal(38, 12)")
+    tier = text("service_tier").lower()
+    parsed["service_tier"] = ibis.cases(
+        (tier.isnull() | tier.isin(["default", "standard", "on_demand", "auto"]), "standard"),
+        else_=tier,
+    )
+    for name in ("provider", "model", *STRING_COLUMNS[3:]):
+        parsed[name] = text(name)
+    for name, value in extras.items():
+        parsed[f"x_{name}"] = value
+    stage = raw.select(**parsed)
+
+    checks: list[tuple[ir.BooleanValue, ir.StringValue]] = [
+        (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
+        (
+            stage.timestamp.isnull(),
+            "timestamp: '"
+            + stage.timestamp__text
+            + "' is not a date-time (ISO 8601 or Unix seconds)",
+        ),
+        (stage.model.isnull(), ibis.literal("model: empty")),
+    ]
+    numbers: dict[str, ir.IntegerValue] = {}
+    for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
+        if name in columns:
+            checks += _number_checks(name, stage[f"{name}__text"], stage[name])
+            numbers[name] = stage[name].cast("int64")
+        else:
+            numbers[name] = ibis.null("int64")
+    checks.append(
+        (
+            stage.reported_cost__text.notnull() & stage.reported_cost.isnull(),
+            "reported_cost: '" + stage.reported_cost__text + "' is not a number",
+        )
+    )
+    tokens = {name: numbers[name] for name in TOKEN_COLUMNS}
+    if "input_tokens" in columns:
+        tokens["uncached_input_tokens"] = _uncached_from_input(
+            convention, inclusive_hint, numbers, checks
+        )
+    reasoning, output = tokens["reasoning_tokens"], tokens["output_tokens"]
+    checks.append(
+        (
+            reasoning > output.fill_null(0),
+            "reasoning_tokens "
+            + reasoning.cast("string")
+            + " > output_tokens "
+            + output.fill_null(0).cast("string"),
+        )
+    )
+    if cost_only:
+        checks.append((stage.reported_cost.isnull(), ibis.literal("reported_cost: empty")))
+    else:
+        checks.append(
+            (
+                ibis.and_(*[tokens[c].isnull() for c in TOKEN_COLUMNS[:5]]),
+                ibis.literal("no token counts: every token column is empty"),
+            )
+        )
+    if cost_only:  # a cost line is no model call: it adds cost, never requests or tasks
+        requests: ir.IntegerValue = ibis.literal(0, "int64")
+    elif "requests" in columns:
+        requests = numbers["requests"]
+    else:
+        requests = ibis.literal(1, "int64")
+    out: dict[str, Any] = {
+        "source_id": stage.source_id,
+        "timestamp": stage.timestamp,
+        "provider": stage.provider,
+        "model": stage.model,
+        **tokens,
+        "requests": requests,
+        "reported_cost": stage.reported_cost,
+        "service_tier": stage.service_tier,
+        **{name: stage[name] for name in STRING_COLUMNS[3:]},
+        **{name: stage[name] for name in stage.columns if name.startswith("x_")},
+        "reject_reason": ibis.cases(*checks, else_=ibis.null("string")),
+    }
+    return stage.select(**out)
+
+
+def _number_checks(
+    name: str, value: ir.StringValue, parsed: ir.FloatingValue
+) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
+    quoted = "'" + value + "'"
+    return [
+        (value.notnull() & parsed.isnull(), f"{name}: " + quoted + " is not a number"),
+        (
+            parsed != parsed.cast("int64").cast("float64"),
+            f"{name}: " + quoted + " is not a whole number",
+        ),
+        (parsed < 0, f"{name}: " + quoted + " is negative"),
+    ]
+
+
+def _uncached_from_input(
+    convention: str,
+    hint: str,
+    numbers: dict[str, ir.IntegerValue],
+    checks: list[tuple[ir.BooleanValue, ir.StringValue]],
+) -> ir.IntegerValue:
+    """Uncached input from a plain ``input_tokens`` column under the chosen convention."""
+    total = numbers["input_tokens"]
+    if convention == "exclusive":
+        return total
+    cached = (
+        numbers["cache_read_tokens"].fill_null(0)
+        + numbers["cache_write_tokens"].fill_null(0)
+        + numbers["cache_write_1h_tokens"].fill_null(0)
+    )
+    uncached = total - cached
+    checks.append(
+        (
+            uncached < 0,
+            "cache_read_tokens + cache_write_tokens "
+            + cached.cast("string")
+            + " > input_tokens "
+            + total.cast("string")
+            + hint,
+        )
+    )
+    return uncached
+
+
+def parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
+    """ISO 8601 (no offset means UTC) or Unix seconds, as a UTC timestamp."""
+    import ibis
+
+    # The offset-aware cast costs twice the plain one: use it only where an offset is written
+    # (a trailing +hh:mm or -hh:mm after the time); `Z` and no offset both mean UTC.
+    tail = value.right(6)
+    has_offset = tail.contains("+") | ((value.length() > 19) & tail.contains("-"))
+    iso = ibis.cases(
+        (has_offset, value.try_cast("timestamp('UTC')").cast("timestamp")),
+        else_=value.try_cast("timestamp"),
+    )
+    epoch = value.try_cast("float64")
+    from_epoch = ibis.cases(
+        (
+            (epoch > 0) & (epoch < 1e11),
+            # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and
+            # a plain timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
+            ibis.literal(datetime(1970, 1, 1))
+            + (epoch * 1000).floor().cast("int64").as_interval("ms"),
+        ),
+        else_=ibis.null("timestamp"),
+    )
+    return ibis.coalesce(iso, from_epoch)
