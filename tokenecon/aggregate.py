@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.attribute import residency_expression, task_key_expression, use_case_expression
-from tokenecon.engine import is_duckdb, small_table
+from tokenecon.engine import is_duckdb, small_table, spark_cached
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
@@ -556,7 +556,7 @@ def aggregate_usage(
     if not is_duckdb(con):
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.
-        grain = grain.cache()
+        grain = spark_cached(con, grain)
     branches = _branches(con, grain, mapping)
     if options.per_model_yields:
         branches += _yield_branches(con, grain, mapping)
@@ -564,7 +564,7 @@ def aggregate_usage(
     _unpack(_fetch(con, query), result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
-            con, sources, result.plans, result.reject_sample_rows, rows, newlines
+            con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read
         )
     return result
 
@@ -724,6 +724,7 @@ def locate_rejected(
     samples: list[dict[str, Any]],
     rows: ir.Table,
     newlines: Callable[[int], Sequence[int] | None] = lambda _: None,
+    read: ReadOptions | None = None,
 ) -> list[RejectedRow]:
     """File and line of sample rejected rows (only when there are any).
 
@@ -733,6 +734,29 @@ def locate_rejected(
     lines; rows without id, and Parquet or compressed files, take a numbered pass over their
     parsed rows.
     """
+    if not is_duckdb(con):
+        # Lines follow the file's order, which Spark does not keep: an embedded DuckDB reads
+        # the (local) file again, only for rows that bisection could not place.
+        from tokenecon.engine import EngineOptions, connect
+
+        local = connect(EngineOptions())
+
+        def local_rows(source_id: int) -> ir.Table:
+            table, _ = canonical_table(local, sources[source_id], source_id, read or ReadOptions())
+            return table
+
+        return _locate(local, sources, plans, samples, local_rows, newlines)
+    return _locate(con, sources, plans, samples, lambda _: rows, newlines)
+
+
+def _locate(
+    con: Backend,
+    sources: Sequence[SourceFile],
+    plans: Sequence[ColumnPlan],
+    samples: list[dict[str, Any]],
+    rows_of: Callable[[int], ir.Table],
+    newlines: Callable[[int], Sequence[int] | None],
+) -> list[RejectedRow]:
     out: list[RejectedRow] = []
     by_source: dict[int, list[dict[str, Any]]] = {}
     for sample in samples:
@@ -754,7 +778,7 @@ def locate_rejected(
             if len(found) == len(mine):
                 out.extend(RejectedRow(source.display, found[id(s)], s["label"]) for s in mine)
                 continue
-        out.extend(_numbered_rejects(con, source, source_id, rows))
+        out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id)))
     unique = {(r.source, r.line, r.reason): r for r in out}
     return sorted(unique.values(), key=lambda r: (r.source, r.line))[:SAMPLE_LIMIT]
 

@@ -8,6 +8,8 @@ Ibis, DuckDB and PySpark are imported lazily, so that `tokenecon --help` stays f
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,6 +93,10 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
+        # Python functions (token counting) run in workers with this interpreter and its
+        # packages, not whatever `python3` is on the PATH.
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
     )
     if options.spark_master.startswith("local"):
         # A handful of partitions suits one machine; the default 200 costs seconds on small data.
@@ -99,6 +105,8 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
         builder = builder.config("spark.driver.memory", options.memory_limit)
     if options.temp_directory:
         builder = builder.config("spark.local.dir", options.temp_directory)
+    # The workers' interpreter is read from the environment when the JVM starts.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # no Java, a bad master URL: Spark raises its own types
@@ -114,6 +122,14 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
 def is_duckdb(con: BaseBackend) -> bool:
     """Whether ``con`` is the embedded DuckDB engine."""
     return bool(con.name == "duckdb")
+
+
+def spark_cached(con: BaseBackend, table: ir.Table) -> ir.Table:
+    """A Spark table computed once and kept (Python functions it calls registered first:
+    Ibis registers them when it executes a query, not when it caches one)."""
+    con._register_udfs(table)
+    cached: ir.Table = table.cache()
+    return cached
 
 
 def small_table(con: BaseBackend, name: str, columns: dict[str, list[str]]) -> ir.Table:

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.engine import is_duckdb
+from tokenecon.engine import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.sources import SourceFile
@@ -244,7 +244,7 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     import ibis
     import ibis.expr.datatypes as dt
 
-    if not is_duckdb(value._find_backend()):
+    if on_duckdb(value) is False:
 
         def from_json(value: Any, structure: str) -> Any:
             """Spark's from_json."""
@@ -271,6 +271,51 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     return result
 
 
+def on_duckdb(value: Any) -> bool | None:
+    """Whether an expression runs on DuckDB; None for one bound to no table (a literal)."""
+    try:
+        backend = value._find_backend()
+    except Exception:  # Ibis: "depends on no backends"
+        return None
+    return is_duckdb(backend)
+
+
+def spark_json_text(value: Any) -> ir.StringValue:
+    """A JSON value as its text on Spark, where JSON is already text (Ibis would unwrap it
+    with a function Spark does not have)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    def string(value: Any) -> str:  # type: ignore[empty-body]
+        """Spark's string() cast."""
+
+    function = ibis.udf.scalar.builtin(string, name="string", signature=((dt.json,), dt.string))
+    text: ir.StringValue = function(value)
+    return text
+
+
+def json_string_array(value: Any) -> ir.ArrayValue:
+    """A JSON array of strings (as text or JSON) as an array of strings (null: not an array)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    engine = on_duckdb(value)
+    if engine is None:
+        return ibis.null(dt.Array(dt.string))
+    if engine:
+        items: ir.ArrayValue = value.cast("json").array.map(lambda e: e.str)
+        return items
+
+    def from_json(value: Any, structure: str) -> Any:
+        """Spark's from_json."""
+
+    function = ibis.udf.scalar.builtin(
+        from_json, name="from_json", signature=((dt.string, dt.string), dt.Array(dt.string))
+    )
+    parsed: ir.ArrayValue = function(value.cast("string"), "ARRAY<STRING>")
+    return parsed
+
+
 def _structure(schema: Any) -> Any:
     if schema == "text":
         return "VARCHAR"
@@ -287,7 +332,7 @@ def materialize(con: Backend, name: str, table: ir.Table) -> ir.Table:
 
     try:
         if not is_duckdb(con):
-            return table.cache()  # Spark: a cached DataFrame, computed once
+            return spark_cached(con, table)
         # A fresh name each time (Ibis cannot overwrite a temporary DuckDB table).
         unique = f"tokenecon_{name}_{uuid.uuid4().hex[:8]}"
         return con.create_table(unique, table, temp=True)
