@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.errors import OptionError
@@ -101,20 +103,36 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
     if options.spark_master.startswith("local"):
         # A handful of partitions suits one machine; the default 200 costs seconds on small data.
         builder = builder.config("spark.sql.shuffle.partitions", "8")
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1")
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no "resolves to a loopback" warning
+    log4j = resources.files("tokenecon.data") / "spark" / "log4j2.properties"
+    builder = builder.config(
+        "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}"
+    )
     if options.memory_limit:
         builder = builder.config("spark.driver.memory", options.memory_limit)
     if options.temp_directory:
         builder = builder.config("spark.local.dir", options.temp_directory)
     # The workers' interpreter is read from the environment when the JVM starts.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # The JVM writes its start-up chatter to the stderr it inherits: give it a log file.
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (the JVM keeps writing to it)
+        prefix="tokenecon-spark-", suffix=".log", delete=False
+    )
+    saved = os.dup(2)
     try:
+        os.dup2(log.fileno(), 2)
         session = builder.getOrCreate()
     except Exception as exc:  # no Java, a bad master URL: Spark raises its own types
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         raise OptionError(
             f"cannot start Spark at {options.spark_master}: {message}",
-            "check --spark-master and that Java 17+ is installed (JAVA_HOME)",
+            f"check --spark-master and that Java 17+ is installed (JAVA_HOME); Spark's log: "
+            f"{log.name}",
         ) from None
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
     session.sparkContext.setLogLevel("ERROR")
     return ibis.pyspark.connect(session)
 
