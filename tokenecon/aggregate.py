@@ -11,6 +11,7 @@ long-context cliff, so summing tokens at that grain first loses nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +26,7 @@ from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.outcomes import events_table
 from tokenecon.ingest.sources import SourceFile
 from tokenecon.mapping import OutcomeMapping
+from tokenecon.progress import Reporter, ScanProgress
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -121,6 +123,8 @@ class AggregateOptions:
     """How many files are read (set by :func:`aggregate_usage`)."""
     residency: bool = True
     """Whether any use case declares ``residency:`` (set by :func:`aggregate_usage`)."""
+    progress: Reporter | None = None
+    """Told how far each pass over the usage is (the CLI draws a bar on a terminal)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
 
@@ -512,6 +516,25 @@ def _yield_branches(
     return branches
 
 
+def _watch(
+    con: Backend, sources: Sequence[SourceFile], report: Reporter | None, phase: str
+) -> AbstractContextManager[None]:
+    """Report the progress of one pass over ``sources`` to ``report``, if any."""
+    from tokenecon.engine import watching
+    from tokenecon.ingest.sources import estimate_rows, source_bytes
+
+    if report is None:
+        return watching(con, None)
+    total = sum(source_bytes(s) for s in sources)
+    estimates = [estimate_rows(s) for s in sources]
+    rows = None if None in estimates else sum(e or 0 for e in estimates)
+
+    def tell(fraction: float) -> None:
+        report(ScanProgress(phase, fraction, total, rows))
+
+    return watching(con, tell, total)
+
+
 def _fetch(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
     try:
         return list(con.to_pyarrow(expr).to_pylist())
@@ -546,7 +569,8 @@ def aggregate_usage(
         sources=len(sources),
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
-    duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
+    with _watch(con, sources, options.progress, "repeated ids"):
+        duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
     id_table = None
     if len(duplicate_ids) > INLINE_IDS:
         # Many ids: a table in the engine (not an inline memtable, which Spark's cache() below
@@ -561,7 +585,9 @@ def aggregate_usage(
     if options.per_model_yields:
         branches += _yield_branches(con, grain, mapping)
     query = ibis.union(*branches, distinct=False)
-    _unpack(_fetch(con, query), result)
+    with _watch(con, sources, options.progress, "usage"):
+        records = _fetch(con, query)
+    _unpack(records, result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, stdout_console
+from tokenecon.cli.app import app, guarded, scan_progress, stdout_console
 
 
 def _opt(flag: str, help: str, metavar: str | None = None) -> Any:
@@ -86,6 +86,7 @@ def whatif(
     temp_directory: o.TempDirectory = None,
     engine: o.Engine = "duckdb",
     spark_master: o.SparkMaster = "local[*]",
+    quiet: o.Quiet = False,
 ) -> None:
     """Replay the period under changed assumptions: baseline vs scenario per use case."""
 
@@ -98,7 +99,7 @@ def whatif(
             since=since, until=until, column_map=column_map, input_convention=input_convention,
             memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
             spark_master=spark_master, source_format=source_format, table=table,
-            cost_source=cost_source,
+            cost_source=cost_source, progress=bar,
         )  # fmt: skip
         flags = levers_from_flags(
             {
@@ -115,7 +116,8 @@ def whatif(
         plans = ([flags] if flags else []) + (load_scenarios(scenarios) if scenarios else [])
         return run_whatif(usage, options, plans)
 
-    result = guarded(run)
+    with scan_progress(quiet) as bar:
+        result = guarded(run)
     text = result.to_json()
     if save:
         save.write_text(text, encoding="utf-8")
