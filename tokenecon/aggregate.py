@@ -11,12 +11,14 @@ long-context cliff, so summing tokens at that grain first loses nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.attribute import residency_expression, task_key_expression, use_case_expression
+from tokenecon.engine import is_duckdb, small_table, spark_cached
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
@@ -24,6 +26,7 @@ from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.outcomes import events_table
 from tokenecon.ingest.sources import SourceFile
 from tokenecon.mapping import OutcomeMapping
+from tokenecon.progress import Reporter, ScanProgress
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -120,6 +123,8 @@ class AggregateOptions:
     """How many files are read (set by :func:`aggregate_usage`)."""
     residency: bool = True
     """Whether any use case declares ``residency:`` (set by :func:`aggregate_usage`)."""
+    progress: Reporter | None = None
+    """Told how far each pass over the usage is (the CLI draws a bar on a terminal)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
 
@@ -282,7 +287,12 @@ def _exact_sum(column: ir.IntegerColumn) -> ir.IntegerScalar:
     return column.cast("float64").sum().cast("int64")
 
 
-def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) -> ir.Table:
+def _grain(
+    rows: ir.Table,
+    duplicate_ids: list[str],
+    options: AggregateOptions,
+    id_table: ir.Table | None = None,
+) -> ir.Table:
     """Rows summed at :data:`GRAIN`.
 
     Rejected rows keep their request id in ``dup_id`` (so samples can be located), and rows of
@@ -296,9 +306,8 @@ def _grain(rows: ir.Table, duplicate_ids: list[str], options: AggregateOptions) 
         in_window &= rows.timestamp >= options.since
     if options.until:
         in_window &= rows.timestamp < options.until
-    if len(duplicate_ids) > INLINE_IDS:
-        repeated_ids = ibis.memtable({"request_id": duplicate_ids}, schema={"request_id": "string"})
-        is_repeated = rows.request_id.isin(repeated_ids.request_id)
+    if id_table is not None:
+        is_repeated = rows.request_id.isin(id_table.request_id)
     elif duplicate_ids:
         # A literal list costs the engine less per row than the semi-join against a table
         # (10M rows, 20 ids: 3.5 s of CPU less).
@@ -507,6 +516,25 @@ def _yield_branches(
     return branches
 
 
+def _watch(
+    con: Backend, sources: Sequence[SourceFile], report: Reporter | None, phase: str
+) -> AbstractContextManager[None]:
+    """Report the progress of one pass over ``sources`` to ``report``, if any."""
+    from tokenecon.engine import watching
+    from tokenecon.ingest.sources import estimate_rows, source_bytes
+
+    if report is None:
+        return watching(con, None)
+    total = sum(source_bytes(s) for s in sources)
+    estimates = [estimate_rows(s) for s in sources]
+    rows = None if None in estimates else sum(e or 0 for e in estimates)
+
+    def tell(fraction: float) -> None:
+        report(ScanProgress(phase, fraction, total, rows))
+
+    return watching(con, tell, total)
+
+
 def _fetch(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
     try:
         return list(con.to_pyarrow(expr).to_pylist())
@@ -541,16 +569,28 @@ def aggregate_usage(
         sources=len(sources),
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
-    duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
-    grain = _grain(rows, duplicate_ids, options)
+    with _watch(con, sources, options.progress, "repeated ids"):
+        duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
+    id_table = None
+    if len(duplicate_ids) > INLINE_IDS:
+        # Many ids: a table in the engine (not an inline memtable, which Spark's cache() below
+        # would compile before Ibis registers it).
+        id_table = small_table(con, "tokenecon_repeated_ids", {"request_id": duplicate_ids})
+    grain = _grain(rows, duplicate_ids, options, id_table)
+    if not is_duckdb(con):
+        # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
+        # Spark would scan the usage again per branch unless the grain is cached.
+        grain = spark_cached(con, grain)
     branches = _branches(con, grain, mapping)
     if options.per_model_yields:
         branches += _yield_branches(con, grain, mapping)
     query = ibis.union(*branches, distinct=False)
-    _unpack(_fetch(con, query), result)
+    with _watch(con, sources, options.progress, "usage"):
+        records = _fetch(con, query)
+    _unpack(records, result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
-            con, sources, result.plans, result.reject_sample_rows, rows, newlines
+            con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read
         )
     return result
 
@@ -710,6 +750,7 @@ def locate_rejected(
     samples: list[dict[str, Any]],
     rows: ir.Table,
     newlines: Callable[[int], Sequence[int] | None] = lambda _: None,
+    read: ReadOptions | None = None,
 ) -> list[RejectedRow]:
     """File and line of sample rejected rows (only when there are any).
 
@@ -719,6 +760,29 @@ def locate_rejected(
     lines; rows without id, and Parquet or compressed files, take a numbered pass over their
     parsed rows.
     """
+    if not is_duckdb(con):
+        # Lines follow the file's order, which Spark does not keep: an embedded DuckDB reads
+        # the (local) file again, only for rows that bisection could not place.
+        from tokenecon.engine import EngineOptions, connect
+
+        local = connect(EngineOptions())
+
+        def local_rows(source_id: int) -> ir.Table:
+            table, _ = canonical_table(local, sources[source_id], source_id, read or ReadOptions())
+            return table
+
+        return _locate(local, sources, plans, samples, local_rows, newlines)
+    return _locate(con, sources, plans, samples, lambda _: rows, newlines)
+
+
+def _locate(
+    con: Backend,
+    sources: Sequence[SourceFile],
+    plans: Sequence[ColumnPlan],
+    samples: list[dict[str, Any]],
+    rows_of: Callable[[int], ir.Table],
+    newlines: Callable[[int], Sequence[int] | None],
+) -> list[RejectedRow]:
     out: list[RejectedRow] = []
     by_source: dict[int, list[dict[str, Any]]] = {}
     for sample in samples:
@@ -740,7 +804,7 @@ def locate_rejected(
             if len(found) == len(mine):
                 out.extend(RejectedRow(source.display, found[id(s)], s["label"]) for s in mine)
                 continue
-        out.extend(_numbered_rejects(con, source, source_id, rows))
+        out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id)))
     unique = {(r.source, r.line, r.reason): r for r in out}
     return sorted(unique.values(), key=lambda r: (r.source, r.line))[:SAMPLE_LIMIT]
 

@@ -20,6 +20,7 @@ from tokenecon.ingest.sources import digest_file, expand_sources
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook, load_price_book
+from tokenecon.progress import Reporter
 from tokenecon.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.report import Report, build_report
 
@@ -53,6 +54,8 @@ class AnalyzeOptions:
     asks for the sizes that decide which side of a cliff a capped or trimmed prompt falls)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (`whatif`)."""
+    progress: Reporter | None = None
+    """Told how far each pass over the usage is."""
 
 
 def _check_by(by: str | None) -> None:
@@ -109,6 +112,7 @@ def run_analysis(
         until=options.until,
         thresholds=tuple(sorted(set(book.cliff_thresholds()) | set(options.prompt_thresholds))),
         per_model_yields=options.per_model_yields,
+        progress=options.progress,
     )
     con = connect(options.engine)
     # Hash the inputs for the report while the engine reads them (both release the GIL); the

@@ -1,22 +1,31 @@
-"""The execution engine behind the Ibis expressions: DuckDB embedded by default.
+"""The execution engine behind the Ibis expressions: DuckDB embedded by default, or Spark.
 
-Ibis and DuckDB are imported here, lazily, so that `tokenecon --help` stays fast.
+Everything engine-specific lives here: connecting, and reading a file as a table of text
+columns. The rest of the pipeline is Ibis expressions that run unchanged on either engine.
+Ibis, DuckDB and PySpark are imported lazily, so that `tokenecon --help` stays fast.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.errors import OptionError
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
     from ibis.backends.duckdb import Backend as DuckDBBackend
 
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -24,21 +33,29 @@ class EngineOptions:
     """How to run the pipeline."""
 
     name: str = "duckdb"
-    """Which engine: only ``duckdb`` for now."""
+    """``duckdb`` (embedded, the default) or ``spark``."""
     memory_limit: str | None = None
-    """DuckDB memory limit (e.g. ``2GB``); DuckDB's default is 80% of RAM."""
+    """DuckDB memory limit (e.g. ``2GB``; DuckDB's default is 80% of RAM); Spark driver memory."""
     temp_directory: str | None = None
-    """Where DuckDB spills when memory runs short."""
+    """Where DuckDB spills when memory runs short (Spark: ``spark.local.dir``)."""
     threads: int | None = None
     """Worker threads (default: all cores)."""
+    spark_master: str = "local[*]"
+    """Spark master URL, for ``spark``."""
 
 
-def connect(options: EngineOptions) -> DuckDBBackend:
-    """An Ibis connection to a fresh in-memory engine, in UTC."""
+def connect(options: EngineOptions) -> BaseBackend:
+    """An Ibis connection to a fresh engine session, in UTC."""
     if options.name not in ENGINES:
         raise OptionError(
             f"unknown engine {options.name!r}", f"--engine takes one of {', '.join(ENGINES)}"
         )
+    if options.name == "spark":
+        return _connect_spark(options)
+    return _connect_duckdb(options)
+
+
+def _connect_duckdb(options: EngineOptions) -> DuckDBBackend:
     import ibis
 
     # Results are sorted where order matters; not preserving scan order frees the engine
@@ -61,6 +78,163 @@ def connect(options: EngineOptions) -> DuckDBBackend:
     with contextlib.suppress(Exception):  # ICU is optional; without it DuckDB works in UTC
         con.raw_sql("LOAD icu; SET TimeZone = 'UTC'")
     return con
+
+
+def _connect_spark(options: EngineOptions) -> BaseBackend:
+    import ibis
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise OptionError(
+            "--engine spark needs PySpark", "pip install 'tokenecon[spark]' (and a Java 17+)"
+        ) from None
+    builder = (
+        SparkSession.builder.master(options.spark_master)
+        .appName("tokenecon")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        # Python functions (token counting) run in workers with this interpreter and its
+        # packages, not whatever `python3` is on the PATH.
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
+    )
+    if options.spark_master.startswith("local"):
+        # A handful of partitions suits one machine; the default 200 costs seconds on small data.
+        builder = builder.config("spark.sql.shuffle.partitions", "8")
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1")
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no "resolves to a loopback" warning
+    log4j = resources.files("tokenecon.data") / "spark" / "log4j2.properties"
+    builder = builder.config(
+        "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}"
+    )
+    if options.memory_limit:
+        builder = builder.config("spark.driver.memory", options.memory_limit)
+    if options.temp_directory:
+        builder = builder.config("spark.local.dir", options.temp_directory)
+    # The workers' interpreter is read from the environment when the JVM starts.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # The JVM writes its start-up chatter to the stderr it inherits: give it a log file.
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (the JVM keeps writing to it)
+        prefix="tokenecon-spark-", suffix=".log", delete=False
+    )
+    saved = os.dup(2)
+    try:
+        os.dup2(log.fileno(), 2)
+        session = builder.getOrCreate()
+    except Exception as exc:  # no Java, a bad master URL: Spark raises its own types
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise OptionError(
+            f"cannot start Spark at {options.spark_master}: {message}",
+            f"check --spark-master and that Java 17+ is installed (JAVA_HOME); Spark's log: "
+            f"{log.name}",
+        ) from None
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    session.sparkContext.setLogLevel("ERROR")
+    return ibis.pyspark.connect(session)
+
+
+def is_duckdb(con: BaseBackend) -> bool:
+    """Whether ``con`` is the embedded DuckDB engine."""
+    return bool(con.name == "duckdb")
+
+
+def spark_cached(con: BaseBackend, table: ir.Table) -> ir.Table:
+    """A Spark table computed once and kept (Python functions it calls registered first:
+    Ibis registers them when it executes a query, not when it caches one)."""
+    con._register_udfs(table)
+    cached: ir.Table = table.cache()
+    return cached
+
+
+def small_table(con: BaseBackend, name: str, columns: dict[str, list[str]]) -> ir.Table:
+    """A small table of text columns held by the engine (not inlined in each query)."""
+    import ibis
+    import pyarrow as pa
+
+    data = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
+    if is_duckdb(con):
+        # (Ibis 12 fails on a raw Arrow table here: hand it a memtable.)
+        return con.create_table(name, ibis.memtable(data), temp=True)
+    # Ibis's PySpark backend has no temporary tables: a temporary view of a DataFrame.
+    session = con._session
+    session.createDataFrame(data.to_pandas()).createOrReplaceTempView(name)
+    return con.table(name)
+
+
+def query_fraction(con: BaseBackend) -> float | None:
+    """How far the running query is (0 to 1), None when the engine cannot say."""
+    if is_duckdb(con):
+        percent = float(con.con.query_progress())  # -1: no query running
+        return percent / 100 if percent >= 0 else None
+    tracker = con._session.sparkContext.statusTracker()
+    stages = [tracker.getStageInfo(i) for i in tracker.getActiveStageIds()]
+    tasks = [(s.numCompletedTasks, s.numTasks) for s in stages if s and s.numTasks]
+    if not tasks:
+        return None
+    return sum(done for done, _ in tasks) / sum(total for _, total in tasks)
+
+
+def _bytes_read() -> int | None:
+    """Bytes this process has read so far (Linux), None elsewhere."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("rchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+@contextmanager
+def watching(
+    con: BaseBackend, report: Callable[[float], None] | None, bytes_total: int = 0
+) -> Iterator[None]:
+    """Within the block, ``report`` gets the running query's progress every 0.2 s, then 1.0.
+
+    On DuckDB the progress is the bytes the process has read since the block began (less what
+    hashing read) over ``bytes_total``: DuckDB's own estimate stays at 0 while it computes a
+    shared subquery, which the main query is. Elsewhere it is the engine's own estimate.
+    """
+    from tokenecon.ingest.sources import bytes_hashed
+
+    if report is None:
+        yield
+        return
+    start = _bytes_read() if is_duckdb(con) and bytes_total else None
+    hashed = bytes_hashed()
+    if is_duckdb(con) and start is None:
+        # DuckDB tracks progress only with its bar on; it must not print it (stdout is ours).
+        con.raw_sql("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+    stop = threading.Event()
+
+    def fraction() -> float | None:
+        if start is None:
+            return query_fraction(con)
+        now = _bytes_read()
+        if now is None:
+            return None
+        return (now - start - (bytes_hashed() - hashed)) / bytes_total
+
+    def poll() -> None:
+        while not stop.wait(0.2):
+            done = fraction()
+            if done is not None:
+                report(max(0.0, min(done, 0.99)))
+
+    thread = threading.Thread(target=poll, name="tokenecon-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        report(1.0)
 
 
 @contextmanager

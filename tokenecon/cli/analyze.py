@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, stdout_console
+from tokenecon.cli.app import app, guarded, scan_progress, stdout_console
 
 
 @app.command()
@@ -28,6 +28,9 @@ def analyze(
     html: o.Html = None,
     memory_limit: o.MemoryLimit = None,
     temp_directory: o.TempDirectory = None,
+    engine: o.Engine = "duckdb",
+    spark_master: o.SparkMaster = "local[*]",
+    quiet: o.Quiet = False,
 ) -> None:
     """Break usage down into cost per outcome and say which layer is off."""
 
@@ -37,12 +40,14 @@ def analyze(
         options = o.analyze_options(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=by,
             since=since, until=until, column_map=column_map, input_convention=input_convention,
-            memory_limit=memory_limit, temp_directory=temp_directory,
-            source_format=source_format, table=table, cost_source=cost_source,
+            memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
+            spark_master=spark_master, source_format=source_format, table=table,
+            cost_source=cost_source, progress=bar,
         )  # fmt: skip
         return analyze(usage, options)
 
-    report = guarded(run)
+    with scan_progress(quiet) as bar:
+        report = guarded(run)
     text = report.to_json()
     if save:
         save.write_text(text, encoding="utf-8")

@@ -7,7 +7,8 @@ Commands live in their own modules (``analyze.py``, ``prices.py``, ...) and regi
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,6 +18,8 @@ from tokenecon.errors import OptionError, TokenEconError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from tokenecon.progress import Reporter
 
 app = typer.Typer(
     name="tokenecon",
@@ -70,3 +73,16 @@ def parse_when(value: str | None, flag: str) -> datetime | None:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
+
+
+@contextmanager
+def scan_progress(quiet: bool) -> Iterator[Reporter | None]:
+    """A progress bar on stderr while the engine scans, unless quiet or stderr is no terminal."""
+    console = stderr_console()
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    from tokenecon.render.progress import ScanBar
+
+    with ScanBar(console) as bar:
+        yield bar

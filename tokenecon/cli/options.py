@@ -15,6 +15,7 @@ from tokenecon.cli.app import parse_when
 
 if TYPE_CHECKING:
     from tokenecon.analyze import AnalyzeOptions
+    from tokenecon.progress import Reporter
 
 Usage = Annotated[list[str], typer.Argument(help="Usage files, globs, or - for stdin.")]
 Prices = Annotated[
@@ -68,6 +69,14 @@ MemoryLimit = Annotated[
 TempDirectory = Annotated[
     str | None, typer.Option("--temp-directory", help="Where the engine may spill.")
 ]
+Engine = Annotated[str, typer.Option("--engine", help="duckdb (embedded, default) or spark.")]
+SparkMaster = Annotated[
+    str, typer.Option("--spark-master", help="Spark master URL for --engine spark.")
+]
+Quiet = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No progress bar on stderr (none is drawn off a terminal)."),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON document only.")]
 Save = Annotated[Path | None, typer.Option("--save", help="Write the JSON document here.")]
 Html = Annotated[
@@ -88,6 +97,9 @@ def analyze_options(
     input_convention: str | None,
     memory_limit: str | None,
     temp_directory: str | None,
+    engine: str = "duckdb",
+    spark_master: str = "local[*]",
+    progress: Reporter | None = None,
     source_format: str | None = None,
     table: str | None = None,
     cost_source: str = "auto",
@@ -109,5 +121,11 @@ def analyze_options(
         source_format=source_format,
         table=table,
         cost_source=cost_source,
-        engine=EngineOptions(memory_limit=memory_limit, temp_directory=temp_directory),
+        progress=progress,
+        engine=EngineOptions(
+            name=engine,
+            memory_limit=memory_limit,
+            temp_directory=temp_directory,
+            spark_master=spark_master,
+        ),
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, stdout_console
+from tokenecon.cli.app import app, guarded, scan_progress, stdout_console
 
 
 def _opt(flag: str, help: str, metavar: str | None = None) -> Any:
@@ -77,10 +77,16 @@ def whatif(
     until: o.Until = None,
     column_map: o.ColumnMap = None,
     input_convention: o.InputConvention = None,
+    source_format: o.SourceFormat = None,
+    table: o.Table = None,
+    cost_source: o.CostSource = "auto",
     as_json: o.Json = False,
     save: o.Save = None,
     memory_limit: o.MemoryLimit = None,
     temp_directory: o.TempDirectory = None,
+    engine: o.Engine = "duckdb",
+    spark_master: o.SparkMaster = "local[*]",
+    quiet: o.Quiet = False,
 ) -> None:
     """Replay the period under changed assumptions: baseline vs scenario per use case."""
 
@@ -91,7 +97,9 @@ def whatif(
         options = o.analyze_options(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=None,
             since=since, until=until, column_map=column_map, input_convention=input_convention,
-            memory_limit=memory_limit, temp_directory=temp_directory,
+            memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
+            spark_master=spark_master, source_format=source_format, table=table,
+            cost_source=cost_source, progress=bar,
         )  # fmt: skip
         flags = levers_from_flags(
             {
@@ -108,7 +116,8 @@ def whatif(
         plans = ([flags] if flags else []) + (load_scenarios(scenarios) if scenarios else [])
         return run_whatif(usage, options, plans)
 
-    result = guarded(run)
+    with scan_progress(quiet) as bar:
+        result = guarded(run)
     text = result.to_json()
     if save:
         save.write_text(text, encoding="utf-8")

@@ -174,27 +174,12 @@ def _check_usable(
 
 
 def scan(con: Backend, source: SourceFile, positions: int) -> ir.Table:
-    """An Ibis table over the file with every column as text, named c0, c1, ..."""
-    names = {f"c{i}": "VARCHAR" for i in range(positions)}
-    path = str(source.path)
-    try:
-        if source.kind == "parquet":
-            table = con.read_parquet(path)
-            return table.rename({f"c{i}": n for i, n in enumerate(table.columns)}).cast(
-                dict.fromkeys(names, "string")
-            )
-        return con.read_csv(
-            path,
-            columns=names,
-            header=True,
-            auto_detect=False,
-            delim=",",
-            quote='"',
-            escape='"',
-            compression="gzip" if source.compressed else "none",
-        )
-    except Exception as exc:  # DuckDB raises its own error types for unreadable files
-        raise UsageInputError(f"{source.display}: cannot read: {_first_line(exc)}") from None
+    """An Ibis table over the file with every column as text, named c0, c1, ... by position."""
+    from tokenecon.ingest.readers import read_csv_text, read_parquet_text
+
+    if source.kind == "parquet":
+        return read_parquet_text(con, source, positions)
+    return read_csv_text(con, source, [f"c{i}" for i in range(positions)])
 
 
 def _first_line(exc: Exception) -> str:

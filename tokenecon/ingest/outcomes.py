@@ -31,15 +31,14 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
                 f"{source.path}: no column {needed!r} (found: {', '.join(header)})",
                 "fix `key`/`verified` under `outcomes:` in the mapping",
             )
-    table = con.read_csv(
-        str(source.path),
-        columns={h: "VARCHAR" for h in header},
-        header=True,
-        auto_detect=False,
-    )
-    key = table[source.key].strip().nullif("")
+    from tokenecon.ingest.readers import read_csv_text
+    from tokenecon.ingest.sources import SourceFile
+
+    names = [f"c{i}" for i in range(len(header))]
+    table = read_csv_text(con, SourceFile(source.path, str(source.path), "csv", False), names)
+    key = table[f"c{header.index(source.key)}"].strip().nullif("")
     if source.verified:
-        flag = table[source.verified].strip().lower().fill_null("")
+        flag = table[f"c{header.index(source.verified)}"].strip().lower().fill_null("")
         verified = flag.isin(TRUE_WORDS)
     else:
         verified = ibis.literal(True)

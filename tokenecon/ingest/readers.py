@@ -1,9 +1,8 @@
-"""Engine-specific reading: the few places that know DuckDB's readers.
+"""Engine-specific reading: the few places that know DuckDB's and Spark's readers.
 
 Adapters describe what they need (a CSV's columns as text, a JSON file's fields and their
-nesting) and these functions turn that into a raw Ibis table. A Spark engine replaces this
-module, not the adapters: JSON schemas are given as plain nested dicts, turned into DuckDB
-type strings here.
+nesting) and these functions turn that into a raw Ibis table on the engine at hand. JSON
+schemas are given as plain nested dicts, turned here into DuckDB type strings or Spark DDL.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tokenecon.engine import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.sources import SourceFile
@@ -54,9 +54,25 @@ def named_headers(headers: Sequence[str]) -> list[str]:
     return out
 
 
-def read_csv_text(con: Backend, source: SourceFile) -> ir.Table:
-    """A CSV with every column as text, named by its normalised header (no type sniffing)."""
-    names = named_headers(csv_headers(source))
+def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = None) -> ir.Table:
+    """A CSV with every column as text (no type sniffing), named by its normalised header or,
+    given ``names``, by position."""
+    names = names or named_headers(csv_headers(source))
+    if not is_duckdb(con):
+        return _guard(
+            source,
+            lambda: con.read_csv(
+                str(source.path),
+                header=True,
+                inferSchema=False,
+                schema=spark_schema(dict.fromkeys(names, "text")),
+                quote='"',
+                escape='"',
+                # A quoted field may hold a newline; Spark then reads each file whole.
+                multiLine=True,
+                mode="PERMISSIVE",
+            ),
+        )
     return _guard(
         source,
         lambda: con.read_csv(
@@ -70,6 +86,28 @@ def read_csv_text(con: Backend, source: SourceFile) -> ir.Table:
             compression="gzip" if source.compressed else "none",
         ),
     )
+
+
+def read_parquet_text(con: Backend, source: SourceFile, positions: int) -> ir.Table:
+    """A Parquet file, every column cast to text, named c0, c1, ... by position."""
+    table = _guard(source, lambda: con.read_parquet(str(source.path)))
+    renamed = table.rename({f"c{i}": n for i, n in enumerate(table.columns)})
+    return renamed.cast({f"c{i}": "string" for i in range(positions)})
+
+
+def spark_type(schema: Any) -> str:
+    """The Spark SQL type of a schema node (a JSON leaf kept whole is its text)."""
+    if schema in ("text", "json"):
+        return "STRING"
+    if isinstance(schema, list):
+        return f"ARRAY<{spark_type(schema[0])}>"
+    fields = ", ".join(f"`{k}`: {spark_type(v)}" for k, v in schema.items())
+    return f"STRUCT<{fields}>"
+
+
+def spark_schema(schema: Schema) -> str:
+    """A Spark DDL schema string for top-level fields."""
+    return ", ".join(f"`{k.replace('`', '``')}` {spark_type(v)}" for k, v in schema.items())
 
 
 def duckdb_type(schema: Any) -> str:
@@ -94,6 +132,8 @@ def read_json(
     ``filename`` a column ``filename`` names each record's file (a directory source).
     """
     paths = [str(p) for p in source.members] if source.members else str(source.path)
+    if not is_duckdb(con):
+        return _guard(source, lambda: _spark_json(con, source, paths, schema, filename))
     options: dict[str, Any] = {"filename": True} if filename else {}
     return _guard(
         source,
@@ -105,6 +145,22 @@ def read_json(
             **options,
         ),
     )
+
+
+def _spark_json(
+    con: Backend, source: SourceFile, paths: Any, schema: Schema, filename: bool
+) -> ir.Table:
+    """JSON on Spark: lines are records unless the file is one document (an API page)."""
+    from pyspark.sql import functions as F
+
+    session = con._session
+    reader = session.read.schema(spark_schema(schema))
+    frame = reader.json(paths, multiLine=source.kind == "json", mode="PERMISSIVE")
+    if filename:
+        frame = frame.withColumn("filename", F.input_file_name())
+    name = f"tokenecon_json_{uuid.uuid4().hex[:8]}"
+    frame.createOrReplaceTempView(name)
+    return con.table(name)
 
 
 def read_flat(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir.Table:
@@ -188,6 +244,19 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     import ibis
     import ibis.expr.datatypes as dt
 
+    if on_duckdb(value) is False:
+
+        def from_json(value: Any, structure: str) -> Any:
+            """Spark's from_json."""
+
+        spark_function = ibis.udf.scalar.builtin(
+            from_json,
+            name="from_json",
+            signature=((dt.string, dt.string), _json_type(schema)),
+        )
+        parsed: ir.StructValue = spark_function(value.cast("string"), spark_type(schema))
+        return parsed
+
     structure = json.dumps(_structure(schema))
 
     def json_transform(value: Any, structure: str) -> Any:
@@ -200,6 +269,51 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     )
     result: ir.StructValue = function(value.cast("json"), structure)
     return result
+
+
+def on_duckdb(value: Any) -> bool | None:
+    """Whether an expression runs on DuckDB; None for one bound to no table (a literal)."""
+    try:
+        backend = value._find_backend()
+    except Exception:  # Ibis: "depends on no backends"
+        return None
+    return is_duckdb(backend)
+
+
+def spark_json_text(value: Any) -> ir.StringValue:
+    """A JSON value as its text on Spark, where JSON is already text (Ibis would unwrap it
+    with a function Spark does not have)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    def string(value: Any) -> str:  # type: ignore[empty-body]
+        """Spark's string() cast."""
+
+    function = ibis.udf.scalar.builtin(string, name="string", signature=((dt.json,), dt.string))
+    text: ir.StringValue = function(value)
+    return text
+
+
+def json_string_array(value: Any) -> ir.ArrayValue:
+    """A JSON array of strings (as text or JSON) as an array of strings (null: not an array)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    engine = on_duckdb(value)
+    if engine is None:
+        return ibis.null(dt.Array(dt.string))
+    if engine:
+        items: ir.ArrayValue = value.cast("json").array.map(lambda e: e.str)
+        return items
+
+    def from_json(value: Any, structure: str) -> Any:
+        """Spark's from_json."""
+
+    function = ibis.udf.scalar.builtin(
+        from_json, name="from_json", signature=((dt.string, dt.string), dt.Array(dt.string))
+    )
+    parsed: ir.ArrayValue = function(value.cast("string"), "ARRAY<STRING>")
+    return parsed
 
 
 def _structure(schema: Any) -> Any:
@@ -217,6 +331,8 @@ def materialize(con: Backend, name: str, table: ir.Table) -> ir.Table:
     from tokenecon.errors import UsageInputError
 
     try:
+        if not is_duckdb(con):
+            return spark_cached(con, table)
         # A fresh name each time (Ibis cannot overwrite a temporary DuckDB table).
         unique = f"tokenecon_{name}_{uuid.uuid4().hex[:8]}"
         return con.create_table(unique, table, temp=True)
@@ -227,6 +343,10 @@ def materialize(con: Backend, name: str, table: ir.Table) -> ir.Table:
 
 def load_arrow_stream(con: Backend, name: str, batches: Any) -> ir.Table:
     """Materialise a stream of Arrow record batches as an engine table (read once, in batches)."""
+    if not is_duckdb(con):
+        session = con._session
+        session.createDataFrame(batches.read_all()).createOrReplaceTempView(name)
+        return con.table(name)
     con.con.register(f"{name}_stream", batches)
     con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM "{name}_stream"')
     con.con.unregister(f"{name}_stream")

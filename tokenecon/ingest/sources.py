@@ -140,6 +140,14 @@ class FileDigest:
     count at its chunk plus the newlines of one chunk, instead of a pass over the file."""
 
 
+_hashed = [0]
+
+
+def bytes_hashed() -> int:
+    """Bytes this process has read to hash files (progress figures leave them out)."""
+    return _hashed[0]
+
+
 def _hash_file(path: Path, count_lines: bool) -> tuple[str, tuple[int, ...] | None]:
     digest = hashlib.sha256()
     newlines: list[int] = []
@@ -147,6 +155,7 @@ def _hash_file(path: Path, count_lines: bool) -> tuple[str, tuple[int, ...] | No
     with path.open("rb") as handle:
         while chunk := handle.read(DIGEST_CHUNK):
             digest.update(chunk)
+            _hashed[0] += len(chunk)
             if count_lines:
                 newlines.append(seen)
                 seen += chunk.count(b"\n")
@@ -171,3 +180,28 @@ def digest_file(source: SourceFile) -> FileDigest:
     plain = source.kind in ("csv", "jsonl") and not source.compressed
     sha256, newlines = _hash_file(source.path, plain)
     return FileDigest(sha256, newlines)
+
+
+def source_bytes(source: SourceFile) -> int:
+    """Bytes a source's files hold (0 for a database table)."""
+    if source.kind == "postgres":
+        return 0
+    files = source.members or (source.path,)
+    return sum(path.stat().st_size for path in files)
+
+
+def estimate_rows(source: SourceFile) -> int | None:
+    """Rows in a source: exact for Parquet, from the first MiB's lines for plain text, else None."""
+    if source.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.read_metadata(source.path).num_rows)
+    if source.compressed or source.kind == "postgres":
+        return None
+    sample_path = source.members[0] if source.members else source.path
+    with sample_path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    lines = sample.count(b"\n")
+    if not lines:
+        return None
+    return round(source_bytes(source) * lines / len(sample))

@@ -9,6 +9,7 @@ them inside the engine. Nothing is read row by row in Python.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.canonical import STRING_COLUMNS, TOKEN_COLUMNS
@@ -198,7 +199,10 @@ def parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
     from_epoch = ibis.cases(
         (
             (epoch > 0) & (epoch < 1e11),
-            (epoch * 1000).cast("int64").as_timestamp("ms").cast("timestamp"),
+            # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and
+            # a plain timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
+            ibis.literal(datetime(1970, 1, 1))
+            + (epoch * 1000).floor().cast("int64").as_interval("ms"),
         ),
         else_=ibis.null("timestamp"),
     )

@@ -125,8 +125,16 @@ def json_text(value: ir.JSONValue) -> ir.StringValue:
     """A JSON scalar as text: strings unquoted, numbers as written, JSON null as null."""
     import ibis
 
-    as_string = value.str
+    from tokenecon.ingest.readers import on_duckdb, spark_json_text
+
+    engine = on_duckdb(value)
+    if engine is None:  # bound to no table: a field of a column the source lacks
+        return ibis.null("string")
+    if engine is False:
+        # Spark's JSON paths (get_json_object) already give strings unquoted.
+        return spark_json_text(value).nullif("null").nullif("")
     rendered = value.cast("string")
+    as_string = value.str
     return ibis.cases((as_string.notnull(), as_string), else_=rendered.nullif("null")).nullif("")
 
 
@@ -172,7 +180,9 @@ def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
 
     parts: list[ir.StringValue] = []
     if tag_list is not None:
-        items = tag_list.cast("json").array.map(lambda e: e.str)
+        from tokenecon.ingest.readers import json_string_array
+
+        items = json_string_array(tag_list)
 
         def pair(t: ir.StringValue) -> ir.StringValue:
             at = t.find(":")  # 0-based, -1 when absent
@@ -183,8 +193,14 @@ def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
 
         pairs = items.filter(lambda t: t.notnull() & (t != "")).map(pair)
         parts.append(pairs.join(",").nullif(""))
+    from tokenecon.ingest.readers import on_duckdb, spark_json_text
+
     for obj in objects:
-        as_text = obj.cast("json").cast("string").strip()
+        if on_duckdb(obj) is False:
+            # JSON is text on Spark; Ibis's cast from JSON would call a function Spark lacks.
+            as_text = (obj if obj.type().is_string() else spark_json_text(obj)).strip()
+        else:
+            as_text = obj.cast("json").cast("string").strip()
         inner = ibis.cases(
             (as_text.startswith("{") & as_text.endswith("}"),
              as_text.substr(1, as_text.length() - 2).strip()),

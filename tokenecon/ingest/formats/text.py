@@ -31,12 +31,24 @@ def _has_counts(probe: Probe) -> bool:
     return any(h in token_names or ALIASES.get(h) in token_names for h in probe.headers)
 
 
-def _counter(encoding: str) -> Any:
-    """An engine function counting the tokens of a text column (vectorised over Arrow)."""
+def _counter(encoding: str, duckdb: bool = True) -> Any:
+    """An engine function counting the tokens of a text column, a batch at a time (Arrow on
+    DuckDB; pandas on Spark, whose Arrow UDFs are called row by row)."""
     import ibis
     import pyarrow as pa
 
     from tokenecon.tokens import count_texts
+
+    if not duckdb:
+
+        def count_series(text: str) -> int:
+            import pandas as pd
+
+            values = count_texts(list(text), encoding)
+            return pd.Series(values, dtype="Int64")  # type: ignore[return-value]
+
+        count_series.__name__ = f"tokenecon_count_{encoding}"
+        return ibis.udf.scalar.pandas(count_series)
 
     def count(text: str) -> int:
         values = count_texts(text.to_pylist(), encoding)  # type: ignore[attr-defined]
@@ -88,10 +100,15 @@ class TextLog(Format):
         model = columns.get("model", ibis.null("string")).lower()
         old = model.re_search(_CL100K.pattern)
 
+        from tokenecon.ingest.readers import on_duckdb
+
+        duckdb = on_duckdb(raw[raw.columns[0]]) is not False
+
         def estimate(position: int) -> ir.IntegerValue:
             text = raw[f"c{position}"]
             return ibis.cases(
-                (old, _counter("cl100k_base")(text)), else_=_counter("o200k_base")(text)
+                (old, _counter("cl100k_base", duckdb)(text)),
+                else_=_counter("o200k_base", duckdb)(text),
             )
 
         columns["uncached_input_tokens"] = estimate(prompt)
