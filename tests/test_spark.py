@@ -74,3 +74,14 @@ def test_whatif_on_the_example_month() -> None:
         "--route", "small-model", "--use-case", "lead-scoring",
     )  # fmt: skip
     same_on_both(*args)
+
+
+def test_typed_parquet(tmp_path: Path) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    parquet = tmp_path / "usage.parquet"
+    pq.write_table(pacsv.read_csv(ROOT / "examples" / "usage-2026-10.csv"), parquet)
+    report = same_on_both("analyze", str(parquet), "--outcomes", "examples/outcomes.yaml")
+    # typed columns (pyarrow inferred integers and timestamps): the same money as the CSV
+    assert report["totals"]["cost"] == "552.603972"
