@@ -80,6 +80,12 @@ def parse_column_map(pairs: list[str]) -> dict[str, str]:
 
 def read_headers(source: SourceFile) -> list[str]:
     """The column names of a source, read from its first line (or its schema)."""
+    from tokenecon.ingest.sources import is_remote
+
+    if is_remote(source):
+        from tokenecon.ingest.probe import probe_source
+
+        return list(probe_source(source).raw_headers)
     if source.kind == "parquet":
         import pyarrow.parquet as pq
 
