@@ -252,16 +252,7 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     import ibis.expr.datatypes as dt
 
     if on_duckdb(value) is False:
-
-        def from_json(value: Any, structure: str) -> Any:
-            """Spark's from_json."""
-
-        spark_function = ibis.udf.scalar.builtin(
-            from_json,
-            name="from_json",
-            signature=((dt.string, dt.string), _json_type(schema)),
-        )
-        parsed: ir.StructValue = spark_function(value.cast("string"), spark_type(schema))
+        parsed: ir.StructValue = _spark_from_json(value, _json_type(schema), spark_type(schema))
         return parsed
 
     structure = json.dumps(_structure(schema))
@@ -312,15 +303,22 @@ def json_string_array(value: Any) -> ir.ArrayValue:
     if engine:
         items: ir.ArrayValue = value.cast("json").array.map(lambda e: e.str)
         return items
+    parsed: ir.ArrayValue = _spark_from_json(value, dt.Array(dt.string), "ARRAY<STRING>")
+    return parsed
+
+
+def _spark_from_json(value: Any, ibis_type: Any, spark_ddl: str) -> Any:
+    """Spark's ``from_json(value, ddl)``: JSON text parsed into the given type."""
+    import ibis
+    import ibis.expr.datatypes as dt
 
     def from_json(value: Any, structure: str) -> Any:
         """Spark's from_json."""
 
     function = ibis.udf.scalar.builtin(
-        from_json, name="from_json", signature=((dt.string, dt.string), dt.Array(dt.string))
+        from_json, name="from_json", signature=((dt.string, dt.string), ibis_type)
     )
-    parsed: ir.ArrayValue = function(value.cast("string"), "ARRAY<STRING>")
-    return parsed
+    return function(value.cast("string"), spark_ddl)
 
 
 def _structure(schema: Any) -> Any:
