@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +34,23 @@ def small_report(*extra: str) -> dict[str, Any]:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def example_months(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two example months analysed once, as the CI example does (relative paths, from the
+    root): ``10.json``, ``11.json`` (the saved reports) and ``10.html``, ``11.html``."""
+    out = tmp_path_factory.mktemp("months")
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        for month, mapping in (("10", "outcomes.yaml"), ("11", "outcomes-2026-11.yaml")):
+            result = run_cli(
+                "analyze", f"examples/usage-2026-{month}.csv", "--outcomes", f"examples/{mapping}",
+                "--prices", "examples/prices-acme.yaml", "--save", str(out / f"{month}.json"),
+                "--html", str(out / f"{month}.html"),
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+    finally:
+        os.chdir(cwd)
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,23 +156,9 @@ def test_a_report_diffed_with_itself_is_zero(pairs: list[Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def months(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The two example months, analysed as the CI example does (relative paths, from the root)."""
-    out = tmp_path_factory.mktemp("months")
-    cwd = Path.cwd()
-    import os
-
-    os.chdir(ROOT)
-    try:
-        for month, mapping in (("10", "outcomes.yaml"), ("11", "outcomes-2026-11.yaml")):
-            result = run_cli(
-                "analyze", f"examples/usage-2026-{month}.csv", "--outcomes", f"examples/{mapping}",
-                "--prices", "examples/prices-acme.yaml", "--save", str(out / f"{month}.json"),
-            )  # fmt: skip
-            assert result.exit_code == 0, result.output
-    finally:
-        os.chdir(cwd)
-    return out / "10.json", out / "11.json"
+def months(example_months: Path) -> tuple[Path, Path]:
+    """The two example months' saved reports."""
+    return example_months / "10.json", example_months / "11.json"
 
 
 def test_example_months_tell_the_story(months: tuple[Path, Path]) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_cli, small_report
+from conftest import run_cli, small_report
 from rich.console import Console
 from test_golden import check
 
@@ -155,22 +154,9 @@ def test_chart_is_an_svg_and_markdown_links_it(pair: tuple[Path, Path], tmp_path
 
 
 @pytest.fixture(scope="module")
-def example_diff(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("golden")
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        reports = []
-        for month, mapping in (("10", "outcomes.yaml"), ("11", "outcomes-2026-11.yaml")):
-            result = run_cli(
-                "analyze", f"examples/usage-2026-{month}.csv", "--outcomes", f"examples/{mapping}",
-                "--prices", "examples/prices-acme.yaml", "--json",
-            )  # fmt: skip
-            assert result.exit_code == 0, result.output
-            reports.append(Report.from_dict(json.loads(result.stdout)))
-            (out / f"{month}.json").write_text(result.stdout)
-    finally:
-        os.chdir(cwd)
+def example_diff(example_months: Path) -> dict[str, Any]:
+    reports = [Report.from_dict(json.loads((example_months / f"{month}.json").read_text()))
+               for month in ("10", "11")]  # fmt: skip
     d = diff_reports(*reports)
     expressions = ("cost_per_outcome>+10%", "use_case:support-triage.tokens_per_task>+20%",
                    "unattributed_share>15%")  # fmt: skip

@@ -28,21 +28,9 @@ def mask_svg(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def months(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def months(example_months: Path) -> dict[str, Any]:
     """The example months' reports and November's page (with October as its trend)."""
-    out = tmp_path_factory.mktemp("html")
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        for month, mapping in (("10", "outcomes.yaml"), ("11", "outcomes-2026-11.yaml")):
-            result = run_cli(
-                "analyze", f"examples/usage-2026-{month}.csv", "--outcomes", f"examples/{mapping}",
-                "--prices", "examples/prices-acme.yaml", "--save", str(out / f"{month}.json"),
-                "--html", str(out / f"{month}.html"),
-            )  # fmt: skip
-            assert result.exit_code == 0, result.output
-    finally:
-        os.chdir(cwd)
+    out = example_months
     result = run_cli("report", str(out / "10.json"), str(out / "11.json"), "-o",
                      str(out / "trend.html"))  # fmt: skip
     assert result.exit_code == 0, result.output
