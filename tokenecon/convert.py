@@ -9,6 +9,7 @@ copies of repeated ids computed once (only when there are any), and the write it
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -170,9 +171,10 @@ def convert_usage(
                 con, sources, plans, result.reject_sample_rows, rows,
                 lambda i: futures[i].result().newlines, read,
             )  # fmt: skip
+        digests = [f.result().sha256 for f in futures]
     result.sources = [
-        {"path": s.display, "format": p.format, "rows": result.rows_per_source.get(i, 0),
-         "notes": p.notes}
+        {"path": s.display, "sha256": digests[i], "format": p.format,
+         "rows": result.rows_per_source.get(i, 0), "notes": p.notes, "estimated": p.estimated}
         for i, (s, p) in enumerate(zip(sources, plans, strict=True))
     ]  # fmt: skip
     kept = _kept(con, rows, bool(repeated))
@@ -190,10 +192,33 @@ def convert_usage(
             with _watch(con, sources, options.progress, "unpriced usage"):
                 result.unpriced = unpriced_usage(con, expression, tables, options.cost_source)
     else:
+        metadata = {"tokenecon": json.dumps(_provenance(result, read, options), sort_keys=True)}
         result.rows_written = _write(
-            con, _parquet_table(kept, extras), output, "parquet", sources, options
+            con, _parquet_table(kept, extras), output, "parquet", sources, options, metadata
         )
     return result
+
+
+USAGE_SCHEMA = "tokenecon.usage/v1"
+"""Names the canonical Parquet layout in the file's metadata."""
+
+
+def _provenance(result: Conversion, read: ReadOptions, options: AnalyzeOptions) -> dict[str, Any]:
+    """The Parquet file's ``tokenecon`` metadata: what it was made from, and how."""
+    return {
+        "schema": USAGE_SCHEMA,
+        "sources": [
+            {k: s[k] for k in ("path", "sha256", "format", "rows", "estimated")}
+            for s in result.sources
+        ],
+        "input_convention": read.input_convention,
+        "since": options.since.isoformat() if options.since else None,
+        "until": options.until.isoformat() if options.until else None,
+        "rows_read": result.rows_read,
+        "rows_rejected": result.rows_rejected,
+        "rows_duplicate": result.rows_duplicate,
+        "rows_outside_period": result.rows_filtered,
+    }
 
 
 def _check_output(output: Path, focus: bool, sources: list[SourceFile]) -> None:
@@ -470,6 +495,7 @@ def _write(
     kind: str,
     sources: Sequence[SourceFile],
     options: AnalyzeOptions,
+    metadata: dict[str, str] | None = None,
 ) -> int:
     """Write into a temporary file beside ``output``, then move it in place (no half-written
     file is ever left under the name asked for)."""
@@ -481,7 +507,7 @@ def _write(
     os.close(handle)
     try:
         with _watch(con, sources, options.progress, "rows to write"):
-            written = write_table(con, table, staging, kind)
+            written = write_table(con, table, staging, kind, metadata)
         os.replace(staging, output)
     except OSError as exc:
         raise OptionError(

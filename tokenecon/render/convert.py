@@ -41,6 +41,16 @@ def conversion_lines(done: dict[str, Any]) -> list[Text]:
                 style="yellow",
             )
         )
+    for source in done["sources"]:
+        if source.get("estimated"):
+            lines.append(
+                Text(
+                    f"Note: the token counts of {source['path']} are estimates "
+                    f"({source['estimated']}); the file says so in its metadata, but a later "
+                    "`tokenecon analyze` of it takes them as counted",
+                    style="yellow",
+                )
+            )
     if done["inexact_prices"]:
         lines.append(
             Text(
