@@ -2,7 +2,8 @@
 -- benchmarks/outcomes.yaml: parse every column, reject impossible rows, keep one row per
 -- request id, attribute use cases, and sum tokens at the pricing grain (use case x model x
 -- day x service tier x side of the long-context cliff), with distinct tasks per use case.
--- {path} is replaced by the usage file.
+-- {source} is replaced by the reader of the usage file: read_csv with every column as text
+-- (benchmarks/run.py CSV_SOURCE) or read_parquet.
 WITH parsed AS (
   SELECT
     TRY_CAST("timestamp" AS TIMESTAMP) AS ts, model, lower(service_tier) AS tier, use_case, team,
@@ -11,15 +12,7 @@ WITH parsed AS (
     TRY_CAST(cache_write_tokens AS DOUBLE) AS cw, TRY_CAST(cache_write_1h_tokens AS DOUBLE) AS cw1,
     TRY_CAST(output_tokens AS DOUBLE) AS o, TRY_CAST(reasoning_tokens AS DOUBLE) AS r,
     TRY_CAST(requests AS DOUBLE) AS req
-  FROM read_csv('{path}', header = true, auto_detect = false, columns = {
-    'timestamp': 'VARCHAR', 'provider': 'VARCHAR', 'model': 'VARCHAR',
-    'uncached_input_tokens': 'VARCHAR', 'cache_read_tokens': 'VARCHAR',
-    'cache_write_tokens': 'VARCHAR', 'cache_write_1h_tokens': 'VARCHAR',
-    'output_tokens': 'VARCHAR', 'reasoning_tokens': 'VARCHAR', 'requests': 'VARCHAR',
-    'reported_cost': 'VARCHAR', 'service_tier': 'VARCHAR', 'region': 'VARCHAR',
-    'team': 'VARCHAR', 'project': 'VARCHAR', 'use_case': 'VARCHAR', 'user': 'VARCHAR',
-    'api_key': 'VARCHAR', 'task_id': 'VARCHAR', 'session_id': 'VARCHAR',
-    'trace_id': 'VARCHAR', 'request_id': 'VARCHAR', 'tags': 'VARCHAR'})
+  FROM {source}
 ), checked AS (
   SELECT *,
     coalesce(ts IS NULL OR model IS NULL OR ui < 0 OR cr < 0 OR cw < 0 OR cw1 < 0 OR o < 0

@@ -118,3 +118,36 @@ def test_prices_json_and_dates() -> None:
     assert json.loads(result.stdout)[0]["input"] == "10.0"
     after_cut = json.loads(run_cli("prices", "o3", "--at", "2025-07-01", "--json").stdout)
     assert after_cut[0]["input"] == "2.0"
+
+
+def test_typed_parquet_is_validated_as_numbers_and_times(tmp_path: Path) -> None:
+    """Parquet keeps its types: integers and timestamps are used as they are, floats must be
+    whole, negatives are rejected, a zoned timestamp is converted to UTC."""
+    from datetime import datetime, timedelta, timezone
+
+    plus2 = timezone(timedelta(hours=2))
+    table = pa.table(
+        {
+            "timestamp": pa.array(
+                [datetime(2026, 10, 1, 1, 0, tzinfo=plus2)] * 3
+                + [datetime(2026, 10, 2, 9, 0, tzinfo=plus2)],
+                pa.timestamp("us", tz="+02:00"),
+            ),
+            "model": ["gpt-4.1-mini", "gpt-4.1-mini", "gpt-4.1-mini", "gpt-4.1-mini"],
+            "uncached_input_tokens": pa.array([1000, -5, 1000, 2000], pa.int64()),
+            "output_tokens": pa.array([100.0, 100.0, 42.5, 200.0], pa.float64()),
+            "request_id": ["a", "b", "c", "d"],
+        }
+    )
+    path = tmp_path / "typed.parquet"
+    pq.write_table(table, path)
+    r = report(str(path))
+    reasons = {x["reason"] for x in r["rejected"]["reasons"]}
+    assert reasons == {
+        "uncached_input_tokens: '-5.0' is negative",
+        "output_tokens: '42.5' is not a whole number",
+    }
+    # a: 1000*0.40 + 100*1.60 = 560; d: 2000*0.40 + 200*1.60 = 1120 (per 1M tokens)
+    assert r["totals"]["cost"] == "0.001680"
+    # 01:00 at +02:00 is 23:00 UTC the day before
+    assert r["period"] == {"start": "2026-09-30", "end": "2026-10-02"}

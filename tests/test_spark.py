@@ -74,3 +74,34 @@ def test_whatif_on_the_example_month() -> None:
         "--route", "small-model", "--use-case", "lead-scoring",
     )  # fmt: skip
     same_on_both(*args)
+
+
+def test_typed_parquet(tmp_path: Path) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    parquet = tmp_path / "usage.parquet"
+    pq.write_table(pacsv.read_csv(ROOT / "examples" / "usage-2026-10.csv"), parquet)
+    report = same_on_both("analyze", str(parquet), "--outcomes", "examples/outcomes.yaml")
+    # typed columns (pyarrow inferred integers and timestamps): the same money as the CSV
+    assert report["totals"]["cost"] == "552.603972"
+
+
+def test_remote_uri_passes_through_to_spark(tmp_path: Path) -> None:
+    """A file:// URI stands for s3a:// or hdfs://: Spark reads it, nothing opens it locally."""
+    local = report_json("analyze", str(FIXTURES / "small.csv"), *BOOK)
+    uri = (FIXTURES / "small.csv").resolve().as_uri()
+    remote = report_json("analyze", uri, *BOOK, *SPARK)
+    assert remote["totals"] == local["totals"]
+    assert remote["models"] == local["models"]
+    assert remote["inputs"]["usage"][0]["sha256"] is None  # no local file to hash
+    # Rejected rows are counted by reason; their lines are unknown without a local file.
+    assert remote["rejected"]["reasons"] == local["rejected"]["reasons"]
+    assert {r["line"] for r in remote["rejected"]["rows"]} == {None}
+
+
+def test_remote_uri_needs_spark() -> None:
+    uri = (FIXTURES / "small.csv").resolve().as_uri()
+    result = run_cli("analyze", uri, *BOOK)
+    assert result.exit_code == 2
+    assert "--engine spark" in result.stderr

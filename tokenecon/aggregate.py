@@ -24,7 +24,7 @@ from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.outcomes import events_table
-from tokenecon.ingest.sources import SourceFile
+from tokenecon.ingest.sources import SourceFile, is_remote
 from tokenecon.mapping import OutcomeMapping
 from tokenecon.progress import Reporter, ScanProgress
 
@@ -68,7 +68,8 @@ class RejectedRow:
     """A row that failed validation, with where it is."""
 
     source: str
-    line: int
+    line: int | None
+    """Physical line (header = 1); None for a remote file Spark reads (no local copy)."""
     reason: str
 
 
@@ -771,7 +772,12 @@ def locate_rejected(
             table, _ = canonical_table(local, sources[source_id], source_id, read or ReadOptions())
             return table
 
-        return _locate(local, sources, plans, samples, local_rows, newlines)
+        remote = [s for s in samples if is_remote(sources[int(s["source_id"])])]
+        local_samples = [s for s in samples if s not in remote]
+        unknown = [
+            RejectedRow(sources[int(s["source_id"])].display, None, s["label"]) for s in remote
+        ]
+        return unknown + _locate(local, sources, plans, local_samples, local_rows, newlines)
     return _locate(con, sources, plans, samples, lambda _: rows, newlines)
 
 
@@ -806,7 +812,7 @@ def _locate(
                 continue
         out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id)))
     unique = {(r.source, r.line, r.reason): r for r in out}
-    return sorted(unique.values(), key=lambda r: (r.source, r.line))[:SAMPLE_LIMIT]
+    return sorted(unique.values(), key=lambda r: (r.source, r.line or 0))[:SAMPLE_LIMIT]
 
 
 def _lines_by_time(

@@ -100,7 +100,7 @@ def run_analysis(
         book = load_price_book(options.prices, include_default=not options.no_default_prices)
     mapping: OutcomeMapping | None = load_mapping(options.outcomes) if options.outcomes else None
     convention = options.input_convention or (mapping.input_convention if mapping else None)
-    sources = expand_sources(list(usage), options.table)
+    sources = expand_sources(list(usage), options.table, remote=options.engine.name == "spark")
     aggregate_options = AggregateOptions(
         read=ReadOptions(
             column_map=options.column_map,

@@ -80,6 +80,12 @@ def parse_column_map(pairs: list[str]) -> dict[str, str]:
 
 def read_headers(source: SourceFile) -> list[str]:
     """The column names of a source, read from its first line (or its schema)."""
+    from tokenecon.ingest.sources import is_remote
+
+    if is_remote(source):
+        from tokenecon.ingest.probe import probe_source
+
+        return list(probe_source(source).raw_headers)
     if source.kind == "parquet":
         import pyarrow.parquet as pq
 
@@ -174,11 +180,12 @@ def _check_usable(
 
 
 def scan(con: Backend, source: SourceFile, positions: int) -> ir.Table:
-    """An Ibis table over the file with every column as text, named c0, c1, ... by position."""
-    from tokenecon.ingest.readers import read_csv_text, read_parquet_text
+    """An Ibis table over the file, columns named c0, c1, ... by position: every column as text
+    for CSV, Parquet's own types for Parquet."""
+    from tokenecon.ingest.readers import read_csv_text, read_parquet_typed
 
     if source.kind == "parquet":
-        return read_parquet_text(con, source, positions)
+        return read_parquet_typed(con, source)
     return read_csv_text(con, source, [f"c{i}" for i in range(positions)])
 
 
@@ -222,8 +229,8 @@ class GenericFormat(Format):
         plan = self.plan(source, options)
         # No TRIM: with its whitespace set it costs more than the CSV scan itself, and
         # TRY_CAST already ignores surrounding spaces in numbers and timestamps.
-        columns = {name: raw[f"c{p}"].nullif("") for name, p in plan.canonical.items()}
-        extras = {name: raw[f"c{p}"].nullif("") for name, p in plan.extra.items()}
+        columns = {name: _blank_is_null(raw[f"c{p}"]) for name, p in plan.canonical.items()}
+        extras = {name: _as_text(raw[f"c{p}"]) for name, p in plan.extra.items()}
         return Normalized(
             columns=columns,
             sources={name: plan.headers[p] for name, p in plan.canonical.items()},
@@ -231,6 +238,17 @@ class GenericFormat(Format):
             convention=options.input_convention,
             notes=plan.notes,
         )
+
+
+def _blank_is_null(value: ir.Value) -> ir.Value:
+    """A text column with empty values as null; a typed (Parquet) column as it is."""
+    return value.nullif("") if value.type().is_string() else value
+
+
+def _as_text(value: ir.Value) -> ir.StringValue:
+    """A column as text for mapping rules (``tags.<name>``), empty as null."""
+    text = value if value.type().is_string() else value.cast("string")
+    return text.nullif("")
 
 
 GENERIC = GenericFormat()

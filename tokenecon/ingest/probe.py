@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import gzip
+import io
 import json
 from typing import Any
 
+from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.formats.base import Probe
-from tokenecon.ingest.sources import SourceFile
+from tokenecon.ingest.sources import SourceFile, is_remote
 
 HEAD_BYTES = 1 << 16
 """How much of a file detection reads."""
@@ -19,10 +22,18 @@ WHOLE_DOCUMENT = 64 << 20
 """A JSON document up to this size is parsed whole for detection (bigger ones by their head)."""
 
 
+_REMOTE: dict[SourceFile, Probe] = {}
+"""Probes of remote files, taken through the engine (:func:`probe_remote`)."""
+
+
 def probe_source(source: SourceFile) -> Probe:
     """Headers (CSV, Parquet, table) or first records (JSON) and the head of the text.
 
     Cached per source and file version: detection, the readers and messages all look at it."""
+    if is_remote(source):
+        if source not in _REMOTE:
+            raise UsageInputError(f"{source.display}: a remote file is read through Spark only")
+        return _REMOTE[source]
     version = None
     if source.kind != "postgres":
         stat = source.path.stat()
@@ -49,6 +60,52 @@ def _probe(source: SourceFile, version: object) -> Probe:
         raw = csv_headers(source)
         return Probe(source, tuple(normalise_header(h) for h in raw), tuple(raw), text=head)
     records = _records(source, head)
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update(dict.fromkeys(record))
+    return Probe(
+        source, tuple(normalise_header(k) for k in keys), tuple(keys), tuple(records), head
+    )
+
+
+def probe_remote(con: Any, source: SourceFile) -> Probe:
+    """The probe of a remote file (``s3a://``...), read by Spark: the schema of Parquet, else
+    the first lines of text."""
+    if source in _REMOTE:
+        return _REMOTE[source]
+    session = con._session
+    url = source.url
+    try:
+        if source.kind == "parquet":
+            names = list(session.read.parquet(url).columns)
+            probe = Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
+        else:
+            rows = session.read.text(url, wholetext=source.kind == "json").limit(FIRST_RECORDS * 5)
+            lines = [str(r.value) for r in rows.collect()]
+            probe = _text_probe(source, lines)
+    except Exception as exc:  # Spark's own errors: no such path, no credentials
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageInputError(f"{source.display}: cannot read: {message}") from None
+    _REMOTE[source] = probe
+    return probe
+
+
+def _text_probe(source: SourceFile, lines: list[str]) -> Probe:
+    head = "\n".join(lines)[:HEAD_BYTES].lstrip("\ufeff")
+    if not head.strip():
+        raise UsageInputError(f"{source.display} is empty", "export the usage again")
+    if source.kind == "csv":
+        raw = [h.strip() for h in next(csv.reader(io.StringIO(head)), [])]
+        return Probe(source, tuple(normalise_header(h) for h in raw), tuple(raw), text=head)
+    records: list[dict[str, Any]] = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        items = record if isinstance(record, list) else [record]
+        records += [r for r in items if isinstance(r, dict)]
+    records = records[:FIRST_RECORDS]
     keys: dict[str, None] = {}
     for record in records:
         keys.update(dict.fromkeys(record))

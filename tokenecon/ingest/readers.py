@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.engine import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import normalise_header
-from tokenecon.ingest.sources import SourceFile
+from tokenecon.ingest.sources import SourceFile, is_remote, location
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -34,6 +34,10 @@ MAX_JSON_OBJECT = 1 << 30
 
 def csv_headers(source: SourceFile) -> list[str]:
     """The header line of a CSV (BOM stripped)."""
+    if is_remote(source):
+        from tokenecon.ingest.probe import probe_source
+
+        return list(probe_source(source).raw_headers)
     opener: Any = gzip.open if source.compressed else open
     with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
         first = handle.readline()
@@ -62,7 +66,7 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
         return _guard(
             source,
             lambda: con.read_csv(
-                str(source.path),
+                location(source),
                 header=True,
                 inferSchema=False,
                 schema=spark_schema(dict.fromkeys(names, "text")),
@@ -76,7 +80,7 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
     return _guard(
         source,
         lambda: con.read_csv(
-            str(source.path),
+            location(source),
             columns=dict.fromkeys(names, "VARCHAR"),
             header=True,
             auto_detect=False,
@@ -88,11 +92,14 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
     )
 
 
-def read_parquet_text(con: Backend, source: SourceFile, positions: int) -> ir.Table:
-    """A Parquet file, every column cast to text, named c0, c1, ... by position."""
-    table = _guard(source, lambda: con.read_parquet(str(source.path)))
-    renamed = table.rename({f"c{i}": n for i, n in enumerate(table.columns)})
-    return renamed.cast({f"c{i}": "string" for i in range(positions)})
+def read_parquet_typed(con: Backend, source: SourceFile) -> ir.Table:
+    """A Parquet file with its own column types, named c0, c1, ... by position.
+
+    Parquet is typed already: numbers and timestamps are validated as they are (a whole-number
+    check still applies to floats), which spares casting every value to text and back.
+    """
+    table = _guard(source, lambda: con.read_parquet(location(source)))
+    return table.rename({f"c{i}": n for i, n in enumerate(table.columns)})
 
 
 def spark_type(schema: Any) -> str:
@@ -131,7 +138,7 @@ def read_json(
     are ignored, leaves named ``text`` are read as text whatever their JSON type. With
     ``filename`` a column ``filename`` names each record's file (a directory source).
     """
-    paths = [str(p) for p in source.members] if source.members else str(source.path)
+    paths = [str(p) for p in source.members] if source.members else location(source)
     if not is_duckdb(con):
         return _guard(source, lambda: _spark_json(con, source, paths, schema, filename))
     options: dict[str, Any] = {"filename": True} if filename else {}
@@ -173,7 +180,7 @@ def read_flat(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir
     if source.kind == "postgres":
         return read_postgres(con, source, fields)
     if source.kind == "parquet":
-        table = _guard(source, lambda: con.read_parquet(str(source.path)))
+        table = _guard(source, lambda: con.read_parquet(location(source)))
         return table.rename({normalise_header(c): c for c in table.columns})
     from tokenecon.ingest.probe import probe_source
 
@@ -245,16 +252,7 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     import ibis.expr.datatypes as dt
 
     if on_duckdb(value) is False:
-
-        def from_json(value: Any, structure: str) -> Any:
-            """Spark's from_json."""
-
-        spark_function = ibis.udf.scalar.builtin(
-            from_json,
-            name="from_json",
-            signature=((dt.string, dt.string), _json_type(schema)),
-        )
-        parsed: ir.StructValue = spark_function(value.cast("string"), spark_type(schema))
+        parsed: ir.StructValue = _spark_from_json(value, _json_type(schema), spark_type(schema))
         return parsed
 
     structure = json.dumps(_structure(schema))
@@ -305,15 +303,22 @@ def json_string_array(value: Any) -> ir.ArrayValue:
     if engine:
         items: ir.ArrayValue = value.cast("json").array.map(lambda e: e.str)
         return items
+    parsed: ir.ArrayValue = _spark_from_json(value, dt.Array(dt.string), "ARRAY<STRING>")
+    return parsed
+
+
+def _spark_from_json(value: Any, ibis_type: Any, spark_ddl: str) -> Any:
+    """Spark's ``from_json(value, ddl)``: JSON text parsed into the given type."""
+    import ibis
+    import ibis.expr.datatypes as dt
 
     def from_json(value: Any, structure: str) -> Any:
         """Spark's from_json."""
 
     function = ibis.udf.scalar.builtin(
-        from_json, name="from_json", signature=((dt.string, dt.string), dt.Array(dt.string))
+        from_json, name="from_json", signature=((dt.string, dt.string), ibis_type)
     )
-    parsed: ir.ArrayValue = function(value.cast("string"), "ARRAY<STRING>")
-    return parsed
+    return function(value.cast("string"), spark_ddl)
 
 
 def _structure(schema: Any) -> Any:

@@ -17,6 +17,8 @@ from tokenecon.errors import UsageInputError
 
 KINDS = ("csv", "jsonl", "json", "parquet", "postgres")
 DATABASE_SCHEMES = ("postgres://", "postgresql://")
+REMOTE = re.compile(r"^(s3a?|s3n|hdfs|gs|abfss?|wasbs?|file)://", re.IGNORECASE)
+"""Paths Spark reads itself (object stores, HDFS, file:// URIs)."""
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,18 @@ class SourceFile:
     members: tuple[Path, ...] = ()
     """The log files of a directory source (read together as one source)."""
     url: str | None = None
-    """The database URL of a table source."""
+    """The database URL of a table source, or the URL of a remote file (``s3a://``...)."""
     table: str | None = None
     """The table of a database source (``--table``)."""
 
 
-def expand_sources(arguments: list[str], table: str | None = None) -> list[SourceFile]:
-    """Resolve paths, directories, globs, ``-`` (stdin) and database URLs in the order given."""
+def expand_sources(
+    arguments: list[str], table: str | None = None, remote: bool = False
+) -> list[SourceFile]:
+    """Resolve paths, directories, globs, ``-`` (stdin) and database URLs in the order given.
+
+    With ``remote`` (the Spark engine), ``s3a://``, ``hdfs://`` and other such paths, globs
+    included, pass through to Spark as they are."""
     if not arguments:
         raise UsageInputError("no usage file given", "pass a file, a glob or - for stdin")
     out: list[SourceFile] = []
@@ -50,6 +57,9 @@ def expand_sources(arguments: list[str], table: str | None = None) -> list[Sourc
             continue
         if arg.startswith(DATABASE_SCHEMES):
             out.append(_database(arg, table))
+            continue
+        if REMOTE.match(arg):
+            out.append(_remote(arg, remote))
             continue
         matches = sorted(glob.glob(arg)) if any(ch in arg for ch in "*?[") else [arg]
         if not matches:
@@ -63,6 +73,27 @@ def expand_sources(arguments: list[str], table: str | None = None) -> list[Sourc
                 raise UsageInputError(f"usage file {path} does not exist", "check the path")
             out.append(_describe(path, match))
     return out
+
+
+def _remote(url: str, allowed: bool) -> SourceFile:
+    if not allowed:
+        raise UsageInputError(
+            f"{url}: the embedded engine reads local files only", "read it with --engine spark"
+        )
+    name = url.lower().removesuffix(".gz")
+    kind = next((k for k in ("parquet", "jsonl", "json") if name.endswith("." + k)), "csv")
+    kind = "jsonl" if name.endswith(".ndjson") else kind
+    return SourceFile(Path("."), url, kind, url.lower().endswith(".gz"), url=url)
+
+
+def location(source: SourceFile) -> str:
+    """Where an engine reads a source from: its URL when remote, else its local path."""
+    return source.url if source.url and source.kind != "postgres" else str(source.path)
+
+
+def is_remote(source: SourceFile) -> bool:
+    """Whether only the engine (Spark) can read the source: no local file to open."""
+    return bool(source.url) and source.kind != "postgres"
 
 
 def _database(url: str, table: str | None) -> SourceFile:
@@ -169,8 +200,8 @@ def file_sha256(path: Path) -> str:
 
 def digest_file(source: SourceFile) -> FileDigest:
     """Content hash of a source for the report's inputs (a directory's: of its files' hashes in
-    order; none for a table), and the newline index of a plain text file."""
-    if source.kind == "postgres":
+    order; none for a table or a remote file), and the newline index of a plain text file."""
+    if source.kind == "postgres" or is_remote(source):
         return FileDigest(None, None)
     if source.members:
         digest = hashlib.sha256()
@@ -183,8 +214,8 @@ def digest_file(source: SourceFile) -> FileDigest:
 
 
 def source_bytes(source: SourceFile) -> int:
-    """Bytes a source's files hold (0 for a database table)."""
-    if source.kind == "postgres":
+    """Bytes a source's files hold (0 for a database table or a remote file)."""
+    if source.kind == "postgres" or is_remote(source):
         return 0
     files = source.members or (source.path,)
     return sum(path.stat().st_size for path in files)
@@ -196,7 +227,7 @@ def estimate_rows(source: SourceFile) -> int | None:
         import pyarrow.parquet as pq
 
         return int(pq.read_metadata(source.path).num_rows)
-    if source.compressed or source.kind == "postgres":
+    if source.compressed or source.kind == "postgres" or is_remote(source):
         return None
     sample_path = source.members[0] if source.members else source.path
     with sample_path.open("rb") as handle:

@@ -49,17 +49,33 @@ def build_canonical(
 
     def text(name: str) -> ir.StringValue:
         value = columns.get(name)
-        return ibis.null("string") if value is None else value
+        if value is None:
+            return ibis.null("string")
+        return value if value.type().is_string() else value.cast("string")
+
+    def typed(name: str) -> bool:
+        """A column that arrives typed (Parquet): parsed by a cast, no text to check."""
+        value = columns.get(name)
+        return value is not None and not value.type().is_string()
 
     parsed: dict[str, Any] = {"source_id": ibis.literal(source_id, "int32")}
     for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
-        if name in columns:
+        if typed(name):
+            parsed[name] = columns[name].cast("float64")
+        elif name in columns:
             parsed[f"{name}__text"] = text(name)
             parsed[name] = text(name).try_cast("float64")
-    parsed["timestamp__text"] = text("timestamp")
-    parsed["timestamp"] = parse_timestamp(text("timestamp"))
+    if typed("timestamp"):
+        parsed["timestamp__text"] = columns["timestamp"].cast("string")
+        parsed["timestamp"] = _typed_timestamp(columns["timestamp"])
+    else:
+        parsed["timestamp__text"] = text("timestamp")
+        parsed["timestamp"] = parse_timestamp(text("timestamp"))
     parsed["reported_cost__text"] = text("reported_cost")
-    parsed["reported_cost"] = text("reported_cost").try_cast("decimal(38, 12)")
+    if typed("reported_cost"):
+        parsed["reported_cost"] = columns["reported_cost"].cast("decimal(38, 12)")
+    else:
+        parsed["reported_cost"] = text("reported_cost").try_cast("decimal(38, 12)")
     tier = text("service_tier").lower()
     parsed["service_tier"] = ibis.cases(
         (tier.isnull() | tier.isin(["default", "standard", "on_demand", "auto"]), "standard"),
@@ -68,7 +84,7 @@ def build_canonical(
     for name in ("provider", "model", *STRING_COLUMNS[3:]):
         parsed[name] = text(name)
     for name, value in extras.items():
-        parsed[f"x_{name}"] = value
+        parsed[f"x_{name}"] = value if value.type().is_string() else value.cast("string")
     stage = raw.select(**parsed)
 
     checks: list[tuple[ir.BooleanValue, ir.StringValue]] = [
@@ -83,7 +99,10 @@ def build_canonical(
     ]
     numbers: dict[str, ir.IntegerValue] = {}
     for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
-        if name in columns:
+        if typed(name):
+            checks += _typed_number_checks(name, stage[name], columns[name].type().is_integer())
+            numbers[name] = stage[name].cast("int64")
+        elif name in columns:
             checks += _number_checks(name, stage[f"{name}__text"], stage[name])
             numbers[name] = stage[name].cast("int64")
         else:
@@ -152,6 +171,35 @@ def _number_checks(
         ),
         (parsed < 0, f"{name}: " + quoted + " is negative"),
     ]
+
+
+def _typed_number_checks(
+    name: str, parsed: ir.FloatingValue, integer: bool
+) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
+    """The checks of a column that arrived as numbers: no text to parse, whole if integer."""
+    shown = "'" + parsed.cast("string") + "'"
+    checks = [(parsed < 0, f"{name}: " + shown + " is negative")]
+    if not integer:
+        whole = parsed != parsed.cast("int64").cast("float64")
+        checks.insert(0, (whole, f"{name}: " + shown + " is not a whole number"))
+    return checks
+
+
+def _typed_timestamp(value: ir.Value) -> ir.TimestampValue:
+    """A typed time column as a UTC timestamp: timestamps (with a zone: converted), dates, or
+    Unix seconds."""
+    import ibis
+
+    kind = value.type()
+    if kind.is_numeric():
+        seconds = value.cast("float64")
+        stamp: ir.TimestampValue = ibis.literal(datetime(1970, 1, 1)) + (
+            (seconds * 1000).floor().cast("int64").as_interval("ms")
+        )
+        return stamp
+    if kind.is_string():
+        return parse_timestamp(value)
+    return value.cast("timestamp")
 
 
 def _uncached_from_input(

@@ -166,7 +166,10 @@ def _lines(report: dict[str, Any]) -> list[Text]:
         )
     )
     for row in report["rejected"]["rows"]:
-        lines.append(Text(f"  rejected {row['source']}:{row['line']}: {row['reason']}", "red"))
+        where = (
+            f"{row['source']}:{row['line']}" if row["line"] else f"{row['source']} (line unknown)"
+        )
+        lines.append(Text(f"  rejected {where}: {row['reason']}", "red"))
     if report["duplicates"]["count"]:
         ids = ", ".join(d["request_id"] for d in report["duplicates"]["ids"][:5])
         lines.append(Text(f"  duplicates counted once: {ids}"))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tokenecon.errors import OptionError
 from tokenecon.ingest.formats.base import Format, Normalized, Probe
-from tokenecon.ingest.sources import SourceFile
+from tokenecon.ingest.sources import SourceFile, is_remote
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -107,6 +107,10 @@ def canonical_table(
     from tokenecon.ingest.generic import GENERIC, ColumnPlan
     from tokenecon.ingest.validate import build_canonical
 
+    if is_remote(source):
+        from tokenecon.ingest.probe import probe_remote
+
+        probe_remote(con, source)  # Spark reads the head: no local file to open
     fmt = detect_format(source, options.format)
     if fmt is GENERIC and not options.format:
         _check_generic(source, options)
