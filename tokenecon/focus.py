@@ -41,6 +41,20 @@ REQUEST_ROW = "request"
 """The row of a request that carries no token quantity: the source's own cost figure, a cost
 report's line, or a request without billable tokens."""
 TIERS = ("standard", *SERVICE_TIERS)
+OPEN_END = "9999-12-31"
+"""The end of a price period that has none (a date, so that the join is a plain range)."""
+
+
+def price_key(period: Any, tier: Any, above: Any) -> Any:
+    """One number for (price period, tier, cliff side): the rows join the prices on it alone
+    (in Python with ints, in the engine with integer expressions)."""
+    return (period * len(TIERS) + tier) * 2 + above
+
+
+PRICE_FIELDS = ("unit", "list_unit", "list_price", "contracted_price", "sku_price_id")
+"""Per token type, in the prices table as ``<field>_<token type>``."""
+
+
 PRICE_SCALE = 20
 """Decimals of a price per token (DECIMAL(21, 20))."""
 
@@ -85,11 +99,12 @@ class PriceTables:
     """``rate_model`` (as reported) -> ``rate_key`` (book key), ``rate_provider``."""
     periods: dict[str, list[str]] = field(default_factory=dict)
     """Per book key, its stretches of constant price: ``period_key``, ``period_id``,
-    ``period_start``, ``period_end`` (exclusive, empty: open), ``period_threshold``."""
+    ``period_start``, ``period_end`` (exclusive; :data:`OPEN_END` for none),
+    ``period_threshold``."""
     prices: dict[str, list[str]] = field(default_factory=dict)
-    """Per period, tier, token type and cliff side: ``unit`` and ``list_unit`` per token (after
-    and before discounts), ``list_price`` and ``contracted_price`` per 1M tokens, and
-    ``sku_price_id``."""
+    """Per period, tier and cliff side (one number, ``price_key``: see :func:`price_key`), and
+    for each token type: ``unit`` and ``list_unit`` per token (after and before discounts),
+    ``list_price`` and ``contracted_price`` per 1M tokens, ``sku_price_id``."""
     reasons: dict[str, str] = field(default_factory=dict)
     """Models with usage the book does not price (on some day, at least), and why."""
     inexact: int = 0
@@ -122,9 +137,7 @@ def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
         models={"rate_model": [], "rate_key": [], "rate_provider": []},
         periods={c: [] for c in ("period_key", "period_id", "period_start", "period_end",
                                  "period_threshold")},
-        prices={c: [] for c in ("price_period", "price_tier", "price_type", "price_side",
-                                "unit", "list_unit", "list_price", "contracted_price",
-                                "sku_price_id")},
+        prices={"price_key": [], **{f"{f}_{t[0]}": [] for t in TOKEN_TYPES for f in PRICE_FIELDS}},
     )  # fmt: skip
     keys = set()
     for name, first in sorted(models.items()):
@@ -143,7 +156,7 @@ def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
         threshold = entry.above_input_tokens
         values = (
             period.model_key, str(period.price_id), period.start.date().isoformat() if period.start
-            else "", period.end.date().isoformat() if period.end else "",
+            else "", period.end.date().isoformat() if period.end else OPEN_END,
             str(threshold) if threshold is not None else "",
         )  # fmt: skip
         for column, value in zip(out.periods, values, strict=True):
@@ -151,22 +164,23 @@ def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
         sides = [("below", entry.rates)]
         if threshold is not None and entry.above_rates:
             sides.append(("above", entry.above_rates))
-        for tier in TIERS:
+        for tier_index, tier in enumerate(TIERS):
             multiplier = entry.multipliers.get(tier, Decimal(1))
             for side, rates in sides:
+                key = price_key(period.price_id, tier_index, int(side == "above"))
+                out.prices["price_key"].append(str(key))
                 for token_type, _, bucket, _ in TOKEN_TYPES:
                     list_price = rates.of(bucket) * multiplier
                     contracted = list_price * period.discount
                     sku = f"{period.model_key}:{token_type}:{entry.valid_from.isoformat()}"
                     sku += "" if tier == "standard" else f":{tier}"
                     sku += f":above-{threshold}" if side == "above" else ""
-                    row = (
-                        str(period.price_id), tier, token_type, side,
+                    values = (
                         out.per_token(contracted), out.per_token(list_price),
                         _plain(list_price), _plain(contracted), sku,
                     )  # fmt: skip
-                    for column, value in zip(out.prices, row, strict=True):
-                        out.prices[column].append(value)
+                    for name, value in zip(PRICE_FIELDS, values, strict=True):
+                        out.prices[f"{name}_{token_type}"].append(value)
     return out
 
 
@@ -185,13 +199,14 @@ def cost_source(option: str, priced: ir.BooleanValue, reported: ir.BooleanValue)
 
 @dataclass(frozen=True)
 class FocusExpression:
-    """The FOCUS rows: typed (``rows``) and as the file's text columns, sorted (``table``)."""
+    """The FOCUS rows as the file's text columns, sorted (``table``), and the priced canonical
+    rows they come from (``requests``)."""
 
-    rows: Any
+    requests: Any
     table: Any
 
 
-def _engine_tables(con: BaseBackend, tables: PriceTables) -> list[ir.Table]:
+def _engine_tables(con: BaseBackend, tables: PriceTables) -> tuple[ir.Table, ir.Table, ir.Table]:
     """The three tables in the engine (a table needs one row: an empty one gets a row of empty
     text, which no usage row joins)."""
     out = []
@@ -200,73 +215,80 @@ def _engine_tables(con: BaseBackend, tables: PriceTables) -> list[ir.Table]:
         if not next(iter(columns.values())):
             columns = {c: [""] for c in columns}
         out.append(small_table(con, f"tokenecon_focus_{name}", columns))
-    return out
+    return out[0], out[1], out[2]
 
 
 def _priced_rows(
-    kept: ir.Table, book: PriceBook, models: ir.Table, periods: ir.Table, option: str
+    kept: ir.Table,
+    book: PriceBook,
+    tables: tuple[ir.Table, ir.Table, ir.Table],
+    option: str,
 ) -> ir.Table:
-    """Canonical rows with their book key, price period, tier, cliff side and cost source."""
+    """Canonical rows with their book key, price period, tier, cliff side, cost source, and
+    each token type's prices."""
     import ibis
 
+    models, periods, prices = tables
     rows = kept.mutate(
         day=kept.timestamp.date(), prompt_class=_prompt_class(kept, book.cliff_thresholds())
     )
     rows = rows.left_join(models, rows.model == models.rate_model)
-    end = periods.period_end.nullif("").cast("date")
     rows = rows.left_join(
         periods,
         (rows.rate_key == periods.period_key)
         & (rows.day >= periods.period_start.cast("date"))
-        & (end.isnull() | (rows.day < end)),
+        & (rows.day < periods.period_end.cast("date")),
     )
     threshold = rows.period_threshold.nullif("").cast("int64")
     no_tokens = ibis.and_(*[rows[c].fill_null(0) == 0 for c in BILLABLE_TOKEN_COLUMNS])
     source = cost_source(option, rows.period_id.notnull(), rows.reported_cost.notnull())
-    return rows.mutate(
-        row_side=ibis.cases(
-            (threshold.notnull() & (rows.prompt_class >= threshold), "above"), else_="below"
-        ),
-        row_tier=ibis.cases(
-            (rows.service_tier.isin(list(SERVICE_TIERS)), rows.service_tier), else_="standard"
-        ),
+    above = ibis.cases((threshold.notnull() & (rows.prompt_class >= threshold), 1), else_=0)
+    tier = ibis.cases(*[(rows.service_tier == t, i) for i, t in enumerate(TIERS) if i], else_=0)
+    rows = rows.mutate(
+        row_price_key=price_key(rows.period_id.cast("int64"), tier, above),
         cost_source=source,
         request_row=(source == "reported") | no_tokens,
     )
+    # typed on the small table's side of the join: cast once per price, not once per row
+    typed = {
+        name: prices[name].nullif("").cast("decimal(21, 20)")
+        for name in prices.columns
+        if name.startswith(("unit_", "list_unit_"))
+    }
+    prices = prices.mutate(price_key=prices.price_key.cast("int64"), **typed)
+    return rows.left_join(prices, rows.row_price_key == prices.price_key)
 
 
-def _long(rows: ir.Table, prices: ir.Table) -> ir.Table:
-    """One row per request x token type with tokens, plus request rows; priced."""
+def _long(rows: ir.Table) -> ir.Table:
+    """One row per request x token type with tokens, plus request rows, with their prices."""
     import ibis
 
+    def item(order: int, token_type: str, tokens: Any, prices: dict[str, Any]) -> Any:
+        return ibis.struct(
+            {"token_type": ibis.literal(token_type), "order": ibis.literal(order),
+             "tokens": tokens, **prices}
+        )  # fmt: skip
+
     items = [
-        ibis.struct({"token_type": ibis.literal(t), "order": ibis.literal(i), "tokens": rows[c]})
+        item(i, t, rows[c], {f: rows[f"{f}_{t}"] for f in PRICE_FIELDS})
         for i, (t, c, _, _) in enumerate(TOKEN_TYPES)
     ]
     items.append(
-        ibis.struct(
-            {
-                "token_type": ibis.literal(REQUEST_ROW),
-                "order": ibis.literal(len(TOKEN_TYPES)),
-                "tokens": ibis.null("int64"),
-            }
-        )
-    )
+        item(len(TOKEN_TYPES), REQUEST_ROW, ibis.null("int64"),
+             {f: ibis.null(rows[f"{f}_input"].type()) for f in PRICE_FIELDS})
+    )  # fmt: skip
     long = rows.mutate(item=ibis.array(items)).unnest("item")
-    long = long.mutate(
-        token_type=long.item.token_type, type_order=long.item.order, tokens=long.item.tokens
-    ).drop("item")
+    long = long.select(
+        *[c for c in long.columns if c != "item" and not c.startswith(PRICE_FIELDS)],
+        token_type=long.item.token_type,
+        type_order=long.item.order,
+        tokens=long.item.tokens,
+        **{f: long.item[f] for f in PRICE_FIELDS},
+    )
     wanted = ((long.token_type != REQUEST_ROW) & (long.tokens > 0)) | (
         (long.token_type == REQUEST_ROW) & long.request_row
     )
-    long = long.filter(wanted.fill_null(False))
-    return long.left_join(
-        prices,
-        (long.period_id == prices.price_period)
-        & (long.row_tier == prices.price_tier)
-        & (long.token_type == prices.price_type)
-        & (long.row_side == prices.price_side),
-    )
+    return long.filter(wanted.fill_null(False))
 
 
 def _costs(long: ir.Table) -> dict[str, Any]:
@@ -279,45 +301,76 @@ def _costs(long: ir.Table) -> dict[str, Any]:
     computed = long.cost_source == "computed"
     quantity = long.tokens.cast("decimal(16, 0)")
     billed = ibis.cases(
-        (token & computed, (quantity * long.unit.nullif("").cast("decimal(21, 20)")).cast(money)),
+        (token & computed, (quantity * long.unit).cast(money)),
         (~token & computed, zero),
         (~token & (long.cost_source == "reported"), long.reported_cost.cast(money)),
         else_=ibis.null(money),
     )
     listed = ibis.cases(
-        (
-            token & computed,
-            (quantity * long.list_unit.nullif("").cast("decimal(21, 20)")).cast(money),
-        ),
+        (token & computed, (quantity * long.list_unit).cast(money)),
         (~token & computed, zero),
         else_=ibis.null(money),
     )
     return {"billed": billed, "listed": listed}
 
 
+SORT_KEYS = [
+    "timestamp", "source", "request_id", "model", "type_order", *BILLABLE_TOKEN_COLUMNS,
+    "service_tier", "reported_cost", "session_id", "region", "project", "f_tags", "f_feature",
+    "f_outcome",
+]  # fmt: skip
+"""The FOCUS rows' order: a request's rows together, in time order, token types in their
+order; the rest only breaks ties between requests without a request id."""
+
+
 def focus_table(
     con: BaseBackend, kept: ir.Table, book: PriceBook, tables: PriceTables, option: str
 ) -> FocusExpression:
-    """The FOCUS rows of the kept canonical rows, priced under ``--cost-source`` ``option``."""
-    models, periods, prices = _engine_tables(con, tables)
-    long = _long(_priced_rows(kept, book, models, periods, option), prices)
+    """The FOCUS rows of the kept canonical rows, priced under ``--cost-source`` ``option``.
+
+    Text that is the same for every row of a request (tags, names, periods) is made once per
+    request, before the request is split into its token types.
+    """
+    rows = _priced_rows(kept, book, _engine_tables(con, tables), option)
+    rows = rows.mutate(**_request_text(rows, book.currency))
+    long = _long(rows)
     long = long.mutate(**_costs(long))
-    text = _text_columns(long, book.currency)
-    keys = ["timestamp", "source", "request_id", "model", "type_order"]
-    table = long.select(*keys, **text).order_by([*keys, *FOCUS_COLUMNS]).select(*FOCUS_COLUMNS)
-    return FocusExpression(rows=long, table=table)
+    long = long.mutate(billed_text=decimal_text(long.billed), listed_text=decimal_text(long.listed))
+    table = long.select(*SORT_KEYS, **_row_text(long))
+    table = table.order_by(SORT_KEYS).select(*FOCUS_COLUMNS)
+    return FocusExpression(requests=rows, table=table)
 
 
-def _text_columns(long: ir.Table, currency: str) -> dict[str, Any]:
+def _request_text(rows: ir.Table, currency: str) -> dict[str, Any]:
+    """The FOCUS text of a request: what its token rows share."""
+    import ibis
+
+    day = rows.day.cast("string")
+    month = (day.substr(0, 7) + "-01").cast("date")
+    provider = ibis.coalesce(rows.provider, rows.rate_provider.nullif(""))
+    lowered = provider.lower()
+    return {
+        "f_currency": ibis.literal(currency),
+        "f_billing_start": month.cast("string") + "T00:00:00Z",
+        "f_billing_end": _next(month, months=1) + "T00:00:00Z",
+        "f_charge_start": day + "T00:00:00Z",
+        "f_charge_end": _next(rows.day, days=1) + "T00:00:00Z",
+        "f_provider": _named(lowered, provider, 0),
+        "f_service": _named(lowered, provider, 1),
+        "f_tags": _tags(rows),
+        "f_feature": rows.mapped_use_case if "mapped_use_case" in rows.columns
+        else ibis.null("string"),
+        "f_outcome": rows.mapped_task if "mapped_task" in rows.columns else ibis.null("string"),
+        "f_reported": decimal_text(rows.reported_cost.cast("decimal(38, 20)")),
+    }  # fmt: skip
+
+
+def _row_text(long: ir.Table) -> dict[str, Any]:
     """Every FOCUS column as text, the same on every engine."""
     import ibis
 
     token = long.token_type != REQUEST_ROW
     computed = long.cost_source == "computed"
-    day = long.day.cast("string")
-    month = (day.substr(0, 7) + "-01").cast("date")
-    provider = ibis.coalesce(long.provider, long.rate_provider.nullif(""))
-    lowered = provider.lower()
     words = ibis.cases(
         *[(long.token_type == t, ibis.literal(w)) for t, _, _, w in TOKEN_TYPES], else_=None
     )
@@ -333,18 +386,18 @@ def _text_columns(long: ir.Table, currency: str) -> dict[str, Any]:
         return ibis.cases((token, value), else_=ibis.null("string"))
 
     return {
-        "BillingCurrency": ibis.literal(currency),
-        "BillingPeriodStart": month.cast("string") + "T00:00:00Z",
-        "BillingPeriodEnd": _next(month, months=1) + "T00:00:00Z",
-        "ChargePeriodStart": day + "T00:00:00Z",
-        "ChargePeriodEnd": _next(long.day, days=1) + "T00:00:00Z",
+        "BillingCurrency": long.f_currency,
+        "BillingPeriodStart": long.f_billing_start,
+        "BillingPeriodEnd": long.f_billing_end,
+        "ChargePeriodStart": long.f_charge_start,
+        "ChargePeriodEnd": long.f_charge_end,
         "ChargeCategory": ibis.literal("Usage"),
         "ChargeClass": ibis.null("string"),
         "ChargeDescription": long.model + " " + ibis.coalesce(words, whole),
         "ChargeFrequency": ibis.literal("Usage-Based"),
-        "ServiceProviderName": _named(lowered, provider, 0),
-        "ProviderName": _named(lowered, provider, 0),
-        "ServiceName": _named(lowered, provider, 1),
+        "ServiceProviderName": long.f_provider,
+        "ProviderName": long.f_provider,
+        "ServiceName": long.f_service,
         "ServiceCategory": ibis.literal("AI and Machine Learning"),
         "ServiceSubcategory": ibis.literal("Generative AI"),
         "SkuId": ibis.cases((token, long.model + ":" + long.token_type), else_=long.model),
@@ -357,23 +410,20 @@ def _text_columns(long: ir.Table, currency: str) -> dict[str, Any]:
         "PricingUnit": on_tokens(ibis.literal("1M Tokens")),
         "ListUnitPrice": priced(long.list_price),
         "ContractedUnitPrice": priced(long.contracted_price),
-        "ListCost": decimal_text(long.listed),
-        "ContractedCost": decimal_text(long.billed),
-        "EffectiveCost": decimal_text(long.billed),
-        "BilledCost": decimal_text(long.billed),
-        "Tags": _tags(long),
+        "ListCost": long.listed_text,
+        "ContractedCost": long.billed_text,
+        "EffectiveCost": long.billed_text,
+        "BilledCost": long.billed_text,
+        "Tags": long.f_tags,
         "x_TokenType": on_tokens(long.token_type),
         "x_Model": long.model,
         "x_ServiceTier": long.service_tier,
         "x_SessionId": long.session_id,
-        "x_Feature": long.mapped_use_case if "mapped_use_case" in long.columns
-        else ibis.null("string"),
-        "x_OutcomeId": long.mapped_task if "mapped_task" in long.columns else ibis.null("string"),
+        "x_Feature": long.f_feature,
+        "x_OutcomeId": long.f_outcome,
         "x_CostSource": long.cost_source,
-        "x_ReportedCost": ibis.cases(
-            (~token, decimal_text(long.reported_cost.cast("decimal(38, 20)"))), else_=None
-        ),
-    }  # fmt: skip
+        "x_ReportedCost": ibis.cases((~token, long.f_reported), else_=ibis.null("string")),
+    }
 
 
 def _next(day: Any, **step: int) -> Any:
@@ -394,22 +444,41 @@ def _named(lowered: Any, provider: Any, which: int) -> Any:
 
 
 def _millionths(tokens: Any) -> Any:
-    """Tokens / 1e6 as exact text, by moving the decimal point (no arithmetic)."""
-    padded = tokens.cast("string").lpad(7, "0")
-    digits = padded.length()
-    text = padded.substr(0, digits - 6) + "." + padded.substr(digits - 6, 6)
-    return _trimmed(text)
+    """Tokens / 1e6, exact (DECIMAL(16, 0) x 0.000001 is DECIMAL(38, 6) with no rounding)."""
+    import ibis
+
+    millionth = ibis.literal(Decimal("0.000001"), "decimal(16, 6)")
+    return decimal_text((tokens.cast("decimal(16, 0)") * millionth).cast("decimal(38, 6)"), 6)
 
 
 def _trimmed(text: Any) -> Any:
-    """Decimal text without trailing zeros (``0.50`` -> ``0.5``, ``3.00`` -> ``3``)."""
-    return text.re_replace(r"0+$", "").re_replace(r"\.$", "")
+    """Decimal text without trailing zeros (``0.50`` -> ``0.5``, ``3.00`` -> ``3``). DuckDB's
+    two-argument RTRIM; Spark's takes its arguments the other way round: a regular expression."""
+    import ibis.expr.datatypes as dt
+
+    from tokenecon.ingest.readers import on_duckdb
+
+    if on_duckdb(text) is False:
+        return text.re_replace(r"0+$", "").re_replace(r"\.$", "")
+
+    def rtrim(value: str, characters: str) -> str:  # type: ignore[empty-body]
+        """DuckDB's rtrim(string, characters)."""
+
+    function = ibis_builtin(rtrim, ((dt.string, dt.string), dt.string))
+    return function(function(text, "0"), ".")
 
 
-def decimal_text(value: Any) -> Any:
-    """A DECIMAL(38, 20) as plain text without trailing zeros, the same on both engines (Spark
-    casts a small decimal to text with an exponent, ``0E-20``; its ``format_number`` formats the
-    exact value, with thousands separators)."""
+def ibis_builtin(function: Any, signature: Any) -> Any:
+    """An engine's own SQL function, by name."""
+    import ibis
+
+    return ibis.udf.scalar.builtin(function, name=function.__name__, signature=signature)
+
+
+def decimal_text(value: Any, scale: int = PRICE_SCALE) -> Any:
+    """A DECIMAL(38, ``scale``) as plain text without trailing zeros, the same on both engines
+    (Spark casts a small decimal to text with an exponent, ``0E-20``; its ``format_number``
+    formats the exact value, with thousands separators)."""
     import ibis
     import ibis.expr.datatypes as dt
 
@@ -420,12 +489,8 @@ def decimal_text(value: Any) -> Any:
         def format_number(number: Any, decimals: int) -> str:  # type: ignore[empty-body]
             """Spark's format_number."""
 
-        function = ibis.udf.scalar.builtin(
-            format_number,
-            name="format_number",
-            signature=((dt.Decimal(38, PRICE_SCALE), dt.int32), dt.string),
-        )
-        text = function(value, ibis.literal(PRICE_SCALE, "int32")).replace(",", "")
+        function = ibis_builtin(format_number, ((dt.Decimal(38, scale), dt.int32), dt.string))
+        text = function(value, ibis.literal(scale, "int32")).replace(",", "")
     else:
         text = value.cast("string")
     return ibis.cases((value.notnull(), _trimmed(text)), else_=ibis.null("string"))
@@ -458,13 +523,19 @@ def _tags(long: ir.Table) -> Any:
 def unpriced_usage(
     con: BaseBackend, expression: FocusExpression, tables: PriceTables, option: str
 ) -> list[UnpricedModel]:
-    """FOCUS rows without a cost, and their tokens, per model (one small query)."""
+    """FOCUS rows without a cost, and their tokens, per model (one small query over the
+    requests, before they are split into token rows)."""
+    import ibis
+
     from tokenecon.aggregate import _fetch
     from tokenecon.convert import UnpricedModel
 
-    long = expression.rows
-    empty = long.filter(long.cost_source == "unpriced")
-    per_model = empty.group_by("model").aggregate(rows=empty.count(), tokens=empty.tokens.sum())
+    rows = expression.requests
+    empty = rows.filter(rows.cost_source == "unpriced")
+    positive = [(empty[c] > 0).fill_null(False).cast("int64") for c in BILLABLE_TOKEN_COLUMNS]
+    focus_rows = sum(positive[1:], positive[0]) + empty.request_row.cast("int64")
+    tokens = sum((empty[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64"))
+    per_model = empty.group_by("model").aggregate(rows=focus_rows.sum(), tokens=tokens.sum())
     out = []
     for r in sorted(_fetch(con, per_model), key=lambda r: r["model"]):
         reason = "no reported cost" if option == "reported" else tables.reasons.get(r["model"], "")
