@@ -32,7 +32,7 @@ from tokenecon.aggregate import (
 from tokenecon.analyze import AnalyzeOptions
 from tokenecon.attribute import task_key_expression, use_case_expression
 from tokenecon.engine import connect, is_duckdb, small_table, spark_cached, write_table
-from tokenecon.errors import OptionError, UsageInputError
+from tokenecon.errors import OptionError, UnknownModelError, UsageInputError
 from tokenecon.ingest.canonical import (
     ALIASES,
     BILLABLE_TOKEN_COLUMNS,
@@ -43,7 +43,7 @@ from tokenecon.ingest.canonical import (
 )
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
-from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources
+from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, is_remote
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.pricebook import load_price_book
 from tokenecon.reconcile import choose_costs
@@ -69,8 +69,10 @@ class UnpricedModel:
     """As reported."""
     reason: str
     """``unknown model``, ``no price for M before D``, or ``no reported cost``."""
+    requests: int
+    """Canonical rows (requests or buckets) without a cost."""
     rows: int
-    """FOCUS rows with empty cost columns."""
+    """Their FOCUS rows (with empty cost columns under ``--allow-unpriced``)."""
     tokens: int
     """Their tokens."""
 
@@ -96,6 +98,7 @@ class Conversion:
     focus_rows: int | None = None
     """Rows of the FOCUS file (one per canonical row x token type, plus request rows)."""
     unpriced: list[UnpricedModel] = field(default_factory=list)
+    """Models whose usage has no cost (FOCUS only; written only with ``--allow-unpriced``)."""
     inexact_prices: int = 0
     """Per-token prices with more than 20 decimals, rounded half-up to 1e-20."""
     sources: list[dict[str, Any]] = field(default_factory=list)
@@ -110,6 +113,11 @@ class Conversion:
         parts = self.rows_written + self.rows_rejected + self.rows_duplicate + self.rows_filtered
         return self.rows_read == parts
 
+    @property
+    def rows_unpriced(self) -> int:
+        """Canonical rows written without a cost (FOCUS under ``--allow-unpriced``)."""
+        return sum(u.requests for u in self.unpriced)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the summary on stderr."""
         return {
@@ -120,6 +128,8 @@ class Conversion:
             "rows_rejected": self.rows_rejected,
             "rows_duplicate": self.rows_duplicate,
             "rows_outside_period": self.rows_filtered,
+            "rows_priced": self.rows_written - self.rows_unpriced if self.focus else None,
+            "rows_unpriced": self.rows_unpriced if self.focus else None,
             "focus_rows": self.focus_rows,
             "rejected": {
                 "reasons": [{"reason": r, "rows": n} for r, n in self.reject_reasons],
@@ -130,7 +140,13 @@ class Conversion:
             },
             "duplicates": [{"request_id": i, "copies": n} for i, n in self.duplicate_samples],
             "unpriced": [
-                {"model": u.model, "reason": u.reason, "rows": u.rows, "tokens": u.tokens}
+                {
+                    "model": u.model,
+                    "reason": u.reason,
+                    "requests": u.requests,
+                    "rows": u.rows,
+                    "tokens": u.tokens,
+                }
                 for u in self.unpriced
             ],
             "inexact_prices": self.inexact_prices,
@@ -139,16 +155,27 @@ class Conversion:
 
 
 def convert_usage(
-    usage: Sequence[str], options: AnalyzeOptions, output: Path, *, focus: bool = False
+    usage: Sequence[str],
+    options: AnalyzeOptions,
+    output: Path,
+    *,
+    focus: bool = False,
+    allow_unpriced: bool = False,
 ) -> Conversion:
-    """Read, validate and deduplicate the usage; write it to ``output``; account for every row."""
+    """Read, validate and deduplicate the usage; write it to ``output``; account for every row.
+
+    With ``focus``, usage without a cost (a model the book does not price on that day, and no
+    reported cost that ``--cost-source`` takes) stops the conversion before anything is
+    written, unless ``allow_unpriced``: then its rows carry empty cost columns and
+    ``x_CostSource=unpriced``, and :attr:`Conversion.unpriced` lists them.
+    """
     choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
     if options.since and options.until and options.since >= options.until:
         raise OptionError("--since must be before --until")
     book = load_price_book(options.prices, include_default=not options.no_default_prices)
     mapping = load_mapping(options.outcomes) if options.outcomes else None
     convention = options.input_convention or (mapping.input_convention if mapping else None)
-    sources = expand_sources(list(usage), options.table)
+    sources = expand_sources(list(usage), options.table, remote=options.engine.name == "spark")
     _check_output(output, focus, sources)
     read = ReadOptions(
         column_map=options.column_map,
@@ -184,19 +211,37 @@ def convert_usage(
         tables = price_tables(book, models)
         result.inexact_prices = tables.inexact
         expression = focus_table(con, kept, book, tables, options.cost_source)
+        if tables.maybe_unpriced or options.cost_source == "reported":
+            with _watch(con, sources, options.progress, "unpriced usage"):
+                result.unpriced = unpriced_usage(con, expression, tables, options.cost_source)
+        if result.unpriced and not allow_unpriced:
+            raise _unpriced_error(result.unpriced)
         result.focus_rows = _write(con, expression.table, output, "csv", sources, options)
         result.rows_written = result.rows_read - (
             result.rows_rejected + result.rows_duplicate + result.rows_filtered
         )
-        if tables.maybe_unpriced or options.cost_source == "reported":
-            with _watch(con, sources, options.progress, "unpriced usage"):
-                result.unpriced = unpriced_usage(con, expression, tables, options.cost_source)
     else:
         metadata = {"tokenecon": json.dumps(_provenance(result, read, options), sort_keys=True)}
         result.rows_written = _write(
             con, _parquet_table(kept, extras), output, "parquet", sources, options, metadata
         )
     return result
+
+
+def _unpriced_error(unpriced: list[UnpricedModel]) -> UnknownModelError:
+    """FOCUS requires a cost on every row: usage without one stops --focus (nothing written)."""
+    shown = "; ".join(
+        f"{u.model} ({u.reason}): {u.requests:,} request{'s' if u.requests != 1 else ''}, "
+        f"{u.tokens:,} tokens"
+        for u in unpriced[:5]
+    )
+    more = f"; and {len(unpriced) - 5} more" if len(unpriced) > 5 else ""
+    return UnknownModelError(
+        f"--focus: usage without a cost (FOCUS needs a BilledCost on every row): {shown}{more}",
+        "price the model in a --prices book, or let --cost-source auto take the source's own "
+        "cost; --allow-unpriced writes these rows with empty cost columns "
+        "(x_CostSource=unpriced)",
+    )
 
 
 USAGE_SCHEMA = "tokenecon.usage/v1"
@@ -244,7 +289,11 @@ def _check_output(output: Path, focus: bool, sources: list[SourceFile]) -> None:
         )
     target = output.resolve()
     for source in sources:
-        if source.kind != "postgres" and target in {p.resolve() for p in _files(source)}:
+        if (
+            source.kind != "postgres"
+            and not is_remote(source)
+            and target in {p.resolve() for p in _files(source)}
+        ):
             raise OptionError(f"-o {shown} is one of the inputs", "name another -o")
 
 

@@ -535,9 +535,15 @@ def unpriced_usage(
     positive = [(empty[c] > 0).fill_null(False).cast("int64") for c in BILLABLE_TOKEN_COLUMNS]
     focus_rows = sum(positive[1:], positive[0]) + empty.request_row.cast("int64")
     tokens = sum((empty[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64"))
-    per_model = empty.group_by("model").aggregate(rows=focus_rows.sum(), tokens=tokens.sum())
+    per_model = empty.group_by("model").aggregate(
+        requests=empty.count(), rows=focus_rows.sum(), tokens=tokens.sum()
+    )
     out = []
     for r in sorted(_fetch(con, per_model), key=lambda r: r["model"]):
         reason = "no reported cost" if option == "reported" else tables.reasons.get(r["model"], "")
-        out.append(UnpricedModel(r["model"], reason, int(r["rows"]), int(r["tokens"] or 0)))
+        out.append(
+            UnpricedModel(
+                r["model"], reason, int(r["requests"]), int(r["rows"]), int(r["tokens"] or 0)
+            )
+        )
     return out

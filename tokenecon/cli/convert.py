@@ -22,6 +22,14 @@ Focus = Annotated[
         "--focus", help="Write FOCUS 1.2 cost and usage rows (CSV) priced by the price book."
     ),
 ]
+AllowUnpriced = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unpriced",
+        help="With --focus: write usage the book does not price with empty cost columns "
+        "(x_CostSource=unpriced) instead of stopping.",
+    ),
+]
 # -o is the output here: the mapping is --outcomes only.
 Outcomes = Annotated[
     Path | None,
@@ -36,6 +44,7 @@ def convert(
     usage: o.Usage,
     output: Output,
     focus: Focus = False,
+    allow_unpriced: AllowUnpriced = False,
     prices: o.Prices = None,
     no_default_prices: o.NoDefaultPrices = False,
     outcomes: Outcomes = None,
@@ -64,7 +73,7 @@ def convert(
             spark_master=spark_master, source_format=source_format, table=table,
             cost_source=cost_source, progress=bar,
         )  # fmt: skip
-        return convert_usage(usage, options, output, focus=focus)
+        return convert_usage(usage, options, output, focus=focus, allow_unpriced=allow_unpriced)
 
     with scan_progress(quiet) as bar:
         done = guarded(run)

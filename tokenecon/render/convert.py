@@ -20,24 +20,33 @@ def conversion_lines(done: dict[str, Any]) -> list[Text]:
     else:
         what = f"{count(done['rows_written'])} rows of canonical usage"
     lines = [Text(f"Wrote {done['output']}: {what}")]
+    # analyze's accounting line; FOCUS rows are priced or not, Parquet rows are written as read
+    if done["format"] == "focus_csv":
+        kept = f"{done['rows_priced']:,} priced + {done['rows_unpriced']:,} unpriced"
+    else:
+        kept = f"{done['rows_written']:,} written"
     accounting = (
-        f"Rows: {done['rows_read']:,} read = {done['rows_written']:,} written + "
-        f"{done['rows_rejected']:,} rejected + {done['rows_duplicate']:,} duplicate"
+        f"Rows: {done['rows_read']:,} read = {kept} + {done['rows_rejected']:,} rejected + "
+        f"{done['rows_duplicate']:,} duplicate"
     )
     if done["rows_outside_period"]:
         accounting += f" + {done['rows_outside_period']:,} outside --since/--until"
     lines.append(Text(accounting))
     for row in done["rejected"]["rows"]:
-        lines.append(Text(f"  rejected {row['source']}:{row['line']}: {row['reason']}", "red"))
+        where = (
+            f"{row['source']}:{row['line']}" if row["line"] else f"{row['source']} (line unknown)"
+        )
+        lines.append(Text(f"  rejected {where}: {row['reason']}", "red"))
     if done["rows_duplicate"]:
         ids = ", ".join(d["request_id"] for d in done["duplicates"][:5])
         lines.append(Text(f"  duplicates kept once: {ids}"))
     for u in done["unpriced"]:
         lines.append(
             Text(
-                f"Warning: {u['model']} ({u['reason']}): {count(u['rows'])} FOCUS "
-                f"row{'s' if u['rows'] != 1 else ''}, {tokens(u['tokens'])} tokens without a "
-                "cost (cost columns empty, x_CostSource=unpriced)",
+                f"Unpriced: {u['model']} ({u['reason']}): {count(u['requests'])} "
+                f"request{'s' if u['requests'] != 1 else ''} ({count(u['rows'])} FOCUS "
+                f"row{'s' if u['rows'] != 1 else ''}), {tokens(u['tokens'])} tokens: cost "
+                "columns empty, x_CostSource=unpriced",
                 style="yellow",
             )
         )
