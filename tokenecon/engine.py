@@ -266,3 +266,94 @@ def lines_matching(con: DuckDBBackend, path: str, pattern: str) -> list[tuple[in
     with scan_order(con):
         rows = con.con.execute(sql, [path, pattern]).fetchall()
     return [(int(number), str(line)) for number, line in rows]
+
+
+WRITE_FORMATS = ("parquet", "csv")
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def write_table(
+    con: BaseBackend,
+    table: ir.Table,
+    path: str,
+    kind: str,
+    metadata: dict[str, str] | None = None,
+) -> int:
+    """Write ``table`` as one Parquet or CSV file (with a header) at ``path``; the rows written.
+
+    DuckDB writes the file itself (``COPY``). Spark writes part files into a staging folder
+    beside ``path`` (in the order of the query's ``ORDER BY``), joined here into one file:
+    Parquet row group by row group, CSV part after part under one header. Timestamps go to
+    Parquet as microseconds, as DuckDB writes them. ``metadata`` becomes the Parquet file's
+    key-value metadata.
+    """
+    if kind not in WRITE_FORMATS:
+        raise ValueError(kind)
+    con._run_pre_execute_hooks(table)
+    if is_duckdb(con):
+        options = "FORMAT parquet" if kind == "parquet" else "FORMAT csv, HEADER true"
+        if metadata and kind == "parquet":
+            pairs = ", ".join(f'"{k}": {_sql_text(v)}' for k, v in metadata.items())
+            options += f", KV_METADATA {{{pairs}}}"
+        sql = f"COPY ({con.compile(table)}) TO {_sql_text(path)} ({options})"
+        written = con.con.execute(sql).fetchone()
+        return int(written[0]) if written else 0
+    return _write_spark(con, table, path, kind, metadata or {})
+
+
+def _write_spark(
+    con: BaseBackend, table: ir.Table, path: str, kind: str, metadata: dict[str, str]
+) -> int:
+    import shutil
+    from pathlib import Path
+
+    target = Path(path)
+    staging = Path(tempfile.mkdtemp(prefix=".tokenecon-parts-", dir=target.parent))
+    try:
+        frame = con._session.sql(con.compile(table))
+        if kind == "parquet":
+            con._session.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+            frame.write.mode("overwrite").parquet(str(staging))
+            return _join_parquet(sorted(staging.glob("part-*.parquet")), target, metadata)
+        frame.write.mode("overwrite").csv(
+            str(staging), header=False, quote='"', escape='"', nullValue="", emptyValue='""',
+            ignoreLeadingWhiteSpace=False, ignoreTrailingWhiteSpace=False, lineSep="\n",
+            encoding="UTF-8",
+        )  # fmt: skip
+        return _join_csv(sorted(staging.glob("part-*.csv")), table.columns, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _join_parquet(parts: list[Any], target: Any, metadata: dict[str, str]) -> int:
+    import pyarrow.parquet as pq
+
+    if not parts:
+        raise RuntimeError("Spark wrote no Parquet part")
+    rows = 0
+    schema = pq.read_schema(parts[0])
+    extra = {k.encode(): v.encode() for k, v in metadata.items()}
+    schema = schema.with_metadata({**(schema.metadata or {}), **extra})
+    with pq.ParquetWriter(target, schema) as writer:
+        for part in parts:
+            handle = pq.ParquetFile(part)
+            for group in range(handle.num_row_groups):
+                chunk = handle.read_row_group(group).replace_schema_metadata(schema.metadata)
+                writer.write_table(chunk)
+                rows += chunk.num_rows
+    return rows
+
+
+def _join_csv(parts: list[Any], columns: Any, target: Any) -> int:
+    rows = 0
+    with open(target, "wb") as out:
+        out.write((",".join(columns) + "\n").encode())
+        for part in parts:
+            with open(part, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    out.write(chunk)
+                    rows += chunk.count(b"\n")
+    return rows
