@@ -158,7 +158,8 @@ def _shape(table: ir.Table, kind: str, values: dict[str, Any]) -> ir.Table:
     return table.select(**out)
 
 
-def _resolver(table: ir.Table, plan: ColumnPlan) -> Any:
+def attribute_resolver(table: ir.Table, plan: ColumnPlan) -> Any:
+    """The function mapping rules use to reach a canonical column or a tag of ``table``."""
     import ibis
 
     from tokenecon.ingest.canonical import normalise_header
@@ -186,7 +187,10 @@ def _resolver(table: ir.Table, plan: ColumnPlan) -> Any:
     return resolve
 
 
-def _prompt_class(rows: ir.Table, thresholds: Sequence[int]) -> ir.IntegerValue:
+def prompt_class(rows: ir.Table, thresholds: Sequence[int]) -> ir.IntegerValue:
+    """The side of the long-context cliff of each row: for one request, the largest threshold
+    its prompt exceeds (0 below every one); for a bucket of requests, the side its source
+    declares in ``context_window``, else unknown."""
     import ibis
 
     prompt = sum((rows[c].fill_null(0) for c in TOKEN_COLUMNS[:4]), ibis.literal(0, "int64"))
@@ -221,17 +225,17 @@ def _rows(
         result.plans.append(plan)
         has_request_ids |= "request_id" in plan.canonical
         seen_attributes |= set(plan.canonical) | {f"tags.{x}" for x in plan.extra}
-        resolve = _resolver(table, plan)
+        resolve = attribute_resolver(table, plan)
         if "tags" in plan.canonical:
             seen_attributes.add("tags.*")
         use_case = use_case_expression(mapping, resolve)
         by_value = resolve(options.by) if options.by else ibis.null("string")
         table = table.mutate(use_case=use_case, by_value=by_value)
         table = table.mutate(
-            task_key=task_key_expression(mapping, table.use_case, _resolver(table, plan))
+            task_key=task_key_expression(mapping, table.use_case, attribute_resolver(table, plan))
         )
         table = table.mutate(
-            in_region=residency_expression(mapping, table.use_case, _resolver(table, plan))
+            in_region=residency_expression(mapping, table.use_case, attribute_resolver(table, plan))
         )
         keep = [
             "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
@@ -250,7 +254,7 @@ def _rows(
     return rows, has_request_ids
 
 
-def _duplicate_ids(con: Backend, rows: ir.Table) -> list[str]:
+def repeated_request_ids(con: Backend, rows: ir.Table) -> list[str]:
     """Request ids that occur more than once (a narrow pre-pass: only the id column is parsed).
 
     Grouping every id costs less than carrying every column through a dedup aggregation, and
@@ -259,7 +263,7 @@ def _duplicate_ids(con: Backend, rows: ir.Table) -> list[str]:
     keyed = rows.filter(rows.request_id.notnull())
     counted = keyed.group_by("request_id").aggregate(n=keyed.count())
     repeated = counted.filter(counted.n > 1).select("request_id").order_by("request_id")
-    return [r["request_id"] for r in _fetch(con, repeated)]
+    return [r["request_id"] for r in fetch_records(con, repeated)]
 
 
 GRAIN = [
@@ -320,10 +324,10 @@ def _grain(
         content = content + "|" + rows[column].cast("string").fill_null("")
     prepared = rows.mutate(
         day=rows.timestamp.date(),
-        prompt_class=_prompt_class(rows, options.thresholds),
+        prompt_class=prompt_class(rows, options.thresholds),
         in_window=in_window.fill_null(False),
         dup_id=ibis.cases(
-            (rows.reject_reason.notnull(), _sample_key(rows)),
+            (rows.reject_reason.notnull(), sample_key(rows)),
             (is_repeated & in_window, content),
             else_=ibis.null("string"),
         ),
@@ -363,7 +367,7 @@ def _grain(
 SAMPLE_SEPARATOR = "\x1f"
 
 
-def _sample_key(rows: ir.Table) -> ir.StringValue:
+def sample_key(rows: ir.Table) -> ir.StringValue:
     """A rejected row's timestamp and request id: what finds its line, and sorts by time."""
     stamp = rows.timestamp.cast("string").fill_null("")
     return stamp + SAMPLE_SEPARATOR + rows.request_id
@@ -517,7 +521,7 @@ def _yield_branches(
     return branches
 
 
-def _watch(
+def watch_pass(
     con: Backend, sources: Sequence[SourceFile], report: Reporter | None, phase: str
 ) -> AbstractContextManager[None]:
     """Report the progress of one pass over ``sources`` to ``report``, if any."""
@@ -536,7 +540,8 @@ def _watch(
     return watching(con, tell, total)
 
 
-def _fetch(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
+def fetch_records(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
+    """The rows of a small result table, with the engine's read errors as a typed input error."""
     try:
         return list(con.to_pyarrow(expr).to_pylist())
     except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
@@ -570,8 +575,8 @@ def aggregate_usage(
         sources=len(sources),
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
-    with _watch(con, sources, options.progress, "repeated ids"):
-        duplicate_ids = _duplicate_ids(con, rows) if has_request_ids else []
+    with watch_pass(con, sources, options.progress, "repeated ids"):
+        duplicate_ids = repeated_request_ids(con, rows) if has_request_ids else []
     id_table = None
     if len(duplicate_ids) > INLINE_IDS:
         # Many ids: a table in the engine (not an inline memtable, which Spark's cache() below
@@ -586,8 +591,8 @@ def aggregate_usage(
     if options.per_model_yields:
         branches += _yield_branches(con, grain, mapping)
     query = ibis.union(*branches, distinct=False)
-    with _watch(con, sources, options.progress, "usage"):
-        records = _fetch(con, query)
+    with watch_pass(con, sources, options.progress, "usage"):
+        records = fetch_records(con, query)
     _unpack(records, result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
@@ -875,5 +880,5 @@ def _numbered_rejects(
     with scan_order(con):
         return [
             RejectedRow(source.display, int(r["position"]) + first_line, r["reject_reason"])
-            for r in _fetch(con, found.select("position", "reject_reason"))
+            for r in fetch_records(con, found.select("position", "reject_reason"))
         ]

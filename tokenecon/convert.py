@@ -22,12 +22,12 @@ from tokenecon.aggregate import (
     INLINE_IDS,
     SAMPLE_LIMIT,
     RejectedRow,
-    _duplicate_ids,
-    _fetch,
-    _resolver,
-    _sample_key,
-    _watch,
+    attribute_resolver,
+    fetch_records,
     locate_rejected,
+    repeated_request_ids,
+    sample_key,
+    watch_pass,
 )
 from tokenecon.analyze import AnalyzeOptions
 from tokenecon.attribute import task_key_expression, use_case_expression
@@ -189,8 +189,8 @@ def convert_usage(
         futures = [pool.submit(digest_file, s) for s in sources]
         rows, plans, extras = _canonical_rows(con, sources, read, mapping if focus else None)
         has_ids = any("request_id" in p.canonical for p in plans)
-        with _watch(con, sources, options.progress, "repeated ids"):
-            repeated = _duplicate_ids(con, rows) if has_ids else []
+        with watch_pass(con, sources, options.progress, "repeated ids"):
+            repeated = repeated_request_ids(con, rows) if has_ids else []
         rows = _flagged(con, rows, repeated, options)
         models = _account(con, sources, rows, options, result)
         if result.reject_sample_rows:
@@ -212,7 +212,7 @@ def convert_usage(
         result.inexact_prices = tables.inexact
         expression = focus_table(con, kept, book, tables, options.cost_source)
         if tables.maybe_unpriced or options.cost_source == "reported":
-            with _watch(con, sources, options.progress, "unpriced usage"):
+            with watch_pass(con, sources, options.progress, "unpriced usage"):
                 result.unpriced = unpriced_usage(con, expression, tables, options.cost_source)
         if result.unpriced and not allow_unpriced:
             raise _unpriced_error(result.unpriced)
@@ -317,11 +317,11 @@ def _canonical_rows(
         table, plan = canonical_table(con, source, source_id, read)
         if mapping is not None:
             table = table.mutate(
-                mapped_use_case=use_case_expression(mapping, _resolver(table, plan))
+                mapped_use_case=use_case_expression(mapping, attribute_resolver(table, plan))
             )
             table = table.mutate(
                 mapped_task=task_key_expression(
-                    mapping, table.mapped_use_case, _resolver(table, plan)
+                    mapping, table.mapped_use_case, attribute_resolver(table, plan)
                 )
             )
         tables.append((table.mutate(source=ibis.literal(source.display)), plan))
@@ -398,7 +398,7 @@ def _account(
 
     valid = rows.reject_reason.isnull()
     prepared = rows.mutate(
-        sample_key=ibis.cases((rows.reject_reason.notnull(), _sample_key(rows)), else_=None),
+        sample_key=ibis.cases((rows.reject_reason.notnull(), sample_key(rows)), else_=None),
         dup=ibis.cases((rows.repeated, rows.request_id), else_=None),
         kept_model=ibis.cases((valid & rows.in_window, rows.model), else_=None),
     )
@@ -431,8 +431,8 @@ def _account(
         _branch(per_model, "model", {"key": per_model.kept_model, "rows": ibis.literal(0),
                                     "first_day": per_model.first_at.date()}),
     ]  # fmt: skip
-    with _watch(con, sources, options.progress, "usage"):
-        records = _fetch(con, ibis.union(*branches, distinct=False))
+    with watch_pass(con, sources, options.progress, "usage"):
+        records = fetch_records(con, ibis.union(*branches, distinct=False))
     return _unpack(records, result)
 
 
@@ -555,7 +555,7 @@ def _write(
     )
     os.close(handle)
     try:
-        with _watch(con, sources, options.progress, "rows to write"):
+        with watch_pass(con, sources, options.progress, "rows to write"):
             written = write_table(con, table, staging, kind, metadata)
         os.replace(staging, output)
     except OSError as exc:

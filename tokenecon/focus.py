@@ -18,7 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate import _prompt_class
+from tokenecon.aggregate import prompt_class
 from tokenecon.engine import small_table
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.pricebook import MILLION, SERVICE_TIERS, PriceBook
@@ -230,7 +230,7 @@ def _priced_rows(
 
     models, periods, prices = tables
     rows = kept.mutate(
-        day=kept.timestamp.date(), prompt_class=_prompt_class(kept, book.cliff_thresholds())
+        day=kept.timestamp.date(), prompt_class=prompt_class(kept, book.cliff_thresholds())
     )
     rows = rows.left_join(models, rows.model == models.rate_model)
     rows = rows.left_join(
@@ -527,7 +527,7 @@ def unpriced_usage(
     requests, before they are split into token rows)."""
     import ibis
 
-    from tokenecon.aggregate import _fetch
+    from tokenecon.aggregate import fetch_records
     from tokenecon.convert import UnpricedModel
 
     rows = expression.requests
@@ -539,7 +539,7 @@ def unpriced_usage(
         requests=empty.count(), rows=focus_rows.sum(), tokens=tokens.sum()
     )
     out = []
-    for r in sorted(_fetch(con, per_model), key=lambda r: r["model"]):
+    for r in sorted(fetch_records(con, per_model), key=lambda r: r["model"]):
         reason = "no reported cost" if option == "reported" else tables.reasons.get(r["model"], "")
         out.append(
             UnpricedModel(

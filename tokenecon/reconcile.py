@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate import UsageGroup, _prompt_class
+from tokenecon.aggregate import UsageGroup, prompt_class
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.price import PricedGroup, price_groups
@@ -113,7 +113,7 @@ def zero_cost_groups(
         "source_id", "request_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
         "service_tier", "context_window",
     ).distinct()  # fmt: skip
-    zero = zero.mutate(day=zero.timestamp.date(), prompt_class=_prompt_class(zero, thresholds))
+    zero = zero.mutate(day=zero.timestamp.date(), prompt_class=prompt_class(zero, thresholds))
     sums = zero.group_by(["model", "day", "service_tier", "prompt_class"]).aggregate(
         rows=zero.count(),
         requests=zero.requests.sum(),
