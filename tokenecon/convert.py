@@ -43,7 +43,13 @@ from tokenecon.ingest.canonical import (
 )
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
-from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, is_remote
+from tokenecon.ingest.sources import (
+    SourceFile,
+    digest_file,
+    expand_sources,
+    is_remote,
+    source_bytes,
+)
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.pricebook import load_price_book
 from tokenecon.reconcile import choose_costs
@@ -182,7 +188,7 @@ def convert_usage(
         input_convention=convention or "inclusive",
         format=options.source_format,
     )
-    con = connect(options.engine)
+    con = connect(options.engine, sum(source_bytes(s) for s in sources))
     result = Conversion(output=output, focus=focus)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The newline index of each file (read while the engine works) finds rejected lines.

@@ -44,25 +44,53 @@ class EngineOptions:
     """Spark master URL, for ``spark``."""
 
 
-def connect(options: EngineOptions) -> BaseBackend:
-    """An Ibis connection to a fresh engine session, in UTC."""
+MEMORY_FLOOR = 1_600_000_000
+"""The least memory tokenecon gives DuckDB by default, in bytes."""
+DUCKDB_SHARE_OF_RAM = 0.8
+"""DuckDB's own default memory limit, as a share of physical memory."""
+
+
+def default_memory_limit(input_bytes: int) -> str | None:
+    """DuckDB's memory limit when the user sets none: the inputs' size, at least
+    :data:`MEMORY_FLOOR`, at most DuckDB's own default (80% of RAM); None when the size is
+    unknown (a database table).
+
+    DuckDB takes what its limit allows whether or not the query needs it: on 10M rows (1.7 GB
+    of CSV) the run peaked at 2.2 GB with 80% of 24 GB and at 1.8 GB with a 1.7 GB limit, in
+    the same time; at 1.2 GB the duplicate pre-pass spills and the run takes 25% longer. The
+    memory a run needs grows with the distinct request ids, so with the input's size.
+    """
+    if input_bytes <= 0:
+        return None
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # no sysconf: leave DuckDB its own default
+        return None
+    limit = min(int(ram * DUCKDB_SHARE_OF_RAM), max(MEMORY_FLOOR, input_bytes))
+    return f"{limit // 1_000_000}MB"
+
+
+def connect(options: EngineOptions, input_bytes: int = 0) -> BaseBackend:
+    """An Ibis connection to a fresh engine session, in UTC. ``input_bytes`` (the size of the
+    inputs, 0 if unknown) sizes DuckDB's default memory limit (:func:`default_memory_limit`)."""
     if options.name not in ENGINES:
         raise OptionError(
             f"unknown engine {options.name!r}", f"--engine takes one of {', '.join(ENGINES)}"
         )
     if options.name == "spark":
         return _connect_spark(options)
-    return _connect_duckdb(options)
+    return _connect_duckdb(options, input_bytes)
 
 
-def _connect_duckdb(options: EngineOptions) -> DuckDBBackend:
+def _connect_duckdb(options: EngineOptions, input_bytes: int = 0) -> DuckDBBackend:
     import ibis
 
     # Results are sorted where order matters; not preserving scan order frees the engine
     # (measured: the main query on 10M rows 10.5 s -> 9.2 s).
     config: dict[str, Any] = {"preserve_insertion_order": False}
-    if options.memory_limit:
-        config["memory_limit"] = options.memory_limit
+    memory_limit = options.memory_limit or default_memory_limit(input_bytes)
+    if memory_limit:
+        config["memory_limit"] = memory_limit
     if options.temp_directory:
         config["temp_directory"] = options.temp_directory
     if options.threads:
