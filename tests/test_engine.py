@@ -37,3 +37,15 @@ def test_the_session_gets_the_limit_unless_one_is_given() -> None:
     # DuckDB shows limits in binary units: 1.6 GB = 1.4 GiB.
     assert limit(connect(EngineOptions(), input_bytes=1000)) == "1.4 GiB"
     assert limit(connect(EngineOptions(memory_limit="3GB"), input_bytes=1000)) == "2.7 GiB"
+
+
+def test_memory_is_sized_by_csv_and_parquet_only() -> None:
+    from conftest import FIXTURES
+
+    from tokenecon.ingest.sources import expand_sources, scan_bytes
+
+    small = FIXTURES / "small.csv"
+    assert scan_bytes(expand_sources([str(small)])) == small.stat().st_size
+    # JSON documents are buffered whole by DuckDB's reader: its own default stays.
+    pages = sorted((FIXTURES / "sources").glob("*.json"))[:1]
+    assert pages and scan_bytes(expand_sources([str(small), str(pages[0])])) == 0

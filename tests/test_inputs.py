@@ -147,7 +147,30 @@ def test_typed_parquet_is_validated_as_numbers_and_times(tmp_path: Path) -> None
         "uncached_input_tokens: '-5.0' is negative",
         "output_tokens: '42.5' is not a whole number",
     }
+    # Rows b and c, found by request id: Parquet "lines" are row numbers from 1.
+    assert [(x["line"], x["reason"][:6]) for x in r["rejected"]["rows"]] == [
+        (2, "uncach"), (3, "output"),
+    ]  # fmt: skip
     # a: 1000*0.40 + 100*1.60 = 560; d: 2000*0.40 + 200*1.60 = 1120 (per 1M tokens)
     assert r["totals"]["cost"] == "0.001680"
     # 01:00 at +02:00 is 23:00 UTC the day before
     assert r["period"] == {"start": "2026-09-30", "end": "2026-10-02"}
+
+
+def test_parquet_rejected_row_whose_id_repeats_is_numbered_in_scan_order(tmp_path: Path) -> None:
+    """An id on several rows cannot tell which one was rejected: the numbered pass does."""
+    table = pa.table(
+        {
+            "timestamp": ["2026-10-01T00:00:00Z"] * 4,
+            "model": ["gpt-4.1-mini"] * 4,
+            "uncached_input_tokens": pa.array([1000, 1000, -5, 7], pa.int64()),
+            "output_tokens": pa.array([100, 100, 100, 1], pa.int64()),
+            "request_id": ["a", "b", "b", "c"],
+        }
+    )
+    path = tmp_path / "repeated.parquet"
+    pq.write_table(table, path)
+    r = report(str(path))
+    assert [(x["line"], x["reason"]) for x in r["rejected"]["rows"]] == [
+        (3, "uncached_input_tokens: '-5.0' is negative")
+    ]

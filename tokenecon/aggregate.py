@@ -815,6 +815,11 @@ def _locate(
             if len(found) == len(mine):
                 out.extend(RejectedRow(source.display, found[id(s)], s["label"]) for s in mine)
                 continue
+        if source.kind == "parquet" and not source.members and len(keyed) == len(mine):
+            numbered = _rows_of_ids(con, source, plans[source_id], keyed)
+            if numbered is not None:
+                out.extend(RejectedRow(source.display, n, s["label"]) for n, s in numbered)
+                continue
         out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id)))
     unique = {(r.source, r.line, r.reason): r for r in out}
     return sorted(unique.values(), key=lambda r: (r.source, r.line or 0))[:SAMPLE_LIMIT]
@@ -863,6 +868,23 @@ def _lines_of_ids(
             if re.search(f'(^|[,"]){re.escape(rid)}($|[,"])', line):
                 out.append((number, sample))
     return out
+
+
+def _rows_of_ids(
+    con: Backend, source: SourceFile, plan: ColumnPlan, samples: list[dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]] | None:
+    """(row, sample) of a Parquet file's rejected rows found by request id; None when an id
+    is missing or stands on several rows (then only scan order can tell)."""
+    from tokenecon.engine import parquet_rows_of
+
+    ids = {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in samples}
+    if len(ids) < len(samples) or "request_id" not in plan.canonical:
+        return None
+    column = plan.headers[plan.canonical["request_id"]]
+    found = parquet_rows_of(con, str(source.path), column, list(ids))
+    if sorted(value for _, value in found) != sorted(ids):
+        return None
+    return [(number, ids[value]) for number, value in found]
 
 
 def _numbered_rejects(

@@ -16,7 +16,7 @@ from tokenecon.engine import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
-from tokenecon.ingest.sources import digest_file, expand_sources, source_bytes
+from tokenecon.ingest.sources import digest_file, expand_sources, scan_bytes
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook, load_price_book
@@ -114,7 +114,7 @@ def run_analysis(
         per_model_yields=options.per_model_yields,
         progress=options.progress,
     )
-    con = connect(options.engine, sum(source_bytes(s) for s in sources))
+    con = connect(options.engine, scan_bytes(sources))
     # Hash the inputs for the report while the engine reads them (both release the GIL); the
     # same read counts newlines, which is how rejected rows get their line numbers.
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -48,7 +48,7 @@ from tokenecon.ingest.sources import (
     digest_file,
     expand_sources,
     is_remote,
-    source_bytes,
+    scan_bytes,
 )
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.pricebook import load_price_book
@@ -188,7 +188,7 @@ def convert_usage(
         input_convention=convention or "inclusive",
         format=options.source_format,
     )
-    con = connect(options.engine, sum(source_bytes(s) for s in sources))
+    con = connect(options.engine, scan_bytes(sources))
     result = Conversion(output=output, focus=focus)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The newline index of each file (read while the engine works) finds rejected lines.

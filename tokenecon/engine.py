@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -294,6 +294,30 @@ def lines_matching(con: DuckDBBackend, path: str, pattern: str) -> list[tuple[in
     with scan_order(con):
         rows = con.con.execute(sql, [path, pattern]).fetchall()
     return [(int(number), str(line)) for number, line in rows]
+
+
+def parquet_rows_of(
+    con: DuckDBBackend, path: str, column: str, values: Sequence[str]
+) -> list[tuple[int, str]]:
+    """(row number from 1, value) of the rows of a Parquet file whose ``column`` holds one of
+    ``values``.
+
+    Engine-specific on purpose: DuckDB's ``file_row_number`` numbers rows in one narrow scan of
+    that column (10M rows: ~1 s), where a ROW_NUMBER() over the parsed rows keeps scan order
+    for every column (~4.6 s).
+    """
+    sql = f"""
+        SELECT file_row_number + 1, CAST({_sql_name(column)} AS VARCHAR) AS value
+        FROM read_parquet(?, file_row_number = true)
+        WHERE CAST({_sql_name(column)} AS VARCHAR) IN (SELECT unnest(?))
+        ORDER BY 1
+    """
+    rows = con.con.execute(sql, [path, list(values)]).fetchall()
+    return [(int(number), str(value)) for number, value in rows]
+
+
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 WRITE_FORMATS = ("parquet", "csv")

@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,6 +220,15 @@ def source_bytes(source: SourceFile) -> int:
         return 0
     files = source.members or (source.path,)
     return sum(path.stat().st_size for path in files)
+
+
+def scan_bytes(sources: Sequence[SourceFile]) -> int:
+    """Bytes of CSV and Parquet inputs, what sizes the engine's memory by default; 0 (unknown)
+    when any input is of another kind: DuckDB's JSON reader buffers whole documents (up to
+    1 GiB each, twice over) and a database table has no file size."""
+    if any(s.kind not in ("csv", "parquet") for s in sources):
+        return 0
+    return sum(source_bytes(s) for s in sources)
 
 
 def estimate_rows(source: SourceFile) -> int | None:
