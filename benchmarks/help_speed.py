@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def median_seconds(command: list[str], runs: int) -> float:
@@ -28,7 +29,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    tokenecon = shutil.which("tokenecon") or sys.exit("tokenecon is not installed")
+    # The script of the interpreter running this (a venv need not be activated), else PATH's.
+    beside = shutil.which("tokenecon", path=str(Path(sys.executable).parent))
+    tokenecon = beside or shutil.which("tokenecon") or sys.exit("tokenecon is not installed")
     floor = median_seconds([sys.executable, "-c", "import typer, rich"], args.runs)
     help_ = median_seconds([tokenecon, "--help"], args.runs)
     print(f"import typer, rich: {floor * 1000:.0f} ms")
