@@ -48,7 +48,6 @@ from tokenecon.ingest.sources import (
     digest_file,
     expand_sources,
     is_remote,
-    scan_bytes,
 )
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.pricebook import load_price_book
@@ -188,7 +187,8 @@ def convert_usage(
         input_convention=convention or "inclusive",
         format=options.source_format,
     )
-    con = connect(options.engine, scan_bytes(sources))
+    # DuckDB's own memory default: convert holds and sorts every row, unlike analyze's sums.
+    con = connect(options.engine)
     result = Conversion(output=output, focus=focus)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The newline index of each file (read while the engine works) finds rejected lines.
@@ -570,7 +570,10 @@ def _write(
         ) from None
     except Exception as exc:  # the engine's own error types
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageInputError(f"cannot write -o {output}: {message}", "name another -o") from None
+        hint = "name another -o"
+        if "out of memory" in message.lower():
+            hint = "raise --memory-limit, or give --temp-directory DIR where the engine may spill"
+        raise UsageInputError(f"cannot write -o {output}: {message}", hint) from None
     finally:
         if os.path.exists(staging):
             os.unlink(staging)
