@@ -187,6 +187,13 @@ def attribute_resolver(table: ir.Table, plan: ColumnPlan) -> Any:
     return resolve
 
 
+def billable_tokens(rows: ir.Table) -> ir.IntegerValue:
+    """Each row's billable tokens: its input buckets and output (a missing bucket is 0)."""
+    import ibis
+
+    return sum((rows[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64"))
+
+
 def prompt_class(rows: ir.Table, thresholds: Sequence[int]) -> ir.IntegerValue:
     """The side of the long-context cliff of each row: for one request, the largest threshold
     its prompt exceeds (0 below every one); for a bucket of requests, the side its source
@@ -292,12 +299,38 @@ def _exact_sum(column: ir.IntegerColumn) -> ir.IntegerScalar:
     return column.cast("float64").sum().cast("int64")
 
 
-def _grain(
-    rows: ir.Table,
-    duplicate_ids: list[str],
-    options: AggregateOptions,
-    id_table: ir.Table | None = None,
-) -> ir.Table:
+def in_period(rows: ir.Table, since: datetime | None, until: datetime | None) -> ir.BooleanValue:
+    """Whether each row's timestamp lies within ``--since`` (inclusive) and ``--until``
+    (exclusive); null where the timestamp is."""
+    import ibis
+
+    inside = ibis.literal(True)
+    if since:
+        inside &= rows.timestamp >= since
+    if until:
+        inside &= rows.timestamp < until
+    return inside
+
+
+def is_repeated_id(con: Backend, rows: ir.Table, ids: list[str], name: str) -> ir.BooleanValue:
+    """Whether each row's request id is one of ``ids`` (the repeated ones).
+
+    Up to :data:`INLINE_IDS` ids are a literal list, which costs the engine less per row than
+    a semi-join against a table (10M rows, 20 ids: 3.5 s of CPU less); more go into an engine
+    table ``name`` (not an inline memtable, which Spark's cache() would compile before Ibis
+    registers it).
+    """
+    import ibis
+
+    if len(ids) > INLINE_IDS:
+        table = small_table(con, name, {"request_id": ids})
+        return rows.request_id.isin(table.request_id)
+    if ids:
+        return rows.request_id.isin(ids)
+    return ibis.literal(False)
+
+
+def _grain(rows: ir.Table, is_repeated: ir.BooleanValue, options: AggregateOptions) -> ir.Table:
     """Rows summed at :data:`GRAIN`.
 
     Rejected rows keep their request id in ``dup_id`` (so samples can be located), and rows of
@@ -306,19 +339,7 @@ def _grain(
     """
     import ibis
 
-    in_window = ibis.literal(True)
-    if options.since:
-        in_window &= rows.timestamp >= options.since
-    if options.until:
-        in_window &= rows.timestamp < options.until
-    if id_table is not None:
-        is_repeated = rows.request_id.isin(id_table.request_id)
-    elif duplicate_ids:
-        # A literal list costs the engine less per row than the semi-join against a table
-        # (10M rows, 20 ids: 3.5 s of CPU less).
-        is_repeated = rows.request_id.isin(duplicate_ids)
-    else:
-        is_repeated = ibis.literal(False)
+    in_window = in_period(rows, options.since, options.until)
     content = rows.request_id
     for column in (*TOKEN_COLUMNS, "requests"):
         content = content + "|" + rows[column].cast("string").fill_null("")
@@ -577,12 +598,8 @@ def aggregate_usage(
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):
         duplicate_ids = repeated_request_ids(con, rows) if has_request_ids else []
-    id_table = None
-    if len(duplicate_ids) > INLINE_IDS:
-        # Many ids: a table in the engine (not an inline memtable, which Spark's cache() below
-        # would compile before Ibis registers it).
-        id_table = small_table(con, "tokenecon_repeated_ids", {"request_id": duplicate_ids})
-    grain = _grain(rows, duplicate_ids, options, id_table)
+    repeated = is_repeated_id(con, rows, duplicate_ids, "tokenecon_repeated_ids")
+    grain = _grain(rows, repeated, options)
     if not is_duckdb(con):
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.

@@ -16,7 +16,7 @@ from tokenecon.engine import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
-from tokenecon.ingest.sources import digest_file, expand_sources, scan_bytes
+from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.mapping import OutcomeMapping, load_mapping
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook, load_price_book
@@ -85,6 +85,39 @@ class Analysis:
     """Models (price-book key or raw name) whose token counts were estimated from text."""
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a command that reads usage starts from (analyze, whatif, convert)."""
+
+    book: PriceBook
+    mapping: OutcomeMapping | None
+    sources: list[SourceFile]
+    read: ReadOptions
+    """How the adapters read: column map, input convention (option, else mapping, else
+    inclusive), forced format."""
+
+
+def prepare_inputs(
+    usage: Sequence[str], options: AnalyzeOptions, book: PriceBook | None = None
+) -> Inputs:
+    """Check the options that need no reading (``--cost-source``, ``--since``/``--until``),
+    load the price book (unless given) and the mapping, and expand the usage arguments."""
+    choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
+    if options.since and options.until and options.since >= options.until:
+        raise OptionError("--since must be before --until")
+    if book is None:
+        book = load_price_book(options.prices, include_default=not options.no_default_prices)
+    mapping = load_mapping(options.outcomes) if options.outcomes else None
+    convention = options.input_convention or (mapping.input_convention if mapping else None)
+    sources = expand_sources(list(usage), options.table, remote=options.engine.name == "spark")
+    read = ReadOptions(
+        column_map=options.column_map,
+        input_convention=convention or "inclusive",
+        format=options.source_format,
+    )
+    return Inputs(book, mapping, sources, read)
+
+
 def run_analysis(
     usage: Sequence[str], options: AnalyzeOptions, book: PriceBook | None = None
 ) -> Analysis:
@@ -93,20 +126,10 @@ def run_analysis(
     ``book`` is the price book of ``options`` when the caller has loaded it already.
     """
     _check_by(options.by)
-    choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
-    if options.since and options.until and options.since >= options.until:
-        raise OptionError("--since must be before --until")
-    if book is None:
-        book = load_price_book(options.prices, include_default=not options.no_default_prices)
-    mapping: OutcomeMapping | None = load_mapping(options.outcomes) if options.outcomes else None
-    convention = options.input_convention or (mapping.input_convention if mapping else None)
-    sources = expand_sources(list(usage), options.table, remote=options.engine.name == "spark")
+    prepared = prepare_inputs(usage, options, book)
+    book, mapping, sources = prepared.book, prepared.mapping, prepared.sources
     aggregate_options = AggregateOptions(
-        read=ReadOptions(
-            column_map=options.column_map,
-            input_convention=convention or "inclusive",
-            format=options.source_format,
-        ),
+        read=prepared.read,
         by=options.by,
         since=options.since,
         until=options.until,

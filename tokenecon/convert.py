@@ -19,19 +19,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.aggregate import (
-    INLINE_IDS,
     SAMPLE_LIMIT,
     RejectedRow,
     attribute_resolver,
+    billable_tokens,
     fetch_records,
+    in_period,
+    is_repeated_id,
     locate_rejected,
     repeated_request_ids,
     sample_key,
     watch_pass,
 )
-from tokenecon.analyze import AnalyzeOptions
+from tokenecon.analyze import AnalyzeOptions, prepare_inputs
 from tokenecon.attribute import task_key_expression, use_case_expression
-from tokenecon.engine import connect, is_duckdb, small_table, spark_cached, write_table
+from tokenecon.engine import connect, is_duckdb, spark_cached, write_table
 from tokenecon.errors import OptionError, UnknownModelError, UsageInputError
 from tokenecon.ingest.canonical import (
     ALIASES,
@@ -46,12 +48,9 @@ from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.sources import (
     SourceFile,
     digest_file,
-    expand_sources,
     is_remote,
 )
-from tokenecon.mapping import OutcomeMapping, load_mapping
-from tokenecon.pricebook import load_price_book
-from tokenecon.reconcile import choose_costs
+from tokenecon.mapping import OutcomeMapping
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -174,19 +173,9 @@ def convert_usage(
     written, unless ``allow_unpriced``: then its rows carry empty cost columns and
     ``x_CostSource=unpriced``, and :attr:`Conversion.unpriced` lists them.
     """
-    choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
-    if options.since and options.until and options.since >= options.until:
-        raise OptionError("--since must be before --until")
-    book = load_price_book(options.prices, include_default=not options.no_default_prices)
-    mapping = load_mapping(options.outcomes) if options.outcomes else None
-    convention = options.input_convention or (mapping.input_convention if mapping else None)
-    sources = expand_sources(list(usage), options.table, remote=options.engine.name == "spark")
+    inputs = prepare_inputs(usage, options)
+    book, mapping, sources, read = inputs.book, inputs.mapping, inputs.sources, inputs.read
     _check_output(output, focus, sources)
-    read = ReadOptions(
-        column_map=options.column_map,
-        input_convention=convention or "inclusive",
-        format=options.source_format,
-    )
     # DuckDB's own memory default: convert holds and sorts every row, unlike analyze's sums.
     con = connect(options.engine)
     result = Conversion(output=output, focus=focus)
@@ -354,21 +343,8 @@ def _flagged(
 ) -> ir.Table:
     """The rows with ``in_window`` (within --since/--until) and ``repeated`` (a valid row in the
     period whose request id occurs more than once)."""
-    import ibis
-
-    in_window = ibis.literal(True)
-    if options.since:
-        in_window &= rows.timestamp >= options.since
-    if options.until:
-        in_window &= rows.timestamp < options.until
-    if len(repeated) > INLINE_IDS:
-        ids = small_table(con, "tokenecon_convert_ids", {"request_id": repeated})
-        is_repeated = rows.request_id.isin(ids.request_id)
-    elif repeated:
-        is_repeated = rows.request_id.isin(repeated)
-    else:
-        is_repeated = ibis.literal(False)
-    in_window = in_window.fill_null(False)
+    in_window = in_period(rows, options.since, options.until).fill_null(False)
+    is_repeated = is_repeated_id(con, rows, repeated, "tokenecon_convert_ids")
     valid = rows.reject_reason.isnull() & in_window
     return rows.mutate(in_window=in_window, repeated=(valid & is_repeated).fill_null(False))
 
@@ -490,9 +466,7 @@ def _kept(con: BaseBackend, rows: ir.Table, any_repeated: bool) -> ir.Table:
     from tokenecon.ingest.readers import materialize
 
     copies = materialize(con, "repeated_copies", rows.filter(rows.repeated))
-    billable = sum(
-        (copies[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64")
-    )
+    billable = billable_tokens(copies)
     largest_first = ibis.window(
         group_by="request_id",
         order_by=[

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate import prompt_class
+from tokenecon.aggregate import billable_tokens, prompt_class
 from tokenecon.engine import small_table
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.pricebook import MILLION, SERVICE_TIERS, PriceBook
@@ -525,7 +525,6 @@ def unpriced_usage(
 ) -> list[UnpricedModel]:
     """FOCUS rows without a cost, and their tokens, per model (one small query over the
     requests, before they are split into token rows)."""
-    import ibis
 
     from tokenecon.aggregate import fetch_records
     from tokenecon.convert import UnpricedModel
@@ -534,7 +533,7 @@ def unpriced_usage(
     empty = rows.filter(rows.cost_source == "unpriced")
     positive = [(empty[c] > 0).fill_null(False).cast("int64") for c in BILLABLE_TOKEN_COLUMNS]
     focus_rows = sum(positive[1:], positive[0]) + empty.request_row.cast("int64")
-    tokens = sum((empty[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64"))
+    tokens = billable_tokens(empty)
     per_model = empty.group_by("model").aggregate(
         requests=empty.count(), rows=focus_rows.sum(), tokens=tokens.sum()
     )

@@ -28,9 +28,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate import UsageGroup, prompt_class
+from tokenecon.aggregate import UsageGroup, billable_tokens, in_period, prompt_class
 from tokenecon.errors import OptionError
-from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
+from tokenecon.ingest.canonical import TOKEN_COLUMNS
 from tokenecon.price import PricedGroup, price_groups
 from tokenecon.pricebook import PriceBook
 
@@ -100,14 +100,9 @@ def zero_cost_groups(
     Identical copies of a request count once (``DISTINCT``). Returns the groups and their
     row counts by (model, day).
     """
-    import ibis
 
-    billable = sum((rows[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64"))
-    wanted = rows.reject_reason.isnull() & (rows.reported_cost == 0) & (billable > 0)
-    if since:
-        wanted &= rows.timestamp >= since
-    if until:
-        wanted &= rows.timestamp < until
+    wanted = rows.reject_reason.isnull() & (rows.reported_cost == 0) & (billable_tokens(rows) > 0)
+    wanted &= in_period(rows, since, until)
     zero = rows.filter(wanted.fill_null(False))
     zero = zero.select(
         "source_id", "request_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
