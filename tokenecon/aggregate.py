@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tokenecon.attribute import residency_expression, task_key_expression, use_case_expression
 from tokenecon.engine import is_duckdb, small_table, spark_cached
-from tokenecon.errors import UsageInputError
+from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
@@ -566,7 +566,7 @@ def fetch_records(con: Backend, expr: ir.Table) -> list[dict[str, Any]]:
     try:
         return list(con.to_pyarrow(expr).to_pylist())
     except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        message = first_line(exc)
         raise UsageInputError(
             f"cannot read the usage: {message}",
             "check the file named above; --map and --input-convention adjust columns",

@@ -34,7 +34,7 @@ from tokenecon.aggregate import (
 from tokenecon.analyze import AnalyzeOptions, prepare_inputs
 from tokenecon.attribute import task_key_expression, use_case_expression
 from tokenecon.engine import connect, is_duckdb, spark_cached, write_table
-from tokenecon.errors import OptionError, UnknownModelError, UsageInputError
+from tokenecon.errors import OptionError, UnknownModelError, UsageInputError, first_line
 from tokenecon.ingest.canonical import (
     ALIASES,
     BILLABLE_TOKEN_COLUMNS,
@@ -543,7 +543,7 @@ def _write(
             f"cannot write -o {output}: {exc.strerror or exc}", "name another -o"
         ) from None
     except Exception as exc:  # the engine's own error types
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         hint = "name another -o"
         if "out of memory" in message.lower():
             hint = "raise --memory-limit, or give --temp-directory DIR where the engine may spill"

@@ -1,7 +1,8 @@
 """The execution engine behind the Ibis expressions: DuckDB embedded by default, or Spark.
 
-Everything engine-specific lives here: connecting, and reading a file as a table of text
-columns. The rest of the pipeline is Ibis expressions that run unchanged on either engine.
+Everything engine-specific lives here and in :mod:`tokenecon.ingest.readers` (reading files):
+connecting, progress, small tables, writing a result file, the few DuckDB-only scans that
+number rows. The rest of the pipeline is Ibis expressions that run unchanged on either engine.
 Ibis, DuckDB and PySpark are imported lazily, so that `tokenecon --help` stays fast.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.errors import OptionError
+from tokenecon.errors import OptionError, first_line
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -153,7 +154,7 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
         os.dup2(log.fileno(), 2)
         session = builder.getOrCreate()
     except Exception as exc:  # no Java, a bad master URL: Spark raises its own types
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        message = first_line(exc)
         raise OptionError(
             f"cannot start Spark at {options.spark_master}: {message}",
             f"check --spark-master and that Java 17+ is installed (JAVA_HOME); Spark's log: "

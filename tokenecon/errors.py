@@ -37,3 +37,10 @@ class OptionError(TokenEconError):
 
 class UnknownModelError(TokenEconError):
     """A model name that no price book knows, with the closest known names as the hint."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an engine's or library's error, for an ``Error:`` message (engines
+    append plans and stack traces below it); the type's name when it has no message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -189,10 +189,6 @@ def scan(con: Backend, source: SourceFile, positions: int) -> ir.Table:
     return read_csv_text(con, source, [f"c{i}" for i in range(positions)])
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
 class GenericFormat(Format):
     """Any file whose columns carry canonical names or their aliases (the fallback)."""
 

@@ -9,7 +9,7 @@ import io
 import json
 from typing import Any
 
-from tokenecon.errors import UsageInputError
+from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.formats.base import Probe
 from tokenecon.ingest.sources import SourceFile, is_remote
@@ -84,7 +84,7 @@ def probe_remote(con: Any, source: SourceFile) -> Probe:
             lines = [str(r.value) for r in rows.collect()]
             probe = _text_probe(source, lines)
     except Exception as exc:  # Spark's own errors: no such path, no credentials
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         raise UsageInputError(f"{source.display}: cannot read: {message}") from None
     _REMOTE[source] = probe
     return probe

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.engine import is_duckdb, spark_cached
-from tokenecon.errors import UsageInputError
+from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.sources import SourceFile, is_remote, location
 
@@ -202,7 +202,7 @@ def _postgres_table(source: SourceFile) -> ir.Table:
     try:
         backend = ibis.connect(source.url.replace("postgresql://", "postgres://", 1))
     except Exception as exc:  # the driver's own errors: refused, auth, unknown database
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         raise UsageInputError(
             f"{source.display}: cannot connect: {message}", "check the postgres:// URL"
         ) from None
@@ -333,8 +333,6 @@ def _structure(schema: Any) -> Any:
 
 def materialize(con: Backend, name: str, table: ir.Table) -> ir.Table:
     """Compute a table once into a temporary engine table (DuckDB spills it if need be)."""
-    from tokenecon.errors import UsageInputError
-
     try:
         if not is_duckdb(con):
             return spark_cached(con, table)
@@ -342,7 +340,7 @@ def materialize(con: Backend, name: str, table: ir.Table) -> ir.Table:
         unique = f"tokenecon_{name}_{uuid.uuid4().hex[:8]}"
         return con.create_table(unique, table, temp=True)
     except Exception as exc:  # the engine reports unreadable content here
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         raise UsageInputError(f"cannot read the usage: {message}") from None
 
 
@@ -362,6 +360,6 @@ def _guard(source: SourceFile, read: Any) -> ir.Table:
     try:
         table: ir.Table = read()
     except Exception as exc:  # DuckDB raises its own error types for unreadable files
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         raise UsageInputError(f"{source.display}: cannot read: {message}") from None
     return table
