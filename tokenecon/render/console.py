@@ -153,27 +153,37 @@ def _lines(report: dict[str, Any]) -> list[Text]:
                 style="yellow",
             )
         )
-    lines.append(
-        Text(
-            f"Rows: {totals['rows_read']:,} read = {totals['rows_priced']:,} priced + "
-            f"{totals['rows_unpriced']:,} unpriced + {totals['rows_rejected']:,} rejected + "
-            f"{totals['rows_duplicate']:,} duplicate"
-            + (
-                f" + {totals['rows_outside_period']:,} outside --since/--until"
-                if totals["rows_outside_period"]
-                else ""
-            )
-        )
-    )
-    for row in report["rejected"]["rows"]:
-        where = (
-            f"{row['source']}:{row['line']}" if row["line"] else f"{row['source']} (line unknown)"
-        )
-        lines.append(Text(f"  rejected {where}: {row['reason']}", "red"))
+    kept = f"{totals['rows_priced']:,} priced + {totals['rows_unpriced']:,} unpriced"
+    lines.append(accounting_line(totals, kept))
+    lines += rejected_lines(report["rejected"]["rows"])
     if report["duplicates"]["count"]:
         ids = ", ".join(d["request_id"] for d in report["duplicates"]["ids"][:5])
         lines.append(Text(f"  duplicates counted once: {ids}"))
     return lines
+
+
+def accounting_line(counts: dict[str, Any], kept: str) -> Text:
+    """The row-accounting line of analyze and convert: every row read, and where it went.
+    ``counts`` has ``rows_read``, ``rows_rejected``, ``rows_duplicate`` and
+    ``rows_outside_period``; ``kept`` says how the kept rows divide."""
+    text = (
+        f"Rows: {counts['rows_read']:,} read = {kept} + {counts['rows_rejected']:,} rejected + "
+        f"{counts['rows_duplicate']:,} duplicate"
+    )
+    if counts["rows_outside_period"]:
+        text += f" + {counts['rows_outside_period']:,} outside --since/--until"
+    return Text(text)
+
+
+def rejected_lines(rows: list[dict[str, Any]]) -> list[Text]:
+    """One line per sample rejected row: file:line (or "line unknown") and the reason."""
+    out = []
+    for row in rows:
+        where = (
+            f"{row['source']}:{row['line']}" if row["line"] else f"{row['source']} (line unknown)"
+        )
+        out.append(Text(f"  rejected {where}: {row['reason']}", "red"))
+    return out
 
 
 def _findings(report: dict[str, Any]) -> list[Text]:

@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from tokenecon.render.console import accounting_line, rejected_lines
 from tokenecon.render.formats import count, tokens
 
 
@@ -25,18 +26,8 @@ def conversion_lines(done: dict[str, Any]) -> list[Text]:
         kept = f"{done['rows_priced']:,} priced + {done['rows_unpriced']:,} unpriced"
     else:
         kept = f"{done['rows_written']:,} written"
-    accounting = (
-        f"Rows: {done['rows_read']:,} read = {kept} + {done['rows_rejected']:,} rejected + "
-        f"{done['rows_duplicate']:,} duplicate"
-    )
-    if done["rows_outside_period"]:
-        accounting += f" + {done['rows_outside_period']:,} outside --since/--until"
-    lines.append(Text(accounting))
-    for row in done["rejected"]["rows"]:
-        where = (
-            f"{row['source']}:{row['line']}" if row["line"] else f"{row['source']} (line unknown)"
-        )
-        lines.append(Text(f"  rejected {where}: {row['reason']}", "red"))
+    lines.append(accounting_line(done, kept))
+    lines += rejected_lines(done["rejected"]["rows"])
     if done["rows_duplicate"]:
         ids = ", ".join(d["request_id"] for d in done["duplicates"][:5])
         lines.append(Text(f"  duplicates kept once: {ids}"))
