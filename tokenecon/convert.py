@@ -48,7 +48,7 @@ from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.sources import (
     SourceFile,
     digest_file,
-    is_remote,
+    local_files,
 )
 from tokenecon.mapping import OutcomeMapping
 
@@ -284,16 +284,8 @@ def _check_output(output: Path, focus: bool, sources: list[SourceFile]) -> None:
         )
     target = output.resolve()
     for source in sources:
-        if (
-            source.kind != "postgres"
-            and not is_remote(source)
-            and target in {p.resolve() for p in _files(source)}
-        ):
+        if target in {p.resolve() for p in local_files(source)}:
             raise OptionError(f"-o {shown} is one of the inputs", "name another -o")
-
-
-def _files(source: SourceFile) -> tuple[Path, ...]:
-    return source.members or (source.path,)
 
 
 def _canonical_rows(

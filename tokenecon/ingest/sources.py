@@ -214,12 +214,17 @@ def digest_file(source: SourceFile) -> FileDigest:
     return FileDigest(sha256, newlines)
 
 
+def local_files(source: SourceFile) -> tuple[Path, ...]:
+    """The local files a source reads: a directory's logs, else its one file; none for a
+    database table or a remote file."""
+    if source.kind == "postgres" or is_remote(source):
+        return ()
+    return source.members or (source.path,)
+
+
 def source_bytes(source: SourceFile) -> int:
     """Bytes a source's files hold (0 for a database table or a remote file)."""
-    if source.kind == "postgres" or is_remote(source):
-        return 0
-    files = source.members or (source.path,)
-    return sum(path.stat().st_size for path in files)
+    return sum(path.stat().st_size for path in local_files(source))
 
 
 def scan_bytes(sources: Sequence[SourceFile]) -> int:
