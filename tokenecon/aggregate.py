@@ -37,9 +37,9 @@ DECLARED_ABOVE = 1 << 40
 UNKNOWN_PROMPT = -1
 """Prompt class of a bucket row that cannot be tested against a per-request threshold."""
 SAMPLE_LIMIT = 20
+"""How many rejected rows and duplicate ids are listed by name."""
 INLINE_IDS = 1000
 """Up to this many repeated request ids are written into the query as a list."""
-"""How many rejected rows and duplicate ids are listed by name."""
 
 
 @dataclass(frozen=True)
@@ -392,6 +392,11 @@ def sample_key(rows: ir.Table) -> ir.StringValue:
     """A rejected row's timestamp and request id: what finds its line, and sorts by time."""
     stamp = rows.timestamp.cast("string").fill_null("")
     return stamp + SAMPLE_SEPARATOR + rows.request_id
+
+
+def _by_request_id(samples: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Sample rejected rows by the request id of their :func:`sample_key`."""
+    return {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in samples}
 
 
 def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> list[ir.Table]:
@@ -826,7 +831,7 @@ def _locate(
                 found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
             missing = [s for s in keyed if id(s) not in found]
             if missing:
-                ids = {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in missing}
+                ids = _by_request_id(missing)
                 for number, sample in _lines_of_ids(con, source, ids):
                     found[id(sample)] = number
             if len(found) == len(mine):
@@ -894,7 +899,7 @@ def _rows_of_ids(
     is missing or stands on several rows (then only scan order can tell)."""
     from tokenecon.engine import parquet_rows_of
 
-    ids = {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in samples}
+    ids = _by_request_id(samples)
     if len(ids) < len(samples) or "request_id" not in plan.canonical:
         return None
     column = plan.headers[plan.canonical["request_id"]]
