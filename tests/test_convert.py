@@ -174,6 +174,28 @@ def test_output_must_not_be_an_input(tmp_path: Path) -> None:
     check_error(run_cli("convert", str(first), "-o", str(first)), "is one of the inputs")
 
 
+def test_engine_out_of_memory_while_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's own error (as DuckDB words it at 10M rows under a 1.6 GB limit) names the
+    flags that give it room; the half-written file is removed."""
+    import duckdb
+
+    def out_of_memory(*_: object, **__: object) -> int:
+        message = "Out of Memory Error: could not allocate block of size 30.5 MiB (1.5 GiB used)"
+        raise duckdb.OutOfMemoryException(message + "\nPossible solutions: ...")
+
+    monkeypatch.setattr("tokenecon.convert.write_table", out_of_memory)
+    result = run_cli("convert", SMALL, "-o", str(tmp_path / "u.parquet"))
+    check_error(
+        result,
+        f"cannot write -o {tmp_path / 'u.parquet'}: Out of Memory Error: could not allocate",
+        "Hint: raise --memory-limit, or give --temp-directory DIR where the engine may spill",
+    )
+    assert "Possible solutions" not in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
 def test_missing_input(tmp_path: Path) -> None:
     result = run_cli("convert", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "u.parquet"))
     check_error(result, "nope.csv")
