@@ -79,7 +79,7 @@ def main() -> None:
         tokens = json.loads(result.stdout)["totals"]["tokens"]["billable"]
         print(f"tokenecon analyze (stream into DuckDB, then the pipeline): {analyze_s:.2f} s")
 
-        from tokenecon.engine import EngineOptions, connect
+        from tokenecon.engine.connect import EngineOptions, connect
         from tokenecon.ingest.formats.litellm import FIELDS
         from tokenecon.ingest.readers import read_postgres
         from tokenecon.ingest.sources import expand_sources

@@ -20,8 +20,8 @@ from conftest import FIXTURES, ROOT, run_cli
 from test_errors import check_error
 from test_golden import check, render_width
 
-from tokenecon.focus import FOCUS_COLUMNS
-from tokenecon.pricebook import load_price_book
+from tokenecon.convert.focus import FOCUS_COLUMNS
+from tokenecon.price.book import load_price_book
 from tokenecon.render.convert import render_conversion
 
 SMALL = str(FIXTURES / "small.csv")
@@ -121,8 +121,8 @@ def test_focus_golden_file(tmp_path: Path) -> None:
 
 
 def test_summary_golden_file(tmp_path: Path) -> None:
-    from tokenecon.analyze import AnalyzeOptions
-    from tokenecon.convert import convert_usage
+    from tokenecon.convert.parquet import convert_usage
+    from tokenecon.report.analyze import AnalyzeOptions
 
     options = AnalyzeOptions(prices=[FIXTURES / "book.yaml"], no_default_prices=True)
     done = convert_usage(
@@ -185,7 +185,7 @@ def test_engine_out_of_memory_while_writing(
         message = "Out of Memory Error: could not allocate block of size 30.5 MiB (1.5 GiB used)"
         raise duckdb.OutOfMemoryException(message + "\nPossible solutions: ...")
 
-    monkeypatch.setattr("tokenecon.convert.write_table", out_of_memory)
+    monkeypatch.setattr("tokenecon.convert.parquet.write_table", out_of_memory)
     result = run_cli("convert", SMALL, "-o", str(tmp_path / "u.parquet"))
     check_error(
         result,

@@ -17,9 +17,9 @@ from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenecon.diff import Period, _use_case, diff_reports, diff_to_dict, split_total_cost
-from tokenecon.lmdi import log_mean, split_product
-from tokenecon.report import Report
+from tokenecon.diff.compare import Period, _use_case, diff_reports, diff_to_dict, split_total_cost
+from tokenecon.diff.lmdi import log_mean, split_product
+from tokenecon.report.document import Report
 
 EPS = Decimal("1e-9")
 

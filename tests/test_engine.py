@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tokenecon.engine import EngineOptions, connect, default_memory_limit
+from tokenecon.engine.connect import EngineOptions, connect, default_memory_limit
 
 GIB = 1 << 30
 

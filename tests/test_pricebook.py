@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 
 from tokenecon.errors import PriceBookError
-from tokenecon.pricebook import cost_of, load_price_book
+from tokenecon.price.book import cost_of, load_price_book
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from pathlib import Path
 from conftest import FIXTURES, run_cli
 from rich.console import Console
 
-from tokenecon.analyze import AnalyzeOptions, run_analysis
 from tokenecon.progress import ScanProgress
 from tokenecon.render.progress import MIN_BYTES, ScanBar
+from tokenecon.report.analyze import AnalyzeOptions, run_analysis
 
 
 def usage_file(path: Path, rows: int) -> Path:

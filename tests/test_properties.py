@@ -7,7 +7,7 @@ from decimal import Decimal, localcontext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tokenecon.decompose import UseCaseEconomics, Volume
+from tokenecon.economics.decompose import UseCaseEconomics, Volume
 
 
 @given(

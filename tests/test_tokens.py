@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, run_cli
 from sources import SOURCES, fmt, model, report
 
-from tokenecon.tokens import count_texts, encoding_for
+from tokenecon.ingest.tokens import count_texts, encoding_for
 
 PROMPT = "Summarise the ticket: the printer on floor 3 is jammed again."
 OFFLINE = """
@@ -36,7 +36,7 @@ def test_counts_agree_with_an_independent_encoder(encoding: str) -> None:
 def test_counting_works_with_the_network_unavailable(tmp_path) -> None:
     # A fresh process whose sockets refuse to connect and whose tiktoken cache is empty.
     code = OFFLINE + (
-        "from tokenecon.tokens import count_texts\n"
+        "from tokenecon.ingest.tokens import count_texts\n"
         f"print(count_texts([{PROMPT!r}], 'o200k_base'), count_texts(['hi'], 'cl100k_base'))\n"
     )
     env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(tmp_path / "empty-cache")}

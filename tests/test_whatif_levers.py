@@ -28,7 +28,7 @@ from typing import Any
 
 from conftest import FIXTURES, run_cli
 
-from tokenecon.quality import wilson
+from tokenecon.whatif.quality import wilson
 
 WHATIF = FIXTURES / "whatif"
 YEAR = Decimal("36.5")
@@ -296,10 +296,10 @@ def test_frontier_marks_what_pays_more_for_no_better() -> None:
 
 
 def test_spellings_of_one_model_count_a_task_once(tmp_path: Path) -> None:
-    from tokenecon.analyze import AnalyzeOptions
-    from tokenecon.levers import Scenario
-    from tokenecon.quality import model_yields
-    from tokenecon.whatif import run_whatif
+    from tokenecon.report.analyze import AnalyzeOptions
+    from tokenecon.whatif.levers import Scenario
+    from tokenecon.whatif.quality import model_yields
+    from tokenecon.whatif.run import run_whatif
 
     (tmp_path / "events.csv").write_text("task_id,verified\nT1,true\nT2,false\n")
     mapping = tmp_path / "m.yaml"

@@ -13,16 +13,16 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tokenecon.aggregate import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageAggregates, UsageGroup
-from tokenecon.analyze import Analysis, AnalyzeOptions, report_of
-from tokenecon.decompose import decompose
+from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageAggregates, UsageGroup
+from tokenecon.attribute.mapping import OutcomeMapping, OutcomeSource, UseCase
+from tokenecon.economics.decompose import decompose
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
-from tokenecon.levers import Lever, Route, Scenario
-from tokenecon.mapping import OutcomeMapping, OutcomeSource, UseCase
-from tokenecon.price import price_groups
-from tokenecon.pricebook import BUCKETS, MILLION, load_price_book
-from tokenecon.scenarios import apply_scenario
-from tokenecon.whatif import figures, run_whatif, whatif_of
+from tokenecon.price.apply import price_groups
+from tokenecon.price.book import BUCKETS, MILLION, load_price_book
+from tokenecon.report.analyze import Analysis, AnalyzeOptions, report_of
+from tokenecon.whatif.levers import Lever, Route, Scenario
+from tokenecon.whatif.run import figures, run_whatif, whatif_of
+from tokenecon.whatif.scenarios import apply_scenario
 
 WHATIF = FIXTURES / "whatif"
 BOOK = load_price_book([WHATIF / "book.yaml"], include_default=False)

@@ -22,3 +22,16 @@ class ScanProgress:
 
 Reporter = Callable[[ScanProgress], None]
 """Called a few times a second while a pass runs, and once with fraction 1 when it ends."""
+
+
+_hashed = [0]
+
+
+def count_hashed(size: int) -> None:
+    """Record ``size`` bytes read to hash an input (progress figures leave them out)."""
+    _hashed[0] += size
+
+
+def bytes_hashed() -> int:
+    """Bytes this process has read to hash files (progress figures leave them out)."""
+    return _hashed[0]

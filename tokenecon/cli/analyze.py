@@ -35,7 +35,7 @@ def analyze(
     """Break usage down into cost per outcome and say which layer is off."""
 
     def run() -> Any:
-        from tokenecon.analyze import analyze
+        from tokenecon.report.analyze import analyze
 
         options = o.analyze_options(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=by,

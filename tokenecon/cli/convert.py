@@ -64,7 +64,7 @@ def convert(
     """Write the validated usage as one Parquet file (canonical columns), or as FOCUS 1.2 CSV."""
 
     def run() -> Any:
-        from tokenecon.convert import convert_usage
+        from tokenecon.convert.parquet import convert_usage
 
         options = o.analyze_options(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=None,

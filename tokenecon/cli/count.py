@@ -33,8 +33,8 @@ def count_command(
         from datetime import UTC, datetime
 
         from tokenecon.errors import UsageInputError
-        from tokenecon.pricebook import load_price_book
-        from tokenecon.tokens import estimate_call
+        from tokenecon.ingest.tokens import estimate_call
+        from tokenecon.price.book import load_price_book
 
         if source == "-":
             text = sys.stdin.read()

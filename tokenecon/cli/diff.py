@@ -45,9 +45,9 @@ def diff(
     """Compare two saved reports: changes, their exact causes (LMDI), thresholds."""
 
     def run() -> dict[str, Any]:
-        from tokenecon.diff import diff_reports, diff_to_dict
-        from tokenecon.report import read_report
-        from tokenecon.thresholds import check_thresholds, check_to_dict, parse_threshold
+        from tokenecon.diff.compare import diff_reports, diff_to_dict
+        from tokenecon.diff.thresholds import check_thresholds, check_to_dict, parse_threshold
+        from tokenecon.report.document import read_report
 
         thresholds = [parse_threshold(x) for x in fail_on or []]
         result = diff_reports(read_report(base), read_report(head))

@@ -14,8 +14,8 @@ import typer
 from tokenecon.cli.app import parse_when
 
 if TYPE_CHECKING:
-    from tokenecon.analyze import AnalyzeOptions
     from tokenecon.progress import Reporter
+    from tokenecon.report.analyze import AnalyzeOptions
 
 Usage = Annotated[list[str], typer.Argument(help="Usage files, globs, or - for stdin.")]
 Prices = Annotated[
@@ -105,9 +105,9 @@ def analyze_options(
     cost_source: str = "auto",
 ) -> AnalyzeOptions:
     """The core's options from the shared command-line values (raises on bad values)."""
-    from tokenecon.analyze import AnalyzeOptions
-    from tokenecon.engine import EngineOptions
+    from tokenecon.engine.connect import EngineOptions
     from tokenecon.ingest.generic import parse_column_map
+    from tokenecon.report.analyze import AnalyzeOptions
 
     return AnalyzeOptions(
         prices=prices or [],

@@ -22,7 +22,7 @@ def prices_command(
     as_json: o.Json = False,
 ) -> None:
     """Show the prices active at a date (per million tokens)."""
-    from tokenecon.pricelist import price_list
+    from tokenecon.price.listing import price_list
 
     def run() -> Any:
         when = parse_when(at, "--at")

@@ -26,7 +26,7 @@ def report(
     """Write the self-contained HTML report of a saved report."""
 
     def run() -> list[dict[str, Any]]:
-        from tokenecon.report import read_report
+        from tokenecon.report.document import read_report
 
         return [read_report(path).to_dict() for path in saved]
 

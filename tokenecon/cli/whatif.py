@@ -91,8 +91,8 @@ def whatif(
     """Replay the period under changed assumptions: baseline vs scenario per use case."""
 
     def run() -> Any:
-        from tokenecon.levers import CacheOptions, levers_from_flags, load_scenarios
-        from tokenecon.whatif import run_whatif
+        from tokenecon.whatif.levers import CacheOptions, levers_from_flags, load_scenarios
+        from tokenecon.whatif.run import run_whatif
 
         options = o.analyze_options(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=None,

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.engine import is_duckdb, spark_cached
+from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.sources import SourceFile, is_remote, location

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tokenecon.errors import UsageInputError
+from tokenecon.progress import count_hashed
 
 KINDS = ("csv", "jsonl", "json", "parquet", "postgres")
 DATABASE_SCHEMES = ("postgres://", "postgresql://")
@@ -172,14 +173,6 @@ class FileDigest:
     count at its chunk plus the newlines of one chunk, instead of a pass over the file."""
 
 
-_hashed = [0]
-
-
-def bytes_hashed() -> int:
-    """Bytes this process has read to hash files (progress figures leave them out)."""
-    return _hashed[0]
-
-
 def _hash_file(path: Path, count_lines: bool) -> tuple[str, tuple[int, ...] | None]:
     digest = hashlib.sha256()
     newlines: list[int] = []
@@ -187,7 +180,7 @@ def _hash_file(path: Path, count_lines: bool) -> tuple[str, tuple[int, ...] | No
     with path.open("rb") as handle:
         while chunk := handle.read(DIGEST_CHUNK):
             digest.update(chunk)
-            _hashed[0] += len(chunk)
+            count_hashed(len(chunk))
             if count_lines:
                 newlines.append(seen)
                 seen += chunk.count(b"\n")

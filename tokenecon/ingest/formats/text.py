@@ -37,7 +37,7 @@ def _counter(encoding: str, duckdb: bool = True) -> Any:
     import ibis
     import pyarrow as pa
 
-    from tokenecon.tokens import count_texts
+    from tokenecon.ingest.tokens import count_texts
 
     if not duckdb:
 
@@ -85,7 +85,7 @@ class TextLog(Format):
 
         from tokenecon.ingest.generic import plan_columns, read_headers
         from tokenecon.ingest.readers import named_headers
-        from tokenecon.tokens import _CL100K
+        from tokenecon.ingest.tokens import _CL100K
 
         headers = read_headers(source)
         names = named_headers(headers)

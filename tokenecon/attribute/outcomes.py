@@ -1,0 +1,81 @@
+"""Outcome files named by the mapping: per-task events (read by the engine), counts per period."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from tokenecon.attribute.mapping import OutcomeSource
+from tokenecon.errors import MappingError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "verified")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "")
+
+
+def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
+    """The verified task keys of a per-task outcomes CSV, as a one-column table ``key``."""
+    import ibis
+
+    assert source.path is not None
+    with source.path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    for needed in (source.key, source.verified):
+        if needed and needed not in header:
+            raise MappingError(
+                f"{source.path}: no column {needed!r} (found: {', '.join(header)})",
+                "fix `key`/`verified` under `outcomes:` in the mapping",
+            )
+    from tokenecon.ingest.readers import read_csv_text
+    from tokenecon.ingest.sources import SourceFile
+
+    names = [f"c{i}" for i in range(len(header))]
+    table = read_csv_text(con, SourceFile(source.path, str(source.path), "csv", False), names)
+    key = table[f"c{header.index(source.key)}"].strip().nullif("")
+    if source.verified:
+        flag = table[f"c{header.index(source.verified)}"].strip().lower().fill_null("")
+        verified = flag.isin(TRUE_WORDS)
+    else:
+        verified = ibis.literal(True)
+    return table.filter(verified & key.notnull()).select(key=key).distinct()
+
+
+def count_for_period(source: OutcomeSource, start: date | None, end: date | None) -> int:
+    """Sum of a counts CSV (``period,count``; period YYYY-MM or YYYY-MM-DD) inside [start, end]."""
+    assert source.path is not None
+    total = 0
+    with source.path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"period", "count"} <= set(reader.fieldnames):
+            raise MappingError(
+                f"{source.path}: expected columns period,count",
+                "a counts file looks like: period,count / 2026-10,420",
+            )
+        for line, row in enumerate(reader, start=2):
+            period = (row["period"] or "").strip()
+            try:
+                first = date.fromisoformat(period + "-01" if len(period) == 7 else period)
+                count = Decimal((row["count"] or "").strip())
+            except (ValueError, InvalidOperation):
+                raise MappingError(
+                    f"{source.path}:{line}: expected period YYYY-MM and a whole count, "
+                    f"got {row['period']!r},{row['count']!r}"
+                ) from None
+            if count < 0 or count != count.to_integral_value():
+                raise MappingError(f"{source.path}:{line}: count must be a whole number >= 0")
+            if start and end and not _overlaps(first, len(period) == 7, start, end):
+                continue
+            total += int(count)
+    return total
+
+
+def _overlaps(first: date, whole_month: bool, start: date, end: date) -> bool:
+    if not whole_month:
+        return start <= first <= end
+    last_month = (first.year, first.month)
+    return (start.year, start.month) <= last_month <= (end.year, end.month)

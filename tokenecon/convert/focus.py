@@ -1,0 +1,548 @@
+"""FOCUS 1.2 cost and usage rows from the canonical usage: one row per request x token type.
+
+Costs are exact and add up to `analyze`'s: the engine joins the rows to three small tables
+built here from the price book (model as reported -> book key; the book key's price periods,
+split where a price or discount changes; per period, service tier, token type and side of the
+long-context cliff, the price per token after multiplier and discounts) and multiplies integer
+tokens by that price in DECIMAL arithmetic: tokens as DECIMAL(16, 0) times a price per token as
+DECIMAL(21, 20) is DECIMAL(38, 20) on DuckDB and on Spark alike, with no rounding. Which side of
+the cliff a row is on comes from aggregate.py's own prompt-class expression, and which cost a
+row carries follows ``--cost-source`` as `analyze` applies it (:func:`cost_source`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.aggregate.query import billable_tokens, prompt_class
+from tokenecon.engine.connect import small_table
+from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
+from tokenecon.price.book import MILLION, SERVICE_TIERS, PriceBook
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
+
+    from tokenecon.convert.parquet import UnpricedModel
+
+TOKEN_TYPES = (
+    ("input", "uncached_input_tokens", "input", "input tokens"),
+    ("cache_read", "cache_read_tokens", "cache_read", "cache read tokens"),
+    ("cache_write_5m", "cache_write_tokens", "cache_write", "cache write (5m) tokens"),
+    ("cache_write_1h", "cache_write_1h_tokens", "cache_write_1h", "cache write (1h) tokens"),
+    ("output", "output_tokens", "output", "output tokens"),
+)
+"""(x_TokenType, canonical column, price-book bucket, words for ChargeDescription)."""
+REQUEST_ROW = "request"
+"""The row of a request that carries no token quantity: the source's own cost figure, a cost
+report's line, or a request without billable tokens."""
+TIERS = ("standard", *SERVICE_TIERS)
+OPEN_END = "9999-12-31"
+"""The end of a price period that has none (a date, so that the join is a plain range)."""
+
+
+def price_key(period: Any, tier: Any, above: Any) -> Any:
+    """One number for (price period, tier, cliff side): the rows join the prices on it alone
+    (in Python with ints, in the engine with integer expressions)."""
+    return (period * len(TIERS) + tier) * 2 + above
+
+
+PRICE_FIELDS = ("unit", "list_unit", "list_price", "contracted_price", "sku_price_id")
+"""Per token type, in the prices table as ``<field>_<token type>``."""
+
+
+PRICE_SCALE = 20
+"""Decimals of a price per token (DECIMAL(21, 20))."""
+
+PROVIDERS = {
+    "openai": ("OpenAI", "OpenAI API"),
+    "azure.ai.openai": ("Microsoft", "Azure OpenAI"),
+    "anthropic": ("Anthropic", "Claude API"),
+    "google": ("Google", "Gemini API"),
+    "gcp.gemini": ("Google", "Gemini API"),
+    "gcp.vertex_ai": ("Google Cloud", "Vertex AI"),
+    "aws.bedrock": ("Amazon Web Services", "Amazon Bedrock"),
+    "mistral": ("Mistral AI", "Mistral AI API"),
+    "mistral_ai": ("Mistral AI", "Mistral AI API"),
+    "deepseek": ("DeepSeek", "DeepSeek API"),
+    "xai": ("xAI", "xAI API"),
+    "x_ai": ("xAI", "xAI API"),
+    "openrouter": ("OpenRouter", "OpenRouter"),
+}
+"""Provider ids (OpenTelemetry's vocabulary, the price book's) -> (ProviderName, ServiceName).
+Any other provider is named as reported in both."""
+
+TAG_COLUMNS = ("team", "project", "use_case", "user", "api_key", "task_id", "trace_id")
+"""Attribution columns put in ``Tags`` (before the source's own tags)."""
+
+FOCUS_COLUMNS = (
+    "BillingCurrency", "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart",
+    "ChargePeriodEnd", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency",
+    "ServiceProviderName", "ProviderName", "ServiceName", "ServiceCategory", "ServiceSubcategory",
+    "SkuId", "SkuPriceId", "RegionId", "SubAccountId", "ConsumedQuantity", "ConsumedUnit",
+    "PricingQuantity", "PricingUnit", "ListUnitPrice", "ContractedUnitPrice", "ListCost",
+    "ContractedCost", "EffectiveCost", "BilledCost", "Tags", "x_TokenType", "x_Model",
+    "x_ServiceTier", "x_SessionId", "x_Feature", "x_OutcomeId", "x_CostSource", "x_ReportedCost",
+)  # fmt: skip
+"""The FOCUS file's columns, in order."""
+
+
+@dataclass
+class PriceTables:
+    """The price book as three small tables of text (empty text is null) for the engine."""
+
+    models: dict[str, list[str]] = field(default_factory=dict)
+    """``rate_model`` (as reported) -> ``rate_key`` (book key), ``rate_provider``."""
+    periods: dict[str, list[str]] = field(default_factory=dict)
+    """Per book key, its stretches of constant price: ``period_key``, ``period_id``,
+    ``period_start``, ``period_end`` (exclusive; :data:`OPEN_END` for none),
+    ``period_threshold``."""
+    prices: dict[str, list[str]] = field(default_factory=dict)
+    """Per period, tier and cliff side (one number, ``price_key``: see :func:`price_key`), and
+    for each token type: ``unit`` and ``list_unit`` per token (after and before discounts),
+    ``list_price`` and ``contracted_price`` per 1M tokens, ``sku_price_id``."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Models with usage the book does not price (on some day, at least), and why."""
+    inexact: int = 0
+    """Prices per token with more than :data:`PRICE_SCALE` decimals (rounded half-up)."""
+
+    @property
+    def maybe_unpriced(self) -> bool:
+        """Whether some usage may lack a price (then the unpriced rows are counted)."""
+        return bool(self.reasons)
+
+    def per_token(self, per_million: Decimal) -> str:
+        """A price per 1M tokens as a price per token with :data:`PRICE_SCALE` decimals: exact,
+        or rounded half-up (and counted in :attr:`inexact`)."""
+        exact = per_million / MILLION
+        scaled = exact.quantize(Decimal(1).scaleb(-PRICE_SCALE), rounding=ROUND_HALF_UP)
+        if scaled != exact:
+            self.inexact += 1
+        return format(scaled, "f")
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as FOCUS numeric text: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
+    """The rates of ``models`` (as reported, each with its first day of usage)."""
+    out = PriceTables(
+        models={"rate_model": [], "rate_key": [], "rate_provider": []},
+        periods={c: [] for c in ("period_key", "period_id", "period_start", "period_end",
+                                 "period_threshold")},
+        prices={"price_key": [], **{f"{f}_{t[0]}": [] for t in TOKEN_TYPES for f in PRICE_FIELDS}},
+    )  # fmt: skip
+    keys = set()
+    for name, first in sorted(models.items()):
+        key = book.resolve(name)
+        if key is None:
+            out.reasons[name] = "unknown model"
+            continue
+        model = book.models[key]
+        for column, value in zip(out.models, (name, key, model.provider), strict=True):
+            out.models[column].append(value)
+        keys.add(key)
+        if first < model.entries[0].valid_from:
+            out.reasons[name] = f"no price for {key} before {model.entries[0].valid_from}"
+    for period in book.periods(keys):
+        entry = period.entry
+        threshold = entry.above_input_tokens
+        values = (
+            period.model_key, str(period.price_id), period.start.date().isoformat() if period.start
+            else "", period.end.date().isoformat() if period.end else OPEN_END,
+            str(threshold) if threshold is not None else "",
+        )  # fmt: skip
+        for column, value in zip(out.periods, values, strict=True):
+            out.periods[column].append(value)
+        sides = [("below", entry.rates)]
+        if threshold is not None and entry.above_rates:
+            sides.append(("above", entry.above_rates))
+        for tier_index, tier in enumerate(TIERS):
+            multiplier = entry.multipliers.get(tier, Decimal(1))
+            for side, rates in sides:
+                key = price_key(period.price_id, tier_index, int(side == "above"))
+                out.prices["price_key"].append(str(key))
+                for token_type, _, bucket, _ in TOKEN_TYPES:
+                    list_price = rates.of(bucket) * multiplier
+                    contracted = list_price * period.discount
+                    sku = f"{period.model_key}:{token_type}:{entry.valid_from.isoformat()}"
+                    sku += "" if tier == "standard" else f":{tier}"
+                    sku += f":above-{threshold}" if side == "above" else ""
+                    values = (
+                        out.per_token(contracted), out.per_token(list_price),
+                        _plain(list_price), _plain(contracted), sku,
+                    )  # fmt: skip
+                    for name, value in zip(PRICE_FIELDS, values, strict=True):
+                        out.prices[f"{name}_{token_type}"].append(value)
+    return out
+
+
+def cost_source(option: str, priced: ir.BooleanValue, reported: ir.BooleanValue) -> Any:
+    """Where a request's cost comes from under ``--cost-source``, as `analyze` decides it:
+    ``computed`` (the book prices its model on its day), ``reported`` (the source's figure), or
+    ``unpriced`` (neither)."""
+    import ibis
+
+    if option == "computed":
+        return ibis.cases((priced, "computed"), else_="unpriced")
+    if option == "reported":
+        return ibis.cases((reported, "reported"), else_="unpriced")
+    return ibis.cases((priced, "computed"), (reported, "reported"), else_="unpriced")
+
+
+@dataclass(frozen=True)
+class FocusExpression:
+    """The FOCUS rows as the file's text columns, sorted (``table``), and the priced canonical
+    rows they come from (``requests``)."""
+
+    requests: Any
+    table: Any
+
+
+def _engine_tables(con: BaseBackend, tables: PriceTables) -> tuple[ir.Table, ir.Table, ir.Table]:
+    """The three tables in the engine (a table needs one row: an empty one gets a row of empty
+    text, which no usage row joins)."""
+    out = []
+    for name, columns in (("models", tables.models), ("periods", tables.periods),
+                          ("prices", tables.prices)):  # fmt: skip
+        if not next(iter(columns.values())):
+            columns = {c: [""] for c in columns}
+        out.append(small_table(con, f"tokenecon_focus_{name}", columns))
+    return out[0], out[1], out[2]
+
+
+def _priced_rows(
+    kept: ir.Table,
+    book: PriceBook,
+    tables: tuple[ir.Table, ir.Table, ir.Table],
+    option: str,
+) -> ir.Table:
+    """Canonical rows with their book key, price period, tier, cliff side, cost source, and
+    each token type's prices."""
+    import ibis
+
+    models, periods, prices = tables
+    rows = kept.mutate(
+        day=kept.timestamp.date(), prompt_class=prompt_class(kept, book.cliff_thresholds())
+    )
+    rows = rows.left_join(models, rows.model == models.rate_model)
+    rows = rows.left_join(
+        periods,
+        (rows.rate_key == periods.period_key)
+        & (rows.day >= periods.period_start.cast("date"))
+        & (rows.day < periods.period_end.cast("date")),
+    )
+    threshold = rows.period_threshold.nullif("").cast("int64")
+    no_tokens = ibis.and_(*[rows[c].fill_null(0) == 0 for c in BILLABLE_TOKEN_COLUMNS])
+    source = cost_source(option, rows.period_id.notnull(), rows.reported_cost.notnull())
+    above = ibis.cases((threshold.notnull() & (rows.prompt_class >= threshold), 1), else_=0)
+    tier = ibis.cases(*[(rows.service_tier == t, i) for i, t in enumerate(TIERS) if i], else_=0)
+    rows = rows.mutate(
+        row_price_key=price_key(rows.period_id.cast("int64"), tier, above),
+        cost_source=source,
+        request_row=(source == "reported") | no_tokens,
+    )
+    # typed on the small table's side of the join: cast once per price, not once per row
+    typed = {
+        name: prices[name].nullif("").cast("decimal(21, 20)")
+        for name in prices.columns
+        if name.startswith(("unit_", "list_unit_"))
+    }
+    prices = prices.mutate(price_key=prices.price_key.cast("int64"), **typed)
+    return rows.left_join(prices, rows.row_price_key == prices.price_key)
+
+
+def _long(rows: ir.Table) -> ir.Table:
+    """One row per request x token type with tokens, plus request rows, with their prices."""
+    import ibis
+
+    def item(order: int, token_type: str, tokens: Any, prices: dict[str, Any]) -> Any:
+        return ibis.struct(
+            {"token_type": ibis.literal(token_type), "order": ibis.literal(order),
+             "tokens": tokens, **prices}
+        )  # fmt: skip
+
+    items = [
+        item(i, t, rows[c], {f: rows[f"{f}_{t}"] for f in PRICE_FIELDS})
+        for i, (t, c, _, _) in enumerate(TOKEN_TYPES)
+    ]
+    items.append(
+        item(len(TOKEN_TYPES), REQUEST_ROW, ibis.null("int64"),
+             {f: ibis.null(rows[f"{f}_input"].type()) for f in PRICE_FIELDS})
+    )  # fmt: skip
+    long = rows.mutate(item=ibis.array(items)).unnest("item")
+    long = long.select(
+        *[c for c in long.columns if c != "item" and not c.startswith(PRICE_FIELDS)],
+        token_type=long.item.token_type,
+        type_order=long.item.order,
+        tokens=long.item.tokens,
+        **{f: long.item[f] for f in PRICE_FIELDS},
+    )
+    wanted = ((long.token_type != REQUEST_ROW) & (long.tokens > 0)) | (
+        (long.token_type == REQUEST_ROW) & long.request_row
+    )
+    return long.filter(wanted.fill_null(False))
+
+
+def _costs(long: ir.Table) -> dict[str, Any]:
+    """Typed cost columns: DECIMAL(38, 20), null where the row has no cost."""
+    import ibis
+
+    money = "decimal(38, 20)"
+    zero = ibis.literal(Decimal(0), money)
+    token = long.token_type != REQUEST_ROW
+    computed = long.cost_source == "computed"
+    quantity = long.tokens.cast("decimal(16, 0)")
+    billed = ibis.cases(
+        (token & computed, (quantity * long.unit).cast(money)),
+        (~token & computed, zero),
+        (~token & (long.cost_source == "reported"), long.reported_cost.cast(money)),
+        else_=ibis.null(money),
+    )
+    listed = ibis.cases(
+        (token & computed, (quantity * long.list_unit).cast(money)),
+        (~token & computed, zero),
+        else_=ibis.null(money),
+    )
+    return {"billed": billed, "listed": listed}
+
+
+SORT_KEYS = [
+    "timestamp", "source", "request_id", "model", "type_order", *BILLABLE_TOKEN_COLUMNS,
+    "service_tier", "reported_cost", "session_id", "region", "project", "f_tags", "f_feature",
+    "f_outcome",
+]  # fmt: skip
+"""The FOCUS rows' order: a request's rows together, in time order, token types in their
+order; the rest only breaks ties between requests without a request id."""
+
+
+def focus_table(
+    con: BaseBackend, kept: ir.Table, book: PriceBook, tables: PriceTables, option: str
+) -> FocusExpression:
+    """The FOCUS rows of the kept canonical rows, priced under ``--cost-source`` ``option``.
+
+    Text that is the same for every row of a request (tags, names, periods) is made once per
+    request, before the request is split into its token types.
+    """
+    rows = _priced_rows(kept, book, _engine_tables(con, tables), option)
+    rows = rows.mutate(**_request_text(rows, book.currency))
+    long = _long(rows)
+    long = long.mutate(**_costs(long))
+    long = long.mutate(billed_text=decimal_text(long.billed), listed_text=decimal_text(long.listed))
+    table = long.select(*SORT_KEYS, **_row_text(long))
+    table = table.order_by(SORT_KEYS).select(*FOCUS_COLUMNS)
+    return FocusExpression(requests=rows, table=table)
+
+
+def _request_text(rows: ir.Table, currency: str) -> dict[str, Any]:
+    """The FOCUS text of a request: what its token rows share."""
+    import ibis
+
+    day = rows.day.cast("string")
+    month = (day.substr(0, 7) + "-01").cast("date")
+    provider = ibis.coalesce(rows.provider, rows.rate_provider.nullif(""))
+    lowered = provider.lower()
+    return {
+        "f_currency": ibis.literal(currency),
+        "f_billing_start": month.cast("string") + "T00:00:00Z",
+        "f_billing_end": _next(month, months=1) + "T00:00:00Z",
+        "f_charge_start": day + "T00:00:00Z",
+        "f_charge_end": _next(rows.day, days=1) + "T00:00:00Z",
+        "f_provider": _named(lowered, provider, 0),
+        "f_service": _named(lowered, provider, 1),
+        "f_tags": _tags(rows),
+        "f_feature": rows.mapped_use_case if "mapped_use_case" in rows.columns
+        else ibis.null("string"),
+        "f_outcome": rows.mapped_task if "mapped_task" in rows.columns else ibis.null("string"),
+        "f_reported": decimal_text(rows.reported_cost.cast("decimal(38, 20)")),
+    }  # fmt: skip
+
+
+def _row_text(long: ir.Table) -> dict[str, Any]:
+    """Every FOCUS column as text, the same on every engine."""
+    import ibis
+
+    token = long.token_type != REQUEST_ROW
+    computed = long.cost_source == "computed"
+    words = ibis.cases(
+        *[(long.token_type == t, ibis.literal(w)) for t, _, _, w in TOKEN_TYPES], else_=None
+    )
+    whole = ibis.cases(
+        (long.reported_cost.notnull(), "cost reported by the source"),
+        else_="request without billable tokens",
+    )
+
+    def priced(value: Any) -> Any:
+        return ibis.cases((token & computed, value), else_=ibis.null("string"))
+
+    def on_tokens(value: Any) -> Any:
+        return ibis.cases((token, value), else_=ibis.null("string"))
+
+    return {
+        "BillingCurrency": long.f_currency,
+        "BillingPeriodStart": long.f_billing_start,
+        "BillingPeriodEnd": long.f_billing_end,
+        "ChargePeriodStart": long.f_charge_start,
+        "ChargePeriodEnd": long.f_charge_end,
+        "ChargeCategory": ibis.literal("Usage"),
+        "ChargeClass": ibis.null("string"),
+        "ChargeDescription": long.model + " " + ibis.coalesce(words, whole),
+        "ChargeFrequency": ibis.literal("Usage-Based"),
+        "ServiceProviderName": long.f_provider,
+        "ProviderName": long.f_provider,
+        "ServiceName": long.f_service,
+        "ServiceCategory": ibis.literal("AI and Machine Learning"),
+        "ServiceSubcategory": ibis.literal("Generative AI"),
+        "SkuId": ibis.cases((token, long.model + ":" + long.token_type), else_=long.model),
+        "SkuPriceId": priced(long.sku_price_id),
+        "RegionId": long.region,
+        "SubAccountId": long.project,
+        "ConsumedQuantity": on_tokens(long.tokens.cast("string")),
+        "ConsumedUnit": on_tokens(ibis.literal("Tokens")),
+        "PricingQuantity": on_tokens(_millionths(long.tokens)),
+        "PricingUnit": on_tokens(ibis.literal("1M Tokens")),
+        "ListUnitPrice": priced(long.list_price),
+        "ContractedUnitPrice": priced(long.contracted_price),
+        "ListCost": long.listed_text,
+        "ContractedCost": long.billed_text,
+        "EffectiveCost": long.billed_text,
+        "BilledCost": long.billed_text,
+        "Tags": long.f_tags,
+        "x_TokenType": on_tokens(long.token_type),
+        "x_Model": long.model,
+        "x_ServiceTier": long.service_tier,
+        "x_SessionId": long.session_id,
+        "x_Feature": long.f_feature,
+        "x_OutcomeId": long.f_outcome,
+        "x_CostSource": long.cost_source,
+        "x_ReportedCost": ibis.cases((~token, long.f_reported), else_=ibis.null("string")),
+    }
+
+
+def _next(day: Any, **step: int) -> Any:
+    """The day (a date) moved on by ``step`` (``days=1``, ``months=1``), as text."""
+    import ibis
+
+    # (Ibis types date + interval as a date; DuckDB returns a timestamp: cast through one)
+    return (day + ibis.interval(**step)).cast("timestamp").cast("date").cast("string")
+
+
+def _named(lowered: Any, provider: Any, which: int) -> Any:
+    import ibis
+
+    return ibis.cases(
+        *[(lowered == key, ibis.literal(names[which])) for key, names in PROVIDERS.items()],
+        else_=provider,
+    )
+
+
+def _millionths(tokens: Any) -> Any:
+    """Tokens / 1e6, exact (DECIMAL(16, 0) x 0.000001 is DECIMAL(38, 6) with no rounding)."""
+    import ibis
+
+    millionth = ibis.literal(Decimal("0.000001"), "decimal(16, 6)")
+    return decimal_text((tokens.cast("decimal(16, 0)") * millionth).cast("decimal(38, 6)"), 6)
+
+
+def _trimmed(text: Any) -> Any:
+    """Decimal text without trailing zeros (``0.50`` -> ``0.5``, ``3.00`` -> ``3``). DuckDB's
+    two-argument RTRIM; Spark's takes its arguments the other way round: a regular expression."""
+    import ibis.expr.datatypes as dt
+
+    from tokenecon.ingest.readers import on_duckdb
+
+    if on_duckdb(text) is False:
+        return text.re_replace(r"0+$", "").re_replace(r"\.$", "")
+
+    def rtrim(value: str, characters: str) -> str:  # type: ignore[empty-body]
+        """DuckDB's rtrim(string, characters)."""
+
+    function = ibis_builtin(rtrim, ((dt.string, dt.string), dt.string))
+    return function(function(text, "0"), ".")
+
+
+def ibis_builtin(function: Any, signature: Any) -> Any:
+    """An engine's own SQL function, by name."""
+    import ibis
+
+    return ibis.udf.scalar.builtin(function, name=function.__name__, signature=signature)
+
+
+def decimal_text(value: Any, scale: int = PRICE_SCALE) -> Any:
+    """A DECIMAL(38, ``scale``) as plain text without trailing zeros, the same on both engines
+    (Spark casts a small decimal to text with an exponent, ``0E-20``; its ``format_number``
+    formats the exact value, with thousands separators)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    from tokenecon.ingest.readers import on_duckdb
+
+    if on_duckdb(value) is False:
+
+        def format_number(number: Any, decimals: int) -> str:  # type: ignore[empty-body]
+            """Spark's format_number."""
+
+        function = ibis_builtin(format_number, ((dt.Decimal(38, scale), dt.int32), dt.string))
+        text = function(value, ibis.literal(scale, "int32")).replace(",", "")
+    else:
+        text = value.cast("string")
+    return ibis.cases((value.notnull(), _trimmed(text)), else_=ibis.null("string"))
+
+
+def _json_string(value: Any) -> Any:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return '"' + escaped + '"'
+
+
+def _tags(long: ir.Table) -> Any:
+    """A JSON object of the attribution columns that have a value, then the source's tags (an
+    object's members as they are; any other text as ``"tags"``)."""
+    import ibis
+
+    parts = [f'"{c}":' + _json_string(long[c]) for c in TAG_COLUMNS]
+    tags = long.tags.strip()
+    is_object = tags.startswith("{") & tags.endswith("}")
+    parts.append(
+        ibis.cases(
+            (is_object, tags.substr(1, tags.length() - 2).strip().nullif("")),
+            else_='"tags":' + _json_string(tags),
+        )
+    )
+    joined = ibis.literal(",").join(parts).nullif("")
+    return ibis.cases((joined.notnull(), "{" + joined + "}"), else_=ibis.null("string"))
+
+
+def unpriced_usage(
+    con: BaseBackend, expression: FocusExpression, tables: PriceTables, option: str
+) -> list[UnpricedModel]:
+    """FOCUS rows without a cost, and their tokens, per model (one small query over the
+    requests, before they are split into token rows)."""
+
+    from tokenecon.aggregate.query import fetch_records
+    from tokenecon.convert.parquet import UnpricedModel
+
+    rows = expression.requests
+    empty = rows.filter(rows.cost_source == "unpriced")
+    positive = [(empty[c] > 0).fill_null(False).cast("int64") for c in BILLABLE_TOKEN_COLUMNS]
+    focus_rows = sum(positive[1:], positive[0]) + empty.request_row.cast("int64")
+    tokens = billable_tokens(empty)
+    per_model = empty.group_by("model").aggregate(
+        requests=empty.count(), rows=focus_rows.sum(), tokens=tokens.sum()
+    )
+    out = []
+    for r in sorted(fetch_records(con, per_model), key=lambda r: r["model"]):
+        reason = "no reported cost" if option == "reported" else tables.reasons.get(r["model"], "")
+        out.append(
+            UnpricedModel(
+                r["model"], reason, int(r["requests"]), int(r["rows"]), int(r["tokens"] or 0)
+            )
+        )
+    return out

@@ -1,0 +1,337 @@
+"""Findings as data: which layer is off, by how much against which target, and the remedy.
+
+Targets come from the mapping (``targets:``) or, where it is silent, from the documented
+defaults below. A finding never carries prose that the numbers cannot back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tokenecon.economics.decompose import Economics, UseCaseEconomics, ratio
+
+DEFAULT_PRICE_RATIO = Decimal(3)
+"""Blended price this many times the cheapest utility model's (same provider) ..."""
+SHORT_ANSWER_TOKENS = 100
+"""... on a mid or frontier model whose answers average at most this many output tokens (a
+classification or extraction job): pricing finding."""
+DEFAULT_TASKS_PER_OUTCOME = Decimal(2)
+"""More tasks than this per verified outcome: design finding."""
+DEFAULT_CACHE_READ_SHARE = Decimal("0.2")
+"""Below this share of input read from cache ..."""
+LONG_PROMPT_TOKENS = 4000
+"""... with more input tokens than this per call ..."""
+MULTI_CALL_TASK = Decimal(2)
+"""... in tasks of more calls than this (the same context sent again): efficiency finding."""
+TOLERANCE = Decimal("1.1")
+"""A metric this far above its target (10%) is off."""
+UNATTRIBUTED_SHARE = Decimal("0.05")
+"""Spend share without a use case above which attribution is a finding."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnosis."""
+
+    scope: str
+    """The use case's name, or ``portfolio``."""
+    layer: str
+    """pricing, efficiency, design, value, attribution or data."""
+    metric: str
+    """The metric that is off."""
+    actual: Decimal | None
+    target: Decimal | None
+    target_source: str
+    """``mapping`` or ``default``."""
+    remedy: str
+    """A short code for the lever: route, cache, trim, cut-attempts, stop, map, price."""
+    message: str
+    """One sentence for people, made from the numbers above."""
+    saving: Decimal | None = None
+    """Estimated saving over the period, where the lever implies one."""
+
+    @property
+    def times_target(self) -> Decimal | None:
+        """actual / target."""
+        if self.actual is None or self.target is None:
+            return None
+        return ratio(self.actual, self.target)
+
+
+def _fmt(x: Decimal, places: int = 2) -> str:
+    return f"{x:,.{places}f}"
+
+
+def _pricing(u: UseCaseEconomics) -> Finding | None:
+    target = u.use_case.targets.get("cost_per_token") if u.use_case else None
+    cpt = u.cost_per_token
+    if target is not None and cpt is not None:
+        if cpt <= target * TOLERANCE:
+            return None
+        return Finding(
+            scope=u.name,
+            layer="pricing",
+            metric="cost_per_token",
+            actual=cpt,
+            target=target,
+            target_source="mapping",
+            remedy="route",
+            message=f"cost per 1M tokens ${_fmt(cpt * 1_000_000)} vs target "
+            f"${_fmt(target * 1_000_000)}: route to a smaller model, cache or batch",
+        )
+    times = u.price_vs_cheapest
+    if times is None or times < DEFAULT_PRICE_RATIO or u.cheapest_cost is None:
+        return None
+    if not _short_answer_job(u):
+        return None
+    answer = ratio(u.volume.tokens["output_tokens"], u.volume.requests) or Decimal(0)
+    saving = u.volume.cost - u.cheapest_cost
+    return Finding(
+        scope=u.name,
+        layer="pricing",
+        metric="price_vs_cheapest",
+        actual=times,
+        target=DEFAULT_PRICE_RATIO,
+        target_source="default",
+        remedy="route",
+        message=f"a {u.main_tier} model for {_fmt(answer, 0)}-token answers: its tokens cost "
+        f"{_fmt(times, 1)}x what {u.cheapest_model} would charge; route to it "
+        f"(saves up to ${_fmt(saving)} if quality holds)",
+        saving=saving,
+    )
+
+
+def _short_answer_job(u: UseCaseEconomics) -> bool:
+    """A mid or frontier model giving short answers: where the default price ratio applies."""
+    answer = ratio(u.volume.tokens["output_tokens"], u.volume.requests)
+    return (
+        u.main_tier in ("mid", "frontier") and answer is not None and answer <= SHORT_ANSWER_TOKENS
+    )
+
+
+def _efficiency(u: UseCaseEconomics) -> Finding | None:
+    target = u.use_case.targets.get("tokens_per_task") if u.use_case else None
+    tpt = u.tokens_per_task
+    if target is not None and tpt is not None:
+        if tpt <= target * TOLERANCE:
+            return None
+        return Finding(
+            scope=u.name,
+            layer="efficiency",
+            metric="tokens_per_task",
+            actual=tpt,
+            target=target,
+            target_source="mapping",
+            remedy="trim",
+            message=f"{_fmt(tpt, 0)} tokens per task vs target {_fmt(target, 0)}: trim prompts, "
+            "retrieve instead of stuffing context, shorten outputs",
+        )
+    share = u.cache_read_share
+    per_request = ratio(u.volume.input, u.volume.requests)
+    calls = u.requests_per_task
+    if share is None or per_request is None or calls is None:
+        return None
+    if not (
+        per_request > LONG_PROMPT_TOKENS
+        and share < DEFAULT_CACHE_READ_SHARE
+        and calls > MULTI_CALL_TASK
+    ):
+        return None
+    return Finding(
+        scope=u.name,
+        layer="efficiency",
+        metric="cache_read_share",
+        actual=share,
+        target=DEFAULT_CACHE_READ_SHARE,
+        target_source="default",
+        remedy="cache",
+        message=f"{_fmt(calls, 1)} calls per task of {_fmt(per_request, 0)} input tokens each, "
+        f"only {_fmt(share * 100, 0)}% read from cache: put the shared context first and cache it",
+    )
+
+
+def _design(u: UseCaseEconomics) -> Finding | None:
+    tpo = u.tasks_per_outcome
+    if tpo is None:
+        return None
+    target = u.use_case.targets.get("tasks_per_outcome") if u.use_case else None
+    source = "mapping" if target is not None else "default"
+    target = target if target is not None else DEFAULT_TASKS_PER_OUTCOME
+    if tpo <= target * (TOLERANCE if source == "mapping" else 1):
+        return None
+    return Finding(
+        u.name,
+        "design",
+        "tasks_per_outcome",
+        tpo,
+        target,
+        source,
+        "cut-attempts",
+        f"{_fmt(tpo, 1)} tasks per verified outcome vs {_fmt(target, 1)}: cut re-prompts and "
+        "retries, fix the workflow, or put a person in the loop earlier",
+    )
+
+
+def _value(u: UseCaseEconomics) -> Finding | None:
+    loaded, value = u.fully_loaded_cost_per_outcome, u.value_per_outcome
+    if loaded is None or value is None or loaded <= value:
+        return None
+    return Finding(
+        u.name,
+        "value",
+        "fully_loaded_cost_per_outcome",
+        loaded,
+        value,
+        "mapping",
+        "stop",
+        f"fully loaded ${_fmt(loaded)} per outcome exceeds its value ${_fmt(value)}: "
+        "redesign or stop the use case",
+    )
+
+
+def _outcome_target(u: UseCaseEconomics) -> Finding | None:
+    target = u.use_case.targets.get("cost_per_outcome") if u.use_case else None
+    cpo = u.cost_per_outcome
+    if target is None or cpo is None or cpo <= target * TOLERANCE:
+        return None
+    return Finding(
+        u.name,
+        "outcome",
+        "cost_per_outcome",
+        cpo,
+        target,
+        "mapping",
+        "see-layers",
+        f"cost per outcome ${_fmt(cpo, 4)} vs target ${_fmt(target, 4)}",
+    )
+
+
+def _unpriced(u: UseCaseEconomics) -> Finding | None:
+    share = u.unpriced_share
+    if not share:
+        return None
+    return Finding(
+        u.name,
+        "data",
+        "unpriced_share",
+        share,
+        Decimal(0),
+        "default",
+        "price",
+        f"{_fmt(share * 100, 1)}% of tokens have no price: add the model to a --prices book",
+    )
+
+
+def diagnose(economics: Economics) -> list[Finding]:
+    """All findings, use case by use case, then the portfolio's."""
+    findings: list[Finding] = []
+    for u in economics.use_cases:
+        for rule in (_pricing, _efficiency, _design, _value, _outcome_target, _unpriced):
+            found = rule(u)
+            if found:
+                findings.append(found)
+    share = ratio(economics.unattributed.cost, economics.total.cost)
+    if share is not None and share > UNATTRIBUTED_SHARE and economics.use_cases:
+        findings.append(
+            Finding(
+                "portfolio",
+                "attribution",
+                "unattributed_share",
+                share,
+                UNATTRIBUTED_SHARE,
+                "default",
+                "map",
+                f"{_fmt(share * 100, 1)}% of spend (${_fmt(economics.unattributed.cost)}) "
+                "matches no use case: add match rules to the mapping",
+            )
+        )
+    return findings
+
+
+LADDER = ("Blind", "Metered", "Attributed", "Unit-economic", "Optimized")
+NEXT_STEPS = {
+    "Blind": "price the usage: add the models to a --prices book",
+    "Metered": "attribute spend: write an outcome mapping (--outcomes) with a use case per job",
+    "Attributed": "count outcomes: give each use case an `outcomes:` source",
+    "Unit-economic": "act on the findings and set targets until none is off",
+    "Optimized": "keep it there: diff each month's report in CI with --fail-on thresholds",
+}
+
+
+def maturity(economics: Economics, findings: list[Finding]) -> str:
+    """The rung of the maturity ladder the inputs support."""
+    if economics.total.cost == 0 and economics.total.unpriced_tokens:
+        return "Blind"
+    attributed = [u for u in economics.use_cases if u.volume.rows]
+    if not attributed:
+        return "Metered"
+    with_outcomes = [u for u in attributed if u.outcomes is not None]
+    if not with_outcomes:
+        return "Attributed"
+    levers = {"pricing", "efficiency", "design", "value", "attribution"}
+    if len(with_outcomes) == len(attributed) and not any(f.layer in levers for f in findings):
+        return "Optimized"
+    return "Unit-economic"
+
+
+@dataclass(frozen=True)
+class LayerCheck:
+    """One layer's factor of a use case against its target, for a picture of the three layers."""
+
+    layer: str
+    """pricing, efficiency or design."""
+    metric: str
+    """cost_per_token or price_vs_cheapest; tokens_per_task; tasks_per_outcome."""
+    actual: Decimal | None
+    target: Decimal | None
+    """None where neither the mapping nor a default sets one."""
+    target_source: str | None
+    """``mapping``, ``default`` or None."""
+
+    @property
+    def times_target(self) -> Decimal | None:
+        """actual / target (above 1.1 with a mapping target, above 1 by default: off)."""
+        if self.actual is None or self.target is None:
+            return None
+        return ratio(self.actual, self.target)
+
+
+def layer_checks(u: UseCaseEconomics) -> list[LayerCheck]:
+    """The three factors against the targets the diagnosis uses (mapping first, then defaults).
+
+    Pricing without a cost-per-token target is the blended price against the cheapest utility
+    model of the provider (default 3x) where that default applies (a mid or frontier model
+    giving short answers), else it has no target; efficiency has no default target for tokens
+    per task (its default rule is about caching); design defaults to 2 tasks per outcome.
+    """
+    targets = u.use_case.targets if u.use_case else {}
+    if "cost_per_token" in targets:
+        pricing = LayerCheck(
+            "pricing", "cost_per_token", u.cost_per_token, targets["cost_per_token"], "mapping"
+        )
+    elif u.price_vs_cheapest is not None and _short_answer_job(u):
+        pricing = LayerCheck(
+            "pricing", "price_vs_cheapest", u.price_vs_cheapest, DEFAULT_PRICE_RATIO, "default"
+        )
+    else:
+        pricing = LayerCheck("pricing", "cost_per_token", u.cost_per_token, None, None)
+    tokens = targets.get("tokens_per_task")
+    design = targets.get("tasks_per_outcome")
+    return [
+        pricing,
+        LayerCheck(
+            "efficiency",
+            "tokens_per_task",
+            u.tokens_per_task,
+            tokens,
+            "mapping" if tokens else None,
+        ),
+        LayerCheck(
+            "design",
+            "tasks_per_outcome",
+            u.tasks_per_outcome,
+            design if design is not None else DEFAULT_TASKS_PER_OUTCOME,
+            "mapping" if design is not None else "default",
+        ),
+    ]

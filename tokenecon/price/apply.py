@@ -1,0 +1,100 @@
+"""Usage sums x price book -> exact cost per group; unpriced usage collected, never guessed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
+from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
+from tokenecon.price.book import BUCKETS, PriceBook, PricePeriod, cost_of
+
+_BUCKET_OF_COLUMN = dict(zip(BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True))
+
+
+@dataclass(frozen=True)
+class PricedGroup:
+    """A usage group with its model resolved and its cost, or the reason it has none."""
+
+    group: UsageGroup
+    model_key: str | None
+    """The price book's model, None when no model matches."""
+    tier: str | None
+    """utility, mid or frontier (None when unpriced)."""
+    cost: Decimal | None
+    """Exact cost, None when unpriced."""
+    unpriced_reason: str | None
+    """Why there is no cost: an unknown model, or no price yet on that day."""
+    cliff: str
+    """``below``, ``above`` or ``unknown`` (a bucket row against a per-request threshold)."""
+    cost_source: str | None = "computed"
+    """Where ``cost`` comes from: ``computed`` (price book), ``reported`` (the source), None."""
+    cost_standard_tier: Decimal | None = None
+    """The same tokens at the standard tier: what batch (or flex, priority) changed."""
+    cost_without_cache: Decimal | None = None
+    """The same prompt at the standard tier with no cache (every input token uncached)."""
+
+    @property
+    def billable_tokens(self) -> int:
+        """Tokens that add up to the bill (reasoning is inside output)."""
+        return sum(self.group.tokens[c] for c in BILLABLE_TOKEN_COLUMNS)
+
+
+def _cliff(group: UsageGroup, threshold: int | None) -> str:
+    if threshold is None:
+        return "below"
+    if group.prompt_class == UNKNOWN_PROMPT:
+        return "unknown"
+    if group.prompt_class == DECLARED_ABOVE or group.prompt_class >= threshold:
+        return "above"
+    return "below"
+
+
+def _period_for(periods: list[PricePeriod], group: UsageGroup) -> PricePeriod | None:
+    for period in periods:
+        start = period.start.date() if period.start else None
+        end = period.end.date() if period.end else None
+        if (start is None or start <= group.day) and (end is None or group.day < end):
+            return period
+    return None
+
+
+def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGroup]:
+    """Resolve each group's model and price it at the period in force on its day."""
+    resolved = {name: book.resolve(name) for name in {g.model for g in groups}}
+    keys = {k for k in resolved.values() if k}
+    periods: dict[str, list[PricePeriod]] = {k: [] for k in keys}
+    for period in book.periods(keys):
+        periods[period.model_key].append(period)
+    out = []
+    for group in groups:
+        key = resolved[group.model]
+        if key is None:
+            out.append(PricedGroup(group, None, None, None, "unknown model", "below", None))
+            continue
+        model = book.models[key]
+        active = _period_for(periods[key], group)
+        if active is None:
+            first = model.entries[0].valid_from.isoformat()
+            reason = f"no price for {key} before {first}"
+            out.append(PricedGroup(group, key, model.tier, None, reason, "below", None))
+            continue
+        cliff = _cliff(group, active.entry.above_input_tokens)
+        tokens = {_BUCKET_OF_COLUMN[c]: group.tokens[c] for c in BILLABLE_TOKEN_COLUMNS}
+        above = cliff == "above"
+        cost = cost_of(active, tokens, group.service_tier, above)
+        out.append(
+            PricedGroup(
+                group, key, model.tier, cost, None, cliff,
+                cost_standard_tier=cost_of(active, tokens, "standard", above),
+                cost_without_cache=cost_of(active, _uncached(tokens), "standard", above),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _uncached(tokens: dict[str, int]) -> dict[str, int]:
+    """The buckets as if nothing were cached: every prompt token is uncached input."""
+    prompt = sum(tokens[b] for b in BUCKETS if b != "output")
+    return {"input": prompt, "output": tokens["output"]}

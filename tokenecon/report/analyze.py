@@ -1,0 +1,217 @@
+"""The analyze pipeline: usage files -> aggregates -> prices -> economics -> findings -> report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tokenecon.aggregate.query import AggregateOptions, UsageAggregates, aggregate_usage
+from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
+from tokenecon.economics.decompose import Economics, decompose
+from tokenecon.economics.diagnose import Finding, diagnose, maturity
+from tokenecon.engine.connect import EngineOptions, connect
+from tokenecon.errors import OptionError
+from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
+from tokenecon.ingest.generic import ReadOptions
+from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
+from tokenecon.price.apply import PricedGroup, price_groups
+from tokenecon.price.book import PriceBook, load_price_book
+from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
+from tokenecon.progress import Reporter
+from tokenecon.report.document import Report, build_report
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """Everything `tokenecon analyze` takes besides the usage files."""
+
+    prices: Sequence[Path] = ()
+    """Extra price books, layered over the default (later wins)."""
+    no_default_prices: bool = False
+    """Use only ``prices``."""
+    outcomes: Path | None = None
+    """The outcome mapping."""
+    by: str | None = None
+    """Breakdown attribute."""
+    since: datetime | None = None
+    until: datetime | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    input_convention: str | None = None
+    """None: the mapping's ``usage.input_convention``, else inclusive."""
+    source_format: str | None = None
+    """``--format``: read every source as this format instead of detecting it."""
+    table: str | None = None
+    """``--table``: the table of a database source."""
+    cost_source: str = "auto"
+    """``--cost-source``: auto (computed where priced, reported otherwise), computed, reported."""
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    prompt_thresholds: tuple[int, ...] = ()
+    """More prompt sizes to split per-request usage at, beside the book's cliffs (`whatif`
+    asks for the sizes that decide which side of a cliff a capped or trimmed prompt falls)."""
+    per_model_yields: bool = False
+    """Also count tasks and verified outcomes per use case x model (`whatif`)."""
+    progress: Reporter | None = None
+    """Told how far each pass over the usage is."""
+
+
+def _check_by(by: str | None) -> None:
+    if by and by not in ATTRIBUTE_COLUMNS and not by.startswith("tags."):
+        raise OptionError(
+            f"--by {by!r} is not a column", f"use one of {', '.join(ATTRIBUTE_COLUMNS)} or tags.KEY"
+        )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every stage's result of one run, for commands that go on from it (report, whatif)."""
+
+    options: AnalyzeOptions
+    book: PriceBook
+    mapping: OutcomeMapping | None
+    aggregates: UsageAggregates
+    """What the engine returned: sums at the pricing grain, tasks, outcomes, accounting."""
+    priced: list[PricedGroup]
+    economics: Economics
+    findings: list[Finding]
+    inputs: dict[str, Any]
+    """The report's ``inputs`` section: file hashes, detected columns, conventions."""
+    reconciliation: list[ModelReconciliation] = field(default_factory=list)
+    """Computed vs reported cost per model, where a source reports cost."""
+    estimated_models: set[str] = field(default_factory=set)
+    """Models (price-book key or raw name) whose token counts were estimated from text."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a command that reads usage starts from (analyze, whatif, convert)."""
+
+    book: PriceBook
+    mapping: OutcomeMapping | None
+    sources: list[SourceFile]
+    read: ReadOptions
+    """How the adapters read: column map, input convention (option, else mapping, else
+    inclusive), forced format."""
+
+
+def prepare_inputs(
+    usage: Sequence[str], options: AnalyzeOptions, book: PriceBook | None = None
+) -> Inputs:
+    """Check the options that need no reading (``--cost-source``, ``--since``/``--until``),
+    load the price book (unless given) and the mapping, and expand the usage arguments."""
+    choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
+    if options.since and options.until and options.since >= options.until:
+        raise OptionError("--since must be before --until")
+    if book is None:
+        book = load_price_book(options.prices, include_default=not options.no_default_prices)
+    mapping = load_mapping(options.outcomes) if options.outcomes else None
+    convention = options.input_convention or (mapping.input_convention if mapping else None)
+    sources = expand_sources(list(usage), options.table, remote=options.engine.name == "spark")
+    read = ReadOptions(
+        column_map=options.column_map,
+        input_convention=convention or "inclusive",
+        format=options.source_format,
+    )
+    return Inputs(book, mapping, sources, read)
+
+
+def run_analysis(
+    usage: Sequence[str], options: AnalyzeOptions, book: PriceBook | None = None
+) -> Analysis:
+    """Read, price, attribute and decompose the usage; diagnose the result.
+
+    ``book`` is the price book of ``options`` when the caller has loaded it already.
+    """
+    _check_by(options.by)
+    prepared = prepare_inputs(usage, options, book)
+    book, mapping, sources = prepared.book, prepared.mapping, prepared.sources
+    aggregate_options = AggregateOptions(
+        read=prepared.read,
+        by=options.by,
+        since=options.since,
+        until=options.until,
+        thresholds=tuple(sorted(set(book.cliff_thresholds()) | set(options.prompt_thresholds))),
+        per_model_yields=options.per_model_yields,
+        progress=options.progress,
+    )
+    con = connect(options.engine, scan_bytes(sources))
+    # Hash the inputs for the report while the engine reads them (both release the GIL); the
+    # same read counts newlines, which is how rejected rows get their line numbers.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        futures = [pool.submit(digest_file, s) for s in sources]
+        aggregates = aggregate_usage(
+            con, sources, mapping, aggregate_options, lambda i: futures[i].result().newlines
+        )
+        digests = [f.result().sha256 for f in futures]
+    computed = price_groups(aggregates.groups, book)
+    reconciliation: list[ModelReconciliation] = []
+    if any(g.reported_rows for g in aggregates.groups):
+        zero, _ = zero_cost_groups(
+            con, aggregates.rows, aggregate_options.thresholds, options.since, options.until
+        )
+        reconciliation = reconcile(computed, zero, book)
+    priced = choose_costs(computed, options.cost_source)
+    estimated = _estimated_models(con, aggregates, book)
+    economics = decompose(priced, aggregates, mapping, book)
+    findings = diagnose(economics)
+    inputs = {
+        "usage": [
+            {
+                "path": s.display,
+                "sha256": digests[i],
+                "format": "generic_" + s.kind if plan.format == "generic" else plan.format,
+                "rows": aggregates.rows_per_source.get(i, 0),
+                "columns": {k: plan.headers[v] for k, v in sorted(plan.canonical.items())},
+                "notes": plan.notes,
+                "estimated": plan.estimated,
+            }
+            for i, (s, plan) in enumerate(zip(sources, aggregates.plans, strict=True))
+        ],
+        "price_books": [{"path": f.path, "sha256": f.sha256} for f in book.files],
+        "mapping": (
+            {"path": Path(mapping.path).name if mapping.path else None, "sha256": mapping.sha256}
+            if mapping
+            else None
+        ),
+        "input_convention": aggregate_options.read.input_convention,
+        "cost_source": options.cost_source,
+        "missing_attributes": aggregates.missing_attributes,
+    }
+    return Analysis(
+        options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
+        estimated,
+    )  # fmt: skip
+
+
+def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
+    """The models of sources whose token counts are estimates (one small query, if any)."""
+    ids = [i for i, plan in enumerate(aggregates.plans) if plan.estimated]
+    if not ids:
+        return set()
+    rows = aggregates.rows
+    names = rows.filter(rows.source_id.isin(ids) & rows.model.notnull()).select("model").distinct()
+    found = [r["model"] for r in con.to_pyarrow(names).to_pylist()]
+    return {book.resolve(name) or name for name in found}
+
+
+def report_of(analysis: Analysis) -> Report:
+    """The report document of an analysis."""
+    return build_report(
+        analysis.economics,
+        analysis.aggregates,
+        analysis.findings,
+        maturity(analysis.economics, analysis.findings),
+        analysis.inputs,
+        analysis.book.currency,
+        analysis.options.by,
+        reconciliation=analysis.reconciliation,
+        estimated_models=analysis.estimated_models,
+    )
+
+
+def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:
+    """Run the whole analysis and return the report."""
+    return report_of(run_analysis(usage, options))

@@ -1,0 +1,199 @@
+"""The route lever: move a slice of traffic to another model, and what that does to quality.
+
+``small-model`` and ``mid-model`` name the cheapest model of the utility or mid tier: the one
+whose prices give the lowest cost for the slice's own tokens (its mix of uncached input, cache
+reads and writes, output; its service tiers, days and long-context side), from the source
+model's provider unless ``any_provider``. Token counts move as they are (a cache read stays a
+cache read; tokenizers are not modelled).
+
+Quality: where success rates are known for both models (stated in the mapping, observed from
+outcome events, or for the source the use case's own rate), the routed traffic's tasks scale
+by tasks-per-outcome at the target / at the source, so that it still produces the outcomes it
+produced. Otherwise the output says the route assumes equal quality.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from tokenecon.economics.decompose import ratio
+from tokenecon.errors import OptionError
+from tokenecon.price.apply import price_groups
+from tokenecon.whatif.levers import ROUTE_TIERS, Lever, Route
+from tokenecon.whatif.quality import SuccessRate, observed_rate, stated_rate, use_case_rate
+from tokenecon.whatif.scenario_parts import (
+    Context,
+    Count,
+    Part,
+    State,
+    pct,
+    scaled,
+    selector,
+    split,
+    usd,
+    with_counts,
+)
+
+
+def _priced_at(parts: list[Part], key: str, ctx: Context) -> list[Decimal | None]:
+    """Cost of each part at model ``key`` (None where it has no price on the part's day)."""
+    moved = [
+        with_counts(p.group, model=key, prompt_class=p.price_class(ctx.book_thresholds))
+        for p in parts
+    ]
+    return [x.cost for x in price_groups(moved, ctx.book)]
+
+
+def cheapest(parts: list[Part], source: str, lever: Lever, ctx: Context) -> tuple[str, str]:
+    """The tier's cheapest model on the parts' token mix, and why (for the assumption)."""
+    action = lever.action
+    assert isinstance(action, Route)
+    tier = ROUTE_TIERS[action.target]
+    provider = ctx.book.models[source].provider
+    costs = []
+    for model in sorted(ctx.book.models.values(), key=lambda m: m.key):
+        if model.tier != tier or (not action.any_provider and model.provider != provider):
+            continue
+        priced = _priced_at(parts, model.key, ctx)
+        if all(c is not None for c in priced):
+            costs.append((sum((c for c in priced if c is not None), Decimal(0)), model.key))
+    if not costs:
+        where = "any provider" if action.any_provider else provider
+        raise OptionError(
+            f"{lever.where}: no {tier}-tier model of {where} has a price for the whole period",
+            "add --any-provider, or name the model: --route MODEL",
+        )
+    costs.sort()
+    best_cost, best = costs[0]
+    runner = f"; next {costs[1][1]} at {usd(costs[1][0])}" if len(costs) > 1 else ""
+    scope = "" if action.any_provider else f"{provider} "
+    return best, (
+        f"the cheapest {scope}{tier} model on this slice's token mix ({usd(best_cost)}{runner})"
+    )
+
+
+def _rates(
+    ctx: Context, use_case: str | None, source: str, target: str
+) -> tuple[SuccessRate | None, SuccessRate | None]:
+    if use_case is None:
+        return None, None
+    mapped = ctx.use_cases.get(use_case)
+    source_rate = stated_rate(mapped, source, ctx.book) or observed_rate(
+        ctx.yields, use_case, source
+    )
+    if source_rate is None and use_case in ctx.baseline:
+        source_rate = use_case_rate(ctx.baseline[use_case])
+    target_rate = stated_rate(mapped, target, ctx.book) or observed_rate(
+        ctx.yields, use_case, target
+    )
+    return source_rate, target_rate
+
+
+def quality_factor(
+    ctx: Context, use_case: str | None, source: str, target: str, lever: Lever
+) -> tuple[Decimal, str, bool]:
+    """(tasks-per-outcome at target / at source, the assumption in words, whether uncertain)."""
+    source_rate, target_rate = _rates(ctx, use_case, source, target)
+    if source_rate is None or target_rate is None:
+        missing = target if target_rate is None else source
+        return Decimal(1), f"assumes equal quality (no success rate for {missing} here)", False
+    if source_rate.expected == 0:
+        return (
+            Decimal(1),
+            f"assumes equal quality ({source} verified no outcome: {source_rate.source})",
+            False,
+        )
+    if target_rate.expected == 0:
+        raise OptionError(
+            f"{lever.where}: {target} verified no outcome in {use_case} "
+            f"({target_rate.source}): routing there cannot be priced per outcome",
+            f"state its success rate under {use_case} in the mapping (success_rate:), or "
+            "route elsewhere",
+        )
+    rate = target_rate.at(ctx.bound)
+    factor = ratio(source_rate.expected, rate)
+    assert factor is not None
+    text = (
+        f"tasks per outcome x{factor:.3f}: success rate {pct(source_rate.expected, 1)} on "
+        f"{source} ({source_rate.source}) -> {pct(rate, 1)} on {target} ({target_rate.source}"
+    )
+    if target_rate.uncertain:
+        text += f"; range {pct(target_rate.low, 1)}-{pct(target_rate.high, 1)}"
+    return factor, text + ")", target_rate.uncertain
+
+
+def route(state: State, lever: Lever, ctx: Context) -> None:
+    """Move the slice's traffic to the target, per use case and source model."""
+    action = lever.action
+    assert isinstance(action, Route)
+    named = None if action.target in ROUTE_TIERS else ctx.require(action.target, lever.where)
+    selected = selector(lever, ctx)
+    requests_before: dict[str | None, Count] = {}
+    moving: dict[tuple[str | None, str], list[Part]] = defaultdict(list)
+    rest: list[Part] = []
+    for part in state.parts:
+        if not selected(part):
+            rest.append(part)
+            continue
+        moved, kept = split(part, lever.share)
+        if kept:
+            rest.append(kept)
+        if moved:
+            use_case = part.group.use_case
+            if use_case not in requests_before:
+                requests_before[use_case] = state.requests(use_case)
+            source = ctx.key(part.group.model)
+            assert source is not None  # priced parts resolve
+            moving[(use_case, source)].append(moved)
+    if not moving:
+        state.note(lever, "all", "nothing to route: the slice has no priced usage")
+    for (use_case, source), parts in sorted(
+        moving.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])
+    ):
+        if named:
+            target, why = named, "the named target"
+        else:
+            target, why = cheapest(parts, source, lever, ctx)
+        if target == source:
+            rest.extend(parts)
+            state.note(lever, use_case, f"{source} stays: it is {why}")
+            continue
+        factor, quality, uncertain = quality_factor(ctx, use_case, source, target, lever)
+        routed = [
+            Part(
+                scaled(with_counts(p.group, model=target), factor),
+                p.engine_class,
+                p.steps,
+            )
+            for p in parts
+        ]
+        if any(c is None for c in _priced_at(routed, target, ctx)):
+            first = ctx.book.models[target].entries[0].valid_from.isoformat()
+            raise OptionError(
+                f"{lever.where}: {target} has no price before {first}, but the slice has usage "
+                "before that day",
+                "route to another model, or limit the period with --since",
+            )
+        moved_requests = sum((p.group.requests for p in parts), Decimal(0))
+        _adjust_tasks(state, use_case, factor, moved_requests, requests_before.get(use_case, 0))
+        rest.extend(routed)
+        share = pct(ratio(moved_requests, requests_before.get(use_case) or 0) or 0)
+        state.note(
+            lever,
+            use_case,
+            f"{share} of calls {source} -> {target} ({why}); {quality}",
+            uncertain,
+        )
+    state.parts = rest
+
+
+def _adjust_tasks(
+    state: State, use_case: str | None, factor: Decimal, moved: Count, before: Count
+) -> None:
+    """More (or fewer) tasks for the routed share: its tasks are its share of the calls."""
+    if factor == 1 or use_case not in state.tasks or not before:
+        return
+    tasks = state.tasks[use_case]
+    moved_tasks = tasks * Decimal(moved) / Decimal(before)
+    state.tasks[use_case] = tasks + moved_tasks * (factor - 1)
