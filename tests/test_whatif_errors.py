@@ -184,7 +184,7 @@ def test_two_scenarios_with_one_name(tmp_path: Path) -> None:
 def test_an_analysis_not_split_for_the_scenario_is_refused() -> None:
     from tokenecon.errors import TokenEconError
     from tokenecon.report.analyze import AnalyzeOptions, run_analysis
-    from tokenecon.whatif.levers import levers_from_flags
+    from tokenecon.whatif.scenario_input import levers_from_flags
     from tokenecon.whatif.scenarios import apply_scenario
 
     options = AnalyzeOptions(prices=[WHATIF / "book.yaml"], no_default_prices=True)

@@ -47,7 +47,7 @@ def test_scenario_file_json_and_tables() -> None:
 def test_readme_scenario_file_is_valid(tmp_path) -> None:
     import re
 
-    from tokenecon.whatif.levers import load_scenarios
+    from tokenecon.whatif.scenario_input import load_scenarios
 
     text = (ROOT / "README.md").read_text()
     found = re.search(r"### Scenario files\n\n```yaml\n(.+?)```", text, re.S)

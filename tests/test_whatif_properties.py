@@ -20,7 +20,8 @@ from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.price.apply import price_groups
 from tokenecon.price.book import BUCKETS, MILLION, load_price_book
 from tokenecon.report.analyze import Analysis, AnalyzeOptions, report_of
-from tokenecon.whatif.levers import Lever, Route, Scenario
+from tokenecon.whatif.levers import Lever, Scenario
+from tokenecon.whatif.routing import Route
 from tokenecon.whatif.run import figures, run_whatif, whatif_of
 from tokenecon.whatif.scenarios import apply_scenario
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from tokenecon.cli import options as o
 from tokenecon.cli.app import app, guarded, scan_progress, stdout_console
@@ -16,47 +19,62 @@ def _opt(flag: str, help: str, metavar: str | None = None) -> Any:
     return typer.Option(flag, help=help, metavar=metavar)
 
 
-@app.command()
+LEVERS = "tokenecon.whatif.levers"
+"""Where :class:`LeverCommand` leaves the lever flags' values in ``ctx.meta``."""
+
+
+class LeverCommand(TyperCommand):
+    """A command with a flag per lever flag of the registry, after its usage argument.
+
+    The flags are added when the command itself parses its arguments or shows its help:
+    the registry imports every lever with its effect (pricing, the aggregate types), which
+    ``tokenecon --help`` must not pay for. Their values reach the command in
+    ``ctx.meta[LEVERS]``, by flag key (``route``, ``cache_ttl`` ...): the mapping
+    :func:`~tokenecon.whatif.scenario_input.levers_from_flags` reads.
+    """
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The command's parameters with the lever flags after the usage argument."""
+        usage, *rest = super().get_params(ctx)
+        return [usage, *_lever_params(), *rest]
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command with the lever flags' values moved to ``ctx.meta``."""
+        ctx.meta[LEVERS] = {p.name: ctx.params.pop(p.name) for p in _lever_params() if p.name}
+        return super().invoke(ctx)
+
+
+@cache
+def _lever_params() -> list[Any]:
+    """The registry's lever flags as Typer makes options (from a command that has only them)."""
+    from tokenecon.whatif.registry import lever_flags
+
+    def levers(**values: Any) -> None:
+        """Only its parameters are used."""
+
+    levers.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                flag.key,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=False if flag.switch else None,
+                annotation=Annotated[
+                    bool if flag.switch else str | None,
+                    _opt(flag.option, flag.help, flag.metavar),
+                ],
+            )
+            for flag in lever_flags()
+        ]
+    )
+    probe = typer.Typer(add_completion=False)
+    probe.command()(levers)
+    return typer.main.get_command(probe).params
+
+
+@app.command(cls=LeverCommand)
 def whatif(
+    ctx: typer.Context,
     usage: o.Usage,
-    route: Annotated[
-        str | None, _opt("--route", "Move traffic to MODEL, small-model or mid-model.", "TARGET")
-    ] = None,
-    any_provider: Annotated[
-        bool, _opt("--any-provider", "small-model/mid-model: look at every provider.")
-    ] = False,
-    cache: Annotated[
-        str | None, _opt("--cache", "Share of input tokens (0-1) that becomes cache reads.", "RATE")
-    ] = None,
-    cache_prefix: Annotated[
-        str | None, _opt("--cache-prefix", "Cached prefix per call, in tokens.", "TOKENS")
-    ] = None,
-    cache_scope: Annotated[
-        str | None,
-        _opt("--cache-scope", "task (default) or shared: what one prefix serves.", "task|shared"),
-    ] = None,
-    cache_ttl: Annotated[str | None, _opt("--cache-ttl", "5m (default) or 1h.", "5m|1h")] = None,
-    batch: Annotated[
-        str | None, _opt("--batch", "Share (0-1) of non-urgent traffic moved to batch.", "SHARE")
-    ] = None,
-    trim_prompt: Annotated[
-        str | None, _opt("--trim-prompt", "PCT fewer prompt tokens per call.", "PCT")
-    ] = None,
-    trim_output: Annotated[
-        str | None, _opt("--trim-output", "PCT fewer output tokens per call.", "PCT")
-    ] = None,
-    max_attempts: Annotated[
-        str | None, _opt("--max-attempts", "At most N tasks per verified outcome.", "N")
-    ] = None,
-    retry_cut: Annotated[
-        str | None, _opt("--retry-cut", "PCT of the calls beyond each task's first cut.", "PCT")
-    ] = None,
-    tier: Annotated[
-        str | None, _opt("--tier", "Move standard traffic to flex or priority.", "flex|priority")
-    ] = None,
-    context_cap: Annotated[
-        str | None, _opt("--context-cap", "No prompt above TOKENS (cut to it).", "TOKENS")
-    ] = None,
     use_case: Annotated[
         list[str] | None,
         _opt("--use-case", "Only this use case (every lever flag); repeatable.", "NAME"),
@@ -91,8 +109,8 @@ def whatif(
     """Replay the period under changed assumptions: baseline vs scenario per use case."""
 
     def run() -> Any:
-        from tokenecon.whatif.levers import CacheOptions, levers_from_flags, load_scenarios
         from tokenecon.whatif.run import run_whatif
+        from tokenecon.whatif.scenario_input import levers_from_flags, load_scenarios
 
         options = o.analyze_options(
             prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=None,
@@ -102,17 +120,8 @@ def whatif(
             cost_source=cost_source, progress=bar,
         )  # fmt: skip
         flags = levers_from_flags(
-            {
-                "route": route, "cache": cache, "batch": batch, "trim_prompt": trim_prompt,
-                "trim_output": trim_output, "max_attempts": max_attempts, "retry_cut": retry_cut,
-                "tier": tier, "context_cap": context_cap,
-            },
-            any_provider=any_provider,
-            cache=CacheOptions(cache_prefix, cache_scope, cache_ttl),
-            use_cases=use_case or (),
-            models=model or (),
-            share=share,
-        )  # fmt: skip
+            ctx.meta[LEVERS], use_cases=use_case or (), models=model or (), share=share
+        )
         plans = ([flags] if flags else []) + (load_scenarios(scenarios) if scenarios else [])
         return run_whatif(usage, options, plans)
 

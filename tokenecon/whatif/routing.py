@@ -15,12 +15,16 @@ produced. Otherwise the output says the route assumes equal quality.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Self
 
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
 from tokenecon.price.apply import price_groups
-from tokenecon.whatif.levers import ROUTE_TIERS, Lever, Route
+from tokenecon.whatif.lever_values import parse_switch
+from tokenecon.whatif.levers import Flag, Lever, LeverKind
 from tokenecon.whatif.quality import SuccessRate, observed_rate, stated_rate, use_case_rate
 from tokenecon.whatif.scenario_parts import (
     Context,
@@ -29,11 +33,60 @@ from tokenecon.whatif.scenario_parts import (
     State,
     pct,
     scaled,
-    selector,
     split,
     usd,
     with_counts,
 )
+from tokenecon.whatif.slices import selector
+
+ROUTE_TIERS = {"small-model": "utility", "mid-model": "mid"}
+"""Route targets that name a tier: the cheapest model of it on the slice's own token mix."""
+
+
+@dataclass(frozen=True)
+class Route(LeverKind):
+    """Move traffic to another model."""
+
+    target: str
+    """A model name, or ``small-model`` / ``mid-model``."""
+    any_provider: bool = False
+    """Look for the cheapest model of the tier at every provider, not only the source's."""
+
+    name = "route"
+    flag = Flag("route", "Move traffic to MODEL, small-model or mid-model.", "TARGET")
+    modifiers = (
+        Flag("any_provider", "small-model/mid-model: look at every provider.", switch=True),
+    )
+    example = "small-model"
+
+    @classmethod
+    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+        """A target model (or tier), and whether to look at every provider."""
+        target = str(value).strip()
+        if not target:
+            raise OptionError(f"{where}: the route target is empty", "name a model or small-model")
+        return cls(target, parse_switch(modifiers.get("any_provider"), f"{where} any_provider"))
+
+    def describe(self) -> str:
+        """``route to small-model (any provider)``."""
+        return f"route to {self.target}" + (" (any provider)" if self.any_provider else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Target and any_provider."""
+        return {"target": self.target, "any_provider": self.any_provider}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
+        """From :meth:`to_dict`'s values."""
+        return cls.parse(data["target"], data, f"{where}: target")
+
+    def shown(self) -> str:
+        """The target."""
+        return self.target
+
+    def apply(self, state: State, lever: Lever, ctx: Context) -> None:
+        """Move the slice's traffic to the target, per use case and source model."""
+        _route(self, state, lever, ctx)
 
 
 def _priced_at(parts: list[Part], key: str, ctx: Context) -> list[Decimal | None]:
@@ -45,10 +98,10 @@ def _priced_at(parts: list[Part], key: str, ctx: Context) -> list[Decimal | None
     return [x.cost for x in price_groups(moved, ctx.book)]
 
 
-def cheapest(parts: list[Part], source: str, lever: Lever, ctx: Context) -> tuple[str, str]:
+def cheapest(
+    parts: list[Part], source: str, action: Route, lever: Lever, ctx: Context
+) -> tuple[str, str]:
     """The tier's cheapest model on the parts' token mix, and why (for the assumption)."""
-    action = lever.action
-    assert isinstance(action, Route)
     tier = ROUTE_TIERS[action.target]
     provider = ctx.book.models[source].provider
     costs = []
@@ -123,10 +176,8 @@ def quality_factor(
     return factor, text + ")", target_rate.uncertain
 
 
-def route(state: State, lever: Lever, ctx: Context) -> None:
-    """Move the slice's traffic to the target, per use case and source model."""
-    action = lever.action
-    assert isinstance(action, Route)
+def _route(action: Route, state: State, lever: Lever, ctx: Context) -> None:
+    """Move the slice's traffic to ``action``'s target, per use case and source model."""
     named = None if action.target in ROUTE_TIERS else ctx.require(action.target, lever.where)
     selected = selector(lever, ctx)
     requests_before: dict[str | None, Count] = {}
@@ -154,7 +205,7 @@ def route(state: State, lever: Lever, ctx: Context) -> None:
         if named:
             target, why = named, "the named target"
         else:
-            target, why = cheapest(parts, source, lever, ctx)
+            target, why = cheapest(parts, source, action, lever, ctx)
         if target == source:
             rest.extend(parts)
             state.note(lever, use_case, f"{source} stays: it is {why}")

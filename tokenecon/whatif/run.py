@@ -20,8 +20,10 @@ from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.report.analyze import Analysis, AnalyzeOptions, run_analysis
 from tokenecon.report.document import money, number, rate
 from tokenecon.whatif.frontier import Placed, Point, model_points, place, point_of
-from tokenecon.whatif.levers import Scenario, check_names
+from tokenecon.whatif.levers import Scenario
 from tokenecon.whatif.quality import model_yields
+from tokenecon.whatif.registry import lever_hint
+from tokenecon.whatif.scenario_input import check_names
 from tokenecon.whatif.scenarios import ScenarioResult, apply_scenario, scenario_thresholds
 
 SCHEMA = "tokenecon.whatif/v1"
@@ -74,10 +76,7 @@ def run_whatif(
 ) -> WhatIf:
     """Analyse the usage once and compare every scenario with it."""
     if not scenarios:
-        raise OptionError(
-            "no lever and no scenario",
-            "give a lever (--route, --cache, --batch, --trim-prompt, ...) or --scenarios FILE",
-        )
+        raise OptionError("no lever and no scenario", lever_hint())
     check_names(scenarios)
     book = load_price_book(options.prices, include_default=not options.no_default_prices)
     analysis = run_analysis(usage, whatif_options(options, scenarios, book), book)

@@ -1,5 +1,8 @@
 """Building blocks of what-if scenarios: parts of the usage, prompt steps, the state levers change.
 
+Levers (:mod:`tokenecon.whatif.levers`) act on a :class:`State` and read a :class:`Context`;
+nothing here knows which levers there are.
+
 Counts in a scenario are expectations: a 30% share of a group is 30% of its tokens and
 requests, so tokens, requests and tasks may be :class:`~decimal.Decimal` here (pricing and
 decomposition only add, multiply and divide them).
@@ -7,19 +10,17 @@ decomposition only add, multiply and divide them).
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.attribute.mapping import UseCase
 from tokenecon.economics.decompose import UseCaseEconomics, ratio
-from tokenecon.errors import OptionError, UnknownModelError
+from tokenecon.errors import UnknownModelError
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.price.book import PriceBook
-from tokenecon.whatif.levers import ContextCap, Lever, Trim
 
 if TYPE_CHECKING:
     from tokenecon.report.analyze import Analysis
@@ -52,16 +53,6 @@ def preimage(size: int, steps: Sequence[PromptStep]) -> int | None:
         else:
             value = value / step.value
     return int(value.to_integral_value(ROUND_FLOOR))
-
-
-def prompt_step(lever: Lever) -> PromptStep | None:
-    """The prompt-size change a lever makes, if any."""
-    a = lever.action
-    if isinstance(a, Trim) and a.side == "prompt":
-        return PromptStep("scale", 1 - a.fraction)
-    if isinstance(a, ContextCap):
-        return PromptStep("cap", Decimal(a.tokens))
-    return None
 
 
 @dataclass(frozen=True)
@@ -108,6 +99,15 @@ class Assumption:
     """Whether it spans a range (the sensitivity of the saving)."""
 
 
+class Named(Protocol):
+    """What an assumption records of its lever (a :class:`~tokenecon.whatif.levers.Lever`)."""
+
+    @property
+    def kind(self) -> str:
+        """The lever's name."""
+        ...
+
+
 @dataclass
 class State:
     """A scenario in progress."""
@@ -117,7 +117,7 @@ class State:
     """Tasks per use case (None: unattributed usage)."""
     assumptions: list[Assumption] = field(default_factory=list)
 
-    def note(self, lever: Lever, scope: str | None, text: str, uncertain: bool = False) -> None:
+    def note(self, lever: Named, scope: str | None, text: str, uncertain: bool = False) -> None:
         """Record an assumption."""
         name = "(unattributed)" if scope is None else scope
         self.assumptions.append(Assumption(lever.kind, name, text, uncertain))
@@ -226,32 +226,6 @@ def merge(parts: Iterable[Part]) -> list[Part]:
 def input_tokens(group: UsageGroup) -> Count:
     """The whole prompt: uncached, cache read and cache writes."""
     return sum((group.tokens[c] for c in INPUT_TOKEN_COLUMNS), 0)
-
-
-def selector(lever: Lever, ctx: Context) -> Callable[[Part], bool]:
-    """Which parts a lever's slice covers (checks the names it gives)."""
-    for name in lever.use_cases:
-        if name not in ctx.use_cases:
-            close = difflib.get_close_matches(name, list(ctx.use_cases), n=3)
-            if not ctx.use_cases:
-                hint = "use cases come from the outcome mapping: pass --outcomes FILE"
-            elif close:
-                hint = f"did you mean {', '.join(close)}?"
-            else:
-                hint = f"use cases: {', '.join(ctx.use_cases)}"
-            raise OptionError(f"{lever.where}: no use case is named {name!r}", hint)
-    keys = {ctx.require(m, lever.where) for m in lever.models}
-    use_cases = set(lever.use_cases)
-
-    def selected(part: Part) -> bool:
-        g = part.group
-        return (
-            part.priced
-            and (not use_cases or g.use_case in use_cases)
-            and (not keys or ctx.key(g.model) in keys)
-        )
-
-    return selected
 
 
 def usd(x: Count) -> str:

@@ -12,46 +12,22 @@ Outcomes are held at the period's: a lever that changes the success rate changes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.errors import TokenEconError
 from tokenecon.price.apply import PricedGroup, price_groups
-from tokenecon.whatif.lever_effects import (
-    batch,
-    cache,
-    context_cap,
-    max_attempts,
-    retry_cut,
-    tier,
-    trim,
-)
-from tokenecon.whatif.levers import Lever, Scenario
+from tokenecon.whatif.levers import Scenario
 from tokenecon.whatif.quality import check_stated_models, model_yields
-from tokenecon.whatif.routing import route
-from tokenecon.whatif.scenario_parts import (
-    Assumption,
-    Context,
-    Part,
-    State,
-    merge,
-    preimage,
-    prompt_step,
-)
+from tokenecon.whatif.scenario_parts import Assumption, Context, Part, State, merge, preimage
 
 if TYPE_CHECKING:
     from tokenecon.report.analyze import Analysis
 
 BOUNDS = ("low", "expected", "high")
 """Where uncertain assumptions are taken: for the low saving, the expected one, the high one."""
-
-EFFECTS: dict[str, Callable[[State, Lever, Context], None]] = {
-    "route": route, "cache": cache, "batch": batch, "trim_prompt": trim, "trim_output": trim,
-    "max_attempts": max_attempts, "retry_cut": retry_cut, "tier": tier,
-    "context_cap": context_cap,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,7 +58,7 @@ def scenario_thresholds(
     """
     out: set[int] = set()
     for scenario in scenarios:
-        steps = [s for s in (prompt_step(lever) for lever in scenario.levers) if s]
+        steps = [s for s in (lever.action.prompt_step() for lever in scenario.levers) if s]
         for mask in range(1, 1 << len(steps)):
             subset = [step for i, step in enumerate(steps) if mask >> i & 1]
             sizes = [preimage(t, subset) for t in book_thresholds]
@@ -136,7 +112,7 @@ def apply_scenario(
         tasks={name: count for name, count in analysis.aggregates.tasks.items()},
     )
     for lever in scenario.levers:
-        EFFECTS[lever.kind](state, lever, ctx)
+        lever.action.apply(state, lever, ctx)
         state.parts = merge(state.parts)
     groups = [
         p.group

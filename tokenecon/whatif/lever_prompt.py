@@ -1,0 +1,187 @@
+"""Levers on the size of calls: trim prompts, trim outputs, cap the context.
+
+A prompt lever records a :class:`~tokenecon.whatif.scenario_parts.PromptStep` on the parts it
+changes, so that a trimmed or capped prompt is priced on the side of each long-context cliff
+where it now falls (the engine split the usage at the sizes that decide it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar, Self
+
+from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT
+from tokenecon.economics.decompose import ratio
+from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS
+from tokenecon.whatif.lever_values import as_percent, parse_percent, parse_share, parse_tokens
+from tokenecon.whatif.levers import Flag, Lever, LeverKind
+from tokenecon.whatif.scenario_parts import (
+    Context,
+    Part,
+    PromptStep,
+    State,
+    input_tokens,
+    pct,
+    scaled,
+)
+from tokenecon.whatif.slices import by_use_case, take, total
+
+
+@dataclass(frozen=True)
+class _Trim(LeverKind):
+    """Fewer tokens per call on one side (the two trim levers differ only in the side)."""
+
+    fraction: Decimal
+    """0.2 = 20% fewer."""
+
+    side: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]]
+    example = "20"
+
+    @classmethod
+    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+        """A percentage: ``20`` or ``20%``."""
+        return cls(parse_percent(value, where))
+
+    def describe(self) -> str:
+        """``trim prompts by 20%``."""
+        return f"trim {self.side}s by {as_percent(self.fraction)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"fraction": "0.2"}``."""
+        return {"fraction": str(self.fraction)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
+        """From ``{"fraction": "0.2"}``."""
+        return cls(parse_share(data["fraction"], f"{where}: fraction"))
+
+    def shown(self) -> str:
+        """``20%``."""
+        return as_percent(self.fraction)
+
+    def apply(self, state: State, lever: Lever, ctx: Context) -> None:
+        """Scale the slice's tokens on this side; a prompt trim records its prompt step."""
+        keep = 1 - self.fraction
+        step = self.prompt_step()
+
+        def change(p: Part) -> Part:
+            steps = (*p.steps, step) if step else p.steps
+            return Part(scaled(p.group, keep, self.columns), p.engine_class, steps)
+
+        pairs = take(state, lever, ctx, change)
+        column = "input" if self.side == "prompt" else "output"
+        for use_case, mine in by_use_case(pairs).items():
+            calls = total([b for b, _ in mine], lambda g: g.requests)
+            state.note(
+                lever,
+                use_case,
+                f"{pct(self.fraction)} fewer {column} tokens on "
+                f"{calls:,.0f} calls; the answers are assumed as good",
+            )
+        if not pairs:
+            state.note(lever, "all", "nothing to trim: the slice has no priced usage")
+
+
+@dataclass(frozen=True)
+class TrimPrompt(_Trim):
+    """Fewer prompt tokens per call: every input bucket in proportion."""
+
+    name = "trim_prompt"
+    flag = Flag("trim_prompt", "PCT fewer prompt tokens per call.", "PCT")
+    side = "prompt"
+    columns = INPUT_TOKEN_COLUMNS
+
+    def prompt_step(self) -> PromptStep:
+        """Prompts scale by 1 - fraction."""
+        return PromptStep("scale", 1 - self.fraction)
+
+
+@dataclass(frozen=True)
+class TrimOutput(_Trim):
+    """Fewer output tokens per call, reasoning included."""
+
+    name = "trim_output"
+    flag = Flag("trim_output", "PCT fewer output tokens per call.", "PCT")
+    side = "output"
+    columns = ("output_tokens", "reasoning_tokens")
+
+
+@dataclass(frozen=True)
+class ContextCap(LeverKind):
+    """No prompt above this many tokens (retrieve instead of stuffing context)."""
+
+    tokens: int
+
+    name = "context_cap"
+    flag = Flag("context_cap", "No prompt above TOKENS (cut to it).", "TOKENS")
+    example = "150k"
+
+    @classmethod
+    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+        """Tokens: ``150000``, ``150_000`` or ``150k``."""
+        return cls(parse_tokens(value, where))
+
+    def describe(self) -> str:
+        """``cap prompts at 150,000 tokens``."""
+        return f"cap prompts at {self.tokens:,} tokens"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"tokens": 150000}``."""
+        return {"tokens": self.tokens}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
+        """From ``{"tokens": 150000}``."""
+        return cls(parse_tokens(data["tokens"], f"{where}: tokens"))
+
+    def shown(self) -> str:
+        """``150,000``."""
+        return f"{self.tokens:,}"
+
+    def prompt_step(self) -> PromptStep:
+        """Prompts are capped at the tokens."""
+        return PromptStep("cap", Decimal(self.tokens))
+
+    def apply(self, state: State, lever: Lever, ctx: Context) -> None:
+        """Requests above the cap are cut to it, every input bucket in proportion."""
+        step = self.prompt_step()
+        cap = self.tokens
+
+        def change(p: Part) -> Part:
+            group = p.group
+            if p.above(cap):
+                prompt = input_tokens(group)
+                group = scaled(
+                    group, Decimal(group.requests) * cap / Decimal(prompt), INPUT_TOKEN_COLUMNS
+                )
+            return Part(group, p.engine_class, (*p.steps, step))
+
+        pairs = take(state, lever, ctx, change)
+        for use_case, mine in by_use_case(pairs).items():
+            calls = total([b for b, _ in mine if b.above(cap)], lambda g: g.requests)
+            before = total([b for b, _ in mine], input_tokens)
+            after = total([a for _, a in mine], input_tokens)
+            if calls:
+                state.note(
+                    lever,
+                    use_case,
+                    f"{calls:,.0f} calls above {cap:,} prompt tokens cut to it "
+                    f"({pct(ratio(before - after, before), 1)} of prompt tokens); the answers "
+                    "are assumed as good",
+                )
+            unknown = total(
+                [b for b, _ in mine if b.engine_class in (DECLARED_ABOVE, UNKNOWN_PROMPT)],
+                lambda g: g.requests,
+            )
+            if unknown:
+                state.note(
+                    lever,
+                    use_case,
+                    f"{unknown:,.0f} calls in bucket rows have no per-call prompt size and are "
+                    "left as they are",
+                )
+        if not any(b.above(cap) for b, _ in pairs):
+            state.note(lever, "all", f"no call in the slice has a prompt above {cap:,} tokens")

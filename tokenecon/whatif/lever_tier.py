@@ -1,0 +1,148 @@
+"""Levers on the service tier: batch for work that can wait, flex or priority for the rest.
+
+Only standard-tier traffic moves; a model without a price for the new tier is billed at
+standard (and the assumptions say so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Self
+
+from tokenecon.errors import OptionError
+from tokenecon.whatif.lever_values import as_percent, parse_choice, parse_share
+from tokenecon.whatif.levers import Flag, Lever, LeverKind
+from tokenecon.whatif.scenario_parts import Context, Part, State, with_counts
+from tokenecon.whatif.slices import Pairs, by_use_case, take, total
+
+SERVICE_TIERS = ("flex", "priority")
+
+
+@dataclass(frozen=True)
+class Batch(LeverKind):
+    """Move non-urgent standard-tier traffic to the batch tier."""
+
+    share: Decimal
+
+    name = "batch"
+    flag = Flag("batch", "Share (0-1) of non-urgent traffic moved to batch.", "SHARE")
+    example = "0.5"
+
+    @classmethod
+    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+        """A share: ``0.5`` or ``50%``."""
+        return cls(parse_share(value, where))
+
+    def describe(self) -> str:
+        """``batch 50% of non-urgent traffic``."""
+        return f"batch {as_percent(self.share)} of non-urgent traffic"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"share": "0.5"}``."""
+        return {"share": str(self.share)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
+        """From ``{"share": "0.5"}`` (the lever's own share, before the slice's)."""
+        return cls(parse_share(data["share"], f"{where}: share"))
+
+    def shown(self) -> str:
+        """The share as given: ``0.5``."""
+        return str(self.share)
+
+    def apply(self, state: State, lever: Lever, ctx: Context) -> None:
+        """Move a share of non-urgent (``urgent: false``) standard traffic to the batch tier."""
+        mapping_path = ctx.analysis.mapping.path if ctx.analysis.mapping else "the mapping"
+        for name in lever.use_cases:
+            use_case = ctx.use_cases.get(name)
+            if use_case is not None and use_case.urgent:
+                raise OptionError(
+                    f"{lever.where}: {name} is not marked `urgent: false`, so it cannot wait "
+                    "for the batch tier",
+                    f"add `urgent: false` under {name} in {mapping_path}",
+                )
+        waiting = {name for name, u in ctx.use_cases.items() if not u.urgent}
+        if not waiting:
+            state.note(
+                lever,
+                "all",
+                f"nothing moves: no use case is marked `urgent: false` in {mapping_path}",
+            )
+            return
+        narrowed = Lever(
+            lever.action,
+            lever.use_cases or tuple(sorted(waiting)),
+            lever.models,
+            lever.share,
+            lever.where,
+        )
+        move_tier(state, narrowed, ctx, "batch", lever.share * self.share)
+
+
+@dataclass(frozen=True)
+class Tier(LeverKind):
+    """Move standard-tier traffic to another service tier."""
+
+    tier: str
+
+    name = "tier"
+    flag = Flag("tier", "Move standard traffic to flex or priority.", "flex|priority")
+    example = "flex"
+
+    @classmethod
+    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+        """``flex`` or ``priority``."""
+        return cls(parse_choice(value, SERVICE_TIERS, where))
+
+    def describe(self) -> str:
+        """``move standard traffic to the flex tier``."""
+        return f"move standard traffic to the {self.tier} tier"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"tier": "flex"}``."""
+        return {"tier": self.tier}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
+        """From ``{"tier": "flex"}``."""
+        return cls(parse_choice(data["tier"], SERVICE_TIERS, f"{where}: tier"))
+
+    def shown(self) -> str:
+        """``flex``."""
+        return self.tier
+
+    def apply(self, state: State, lever: Lever, ctx: Context) -> None:
+        """Move the slice's standard traffic to the flex or priority tier."""
+        move_tier(state, lever, ctx, self.tier, lever.share)
+
+
+def move_tier(state: State, lever: Lever, ctx: Context, tier: str, share: Decimal) -> None:
+    """Move ``share`` of the slice's standard-tier traffic to ``tier``."""
+    pairs = take(
+        state,
+        lever,
+        ctx,
+        lambda p: Part(with_counts(p.group, service_tier=tier), p.engine_class, p.steps),
+        share,
+        lambda p: p.group.service_tier == "standard",
+    )
+    for use_case, mine in by_use_case(pairs).items():
+        calls = total([b for b, _ in mine], lambda g: g.requests)
+        state.note(lever, use_case, f"{calls:,.0f} standard-tier calls -> {tier}")
+    if not pairs:
+        state.note(lever, "all", "nothing moves: the slice has no standard-tier priced usage")
+    _unpriced_tier(state, lever, ctx, pairs, tier)
+
+
+def _unpriced_tier(state: State, lever: Lever, ctx: Context, pairs: Pairs, tier: str) -> None:
+    """Note each moved model the book has no price of ``tier`` for (billed at standard)."""
+    missing = set()
+    for before, _ in pairs:
+        key = ctx.key(before.group.model)
+        entry = ctx.book.models[key].active(before.group.day) if key else None
+        if entry is not None and tier not in entry.multipliers:
+            missing.add(key)
+    for key in sorted(k for k in missing if k):
+        state.note(lever, "all", f"{key} has no {tier} price in the book: billed at standard")
