@@ -24,7 +24,8 @@ SERVICE_TIERS = ("flex", "priority")
 class Batch(LeverKind):
     """Move non-urgent standard-tier traffic to the batch tier."""
 
-    share: Decimal
+    fraction: Decimal
+    """The share of the slice's non-urgent standard traffic that moves (times the slice's)."""
 
     name = "batch"
     flag = Flag("batch", "Share (0-1) of non-urgent traffic moved to batch.", "SHARE")
@@ -37,20 +38,20 @@ class Batch(LeverKind):
 
     def describe(self) -> str:
         """``batch 50% of non-urgent traffic``."""
-        return f"batch {as_percent(self.share)} of non-urgent traffic"
+        return f"batch {as_percent(self.fraction)} of non-urgent traffic"
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"share": "0.5"}``."""
-        return {"share": str(self.share)}
+        """``{"fraction": "0.5"}`` (``share`` is the slice's)."""
+        return {"fraction": str(self.fraction)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
-        """From ``{"share": "0.5"}`` (the lever's own share, before the slice's)."""
-        return cls(parse_share(data["share"], f"{where}: share"))
+        """From ``{"fraction": "0.5"}``."""
+        return cls(parse_share(data["fraction"], f"{where}: fraction"))
 
     def shown(self) -> str:
         """The share as given: ``0.5``."""
-        return str(self.share)
+        return str(self.fraction)
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Move a share of non-urgent (``urgent: false``) standard traffic to the batch tier."""
@@ -78,7 +79,7 @@ class Batch(LeverKind):
             lever.share,
             lever.where,
         )
-        move_tier(state, narrowed, ctx, "batch", lever.share * self.share)
+        move_tier(state, narrowed, ctx, "batch", lever.share * self.fraction)
 
 
 @dataclass(frozen=True)
