@@ -64,7 +64,9 @@ class Cache(LeverKind):
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
         """A share (``0.6`` or ``60%``); prefix in tokens, scope and TTL from the modifiers."""
-        prefix, scope, ttl = (modifiers.get(f.key) for f in cls.modifiers)
+        prefix, scope, ttl = (
+            modifiers.get(k) for k in ("cache_prefix", "cache_scope", "cache_ttl")
+        )
         return cls(
             parse_share(value, where),
             parse_tokens(prefix, f"{where} prefix") if prefix is not None else None,
