@@ -100,7 +100,8 @@ def test_every_page_is_linked_from_the_readme_or_the_index() -> None:
 
 
 @pytest.mark.parametrize(
-    ("page", "schema"), [("price-book.md", "price-book"), ("mapping.md", "mapping")]
+    ("page", "schema"),
+    [("price-book.md", "price-book"), ("mapping.md", "mapping"), ("whatif.md", "scenarios")],
 )
 def test_the_first_yaml_example_of_a_page_validates(page: str, schema: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")

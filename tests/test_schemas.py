@@ -32,6 +32,10 @@ MAPPINGS = [
     FIXTURES / "mapping_random.yaml",
     FIXTURES / "whatif" / "mapping.yaml",
 ]
+SCENARIO_FILES = [
+    ROOT / "benchmarks" / "whatif-plans.yaml",
+    FIXTURES / "whatif" / "plans.yaml",
+]
 DOCUMENTS = {
     "report": ["example.json", "small.json", "reconciliation.json"],
     "whatif": ["whatif.json"],
@@ -57,7 +61,15 @@ def validator(name: str) -> Any:
 
 
 def errors(name: str, instance: Any) -> list[str]:
-    found = validator(name).iter_errors(instance)
+    """Every error, with those inside anyOf/oneOf branches, as `path: message`."""
+
+    def leaves(found: Any) -> list[Any]:
+        out = []
+        for e in found:
+            out += [e, *leaves(e.context)]
+        return out
+
+    found = leaves(validator(name).iter_errors(instance))
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in found]
 
 
@@ -82,6 +94,51 @@ def test_price_books_validate(path: Path) -> None:
 @pytest.mark.parametrize("path", MAPPINGS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_mappings_validate(path: Path) -> None:
     assert errors("mapping", load(path)) == []
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_scenario_files_validate(path: Path) -> None:
+    assert errors("scenarios", load(path)) == []
+
+
+def test_every_yaml_file_in_the_repository_has_its_schema_checked() -> None:
+    """A new example or fixture YAML must be added to a list above (or to the exceptions)."""
+    checked = {*PRICE_BOOKS, *MAPPINGS, *SCENARIO_FILES}
+    ci = ROOT / "examples" / "ci"  # CI job definitions, not tokenecon input
+    found = {
+        p
+        for p in ROOT.rglob("*.y*ml")
+        if ".venv" not in p.parts and ".git" not in p.parts and ci not in p.parents
+    }
+    assert found - checked == set()
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ({"scenarios": {"a": [{"route": "small-model", "cache": 0.5}]}}, "valid under each of"),
+        ({"scenarios": {"a": [{"route": "small-model", "use_cases": "x"}]}}, "use_cases"),
+        (
+            {"scenarios": {"a": [{"batch": 0.5, "cache_ttl": "1h"}]}},
+            "'cache' is a required property",
+        ),
+        ({"scenarios": {"a": [{"tier": "batch"}]}}, "'batch' does not match"),
+        ({"scenarios": {"a": []}}, "not valid under any"),
+    ],
+)
+def test_scenario_schema_refuses_what_the_loader_refuses(
+    plan: dict[str, Any], message: str, tmp_path: Path
+) -> None:
+    found = errors("scenarios", plan)
+    assert any(message in e for e in found), found
+    path = tmp_path / "plans.yaml"
+    path.write_text(yaml.safe_dump(plan))
+    result = run_cli(
+        "whatif", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
+        "--no-default-prices", "--outcomes", str(FIXTURES / "mapping.yaml"), "--scenarios",
+        str(path),
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
 
 
 @pytest.mark.parametrize(
@@ -195,4 +252,4 @@ def test_schema_command_refuses_an_unknown_name() -> None:
     result = run_cli("schema", "pricebook")
     assert result.exit_code == 2
     assert "no schema named 'pricebook'" in result.stderr
-    assert "price-book, mapping, report, whatif, diff" in result.stderr
+    assert "price-book, mapping, scenarios, report, whatif, diff" in result.stderr

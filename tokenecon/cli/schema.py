@@ -19,8 +19,8 @@ def schema_command(
     name: Annotated[
         str,
         typer.Argument(
-            help="price-book, mapping (the YAML you write), report, whatif or diff "
-            "(the JSON documents tokenecon writes)."
+            help="price-book, mapping, scenarios (the YAML you write), report, whatif or "
+            "diff (the JSON documents tokenecon writes)."
         ),
     ],
     output: Annotated[
@@ -30,7 +30,8 @@ def schema_command(
         bool, typer.Option("--json", help="Accepted for uniformity: the schema is JSON anyway.")
     ] = False,
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of a price book, a mapping or a document."""
+    """Print the JSON Schema (draft 2020-12) of a price book, a mapping, a scenario file or a
+    document."""
     from tokenecon.report.schemas import schema_text
 
     text = guarded(lambda: schema_text(name))

@@ -1,8 +1,8 @@
 """JSON Schemas (draft 2020-12) of tokenecon's inputs and documents, shipped as package data.
 
-``price-book`` and ``mapping`` describe the YAML a user writes (docs/price-book.md,
-docs/mapping.md); ``report``, ``whatif`` and ``diff`` the JSON documents tokenecon writes
-(docs/reports.md). ``tokenecon schema NAME`` prints one.
+``price-book``, ``mapping`` and ``scenarios`` describe the YAML a user writes
+(docs/price-book.md, docs/mapping.md, docs/whatif.md); ``report``, ``whatif`` and ``diff`` the
+JSON documents tokenecon writes (docs/reports.md). ``tokenecon schema NAME`` prints one.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from tokenecon.errors import OptionError
 SCHEMAS = {
     "price-book": "price-book.schema.json",
     "mapping": "mapping.schema.json",
+    "scenarios": "scenarios.schema.json",
     "report": "report.schema.json",
     "whatif": "whatif.schema.json",
     "diff": "diff.schema.json",
