@@ -253,3 +253,11 @@ def test_schema_command_refuses_an_unknown_name() -> None:
     assert result.exit_code == 2
     assert "no schema named 'pricebook'" in result.stderr
     assert "price-book, mapping, scenarios, report, whatif, diff" in result.stderr
+
+
+def test_the_example_months_saved_reports_validate(example_months: Path) -> None:
+    """The reports `analyze --save` writes for both example months (with Acme's prices)."""
+    for month in ("10", "11"):
+        report = json.loads((example_months / f"{month}.json").read_text(encoding="utf-8"))
+        assert errors("report", report) == []
+        assert report["use_cases"] and report["board"]["sovereignty_hit_rate"]["value"]
