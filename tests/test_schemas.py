@@ -139,6 +139,7 @@ def test_scenario_schema_refuses_what_the_loader_refuses(
         str(path),
     )  # fmt: skip
     assert result.exit_code == 2, result.output
+    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
 
 
 @pytest.mark.parametrize(
@@ -180,8 +181,9 @@ def test_price_book_schema_refuses_what_the_loader_refuses(
     assert any(message in e for e in found), found
     path = tmp_path / "book.yaml"
     path.write_text(yaml.safe_dump(book))
-    result = run_cli("prices", "--prices", str(path), "--no-default-prices")
+    result = run_cli("prices", "--prices", str(path))
     assert result.exit_code == 2
+    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
 
 
 @pytest.mark.parametrize(
@@ -208,6 +210,7 @@ def test_mapping_schema_refuses_what_the_loader_refuses(
         "--no-default-prices", "--outcomes", str(path),
     )  # fmt: skip
     assert result.exit_code == 2, result.output
+    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
 
 
 def test_a_report_with_a_wrong_money_string_fails() -> None:
