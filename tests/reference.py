@@ -1,4 +1,4 @@
-"""A plain-Python reading of a canonical usage CSV, written from SPEC.md alone.
+"""A plain-Python reading of a canonical usage CSV, written from docs/ alone.
 
 It shares no code with tokenecon: the tests compare the two, so a number the tool prints can
 be reproduced by hand from the raw file. Only what the tests need is implemented: canonical

@@ -1,10 +1,21 @@
-"""The README's two set-up commands are the ones CI runs; every command has help."""
+"""The docs in the repository: the README's set-up commands are the ones CI runs, every command
+has help and a current page in docs/cli.md, links resolve, examples in the docs validate, install
+lines install this project, and nothing cites the original spec (not in the repository)."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
+from pathlib import Path
+from types import ModuleType
 
+import pytest
+import yaml
 from conftest import ROOT, run_cli
+
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.glob("*.md"))
 
 
 def readme_commands() -> list[str]:
@@ -13,16 +24,124 @@ def readme_commands() -> list[str]:
     return re.findall(r"```bash\n(.+?)\n```", first_screen)
 
 
+def gen_cli() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_cli", DOCS / "gen_cli.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_readme_first_screen_has_exactly_two_commands_and_ci_runs_them() -> None:
     commands = readme_commands()
     assert len(commands) == 2
+    # The first installs only what the main job needs (no dev extras) and runs it.
+    assert "pip install -e ." in commands[0] and "[dev]" not in commands[0]
+    assert "tokenecon analyze examples/" in commands[0]
+    assert "'.[dev]'" in commands[1] and "pytest" in commands[1]
     ci = (ROOT / ".ci" / "run").read_text()
     for command in commands:
-        assert command in ci
+        assert command in ci.splitlines(), command
 
 
-def test_every_command_has_help() -> None:
-    for command in ("analyze", "prices", "whatif", "diff", "report", "sources", "count"):
+def test_readme_stays_a_front_door() -> None:
+    lines = (ROOT / "README.md").read_text().splitlines()
+    assert len(lines) < 200
+
+
+def test_every_command_has_help_and_a_section_in_the_cli_page() -> None:
+    module = gen_cli()
+    names = module.commands()
+    assert {"analyze", "prices", "whatif", "diff", "report", "sources", "count", "schema"} <= set(
+        names
+    )
+    page = (DOCS / "cli.md").read_text()
+    for command in names:
         result = run_cli(command, "--help")
         assert result.exit_code == 0
         assert "Usage" in result.output
+        assert f"## tokenecon {command}\n" in page
+
+
+def test_cli_page_is_current() -> None:
+    expected = gen_cli().page()
+    current = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert current == expected, "docs/cli.md is stale: run .venv/bin/python docs/gen_cli.py"
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    text = heading.strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+@pytest.mark.parametrize(
+    "page", [ROOT / "README.md", *PAGES], ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_links_resolve(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        path, _, anchor = target.partition("#")
+        file = (page.parent / path).resolve() if path else page
+        assert file.exists(), f"{page.name}: link to missing {target}"
+        if anchor and file.suffix == ".md":
+            headings = re.findall(r"^#+ (.+)$", file.read_text(encoding="utf-8"), re.MULTILINE)
+            assert anchor in {_anchor(h) for h in headings}, f"{page.name}: no anchor {target}"
+
+
+def test_every_page_is_linked_from_the_readme_or_the_index() -> None:
+    linked = (ROOT / "README.md").read_text() + (DOCS / "README.md").read_text()
+    for page in PAGES:
+        if page.name != "README.md":
+            assert f"{page.name})" in linked, page.name
+
+
+@pytest.mark.parametrize(
+    ("page", "schema"),
+    [("price-book.md", "price-book"), ("mapping.md", "mapping"), ("whatif.md", "scenarios")],
+)
+def test_the_first_yaml_example_of_a_page_validates(page: str, schema: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    text = (DOCS / page).read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.+?)```", text, re.DOTALL)
+    assert example is not None
+    data = yaml.safe_load(example.group(1))
+    data = json.loads(json.dumps(data, default=str))  # dates as the strings YAML editors see
+    result = run_cli("schema", schema)
+    jsonschema.validate(data, json.loads(result.stdout))
+
+
+def test_install_lines_install_this_project() -> None:
+    """`tokenecon` on PyPI is another project: no doc or CI example may install it by name."""
+    files = [ROOT / "README.md", *PAGES, *sorted((ROOT / "examples" / "ci").iterdir())]
+    for file in files:
+        for line in file.read_text(encoding="utf-8").splitlines():
+            assert not re.search(r"pip3? install\s+(-U\s+)?['\"]?tokenecon\b", line), (
+                f"{file.relative_to(ROOT)}: {line.strip()}"
+            )
+
+
+def test_nothing_cites_spec() -> None:
+    """Code, hints, tests and examples cite docs/ pages; the original spec is not in the repo."""
+    word = "SP" + "EC"  # not spelled out, so that this file does not cite it either
+    # The default price book's header comes from the price book's build (pricing/).
+    skip = {
+        ROOT / "tokenecon" / "data" / "pricing" / "default.yaml",
+        ROOT / "pricing" / "default.yaml",
+    }
+    found = []
+    for folder in ("tokenecon", "tests", "benchmarks", "examples", "docs"):
+        for file in (ROOT / folder).rglob("*"):
+            if (
+                file in skip
+                or not file.is_file()
+                or file.suffix not in {".py", ".yaml", ".yml", ".md", ".sh", ".j2"}
+            ):
+                continue
+            for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(rf"\b{word}\b", line):
+                    found.append(f"{file.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []

@@ -49,9 +49,9 @@ def test_readme_scenario_file_is_valid(tmp_path) -> None:
 
     from tokenecon.whatif.scenario_input import load_scenarios
 
-    text = (ROOT / "README.md").read_text()
-    found = re.search(r"### Scenario files\n\n```yaml\n(.+?)```", text, re.S)
-    assert found, "README lost its scenario file example"
+    text = (ROOT / "docs" / "whatif.md").read_text()
+    found = re.search(r"## Scenario files\n\n```yaml\n(.+?)```", text, re.S)
+    assert found, "docs/whatif.md lost its scenario file example"
     plans = tmp_path / "plans.yaml"
     plans.write_text(found.group(1))
     scenarios = load_scenarios(plans)

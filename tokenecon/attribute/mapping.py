@@ -1,4 +1,5 @@
-"""The outcome mapping (SPEC 2.3): which usage is which use case, what a task and an outcome are."""
+"""The outcome mapping (docs/mapping.md): which usage is which use case, what a task and an
+outcome are."""
 
 from __future__ import annotations
 
@@ -277,7 +278,7 @@ def load_mapping(path: Path) -> OutcomeMapping:
     data = load_yaml(path, MappingError, "outcome mapping")
     if not isinstance(data, dict) or not isinstance(data.get("use_cases"), dict):
         raise MappingError(
-            f"{path}: expected a mapping with `use_cases:`", "see SPEC 2.3 for the format"
+            f"{path}: expected a mapping with `use_cases:`", "see docs/mapping.md for the format"
         )
     use_cases = tuple(
         _use_case(str(name), raw, f"{path}:{line_of(data['use_cases'], name)}: {name}", path)

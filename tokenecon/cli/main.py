@@ -9,6 +9,7 @@ from tokenecon.cli import (  # noqa: F401  (each module registers its command)
     diff,
     prices,
     report,
+    schema,
     sources,
     whatif,
 )

@@ -60,9 +60,9 @@ PARQUET_COLUMNS = (
     "timestamp", "provider", "model", *TOKEN_COLUMNS, "requests", "reported_cost",
     *STRING_COLUMNS[2:], "source",
 )  # fmt: skip
-"""The columns of the canonical Parquet file, in order (SPEC 2.1 names; `context_window` too,
-which prices bucket rows against the long-context cliff). Other fields an adapter keeps
-(``tags.<name>`` in mapping rules) follow under their own names."""
+"""The columns of the canonical Parquet file, in order (docs/usage-record.md names;
+`context_window` too, which prices bucket rows against the long-context cliff). Other fields an
+adapter keeps (``tags.<name>`` in mapping rules) follow under their own names."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Report x report -> what changed and why (SPEC section 3), exactly, with no residual.
+"""Report x report -> what changed and why (docs/formulas.md), exactly, with no residual.
 
 Use cases and models are matched by name. For a use case with outcomes in both periods, the
 change in cost per outcome is attributed to its three factors by LMDI (:mod:`tokenecon.diff.lmdi`):

@@ -1,4 +1,4 @@
-"""The three factors per use case, fully loaded cost and ROI (SPEC section 3).
+"""The three factors per use case, fully loaded cost and ROI (docs/formulas.md).
 
 cost_per_outcome = cost_per_token x tokens_per_task x tasks_per_outcome, with Decimal arithmetic
 at 50 significant digits so that the product equals the quotient exactly to the digits shown.

@@ -116,7 +116,8 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
         from pyspark.sql import SparkSession
     except ImportError:
         raise OptionError(
-            "--engine spark needs PySpark", "pip install 'tokenecon[spark]' (and a Java 17+)"
+            "--engine spark needs PySpark",
+            "pip install -e '.[spark]' in the tokenecon checkout (and a Java 17+)",
         ) from None
     builder = (
         SparkSession.builder.master(options.spark_master)

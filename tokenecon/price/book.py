@@ -1,7 +1,7 @@
 """Price books: load and validate YAML, resolve model names, find the price active at a time.
 
-A price book lists models with effective-dated prices per million tokens (SPEC 2.2). Several
-books layer: a model defined again in a later book replaces the earlier definition, and
+A price book lists models with effective-dated prices per million tokens (docs/price-book.md).
+Several books layer: a model defined again in a later book replaces the earlier definition, and
 discounts accumulate. Money is :class:`~decimal.Decimal` throughout so that costs are exact.
 """
 
@@ -427,7 +427,8 @@ def load_price_book(paths: Sequence[Path] = (), *, include_default: bool = True)
         data = load_yaml(path, PriceBookError, "price book")
         if not isinstance(data, dict) or not isinstance(data.get("models", {}), dict):
             raise PriceBookError(
-                f"{path}: expected a mapping with `models:`", "see SPEC 2.2 for the format"
+                f"{path}: expected a mapping with `models:`",
+                "see docs/price-book.md for the format",
             )
         currency = str(data.get("currency", "USD")).upper()
         if book.currency and currency != book.currency:

@@ -1,0 +1,75 @@
+"""Write docs/cli.md, the command-line reference, from every command's ``--help``.
+
+    .venv/bin/python docs/gen_cli.py          # rewrite docs/cli.md
+    .venv/bin/python docs/gen_cli.py --check  # exit 1 if docs/cli.md is stale
+
+The help is rendered at a fixed width, without colour, so the page does not depend on the
+terminal it was generated in. tests/test_docs.py fails when the page is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+PAGE = Path(__file__).with_name("cli.md")
+WIDTH = 100
+COMMAND = ".venv/bin/python docs/gen_cli.py"
+
+
+def help_text(*args: str) -> str:
+    """``tokenecon ARGS --help`` as a user sees it in a 100-column terminal without colour."""
+    from typer.testing import CliRunner
+
+    from tokenecon.cli.main import app
+
+    result = CliRunner().invoke(
+        app, [*args, "--help"], prog_name="tokenecon", terminal_width=WIDTH,
+        max_content_width=WIDTH, color=False, env={"NO_COLOR": "1"},
+    )  # fmt: skip
+    if result.exit_code != 0:
+        raise RuntimeError(f"tokenecon {' '.join(args)} --help failed:\n{result.output}")
+    return result.output.rstrip() + "\n"
+
+
+def commands() -> list[str]:
+    """The registered commands that are not hidden, in the order `tokenecon --help` lists them."""
+    from typer.main import get_command
+
+    from tokenecon.cli.main import app
+
+    group = get_command(app)
+    ctx = group.make_context("tokenecon", [], resilient_parsing=True)
+    names: list[str] = group.list_commands(ctx)  # type: ignore[attr-defined]
+    return [n for n in names if not group.get_command(ctx, n).hidden]  # type: ignore[attr-defined]
+
+
+def page() -> str:
+    """The whole reference page."""
+    parts = [
+        "# Command-line reference\n",
+        f"Generated from each command's `--help` by `{COMMAND}`; do not edit by hand.",
+        "Exit codes are in [exit-codes.md](exit-codes.md).\n",
+        "## tokenecon\n",
+        "```text\n" + help_text() + "```\n",
+    ]
+    for name in commands():
+        parts += [f"## tokenecon {name}\n", "```text\n" + help_text(name) + "```\n"]
+    return "\n".join(parts)
+
+
+def main() -> int:
+    """Rewrite the page, or with ``--check`` say whether it is current."""
+    text = page()
+    if "--check" in sys.argv[1:]:
+        current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
+        if current != text:
+            print(f"{PAGE} is stale: run {COMMAND}", file=sys.stderr)
+            return 1
+        return 0
+    PAGE.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""The JSON Schemas in tokenecon/report/schemas: every example and fixture a user could copy
+validates against its schema, every document tokenecon writes (the golden files) against its own,
+and the schemas refuse what the loaders refuse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, ROOT, run_cli
+
+from tokenecon.report.schemas import SCHEMAS, schema_text
+
+jsonschema = pytest.importorskip("jsonschema")  # a dev extra (also pulled in by altair)
+
+GOLDEN = ROOT / "tests" / "golden"
+PRICE_BOOKS = [
+    ROOT / "tokenecon" / "data" / "pricing" / "default.yaml",
+    ROOT / "examples" / "prices-acme.yaml",
+    FIXTURES / "book.yaml",
+    FIXTURES / "whatif" / "book.yaml",
+    *sorted((ROOT / "pricing").glob("*.yaml")),
+]
+MAPPINGS = [
+    ROOT / "examples" / "outcomes.yaml",
+    ROOT / "examples" / "outcomes-2026-11.yaml",
+    ROOT / "benchmarks" / "outcomes.yaml",
+    FIXTURES / "mapping.yaml",
+    FIXTURES / "mapping_random.yaml",
+    FIXTURES / "whatif" / "mapping.yaml",
+]
+SCENARIO_FILES = [
+    ROOT / "benchmarks" / "whatif-plans.yaml",
+    FIXTURES / "whatif" / "plans.yaml",
+]
+DOCUMENTS = {
+    "report": ["example.json", "small.json", "reconciliation.json"],
+    "whatif": ["whatif.json"],
+    "diff": ["diff-example.json"],
+}
+
+
+class _StringDates(yaml.SafeLoader):
+    """YAML as an editor's schema checker sees it: dates stay strings (JSON has no date type)."""
+
+
+_StringDates.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def validator(name: str) -> Any:
+    schema = json.loads(schema_text(name))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def errors(name: str, instance: Any) -> list[str]:
+    """Every error, with those inside anyOf/oneOf branches, as `path: message`."""
+
+    def leaves(found: Any) -> list[Any]:
+        out = []
+        for e in found:
+            out += [e, *leaves(e.context)]
+        return out
+
+    found = leaves(validator(name).iter_errors(instance))
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in found]
+
+
+def load(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_StringDates)
+
+
+def test_every_schema_is_draft_2020_12_and_listed() -> None:
+    files = {p.name for p in (ROOT / "tokenecon" / "report" / "schemas").glob("*.json")}
+    assert files == set(SCHEMAS.values())
+    for name in SCHEMAS:
+        schema = json.loads(schema_text(name))
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        validator(name)  # check_schema raises on a malformed schema
+
+
+@pytest.mark.parametrize("path", PRICE_BOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_price_books_validate(path: Path) -> None:
+    assert errors("price-book", load(path)) == []
+
+
+@pytest.mark.parametrize("path", MAPPINGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_mappings_validate(path: Path) -> None:
+    assert errors("mapping", load(path)) == []
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_scenario_files_validate(path: Path) -> None:
+    assert errors("scenarios", load(path)) == []
+
+
+def test_every_yaml_file_in_the_repository_has_its_schema_checked() -> None:
+    """A new example or fixture YAML must be added to a list above (or to the exceptions)."""
+    checked = {*PRICE_BOOKS, *MAPPINGS, *SCENARIO_FILES}
+    ci = ROOT / "examples" / "ci"  # CI job definitions, not tokenecon input
+    found = {
+        p
+        for p in ROOT.rglob("*.y*ml")
+        if ".venv" not in p.parts and ".git" not in p.parts and ci not in p.parents
+    }
+    assert found - checked == set()
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ({"scenarios": {"a": [{"route": "small-model", "cache": 0.5}]}}, "valid under each of"),
+        ({"scenarios": {"a": [{"route": "small-model", "use_cases": "x"}]}}, "use_cases"),
+        (
+            {"scenarios": {"a": [{"batch": 0.5, "cache_ttl": "1h"}]}},
+            "'cache' is a required property",
+        ),
+        ({"scenarios": {"a": [{"tier": "batch"}]}}, "'batch' does not match"),
+        ({"scenarios": {"a": []}}, "not valid under any"),
+    ],
+)
+def test_scenario_schema_refuses_what_the_loader_refuses(
+    plan: dict[str, Any], message: str, tmp_path: Path
+) -> None:
+    found = errors("scenarios", plan)
+    assert any(message in e for e in found), found
+    path = tmp_path / "plans.yaml"
+    path.write_text(yaml.safe_dump(plan))
+    result = run_cli(
+        "whatif", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
+        "--no-default-prices", "--outcomes", str(FIXTURES / "mapping.yaml"), "--scenarios",
+        str(path),
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
+
+
+@pytest.mark.parametrize(
+    ("name", "golden"), [(n, g) for n, files in DOCUMENTS.items() for g in files]
+)
+def test_documents_validate(name: str, golden: str) -> None:
+    document = json.loads((GOLDEN / golden).read_text(encoding="utf-8"))
+    assert document["schema"] == f"tokenecon.{name}/v1"
+    assert errors(name, document) == []
+
+
+def test_the_default_book_has_its_models_checked() -> None:
+    """Not an empty-schema pass: the default book's every model and entry is looked at."""
+    book = load(ROOT / "tokenecon" / "data" / "pricing" / "default.yaml")
+    broken = json.loads(json.dumps(book))
+    first = next(iter(broken["models"]))
+    broken["models"][first]["tier"] = "flagship"
+    broken["models"][first]["prices"][0]["ouptut"] = 1
+    found = errors("price-book", broken)
+    assert any("flagship" in e for e in found)
+    assert any("ouptut" in e for e in found)
+
+
+@pytest.mark.parametrize(
+    ("book", "message"),
+    [
+        ({"models": {"m": {"prices": []}}}, "should be non-empty"),
+        ({"models": {"m": {"prices": [{"input": 1, "output": 2}]}}}, "'from' is a required"),
+        ({"models": {"m": {"prices": [{"from": "2026-01-01", "input": 1}]}}}, "not valid under"),
+        ({"models": {"m": {"prices": [{"from": "2026-01-01", "input": -1, "output": 2}]}}}, "-1"),
+        ({"models": {"m": {"prices": [{"from": "01/02/2026", "input": 1, "output": 2}]}}}, "01/02"),
+        ({"discounts": [{"provider": "openai"}]}, "'multiply' is a required"),
+    ],
+)
+def test_price_book_schema_refuses_what_the_loader_refuses(
+    book: dict[str, Any], message: str, tmp_path: Path
+) -> None:
+    found = errors("price-book", book)
+    assert any(message in e for e in found), found
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml.safe_dump(book))
+    result = run_cli("prices", "--prices", str(path))
+    assert result.exit_code == 2
+    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({}, "'use_cases' is a required"),
+        ({"use_cases": {"a": {"match": {"teem": "x"}}}}, "teem"),
+        ({"use_cases": {"a": {"match": {"team": "x"}, "overheads": 5}}}, "overheads"),
+        ({"use_cases": {"a": {"targets": {"cost_per_task": 1}}}}, "cost_per_task"),
+        ({"use_cases": {"a": {"urgent": "no"}}}, "'no' is not of type 'boolean'"),
+        ({"use_cases": {"a": {"success_rate": {"m": 1.5}}}}, "1.5"),
+        ({"use_cases": {"a": {"outcomes": {"count": 2.5}}}}, "not valid under any"),
+    ],
+)
+def test_mapping_schema_refuses_what_the_loader_refuses(
+    mapping: dict[str, Any], message: str, tmp_path: Path
+) -> None:
+    found = errors("mapping", mapping)
+    assert any(message in e for e in found), found
+    path = tmp_path / "mapping.yaml"
+    path.write_text(yaml.safe_dump(mapping))
+    result = run_cli(
+        "analyze", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
+        "--no-default-prices", "--outcomes", str(path),
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
+
+
+def test_a_report_with_a_wrong_money_string_fails() -> None:
+    report = json.loads((GOLDEN / "small.json").read_text(encoding="utf-8"))
+    report["totals"]["cost"] = 12.5  # a float, not the 1e-6 decimal string
+    report["use_cases"][0]["cost_per_token"] = "0.0001"  # 12 decimals expected
+    del report["totals"]["rows_read"]
+    found = errors("report", report)
+    assert any(e.startswith("totals/cost:") for e in found)
+    assert any("cost_per_token" in e for e in found)
+    assert any("'rows_read' is a required" in e for e in found)
+
+
+def test_example_yaml_files_name_their_schema() -> None:
+    """The yaml-language-server line that gives editors completion and checks."""
+    expected = {
+        "prices-acme.yaml": "price-book",
+        "outcomes.yaml": "mapping",
+        "outcomes-2026-11.yaml": "mapping",
+    }
+    for name, schema in expected.items():
+        text = (ROOT / "examples" / name).read_text(encoding="utf-8")
+        line = f"# yaml-language-server: $schema=../tokenecon/report/schemas/{schema}.schema.json"
+        assert line in text.splitlines()[:3], name
+        target = ROOT / "examples" / line.split("=", 1)[1]
+        assert target.is_file()
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_schema_command_prints_the_packaged_file(name: str, tmp_path: Path) -> None:
+    result = run_cli("schema", name, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["$schema"].endswith("2020-12/schema")
+    assert result.stdout == (ROOT / "tokenecon" / "report" / "schemas" / SCHEMAS[name]).read_text()
+    out = tmp_path / "schema.json"
+    written = run_cli("schema", name, "-o", str(out))
+    assert written.exit_code == 0 and written.stdout == ""
+    assert out.read_text() == result.stdout
+
+
+def test_schema_command_refuses_an_unknown_name() -> None:
+    result = run_cli("schema", "pricebook")
+    assert result.exit_code == 2
+    assert "no schema named 'pricebook'" in result.stderr
+    assert "price-book, mapping, scenarios, report, whatif, diff" in result.stderr
+
+
+def test_the_example_months_saved_reports_validate(example_months: Path) -> None:
+    """The reports `analyze --save` writes for both example months (with Acme's prices)."""
+    for month in ("10", "11"):
+        report = json.loads((example_months / f"{month}.json").read_text(encoding="utf-8"))
+        assert errors("report", report) == []
+        assert report["use_cases"] and report["board"]["sovereignty_hit_rate"]["value"]
