@@ -22,6 +22,7 @@ from tokenecon.report.document import money, number, rate
 from tokenecon.whatif.frontier import Placed, Point, model_points, place, point_of
 from tokenecon.whatif.levers import Scenario, check_names
 from tokenecon.whatif.quality import model_yields
+from tokenecon.whatif.routing import window_sizes
 from tokenecon.whatif.scenarios import ScenarioResult, apply_scenario, scenario_thresholds
 
 SCHEMA = "tokenecon.whatif/v1"
@@ -65,7 +66,7 @@ def whatif_options(
     options: AnalyzeOptions, scenarios: Sequence[Scenario], book: PriceBook
 ) -> AnalyzeOptions:
     """The analysis options that give scenarios what they need from the engine."""
-    thresholds = scenario_thresholds(scenarios, book.cliff_thresholds())
+    thresholds = scenario_thresholds(scenarios, book.cliff_thresholds(), window_sizes(book))
     return replace(options, prompt_thresholds=thresholds, per_model_yields=True)
 
 
@@ -242,11 +243,19 @@ def _frontier(analysis: Analysis, runs: list[ScenarioRun]) -> list[dict[str, Any
                 run.expected.scenario.name, "scenario", _named(run.expected.economics, u.name)
             )
             if p is not None:
-                points.append(p)
+                points.append(replace(p, assumed=_assumes_quality(run, u.name)))
         # A model that is the whole use case, or a scenario that leaves it alone, is "now".
         points = [p for p in points if p is now or not _same(p, now)]
         out.append({"use_case": u.name, "points": [_placed(p) for p in place(points)]})
     return out
+
+
+def _assumes_quality(run: ScenarioRun, use_case: str) -> bool:
+    """Whether the scenario routes some of the use case with its quality assumed equal."""
+    return any(
+        a.lever == "route" and a.scope == use_case and "assumes equal quality" in a.text
+        for a in run.expected.assumptions
+    )
 
 
 def _same(a: Point, b: Point) -> bool:
@@ -263,6 +272,7 @@ def _placed(p: Placed) -> dict[str, Any]:
         "outcomes": p.point.outcomes,
         "on_frontier": p.on_frontier,
         "dominated_by": p.dominated_by.label if p.dominated_by else None,
+        "assumes_equal_quality": p.point.assumed,
     }
 
 
