@@ -299,7 +299,7 @@ def decompose(
         breakdown[p.group.by_value or "(none)"].add(p)
         if p.cost is None:
             unpriced[p.group.model].add(p)
-            reasons[p.group.model] = p.unpriced_reason or ""
+            reasons[p.group.model] = _reasons(reasons.get(p.group.model), p.unpriced_reason)
         if p.group.use_case is None:
             unattributed.add(p)
         else:
@@ -336,6 +336,14 @@ def decompose(
         model_tiers={k: m.tier for k, m in book.models.items()},
         model_providers={k: m.provider for k, m in book.models.items()},
     )
+
+
+def _reasons(known: str | None, reason: str | None) -> str:
+    """Every distinct reason a model's usage is unpriced, in the order first met."""
+    parts = known.split("; ") if known else []
+    if reason and reason not in parts:
+        parts.append(reason)
+    return "; ".join(parts)
 
 
 def _attach_cheapest(economics: UseCaseEconomics, book: PriceBook, at: date | None) -> None:
