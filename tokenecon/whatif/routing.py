@@ -21,7 +21,7 @@ from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
 from tokenecon.price.apply import price_groups
-from tokenecon.price.book import PriceBook
+from tokenecon.price.book import ModelPrice, PriceBook
 from tokenecon.whatif.levers import ROUTE_TIERS, Lever, Route
 from tokenecon.whatif.quality import SuccessRate, observed_rate, stated_rate, use_case_rate
 from tokenecon.whatif.scenario_parts import (
@@ -211,26 +211,24 @@ def route(state: State, lever: Lever, ctx: Context) -> None:
 
 def context_window(ctx: Context, key: str) -> int | None:
     """The most input tokens the model takes, where the price book says (else None)."""
-    model = ctx.book.models[key]
+    return _window_of(ctx.book.models[key])
+
+
+def window_sizes(book: PriceBook) -> list[int]:
+    """Every context window the book states: the engine splits usage at them so that a
+    route can tell which calls fit its target."""
+    return sorted({w for m in book.models.values() if (w := _window_of(m)) is not None})
+
+
+def _window_of(model: ModelPrice) -> int | None:
+    # The book states windows only once its generator carries them (max input tokens per
+    # model or per price entry); until then every route says the window is unchecked.
     for holder in (model, *model.entries[-1:]):
         for name in ("max_input_tokens", "context_window"):
             value = getattr(holder, name, None)
             if isinstance(value, int) and value > 0:
                 return value
     return None
-
-
-def window_sizes(book: PriceBook) -> list[int]:
-    """Every context window the book states: the engine splits usage at them so that a
-    route can tell which calls fit its target."""
-    out = set()
-    for model in book.models.values():
-        for holder in (model, *model.entries[-1:]):
-            for name in ("max_input_tokens", "context_window"):
-                value = getattr(holder, name, None)
-                if isinstance(value, int) and value > 0:
-                    out.add(value)
-    return sorted(out)
 
 
 def _within_window(
