@@ -135,7 +135,7 @@ _KEYS = {
     "kind": "string", "use_case": "string", "task_key": "string", "model": "string",
     "service_tier": "string", "by_value": "string", "label": "string",
     "request_id": "string", "day": "date", "prompt_class": "int64", "source_id": "int64",
-    "in_region": "boolean",
+    "in_region": "boolean", "has_cost": "boolean",
 }  # fmt: skip
 _NUMBERS = (
     "rows", "requests", "requests_unknown_rows", "tasks", "rejected", *TOKEN_COLUMNS,
@@ -276,14 +276,17 @@ def repeated_request_ids(con: Backend, rows: ir.Table) -> list[str]:
 
 GRAIN = [
     "use_case", "task_key", "model", "day", "service_tier", "prompt_class", "by_value",
-    "reject_reason", "source_id", "in_window", "dup_id", "in_region",
+    "reject_reason", "source_id", "in_window", "dup_id", "in_region", "has_cost",
 ]  # fmt: skip
 """The grain of the one big aggregation: every output is a roll-up of it.
 
 The source's provider column is left out: as a key it cost 2 s of 9 on 10M rows, and the
 price book names the provider of every priced model."""
-SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_value", "in_region"]
-"""The grain at which prices are constant (the ``sums`` result)."""
+SUM_KEYS = [
+    "use_case", "model", "day", "service_tier", "prompt_class", "by_value", "in_region", "has_cost",
+]  # fmt: skip
+"""The grain at which prices are constant (the ``sums`` result). ``has_cost`` keeps rows whose
+source recorded a cost apart from rows that have none, so that neither is priced as the other."""
 
 
 EXACT_SUM_LIMIT = 2**53
@@ -348,6 +351,7 @@ def _grain(rows: ir.Table, is_repeated: ir.BooleanValue, options: AggregateOptio
         day=rows.timestamp.date(),
         prompt_class=prompt_class(rows, options.thresholds),
         in_window=in_window.fill_null(False),
+        has_cost=rows.reported_cost.notnull(),
         dup_id=ibis.cases(
             (rows.reject_reason.notnull(), sample_key(rows)),
             (is_repeated & in_window, content),
@@ -375,6 +379,8 @@ def _grain(rows: ir.Table, is_repeated: ir.BooleanValue, options: AggregateOptio
         constant["source_id"] = ibis.literal(0, "int32")
     if not options.residency:
         constant["in_region"] = ibis.null("boolean")
+    if not options.reported_cost:
+        constant["has_cost"] = ibis.literal(False)
     keys = [k for k in GRAIN if k not in constant]
     grain = prepared.group_by(keys).aggregate(**sums)
     if constant:
@@ -744,7 +750,8 @@ def _combine(groups: list[UsageGroup]) -> list[UsageGroup]:
     merged: dict[tuple[Any, ...], UsageGroup] = {}
     for g in groups:
         key = (
-            g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value, g.in_region
+            g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value, g.in_region,
+            g.reported_rows > 0,
         )  # fmt: skip
         if key not in merged:
             merged[key] = g
@@ -766,7 +773,7 @@ def _combine(groups: list[UsageGroup]) -> list[UsageGroup]:
 def _group_order(g: UsageGroup) -> tuple[Any, ...]:
     return (
         g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "",
-        (g.in_region is None, g.in_region is True),
+        (g.in_region is None, g.in_region is True), g.reported_rows > 0,
     )  # fmt: skip
 
 

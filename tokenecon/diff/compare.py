@@ -336,12 +336,19 @@ def _model_dict(m: NamedChange) -> dict[str, Any]:
     return {
         "model": m.name,
         "status": m.status,
-        "cost": _change(_dec(b.get("cost")), _dec(h.get("cost"))),
+        "cost": _change(_priced_cost(b), _priced_cost(h)),
         "requests": _change(_dec(b.get("requests")), _dec(h.get("requests")), _count),
         "cost_per_million_tokens": _change(
             _dec(b.get("cost_per_million_tokens")), _dec(h.get("cost_per_million_tokens"))
         ),
     }
+
+
+def _priced_cost(entry: dict[str, Any]) -> Decimal | None:
+    """A model's cost, None where the report left it unpriced (not a cost of $0)."""
+    if "cost_source" in entry and entry["cost_source"] is None and entry.get("unpriced_tokens"):
+        return None
+    return _dec(entry.get("cost"))
 
 
 BOARD_FORMATS = {

@@ -41,6 +41,8 @@ class Volume:
     reported_cost: Decimal = Decimal(0)
     reported_rows: int = 0
     rows: int = 0
+    priced_rows: int = 0
+    """Rows of the slice that have a cost (the rest are unpriced)."""
     requests: int = 0
     batch_requests: int = 0
     tokens: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TOKEN_COLUMNS, 0))
@@ -72,6 +74,7 @@ class Volume:
             self.unpriced_tokens += priced.billable_tokens
         else:
             self.cost += priced.cost
+            self.priced_rows += g.rows
             if priced.cost_source == "reported":
                 self.cost_from_reported += priced.cost
             self.priced_requests += g.requests
@@ -115,6 +118,8 @@ class UseCaseEconomics:
     models: dict[str, Volume]
     cheapest_model: str | None = None
     cheapest_cost: Decimal | None = None
+    cheapest_base: Decimal | None = None
+    """What the usage compared with the cheapest model cost (the book-priced part)."""
     main_tier: str | None = None
     """Tier of the model that carries most of the use case's cost."""
 
@@ -208,10 +213,10 @@ class UseCaseEconomics:
 
     @property
     def price_vs_cheapest(self) -> Decimal | None:
-        """Actual cost / cost of the same tokens at the cheapest utility model."""
-        if self.cheapest_cost is None:
+        """Cost of the book-priced usage / the same tokens at the cheapest utility model."""
+        if self.cheapest_cost is None or self.cheapest_base is None:
             return None
-        return ratio(self.volume.cost, self.cheapest_cost)
+        return ratio(self.cheapest_base, self.cheapest_cost)
 
 
 @dataclass
@@ -294,7 +299,7 @@ def decompose(
         breakdown[p.group.by_value or "(none)"].add(p)
         if p.cost is None:
             unpriced[p.group.model].add(p)
-            reasons[p.group.model] = p.unpriced_reason or ""
+            reasons[p.group.model] = _reasons(reasons.get(p.group.model), p.unpriced_reason)
         if p.group.use_case is None:
             unattributed.add(p)
         else:
@@ -333,18 +338,33 @@ def decompose(
     )
 
 
+def _reasons(known: str | None, reason: str | None) -> str:
+    """Every distinct reason a model's usage is unpriced, in the order first met."""
+    parts = known.split("; ") if known else []
+    if reason and reason not in parts:
+        parts.append(reason)
+    return "; ".join(parts)
+
+
 def _attach_cheapest(economics: UseCaseEconomics, book: PriceBook, at: date | None) -> None:
-    """The cheapest utility model of the use case's main provider, and its cost for the tokens."""
+    """The cheapest utility model of the use case's main provider, and its cost for the tokens.
+
+    Only models the book priced in full enter the comparison (usage priced from the source's
+    own cost or left unpriced has no list price to compare), on both sides of the ratio.
+    """
     priced = {k: v for k, v in economics.models.items() if k in book.models}
     if not priced or at is None:
         return
     main = max(priced, key=lambda k: (priced[k].cost, k))
     economics.main_tier = book.models[main].tier
     cheapest = _cheapest_utility(book, book.models[main].provider, at)
-    if cheapest is None:
+    comparable = [v for v in priced.values() if not v.unpriced_tokens and not v.cost_from_reported]
+    if cheapest is None or not comparable:
         return
+    base = _priced_volume(comparable)
     economics.cheapest_model = cheapest
-    economics.cheapest_cost = _reprice(_priced_volume(priced.values()), book, cheapest, at)
+    economics.cheapest_base = base.cost
+    economics.cheapest_cost = _reprice(base, book, cheapest, at)
 
 
 def _priced_volume(volumes: Iterable[Volume]) -> Volume:

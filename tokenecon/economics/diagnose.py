@@ -63,6 +63,11 @@ def _fmt(x: Decimal, places: int = 2) -> str:
     return f"{x:,.{places}f}"
 
 
+def _usd(x: Decimal) -> str:
+    """Money as the tables show it: cents from $1 up, four decimals below."""
+    return f"${x:,.2f}" if abs(x) >= 1 or x == 0 else f"${x:,.4f}"
+
+
 def _pricing(u: UseCaseEconomics) -> Finding | None:
     target = u.use_case.targets.get("cost_per_token") if u.use_case else None
     cpt = u.cost_per_token
@@ -223,6 +228,32 @@ def _unpriced(u: UseCaseEconomics) -> Finding | None:
     )
 
 
+def _unattributed(economics: Economics) -> Finding | None:
+    """Spend that matches no use case; without any use case, what a mapping would add.
+
+    The share is of cost, or of billable tokens when nothing has a cost: an all-clear is never
+    printed for usage that nothing attributes.
+    """
+    un, total = economics.unattributed, economics.total
+    share = ratio(un.cost, total.cost) if total.cost else ratio(un.billable, total.billable)
+    if not economics.use_cases and total.rows:
+        return Finding(
+            "portfolio", "attribution", "unattributed_share", share or Decimal(0),
+            UNATTRIBUTED_SHARE, "default", "map",
+            f"no use case is mapped: all spend ({_usd(un.cost)}) is unattributed; an outcome "
+            "mapping (--outcomes) would give cost per task and per outcome by use case, and "
+            "findings on each",
+        )  # fmt: skip
+    if share is None or share <= UNATTRIBUTED_SHARE:
+        return None
+    spend = f"spend ({_usd(un.cost)})" if total.cost else "tokens"
+    return Finding(
+        "portfolio", "attribution", "unattributed_share", share, UNATTRIBUTED_SHARE, "default",
+        "map", f"{_fmt(share * 100, 1)}% of {spend} matches no use case: add match rules to the "
+        "mapping",
+    )  # fmt: skip
+
+
 def diagnose(economics: Economics) -> list[Finding]:
     """All findings, use case by use case, then the portfolio's."""
     findings: list[Finding] = []
@@ -231,21 +262,9 @@ def diagnose(economics: Economics) -> list[Finding]:
             found = rule(u)
             if found:
                 findings.append(found)
-    share = ratio(economics.unattributed.cost, economics.total.cost)
-    if share is not None and share > UNATTRIBUTED_SHARE and economics.use_cases:
-        findings.append(
-            Finding(
-                "portfolio",
-                "attribution",
-                "unattributed_share",
-                share,
-                UNATTRIBUTED_SHARE,
-                "default",
-                "map",
-                f"{_fmt(share * 100, 1)}% of spend (${_fmt(economics.unattributed.cost)}) "
-                "matches no use case: add match rules to the mapping",
-            )
-        )
+    attribution = _unattributed(economics)
+    if attribution:
+        findings.append(attribution)
     return findings
 
 

@@ -9,6 +9,8 @@ Reconciliation compares the two per model over the groups the sources report a c
 splits the gap (reported - computed) into causes that add up to it exactly:
 
 - ``unpriced model``: the book has no price (the whole reported cost is gap);
+- ``no token usage to compare``: the source's cost lines have no usage of their model and
+  day beside them (a cost report read alone);
 - ``no reported cost``: usage of the model for which no source recorded a cost;
 - ``reported at $0 with tokens``: rows with tokens that the source recorded at $0 — the
   streaming-loss bug of proxies and SDKs — at their computed cost (found by a query of its own);
@@ -41,24 +43,49 @@ COST_SOURCES = ("auto", "computed", "reported")
 
 
 def choose_costs(priced: Sequence[PricedGroup], source: str) -> list[PricedGroup]:
-    """Each group's cost under ``--cost-source``, labelled with where it came from."""
+    """Each group's cost under ``--cost-source``, labelled with where it came from.
+
+    A group without a cost of its own choosing stays unpriced, with the reason: the source's
+    cost is taken only where it covers every row of the group, and a $0 the source recorded for
+    tokens the book cannot price is the streaming-loss bug, not a price. Under ``auto`` a
+    group with no billable tokens (a cost report's line) takes the source's cost: the book
+    would price it at $0 — unless the book prices token usage of the same model and day: then
+    the line is a cost report of that usage (reconciliation compares the two), not more spend.
+    """
     if source not in COST_SOURCES:
         raise OptionError(
             f"--cost-source {source!r} is not one of {', '.join(COST_SOURCES)}",
             "auto: computed where the price book prices it, reported otherwise",
         )
-    out = []
-    for p in priced:
-        reported = p.group.reported_cost if p.group.reported_rows else None
-        if source == "computed" or (source == "auto" and p.cost is not None):
-            out.append(p)
-        elif reported is not None:
-            out.append(replace(p, cost=reported, unpriced_reason=None, cost_source="reported"))
-        elif source == "reported":
-            out.append(replace(p, cost=None, unpriced_reason="no reported cost", cost_source=None))
-        else:
-            out.append(p)
-    return out
+    metered = {_cell(p) for p in priced if p.cost is not None and p.billable_tokens}
+    return [_choose(p, source, _cell(p) in metered) for p in priced]
+
+
+def _cell(p: PricedGroup) -> tuple[str, date]:
+    return (p.model_key or p.group.model, p.group.day)
+
+
+def _choose(p: PricedGroup, source: str, metered: bool) -> PricedGroup:
+    """One group's cost; ``metered``: the book prices token usage of its model on its day."""
+    g = p.group
+    covered = g.reported_cost is not None and g.reported_rows >= g.rows > 0
+    if source == "computed":
+        return p
+    if source == "auto" and p.cost is not None and (p.billable_tokens or not covered or metered):
+        return p
+    if covered and g.reported_cost == 0 and p.billable_tokens and p.cost is None:
+        reason = f"reported at $0 for {p.billable_tokens:,} tokens"
+        return replace(p, cost=None, unpriced_reason=reason, cost_source=None)
+    if covered:
+        return replace(p, cost=g.reported_cost, unpriced_reason=None, cost_source="reported")
+    if g.reported_rows:
+        reason = f"the source reported a cost for {g.reported_rows:,} of {g.rows:,} rows"
+        if p.unpriced_reason:
+            reason = f"{p.unpriced_reason}; {reason}"
+        return replace(p, cost=None, unpriced_reason=reason, cost_source=None)
+    if source == "reported":
+        return replace(p, cost=None, unpriced_reason="no reported cost", cost_source=None)
+    return p
 
 
 @dataclass
@@ -169,6 +196,9 @@ def _explain(
     line.reported += reported
     if any(p.cost is None for p in members):
         line.add("unpriced model", reported - computed)
+        return
+    if not any(p.billable_tokens for p in members):
+        line.add("no token usage to compare", reported - computed)
         return
     members = _without_unreported(line, members)
     if not members:

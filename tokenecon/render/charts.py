@@ -159,11 +159,9 @@ def frontier_chart(report: dict[str, Any]) -> dict[str, Any] | None:
                  alt.Tooltip("outcomes per task:Q", format=".0%")],
     )  # fmt: skip
     names = base.mark_text(align="left", dx=8, fontSize=10).encode(x=x, y=y, text="use case:N")
-    line = alt.Chart(alt.Data(values=frontier(points))).mark_line(
-        color=GREEN, strokeDash=[5, 3], point=False
-    ).encode(x=x, y=y, order="cost per outcome:Q")  # fmt: skip
-    chart = (line + dots + names).properties(
-        width=WIDTH, height=260, title="Quality against cost: the frontier (dashed)"
+    # Use cases do different jobs: no line joins them (a frontier compares ways of doing one).
+    chart = (dots + names).properties(
+        width=WIDTH, height=260, title="Quality against cost, by use case"
     )
     return _theme(chart.to_dict())
 

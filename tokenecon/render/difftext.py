@@ -99,6 +99,8 @@ def model_line(m: dict[str, Any], width: int = 0) -> str:
     symbol = SYMBOLS[m["status"]]
     name = m["model"].ljust(width)
     cost = m["cost"]
+    if cost["base"] is None and cost["head"] is None and m["status"] != "unchanged":
+        return f"{symbol} {name}  unpriced ({m['status']})"
     if m["status"] == "unchanged":
         return f"{symbol} {name}  cost {usd(cost['head'])} (no change)"
     if m["status"] == "added":

@@ -136,6 +136,8 @@ def _frontier(document: dict[str, Any], width: int) -> list[Any]:
     for entry in document["frontier"]:
         for p in entry["points"]:
             where = "frontier" if p["on_frontier"] else f"inside: {p['dominated_by']} beats it"
+            if p.get("assumes_equal_quality"):
+                where = "assumes equal quality"
             label = p["label"] if p["kind"] != "model" else f"{p['label']} (observed)"
             rows.append(
                 [entry["use_case"], label, usd(p["cost_per_outcome"]), pct(p["outcome_rate"], 1),

@@ -261,8 +261,10 @@ def build_report(
     """Assemble the report document."""
     estimated = estimated_models or set()
     total = economics.total
-    rows_priced = sum(v.rows for k, v in economics.models.items() if k not in economics.unpriced)
-    rows_unpriced = sum(v.rows for v in economics.unpriced.values())
+    # Counted per priced group: a model can be priced on some days and not on others, and be
+    # named one way in the book and another in the usage.
+    rows_priced = total.priced_rows
+    rows_unpriced = total.rows - total.priced_rows
     accounting = {
         "rows_read": aggregates.rows_read,
         "rows_priced": rows_priced,

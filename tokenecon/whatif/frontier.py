@@ -28,6 +28,9 @@ class Point:
     """Verified outcomes per task."""
     tasks: Decimal | int
     outcomes: int
+    assumed: bool = False
+    """A scenario whose route has no success rate for its target: its quality is assumed equal,
+    not known, so it neither sits on the frontier nor beats another point."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,8 @@ class Placed:
 
     @property
     def on_frontier(self) -> bool:
-        """Whether no point beats it."""
-        return self.dominated_by is None
+        """Whether no point beats it (never for a point of assumed quality)."""
+        return self.dominated_by is None and not self.point.assumed
 
 
 def point_of(label: str, kind: str, economics: UseCaseEconomics) -> Point | None:
@@ -81,7 +84,7 @@ def model_points(
 
 
 def _beats(a: Point, b: Point) -> bool:
-    if a.cost_per_outcome is None:
+    if a.cost_per_outcome is None or a.assumed or b.assumed:
         return False
     rate_a, rate_b = a.outcome_rate or 0, b.outcome_rate or 0
     if b.cost_per_outcome is None:

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
 
+from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
 from tokenecon.price.apply import price_groups
+from tokenecon.price.book import ModelPrice, PriceBook
 from tokenecon.whatif.lever_values import parse_switch
 from tokenecon.whatif.levers import Flag, Lever, LeverKind
 from tokenecon.whatif.quality import SuccessRate, observed_rate, stated_rate, use_case_rate
@@ -32,6 +34,7 @@ from tokenecon.whatif.scenario_parts import (
     Part,
     State,
     pct,
+    preimage,
     scaled,
     split,
     usd,
@@ -101,9 +104,14 @@ def _priced_at(parts: list[Part], key: str, ctx: Context) -> list[Decimal | None
 def cheapest(
     parts: list[Part], source: str, action: Route, lever: Lever, ctx: Context
 ) -> tuple[str, str]:
-    """The tier's cheapest model on the parts' token mix, and why (for the assumption)."""
+    """The tier's cheapest model on the parts' token mix, and why (for the assumption).
+
+    ``source`` is a book key, or a raw model name for usage priced at its source's cost (its
+    provider unknown: then only ``any_provider`` finds a target; the caller checks).
+    """
     tier = ROUTE_TIERS[action.target]
-    provider = ctx.book.models[source].provider
+    known = ctx.book.models.get(source)
+    provider = known.provider if known else ""
     costs = []
     for model in sorted(ctx.book.models.values(), key=lambda m: m.key):
         if model.tier != tier or (not action.any_provider and model.provider != provider):
@@ -179,7 +187,7 @@ def quality_factor(
 def _route(action: Route, state: State, lever: Lever, ctx: Context) -> None:
     """Move the slice's traffic to ``action``'s target, per use case and source model."""
     named = None if action.target in ROUTE_TIERS else ctx.require(action.target, lever.where)
-    selected = selector(lever, ctx)
+    selected = selector(lever, ctx, fixed=True)
     requests_before: dict[str | None, Count] = {}
     moving: dict[tuple[str | None, str], list[Part]] = defaultdict(list)
     rest: list[Part] = []
@@ -194,8 +202,8 @@ def _route(action: Route, state: State, lever: Lever, ctx: Context) -> None:
             use_case = part.group.use_case
             if use_case not in requests_before:
                 requests_before[use_case] = state.requests(use_case)
-            source = ctx.key(part.group.model)
-            assert source is not None  # priced parts resolve
+            # usage at its source's cost may be of a model the book lacks: its name as written
+            source = ctx.key(part.group.model) or part.group.model
             moving[(use_case, source)].append(moved)
     if not moving:
         state.note(lever, "all", "nothing to route: the slice has no priced usage")
@@ -204,11 +212,24 @@ def _route(action: Route, state: State, lever: Lever, ctx: Context) -> None:
     ):
         if named:
             target, why = named, "the named target"
+        elif source not in ctx.book.models and not action.any_provider:
+            rest.extend(parts)
+            state.note(
+                lever,
+                use_case,
+                f"{source} stays: the price book does not know its provider (add "
+                "--any-provider, or name the target: --route MODEL)",
+            )
+            continue
         else:
             target, why = cheapest(parts, source, action, lever, ctx)
         if target == source:
             rest.extend(parts)
             state.note(lever, use_case, f"{source} stays: it is {why}")
+            continue
+        parts, window = _within_window(parts, target, ctx, rest)
+        if not parts:
+            state.note(lever, use_case, f"{source} stays: {window}")
             continue
         factor, quality, uncertain = quality_factor(ctx, use_case, source, target, lever)
         routed = [
@@ -233,10 +254,69 @@ def _route(action: Route, state: State, lever: Lever, ctx: Context) -> None:
         state.note(
             lever,
             use_case,
-            f"{share} of calls {source} -> {target} ({why}); {quality}",
+            f"{share} of calls {source} -> {target} ({why}); {quality}; {window}",
             uncertain,
         )
     state.parts = rest
+
+
+def context_window(ctx: Context, key: str) -> int | None:
+    """The most input tokens the model takes, where the price book says (else None)."""
+    return _window_of(ctx.book.models[key])
+
+
+def window_sizes(book: PriceBook) -> list[int]:
+    """Every context window the book states: the engine splits usage at them so that a
+    route can tell which calls fit its target."""
+    return sorted({w for m in book.models.values() if (w := _window_of(m)) is not None})
+
+
+def _window_of(model: ModelPrice) -> int | None:
+    # The book states windows only once its generator carries them (max input tokens per
+    # model or per price entry); until then every route says the window is unchecked.
+    for holder in (model, *model.entries[-1:]):
+        for name in ("max_input_tokens", "context_window"):
+            value = getattr(holder, name, None)
+            if isinstance(value, int) and value > 0:
+                return value
+    return None
+
+
+def _within_window(
+    parts: list[Part], target: str, ctx: Context, rest: list[Part]
+) -> tuple[list[Part], str]:
+    """The parts whose prompts fit the target's context window (the others go to ``rest``
+    and stay on their model), and what was checked, in words."""
+    window = context_window(ctx, target)
+    if window is None:
+        return parts, f"context window of {target} unchecked (the price book does not state it)"
+    split_at = {*ctx.book_thresholds, *ctx.analysis.options.prompt_thresholds}
+    fits, over, unknown = [], [], []
+    for p in parts:
+        if p.above(window):
+            over.append(p)
+        elif _fits(p, window, split_at):
+            fits.append(p)
+        else:
+            unknown.append(p)
+    rest.extend(over)
+    text = f"{target} takes {window:,} input tokens"
+    if over:
+        calls = sum((p.group.requests for p in over), Decimal(0))
+        text += f": {calls:,.0f} calls above it stay"
+    if unknown:
+        calls = sum((p.group.requests for p in unknown), Decimal(0))
+        text += f"; {calls:,.0f} calls of unknown prompt size routed unchecked"
+    return fits + unknown, text
+
+
+def _fits(part: Part, window: int, split_at: set[int]) -> bool:
+    """Whether every prompt of the part is known to fit ``window``: the engine split the usage
+    at the size that becomes ``window`` after the part's prompt changes, and it is below."""
+    if part.engine_class in (DECLARED_ABOVE, UNKNOWN_PROMPT):
+        return False
+    bound = preimage(window, part.steps)
+    return bound is None or (bound in split_at and part.engine_class < bound)
 
 
 def _adjust_tasks(

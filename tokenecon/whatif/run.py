@@ -23,6 +23,7 @@ from tokenecon.whatif.frontier import Placed, Point, model_points, place, point_
 from tokenecon.whatif.levers import Scenario
 from tokenecon.whatif.quality import model_yields
 from tokenecon.whatif.registry import lever_hint
+from tokenecon.whatif.routing import window_sizes
 from tokenecon.whatif.scenario_input import check_names
 from tokenecon.whatif.scenarios import ScenarioResult, apply_scenario, scenario_thresholds
 
@@ -67,7 +68,7 @@ def whatif_options(
     options: AnalyzeOptions, scenarios: Sequence[Scenario], book: PriceBook
 ) -> AnalyzeOptions:
     """The analysis options that give scenarios what they need from the engine."""
-    thresholds = scenario_thresholds(scenarios, book.cliff_thresholds())
+    thresholds = scenario_thresholds(scenarios, book.cliff_thresholds(), window_sizes(book))
     return replace(options, prompt_thresholds=thresholds, per_model_yields=True)
 
 
@@ -241,11 +242,19 @@ def _frontier(analysis: Analysis, runs: list[ScenarioRun]) -> list[dict[str, Any
                 run.expected.scenario.name, "scenario", _named(run.expected.economics, u.name)
             )
             if p is not None:
-                points.append(p)
+                points.append(replace(p, assumed=_assumes_quality(run, u.name)))
         # A model that is the whole use case, or a scenario that leaves it alone, is "now".
         points = [p for p in points if p is now or not _same(p, now)]
         out.append({"use_case": u.name, "points": [_placed(p) for p in place(points)]})
     return out
+
+
+def _assumes_quality(run: ScenarioRun, use_case: str) -> bool:
+    """Whether the scenario routes some of the use case with its quality assumed equal."""
+    return any(
+        a.lever == "route" and a.scope == use_case and "assumes equal quality" in a.text
+        for a in run.expected.assumptions
+    )
 
 
 def _same(a: Point, b: Point) -> bool:
@@ -262,6 +271,7 @@ def _placed(p: Placed) -> dict[str, Any]:
         "outcomes": p.point.outcomes,
         "on_frontier": p.on_frontier,
         "dominated_by": p.dominated_by.label if p.dominated_by else None,
+        "assumes_equal_quality": p.point.assumed,
     }
 
 

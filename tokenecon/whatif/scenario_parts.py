@@ -66,6 +66,10 @@ class Part:
     """Prompt-size changes applied so far, in order."""
     priced: bool = True
     """False for usage the baseline could not price: no lever touches it."""
+    fixed_cost: Decimal | None = None
+    """The source's own cost of this usage, where the baseline priced it so (a model the book
+    lacks, or ``--cost-source reported``): it keeps that cost, and only a route to a model the
+    book prices changes it (see :func:`~tokenecon.whatif.scenarios.price_parts`)."""
 
     def price_class(self, book_thresholds: Sequence[int]) -> int:
         """The largest cliff the changed prompt is above (0: none), for pricing."""
@@ -183,10 +187,15 @@ def split(part: Part, share: Decimal) -> tuple[Part | None, Part | None]:
         return part, None
     if share <= 0:
         return None, part
+    fixed = part.fixed_cost
     return (
-        replace(part, group=scaled(part.group, share)),
-        replace(part, group=scaled(part.group, 1 - share)),
+        replace(part, group=scaled(part.group, share), fixed_cost=_times(fixed, share)),
+        replace(part, group=scaled(part.group, 1 - share), fixed_cost=_times(fixed, 1 - share)),
     )
+
+
+def _times(cost: Decimal | None, share: Decimal) -> Decimal | None:
+    return None if cost is None else cost * share
 
 
 def merge(parts: Iterable[Part]) -> list[Part]:
@@ -203,13 +212,16 @@ def merge(parts: Iterable[Part]) -> list[Part]:
             part.engine_class,
             part.steps,
             part.priced,
+            part.fixed_cost is not None,
         )
         if key not in merged:
             merged[key] = part
             continue
         m = merged[key].group
+        fixed = merged[key].fixed_cost
         merged[key] = replace(
             part,
+            fixed_cost=None if fixed is None else fixed + (part.fixed_cost or Decimal(0)),
             group=with_counts(
                 m,
                 rows=m.rows + g.rows,

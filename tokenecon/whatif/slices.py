@@ -21,8 +21,9 @@ Pairs = list[tuple[Part, Part]]
 """(before, after) of every part a lever changed."""
 
 
-def selector(lever: Lever, ctx: Context) -> Callable[[Part], bool]:
-    """Which parts a lever's slice covers (checks the names it gives)."""
+def selector(lever: Lever, ctx: Context, fixed: bool = False) -> Callable[[Part], bool]:
+    """Which parts a lever's slice covers (checks the names it gives); usage at its source's
+    cost only with ``fixed`` (a route, which can move it to a model the book prices)."""
     for name in lever.use_cases:
         if name not in ctx.use_cases:
             close = difflib.get_close_matches(name, list(ctx.use_cases), n=3)
@@ -40,6 +41,7 @@ def selector(lever: Lever, ctx: Context) -> Callable[[Part], bool]:
         g = part.group
         return (
             part.priced
+            and (part.fixed_cost is None or fixed)
             and (not use_cases or g.use_case in use_cases)
             and (not keys or ctx.key(g.model) in keys)
         )
