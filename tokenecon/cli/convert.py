@@ -9,7 +9,6 @@ import typer
 
 from tokenecon.cli import options as o
 from tokenecon.cli.app import app, scan_progress, stderr_console, wrote
-from tokenecon.outputs import check_output
 
 Output = Annotated[
     Path,
@@ -52,6 +51,7 @@ def convert(
     With --focus, the outcome mapping (--outcomes) gives the x_Feature and x_OutcomeId columns.
     """
     from tokenecon.convert.parquet import convert_usage
+    from tokenecon.outputs import check_output
 
     check_output(output, "-o")
     with scan_progress(flags.quiet) as bar:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -28,7 +27,6 @@ except ImportError:  # an older Typer runs on Click itself
     import click  # type: ignore[no-redef]
 
 from tokenecon.errors import TokenEconError, first_line
-from tokenecon.redact import redact_passwords
 
 BAD_INPUT, INTERNAL, INTERRUPTED, BROKEN_PIPE = 2, 3, 130, 141
 REPORT_BUG = (
@@ -53,12 +51,16 @@ def exit_code_of(exc: BaseException, interrupted: bool, debug: bool) -> int:
         _print(f"Error: {exc.format_message()}", f"Hint: `{command} --help` lists what it takes")
         return BAD_INPUT
     if debug:
+        import traceback
+
         traceback.print_exception(exc, file=sys.stderr)
     _print(f"Error: internal error: {type(exc).__name__}: {first_line(exc)}", f"Hint: {REPORT_BUG}")
     return INTERNAL
 
 
 def _print(*lines: str) -> None:
+    from tokenecon.redact import redact_passwords
+
     for line in lines:
         typer.echo(redact_passwords(line), err=True)
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, get_type_hints
 
 import typer
 
@@ -57,10 +56,12 @@ Table = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class UsageFlags:
+class UsageFlags(NamedTuple):
     """How a command reads, attributes and prices usage: the options analyze, whatif and
-    convert share. Each field's annotation is its command-line declaration."""
+    convert share. Each field's annotation is its command-line declaration.
+
+    A NamedTuple rather than a dataclass: it is built at import, on the path of ``--help``,
+    and a 16-field dataclass costs ~10 ms of generated code there."""
 
     prices: Prices = None
     no_default_prices: NoDefaultPrices = False
@@ -166,12 +167,14 @@ class UsageFlags:
         )
 
 
+@functools.cache
 def _flag_parameters() -> list[inspect.Parameter]:
     hints = get_type_hints(UsageFlags, include_extras=True)
+    defaults = UsageFlags._field_defaults
     return [
-        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default,
-                          annotation=hints[f.name])
-        for f in fields(UsageFlags)
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults[name],
+                          annotation=hints[name])
+        for name in UsageFlags._fields
     ]  # fmt: skip
 
 
@@ -180,7 +183,7 @@ def usage_flags(command: Callable[..., None]) -> Callable[..., None]:
     ``flags`` parameter, and call it with them gathered into one :class:`UsageFlags`."""
     signature = inspect.signature(command, eval_str=True)
     own = [p for name, p in signature.parameters.items() if name != "flags"]
-    names = [f.name for f in fields(UsageFlags)]
+    names = UsageFlags._fields
 
     @functools.wraps(command)
     def with_flags(**values: Any) -> None:

@@ -5,15 +5,13 @@ atomically, each announced by a ``Wrote FILE`` line on stderr."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 
 from tokenecon.cli.app import wrote
 from tokenecon.errors import OptionError
-from tokenecon.outputs import check_output, write_output
 
 SUFFIXES = {".json": "json", ".html": "html", ".htm": "html", ".svg": "svg"}
 """The formats ``-o`` chooses by suffix."""
@@ -42,8 +40,7 @@ Html = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One file to write."""
 
     path: Path
@@ -72,6 +69,8 @@ def plan_targets(
                 hint = f"-o names the output; the outcome mapping is --outcomes; {hint}"
             raise OptionError(f"-o {path}: cannot tell the format from its suffix", hint)
         targets.append(Target(path, kind, "-o"))
+    from tokenecon.outputs import check_output
+
     for target in targets:
         check_output(target.path, target.flag)
     return targets
@@ -79,12 +78,16 @@ def plan_targets(
 
 def one_target(path: Path, kind: str, flag: str) -> list[Target]:
     """A command's only output file, in the one format it writes whatever the suffix; checked."""
+    from tokenecon.outputs import check_output
+
     check_output(path, flag)
     return [Target(path, kind, flag)]
 
 
 def write_targets(targets: list[Target], text_of: Callable[[str], str]) -> None:
     """Write each target with the text of its kind (``text_of("html")``...), atomically."""
+    from tokenecon.outputs import write_output
+
     texts: dict[str, str] = {}
     for target in targets:
         if target.kind not in texts:
