@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from tokenecon.progress import Reporter
 
 T = TypeVar("T")
+_ARGV = "tokenecon.argv"
+"""Where the group keeps the command line, for masking its passwords in error messages."""
 
 
 class Group(TyperGroup):
@@ -42,13 +44,15 @@ class Group(TyperGroup):
                 raise
             except BaseException as exc:  # KeyboardInterrupt included: it is exit 130
                 debug = bool(ctx.params.get("debug"))
-                raise typer.Exit(exit_code_of(exc, interrupted(), debug)) from None
+                argv = ctx.meta.get(_ARGV, [])
+                raise typer.Exit(exit_code_of(exc, interrupted(), debug, argv)) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_ARGV] = list(args)
         try:
             return super().parse_args(ctx, args)
         except click.exceptions.UsageError as exc:
-            raise typer.Exit(exit_code_of(exc, False, False)) from None
+            raise typer.Exit(exit_code_of(exc, False, False, args)) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 
@@ -35,34 +35,48 @@ REPORT_BUG = (
 )
 
 
-def exit_code_of(exc: BaseException, interrupted: bool, debug: bool) -> int:
-    """Print what went wrong on stderr and return the exit code for ``exc``."""
+def exit_code_of(
+    exc: BaseException, interrupted: bool, debug: bool, argv: Sequence[str] = ()
+) -> int:
+    """Print what went wrong on stderr and return the exit code for ``exc``; ``argv`` is the
+    command line, whose database passwords are masked wherever they appear."""
+    secrets = _passwords(argv)
     if interrupted or isinstance(exc, KeyboardInterrupt):
-        _print("Interrupted: no file was written or changed.")
+        _print(secrets, "Interrupted: no file was written or changed.")
         return INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         sys.stdout = click.utils.PacifyFlushWrapper(sys.stdout)
         return BROKEN_PIPE
     if isinstance(exc, TokenEconError):
-        _print(f"Error: {exc.message}", f"Hint: {exc.hint or exc.default_hint}")
+        _print(secrets, f"Error: {exc.message}", f"Hint: {exc.hint or exc.default_hint}")
         return BAD_INPUT
     if isinstance(exc, click.exceptions.UsageError):
         command = exc.ctx.command_path if exc.ctx else "tokenecon"
-        _print(f"Error: {exc.format_message()}", f"Hint: `{command} --help` lists what it takes")
+        hint = f"Hint: `{command} --help` lists what it takes"
+        _print(secrets, f"Error: {exc.format_message()}", hint)
         return BAD_INPUT
     if debug:
         import traceback
 
-        traceback.print_exception(exc, file=sys.stderr)
-    _print(f"Error: internal error: {type(exc).__name__}: {first_line(exc)}", f"Hint: {REPORT_BUG}")
+        _print(secrets, "".join(traceback.format_exception(exc)).rstrip("\n"))
+    what = f"Error: internal error: {type(exc).__name__}: {first_line(exc)}"
+    _print(secrets, what, f"Hint: {REPORT_BUG}")
     return INTERNAL
 
 
-def _print(*lines: str) -> None:
+def _passwords(argv: Sequence[str]) -> list[str]:
+    if not any("://" in arg for arg in argv):
+        return []
+    from tokenecon.redact import passwords_in
+
+    return passwords_in(argv)
+
+
+def _print(secrets: list[str], *lines: str) -> None:
     from tokenecon.redact import redact_passwords
 
     for line in lines:
-        typer.echo(redact_passwords(line), err=True)
+        typer.echo(redact_passwords(line, secrets), err=True)
 
 
 @contextmanager
