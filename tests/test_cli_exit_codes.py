@@ -162,3 +162,19 @@ def test_version() -> None:
     result = run_cli("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("tokenecon ")
+
+
+def test_a_closed_stdout_is_141_not_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tokenecon analyze ... | head`: Rich answers the broken pipe with SystemExit(1), raised
+    while handling the BrokenPipeError; that is neither a threshold (1) nor a bug (3)."""
+
+    def closed_pipe(*_: object, **__: object) -> None:
+        try:
+            raise BrokenPipeError(32, "Broken pipe")
+        except BrokenPipeError:
+            raise SystemExit(1) from None
+
+    monkeypatch.setattr("tokenecon.render.console.render_console", closed_pipe)
+    result = run_cli("analyze", SMALL, *BOOK)
+    assert result.exit_code == 141
+    assert "Error" not in result.stderr

@@ -42,6 +42,10 @@ class Group(TyperGroup):
                 return super().invoke(ctx)
             except (typer.Exit, typer.Abort):
                 raise
+            except SystemExit as exc:
+                if not isinstance(exc.__context__, BrokenPipeError):
+                    raise
+                raise typer.Exit(exit_code_of(exc, False, False)) from None
             except BaseException as exc:  # KeyboardInterrupt included: it is exit 130
                 debug = bool(ctx.params.get("debug"))
                 argv = ctx.meta.get(_ARGV, [])

@@ -44,7 +44,8 @@ def exit_code_of(
     if interrupted or isinstance(exc, KeyboardInterrupt):
         _print(secrets, "Interrupted: no file was written or changed.")
         return INTERRUPTED
-    if isinstance(exc, BrokenPipeError):
+    # Rich answers a closed stdout with SystemExit(1), raised while handling the BrokenPipeError
+    if isinstance(exc, BrokenPipeError) or isinstance(exc.__context__, BrokenPipeError):
         sys.stdout = click.utils.PacifyFlushWrapper(sys.stdout)
         return BROKEN_PIPE
     if isinstance(exc, TokenEconError):
