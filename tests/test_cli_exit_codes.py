@@ -78,7 +78,7 @@ def test_keyboard_interrupt_is_130(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.setattr("tokenecon.report.analyze.analyze", interrupted)
     result = run_cli("analyze", SMALL, *BOOK, "--save", str(tmp_path / "r.json"))
     assert result.exit_code == 130
-    assert result.stderr == "Interrupted: no file was written or changed.\n"
+    assert result.stderr == "Interrupted: no file was left half-written.\n"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -135,7 +135,7 @@ def test_sigint_to_a_running_process_is_130_and_keeps_the_previous_file(tmp_path
         os.close(write)
         os.close(read)
     assert done.returncode == 130, done.stderr
-    assert done.stderr.endswith("Interrupted: no file was written or changed.\n")
+    assert done.stderr.endswith("Interrupted: no file was left half-written.\n")
     assert "Traceback" not in done.stderr
     assert previous.read_text() == "last month's report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
@@ -153,7 +153,7 @@ def test_sigint_while_the_engine_scans_is_130(tmp_path: Path) -> None:
     args = ["analyze", str(usage), "--outcomes", "benchmarks/outcomes.yaml", "--quiet"]
     done = _sigint_after([*args, "--save", str(tmp_path / "r.json")], started=2.5)
     assert done.returncode == 130, done.stderr
-    assert done.stderr.endswith("Interrupted: no file was written or changed.\n")
+    assert done.stderr.endswith("Interrupted: no file was left half-written.\n")
     assert not (tmp_path / "r.json").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["usage.csv"]
 

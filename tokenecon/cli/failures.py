@@ -42,7 +42,7 @@ def exit_code_of(
     command line, whose database passwords are masked wherever they appear."""
     secrets = _passwords(argv)
     if interrupted or isinstance(exc, KeyboardInterrupt):
-        _print(secrets, "Interrupted: no file was written or changed.")
+        _print(secrets, "Interrupted: no file was left half-written.")
         return INTERRUPTED
     # Rich answers a closed stdout with SystemExit(1), raised while handling the BrokenPipeError
     if isinstance(exc, BrokenPipeError) or isinstance(exc.__context__, BrokenPipeError):

@@ -26,6 +26,15 @@ Outputs = Annotated[
         "as --save) or .html (as --html). Repeatable.",
     ),
 ]
+JsonOutputs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE.json",
+        help="Write the JSON document here (as --save). Repeatable.",
+    ),
+]
 Save = Annotated[
     Path | None,
     typer.Option("--save", metavar="FILE.json", help="Write the JSON document here."),
@@ -67,7 +76,10 @@ def plan_targets(
             hint = f"name it {wanted}"
             if path.suffix.lower() in (".yaml", ".yml"):
                 hint = f"-o names the output; the outcome mapping is --outcomes; {hint}"
-            raise OptionError(f"-o {path}: cannot tell the format from its suffix", hint)
+            why = "cannot tell the format from its suffix"
+            if kind:
+                why = f"this command writes no {kind.upper()}"
+            raise OptionError(f"-o {path}: {why}", hint)
         targets.append(Target(path, kind, "-o"))
     from tokenecon.outputs import check_output
 

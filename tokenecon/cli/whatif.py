@@ -71,7 +71,7 @@ def whatif(
     scenarios: Annotated[
         Path | None, typer.Option("--scenarios", help="YAML file of named scenarios.")
     ] = None,
-    output: t.Outputs = None,
+    output: t.JsonOutputs = None,
     save: t.Save = None,
     *,
     flags: o.UsageFlags,
