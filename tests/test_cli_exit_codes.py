@@ -178,3 +178,10 @@ def test_a_closed_stdout_is_141_not_an_internal_error(monkeypatch: pytest.Monkey
     result = run_cli("analyze", SMALL, *BOOK)
     assert result.exit_code == 141
     assert "Error" not in result.stderr
+
+
+def test_a_bare_tokenecon_prints_the_help() -> None:
+    result = run_cli()
+    assert result.exit_code == 2  # as Click always did: no command is a usage error
+    assert result.stderr.startswith("Usage: tokenecon [OPTIONS] COMMAND [ARGS]...")
+    assert "Error" not in result.stderr

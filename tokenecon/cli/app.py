@@ -56,6 +56,8 @@ class Group(TyperGroup):
         try:
             return super().parse_args(ctx, args)
         except click.exceptions.UsageError as exc:
+            if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+                raise  # a bare `tokenecon`: Click prints the help, as it always did
             raise typer.Exit(exit_code_of(exc, False, False, args)) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
