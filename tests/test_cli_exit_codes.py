@@ -47,12 +47,20 @@ def test_debug_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Traceback" in run_cli("analyze", SMALL, *BOOK).stderr
 
 
-def test_an_error_raised_without_a_hint_still_gets_one() -> None:
-    # OptionError("...") with no hint, as levers raise for a bad number
-    result = run_cli("analyze", SMALL, *BOOK, "--map", "foo")
+def test_an_error_raised_without_a_hint_still_gets_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tokenecon.errors import MappingError, OptionError
+
+    def bad_option(*_: object, **__: object) -> None:
+        raise OptionError("--max-attempts: 'abc' is not a number")
+
+    monkeypatch.setattr("tokenecon.whatif.run.run_whatif", bad_option)
+    result = run_cli("whatif", SMALL, *BOOK, "--max-attempts", "2")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: ")
-    assert "\nHint: " in result.stderr
+    assert result.stderr == (
+        "Error: --max-attempts: 'abc' is not a number\n"
+        "Hint: `tokenecon whatif --help` lists the options and their values (docs/cli.md)\n"
+    )
+    assert MappingError("m.yaml:3: no outcomes").hint == "see docs/mapping.md for the outcome mapping"
 
 
 @pytest.mark.parametrize(

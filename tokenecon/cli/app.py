@@ -49,7 +49,8 @@ class Group(TyperGroup):
             except BaseException as exc:  # KeyboardInterrupt included: it is exit 130
                 debug = bool(ctx.params.get("debug"))
                 argv = ctx.meta.get(_ARGV, [])
-                raise typer.Exit(exit_code_of(exc, interrupted(), debug, argv)) from None
+                code = exit_code_of(exc, interrupted(), debug, argv, ctx.invoked_subcommand)
+                raise typer.Exit(code) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_ARGV] = list(args)

@@ -36,10 +36,15 @@ REPORT_BUG = (
 
 
 def exit_code_of(
-    exc: BaseException, interrupted: bool, debug: bool, argv: Sequence[str] = ()
+    exc: BaseException,
+    interrupted: bool,
+    debug: bool,
+    argv: Sequence[str] = (),
+    command: str | None = None,
 ) -> int:
     """Print what went wrong on stderr and return the exit code for ``exc``; ``argv`` is the
-    command line, whose database passwords are masked wherever they appear."""
+    command line, whose database passwords are masked wherever they appear, and ``command``
+    the command that ran (it replaces ``COMMAND`` in a default hint)."""
     secrets = _passwords(argv)
     if interrupted or isinstance(exc, KeyboardInterrupt):
         _print(secrets, "Interrupted: no file was left half-written.")
@@ -49,7 +54,10 @@ def exit_code_of(
         sys.stdout = click.utils.PacifyFlushWrapper(sys.stdout)
         return BROKEN_PIPE
     if isinstance(exc, TokenEconError):
-        _print(secrets, f"Error: {exc.message}", f"Hint: {exc.hint or exc.default_hint}")
+        hint = exc.hint or exc.default_hint
+        if command:
+            hint = hint.replace("tokenecon COMMAND", f"tokenecon {command}")
+        _print(secrets, f"Error: {exc.message}", f"Hint: {hint}")
         return BAD_INPUT
     if isinstance(exc, click.exceptions.UsageError):
         command = exc.ctx.command_path if exc.ctx else "tokenecon"
