@@ -60,7 +60,8 @@ def test_an_error_raised_without_a_hint_still_gets_one(monkeypatch: pytest.Monke
         "Error: --max-attempts: 'abc' is not a number\n"
         "Hint: `tokenecon whatif --help` lists the options and their values (docs/cli.md)\n"
     )
-    assert MappingError("m.yaml:3: no outcomes").hint == "see docs/mapping.md for the outcome mapping"
+    hint = MappingError("m.yaml:3: no outcomes").hint
+    assert hint == "see docs/mapping.md for the outcome mapping"
 
 
 @pytest.mark.parametrize(
