@@ -18,12 +18,14 @@ from pathlib import Path
 from tokenecon.errors import OptionError
 
 
-def check_output(path: Path, flag: str) -> None:
+def check_output(path: Path, flag: str, example: str = "") -> None:
     """Raise an :class:`OptionError` unless ``path`` names a file that can be written: not a
-    directory, in a folder that exists and that this user may write in."""
+    directory, in a folder that exists and that this user may write in. ``example`` is a file
+    name for the hint when ``path`` is a directory."""
     shown = f"{flag} {path}"
     if path.is_dir():
-        raise OptionError(f"{shown} is a directory", f"name a file: {flag} {path / _example(flag)}")
+        example = example or _example(flag)
+        raise OptionError(f"{shown} is a directory", f"name a file: {flag} {path / example}")
     folder = path.parent
     if not folder.is_dir():
         raise OptionError(

@@ -53,7 +53,7 @@ def convert(
     from tokenecon.convert.parquet import convert_usage
     from tokenecon.outputs import check_output
 
-    check_output(output, "-o")
+    check_output(output, "-o", "usage.csv" if focus else "usage.parquet")
     with scan_progress(flags.quiet) as bar:
         options = flags.analyze_options(bar)
         done = convert_usage(usage, options, output, focus=focus, allow_unpriced=allow_unpriced)
