@@ -18,6 +18,7 @@ def check_error(result, *fragments: str) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.stderr.startswith("Error: ")
+    assert "\nHint: " in result.stderr  # every exit 2 names a next step
     for fragment in fragments:
         assert fragment in result.stderr
 

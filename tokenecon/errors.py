@@ -1,7 +1,9 @@
 """Typed exceptions of the core. Each carries a hint that names the flag or file line that fixes it.
 
-The CLI turns any :class:`TokenEconError` into ``Error: <message>`` plus the hint on stderr
-and exit code 2; the core never prints.
+The CLI turns any :class:`TokenEconError` into ``Error: <message>`` plus ``Hint: <hint>`` on
+stderr and exit code 2; the core never prints. A raise that gives no hint of its own gets its
+class's :attr:`TokenEconError.default_hint`, the page of ``docs/`` that describes that input, so
+that no error leaves the user without a next step.
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from __future__ import annotations
 class TokenEconError(Exception):
     """Base class: a problem with the user's input, configuration or options."""
 
+    default_hint = "see docs/cli.md for every command and option"
+    """The hint of an error raised without one."""
+
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint or self.default_hint
 
     def __str__(self) -> str:
         return self.message
@@ -22,21 +27,31 @@ class TokenEconError(Exception):
 class UsageInputError(TokenEconError):
     """A usage file cannot be read as a whole (empty, no usable columns, broken quoting...)."""
 
+    default_hint = "see docs/sources.md for the formats read; `tokenecon sources FILE` names one"
+
 
 class PriceBookError(TokenEconError):
     """A price book is not valid YAML or does not follow the price-book schema."""
+
+    default_hint = "see docs/price-book.md for the price-book schema"
 
 
 class MappingError(TokenEconError):
     """An outcome mapping (or a file it names) is missing, not valid YAML or off-schema."""
 
+    default_hint = "see docs/mapping.md for the outcome mapping"
+
 
 class OptionError(TokenEconError):
     """A command-line option has a value the command cannot use."""
 
+    default_hint = "`tokenecon COMMAND --help` lists the options and their values (docs/cli.md)"
+
 
 class UnknownModelError(TokenEconError):
     """A model name that no price book knows, with the closest known names as the hint."""
+
+    default_hint = "price it in a book of your own: --prices FILE (docs/price-book.md)"
 
 
 def first_line(exc: BaseException) -> str:

@@ -2,62 +2,56 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from typing import Annotated
+
+import typer
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, scan_progress, stdout_console
+from tokenecon.cli import targets as t
+from tokenecon.cli.app import app, scan_progress, stdout_console
 
 
 @app.command()
+@o.usage_flags
 def analyze(
     usage: o.Usage,
-    prices: o.Prices = None,
-    no_default_prices: o.NoDefaultPrices = False,
-    outcomes: o.Outcomes = None,
-    by: o.By = None,
-    since: o.Since = None,
-    until: o.Until = None,
-    column_map: o.ColumnMap = None,
-    input_convention: o.InputConvention = None,
-    source_format: o.SourceFormat = None,
-    table: o.Table = None,
-    cost_source: o.CostSource = "auto",
-    as_json: o.Json = False,
-    save: o.Save = None,
-    html: o.Html = None,
-    memory_limit: o.MemoryLimit = None,
-    temp_directory: o.TempDirectory = None,
-    engine: o.Engine = "duckdb",
-    spark_master: o.SparkMaster = "local[*]",
-    quiet: o.Quiet = False,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            help="Extra breakdown: team, project, user, model, tags.KEY, ...",
+        ),
+    ] = None,
+    output: t.Outputs = None,
+    save: t.Save = None,
+    html: t.Html = None,
+    *,
+    flags: o.UsageFlags,
 ) -> None:
     """Break usage down into cost per outcome and say which layer is off."""
+    from tokenecon.report.analyze import analyze
 
-    def run() -> Any:
-        from tokenecon.report.analyze import analyze
+    targets = t.plan_targets(output, ("json", "html"), json=save, html=html)
+    with scan_progress(flags.quiet) as bar:
+        report = analyze(usage, flags.analyze_options(bar, by))
+    document = report.to_dict()
 
-        options = o.analyze_options(
-            prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=by,
-            since=since, until=until, column_map=column_map, input_convention=input_convention,
-            memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
-            spark_master=spark_master, source_format=source_format, table=table,
-            cost_source=cost_source, progress=bar,
-        )  # fmt: skip
-        return analyze(usage, options)
+    def text_of(kind: str) -> str:
+        if kind == "html":
+            from tokenecon.render.html import render_html
 
-    with scan_progress(quiet) as bar:
-        report = guarded(run)
-    text = report.to_json()
-    if save:
-        save.write_text(text, encoding="utf-8")
-    if html:
-        from tokenecon.render.html import render_html
+            return render_html(document)
+        from tokenecon.render.json import json_text
 
-        html.write_text(render_html(report.to_dict()), encoding="utf-8")
-    if as_json:
-        sys.stdout.write(text)
+        return json_text(document)
+
+    t.write_targets(targets, text_of)
+    if flags.as_json:
+        from tokenecon.render.json import emit_json
+
+        emit_json(document)
         return
     from tokenecon.render.console import render_console
 
-    render_console(report.to_dict(), stdout_console())
+    render_console(document, stdout_console())

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, scan_progress, stderr_console
+from tokenecon.cli.app import app, scan_progress, stderr_console, wrote
 
 Output = Annotated[
     Path,
     typer.Option(
-        "--output", "-o", help="The file to write: Parquet, or with --focus a FOCUS 1.2 CSV."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="The file to write: Parquet, or with --focus a FOCUS 1.2 CSV.",
+        show_default=False,
     ),
 ]
 Focus = Annotated[
@@ -30,53 +34,35 @@ AllowUnpriced = Annotated[
         "(x_CostSource=unpriced) instead of stopping.",
     ),
 ]
-# -o is the output here: the mapping is --outcomes only.
-Outcomes = Annotated[
-    Path | None,
-    typer.Option(
-        "--outcomes", help="Outcome mapping YAML: x_Feature and x_OutcomeId of the FOCUS rows."
-    ),
-]
 
 
 @app.command()
+@o.usage_flags
 def convert(
     usage: o.Usage,
     output: Output,
     focus: Focus = False,
     allow_unpriced: AllowUnpriced = False,
-    prices: o.Prices = None,
-    no_default_prices: o.NoDefaultPrices = False,
-    outcomes: Outcomes = None,
-    since: o.Since = None,
-    until: o.Until = None,
-    column_map: o.ColumnMap = None,
-    input_convention: o.InputConvention = None,
-    source_format: o.SourceFormat = None,
-    table: o.Table = None,
-    cost_source: o.CostSource = "auto",
-    memory_limit: o.MemoryLimit = None,
-    temp_directory: o.TempDirectory = None,
-    engine: o.Engine = "duckdb",
-    spark_master: o.SparkMaster = "local[*]",
-    quiet: o.Quiet = False,
+    *,
+    flags: o.UsageFlags,
 ) -> None:
-    """Write the validated usage as one Parquet file (canonical columns), or as FOCUS 1.2 CSV."""
+    """Write the validated usage as one Parquet file (canonical columns), or as FOCUS 1.2 CSV.
 
-    def run() -> Any:
-        from tokenecon.convert.parquet import convert_usage
+    With --focus, the outcome mapping (--outcomes) gives the x_Feature and x_OutcomeId columns.
+    """
+    from tokenecon.convert.parquet import convert_usage
+    from tokenecon.outputs import check_output
 
-        options = o.analyze_options(
-            prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=None,
-            since=since, until=until, column_map=column_map, input_convention=input_convention,
-            memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
-            spark_master=spark_master, source_format=source_format, table=table,
-            cost_source=cost_source, progress=bar,
-        )  # fmt: skip
-        return convert_usage(usage, options, output, focus=focus, allow_unpriced=allow_unpriced)
+    check_output(output, "-o", "usage.csv" if focus else "usage.parquet")
+    with scan_progress(flags.quiet) as bar:
+        options = flags.analyze_options(bar)
+        done = convert_usage(usage, options, output, focus=focus, allow_unpriced=allow_unpriced)
+    if flags.as_json:
+        from tokenecon.render.json import emit_json
 
-    with scan_progress(quiet) as bar:
-        done = guarded(run)
+        wrote(output)
+        emit_json(done.to_dict())
+        return
     from tokenecon.render.convert import render_conversion
 
     render_conversion(done.to_dict(), stderr_console())

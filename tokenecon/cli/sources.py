@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, stdout_console
+from tokenecon.cli.app import app, stdout_console
 
 
 @app.command("sources")
 def sources_command(
     usage: Annotated[
-        list[str] | None, typer.Argument(help="Files to identify (optional), globs or dirs.")
+        list[str] | None,
+        typer.Argument(help="Files to identify (optional), globs or dirs.", metavar="USAGE"),
     ] = None,
     source_format: o.SourceFormat = None,
     table: o.Table = None,
@@ -23,16 +22,15 @@ def sources_command(
 ) -> None:
     """List the source formats, and the format each given file is detected as."""
 
-    def run() -> Any:
-        from tokenecon.ingest.formats import catalogue, identify
-        from tokenecon.ingest.sources import expand_sources
+    from tokenecon.ingest.formats import catalogue, identify
+    from tokenecon.ingest.sources import expand_sources
 
-        found = identify(expand_sources(usage, table), source_format) if usage else []
-        return {"formats": catalogue(), "sources": found}
-
-    result = guarded(run)
+    found = identify(expand_sources(usage, table), source_format) if usage else []
+    result = {"formats": catalogue(), "sources": found}
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        from tokenecon.render.json import emit_json
+
+        emit_json(result)
         return
     from tokenecon.render.sources import render_sources
 

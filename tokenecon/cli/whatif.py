@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import inspect
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, scan_progress, stdout_console
+from tokenecon.cli import targets as t
+from tokenecon.cli.app import Command, app, scan_progress, stdout_console
 
 
 def _opt(flag: str, help: str, metavar: str | None = None) -> Any:
@@ -23,7 +22,7 @@ LEVERS = "tokenecon.whatif.levers"
 """Where :class:`LeverCommand` leaves the lever flags' values in ``ctx.meta``."""
 
 
-class LeverCommand(TyperCommand):
+class LeverCommand(Command):
     """A command with a flag per lever flag of the registry, after its usage argument.
 
     The flags are added when the command itself parses its arguments or shows its help:
@@ -72,6 +71,7 @@ def _lever_params() -> list[Any]:
 
 
 @app.command(cls=LeverCommand)
+@o.usage_flags
 def whatif(
     ctx: typer.Context,
     usage: o.Usage,
@@ -88,23 +88,10 @@ def whatif(
     scenarios: Annotated[
         Path | None, typer.Option("--scenarios", help="YAML file of named scenarios.")
     ] = None,
-    prices: o.Prices = None,
-    no_default_prices: o.NoDefaultPrices = False,
-    outcomes: o.Outcomes = None,
-    since: o.Since = None,
-    until: o.Until = None,
-    column_map: o.ColumnMap = None,
-    input_convention: o.InputConvention = None,
-    source_format: o.SourceFormat = None,
-    table: o.Table = None,
-    cost_source: o.CostSource = "auto",
-    as_json: o.Json = False,
-    save: o.Save = None,
-    memory_limit: o.MemoryLimit = None,
-    temp_directory: o.TempDirectory = None,
-    engine: o.Engine = "duckdb",
-    spark_master: o.SparkMaster = "local[*]",
-    quiet: o.Quiet = False,
+    output: t.JsonOutputs = None,
+    save: t.Save = None,
+    *,
+    flags: o.UsageFlags,
 ) -> None:
     """Replay the period under changed assumptions: baseline vs scenario per use case."""
 
@@ -112,27 +99,22 @@ def whatif(
         from tokenecon.whatif.run import run_whatif
         from tokenecon.whatif.scenario_input import levers_from_flags, load_scenarios
 
-        options = o.analyze_options(
-            prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=None,
-            since=since, until=until, column_map=column_map, input_convention=input_convention,
-            memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
-            spark_master=spark_master, source_format=source_format, table=table,
-            cost_source=cost_source, progress=bar,
-        )  # fmt: skip
-        flags = levers_from_flags(
+        levers = levers_from_flags(
             ctx.meta[LEVERS], use_cases=use_case or (), models=model or (), share=share
         )
-        plans = ([flags] if flags else []) + (load_scenarios(scenarios) if scenarios else [])
-        return run_whatif(usage, options, plans)
+        plans = ([levers] if levers else []) + (load_scenarios(scenarios) if scenarios else [])
+        return run_whatif(usage, flags.analyze_options(bar), plans)
 
-    with scan_progress(quiet) as bar:
-        result = guarded(run)
-    text = result.to_json()
-    if save:
-        save.write_text(text, encoding="utf-8")
-    if as_json:
-        sys.stdout.write(text)
+    targets = t.plan_targets(output, ("json",), json=save)
+    with scan_progress(flags.quiet) as bar:
+        result = run()
+    document = result.to_dict()
+    from tokenecon.render.json import emit_json, json_text
+
+    t.write_targets(targets, lambda _: json_text(document))
+    if flags.as_json:
+        emit_json(document)
         return
     from tokenecon.render.whatif import render_whatif
 
-    render_whatif(result.to_dict(), stdout_console())
+    render_whatif(document, stdout_console())

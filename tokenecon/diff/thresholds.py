@@ -9,8 +9,9 @@ Grammar (spaces allowed around the operator)::
 - A signed threshold compares the *change* from base to head: ``+10%`` the relative change
   (head − base) / |base|, ``+$5000`` or ``+2`` the absolute change, ``+3pp`` the change of a
   share in percentage points.
-- An unsigned threshold compares the head's *value*: ``15%`` of a share (0.15), ``$5000`` of
-  money, ``2`` of anything.
+- An unsigned threshold compares the head's *value*: ``15%`` or ``0.15`` of a share,
+  ``$5000`` of money, ``2`` of anything. A bare number above 1 of a share (``15``: 15%? 15
+  points?) is refused, naming both spellings.
 - NAME may be a glob (``use_case:*``): every matching use case is checked.
 - A value that does not exist (a use case added this month has no change) is not crossed,
   and says so. A relative change from 0 is +∞ when the head is above 0.
@@ -27,6 +28,7 @@ from typing import Any
 
 from tokenecon.diff.compare import Period, ReportDiff, relative_change
 from tokenecon.errors import OptionError
+from tokenecon.units import parse_share
 
 MONEY, SHARE, NUMBER = "money", "share", "number"
 PORTFOLIO: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
@@ -142,12 +144,24 @@ def parse_threshold(text: str) -> Threshold:
             f"{metric} is not a share: a percentage needs a sign to mean a change",
             f"write {metric}{m['op']}+{m['number']}% for a rise of {m['number']}%",
         )
+    bounded = kind == SHARE and metric.endswith("_share")  # a share of a whole (not roi)
+    if bounded and not unit and value > 1:  # 5 of a share: 5%? 5 points? 5 times?
+        if not sign:
+            parse_share(m["number"], f"--fail-on {text!r}")  # raises, naming 5% and 0.05
+        raise _fail(
+            text,
+            f"{sign}{m['number']} is ambiguous for a share",
+            f"write {sign}{m['number']}pp for percentage points, or {sign}{m['number']}% for a "
+            "relative change",
+        )
     if sign:
         mode = "relative" if unit == "%" else "change"
         limit = value / 100 if unit else value
         limit = -limit if sign == "-" else limit
+    elif bounded:
+        mode, limit = "value", parse_share(f"{m['number']}{unit or ''}", f"--fail-on {text!r}")
     else:
-        mode, limit = "value", value / 100 if unit == "%" else value
+        mode, limit = "value", value
     return Threshold(text.strip(), scope, m["name"], metric, m["op"], limit, mode)
 
 

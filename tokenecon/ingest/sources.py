@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tokenecon.errors import UsageInputError
 from tokenecon.progress import count_hashed
+from tokenecon.redact import redact_passwords
 
 KINDS = ("csv", "jsonl", "json", "parquet", "postgres")
 DATABASE_SCHEMES = ("postgres://", "postgresql://")
@@ -105,8 +106,9 @@ def _database(url: str, table: str | None) -> SourceFile:
 
 
 def redact(url: str) -> str:
-    """A database URL without its password."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+    """A database URL without its password (``?password=`` and passwords holding ``/`` or
+    ``@`` included)."""
+    return redact_passwords(url)
 
 
 def _directory(path: Path, display: str) -> SourceFile:
