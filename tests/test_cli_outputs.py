@@ -28,8 +28,8 @@ def _never(*_: object, **__: object) -> None:
         ("analyze", ARGS, "--save"),
         ("analyze", ARGS, "--html"),
         ("analyze", ARGS, "-o"),
-        ("whatif", (*ARGS, "--trim-output", "10"), "--save"),
-        ("whatif", (*ARGS, "--trim-output", "10"), "-o"),
+        ("whatif", (*ARGS, "--trim-output", "10%"), "--save"),
+        ("whatif", (*ARGS, "--trim-output", "10%"), "-o"),
     ],
 )
 def test_a_missing_folder_stops_before_the_work(
@@ -138,7 +138,7 @@ def test_every_writer_announces_its_file(tmp_path: Path, example_months: Path) -
     runs: list[tuple[list[str], Path]] = [
         (["report", *months, "-o", str(tmp_path / "r.html")], tmp_path / "r.html"),
         (["diff", *months, "--chart", str(tmp_path / "c.svg")], tmp_path / "c.svg"),
-        (["whatif", *ARGS, "--trim-output", "10", "--save", str(tmp_path / "w.json")],
+        (["whatif", *ARGS, "--trim-output", "10%", "--save", str(tmp_path / "w.json")],
          tmp_path / "w.json"),
         (["convert", SMALL, "-o", str(tmp_path / "u.parquet")], tmp_path / "u.parquet"),
     ]  # fmt: skip

@@ -18,8 +18,8 @@ from conftest import FIXTURES, run_cli
 
 from tokenecon.price.book import ModelPrice, load_price_book
 from tokenecon.report.analyze import AnalyzeOptions, run_analysis
-from tokenecon.whatif.scenario_input import load_scenarios
 from tokenecon.whatif.run import whatif_of, whatif_options
+from tokenecon.whatif.scenario_input import load_scenarios
 
 WHATIF = FIXTURES / "whatif"
 USAGE = FIXTURES / "money" / "whatif_reported.csv"
@@ -46,7 +46,7 @@ def texts(s: dict[str, Any]) -> list[str]:
 
 
 def test_a_lever_the_book_cannot_apply_keeps_the_reported_cost() -> None:
-    d = whatif("--trim-prompt", "10")
+    d = whatif("--trim-prompt", "10%")
     assert d["baseline"]["totals"]["cost"] == "0.180000"
     s = scenario(d)
     # big: 900 in x 10 + 500 x 40 = $0.029; legacy stays at $0.15 (not dropped as a saving)

@@ -22,6 +22,7 @@ PRICE_BOOKS = [
     ROOT / "examples" / "prices-acme.yaml",
     FIXTURES / "book.yaml",
     FIXTURES / "whatif" / "book.yaml",
+    FIXTURES / "money" / "empty_book.yaml",
     *sorted((ROOT / "pricing").glob("*.yaml")),
 ]
 MAPPINGS = [
@@ -31,6 +32,7 @@ MAPPINGS = [
     FIXTURES / "mapping.yaml",
     FIXTURES / "mapping_random.yaml",
     FIXTURES / "whatif" / "mapping.yaml",
+    FIXTURES / "money" / "mapping.yaml",
 ]
 SCENARIO_FILES = [
     ROOT / "benchmarks" / "whatif-plans.yaml",

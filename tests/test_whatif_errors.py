@@ -25,7 +25,7 @@ def test_unknown_target_says_did_you_mean() -> None:
 
 
 def test_unknown_model_limit_says_did_you_mean() -> None:
-    check_error(whatif("--trim-output", "10", "--model", "bgi"), "--trim-output", "did you mean")
+    check_error(whatif("--trim-output", "10%", "--model", "bgi"), "--trim-output", "did you mean")
 
 
 @pytest.mark.parametrize(
@@ -33,16 +33,18 @@ def test_unknown_model_limit_says_did_you_mean() -> None:
     [("--share", "1.5"), ("--batch", "2"), ("--cache", "-0.1"), ("--share", "half")],
 )
 def test_share_outside_0_to_1(flag: str, value: str) -> None:
-    args = [flag, value] if flag != "--share" else ["--trim-output", "10", flag, value]
+    args = [flag, value] if flag != "--share" else ["--trim-output", "10%", flag, value]
     result = whatif(*args)
     check_error(result, flag)
-    if value != "half":
-        assert "outside 0–1" in result.stderr and "0.3 for 30%" in result.stderr
+    if value != "half":  # above 1: 150% or 1.5 times? Below 0: no share at all.
+        assert ("ambiguous" in result.stderr and f"{value}%" in result.stderr) or (
+            "outside 0-100%" in result.stderr and "60% or 0.6" in result.stderr
+        )
 
 
 @pytest.mark.parametrize("flag", ["--trim-prompt", "--trim-output", "--retry-cut"])
 def test_percent_outside_0_to_100(flag: str) -> None:
-    check_error(whatif(flag, "150"), flag, "outside 0–100")
+    check_error(whatif(flag, "150%"), flag, "outside 0-100%")
 
 
 def test_use_case_that_does_not_exist() -> None:
@@ -161,8 +163,8 @@ def test_urgent_must_be_a_boolean(tmp_path: Path) -> None:
         ("scenarios:\n  a: []\n", [":2", "needs a list of levers"]),
         ("scenarios:\n  a:\n    - {route: small, cache: 0.5}\n", [":3", "exactly one lever"]),
         ("scenarios:\n  a:\n    - {rout: small}\n", [":3", "unknown key 'rout'"]),
-        ("scenarios:\n  a:\n    - {batch: 1.2}\n", [":3: batch", "outside 0–1"]),
-        ("scenarios:\n  a:\n    - {trim_output: 10, any_provider: true}\n", ["goes with route"]),
+        ("scenarios:\n  a:\n    - {batch: 1.2}\n", [":3: batch", "1.2 is ambiguous"]),
+        ("scenarios:\n  a:\n    - {trim_output: 10%, any_provider: true}\n", ["goes with route"]),
         ("scenarios:\n  a:\n    - {route: small, use_case: nope}\n", [":3", "'nope'"]),
         ("scenarios:\n  a: [\n", ["not valid YAML"]),
     ],
@@ -177,8 +179,8 @@ def test_scenario_file_errors_name_the_line(
 
 def test_two_scenarios_with_one_name(tmp_path: Path) -> None:
     plans = tmp_path / "plans.yaml"
-    plans.write_text("scenarios:\n  trim-output 10%: [{trim_output: 10}]\n")
-    check_error(whatif("--trim-output", "10", "--scenarios", str(plans)), "two scenarios")
+    plans.write_text("scenarios:\n  trim-output 10%: [{trim_output: 10%}]\n")
+    check_error(whatif("--trim-output", "10%", "--scenarios", str(plans)), "two scenarios")
 
 
 def test_an_analysis_not_split_for_the_scenario_is_refused() -> None:
@@ -189,7 +191,7 @@ def test_an_analysis_not_split_for_the_scenario_is_refused() -> None:
 
     options = AnalyzeOptions(prices=[WHATIF / "book.yaml"], no_default_prices=True)
     analysis = run_analysis([str(WHATIF / "usage.csv")], options)
-    scenario = levers_from_flags({"trim_prompt": "20"})
+    scenario = levers_from_flags({"trim_prompt": "20%"})
     assert scenario is not None
     with pytest.raises(TokenEconError, match="1,250"):
         apply_scenario(analysis, scenario)

@@ -211,7 +211,7 @@ def test_batch_moves_only_non_urgent_standard_traffic() -> None:
 
 
 def test_trim_prompt_moves_calls_below_the_cliff() -> None:
-    s = only(whatif("--trim-prompt", "20", "--use-case", "agent"))
+    s = only(whatif("--trim-prompt", "20%", "--use-case", "agent"))
     # 1200-token prompts become 960 (below 1000): 1920*10 + 200*40 = 27200; the 1500-token one
     # becomes 1200, still above: 1200*20 + 100*60 = 30000; A2-A4: 1440*10 + 300*40 = 26400.
     assert use_case(s, "agent")["scenario"]["cost"] == "0.083600"
@@ -240,7 +240,7 @@ def test_context_cap_at_and_above_the_cliff(tmp_path: Path) -> None:
 
 
 def test_retry_cut() -> None:
-    s = only(whatif("--retry-cut", "50", "--use-case", "agent"))
+    s = only(whatif("--retry-cut", "50%", "--use-case", "agent"))
     # 6 calls for 4 tasks: 2 retried calls, half of them cut: 5/6 of every call: 0.126 * 5/6.
     agent = use_case(s, "agent")["scenario"]
     assert (agent["cost"], agent["requests"], agent["tasks"]) == ("0.105000", 5, 4)
@@ -273,14 +273,14 @@ def test_service_tiers() -> None:
 
 
 def test_levers_combine_in_order() -> None:
-    s = only(whatif("--route", "small", "--trim-output", "50", "--use-case", "triage"))
+    s = only(whatif("--route", "small", "--trim-output", "50%", "--use-case", "triage"))
     # Route first (big's traffic x4/3 on small: 4000 in, 2000 out), then half the output:
     # 4000 + 1000*4 = 8000, small's own 2 * (1000 + 250*4) = 4000: 12000.
     assert use_case(s, "triage")["scenario"]["cost"] == "0.012000"
 
 
 def test_frontier_marks_what_pays_more_for_no_better() -> None:
-    document = whatif("--trim-output", "50", "--use-case", "triage")
+    document = whatif("--trim-output", "50%", "--use-case", "triage")
     triage = next(f for f in document["frontier"] if f["use_case"] == "triage")
     points = {p["label"]: p for p in triage["points"]}
     # now: 0.096/3 = 0.032 per outcome at 3/5; big: 0.09 / 2 = 0.045 at 2/3; small: 0.006 / 1

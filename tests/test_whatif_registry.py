@@ -125,25 +125,29 @@ def test_shares_accept_a_fraction_or_a_percentage(text: object, share: str) -> N
     assert parse_share(text, "--x") == Decimal(share)
 
 
-@pytest.mark.parametrize(("text", "fragment"), [("60", "outside 0–1"), ("101%", "outside 0–100%")])
-def test_a_share_above_all_is_refused(text: str, fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "fragment", "hint"),
+    [("60", "60 is ambiguous", "write 60% for 60 percent, or 0.6"),
+     ("101%", "outside 0-100%", "60% or 0.6")],
+)  # fmt: skip
+def test_a_share_above_all_is_refused(text: str, fragment: str, hint: str) -> None:
     with pytest.raises(OptionError, match=fragment) as raised:
         parse_share(text, "--x")
-    assert "0.3 for 30%" in (raised.value.hint or "")
+    assert hint in (raised.value.hint or "")
 
 
 @pytest.mark.parametrize(
     ("text", "fraction"),
-    [("20", "0.2"), ("20%", "0.2"), ("0", "0"), ("0.5%", "0.005"), ("2.5", "0.025"),
-     ("100", "1"), (50, "0.5")],
+    [("20%", "0.2"), ("0.2", "0.2"), ("0", "0"), ("0.5%", "0.005"), ("2.5%", "0.025"),
+     ("100%", "1"), ("1", "1"), (0.5, "0.5")],
 )  # fmt: skip
-def test_percentages_accept_a_number_or_a_percentage(text: object, fraction: str) -> None:
+def test_percentages_read_like_every_share(text: object, fraction: str) -> None:
     assert parse_percent(text, "--x") == Decimal(fraction)
 
 
-@pytest.mark.parametrize(("text", "hint"), [("0.5", "50% or 0.5%"), ("1", "100% or 1%"),
-                                            (0.2, "20% or 0.2%")])  # fmt: skip
-def test_a_percentage_that_could_be_a_fraction_is_refused(text: object, hint: str) -> None:
+@pytest.mark.parametrize(("text", "hint"), [("50", "50% for 50 percent, or 0.5"),
+                                            (20, "20% for 20 percent, or 0.2")])  # fmt: skip
+def test_a_bare_percentage_is_refused_as_ambiguous(text: object, hint: str) -> None:
     with pytest.raises(OptionError, match="ambiguous") as raised:
         parse_percent(text, "--x")
     assert hint in (raised.value.hint or "")
@@ -172,6 +176,6 @@ def test_batch_and_share_as_percentages() -> None:
 def test_an_ambiguous_percentage_exits_2_with_a_hint() -> None:
     result = run_cli(
         "whatif", str(WHATIF / "usage.csv"), "--prices", str(WHATIF / "book.yaml"),
-        "--no-default-prices", "--trim-prompt", "0.2",
+        "--no-default-prices", "--trim-prompt", "20",
     )  # fmt: skip
-    check_error(result, "--trim-prompt: 0.2 is ambiguous", "20% or 0.2%")
+    check_error(result, "--trim-prompt: 20 is ambiguous", "write 20% for 20 percent, or 0.2")

@@ -83,7 +83,7 @@ def whatif(
         list[str] | None, _opt("--model", "Only usage of this model; repeatable.", "MODEL")
     ] = None,
     share: Annotated[
-        str | None, _opt("--share", "Share (0-1) of the slice's traffic to change.", "SHARE")
+        str | None, _opt("--share", "Share (50% or 0.5) of the slice's traffic to change.", "SHARE")
     ] = None,
     scenarios: Annotated[
         Path | None, typer.Option("--scenarios", help="YAML file of named scenarios.")

@@ -26,12 +26,14 @@ class RetryCut(LeverKind):
     fraction: Decimal
 
     name = "retry_cut"
-    flag = Flag("retry_cut", "PCT of the calls beyond each task's first cut.", "PCT")
-    example = "50"
+    flag = Flag(
+        "retry_cut", "This share (20% or 0.2) of the calls beyond each task's first cut.", "SHARE"
+    )
+    example = "50%"
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
-        """A percentage: ``50`` or ``50%``."""
+        """A share: ``50%`` or ``0.5``."""
         return cls(parse_percent(value, where))
 
     def describe(self) -> str:

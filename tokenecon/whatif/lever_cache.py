@@ -53,7 +53,7 @@ class Cache(LeverKind):
     """Cache lifetime: ``5m`` (cache_write price) or ``1h`` (cache_write_1h price)."""
 
     name = "cache"
-    flag = Flag("cache", "Share of input tokens (0-1) that becomes cache reads.", "RATE")
+    flag = Flag("cache", "Share of input tokens (60% or 0.6) that becomes cache reads.", "RATE")
     modifiers = (
         Flag("cache_prefix", "Cached prefix per call, in tokens.", "TOKENS"),
         Flag("cache_scope", "task (default) or shared: what one prefix serves.", "task|shared"),

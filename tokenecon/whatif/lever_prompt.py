@@ -38,11 +38,11 @@ class _Trim(LeverKind):
 
     side: ClassVar[str]
     columns: ClassVar[tuple[str, ...]]
-    example = "20"
+    example = "20%"
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
-        """A percentage: ``20`` or ``20%``."""
+        """A share: ``20%`` or ``0.2``."""
         return cls(parse_percent(value, where))
 
     def describe(self) -> str:
@@ -90,7 +90,7 @@ class TrimPrompt(_Trim):
     """Fewer prompt tokens per call: every input bucket in proportion."""
 
     name = "trim_prompt"
-    flag = Flag("trim_prompt", "PCT fewer prompt tokens per call.", "PCT")
+    flag = Flag("trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE")
     side = "prompt"
     columns = INPUT_TOKEN_COLUMNS
 
@@ -104,7 +104,7 @@ class TrimOutput(_Trim):
     """Fewer output tokens per call, reasoning included."""
 
     name = "trim_output"
-    flag = Flag("trim_output", "PCT fewer output tokens per call.", "PCT")
+    flag = Flag("trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE")
     side = "output"
     columns = ("output_tokens", "reasoning_tokens")
 

@@ -28,7 +28,7 @@ class Batch(LeverKind):
     """The share of the slice's non-urgent standard traffic that moves (times the slice's)."""
 
     name = "batch"
-    flag = Flag("batch", "Share (0-1) of non-urgent traffic moved to batch.", "SHARE")
+    flag = Flag("batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE")
     example = "0.5"
 
     @classmethod

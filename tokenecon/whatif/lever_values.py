@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tokenecon import units
 from tokenecon.errors import OptionError
 
 
@@ -28,41 +29,13 @@ def parse_number(value: Any, where: str) -> Decimal:
 
 
 def parse_share(value: Any, where: str) -> Decimal:
-    """A share as a fraction: ``0.3`` or ``30%`` is 0.3; ``30`` is refused (0.3 or 30%?)."""
-    text = str(value).strip()
-    if text.endswith("%"):
-        number = parse_number(text.removesuffix("%"), where)
-        if not 0 <= number <= 100:
-            raise OptionError(f"{where}: {value} is outside 0–100%", _SHARE_HINT)
-        return number / 100
-    number = parse_number(value, where)
-    if not 0 <= number <= 1:
-        raise OptionError(f"{where}: {value} is outside 0–1", _SHARE_HINT)
-    return number
+    """A share or percentage as a fraction: ``0.3`` or ``30%`` is 0.3; a bare ``30`` is
+    refused (30% or 0.3?). The one rule of :func:`tokenecon.units.parse_share`."""
+    return units.parse_share(value, where)
 
 
-_SHARE_HINT = "a share is a fraction: write 0.3 for 30% (or 30%)"
-
-
-def parse_percent(value: Any, where: str) -> Decimal:
-    """A percentage as a fraction: ``20`` or ``20%`` is 0.2.
-
-    A bare number above 0 and up to 1 is refused: ``0.5`` may mean half a percent or half,
-    so it must be written ``0.5%`` or ``50``.
-    """
-    text = str(value).strip()
-    number = parse_number(text.removesuffix("%"), where)
-    if not 0 <= number <= 100:
-        raise OptionError(
-            f"{where}: {value} is outside 0–100", "a percentage: write 20 (or 20%) for 20%"
-        )
-    if not text.endswith("%") and 0 < number <= 1:
-        raise OptionError(
-            f"{where}: {value} is ambiguous ({number}% or {(number * 100).normalize():f}%?)",
-            f"write {(number * 100).normalize():f}% or {number}% (a bare number is a percentage "
-            "from 1 up)",
-        )
-    return number / 100
+parse_percent = parse_share
+"""Percentages (``--trim-prompt``...) read like every share: ``20%`` or ``0.2``."""
 
 
 def parse_tokens(value: Any, where: str) -> int:
