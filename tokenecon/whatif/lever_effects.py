@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
+from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS
