@@ -36,7 +36,7 @@ RESULT_KEYS = {
 """The key columns of the result schema, with their types."""
 RESULT_NUMBERS = (
     "rows", "requests", "requests_unknown_rows", "tasks", "rejected", *TOKEN_COLUMNS,
-    "reported_rows",
+    "reported_rows", "copy_rank",
 )  # fmt: skip
 """The count columns of the result schema (and ``reported_cost``, a decimal)."""
 ACCOUNTING_KINDS = ("source", "reject", "reject_sample", "filtered")

@@ -13,7 +13,7 @@ from typing import Any
 
 from tokenecon.aggregate.types import SAMPLE_LIMIT, UsageAggregates, UsageGroup
 from tokenecon.errors import UsageInputError
-from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
+from tokenecon.ingest.canonical import TOKEN_COLUMNS
 
 SUM_KEYS = ["use_case", "model", "day", "service_tier", "prompt_class", "by_value", "in_region"]
 """The grain at which prices are constant (the ``sums`` result)."""
@@ -54,6 +54,7 @@ def file_usage(records: list[dict[str, Any]], result: UsageAggregates) -> None:
     """File the usage records of the query (sums, copies of repeated ids, tasks, outcomes)
     into ``result``; the accounting records are :func:`~.accounting.count_rows`'s."""
     repeated: list[dict[str, Any]] = []
+    largest: list[dict[str, Any]] = []
     for r in records:
         kind = r["kind"]
         if kind in ("sums", "repeated"):
@@ -63,6 +64,8 @@ def file_usage(records: list[dict[str, Any]], result: UsageAggregates) -> None:
             result.groups.append(usage_group(r, int(r["rows"]), tokens))
         elif kind == "repeated":
             repeated.append(r)
+        elif kind == "largest_copy":
+            largest.append(r)
         elif kind == "tasks":
             result.tasks[r["use_case"]] = int(r["tasks"] or 0)
         elif kind == "outcomes_matched":
@@ -73,7 +76,7 @@ def file_usage(records: list[dict[str, Any]], result: UsageAggregates) -> None:
             result.model_tasks[(r["use_case"], r["model"])] = int(r["tasks"] or 0)
         elif kind == "model_outcomes":
             result.model_outcomes[(r["use_case"], r["model"])] = int(r["rows"])
-    merge_repeated(repeated, result)
+    merge_repeated(repeated, largest, result)
     result.groups = combine(result.groups)
 
 
@@ -89,34 +92,31 @@ def per_copy(r: Mapping[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def _billable(r: Mapping[str, Any]) -> int:
-    return sum(int(r[c] or 0) for c in BILLABLE_TOKEN_COLUMNS)
+def _request_id(r: Mapping[str, Any]) -> str:
+    """The request id of a group of copies (its ``request_id`` is the id, ``|``, the counts)."""
+    return str(r["request_id"]).split("|", 1)[0]
 
 
-def _key_text(r: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(str(r[k]) for k in SUM_KEYS)
-
-
-def merge_repeated(repeated: list[dict[str, Any]], result: UsageAggregates) -> None:
+def merge_repeated(
+    repeated: list[dict[str, Any]], largest: list[dict[str, Any]], result: UsageAggregates
+) -> None:
     """Keep one copy per repeated request id, counted once.
 
-    ``repeated`` are groups of identical copies (``request_id`` is the id, ``|``, then the
-    copy's counts). Copies are re-sent lines; where they differ, the largest count of each
-    bucket is kept (a streamed partial never under-prices the call) and the use case, model
-    and day are those of the largest copy. Keyless tasks were counted once per copy by the
-    engine; the surplus is taken back here.
+    ``repeated`` are the groups of identical copies of each id, ranked by the duplicate rule
+    (:func:`~.read.rank_copies`: ``copy_rank`` 0 is the copy kept); ``largest`` gives per id
+    the largest count of each bucket in one copy, which the kept copy takes. Keyless tasks
+    were counted once per copy by the engine; the surplus is taken back here.
     """
     by_id: dict[str, list[dict[str, Any]]] = {}
     for r in repeated:
-        by_id.setdefault(str(r["request_id"]).split("|", 1)[0], []).append(r)
+        by_id.setdefault(_request_id(r), []).append(r)
+    counts = {_request_id(r): r for r in largest}
     for request_id, groups in sorted(by_id.items()):
         count = sum(int(g["rows"]) for g in groups)
-        copies = [per_copy(g) for g in groups]
-        largest = max(copies, key=lambda c: (_billable(c), _key_text(c)))
-        keep = dict(largest)
+        keep = per_copy(next(g for g in groups if g["copy_rank"] == 0))
         for column in (*TOKEN_COLUMNS, "requests"):
-            values = [int(c[column]) for c in copies if c[column] is not None]
-            keep[column] = max(values) if values else None
+            value = counts[request_id][column]
+            keep[column] = int(value) if value is not None else None
         tokens = {c: int(keep[c] or 0) for c in TOKEN_COLUMNS}
         result.groups.append(usage_group(keep, 1, tokens))
         result.rows_duplicate += count - 1

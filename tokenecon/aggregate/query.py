@@ -27,17 +27,12 @@ from tokenecon.aggregate.accounting import (
     count_rows,
     shape,
 )
-from tokenecon.aggregate.columns import (
-    attribute_resolver,
-    bare_model,
-    in_period,
-    prompt_class,
-    sample_key,
-)
+from tokenecon.aggregate.columns import attribute_resolver, bare_model, prompt_class, sample_key
 from tokenecon.aggregate.merge import SUM_KEYS, file_usage
 from tokenecon.aggregate.read import (
     fetch_records,
-    is_repeated_id,
+    flag_rows,
+    rank_copies,
     repeated_request_ids,
     watch_pass,
 )
@@ -122,24 +117,22 @@ def exact_sum(column: ir.IntegerColumn) -> ir.IntegerScalar:
     return column.cast("float64").sum().cast("int64")
 
 
-def _grain(rows: ir.Table, is_repeated: ir.BooleanValue, options: AggregateOptions) -> ir.Table:
-    """Rows summed at :data:`GRAIN`.
+def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
+    """Rows (flagged by :func:`~.read.flag_rows`) summed at :data:`GRAIN`.
 
     Rejected rows keep their request id in ``dup_id`` (so samples can be located), and rows of
     a repeated id keep their id and token counts there: identical copies collapse into one
     group whose sums are k times one copy, differing copies stay apart.
     """
-    in_window = in_period(rows, options.since, options.until)
     content = rows.request_id
     for column in (*TOKEN_COLUMNS, "requests"):
         content = content + "|" + rows[column].cast("string").fill_null("")
     prepared = rows.mutate(
         day=rows.timestamp.date(),
         prompt_class=prompt_class(rows, options.thresholds),
-        in_window=in_window.fill_null(False),
         dup_id=ibis.cases(
             (rows.reject_reason.notnull(), sample_key(rows)),
-            (is_repeated & in_window, content),
+            (rows.repeated, content),
             else_=ibis.null("string"),
         ),
     )
@@ -190,22 +183,7 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
         reported_rows=single.reported_rows.sum(),
     )
     branches.append(shape(sums, "sums", {c: sums[c] for c in sums.columns}))
-    repeated = kept.filter(kept.dup_id.notnull())
-    branches.append(
-        shape(
-            repeated,
-            "repeated",
-            {
-                **{
-                    c: repeated[c]
-                    for c in repeated.columns
-                    if c in RESULT_KEYS or c in RESULT_NUMBERS
-                },
-                "request_id": repeated.dup_id,
-                "reported_cost": repeated.reported_cost,
-            },
-        )
-    )
+    branches += _repeated_branches(kept.filter(kept.dup_id.notnull()))
     keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by("use_case").aggregate(tasks=kept.task_key.nunique() + keyless.sum())
     branches.append(shape(tasks, "tasks", {"use_case": tasks.use_case, "tasks": tasks.tasks}))
@@ -225,6 +203,34 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
                 )
             )
     return branches
+
+
+def _repeated_branches(copies: ir.Table) -> list[ir.Table]:
+    """The groups of identical copies of each repeated id (``repeated``), ranked by the
+    duplicate rule (:func:`~.read.rank_copies`), and per id the largest count of each bucket
+    in one copy (``largest_copy``): :func:`~.merge.merge_repeated` keeps one copy of each."""
+    counts = {c: copies[c] // copies.rows for c in (*TOKEN_COLUMNS, "requests")}
+    rank, largest = rank_copies(
+        copies.dup_id.re_extract(r"^([^|]*)", 1),
+        counts,
+        copies.model,
+        copies.day,
+        copies.service_tier,
+        # the rest of the grain, so that the same copy is kept on every run
+        ties=[
+            ibis.desc(copies[c])
+            for c in ("use_case", "prompt_class", "by_value", "in_region", "task_key", "dup_id")
+        ],
+    )
+    ranked = copies.mutate(copy_rank=rank, **{f"largest_{c}": v for c, v in largest.items()})
+    groups = {c: ranked[c] for c in ranked.columns if c in RESULT_KEYS or c in RESULT_NUMBERS}
+    first = ranked.filter(ranked.copy_rank == 0)
+    return [
+        shape(ranked, "repeated", {**groups, "request_id": ranked.dup_id,
+                                   "reported_cost": ranked.reported_cost}),
+        shape(first, "largest_copy", {"request_id": first.dup_id,
+                                      **{c: first[f"largest_{c}"] for c in counts}}),
+    ]  # fmt: skip
 
 
 def _yield_branches(
@@ -301,8 +307,8 @@ def aggregate_usage(
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):
         duplicate_ids = repeated_request_ids(con, rows) if has_request_ids else []
-    repeated = is_repeated_id(con, rows, duplicate_ids, "tokenecon_repeated_ids")
-    grain = _grain(rows, repeated, options)
+    flagged = flag_rows(con, rows, duplicate_ids, options.since, options.until)
+    grain = _grain(flagged, options)
     if not is_duckdb(con):
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.

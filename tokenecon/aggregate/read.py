@@ -8,20 +8,20 @@ the test of a row against them, the progress of a pass, and reading a small resu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from tokenecon.aggregate.columns import attribute_resolver, billable_tokens, in_period
+from tokenecon.aggregate.columns import attribute_resolver, in_period
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.rules import task_key_expression, use_case_expression
 from tokenecon.engine.dialect import small_table
 from tokenecon.engine.progress import watching
 from tokenecon.errors import UsageInputError, first_line
-from tokenecon.ingest.canonical import STRING_COLUMNS, TOKEN_COLUMNS
+from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, STRING_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.readers import materialize
@@ -120,33 +120,59 @@ def flag_rows(
     return rows.mutate(in_window=in_window, repeated=(valid & is_repeated).fill_null(False))
 
 
+def rank_copies(
+    request_id: ir.StringValue,
+    counts: Mapping[str, ir.IntegerValue],
+    model: ir.StringValue,
+    day: ir.DateValue,
+    service_tier: ir.StringValue,
+    ties: Sequence[Any] = (),
+) -> tuple[ir.IntegerValue, dict[str, ir.IntegerValue]]:
+    """The duplicate rule, for `analyze` and `convert` alike: which copy of a repeated request
+    id is kept, and its counts.
+
+    Copies are re-sent lines; where they differ, each token bucket (and ``requests``) keeps
+    its largest count (a streamed partial never under-prices the call), and the other fields
+    are those of the largest copy: most billable tokens, ties to the last model, day and tier
+    in text order, then ``ties``. Returns each copy's rank among its id's copies (0: the copy
+    kept) and, per name of ``counts`` (one copy's token counts and requests), the largest count
+    of the id's copies.
+    """
+    billable = sum(
+        (counts[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64")
+    )
+    largest_first = ibis.window(
+        group_by=request_id,
+        order_by=[
+            ibis.desc(billable), ibis.desc(model), ibis.desc(day), ibis.desc(service_tier), *ties
+        ],
+    )  # fmt: skip
+    same_id = ibis.window(group_by=request_id)
+    largest = {name: count.max().over(same_id) for name, count in counts.items()}
+    return ibis.row_number().over(largest_first), largest
+
+
 def keep_one_copy(con: BaseBackend, rows: ir.Table, any_repeated: bool) -> ir.Table:
     """The valid rows in the period, one per request id (``rows`` carry the flags
     ``in_window`` and ``repeated``, which the result drops).
 
-    Copies of a repeated id are re-sent lines: each token bucket (and ``requests``) keeps its
-    largest count, the other fields are those of the largest copy (most billable tokens; ties
-    go to the last model, day and tier in text order, then the latest timestamp and the first
-    source). The copies are few: computed once into an engine table.
+    Of the copies of a repeated id, the one :func:`rank_copies` ranks first is kept, with the
+    largest count of each bucket; remaining ties go to the latest timestamp, then the first
+    source. The copies are few: computed once into an engine table.
     """
     single = rows.filter(rows.reject_reason.isnull() & rows.in_window & ~rows.repeated)
     if not any_repeated:
         return single.drop("in_window", "repeated")
     copies = materialize(con, "repeated_copies", rows.filter(rows.repeated))
-    billable = billable_tokens(copies)
-    largest_first = ibis.window(
-        group_by="request_id",
-        order_by=[
-            ibis.desc(billable), ibis.desc(copies.model), ibis.desc(copies.timestamp.date()),
-            ibis.desc(copies.service_tier), ibis.desc(copies.timestamp), copies.source_id,
-            ibis.desc(copies.reported_cost),
-        ],
-    )  # fmt: skip
-    same_id = ibis.window(group_by="request_id")
-    ranked = copies.mutate(
-        copy_rank=ibis.row_number().over(largest_first),
-        **{c: copies[c].max().over(same_id) for c in (*TOKEN_COLUMNS, "requests")},
+    rank, largest = rank_copies(
+        copies.request_id,
+        {c: copies[c] for c in (*TOKEN_COLUMNS, "requests")},
+        copies.model,
+        copies.timestamp.date(),
+        copies.service_tier,
+        ties=[ibis.desc(copies.timestamp), copies.source_id, ibis.desc(copies.reported_cost)],
     )
+    ranked = copies.mutate(copy_rank=rank, **largest)
     single = single.drop("in_window", "repeated")
     merged = ranked.filter(ranked.copy_rank == 0).drop("copy_rank", "in_window", "repeated")
     # (the stored table's types can be more precise: timestamp(6))
