@@ -3,7 +3,9 @@ that occur more than once, and the rule that keeps one copy of a repeated id.
 
 The canonical rows are read by the format adapters (:mod:`tokenecon.ingest.formats`); what
 this module adds is the same for both commands: the narrow pre-pass that finds repeated ids,
-the test of a row against them, the progress of a pass, and reading a small result.
+the flags of a row (in the period, a copy of a repeated id), the duplicate rule
+(:func:`rank_copies`: `analyze` ranks groups of identical copies with it, `convert` the rows
+themselves in :func:`keep_one_copy`), the progress of a pass, and reading a small result.
 """
 
 from __future__ import annotations
