@@ -27,9 +27,10 @@ from tokenecon.aggregate.accounting import (
     count_rows,
     shape,
 )
-from tokenecon.aggregate.columns import attribute_resolver, bare_model, prompt_class, sample_key
+from tokenecon.aggregate.columns import bare_model, prompt_class, sample_key
 from tokenecon.aggregate.merge import SUM_KEYS, file_usage
 from tokenecon.aggregate.read import (
+    attributed_rows,
     fetch_records,
     flag_rows,
     rank_copies,
@@ -40,60 +41,13 @@ from tokenecon.aggregate.rejects import locate_rejected
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import events_table
-from tokenecon.attribute.rules import residency_expression, task_key_expression, use_case_expression
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
-from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
-
-
-def _rows(
-    con: Backend,
-    sources: Sequence[SourceFile],
-    mapping: OutcomeMapping | None,
-    options: AggregateOptions,
-    result: UsageAggregates,
-) -> tuple[ir.Table, bool]:
-    """The parsed, attributed rows of every source, and whether any has request ids."""
-    tables = []
-    has_request_ids = False
-    seen_attributes: set[str] = set()
-    for source_id, source in enumerate(sources):
-        table, plan = canonical_table(con, source, source_id, options.read)
-        result.plans.append(plan)
-        has_request_ids |= "request_id" in plan.canonical
-        seen_attributes |= set(plan.canonical) | {f"tags.{x}" for x in plan.extra}
-        resolve = attribute_resolver(table, plan)
-        if "tags" in plan.canonical:
-            seen_attributes.add("tags.*")
-        use_case = use_case_expression(mapping, resolve)
-        by_value = resolve(options.by) if options.by else ibis.null("string")
-        table = table.mutate(use_case=use_case, by_value=by_value)
-        table = table.mutate(
-            task_key=task_key_expression(mapping, table.use_case, attribute_resolver(table, plan))
-        )
-        table = table.mutate(
-            in_region=residency_expression(mapping, table.use_case, attribute_resolver(table, plan))
-        )
-        keep = [
-            "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
-            "reported_cost", "service_tier", "context_window", "request_id", "use_case",
-            "task_key", "by_value", "reject_reason", "in_region",
-        ]  # fmt: skip
-        tables.append(table.select(*keep))
-    if mapping:
-        result.missing_attributes = [
-            a
-            for a in mapping.attributes
-            if a not in seen_attributes
-            and not (a.startswith("tags.") and "tags.*" in seen_attributes)
-        ]
-    rows = tables[0] if len(tables) == 1 else ibis.union(*tables, distinct=False)
-    return rows, has_request_ids
 
 
 GRAIN = [
@@ -297,7 +251,7 @@ def aggregate_usage(
     :class:`~tokenecon.ingest.sources.FileDigest`), if one is at hand, to number rejected rows.
     """
     result = UsageAggregates()
-    rows, has_request_ids = _rows(con, sources, mapping, options, result)
+    rows, has_request_ids = attributed_rows(con, sources, mapping, options, result)
     result.rows = rows
     options = replace(
         options,

@@ -1,11 +1,13 @@
 """The read path `analyze` and `convert` share: every source's canonical rows, the request ids
 that occur more than once, and the rule that keeps one copy of a repeated id.
 
-The canonical rows are read by the format adapters (:mod:`tokenecon.ingest.formats`); what
-this module adds is the same for both commands: the narrow pre-pass that finds repeated ids,
-the flags of a row (in the period, a copy of a repeated id), the duplicate rule
-(:func:`rank_copies`: `analyze` ranks groups of identical copies with it, `convert` the rows
-themselves in :func:`keep_one_copy`), the progress of a pass, and reading a small result.
+The canonical rows are read by the format adapters (:mod:`tokenecon.ingest.formats`): all
+their columns for `convert` (:func:`canonical_rows`), the columns `analyze` sums with each
+row's attribution (:func:`attributed_rows`). The rest is the same for both commands: the
+narrow pre-pass that finds repeated ids, the flags of a row (in the period, a copy of a
+repeated id), the duplicate rule (:func:`rank_copies`: `analyze` ranks groups of identical
+copies with it, `convert` the rows themselves in :func:`keep_one_copy`), the progress of a
+pass, and reading a small result.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from tokenecon.aggregate.columns import attribute_resolver, in_period
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
-from tokenecon.attribute.rules import task_key_expression, use_case_expression
+from tokenecon.attribute.rules import residency_expression, task_key_expression, use_case_expression
 from tokenecon.engine.dialect import small_table
 from tokenecon.engine.progress import watching
 from tokenecon.errors import UsageInputError, first_line
@@ -76,6 +79,54 @@ def canonical_rows(
         shaped.append(table.select(**values))
     rows = shaped[0] if len(shaped) == 1 else ibis.union(*shaped, distinct=False)
     return rows, plans, [c.removeprefix("x_") for c in extras]
+
+
+def attributed_rows(
+    con: BaseBackend,
+    sources: Sequence[SourceFile],
+    mapping: OutcomeMapping | None,
+    options: AggregateOptions,
+    result: UsageAggregates,
+) -> tuple[ir.Table, bool]:
+    """`analyze`'s rows: the columns it sums of every source, with each row's use case, task
+    key, ``--by`` value and residency (:mod:`tokenecon.attribute.rules`); and whether any
+    source has request ids. The sources' column plans and the attributes no source has go
+    into ``result``."""
+    tables = []
+    has_request_ids = False
+    seen_attributes: set[str] = set()
+    for source_id, source in enumerate(sources):
+        table, plan = canonical_table(con, source, source_id, options.read)
+        result.plans.append(plan)
+        has_request_ids |= "request_id" in plan.canonical
+        seen_attributes |= set(plan.canonical) | {f"tags.{x}" for x in plan.extra}
+        resolve = attribute_resolver(table, plan)
+        if "tags" in plan.canonical:
+            seen_attributes.add("tags.*")
+        use_case = use_case_expression(mapping, resolve)
+        by_value = resolve(options.by) if options.by else ibis.null("string")
+        table = table.mutate(use_case=use_case, by_value=by_value)
+        table = table.mutate(
+            task_key=task_key_expression(mapping, table.use_case, attribute_resolver(table, plan))
+        )
+        table = table.mutate(
+            in_region=residency_expression(mapping, table.use_case, attribute_resolver(table, plan))
+        )
+        keep = [
+            "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
+            "reported_cost", "service_tier", "context_window", "request_id", "use_case",
+            "task_key", "by_value", "reject_reason", "in_region",
+        ]  # fmt: skip
+        tables.append(table.select(*keep))
+    if mapping:
+        result.missing_attributes = [
+            a
+            for a in mapping.attributes
+            if a not in seen_attributes
+            and not (a.startswith("tags.") and "tags.*" in seen_attributes)
+        ]
+    rows = tables[0] if len(tables) == 1 else ibis.union(*tables, distinct=False)
+    return rows, has_request_ids
 
 
 def repeated_request_ids(con: BaseBackend, rows: ir.Table) -> list[str]:
