@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run_cli
 
-from tokenecon.aggregate.query import INLINE_IDS
+from tokenecon.aggregate.read import INLINE_IDS
 
 
 def report(path: Path) -> dict:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tokenecon.engine.connect import EngineOptions, connect, default_memory_limit
+from tokenecon.engine.dialect import lines_matching, parquet_rows_of, small_table, write_table
 
 GIB = 1 << 30
 
@@ -49,3 +54,26 @@ def test_memory_is_sized_by_csv_and_parquet_only() -> None:
     # JSON documents are buffered whole by DuckDB's reader: its own default stays.
     pages = sorted((FIXTURES / "sources").glob("*.json"))[:1]
     assert pages and scan_bytes(expand_sources([str(small), str(pages[0])])) == 0
+
+
+def test_dialect_numbers_lines_and_parquet_rows(tmp_path: Path) -> None:
+    """The DuckDB-only scans that give rejected rows their place: physical lines of a text
+    file (a quoted line break counts), and a Parquet file's own row numbers."""
+    folder = tmp_path
+    text = folder / "usage.csv"
+    text.write_text('id,note\nr1,"a\nb"\nr2,x\nr3,y\n')
+    con = connect(EngineOptions())
+    assert lines_matching(con, str(text), "^r[23],") == [(4, "r2,x"), (5, "r3,y")]  # type: ignore[arg-type]
+    table = folder / "usage.parquet"
+    pq.write_table(pa.table({"id": ["r1", "r2", "r3", "r2"]}), table)
+    assert parquet_rows_of(con, str(table), "id", ["r2"]) == [(2, "r2"), (4, "r2")]  # type: ignore[arg-type]
+    names = small_table(con, "names", {"name": ["a", "b"]})
+    assert con.to_pyarrow(names).column("name").to_pylist() == ["a", "b"]
+
+
+def test_write_table_counts_the_rows_it_writes(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    con = connect(EngineOptions())
+    table = ibis.memtable({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+    assert write_table(con, table, str(out), "csv") == 3
+    assert out.read_text() == "a,b\n1,x\n2,y\n3,z\n"

@@ -129,3 +129,16 @@ def test_help_does_not_load_the_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_reading_a_report_does_not_load_the_engine() -> None:
+    """The stages that only read the sums (pricing, the report, diff) take the result types
+    from tokenecon.aggregate.types: importing them loads neither Ibis nor DuckDB."""
+    code = (
+        "import sys\nimport tokenecon.report.document, tokenecon.diff.compare\n"
+        "import tokenecon.price.apply, tokenecon.economics.decompose, tokenecon.whatif.levers\n"
+        "print(sorted(m for m in ('pandas', 'ibis', 'duckdb', 'pyarrow', 'tokenecon.engine',"
+        " 'tokenecon.aggregate.query') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -13,7 +13,7 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageAggregates, UsageGroup
+from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageAggregates, UsageGroup
 from tokenecon.attribute.mapping import OutcomeMapping, OutcomeSource, UseCase
 from tokenecon.economics.decompose import decompose
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS

@@ -6,79 +6,46 @@ split where a price or discount changes; per period, service tier, token type an
 long-context cliff, the price per token after multiplier and discounts) and multiplies integer
 tokens by that price in DECIMAL arithmetic: tokens as DECIMAL(16, 0) times a price per token as
 DECIMAL(21, 20) is DECIMAL(38, 20) on DuckDB and on Spark alike, with no rounding. Which side of
-the cliff a row is on comes from aggregate.py's own prompt-class expression, and which cost a
+the cliff a row is on comes from the aggregation's own prompt-class expression, and which cost a
 row carries follows ``--cost-source`` as `analyze` applies it (:func:`cost_source`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate.query import billable_tokens, prompt_class
-from tokenecon.engine.connect import small_table
+import ibis
+
+from tokenecon.aggregate.columns import billable_tokens, prompt_class
+from tokenecon.aggregate.read import fetch_records
+from tokenecon.convert.conversion import UnpricedModel
+from tokenecon.convert.focus_prices import (
+    PRICE_FIELDS,
+    TIERS,
+    TOKEN_TYPES,
+    PriceTables,
+    price_key,
+)
+from tokenecon.convert.focus_text import (
+    decimal_text,
+    millionths,
+    named,
+    next_text,
+    tags_json,
+)
+from tokenecon.engine.dialect import small_table
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
-from tokenecon.price.book import MILLION, SERVICE_TIERS, PriceBook
+from tokenecon.price.book import PriceBook
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends import BaseBackend
 
-    from tokenecon.convert.parquet import UnpricedModel
-
-TOKEN_TYPES = (
-    ("input", "uncached_input_tokens", "input", "input tokens"),
-    ("cache_read", "cache_read_tokens", "cache_read", "cache read tokens"),
-    ("cache_write_5m", "cache_write_tokens", "cache_write", "cache write (5m) tokens"),
-    ("cache_write_1h", "cache_write_1h_tokens", "cache_write_1h", "cache write (1h) tokens"),
-    ("output", "output_tokens", "output", "output tokens"),
-)
-"""(x_TokenType, canonical column, price-book bucket, words for ChargeDescription)."""
 REQUEST_ROW = "request"
 """The row of a request that carries no token quantity: the source's own cost figure, a cost
 report's line, or a request without billable tokens."""
-TIERS = ("standard", *SERVICE_TIERS)
-OPEN_END = "9999-12-31"
-"""The end of a price period that has none (a date, so that the join is a plain range)."""
-
-
-def price_key(period: Any, tier: Any, above: Any) -> Any:
-    """One number for (price period, tier, cliff side): the rows join the prices on it alone
-    (in Python with ints, in the engine with integer expressions)."""
-    return (period * len(TIERS) + tier) * 2 + above
-
-
-PRICE_FIELDS = ("unit", "list_unit", "list_price", "contracted_price", "sku_price_id")
-"""Per token type, in the prices table as ``<field>_<token type>``."""
-
-
-PRICE_SCALE = 20
-"""Decimals of a price per token (DECIMAL(21, 20))."""
-
-PROVIDERS = {
-    "openai": ("OpenAI", "OpenAI API"),
-    "azure.ai.openai": ("Microsoft", "Azure OpenAI"),
-    "anthropic": ("Anthropic", "Claude API"),
-    "google": ("Google", "Gemini API"),
-    "gcp.gemini": ("Google", "Gemini API"),
-    "gcp.vertex_ai": ("Google Cloud", "Vertex AI"),
-    "aws.bedrock": ("Amazon Web Services", "Amazon Bedrock"),
-    "mistral": ("Mistral AI", "Mistral AI API"),
-    "mistral_ai": ("Mistral AI", "Mistral AI API"),
-    "deepseek": ("DeepSeek", "DeepSeek API"),
-    "xai": ("xAI", "xAI API"),
-    "x_ai": ("xAI", "xAI API"),
-    "openrouter": ("OpenRouter", "OpenRouter"),
-}
-"""Provider ids (OpenTelemetry's vocabulary, the price book's) -> (ProviderName, ServiceName).
-Any other provider is named as reported in both."""
-
-TAG_COLUMNS = ("team", "project", "use_case", "user", "api_key", "task_id", "trace_id")
-"""Attribution columns put in ``Tags`` (before the source's own tags)."""
-
 FOCUS_COLUMNS = (
     "BillingCurrency", "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart",
     "ChargePeriodEnd", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency",
@@ -91,105 +58,10 @@ FOCUS_COLUMNS = (
 """The FOCUS file's columns, in order."""
 
 
-@dataclass
-class PriceTables:
-    """The price book as three small tables of text (empty text is null) for the engine."""
-
-    models: dict[str, list[str]] = field(default_factory=dict)
-    """``rate_model`` (as reported) -> ``rate_key`` (book key), ``rate_provider``."""
-    periods: dict[str, list[str]] = field(default_factory=dict)
-    """Per book key, its stretches of constant price: ``period_key``, ``period_id``,
-    ``period_start``, ``period_end`` (exclusive; :data:`OPEN_END` for none),
-    ``period_threshold``."""
-    prices: dict[str, list[str]] = field(default_factory=dict)
-    """Per period, tier and cliff side (one number, ``price_key``: see :func:`price_key`), and
-    for each token type: ``unit`` and ``list_unit`` per token (after and before discounts),
-    ``list_price`` and ``contracted_price`` per 1M tokens, ``sku_price_id``."""
-    reasons: dict[str, str] = field(default_factory=dict)
-    """Models with usage the book does not price (on some day, at least), and why."""
-    inexact: int = 0
-    """Prices per token with more than :data:`PRICE_SCALE` decimals (rounded half-up)."""
-
-    @property
-    def maybe_unpriced(self) -> bool:
-        """Whether some usage may lack a price (then the unpriced rows are counted)."""
-        return bool(self.reasons)
-
-    def per_token(self, per_million: Decimal) -> str:
-        """A price per 1M tokens as a price per token with :data:`PRICE_SCALE` decimals: exact,
-        or rounded half-up (and counted in :attr:`inexact`)."""
-        exact = per_million / MILLION
-        scaled = exact.quantize(Decimal(1).scaleb(-PRICE_SCALE), rounding=ROUND_HALF_UP)
-        if scaled != exact:
-            self.inexact += 1
-        return format(scaled, "f")
-
-
-def _plain(value: Decimal) -> str:
-    """A decimal as FOCUS numeric text: no exponent, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
-
-
-def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
-    """The rates of ``models`` (as reported, each with its first day of usage)."""
-    out = PriceTables(
-        models={"rate_model": [], "rate_key": [], "rate_provider": []},
-        periods={c: [] for c in ("period_key", "period_id", "period_start", "period_end",
-                                 "period_threshold")},
-        prices={"price_key": [], **{f"{f}_{t[0]}": [] for t in TOKEN_TYPES for f in PRICE_FIELDS}},
-    )  # fmt: skip
-    keys = set()
-    for name, first in sorted(models.items()):
-        key = book.resolve(name)
-        if key is None:
-            out.reasons[name] = "unknown model"
-            continue
-        model = book.models[key]
-        for column, value in zip(out.models, (name, key, model.provider), strict=True):
-            out.models[column].append(value)
-        keys.add(key)
-        if first < model.entries[0].valid_from:
-            out.reasons[name] = f"no price for {key} before {model.entries[0].valid_from}"
-    for period in book.periods(keys):
-        entry = period.entry
-        threshold = entry.above_input_tokens
-        values = (
-            period.model_key, str(period.price_id), period.start.date().isoformat() if period.start
-            else "", period.end.date().isoformat() if period.end else OPEN_END,
-            str(threshold) if threshold is not None else "",
-        )  # fmt: skip
-        for column, value in zip(out.periods, values, strict=True):
-            out.periods[column].append(value)
-        sides = [("below", entry.rates)]
-        if threshold is not None and entry.above_rates:
-            sides.append(("above", entry.above_rates))
-        for tier_index, tier in enumerate(TIERS):
-            multiplier = entry.multipliers.get(tier, Decimal(1))
-            for side, rates in sides:
-                key = price_key(period.price_id, tier_index, int(side == "above"))
-                out.prices["price_key"].append(str(key))
-                for token_type, _, bucket, _ in TOKEN_TYPES:
-                    list_price = rates.of(bucket) * multiplier
-                    contracted = list_price * period.discount
-                    sku = f"{period.model_key}:{token_type}:{entry.valid_from.isoformat()}"
-                    sku += "" if tier == "standard" else f":{tier}"
-                    sku += f":above-{threshold}" if side == "above" else ""
-                    values = (
-                        out.per_token(contracted), out.per_token(list_price),
-                        _plain(list_price), _plain(contracted), sku,
-                    )  # fmt: skip
-                    for name, value in zip(PRICE_FIELDS, values, strict=True):
-                        out.prices[f"{name}_{token_type}"].append(value)
-    return out
-
-
 def cost_source(option: str, priced: ir.BooleanValue, reported: ir.BooleanValue) -> Any:
     """Where a request's cost comes from under ``--cost-source``, as `analyze` decides it:
     ``computed`` (the book prices its model on its day), ``reported`` (the source's figure), or
     ``unpriced`` (neither)."""
-    import ibis
-
     if option == "computed":
         return ibis.cases((priced, "computed"), else_="unpriced")
     if option == "reported":
@@ -226,8 +98,6 @@ def _priced_rows(
 ) -> ir.Table:
     """Canonical rows with their book key, price period, tier, cliff side, cost source, and
     each token type's prices."""
-    import ibis
-
     models, periods, prices = tables
     rows = kept.mutate(
         day=kept.timestamp.date(), prompt_class=prompt_class(kept, book.cliff_thresholds())
@@ -261,7 +131,6 @@ def _priced_rows(
 
 def _long(rows: ir.Table) -> ir.Table:
     """One row per request x token type with tokens, plus request rows, with their prices."""
-    import ibis
 
     def item(order: int, token_type: str, tokens: Any, prices: dict[str, Any]) -> Any:
         return ibis.struct(
@@ -293,8 +162,6 @@ def _long(rows: ir.Table) -> ir.Table:
 
 def _costs(long: ir.Table) -> dict[str, Any]:
     """Typed cost columns: DECIMAL(38, 20), null where the row has no cost."""
-    import ibis
-
     money = "decimal(38, 20)"
     zero = ibis.literal(Decimal(0), money)
     token = long.token_type != REQUEST_ROW
@@ -343,8 +210,6 @@ def focus_table(
 
 def _request_text(rows: ir.Table, currency: str) -> dict[str, Any]:
     """The FOCUS text of a request: what its token rows share."""
-    import ibis
-
     day = rows.day.cast("string")
     month = (day.substr(0, 7) + "-01").cast("date")
     provider = ibis.coalesce(rows.provider, rows.rate_provider.nullif(""))
@@ -352,12 +217,12 @@ def _request_text(rows: ir.Table, currency: str) -> dict[str, Any]:
     return {
         "f_currency": ibis.literal(currency),
         "f_billing_start": month.cast("string") + "T00:00:00Z",
-        "f_billing_end": _next(month, months=1) + "T00:00:00Z",
+        "f_billing_end": next_text(month, months=1) + "T00:00:00Z",
         "f_charge_start": day + "T00:00:00Z",
-        "f_charge_end": _next(rows.day, days=1) + "T00:00:00Z",
-        "f_provider": _named(lowered, provider, 0),
-        "f_service": _named(lowered, provider, 1),
-        "f_tags": _tags(rows),
+        "f_charge_end": next_text(rows.day, days=1) + "T00:00:00Z",
+        "f_provider": named(lowered, provider, 0),
+        "f_service": named(lowered, provider, 1),
+        "f_tags": tags_json(rows),
         "f_feature": rows.mapped_use_case if "mapped_use_case" in rows.columns
         else ibis.null("string"),
         "f_outcome": rows.mapped_task if "mapped_task" in rows.columns else ibis.null("string"),
@@ -367,8 +232,6 @@ def _request_text(rows: ir.Table, currency: str) -> dict[str, Any]:
 
 def _row_text(long: ir.Table) -> dict[str, Any]:
     """Every FOCUS column as text, the same on every engine."""
-    import ibis
-
     token = long.token_type != REQUEST_ROW
     computed = long.cost_source == "computed"
     words = ibis.cases(
@@ -406,7 +269,7 @@ def _row_text(long: ir.Table) -> dict[str, Any]:
         "SubAccountId": long.project,
         "ConsumedQuantity": on_tokens(long.tokens.cast("string")),
         "ConsumedUnit": on_tokens(ibis.literal("Tokens")),
-        "PricingQuantity": on_tokens(_millionths(long.tokens)),
+        "PricingQuantity": on_tokens(millionths(long.tokens)),
         "PricingUnit": on_tokens(ibis.literal("1M Tokens")),
         "ListUnitPrice": priced(long.list_price),
         "ContractedUnitPrice": priced(long.contracted_price),
@@ -426,108 +289,11 @@ def _row_text(long: ir.Table) -> dict[str, Any]:
     }
 
 
-def _next(day: Any, **step: int) -> Any:
-    """The day (a date) moved on by ``step`` (``days=1``, ``months=1``), as text."""
-    import ibis
-
-    # (Ibis types date + interval as a date; DuckDB returns a timestamp: cast through one)
-    return (day + ibis.interval(**step)).cast("timestamp").cast("date").cast("string")
-
-
-def _named(lowered: Any, provider: Any, which: int) -> Any:
-    import ibis
-
-    return ibis.cases(
-        *[(lowered == key, ibis.literal(names[which])) for key, names in PROVIDERS.items()],
-        else_=provider,
-    )
-
-
-def _millionths(tokens: Any) -> Any:
-    """Tokens / 1e6, exact (DECIMAL(16, 0) x 0.000001 is DECIMAL(38, 6) with no rounding)."""
-    import ibis
-
-    millionth = ibis.literal(Decimal("0.000001"), "decimal(16, 6)")
-    return decimal_text((tokens.cast("decimal(16, 0)") * millionth).cast("decimal(38, 6)"), 6)
-
-
-def _trimmed(text: Any) -> Any:
-    """Decimal text without trailing zeros (``0.50`` -> ``0.5``, ``3.00`` -> ``3``). DuckDB's
-    two-argument RTRIM; Spark's takes its arguments the other way round: a regular expression."""
-    import ibis.expr.datatypes as dt
-
-    from tokenecon.ingest.readers import on_duckdb
-
-    if on_duckdb(text) is False:
-        return text.re_replace(r"0+$", "").re_replace(r"\.$", "")
-
-    def rtrim(value: str, characters: str) -> str:  # type: ignore[empty-body]
-        """DuckDB's rtrim(string, characters)."""
-
-    function = ibis_builtin(rtrim, ((dt.string, dt.string), dt.string))
-    return function(function(text, "0"), ".")
-
-
-def ibis_builtin(function: Any, signature: Any) -> Any:
-    """An engine's own SQL function, by name."""
-    import ibis
-
-    return ibis.udf.scalar.builtin(function, name=function.__name__, signature=signature)
-
-
-def decimal_text(value: Any, scale: int = PRICE_SCALE) -> Any:
-    """A DECIMAL(38, ``scale``) as plain text without trailing zeros, the same on both engines
-    (Spark casts a small decimal to text with an exponent, ``0E-20``; its ``format_number``
-    formats the exact value, with thousands separators)."""
-    import ibis
-    import ibis.expr.datatypes as dt
-
-    from tokenecon.ingest.readers import on_duckdb
-
-    if on_duckdb(value) is False:
-
-        def format_number(number: Any, decimals: int) -> str:  # type: ignore[empty-body]
-            """Spark's format_number."""
-
-        function = ibis_builtin(format_number, ((dt.Decimal(38, scale), dt.int32), dt.string))
-        text = function(value, ibis.literal(scale, "int32")).replace(",", "")
-    else:
-        text = value.cast("string")
-    return ibis.cases((value.notnull(), _trimmed(text)), else_=ibis.null("string"))
-
-
-def _json_string(value: Any) -> Any:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return '"' + escaped + '"'
-
-
-def _tags(long: ir.Table) -> Any:
-    """A JSON object of the attribution columns that have a value, then the source's tags (an
-    object's members as they are; any other text as ``"tags"``)."""
-    import ibis
-
-    parts = [f'"{c}":' + _json_string(long[c]) for c in TAG_COLUMNS]
-    tags = long.tags.strip()
-    is_object = tags.startswith("{") & tags.endswith("}")
-    parts.append(
-        ibis.cases(
-            (is_object, tags.substr(1, tags.length() - 2).strip().nullif("")),
-            else_='"tags":' + _json_string(tags),
-        )
-    )
-    joined = ibis.literal(",").join(parts).nullif("")
-    return ibis.cases((joined.notnull(), "{" + joined + "}"), else_=ibis.null("string"))
-
-
 def unpriced_usage(
     con: BaseBackend, expression: FocusExpression, tables: PriceTables, option: str
 ) -> list[UnpricedModel]:
     """FOCUS rows without a cost, and their tokens, per model (one small query over the
     requests, before they are split into token rows)."""
-
-    from tokenecon.aggregate.query import fetch_records
-    from tokenecon.convert.parquet import UnpricedModel
 
     rows = expression.requests
     empty = rows.filter(rows.cost_source == "unpriced")

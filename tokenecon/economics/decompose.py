@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 
-from tokenecon.aggregate.query import UsageAggregates
+from tokenecon.aggregate.types import UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping, UseCase
 from tokenecon.attribute.outcomes import count_for_period
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, INPUT_TOKEN_COLUMNS, TOKEN_COLUMNS

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
+from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.price.book import BUCKETS, PriceBook, PricePeriod, cost_of
 

@@ -30,7 +30,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate.query import UsageGroup, billable_tokens, in_period, prompt_class
+from tokenecon.aggregate.columns import billable_tokens, in_period, prompt_class
+from tokenecon.aggregate.types import UsageGroup
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 from tokenecon.price.apply import PricedGroup, price_groups

@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tokenecon.aggregate.query import AggregateOptions, UsageAggregates, aggregate_usage
+from tokenecon.aggregate.query import aggregate_usage
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from tokenecon.aggregate.query import UsageAggregates
+from tokenecon.aggregate.types import UsageAggregates
 from tokenecon.economics.board import BoardLines, OutcomeGroup, board_lines
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, Volume, ratio
 from tokenecon.economics.diagnose import LADDER, NEXT_STEPS, Finding, LayerCheck, layer_checks

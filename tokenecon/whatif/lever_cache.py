@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Self
 
-from tokenecon.aggregate.query import UsageGroup
+from tokenecon.aggregate.types import UsageGroup
 from tokenecon.economics.decompose import ratio
 from tokenecon.whatif.lever_values import as_percent, parse_choice, parse_share, parse_tokens
 from tokenecon.whatif.levers import Flag, Lever, LeverKind

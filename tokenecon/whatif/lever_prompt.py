@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
-from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT
+from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS
 from tokenecon.whatif.lever_values import as_percent, parse_percent, parse_share, parse_tokens

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from tokenecon.aggregate.query import UsageAggregates
+from tokenecon.aggregate.types import UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping, UseCase
 from tokenecon.economics.decompose import UseCaseEconomics, ratio
 from tokenecon.errors import UnknownModelError

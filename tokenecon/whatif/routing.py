@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
 
-from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT
+from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
 from tokenecon.price.apply import price_groups

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tokenecon.aggregate.query import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
+from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.attribute.mapping import UseCase
 from tokenecon.economics.decompose import UseCaseEconomics, ratio
 from tokenecon.errors import UnknownModelError

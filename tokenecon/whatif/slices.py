@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
-from tokenecon.aggregate.query import UsageGroup
+from tokenecon.aggregate.types import UsageGroup
 from tokenecon.errors import OptionError
 from tokenecon.whatif.levers import Lever
 from tokenecon.whatif.scenario_parts import Context, Count, Part, State, split

@@ -1,0 +1,260 @@
+"""The read path `analyze` and `convert` share: every source's canonical rows, the request ids
+that occur more than once, and the rule that keeps one copy of a repeated id.
+
+The canonical rows are read by the format adapters (:mod:`tokenecon.ingest.formats`): all
+their columns for `convert` (:func:`canonical_rows`), the columns `analyze` sums with each
+row's attribution (:func:`attributed_rows`). The rest is the same for both commands: the
+narrow pre-pass that finds repeated ids, the flags of a row (in the period, a copy of a
+repeated id), the duplicate rule (:func:`rank_copies`: `analyze` ranks groups of identical
+copies with it, `convert` the rows themselves in :func:`keep_one_copy`), the progress of a
+pass, and reading a small result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import ibis
+
+from tokenecon.aggregate.columns import attribute_resolver, in_period
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
+from tokenecon.attribute.mapping import OutcomeMapping
+from tokenecon.attribute.rules import residency_expression, task_key_expression, use_case_expression
+from tokenecon.engine.dialect import small_table
+from tokenecon.engine.progress import watching
+from tokenecon.errors import UsageInputError, first_line
+from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, STRING_COLUMNS, TOKEN_COLUMNS
+from tokenecon.ingest.formats import canonical_table
+from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+from tokenecon.ingest.readers import materialize
+from tokenecon.ingest.sources import SourceFile, estimate_rows, source_bytes
+from tokenecon.progress import Reporter, ScanProgress
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
+
+INLINE_IDS = 1000
+"""Up to this many repeated request ids are written into the query as a list."""
+
+
+def canonical_rows(
+    con: BaseBackend,
+    sources: Sequence[SourceFile],
+    read: ReadOptions,
+    mapping: OutcomeMapping | None,
+) -> tuple[ir.Table, list[ColumnPlan], list[str]]:
+    """Every source's canonical rows under one schema, with ``source`` (its display name), the
+    other fields the adapters keep (``x_<name>``), and, given a mapping, each row's use case
+    and task key (``mapped_use_case``, ``mapped_task``); the plans; the extra fields' names."""
+    tables, plans = [], []
+    for source_id, source in enumerate(sources):
+        table, plan = canonical_table(con, source, source_id, read)
+        if mapping is not None:
+            table = table.mutate(
+                mapped_use_case=use_case_expression(mapping, attribute_resolver(table, plan))
+            )
+            table = table.mutate(
+                mapped_task=task_key_expression(
+                    mapping, table.mapped_use_case, attribute_resolver(table, plan)
+                )
+            )
+        tables.append((table.mutate(source=ibis.literal(source.display)), plan))
+        plans.append(plan)
+    extras: list[str] = []
+    for table, _ in tables:
+        extras += [c for c in table.columns if c.startswith("x_") and c not in extras]
+    base = [
+        "source_id", "timestamp", "provider", "model", *TOKEN_COLUMNS, "requests",
+        "reported_cost", *STRING_COLUMNS[2:], "source", "reject_reason",
+    ]  # fmt: skip
+    mapped = ["mapped_use_case", "mapped_task"] if mapping is not None else []
+    shaped = []
+    for table, _ in tables:
+        values = {c: table[c] for c in (*base, *mapped)}
+        values |= {c: table[c] if c in table.columns else ibis.null("string") for c in extras}
+        shaped.append(table.select(**values))
+    rows = shaped[0] if len(shaped) == 1 else ibis.union(*shaped, distinct=False)
+    return rows, plans, [c.removeprefix("x_") for c in extras]
+
+
+def attributed_rows(
+    con: BaseBackend,
+    sources: Sequence[SourceFile],
+    mapping: OutcomeMapping | None,
+    options: AggregateOptions,
+    result: UsageAggregates,
+) -> tuple[ir.Table, bool]:
+    """`analyze`'s rows: the columns it sums of every source, with each row's use case, task
+    key, ``--by`` value and residency (:mod:`tokenecon.attribute.rules`); and whether any
+    source has request ids. The sources' column plans and the attributes no source has go
+    into ``result``."""
+    tables = []
+    has_request_ids = False
+    seen_attributes: set[str] = set()
+    for source_id, source in enumerate(sources):
+        table, plan = canonical_table(con, source, source_id, options.read)
+        result.plans.append(plan)
+        has_request_ids |= "request_id" in plan.canonical
+        seen_attributes |= set(plan.canonical) | {f"tags.{x}" for x in plan.extra}
+        resolve = attribute_resolver(table, plan)
+        if "tags" in plan.canonical:
+            seen_attributes.add("tags.*")
+        use_case = use_case_expression(mapping, resolve)
+        by_value = resolve(options.by) if options.by else ibis.null("string")
+        table = table.mutate(use_case=use_case, by_value=by_value)
+        table = table.mutate(
+            task_key=task_key_expression(mapping, table.use_case, attribute_resolver(table, plan))
+        )
+        table = table.mutate(
+            in_region=residency_expression(mapping, table.use_case, attribute_resolver(table, plan))
+        )
+        keep = [
+            "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
+            "reported_cost", "service_tier", "context_window", "request_id", "use_case",
+            "task_key", "by_value", "reject_reason", "in_region",
+        ]  # fmt: skip
+        tables.append(table.select(*keep))
+    if mapping:
+        result.missing_attributes = [
+            a
+            for a in mapping.attributes
+            if a not in seen_attributes
+            and not (a.startswith("tags.") and "tags.*" in seen_attributes)
+        ]
+    rows = tables[0] if len(tables) == 1 else ibis.union(*tables, distinct=False)
+    return rows, has_request_ids
+
+
+def repeated_request_ids(con: BaseBackend, rows: ir.Table) -> list[str]:
+    """Request ids that occur more than once (a narrow pre-pass: only the id column is parsed).
+
+    Grouping every id costs less than carrying every column through a dedup aggregation, and
+    duplicates are rare, so the main query then keeps only these ids apart.
+    """
+    keyed = rows.filter(rows.request_id.notnull())
+    counted = keyed.group_by("request_id").aggregate(n=keyed.count())
+    repeated = counted.filter(counted.n > 1).select("request_id").order_by("request_id")
+    return [r["request_id"] for r in fetch_records(con, repeated)]
+
+
+def is_repeated_id(con: BaseBackend, rows: ir.Table, ids: list[str], name: str) -> ir.BooleanValue:
+    """Whether each row's request id is one of ``ids`` (the repeated ones).
+
+    Up to :data:`INLINE_IDS` ids are a literal list, which costs the engine less per row than
+    a semi-join against a table (10M rows, 20 ids: 3.5 s of CPU less); more go into an engine
+    table ``name`` (not an inline memtable, which Spark's cache() would compile before Ibis
+    registers it).
+    """
+    if len(ids) > INLINE_IDS:
+        table = small_table(con, name, {"request_id": ids})
+        return rows.request_id.isin(table.request_id)
+    if ids:
+        return rows.request_id.isin(ids)
+    return ibis.literal(False)
+
+
+def flag_rows(
+    con: BaseBackend,
+    rows: ir.Table,
+    repeated: list[str],
+    since: datetime | None,
+    until: datetime | None,
+) -> ir.Table:
+    """The rows with ``in_window`` (within ``--since``/``--until``) and ``repeated`` (a valid
+    row in the period whose request id is one of ``repeated``, the ids that occur more than
+    once: :func:`repeated_request_ids`)."""
+    in_window = in_period(rows, since, until).fill_null(False)
+    is_repeated = is_repeated_id(con, rows, repeated, "tokenecon_repeated_ids")
+    valid = rows.reject_reason.isnull() & in_window
+    return rows.mutate(in_window=in_window, repeated=(valid & is_repeated).fill_null(False))
+
+
+def rank_copies(
+    request_id: ir.StringValue,
+    counts: Mapping[str, ir.IntegerValue],
+    model: ir.StringValue,
+    day: ir.DateValue,
+    service_tier: ir.StringValue,
+    ties: Sequence[Any] = (),
+) -> tuple[ir.IntegerValue, dict[str, ir.IntegerValue]]:
+    """The duplicate rule, for `analyze` and `convert` alike: which copy of a repeated request
+    id is kept, and its counts.
+
+    Copies are re-sent lines; where they differ, each token bucket (and ``requests``) keeps
+    its largest count (a streamed partial never under-prices the call), and the other fields
+    are those of the largest copy: most billable tokens, ties to the last model, day and tier
+    in text order, then ``ties``. Returns each copy's rank among its id's copies (0: the copy
+    kept) and, per name of ``counts`` (one copy's token counts and requests), the largest count
+    of the id's copies.
+    """
+    billable = sum(
+        (counts[c].fill_null(0) for c in BILLABLE_TOKEN_COLUMNS), ibis.literal(0, "int64")
+    )
+    largest_first = ibis.window(
+        group_by=request_id,
+        order_by=[
+            ibis.desc(billable), ibis.desc(model), ibis.desc(day), ibis.desc(service_tier), *ties
+        ],
+    )  # fmt: skip
+    same_id = ibis.window(group_by=request_id)
+    largest = {name: count.max().over(same_id) for name, count in counts.items()}
+    return ibis.row_number().over(largest_first), largest
+
+
+def keep_one_copy(con: BaseBackend, rows: ir.Table, any_repeated: bool) -> ir.Table:
+    """The valid rows in the period, one per request id (``rows`` carry the flags
+    ``in_window`` and ``repeated``, which the result drops).
+
+    Of the copies of a repeated id, the one :func:`rank_copies` ranks first is kept, with the
+    largest count of each bucket; remaining ties go to the latest timestamp, then the first
+    source. The copies are few: computed once into an engine table.
+    """
+    single = rows.filter(rows.reject_reason.isnull() & rows.in_window & ~rows.repeated)
+    if not any_repeated:
+        return single.drop("in_window", "repeated")
+    copies = materialize(con, "repeated_copies", rows.filter(rows.repeated))
+    rank, largest = rank_copies(
+        copies.request_id,
+        {c: copies[c] for c in (*TOKEN_COLUMNS, "requests")},
+        copies.model,
+        copies.timestamp.date(),
+        copies.service_tier,
+        ties=[ibis.desc(copies.timestamp), copies.source_id, ibis.desc(copies.reported_cost)],
+    )
+    ranked = copies.mutate(copy_rank=rank, **largest)
+    single = single.drop("in_window", "repeated")
+    merged = ranked.filter(ranked.copy_rank == 0).drop("copy_rank", "in_window", "repeated")
+    # (the stored table's types can be more precise: timestamp(6))
+    return ibis.union(single, merged.cast(single.schema()), distinct=False)
+
+
+def watch_pass(
+    con: BaseBackend, sources: Sequence[SourceFile], report: Reporter | None, phase: str
+) -> AbstractContextManager[None]:
+    """Report the progress of one pass over ``sources`` to ``report``, if any."""
+    if report is None:
+        return watching(con, None)
+    total = sum(source_bytes(s) for s in sources)
+    estimates = [estimate_rows(s) for s in sources]
+    rows = None if None in estimates else sum(e or 0 for e in estimates)
+
+    def tell(fraction: float) -> None:
+        report(ScanProgress(phase, fraction, total, rows))
+
+    return watching(con, tell, total)
+
+
+def fetch_records(con: BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
+    """The rows of a small result table, with the engine's read errors as a typed input error."""
+    try:
+        return list(con.to_pyarrow(expr).to_pylist())
+    except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
+        message = first_line(exc)
+        raise UsageInputError(
+            f"cannot read the usage: {message}",
+            "check the file named above; --map and --input-convention adjust columns",
+        ) from None

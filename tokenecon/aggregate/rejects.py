@@ -1,0 +1,178 @@
+"""Where the rejected rows are: file and line of the first few, for the error list.
+
+Lines are physical (the header is line 1), as an editor shows them. A row is found by the
+cheapest means its file allows: bisection on time in a plain text file written in time order
+(:mod:`tokenecon.ingest.locate`), one scan of the file's lines for its request id, a Parquet
+file's own row numbers, and only then a numbered pass over the parsed rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import ibis
+
+from tokenecon.aggregate.columns import SAMPLE_SEPARATOR
+from tokenecon.aggregate.read import fetch_records
+from tokenecon.aggregate.types import SAMPLE_LIMIT, RejectedRow
+from tokenecon.engine.connect import EngineOptions, connect, is_duckdb
+from tokenecon.engine.dialect import lines_matching, parquet_rows_of, scan_order
+from tokenecon.ingest.formats import canonical_table
+from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
+from tokenecon.ingest.sources import SourceFile, is_remote
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends.duckdb import Backend
+
+
+def _by_request_id(samples: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Sample rejected rows by the request id of their :func:`~.columns.sample_key`."""
+    return {s["request_id"].split(SAMPLE_SEPARATOR, 1)[1]: s for s in samples}
+
+
+def locate_rejected(
+    con: Backend,
+    sources: Sequence[SourceFile],
+    plans: Sequence[ColumnPlan],
+    samples: list[dict[str, Any]],
+    rows: ir.Table,
+    newlines: Callable[[int], Sequence[int] | None] = lambda _: None,
+    read: ReadOptions | None = None,
+) -> list[RejectedRow]:
+    """File and line of sample rejected rows (only when there are any).
+
+    Rows with a request id in a plain-text file are found by bisecting the file on their
+    timestamp (:mod:`tokenecon.ingest.locate`); the line is the physical one an editor shows.
+    What that misses (a file not in time order) is found by id in one scan of the file's
+    lines; rows without id, and Parquet or compressed files, take a numbered pass over their
+    parsed rows.
+    """
+    if not is_duckdb(con):
+        # Lines follow the file's order, which Spark does not keep: an embedded DuckDB reads
+        # the (local) file again, only for rows that bisection could not place.
+        local = connect(EngineOptions())
+
+        def local_rows(source_id: int) -> ir.Table:
+            table, _ = canonical_table(local, sources[source_id], source_id, read or ReadOptions())
+            return table
+
+        remote = [s for s in samples if is_remote(sources[int(s["source_id"])])]
+        local_samples = [s for s in samples if s not in remote]
+        unknown = [
+            RejectedRow(sources[int(s["source_id"])].display, None, s["label"]) for s in remote
+        ]
+        return unknown + _locate(local, sources, plans, local_samples, local_rows, newlines)
+    return _locate(con, sources, plans, samples, lambda _: rows, newlines)
+
+
+def _locate(
+    con: Backend,
+    sources: Sequence[SourceFile],
+    plans: Sequence[ColumnPlan],
+    samples: list[dict[str, Any]],
+    rows_of: Callable[[int], ir.Table],
+    newlines: Callable[[int], Sequence[int] | None],
+) -> list[RejectedRow]:
+    out: list[RejectedRow] = []
+    by_source: dict[int, list[dict[str, Any]]] = {}
+    for sample in samples:
+        by_source.setdefault(int(sample["source_id"]), []).append(sample)
+    for source_id, mine in sorted(by_source.items()):
+        source = sources[source_id]
+        plain = source.kind in ("csv", "jsonl", "json") and not source.compressed
+        plain = plain and not source.members  # a folder of logs, a table: scan order
+        keyed = [s for s in mine if s["request_id"]]
+        if plain and len(keyed) == len(mine):
+            found: dict[int, int] = {}
+            if source.kind in ("csv", "jsonl") and plans[source_id].format == "generic":
+                found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
+            missing = [s for s in keyed if id(s) not in found]
+            if missing:
+                ids = _by_request_id(missing)
+                for number, sample in _lines_of_ids(con, source, ids):
+                    found[id(sample)] = number
+            if len(found) == len(mine):
+                out.extend(RejectedRow(source.display, found[id(s)], s["label"]) for s in mine)
+                continue
+        if source.kind == "parquet" and not source.members and len(keyed) == len(mine):
+            numbered = _rows_of_ids(con, source, plans[source_id], keyed)
+            if numbered is not None:
+                out.extend(RejectedRow(source.display, n, s["label"]) for n, s in numbered)
+                continue
+        out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id)))
+    unique = {(r.source, r.line, r.reason): r for r in out}
+    return sorted(unique.values(), key=lambda r: (r.source, r.line or 0))[:SAMPLE_LIMIT]
+
+
+def _lines_by_time(
+    source: SourceFile,
+    plan: ColumnPlan,
+    samples: list[dict[str, Any]],
+    newlines: Sequence[int] | None,
+) -> dict[int, int]:
+    """Lines of samples found by bisection on time, keyed by ``id(sample)``."""
+    if source.kind == "csv":
+        fields = csv_fields(plan.canonical["request_id"], plan.canonical["timestamp"])
+    else:
+        headers = plan.headers
+        fields = jsonl_fields(
+            headers[plan.canonical["request_id"]], headers[plan.canonical["timestamp"]]
+        )
+    wanted, owners = [], []
+    for sample in samples:
+        stamp, _, request_id = sample["request_id"].partition(SAMPLE_SEPARATOR)
+        if stamp:
+            wanted.append(WantedRow(request_id, datetime.fromisoformat(stamp)))
+            owners.append(sample)
+    header_lines = 1 if source.kind == "csv" else 0
+    found = find_lines(source.path, header_lines, fields, wanted, newlines)
+    return {id(owners[index]): line for index, line in found.items()}
+
+
+def _lines_of_ids(
+    con: Backend, source: SourceFile, samples: dict[str, dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """(line, sample) of rows found by request id in one scan of the file's physical lines."""
+    alternatives = "|".join(re.escape(rid) for rid in samples)
+    pattern = f'(^|[,"])({alternatives})($|[,"])'
+    out = []
+    for number, line in lines_matching(con, str(source.path), pattern):
+        for rid, sample in samples.items():
+            if re.search(f'(^|[,"]){re.escape(rid)}($|[,"])', line):
+                out.append((number, sample))
+    return out
+
+
+def _rows_of_ids(
+    con: Backend, source: SourceFile, plan: ColumnPlan, samples: list[dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]] | None:
+    """(row, sample) of a Parquet file's rejected rows found by request id; None when an id
+    is missing or stands on several rows (then only scan order can tell)."""
+    ids = _by_request_id(samples)
+    if len(ids) < len(samples) or "request_id" not in plan.canonical:
+        return None
+    column = plan.headers[plan.canonical["request_id"]]
+    found = parquet_rows_of(con, str(source.path), column, list(ids))
+    if sorted(value for _, value in found) != sorted(ids):
+        return None
+    return [(number, ids[value]) for number, value in found]
+
+
+def _numbered_rejects(
+    con: Backend, source: SourceFile, source_id: int, rows: ir.Table
+) -> list[RejectedRow]:
+    """Rejected rows of one source numbered in scan order (a streaming ROW_NUMBER pass)."""
+    mine = rows.filter(rows.source_id == source_id)
+    numbered = mine.mutate(position=ibis.row_number())
+    found = numbered.filter(numbered.reject_reason.notnull()).limit(SAMPLE_LIMIT)
+    first_line = 2 if source.kind == "csv" else 1
+    with scan_order(con):
+        return [
+            RejectedRow(source.display, int(r["position"]) + first_line, r["reject_reason"])
+            for r in fetch_records(con, found.select("position", "reject_reason"))
+        ]

@@ -1,0 +1,122 @@
+"""What the aggregation returns and what it takes: plain data, no engine.
+
+Stages that only read the sums (pricing, economics, the report, `whatif`, `diff`) import these
+types from here, so that loading them does not load Ibis or DuckDB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+from tokenecon.progress import Reporter
+
+DECLARED_ABOVE = 1 << 40
+"""Prompt class of a bucket row whose source says it ran above the long-context cliff."""
+UNKNOWN_PROMPT = -1
+"""Prompt class of a bucket row that cannot be tested against a per-request threshold."""
+SAMPLE_LIMIT = 20
+"""How many rejected rows and duplicate ids are listed by name."""
+
+
+@dataclass(frozen=True)
+class UsageGroup:
+    """Summed usage at the pricing grain."""
+
+    use_case: str | None
+    model: str
+    day: date
+    service_tier: str
+    prompt_class: int
+    """0: below every cliff; N: the largest cliff threshold the prompt exceeds; -1: unknown."""
+    by_value: str | None
+    rows: int
+    requests: int
+    requests_unknown_rows: int
+    tokens: dict[str, int]
+    reported_cost: Decimal | None
+    reported_rows: int
+    in_region: bool | None = None
+    """For use cases that declare ``residency:``: ran in an allowed region (None: unknown)."""
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row that failed validation, with where it is."""
+
+    source: str
+    line: int | None
+    """Physical line (header = 1); None for a remote file Spark reads (no local copy)."""
+    reason: str
+
+
+@dataclass
+class RowAccounting:
+    """Where every row read went: rejected (why, and where), repeated, outside the period, or
+    kept. `analyze` and `convert` count rows with the same query (:mod:`.read`)."""
+
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rows_duplicate: int = 0
+    """Copies of a repeated request id beyond the one kept."""
+    rows_filtered: int = 0
+    """Valid rows outside ``--since``/``--until``."""
+    reject_reasons: list[tuple[str, int]] = field(default_factory=list)
+    """(reason, rows), most frequent first."""
+    rejected_samples: list[RejectedRow] = field(default_factory=list)
+    duplicate_samples: list[tuple[str, int]] = field(default_factory=list)
+    """Repeated request ids and how many valid copies each had (the first 20 by id)."""
+    rows_per_source: dict[int, int] = field(default_factory=dict, repr=False)
+    reject_sample_rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """The first rejected rows as the query returns them, before their lines are found."""
+
+
+@dataclass
+class UsageAggregates(RowAccounting):
+    """What the engine returns: small tables, ready for pricing and decomposition."""
+
+    groups: list[UsageGroup] = field(default_factory=list)
+    tasks: dict[str, int] = field(default_factory=dict)
+    """Distinct tasks per use case (keyed tasks + keyless requests)."""
+    outcomes_matched: dict[str, int] = field(default_factory=dict)
+    """Verified outcome keys that match a task of the use case in the usage."""
+    outcomes_in_file: dict[str, int] = field(default_factory=dict)
+    """Verified outcome keys in the use case's file, matched or not."""
+    duplicates_conflicting: int = 0
+    """Duplicate ids whose copies disagree on token counts (the largest counts are kept)."""
+    plans: list[ColumnPlan] = field(default_factory=list)
+    missing_attributes: list[str] = field(default_factory=list)
+    """Attributes the mapping names that no input file has."""
+    model_tasks: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Tasks per (use case, model as reported) that made at least one call on the model, for
+    use cases with per-task outcome events (only with ``per_model_yields``)."""
+    model_outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Verified outcome keys per (use case, model) matching a task that used the model."""
+    rows: Any = None
+    """The parsed rows (an Ibis expression), for follow-up queries such as reconciliation."""
+
+
+@dataclass(frozen=True)
+class AggregateOptions:
+    """What to read and how to slice it."""
+
+    read: ReadOptions = field(default_factory=ReadOptions)
+    by: str | None = None
+    """Extra breakdown attribute (``--by``)."""
+    since: datetime | None = None
+    until: datetime | None = None
+    thresholds: tuple[int, ...] = ()
+    """Distinct long-context thresholds of the price book."""
+    reported_cost: bool = True
+    """Whether any source reports a cost (set by :func:`~.query.aggregate_usage`)."""
+    sources: int = 0
+    """How many files are read (set by :func:`~.query.aggregate_usage`)."""
+    residency: bool = True
+    """Whether any use case declares ``residency:`` (set by :func:`~.query.aggregate_usage`)."""
+    progress: Reporter | None = None
+    """Told how far each pass over the usage is (the CLI draws a bar on a terminal)."""
+    per_model_yields: bool = False
+    """Also count tasks and verified outcomes per use case x model (for `whatif`)."""

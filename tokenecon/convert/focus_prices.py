@@ -1,0 +1,133 @@
+"""The price book as three small tables for the engine, to price FOCUS rows exactly: model as
+reported -> book key; the book key's price periods, split where a price or discount changes;
+per period, service tier, token type and side of the long-context cliff, the price per token
+after multiplier and discounts (DECIMAL(21, 20) text)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from tokenecon.price.book import MILLION, SERVICE_TIERS, PriceBook
+
+TOKEN_TYPES = (
+    ("input", "uncached_input_tokens", "input", "input tokens"),
+    ("cache_read", "cache_read_tokens", "cache_read", "cache read tokens"),
+    ("cache_write_5m", "cache_write_tokens", "cache_write", "cache write (5m) tokens"),
+    ("cache_write_1h", "cache_write_1h_tokens", "cache_write_1h", "cache write (1h) tokens"),
+    ("output", "output_tokens", "output", "output tokens"),
+)
+"""(x_TokenType, canonical column, price-book bucket, words for ChargeDescription)."""
+TIERS = ("standard", *SERVICE_TIERS)
+OPEN_END = "9999-12-31"
+"""The end of a price period that has none (a date, so that the join is a plain range)."""
+
+
+def price_key(period: Any, tier: Any, above: Any) -> Any:
+    """One number for (price period, tier, cliff side): the rows join the prices on it alone
+    (in Python with ints, in the engine with integer expressions)."""
+    return (period * len(TIERS) + tier) * 2 + above
+
+
+PRICE_FIELDS = ("unit", "list_unit", "list_price", "contracted_price", "sku_price_id")
+"""Per token type, in the prices table as ``<field>_<token type>``."""
+
+
+PRICE_SCALE = 20
+"""Decimals of a price per token (DECIMAL(21, 20))."""
+
+
+@dataclass
+class PriceTables:
+    """The price book as three small tables of text (empty text is null) for the engine."""
+
+    models: dict[str, list[str]] = field(default_factory=dict)
+    """``rate_model`` (as reported) -> ``rate_key`` (book key), ``rate_provider``."""
+    periods: dict[str, list[str]] = field(default_factory=dict)
+    """Per book key, its stretches of constant price: ``period_key``, ``period_id``,
+    ``period_start``, ``period_end`` (exclusive; :data:`OPEN_END` for none),
+    ``period_threshold``."""
+    prices: dict[str, list[str]] = field(default_factory=dict)
+    """Per period, tier and cliff side (one number, ``price_key``: see :func:`price_key`), and
+    for each token type: ``unit`` and ``list_unit`` per token (after and before discounts),
+    ``list_price`` and ``contracted_price`` per 1M tokens, ``sku_price_id``."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Models with usage the book does not price (on some day, at least), and why."""
+    inexact: int = 0
+    """Prices per token with more than :data:`PRICE_SCALE` decimals (rounded half-up)."""
+
+    @property
+    def maybe_unpriced(self) -> bool:
+        """Whether some usage may lack a price (then the unpriced rows are counted)."""
+        return bool(self.reasons)
+
+    def per_token(self, per_million: Decimal) -> str:
+        """A price per 1M tokens as a price per token with :data:`PRICE_SCALE` decimals: exact,
+        or rounded half-up (and counted in :attr:`inexact`)."""
+        exact = per_million / MILLION
+        scaled = exact.quantize(Decimal(1).scaleb(-PRICE_SCALE), rounding=ROUND_HALF_UP)
+        if scaled != exact:
+            self.inexact += 1
+        return format(scaled, "f")
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as FOCUS numeric text: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
+    """The rates of ``models`` (as reported, each with its first day of usage)."""
+    out = PriceTables(
+        models={"rate_model": [], "rate_key": [], "rate_provider": []},
+        periods={c: [] for c in ("period_key", "period_id", "period_start", "period_end",
+                                 "period_threshold")},
+        prices={"price_key": [], **{f"{f}_{t[0]}": [] for t in TOKEN_TYPES for f in PRICE_FIELDS}},
+    )  # fmt: skip
+    keys = set()
+    for name, first in sorted(models.items()):
+        key = book.resolve(name)
+        if key is None:
+            out.reasons[name] = "unknown model"
+            continue
+        model = book.models[key]
+        for column, value in zip(out.models, (name, key, model.provider), strict=True):
+            out.models[column].append(value)
+        keys.add(key)
+        if first < model.entries[0].valid_from:
+            out.reasons[name] = f"no price for {key} before {model.entries[0].valid_from}"
+    for period in book.periods(keys):
+        entry = period.entry
+        threshold = entry.above_input_tokens
+        values = (
+            period.model_key, str(period.price_id), period.start.date().isoformat() if period.start
+            else "", period.end.date().isoformat() if period.end else OPEN_END,
+            str(threshold) if threshold is not None else "",
+        )  # fmt: skip
+        for column, value in zip(out.periods, values, strict=True):
+            out.periods[column].append(value)
+        sides = [("below", entry.rates)]
+        if threshold is not None and entry.above_rates:
+            sides.append(("above", entry.above_rates))
+        for tier_index, tier in enumerate(TIERS):
+            multiplier = entry.multipliers.get(tier, Decimal(1))
+            for side, rates in sides:
+                key = price_key(period.price_id, tier_index, int(side == "above"))
+                out.prices["price_key"].append(str(key))
+                for token_type, _, bucket, _ in TOKEN_TYPES:
+                    list_price = rates.of(bucket) * multiplier
+                    contracted = list_price * period.discount
+                    sku = f"{period.model_key}:{token_type}:{entry.valid_from.isoformat()}"
+                    sku += "" if tier == "standard" else f":{tier}"
+                    sku += f":above-{threshold}" if side == "above" else ""
+                    values = (
+                        out.per_token(contracted), out.per_token(list_price),
+                        _plain(list_price), _plain(contracted), sku,
+                    )  # fmt: skip
+                    for name, value in zip(PRICE_FIELDS, values, strict=True):
+                        out.prices[f"{name}_{token_type}"].append(value)
+    return out
