@@ -12,8 +12,6 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.errors import OptionError, UsageInputError
@@ -24,58 +22,15 @@ from tokenecon.ingest.canonical import (
     TOKEN_COLUMNS,
     normalise_header,
 )
-from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.formats.base import Format, Normalized
+from tokenecon.ingest.options import CONVENTIONS, ColumnPlan, ReadOptions, parse_column_map
+from tokenecon.ingest.probe import Probe
 from tokenecon.ingest.sources import SourceFile
-from tokenecon.ingest.validate import CONVENTIONS, GENERIC_INCLUSIVE_HINT
+from tokenecon.ingest.validate import GENERIC_INCLUSIVE_HINT
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to interpret a generic file."""
-
-    column_map: Mapping[str, str] = field(default_factory=dict)
-    """``--map source_column=canonical`` overrides (source names as written or normalised)."""
-    input_convention: str = "inclusive"
-    """Whether a plain ``input_tokens`` column includes cache reads and writes."""
-    format: str | None = None
-    """``--format NAME``: read every source as this format instead of detecting it."""
-
-
-@dataclass(frozen=True)
-class ColumnPlan:
-    """Which source column feeds which canonical column, and what was left aside."""
-
-    canonical: dict[str, int]
-    """Canonical name -> position of the source column."""
-    extra: dict[str, int]
-    """Other columns by normalised name: usable in mapping rules as ``tags.<name>``."""
-    headers: list[str]
-    """The source's column names as written."""
-    notes: list[str]
-    """Human remarks (duplicate mappings, ignored columns)."""
-    format: str = "generic"
-    """The source format it was read as."""
-    estimated: str | None = None
-    """How token counts were estimated, when the source has none."""
-
-
-def parse_column_map(pairs: list[str]) -> dict[str, str]:
-    """Parse ``--map col=canonical`` options."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        source, sep, target = pair.partition("=")
-        target = target.strip()
-        if not sep or not source.strip() or target not in CANONICAL_COLUMNS:
-            raise OptionError(
-                f"--map {pair!r}: expected SOURCE_COLUMN=CANONICAL",
-                f"CANONICAL is one of {', '.join(CANONICAL_COLUMNS)}",
-            )
-        out[source.strip()] = target
-    return out
 
 
 def read_headers(source: SourceFile) -> list[str]:
@@ -248,3 +203,5 @@ def _as_text(value: ir.Value) -> ir.StringValue:
 
 
 GENERIC = GenericFormat()
+
+__all__ = ["GENERIC", "ColumnPlan", "GenericFormat", "ReadOptions", "parse_column_map"]

@@ -17,7 +17,6 @@ from tokenecon.ingest.canonical import STRING_COLUMNS, TOKEN_COLUMNS
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-CONVENTIONS = ("inclusive", "exclusive")
 GENERIC_INCLUSIVE_HINT = (
     " (inclusive input; --input-convention exclusive if cached tokens are apart)"
 )

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+    from tokenecon.ingest.options import ColumnPlan, ReadOptions
 
 
 def registry() -> list[Format]:
@@ -104,7 +104,8 @@ def canonical_table(
     con: Backend, source: SourceFile, source_id: int, options: ReadOptions
 ) -> tuple[ir.Table, ColumnPlan]:
     """The canonical, validated rows of one source, plus the plan that says what fed what."""
-    from tokenecon.ingest.generic import GENERIC, ColumnPlan
+    from tokenecon.ingest.generic import GENERIC
+    from tokenecon.ingest.options import ColumnPlan
     from tokenecon.ingest.validate import build_canonical
 
     if is_remote(source):

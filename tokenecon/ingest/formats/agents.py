@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 CLAUDE_CODE = {
     **dict.fromkeys(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 USAGE_RESULT = {
     "uncached_input_tokens": "text",

@@ -13,36 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from tokenecon.ingest.probe import Probe
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
-
-@dataclass(frozen=True)
-class Probe:
-    """A cheap look at a source: enough to recognise its format without reading it all."""
-
-    source: SourceFile
-    headers: tuple[str, ...] = ()
-    """Normalised column names (CSV, Parquet, table) or the first records' keys (JSON)."""
-    raw_headers: tuple[str, ...] = ()
-    """The column names as written."""
-    records: tuple[dict[str, Any], ...] = ()
-    """The first JSON records (JSON Lines) or the document itself (a JSON file)."""
-    text: str = ""
-    """The first kilobytes of the file as text."""
-
-    def has(self, *names: str) -> bool:
-        """Whether every one of ``names`` is a column (or a key of the first records)."""
-        return all(n in self.headers for n in names)
-
-    def any_of(self, *names: str) -> bool:
-        """Whether at least one of ``names`` is a column."""
-        return any(n in self.headers for n in names)
+__all__ = ["Format", "Normalized", "Probe"]
 
 
 @dataclass

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 TOKEN_TYPES = {
     "uncached_input_tokens": ("input", "input_tokens", "uncached_input", "input_no_cache",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 USAGE_FIELDS = (
     "input_tokens", "output_tokens", "input_cached_tokens", "input_uncached_tokens",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 ATTRIBUTES = [{"key": "text", "value": {"stringValue": "text", "intValue": "text",
                                         "doubleValue": "text", "boolValue": "text"}}]  # fmt: skip
