@@ -54,3 +54,35 @@ def test_a_forked_codex_session_does_not_count_its_parents_turns_again() -> None
     assert (t["rows_read"], t["requests"], t["rows_duplicate"]) == (3, 2, 1)
     assert t["cost"] == "0.006350"
     assert model(r, "gpt-4.1")["tokens"]["reasoning"] == 40
+
+
+def test_ungrouped_openai_usage_saved_as_a_bare_list_is_kept_as_all_models() -> None:
+    # The cookbook's helper returns the buckets without their page; without group_by=model
+    # every result has model null. 150000 input (20000 cached) + 10000 output, 500 requests:
+    # real usage, kept (unpriced: no per-model price applies), never rejected as model: empty.
+    r = report(E / "openai_usage_ungrouped_list.json")
+    assert fmt(r) == "openai_usage_api"
+    t = r["totals"]
+    assert (t["rows_read"], t["rows_rejected"], t["rows_unpriced"]) == (2, 0, 2)
+    assert (t["requests"], t["unpriced_tokens"]) == (500, 130000 + 20000 + 10000)
+    assert [u["model"] for u in r["unpriced"]] == ["(all models)"]
+    notes = r["inputs"]["usage"][0]["notes"]
+    assert any("group_by=model" in n and "docs/sources.md" in n for n in notes)
+
+
+def test_ungrouped_openai_usage_csv_is_kept_as_all_models() -> None:
+    r = report(E / "openai_usage_ungrouped.csv")
+    t = r["totals"]  # the second day is an empty bucket: skipped, as before
+    assert (t["rows_read"], t["rows_rejected"], t["requests"]) == (1, 0, 42)
+    assert t["unpriced_tokens"] == 56500 + 64000 + 9800
+
+
+def test_ungrouped_openai_costs_keep_their_dollars() -> None:
+    # Costs API page (line_item null) and the dashboard's cost CSV (line_item empty).
+    api = report(E / "openai_costs_ungrouped.json")
+    assert fmt(api) == "openai_costs_api"
+    assert api["totals"]["cost"] == "1.920000"  # 0.42 + 1.50
+    assert [m["model"] for m in api["models"]] == ["(all models)"]
+    csv = report(E / "openai_cost_ungrouped.csv")
+    assert fmt(csv) == "openai_cost_csv"
+    assert (csv["totals"]["cost"], csv["totals"]["rows_rejected"]) == ("0.355000", 0)
