@@ -86,3 +86,15 @@ def test_ungrouped_openai_costs_keep_their_dollars() -> None:
     csv = report(E / "openai_cost_ungrouped.csv")
     assert fmt(csv) == "openai_cost_csv"
     assert (csv["totals"]["cost"], csv["totals"]["rows_rejected"]) == ("0.355000", 0)
+
+
+def test_langfuse_usage_object_of_older_sdks_is_read() -> None:
+    # gpt-4.1: 1200*2 + 300*8 = 4800; gpt-4.1-mini: 5000*0.40 + 1000*1.60 = 3600 per 1M.
+    # The SPAN is no model call; costs come from usage.totalCost / calculatedTotalCost.
+    r = report(E / "langfuse_observations_usage.json")
+    assert fmt(r) == "langfuse_observations"
+    t = r["totals"]
+    assert (t["rows_read"], t["requests"], t["rows_rejected"]) == (2, 2, 0)
+    assert (t["tokens"]["uncached_input"], t["tokens"]["output"]) == (6200, 1300)
+    assert model(r, "gpt-4.1")["cost"] == "0.004800"
+    assert (t["cost"], t["reported_cost"]) == ("0.008400", "0.008400")
