@@ -22,6 +22,7 @@ from tokenecon.ingest.canonical import (
     TOKEN_COLUMNS,
     normalise_header,
 )
+from tokenecon.ingest.convention import decide_convention
 from tokenecon.ingest.formats.base import Format, Normalized
 from tokenecon.ingest.options import CONVENTIONS, ColumnPlan, ReadOptions, parse_column_map
 from tokenecon.ingest.probe import Probe
@@ -108,8 +109,23 @@ def plan_columns(
             extra.setdefault(norm or f"column_{position}", position)
             continue
         canonical[target] = position
+    notes += unread_token_columns(headers, extra)
     _check_usable(source, headers, canonical, require_tokens)
     return ColumnPlan(canonical, extra, headers, notes)
+
+
+def unread_token_columns(headers: list[str], extra: dict[str, int]) -> list[str]:
+    """A note for each column whose name says it holds token counts but that feeds no bucket
+    (read only as a tag): its counts would otherwise be silently left out of cost."""
+    notes = []
+    for name, position in extra.items():
+        if "token" in name and name not in IGNORED_COLUMNS:
+            notes.append(
+                f"column {headers[position]!r} looks like token counts but maps to no token "
+                f"bucket: not counted; map it, e.g. --map {headers[position]}=output_tokens "
+                "(docs/usage-record.md)"
+            )
+    return notes
 
 
 def _check_usable(
@@ -182,12 +198,13 @@ class GenericFormat(Format):
         # TRY_CAST already ignores surrounding spaces in numbers and timestamps.
         columns = {name: _blank_is_null(raw[f"c{p}"]) for name, p in plan.canonical.items()}
         extras = {name: _as_text(raw[f"c{p}"]) for name, p in plan.extra.items()}
+        convention, said = decide_convention(raw, plan, options)
         return Normalized(
             columns=columns,
             sources={name: plan.headers[p] for name, p in plan.canonical.items()},
             extras=extras,
-            convention=options.input_convention,
-            notes=plan.notes,
+            convention=convention,
+            notes=[*plan.notes, *said],
         )
 
 

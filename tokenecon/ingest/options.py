@@ -23,6 +23,10 @@ class ReadOptions:
     """``--map source_column=canonical`` overrides (source names as written or normalised)."""
     input_convention: str = "inclusive"
     """Whether a plain ``input_tokens`` column includes cache reads and writes."""
+    convention_given: bool = False
+    """Whether the user said the convention (``--input-convention``, the mapping): if not, a
+    generic source's is decided from its column names, else assumed and said
+    (:mod:`tokenecon.ingest.convention`)."""
     format: str | None = None
     """``--format NAME``: read every source as this format instead of detecting it."""
 

@@ -5,6 +5,7 @@ Formats are tried in registry order (specific ones first); the generic adapter i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tokenecon.errors import OptionError
@@ -141,7 +142,7 @@ def canonical_table(
         # that sources of different formats still union
         table = materialize(con, f"canonical_{source_id}", table).cast(table.schema())
     if fmt is GENERIC:
-        plan = GENERIC.plan(source, options)
+        plan = replace(GENERIC.plan(source, options), notes=normalized.notes)
         return table, plan
     headers = [normalized.sources[k] for k in normalized.columns] + list(normalized.extras)
     plan = ColumnPlan(
