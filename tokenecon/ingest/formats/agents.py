@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -134,6 +134,7 @@ class ClaudeCodeJSONL(Format):
     """Claude Code session logs."""
 
     name = "claude_code_jsonl"
+    kinds = JSON_KINDS
     title = "Claude Code session logs (folder or file)"
 
     def detect(self, probe: Probe) -> bool:
@@ -224,6 +225,7 @@ class CodexRollouts(Format):
     """Codex CLI session rollouts."""
 
     name = "codex_jsonl"
+    kinds = JSON_KINDS
     title = "OpenAI Codex CLI rollouts (folder or file)"
 
     def detect(self, probe: Probe) -> bool:

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
     from tokenecon.ingest.options import ReadOptions
 
-__all__ = ["Format", "Normalized", "Probe"]
+__all__ = ["JSON_KINDS", "Format", "Normalized", "Probe"]
+
+JSON_KINDS = ("json", "jsonl")
+"""The kinds of a format that reads JSON records."""
 
 
 @dataclass
@@ -58,6 +61,8 @@ class Format:
     """``request`` (one call per row) or ``bucket`` (many calls summed per row)."""
     inclusive_hint: ClassVar[str] = " (the source counts cached tokens inside input)"
     """Said when cached tokens exceed an inclusive input count."""
+    kinds: ClassVar[tuple[str, ...]] = ("csv", "jsonl", "json", "parquet", "postgres")
+    """The source kinds it can read (``--format`` on another kind is refused before reading)."""
     materialize: ClassVar[bool] = False
     """Compute the validated rows once into an engine table: for adapters whose columns cost
     much per row (JSON documents parsed for several fields), which the pipeline's queries

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column
 from tokenecon.ingest.formats.pages import read_buckets, results_have
 from tokenecon.ingest.readers import read_csv_text
 from tokenecon.ingest.sources import SourceFile
@@ -124,6 +124,7 @@ class OpenAIUsageCSV(Format):
     """The dashboard's ``completions_usage_<start>_<end>.csv``."""
 
     name = "openai_usage_csv"
+    kinds = ("csv",)
     title = "OpenAI usage, dashboard CSV export"
     granularity = "bucket"
 
@@ -146,6 +147,7 @@ class OpenAIUsageAPI(Format):
     """Pages of ``GET /v1/organization/usage/completions``."""
 
     name = "openai_usage_api"
+    kinds = JSON_KINDS
     title = "OpenAI Usage API pages (completions, JSON)"
     granularity = "bucket"
 
@@ -203,6 +205,7 @@ class OpenAICostCSV(Format):
     """The dashboard's ``cost_<start>_<end>.csv``."""
 
     name = "openai_cost_csv"
+    kinds = ("csv",)
     title = "OpenAI cost, dashboard CSV export"
     cost_only = True
     granularity = "bucket"
@@ -224,6 +227,7 @@ class OpenAICostsAPI(Format):
     """Pages of ``GET /v1/organization/costs``."""
 
     name = "openai_costs_api"
+    kinds = JSON_KINDS
     title = "OpenAI Costs API pages (JSON)"
     cost_only = True
     granularity = "bucket"
