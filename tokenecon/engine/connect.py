@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from tokenecon.engine.scratch import scratch_directory
 from tokenecon.errors import OptionError, first_line
 
 if TYPE_CHECKING:
@@ -92,8 +93,8 @@ def _connect_duckdb(options: EngineOptions, input_bytes: int = 0) -> DuckDBBacke
     memory_limit = options.memory_limit or default_memory_limit(input_bytes)
     if memory_limit:
         config["memory_limit"] = memory_limit
-    if options.temp_directory:
-        config["temp_directory"] = options.temp_directory
+    # Not DuckDB's default `.tmp` of the working folder, which two runs there would share.
+    config["temp_directory"] = options.temp_directory or scratch_directory("spill-")
     if options.threads:
         config["threads"] = options.threads
     con = ibis.duckdb.connect(**config)

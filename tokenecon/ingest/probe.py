@@ -61,7 +61,18 @@ def probe_source(source: SourceFile) -> Probe:
     if source.kind != "postgres":
         stat = source.path.stat()
         version = (stat.st_mtime_ns, stat.st_size)
-    return _probe(source, version)
+    try:
+        return _probe(source, version)
+    except UsageInputError:
+        raise
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        # A corrupt gzip stream (EOFError), bytes that are not UTF-8 past the checked head, a
+        # file that is no Parquet (pyarrow's ArrowInvalid is a ValueError).
+        raise UsageInputError(
+            f"{source.display}: cannot read: {first_line(exc)}",
+            "export the file again, whole; usage files are UTF-8 CSV, JSON or Parquet, "
+            "optionally gzip-compressed (docs/sources.md)",
+        ) from None
 
 
 @functools.lru_cache(maxsize=256)

@@ -130,7 +130,7 @@ def canonical_table(
         if not isinstance(exc, AttributeError | KeyError | IbisError):
             raise
         # A forced format on a file of another shape: the fields it names are not there.
-        raise _not_this_format(fmt, source, exc) from None
+        raise _not_this_format(fmt, source, exc, bool(options.format)) from None
     if fmt is GENERIC:  # already text, empty as null
         columns, extras = normalized.columns, normalized.extras
     else:
@@ -184,11 +184,20 @@ def _check_kind(fmt: Format, source: SourceFile) -> None:
         )
 
 
-def _not_this_format(fmt: Format, source: SourceFile, exc: Exception) -> UsageInputError:
+def _not_this_format(
+    fmt: Format, source: SourceFile, exc: Exception, forced: bool
+) -> UsageInputError:
     from tokenecon.errors import first_line
     from tokenecon.ingest.probe import looks_like, probe_source
 
     missing = first_line(exc).split(". Existing columns")[0]
+    if not forced:  # detected, yet a field the reader needs is missing
+        return UsageInputError(
+            f"{source.display}: read as {fmt.title} ({fmt.name}), a field it needs is "
+            f"missing: {missing}",
+            "export it again with every column, or --map the file's own names onto the "
+            "canonical ones with --format generic (docs/sources.md)",
+        )
     return UsageInputError(
         f"{source.display} does not read as {fmt.title} (--format {fmt.name}): {missing}; it "
         f"looked like {looks_like(probe_source(source))}",

@@ -1,0 +1,97 @@
+"""Files that are not what they seem: other encodings, broken compression or Parquet, pipes and
+stdin. Read right, or refused with the file, a hint and exit 2; never a traceback, and no copy
+of the usage left behind."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT, run_cli
+
+BOOK = str(FIXTURES / "book.yaml")
+ROW = "2026-10-01T00:00:00Z,gpt-4.1,100,50"
+
+
+def analyze(*args: str):
+    return run_cli("analyze", *args, "--prices", BOOK, "--no-default-prices")
+
+
+def refused(result, *fragments: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_utf16_exports_are_read(tmp_path: Path) -> None:
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark: read through a UTF-8 copy.
+    usage = tmp_path / "usage.csv"
+    usage.write_text(f"timestamp,model,input_tokens,output_tokens\n{ROW}\n", encoding="utf-16")
+    result = analyze(str(usage))
+    assert result.exit_code == 0, result.output
+    assert "1 read = 1 priced" in result.stdout
+
+
+def test_latin1_is_refused_at_its_line(tmp_path: Path) -> None:
+    usage = tmp_path / "latin1.csv"
+    usage.write_bytes(
+        f"timestamp,model,input_tokens,output_tokens,user\n{ROW},Jos\xe9\n".encode("latin-1")
+    )
+    refused(
+        analyze(str(usage)), f"{usage}:2: not UTF-8 text (byte 0xe9)", "iconv", "docs/sources.md"
+    )
+
+
+def test_a_truncated_gzip_is_refused(tmp_path: Path) -> None:
+    whole = gzip.compress((FIXTURES / "small.csv").read_bytes())
+    usage = tmp_path / "usage.csv.gz"
+    usage.write_bytes(whole[: len(whole) // 2])
+    refused(analyze(str(usage)), str(usage), "Compressed file ended", "docs/sources.md")
+
+
+def test_a_broken_parquet_is_refused(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.parquet"
+    usage.write_bytes(b"PAR1" + b"\0" * 64)
+    refused(analyze(str(usage)), str(usage), "cannot read", "docs/sources.md")
+
+
+def _tokenecon(
+    args: list[str], tmp: Path, stdin: bytes | None = None
+) -> subprocess.CompletedProcess:
+    """The CLI in its own process (so that what it leaves behind at exit can be seen), with
+    its temp directory and working folder in ``tmp``."""
+    env = {**os.environ, "TMPDIR": str(tmp / "tmp"), "PYTHONPATH": str(ROOT)}
+    (tmp / "tmp").mkdir(exist_ok=True)
+    code = "from tokenecon.cli.main import run; run()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args, "--prices", BOOK, "--no-default-prices"],
+        input=stdin, capture_output=True, cwd=tmp, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_stdin_and_spills_leave_nothing_behind(tmp_path: Path) -> None:
+    small = (FIXTURES / "small.csv").read_bytes()
+    result = _tokenecon(["analyze", "-"], tmp_path, stdin=small)
+    assert result.returncode == 0, result.stderr
+    assert b"12 read" in result.stdout
+    # the copy of stdin and the engine's spill folder were the run's own, and are gone; no
+    # DuckDB `.tmp` in the working folder for a second run to share
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (tmp_path / ".tmp").exists()
+
+
+def test_a_pipe_is_read_once(tmp_path: Path) -> None:
+    # `analyze <(cat usage.csv)`: detection must not consume what the engine then reads
+    read, write = os.pipe()
+    os.write(write, (FIXTURES / "small.csv").read_bytes())
+    os.close(write)
+    try:
+        result = analyze(f"/dev/fd/{read}")
+    finally:
+        os.close(read)
+    assert result.exit_code == 0, result.output
+    assert "12 read = 7 priced" in result.stdout
