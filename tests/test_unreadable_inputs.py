@@ -5,6 +5,7 @@ of the usage left behind."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -95,3 +96,35 @@ def test_a_pipe_is_read_once(tmp_path: Path) -> None:
         os.close(read)
     assert result.exit_code == 0, result.output
     assert "12 read = 7 priced" in result.stdout
+
+
+def test_one_bad_value_is_one_rejected_row_with_its_line(tmp_path: Path) -> None:
+    # Each of these stopped the whole run with an engine error and no file or line.
+    usage = tmp_path / "bad.csv"
+    usage.write_text(
+        "timestamp,model,input_tokens,output_tokens\n"
+        "2026-10-01T00:00:00Z,gpt-4.1,NaN,5\n"
+        "2026-10-01T00:00:00Z,gpt-4.1,99999999999999999999,5\n"
+        "10000-10-01T00:00:00Z,gpt-4.1,1,5\n"
+        "Infinity,gpt-4.1,1,5\n"
+        "2026-10-01T00:00:00Z,gpt-4.1,1\n"
+        "2026-10-01T00:00:00Z,gpt-4.1,1,5,6\n"
+        "2026-10-01T00:00:00Z,gpt-4.1,100,50\n"
+    )
+    result = run_cli(
+        "analyze", str(usage), "--json", "--prices", BOOK, "--no-default-prices"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    r = json.loads(result.stdout)
+    assert (r["totals"]["rows_read"], r["totals"]["rows_rejected"]) == (7, 6)
+    assert r["totals"]["cost"] == "0.000600"  # the one good row: 100*2 + 50*8 per 1M
+    lines = {row["line"]: row["reason"] for row in r["rejected"]["rows"]}
+    assert lines == {
+        2: "input_tokens: 'NaN' is not a finite number",
+        3: "input_tokens: '99999999999999999999' is too large (2^63 or more)",
+        4: "timestamp: '10000-10-01T00:00:00Z' is not a date-time (ISO 8601 or Unix seconds)",
+        5: "timestamp: 'Infinity' is not a date-time (ISO 8601 or Unix seconds)",
+        6: "row has fewer fields than the header's 4",
+        7: "row has more fields than the header's 4",
+    }
+    assert {row["source"] for row in r["rejected"]["rows"]} == {str(usage)}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
+from tokenecon.ingest.csv_shape import is_ragged, tolerant_options, with_row_errors
 from tokenecon.ingest.postgres import postgres_table
 from tokenecon.ingest.probe import csv_headers, probe_source
 from tokenecon.ingest.sources import SourceFile, location
@@ -61,19 +62,22 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
                 mode="PERMISSIVE",
             ),
         )
-    return _guard(
+    ragged = is_ragged(source)
+    shape = tolerant_options(names) if ragged else {"columns": dict.fromkeys(names, "VARCHAR")}
+    table = _guard(
         source,
         lambda: con.read_csv(
             location(source),
-            columns=dict.fromkeys(names, "VARCHAR"),
             header=True,
             auto_detect=False,
             delim=",",
             quote='"',
             escape='"',
             compression="gzip" if source.compressed else "none",
+            **shape,
         ),
     )
+    return with_row_errors(table, names) if ragged else table
 
 
 def read_parquet_typed(con: Backend, source: SourceFile) -> ir.Table:

@@ -32,6 +32,7 @@ def build_canonical(
     convention: str = "inclusive",
     inclusive_hint: str = GENERIC_INCLUSIVE_HINT,
     cost_only: bool = False,
+    row_error: ir.StringValue | None = None,
 ) -> ir.Table:
     """The canonical, validated rows of one source.
 
@@ -39,7 +40,8 @@ def build_canonical(
     reported by the source: null, never zero); ``extras`` are other source fields, kept as
     ``x_<name>`` for mapping rules (``tags.<name>``). ``input_tokens`` is read under
     ``convention``. A ``cost_only`` source (a cost report with no tokens) needs a cost instead
-    of token counts.
+    of token counts. ``row_error`` says why a raw row cannot be read at all (a CSV row with
+    more or fewer fields than its header): that reason comes first.
 
     Two projections: the first parses each column once, the second checks the parsed values,
     so that no cast is evaluated twice per row.
@@ -58,6 +60,8 @@ def build_canonical(
         return value is not None and not value.type().is_string()
 
     parsed: dict[str, Any] = {"source_id": ibis.literal(source_id, "int32")}
+    if row_error is not None:
+        parsed["row_error"] = row_error
     for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
         if typed(name):
             parsed[name] = columns[name].cast("float64")
@@ -86,7 +90,9 @@ def build_canonical(
         parsed[f"x_{name}"] = value if value.type().is_string() else value.cast("string")
     stage = raw.select(**parsed)
 
+    shape = [(stage.row_error.notnull(), stage.row_error)] if row_error is not None else []
     checks: list[tuple[ir.BooleanValue, ir.StringValue]] = [
+        *shape,
         (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
         (
             stage.timestamp.isnull(),

@@ -105,6 +105,7 @@ def canonical_table(
     con: Backend, source: SourceFile, source_id: int, options: ReadOptions
 ) -> tuple[ir.Table, ColumnPlan]:
     """The canonical, validated rows of one source, plus the plan that says what fed what."""
+    from tokenecon.ingest.csv_shape import ROW_ERROR
     from tokenecon.ingest.generic import GENERIC
     from tokenecon.ingest.options import ColumnPlan
     from tokenecon.ingest.validate import build_canonical
@@ -144,6 +145,7 @@ def canonical_table(
         convention=normalized.convention,
         inclusive_hint=fmt.inclusive_hint,
         cost_only=fmt.cost_only,
+        row_error=raw[ROW_ERROR] if ROW_ERROR in raw.columns else None,
     )
     if options.format and not is_remote(source):
         _check_rows(fmt, source, table)
