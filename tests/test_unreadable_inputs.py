@@ -128,3 +128,24 @@ def test_one_bad_value_is_one_rejected_row_with_its_line(tmp_path: Path) -> None
         7: "row has more fields than the header's 4",
     }
     assert {row["source"] for row in r["rejected"]["rows"]} == {str(usage)}
+
+
+def test_a_broken_json_cell_is_one_rejected_row(tmp_path: Path) -> None:
+    # LiteLLM's metadata (where its cache counts are) and Langfuse's usage_details, broken in
+    # one row: that row is rejected with its line; the engine's cast no longer stops the run.
+    import csv
+
+    cases = [
+        ("litellm_spendlogs.csv", "metadata", '{"usage_object": {bad json', "metadata"),
+        ("langfuse_observations.csv", "usage_details", '{"input": 5,', "usage_details"),
+    ]
+    for name, column, broken, field in cases:
+        rows = list(csv.reader((FIXTURES / "sources" / name).open(encoding="utf-8-sig")))
+        header = [h.lower().replace("_", "") for h in rows[0]]
+        rows[1][header.index(column.replace("_", ""))] = broken
+        usage = tmp_path / name
+        with usage.open("w", newline="") as out:
+            csv.writer(out).writerows(rows)
+        result = analyze(str(usage))
+        assert result.exit_code == 0, result.output
+        assert f"{usage}:2: {field}: not valid JSON" in result.stdout.replace("\n", "")

@@ -203,6 +203,36 @@ def _json_type(schema: Any) -> Any:
     return dt.Struct({k: _json_type(v) for k, v in schema.items()})
 
 
+def invalid_json(value: Any) -> ir.BooleanValue:
+    """Whether a text value is there but is not JSON (a JSON-typed value never is; Spark's
+    parsers give null for bad text on their own)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    if not hasattr(value, "type") or not value.type().is_string() or on_duckdb(value) is not True:
+        return ibis.literal(False)
+
+    def json_valid(value: str) -> bool:  # type: ignore[empty-body]
+        """DuckDB's json_valid."""
+
+    function = ibis.udf.scalar.builtin(
+        json_valid, name="json_valid", signature=((dt.string,), dt.boolean)
+    )
+    bad: ir.BooleanValue = value.notnull() & (value != "") & ~function(value)
+    return bad
+
+
+def as_json(value: Any) -> ir.JSONValue:
+    """A text or JSON value as JSON; text that is not JSON as null (its row is rejected by
+    the adapter that reads tokens from it, see :func:`invalid_json`)."""
+    import ibis
+
+    if hasattr(value, "type") and value.type().is_string():
+        value = ibis.cases((invalid_json(value), ibis.null("string")), else_=value)
+    converted: ir.JSONValue = value.cast("json")
+    return converted
+
+
 def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     """A JSON text column parsed once into a struct of the given fields (missing ones null).
 
@@ -226,7 +256,7 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
         name="json_transform",
         signature=((dt.json, dt.string), _json_type(schema)),
     )
-    result: ir.StructValue = function(value.cast("json"), structure)
+    result: ir.StructValue = function(as_json(value), structure)
     return result
 
 
@@ -262,7 +292,7 @@ def json_string_array(value: Any) -> ir.ArrayValue:
     if engine is None:
         return ibis.null(dt.Array(dt.string))
     if engine:
-        items: ir.ArrayValue = value.cast("json").array.map(lambda e: e.str)
+        items: ir.ArrayValue = as_json(value).array.map(lambda e: e.str)
         return items
     parsed: ir.ArrayValue = _spark_from_json(value, dt.Array(dt.string), "ARRAY<STRING>")
     return parsed

@@ -105,7 +105,6 @@ def canonical_table(
     con: Backend, source: SourceFile, source_id: int, options: ReadOptions
 ) -> tuple[ir.Table, ColumnPlan]:
     """The canonical, validated rows of one source, plus the plan that says what fed what."""
-    from tokenecon.ingest.csv_shape import ROW_ERROR
     from tokenecon.ingest.generic import GENERIC
     from tokenecon.ingest.options import ColumnPlan
     from tokenecon.ingest.validate import build_canonical
@@ -145,7 +144,7 @@ def canonical_table(
         convention=normalized.convention,
         inclusive_hint=fmt.inclusive_hint,
         cost_only=fmt.cost_only,
-        row_error=raw[ROW_ERROR] if ROW_ERROR in raw.columns else None,
+        row_error=_row_error(raw, normalized),
     )
     if options.format and not is_remote(source):
         _check_rows(fmt, source, table)
@@ -168,6 +167,20 @@ def canonical_table(
         estimated=normalized.estimated,
     )
     return table, plan
+
+
+def _row_error(raw: ir.Table, normalized: Normalized) -> ir.StringValue | None:
+    """Why a raw row cannot be read: its CSV shape, else what the adapter found (broken JSON)."""
+    import ibis
+
+    from tokenecon.ingest.csv_shape import ROW_ERROR
+
+    reasons = [raw[ROW_ERROR]] if ROW_ERROR in raw.columns else []
+    if normalized.row_error is not None:
+        reasons.append(normalized.row_error)
+    if not reasons:
+        return None
+    return ibis.coalesce(*reasons) if len(reasons) > 1 else reasons[0]
 
 
 FORCED_HINT = (

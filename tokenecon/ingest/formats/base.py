@@ -46,6 +46,9 @@ class Normalized:
     """What the adapter did that a reader of the report should know."""
     estimated: str | None = None
     """How token counts were estimated, when the source has none (None: reported counts)."""
+    row_error: Any = None
+    """Why a row cannot be read (e.g. its usage JSON is broken), null where it can: such a
+    row is rejected with that reason."""
 
 
 class Format:
@@ -178,14 +181,14 @@ def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
 
         pairs = items.filter(lambda t: t.notnull() & (t != "")).map(pair)
         parts.append(pairs.join(",").nullif(""))
-    from tokenecon.ingest.readers import on_duckdb, spark_json_text
+    from tokenecon.ingest.readers import as_json, on_duckdb, spark_json_text
 
     for obj in objects:
         if on_duckdb(obj) is False:
             # JSON is text on Spark; Ibis's cast from JSON would call a function Spark lacks.
             as_text = (obj if obj.type().is_string() else spark_json_text(obj)).strip()
         else:
-            as_text = obj.cast("json").cast("string").strip()
+            as_text = as_json(obj).cast("string").strip()
         inner = ibis.cases(
             (as_text.startswith("{") & as_text.endswith("}"),
              as_text.substr(1, as_text.length() - 2).strip()),
@@ -196,6 +199,19 @@ def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
         return ibis.null("string")
     joined = ibis.literal(",").join(parts).nullif("")  # nulls are skipped
     return ibis.cases((joined.notnull(), "{" + joined + "}"), else_=ibis.null("string"))
+
+
+def bad_json_reason(**fields: Any) -> ir.StringValue:
+    """A row's reject reason when one of the named text fields holds broken JSON (the first
+    such field), null when none does."""
+    import ibis
+
+    from tokenecon.ingest.readers import invalid_json
+
+    cases = [
+        (invalid_json(v), ibis.literal(f"{name}: not valid JSON")) for name, v in fields.items()
+    ]
+    return ibis.cases(*cases, else_=ibis.null("string"))
 
 
 def described(columns: Mapping[str, Any], sources: Mapping[str, str]) -> Normalized:

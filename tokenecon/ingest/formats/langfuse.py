@@ -16,12 +16,13 @@ from tokenecon.ingest.formats.base import (
     Format,
     Normalized,
     Probe,
+    bad_json_reason,
     column,
     json_text,
     tags_object,
     total,
 )
-from tokenecon.ingest.readers import read_flat
+from tokenecon.ingest.readers import as_json, read_flat
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -79,11 +80,11 @@ class LangfuseObservations(Format):
         """Additive usage keys to disjoint buckets."""
         import ibis
 
-        usage = column(raw, "usage_details", "usagedetails").cast("json")
-        costs = column(raw, "cost_details", "costdetails").cast("json")
+        usage = as_json(column(raw, "usage_details", "usagedetails"))
+        costs = as_json(column(raw, "cost_details", "costdetails"))
         # Older SDKs write `usage: {input, output, total, unit, inputCost, outputCost,
         # totalCost}` (no cache split): read where usage details say nothing.
-        legacy = column(raw, "usage").cast("json")
+        legacy = as_json(column(raw, "usage"))
         reasoning = _first([json_text(usage[k]) for k in REASONING_KEYS])
         kind = column(raw, "type").cast("string").upper()
         columns = {
@@ -132,8 +133,13 @@ class LangfuseObservations(Format):
         extras = {"name": column(raw, "name"), "environment": column(raw, "environment"),
                   "prompt_name": column(raw, "prompt_name", "promptname")}  # fmt: skip
         keep = kind.isnull() | (kind == "GENERATION")
+        broken = bad_json_reason(
+            usage_details=column(raw, "usage_details", "usagedetails"),
+            cost_details=column(raw, "cost_details", "costdetails"),
+            usage=column(raw, "usage"),
+        )
         return Normalized(
-            columns, sources, extras, keep=keep,
+            columns, sources, extras, keep=keep, row_error=broken,
             notes=["only GENERATION observations are model calls (spans and events skipped)"],
         )  # fmt: skip
 
