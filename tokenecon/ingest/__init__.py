@@ -1,4 +1,4 @@
-"""Adapters from usage sources to the canonical usage table (SPEC 2.1).
+"""Adapters from usage sources to the canonical usage table (docs/usage-record.md).
 
 The only code that opens usage files.
 """

@@ -3,7 +3,7 @@
 An adapter recognises its format from a :class:`Probe` (the header or the first records, read
 cheaply), reads the source into a raw Ibis table (engine-specific reading lives in
 :mod:`tokenecon.ingest.readers`), and normalizes it: one Ibis expression per canonical column
-(SPEC 2.1), in the source's own convention, handed to
+(docs/usage-record.md), in the source's own convention, handed to
 :func:`tokenecon.ingest.validate.build_canonical` for parsing and checks.
 """
 
