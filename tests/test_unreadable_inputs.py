@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
 BOOK = str(FIXTURES / "book.yaml")
@@ -149,3 +150,57 @@ def test_a_broken_json_cell_is_one_rejected_row(tmp_path: Path) -> None:
         result = analyze(str(usage))
         assert result.exit_code == 0, result.output
         assert f"{usage}:2: {field}: not valid JSON" in result.stdout.replace("\n", "")
+
+
+def test_bad_numbers_in_parquet_are_rejected_rows(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    usage = tmp_path / "usage.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "timestamp": [datetime(2026, 10, 1)] * 3,
+                "model": ["gpt-4.1"] * 3,
+                "input_tokens": [float("nan"), 1e30, 100.0],
+                "output_tokens": pa.array([1, 2, 50], pa.int64()),
+            }
+        ),
+        usage,
+    )
+    result = run_cli("analyze", str(usage), "--json", "--prices", BOOK, "--no-default-prices")
+    assert result.exit_code == 0, result.output
+    r = json.loads(result.stdout)
+    assert (r["totals"]["rows_read"], r["totals"]["rows_rejected"]) == (3, 2)
+    reasons = sorted(row["reason"] for row in r["rejected"]["rows"])
+    assert reasons == [
+        "input_tokens: '1e+30' is too large (2^63 or more)",
+        "input_tokens: 'nan' is not a finite number",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "optional"),
+    [
+        ("openrouter_activity.csv", "tokens_reasoning"),
+        ("openrouter_activity.csv", "cancelled"),
+        ("anthropic_console_usage.csv", "usage_input_tokens_cache_write_1h"),
+        ("anthropic_console_usage.csv", "context_window"),
+        ("focus.csv", "Tags"),
+    ],
+)
+def test_exports_without_an_optional_column_are_read(
+    tmp_path: Path, name: str, optional: str
+) -> None:
+    import csv
+
+    rows = list(csv.reader((FIXTURES / "sources" / name).open(encoding="utf-8-sig")))
+    drop = rows[0].index(optional)
+    usage = tmp_path / name
+    with usage.open("w", newline="") as out:
+        csv.writer(out).writerows([r[:drop] + r[drop + 1 :] for r in rows])
+    result = analyze(str(usage))
+    assert result.exit_code == 0, result.output
+    assert "0 rejected" in result.stdout
