@@ -136,3 +136,47 @@ def test_zero_cost_streamed_rows_are_priced_by_their_tokens() -> None:
     reported = report(C / "streamed_zero_litellm.csv", "--cost-source", "reported")
     assert reported["totals"]["cost"] == "0.000720"
     assert reported["cost_source"]["option"] == "reported"
+
+
+# 1b. The convention of a generic input_tokens column is decided, or said ----------------
+def test_anthropic_named_cache_columns_make_input_exclusive(tmp_path) -> None:
+    # The Anthropic API's usage names: input_tokens beside cache_read_input_tokens and
+    # cache_creation_input_tokens counts them apart. Read inclusive, 41 - 2948 would be refused.
+    usage = tmp_path / "anthropic-style.csv"
+    usage.write_text(
+        "timestamp,model,input_tokens,cache_read_input_tokens,cache_creation_input_tokens,"
+        "output_tokens\n2026-01-05T14:03:11Z,claude-sonnet-4-5-20250929,41,2048,900,220\n"
+    )
+    r = report(usage)
+    assert r["totals"]["cost"] == "0.007412"
+    assert any("read as exclusive" in n for n in r["inputs"]["usage"][0]["notes"])
+
+
+def test_an_assumed_convention_is_said_with_its_rows_and_flag(tmp_path) -> None:
+    usage = tmp_path / "plain.csv"
+    usage.write_text(
+        "timestamp,model,input_tokens,cache_read_tokens,output_tokens\n"
+        "2026-01-05T14:03:11Z,claude-sonnet-4-5,5000,2000,500\n"
+        "2026-01-05T14:03:12Z,gpt-4.1,5000,2000,500\n"
+        "2026-01-05T14:03:13Z,gpt-4.1,5000,0,500\n"
+    )
+    r = report(usage)
+    assert r["totals"]["tokens"]["uncached_input"] == 3000 + 3000 + 5000
+    notes = " ".join(r["inputs"]["usage"][0]["notes"])
+    assert "assumed inclusive" in notes and "the 2 rows with cached tokens" in notes
+    assert "1 of them Claude" in notes and "--input-convention exclusive" in notes
+    told = report(usage, "--input-convention", "exclusive")
+    assert told["totals"]["tokens"]["uncached_input"] == 15000
+    assert not any("assumed" in n for n in told["inputs"]["usage"][0]["notes"])
+
+
+def test_token_columns_under_other_names_are_read_or_named(tmp_path) -> None:
+    usage = tmp_path / "aliases.csv"
+    usage.write_text(
+        "timestamp,model,prompt_tokens,response_tokens,audio_tokens\n"
+        "2026-01-05T14:03:11Z,gpt-4.1,1000,50,7\n"
+    )
+    r = report(usage)
+    assert r["totals"]["tokens"]["output"] == 50  # response_tokens: an output alias
+    notes = r["inputs"]["usage"][0]["notes"]
+    assert any("'audio_tokens' looks like token counts" in n for n in notes)

@@ -92,3 +92,32 @@ def test_a_folder_without_logs(tmp_path: Path) -> None:
     result = run_cli("analyze", str(tmp_path))
     assert result.exit_code == 2
     assert "is a directory with no .jsonl logs" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "forced", "said"),
+    [
+        # a TSV read as a CSV format: one column, none of the export's
+        ("usage.tsv", "timestamp\tmodel\tinput_tokens\n2026-10-01\tgpt-4.1\t5\n",
+         "openai_usage_csv", "does not read as OpenAI usage, dashboard CSV export"),
+        # a FOCUS export saved as JSON: a CSV format cannot read it
+        ("focus.json", '[{"BilledCost": 1.2, "ChargePeriodStart": "2026-10-01"}]\n',
+         "focus_csv", "--format focus_csv reads csv files; this is json"),
+        # a CSV forced through a JSON format (DuckDB would try to parse it as one document)
+        ("usage.csv", "timestamp,model,output_tokens\n2026-10-01,gpt-4.1,5\n",
+         "claude_code_jsonl", "reads json or jsonl files; this is csv"),
+        # JSON Lines of another tool: every line is skipped, nothing is read
+        ("spans.jsonl", '{"timestamp": "2026-10-01", "type": "span", "payload": {}}\n',
+         "claude_code_jsonl", "it gave no rows: it is not such an export"),
+    ],
+)  # fmt: skip
+def test_a_forced_format_that_does_not_fit_is_refused(
+    tmp_path: Path, name: str, content: str, forced: str, said: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = run_cli("analyze", str(path), "--format", forced)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert said in result.stderr
+    assert "docs/sources.md" in result.stderr

@@ -5,7 +5,8 @@ cost per outcome = cost/token x tokens/task x tasks/outcome.
 The stages, bottom to top; each imports only the ones before it (``tests/test_layering.py``):
 
 0. ``errors``, ``yamlfile``, ``progress``, ``units`` (shares), ``redact`` (database passwords),
-   ``outputs`` (atomic output files): foundations every stage may use.
+   ``outputs`` (atomic output files), ``scratch`` (the run's temporary folder): foundations
+   every stage may use.
 1. ``engine``: DuckDB or Spark behind Ibis.
 2. ``ingest``: one adapter per source format -> the canonical usage table.
 3. ``attribute``: the outcome mapping -> use case, task and outcome expressions.

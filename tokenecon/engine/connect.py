@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from tokenecon.errors import OptionError, first_line
+from tokenecon.scratch import scratch_directory
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -92,8 +93,8 @@ def _connect_duckdb(options: EngineOptions, input_bytes: int = 0) -> DuckDBBacke
     memory_limit = options.memory_limit or default_memory_limit(input_bytes)
     if memory_limit:
         config["memory_limit"] = memory_limit
-    if options.temp_directory:
-        config["temp_directory"] = options.temp_directory
+    # Not DuckDB's default `.tmp` of the working folder, which two runs there would share.
+    config["temp_directory"] = options.temp_directory or scratch_directory("spill-")
     if options.threads:
         config["threads"] = options.threads
     con = ibis.duckdb.connect(**config)

@@ -12,8 +12,6 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.errors import OptionError, UsageInputError
@@ -24,58 +22,16 @@ from tokenecon.ingest.canonical import (
     TOKEN_COLUMNS,
     normalise_header,
 )
-from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.convention import decide_convention
+from tokenecon.ingest.formats.base import Format, Normalized
+from tokenecon.ingest.options import CONVENTIONS, ColumnPlan, ReadOptions, parse_column_map
+from tokenecon.ingest.probe import Probe
 from tokenecon.ingest.sources import SourceFile
-from tokenecon.ingest.validate import CONVENTIONS, GENERIC_INCLUSIVE_HINT
+from tokenecon.ingest.validate import GENERIC_INCLUSIVE_HINT
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to interpret a generic file."""
-
-    column_map: Mapping[str, str] = field(default_factory=dict)
-    """``--map source_column=canonical`` overrides (source names as written or normalised)."""
-    input_convention: str = "inclusive"
-    """Whether a plain ``input_tokens`` column includes cache reads and writes."""
-    format: str | None = None
-    """``--format NAME``: read every source as this format instead of detecting it."""
-
-
-@dataclass(frozen=True)
-class ColumnPlan:
-    """Which source column feeds which canonical column, and what was left aside."""
-
-    canonical: dict[str, int]
-    """Canonical name -> position of the source column."""
-    extra: dict[str, int]
-    """Other columns by normalised name: usable in mapping rules as ``tags.<name>``."""
-    headers: list[str]
-    """The source's column names as written."""
-    notes: list[str]
-    """Human remarks (duplicate mappings, ignored columns)."""
-    format: str = "generic"
-    """The source format it was read as."""
-    estimated: str | None = None
-    """How token counts were estimated, when the source has none."""
-
-
-def parse_column_map(pairs: list[str]) -> dict[str, str]:
-    """Parse ``--map col=canonical`` options."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        source, sep, target = pair.partition("=")
-        target = target.strip()
-        if not sep or not source.strip() or target not in CANONICAL_COLUMNS:
-            raise OptionError(
-                f"--map {pair!r}: expected SOURCE_COLUMN=CANONICAL",
-                f"CANONICAL is one of {', '.join(CANONICAL_COLUMNS)}",
-            )
-        out[source.strip()] = target
-    return out
 
 
 def read_headers(source: SourceFile) -> list[str]:
@@ -153,8 +109,23 @@ def plan_columns(
             extra.setdefault(norm or f"column_{position}", position)
             continue
         canonical[target] = position
+    notes += unread_token_columns(headers, extra)
     _check_usable(source, headers, canonical, require_tokens)
     return ColumnPlan(canonical, extra, headers, notes)
+
+
+def unread_token_columns(headers: list[str], extra: dict[str, int]) -> list[str]:
+    """A note for each column whose name says it holds token counts but that feeds no bucket
+    (read only as a tag): its counts would otherwise be silently left out of cost."""
+    notes = []
+    for name, position in extra.items():
+        if "token" in name and name not in IGNORED_COLUMNS:
+            notes.append(
+                f"column {headers[position]!r} looks like token counts but maps to no token "
+                f"bucket: not counted; map it, e.g. --map {headers[position]}=output_tokens "
+                "(docs/usage-record.md)"
+            )
+    return notes
 
 
 def _check_usable(
@@ -227,12 +198,13 @@ class GenericFormat(Format):
         # TRY_CAST already ignores surrounding spaces in numbers and timestamps.
         columns = {name: _blank_is_null(raw[f"c{p}"]) for name, p in plan.canonical.items()}
         extras = {name: _as_text(raw[f"c{p}"]) for name, p in plan.extra.items()}
+        convention, said = decide_convention(raw, plan, options)
         return Normalized(
             columns=columns,
             sources={name: plan.headers[p] for name, p in plan.canonical.items()},
             extras=extras,
-            convention=options.input_convention,
-            notes=plan.notes,
+            convention=convention,
+            notes=[*plan.notes, *said],
         )
 
 
@@ -248,3 +220,5 @@ def _as_text(value: ir.Value) -> ir.StringValue:
 
 
 GENERIC = GenericFormat()
+
+__all__ = ["GENERIC", "ColumnPlan", "GenericFormat", "ReadOptions", "parse_column_map"]

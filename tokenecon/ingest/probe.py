@@ -7,11 +7,11 @@ import functools
 import gzip
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
-from tokenecon.ingest.formats.base import Probe
 from tokenecon.ingest.sources import SourceFile, is_remote
 
 HEAD_BYTES = 1 << 16
@@ -20,6 +20,29 @@ FIRST_RECORDS = 20
 """How many JSON Lines records detection parses."""
 WHOLE_DOCUMENT = 64 << 20
 """A JSON document up to this size is parsed whole for detection (bigger ones by their head)."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A cheap look at a source: enough to recognise its format without reading it all."""
+
+    source: SourceFile
+    headers: tuple[str, ...] = ()
+    """Normalised column names (CSV, Parquet, table) or the first records' keys (JSON)."""
+    raw_headers: tuple[str, ...] = ()
+    """The column names as written."""
+    records: tuple[dict[str, Any], ...] = ()
+    """The first JSON records (JSON Lines) or the document itself (a JSON file)."""
+    text: str = ""
+    """The first kilobytes of the file as text."""
+
+    def has(self, *names: str) -> bool:
+        """Whether every one of ``names`` is a column (or a key of the first records)."""
+        return all(n in self.headers for n in names)
+
+    def any_of(self, *names: str) -> bool:
+        """Whether at least one of ``names`` is a column."""
+        return any(n in self.headers for n in names)
 
 
 _REMOTE: dict[SourceFile, Probe] = {}
@@ -38,7 +61,18 @@ def probe_source(source: SourceFile) -> Probe:
     if source.kind != "postgres":
         stat = source.path.stat()
         version = (stat.st_mtime_ns, stat.st_size)
-    return _probe(source, version)
+    try:
+        return _probe(source, version)
+    except UsageInputError:
+        raise
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        # A corrupt gzip stream (EOFError), bytes that are not UTF-8 past the checked head, a
+        # file that is no Parquet (pyarrow's ArrowInvalid is a ValueError).
+        raise UsageInputError(
+            f"{source.display}: cannot read: {first_line(exc)}",
+            "export the file again, whole; usage files are UTF-8 CSV, JSON or Parquet, "
+            "optionally gzip-compressed (docs/sources.md)",
+        ) from None
 
 
 @functools.lru_cache(maxsize=256)
@@ -49,14 +83,12 @@ def _probe(source: SourceFile, version: object) -> Probe:
         names = list(pq.read_schema(source.path).names)
         return Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
     if source.kind == "postgres":
-        from tokenecon.ingest.readers import postgres_columns
+        from tokenecon.ingest.postgres import postgres_columns
 
         names = postgres_columns(source)
         return Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
     head = _head(source)
     if source.kind == "csv":
-        from tokenecon.ingest.readers import csv_headers
-
         raw = csv_headers(source)
         return Probe(source, tuple(normalise_header(h) for h in raw), tuple(raw), text=head)
     records = _records(source, head)
@@ -66,6 +98,19 @@ def _probe(source: SourceFile, version: object) -> Probe:
     return Probe(
         source, tuple(normalise_header(k) for k in keys), tuple(keys), tuple(records), head
     )
+
+
+def csv_headers(source: SourceFile) -> list[str]:
+    """The header line of a CSV (BOM stripped)."""
+    if is_remote(source):
+        return list(probe_source(source).raw_headers)
+    opener: Any = gzip.open if source.compressed else open
+    with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    headers = next(csv.reader(io.StringIO(first)), [])
+    if not any(h.strip() for h in headers):
+        raise UsageInputError(f"{source.display}: the first line is not a CSV header")
+    return [h.strip() for h in headers]
 
 
 def probe_remote(con: Any, source: SourceFile) -> Probe:

@@ -7,9 +7,6 @@ schemas are given as plain nested dicts, turned here into DuckDB type strings or
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -18,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
-from tokenecon.ingest.sources import SourceFile, is_remote, location
+from tokenecon.ingest.csv_shape import is_ragged, tolerant_options, with_row_errors
+from tokenecon.ingest.postgres import postgres_table
+from tokenecon.ingest.probe import csv_headers, probe_source
+from tokenecon.ingest.sources import SourceFile, location
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -30,21 +30,6 @@ object) or a one-element list (an array of that)."""
 
 MAX_JSON_OBJECT = 1 << 30
 """Largest JSON document (an API page can be big)."""
-
-
-def csv_headers(source: SourceFile) -> list[str]:
-    """The header line of a CSV (BOM stripped)."""
-    if is_remote(source):
-        from tokenecon.ingest.probe import probe_source
-
-        return list(probe_source(source).raw_headers)
-    opener: Any = gzip.open if source.compressed else open
-    with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
-        first = handle.readline()
-    headers = next(csv.reader(io.StringIO(first)), [])
-    if not any(h.strip() for h in headers):
-        raise UsageInputError(f"{source.display}: the first line is not a CSV header")
-    return [h.strip() for h in headers]
 
 
 def named_headers(headers: Sequence[str]) -> list[str]:
@@ -77,19 +62,22 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
                 mode="PERMISSIVE",
             ),
         )
-    return _guard(
+    ragged = is_ragged(source)
+    shape = tolerant_options(names) if ragged else {"columns": dict.fromkeys(names, "VARCHAR")}
+    table = _guard(
         source,
         lambda: con.read_csv(
             location(source),
-            columns=dict.fromkeys(names, "VARCHAR"),
             header=True,
             auto_detect=False,
             delim=",",
             quote='"',
             escape='"',
             compression="gzip" if source.compressed else "none",
+            **shape,
         ),
     )
+    return with_row_errors(table, names) if ragged else table
 
 
 def read_parquet_typed(con: Backend, source: SourceFile) -> ir.Table:
@@ -182,37 +170,10 @@ def read_flat(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir
     if source.kind == "parquet":
         table = _guard(source, lambda: con.read_parquet(location(source)))
         return table.rename({normalise_header(c): c for c in table.columns})
-    from tokenecon.ingest.probe import probe_source
-
     present = {normalise_header(k): k for k in probe_source(source).raw_headers}
     schema = {present[n]: kind for n, kind in fields.items() if n in present}
     table = read_json(con, source, schema)
     return table.rename({normalise_header(c): c for c in table.columns})
-
-
-def postgres_columns(source: SourceFile) -> list[str]:
-    """The column names of a database table source."""
-    return list(_postgres_table(source).columns)
-
-
-def _postgres_table(source: SourceFile) -> ir.Table:
-    import ibis
-
-    assert source.url is not None and source.table is not None
-    try:
-        backend = ibis.connect(source.url.replace("postgresql://", "postgres://", 1))
-    except Exception as exc:  # the driver's own errors: refused, auth, unknown database
-        message = first_line(exc)
-        raise UsageInputError(
-            f"{source.display}: cannot connect: {message}", "check the postgres:// URL"
-        ) from None
-    try:
-        return backend.table(source.table)
-    except Exception:
-        raise UsageInputError(
-            f"{source.display}: no table {source.table!r}",
-            "name the table as it is spelled in the database: --table LiteLLM_SpendLogs",
-        ) from None
 
 
 def read_postgres(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir.Table:
@@ -221,7 +182,7 @@ def read_postgres(con: Backend, source: SourceFile, fields: Mapping[str, str]) -
     Only the named columns travel (JSON ones as text); rows are read once, in batches, into a
     temporary engine table that the pipeline's queries then share.
     """
-    remote = _postgres_table(source)
+    remote = postgres_table(source)
     present = {normalise_header(c): c for c in remote.columns}
     wanted = {n: present[n] for n in fields if n in present}
     selection = {n: remote[c].cast("string") for n, c in wanted.items()}
@@ -240,6 +201,36 @@ def _json_type(schema: Any) -> Any:
     if isinstance(schema, list):
         return dt.Array(_json_type(schema[0]))
     return dt.Struct({k: _json_type(v) for k, v in schema.items()})
+
+
+def invalid_json(value: Any) -> ir.BooleanValue:
+    """Whether a text value is there but is not JSON (a JSON-typed value never is; Spark's
+    parsers give null for bad text on their own)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    if not hasattr(value, "type") or not value.type().is_string() or on_duckdb(value) is not True:
+        return ibis.literal(False)
+
+    def json_valid(value: str) -> bool:  # type: ignore[empty-body]
+        """DuckDB's json_valid."""
+
+    function = ibis.udf.scalar.builtin(
+        json_valid, name="json_valid", signature=((dt.string,), dt.boolean)
+    )
+    bad: ir.BooleanValue = value.notnull() & (value != "") & ~function(value)
+    return bad
+
+
+def as_json(value: Any) -> ir.JSONValue:
+    """A text or JSON value as JSON; text that is not JSON as null (its row is rejected by
+    the adapter that reads tokens from it, see :func:`invalid_json`)."""
+    import ibis
+
+    if hasattr(value, "type") and value.type().is_string():
+        value = ibis.cases((invalid_json(value), ibis.null("string")), else_=value)
+    converted: ir.JSONValue = value.cast("json")
+    return converted
 
 
 def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
@@ -265,7 +256,7 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
         name="json_transform",
         signature=((dt.json, dt.string), _json_type(schema)),
     )
-    result: ir.StructValue = function(value.cast("json"), structure)
+    result: ir.StructValue = function(as_json(value), structure)
     return result
 
 
@@ -301,7 +292,7 @@ def json_string_array(value: Any) -> ir.ArrayValue:
     if engine is None:
         return ibis.null(dt.Array(dt.string))
     if engine:
-        items: ir.ArrayValue = value.cast("json").array.map(lambda e: e.str)
+        items: ir.ArrayValue = as_json(value).array.map(lambda e: e.str)
         return items
     parsed: ir.ArrayValue = _spark_from_json(value, dt.Array(dt.string), "ARRAY<STRING>")
     return parsed

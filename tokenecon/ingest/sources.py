@@ -7,14 +7,13 @@ import gzip
 import hashlib
 import json
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tokenecon.errors import UsageInputError
+from tokenecon.ingest.spool import as_utf8, spool, spool_path
 from tokenecon.progress import count_hashed
 from tokenecon.redact import redact_passwords
 
@@ -123,11 +122,15 @@ def _directory(path: Path, display: str) -> SourceFile:
 
 
 def _describe(path: Path, display: str) -> SourceFile:
+    if not path.is_file():  # a pipe (`<(cat f)`): detection would consume what the engine reads
+        path = spool_path(path)
     with path.open("rb") as handle:
         head = handle.read(4)
     compressed = head[:2] == b"\x1f\x8b"
     if head == b"PAR1":
         return SourceFile(path, display, "parquet", False)
+    if not compressed:
+        path = as_utf8(path, display)
     first = _first_line(path, compressed)
     if first[0] not in "{[":
         return SourceFile(path, display, "csv", compressed)
@@ -147,16 +150,16 @@ def _first_line(path: Path, compressed: bool) -> str:
                 stripped = line.strip()
                 if stripped:
                     return stripped
-    except (OSError, EOFError) as exc:
-        raise UsageInputError(f"cannot read {path}: {exc}") from None
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise UsageInputError(
+            f"cannot read {path}: {exc}", "export the file again, whole (docs/sources.md)"
+        ) from None
     raise UsageInputError(f"{path} is empty", "export the usage again: the file has no rows")
 
 
 def _spool_stdin() -> SourceFile:
-    spool = tempfile.NamedTemporaryFile(prefix="tokenecon-stdin-", delete=False)  # noqa: SIM115
-    with spool:
-        shutil.copyfileobj(sys.stdin.buffer, spool)
-    return _describe(Path(spool.name), "<stdin>")
+    """Stdin, copied into the run's scratch folder (removed when the run ends)."""
+    return _describe(spool(sys.stdin.buffer, "stdin"), "<stdin>")
 
 
 DIGEST_CHUNK = 1 << 22
@@ -236,7 +239,10 @@ def estimate_rows(source: SourceFile) -> int | None:
     if source.kind == "parquet":
         import pyarrow.parquet as pq
 
-        return int(pq.read_metadata(source.path).num_rows)
+        try:
+            return int(pq.read_metadata(source.path).num_rows)
+        except Exception:  # pyarrow's ArrowInvalid: a broken file, refused where it is read
+            return None
     if source.compressed or source.kind == "postgres" or is_remote(source):
         return None
     sample_path = source.members[0] if source.members else source.path

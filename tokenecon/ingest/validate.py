@@ -17,7 +17,6 @@ from tokenecon.ingest.canonical import STRING_COLUMNS, TOKEN_COLUMNS
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-CONVENTIONS = ("inclusive", "exclusive")
 GENERIC_INCLUSIVE_HINT = (
     " (inclusive input; --input-convention exclusive if cached tokens are apart)"
 )
@@ -33,6 +32,7 @@ def build_canonical(
     convention: str = "inclusive",
     inclusive_hint: str = GENERIC_INCLUSIVE_HINT,
     cost_only: bool = False,
+    row_error: ir.StringValue | None = None,
 ) -> ir.Table:
     """The canonical, validated rows of one source.
 
@@ -40,7 +40,8 @@ def build_canonical(
     reported by the source: null, never zero); ``extras`` are other source fields, kept as
     ``x_<name>`` for mapping rules (``tags.<name>``). ``input_tokens`` is read under
     ``convention``. A ``cost_only`` source (a cost report with no tokens) needs a cost instead
-    of token counts.
+    of token counts. ``row_error`` says why a raw row cannot be read at all (a CSV row with
+    more or fewer fields than its header): that reason comes first.
 
     Two projections: the first parses each column once, the second checks the parsed values,
     so that no cast is evaluated twice per row.
@@ -59,6 +60,8 @@ def build_canonical(
         return value is not None and not value.type().is_string()
 
     parsed: dict[str, Any] = {"source_id": ibis.literal(source_id, "int32")}
+    if row_error is not None:
+        parsed["row_error"] = row_error
     for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
         if typed(name):
             parsed[name] = columns[name].cast("float64")
@@ -87,7 +90,9 @@ def build_canonical(
         parsed[f"x_{name}"] = value if value.type().is_string() else value.cast("string")
     stage = raw.select(**parsed)
 
+    shape = [(stage.row_error.notnull(), stage.row_error)] if row_error is not None else []
     checks: list[tuple[ir.BooleanValue, ir.StringValue]] = [
+        *shape,
         (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
         (
             stage.timestamp.isnull(),
@@ -101,10 +106,10 @@ def build_canonical(
     for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
         if typed(name):
             checks += _typed_number_checks(name, stage[name], columns[name].type().is_integer())
-            numbers[name] = stage[name].cast("int64")
+            numbers[name] = stage[name].try_cast("int64")
         elif name in columns:
             checks += _number_checks(name, stage[f"{name}__text"], stage[name])
-            numbers[name] = stage[name].cast("int64")
+            numbers[name] = stage[name].try_cast("int64")
         else:
             numbers[name] = ibis.null("int64")
     checks.append(
@@ -165,11 +170,28 @@ def _number_checks(
     quoted = "'" + value + "'"
     return [
         (value.notnull() & parsed.isnull(), f"{name}: " + quoted + " is not a number"),
+        *_range_checks(name, quoted, parsed),
         (
-            parsed != parsed.cast("int64").cast("float64"),
+            parsed != parsed.try_cast("int64").cast("float64"),
             f"{name}: " + quoted + " is not a whole number",
         ),
         (parsed < 0, f"{name}: " + quoted + " is negative"),
+    ]
+
+
+TOO_LARGE = float(2**63)
+"""A count at or past this is no 64-bit whole number: the row is refused (smaller ones that
+still add up past 2^53 are refused, as a group, by the aggregation)."""
+
+
+def _range_checks(
+    name: str, shown: ir.StringValue, parsed: ir.FloatingValue
+) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
+    """NaN, infinities and counts too large to be exact: one rejected row each, never an
+    engine error on the cast to a whole number."""
+    return [
+        (parsed.isnan() | parsed.isinf(), f"{name}: " + shown + " is not a finite number"),
+        (parsed.abs() >= TOO_LARGE, f"{name}: " + shown + " is too large (2^63 or more)"),
     ]
 
 
@@ -180,9 +202,9 @@ def _typed_number_checks(
     shown = "'" + parsed.cast("string") + "'"
     checks = [(parsed < 0, f"{name}: " + shown + " is negative")]
     if not integer:
-        whole = parsed != parsed.cast("int64").cast("float64")
+        whole = parsed != parsed.try_cast("int64").cast("float64")
         checks.insert(0, (whole, f"{name}: " + shown + " is not a whole number"))
-    return checks
+    return [*_range_checks(name, shown, parsed), *checks]
 
 
 def _typed_timestamp(value: ir.Value) -> ir.TimestampValue:
@@ -193,13 +215,15 @@ def _typed_timestamp(value: ir.Value) -> ir.TimestampValue:
     kind = value.type()
     if kind.is_numeric():
         seconds = value.cast("float64")
+        in_range = (seconds > 0) & (seconds < EPOCH_LIMIT)
+        millis = ibis.cases((in_range, (seconds * 1000).floor()), else_=ibis.null("float64"))
         stamp: ir.TimestampValue = ibis.literal(datetime(1970, 1, 1)) + (
-            (seconds * 1000).floor().cast("int64").as_interval("ms")
+            millis.cast("int64").as_interval("ms")
         )
         return stamp
     if kind.is_string():
         return parse_timestamp(value)
-    return value.cast("timestamp")
+    return within_range(value.cast("timestamp"))
 
 
 def _uncached_from_input(
@@ -244,14 +268,25 @@ def parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
         else_=value.try_cast("timestamp"),
     )
     epoch = value.try_cast("float64")
-    from_epoch = ibis.cases(
-        (
-            (epoch > 0) & (epoch < 1e11),
-            # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and
-            # a plain timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
-            ibis.literal(datetime(1970, 1, 1))
-            + (epoch * 1000).floor().cast("int64").as_interval("ms"),
-        ),
-        else_=ibis.null("timestamp"),
+    # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and a plain
+    # timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
+    millis = ibis.cases(
+        ((epoch > 0) & (epoch < EPOCH_LIMIT), (epoch * 1000).floor()), else_=ibis.null("float64")
     )
-    return ibis.coalesce(iso, from_epoch)
+    from_epoch = ibis.literal(datetime(1970, 1, 1)) + millis.cast("int64").as_interval("ms")
+    return ibis.coalesce(within_range(iso), from_epoch)
+
+
+EPOCH_LIMIT = 1e11
+"""Unix seconds below this (the year 5138) are a time; beyond, a number is not a timestamp."""
+FIRST_TIME = datetime(1970, 1, 1)
+LAST_TIME = datetime(9999, 12, 31, 23, 59, 59)
+
+
+def within_range(stamp: ir.TimestampValue) -> ir.TimestampValue:
+    """A timestamp between 1970 and the end of 9999, else null (rejected as not a date-time):
+    ``infinity`` and the year 10000 parse, but no report can show them."""
+    import ibis
+
+    inside = (stamp >= FIRST_TIME) & (stamp <= LAST_TIME)
+    return ibis.cases((inside, stamp), else_=ibis.null("timestamp"))

@@ -114,6 +114,7 @@ def prepare_inputs(
     read = ReadOptions(
         column_map=options.column_map,
         input_convention=convention or "inclusive",
+        convention_given=convention is not None,
         format=options.source_format,
     )
     return Inputs(book, mapping, sources, read)

@@ -5,9 +5,10 @@ Formats are tried in registry order (specific ones first); the generic adapter i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tokenecon.errors import OptionError
+from tokenecon.errors import OptionError, UsageInputError
 from tokenecon.ingest.formats.base import Format, Normalized, Probe
 from tokenecon.ingest.sources import SourceFile, is_remote
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+    from tokenecon.ingest.options import ColumnPlan, ReadOptions
 
 
 def registry() -> list[Format]:
@@ -104,7 +105,8 @@ def canonical_table(
     con: Backend, source: SourceFile, source_id: int, options: ReadOptions
 ) -> tuple[ir.Table, ColumnPlan]:
     """The canonical, validated rows of one source, plus the plan that says what fed what."""
-    from tokenecon.ingest.generic import GENERIC, ColumnPlan
+    from tokenecon.ingest.generic import GENERIC
+    from tokenecon.ingest.options import ColumnPlan
     from tokenecon.ingest.validate import build_canonical
 
     if is_remote(source):
@@ -114,11 +116,21 @@ def canonical_table(
     fmt = detect_format(source, options.format)
     if fmt is GENERIC and not options.format:
         _check_generic(source, options)
-    raw = fmt.read(con, source, options)
-    normalized = fmt.normalize(raw, source, options)
-    if normalized.keep is not None:
-        raw = raw.filter(normalized.keep)
+    if options.format:
+        _check_kind(fmt, source)
+    try:
+        raw = fmt.read(con, source, options)
         normalized = fmt.normalize(raw, source, options)
+        if normalized.keep is not None:
+            raw = raw.filter(normalized.keep)
+            normalized = fmt.normalize(raw, source, options)
+    except Exception as exc:
+        from ibis.common.exceptions import IbisError
+
+        if not isinstance(exc, AttributeError | KeyError | IbisError):
+            raise
+        # A forced format on a file of another shape: the fields it names are not there.
+        raise _not_this_format(fmt, source, exc, bool(options.format)) from None
     if fmt is GENERIC:  # already text, empty as null
         columns, extras = normalized.columns, normalized.extras
     else:
@@ -132,7 +144,10 @@ def canonical_table(
         convention=normalized.convention,
         inclusive_hint=fmt.inclusive_hint,
         cost_only=fmt.cost_only,
+        row_error=_row_error(raw, normalized),
     )
+    if options.format and not is_remote(source):
+        _check_rows(fmt, source, table)
     if fmt.materialize:
         from tokenecon.ingest.readers import materialize
 
@@ -140,7 +155,7 @@ def canonical_table(
         # that sources of different formats still union
         table = materialize(con, f"canonical_{source_id}", table).cast(table.schema())
     if fmt is GENERIC:
-        plan = GENERIC.plan(source, options)
+        plan = replace(GENERIC.plan(source, options), notes=normalized.notes)
         return table, plan
     headers = [normalized.sources[k] for k in normalized.columns] + list(normalized.extras)
     plan = ColumnPlan(
@@ -154,10 +169,80 @@ def canonical_table(
     return table, plan
 
 
+def _row_error(raw: ir.Table, normalized: Normalized) -> ir.StringValue | None:
+    """Why a raw row cannot be read: its CSV shape, else what the adapter found (broken JSON)."""
+    import ibis
+
+    from tokenecon.ingest.csv_shape import ROW_ERROR
+
+    reasons = [raw[ROW_ERROR]] if ROW_ERROR in raw.columns else []
+    if normalized.row_error is not None:
+        reasons.append(normalized.row_error)
+    if not reasons:
+        return None
+    return ibis.coalesce(*reasons) if len(reasons) > 1 else reasons[0]
+
+
+FORCED_HINT = (
+    "drop --format to detect the format (`tokenecon sources FILE` shows what the file looks "
+    "like and the formats there are; docs/sources.md)"
+)
+
+
+def _check_kind(fmt: Format, source: SourceFile) -> None:
+    """A forced format that cannot read this kind of file (a JSON format on a CSV...)."""
+    if source.kind not in fmt.kinds:
+        raise UsageInputError(
+            f"{source.display}: --format {fmt.name} reads {' or '.join(fmt.kinds)} files; "
+            f"this is {source.kind}",
+            FORCED_HINT,
+        )
+
+
+def _not_this_format(
+    fmt: Format, source: SourceFile, exc: Exception, forced: bool
+) -> UsageInputError:
+    from tokenecon.errors import first_line
+    from tokenecon.ingest.probe import looks_like, probe_source
+
+    missing = first_line(exc).split(". Existing columns")[0]
+    if not forced:  # detected, yet a field the reader needs is missing
+        return UsageInputError(
+            f"{source.display}: read as {fmt.title} ({fmt.name}), a field it needs is "
+            f"missing: {missing}",
+            "export it again with every column, or --map the file's own names onto the "
+            "canonical ones with --format generic (docs/sources.md)",
+        )
+    return UsageInputError(
+        f"{source.display} does not read as {fmt.title} (--format {fmt.name}): {missing}; it "
+        f"looked like {looks_like(probe_source(source))}",
+        FORCED_HINT,
+    )
+
+
+def _check_rows(fmt: Format, source: SourceFile, table: ir.Table) -> None:
+    """Zero rows from a non-empty file under a forced format is a misreading, not a month of
+    no usage: refuse it (one count over the source, only with --format)."""
+    from tokenecon.errors import first_line
+
+    try:
+        rows = int(table.count().to_pyarrow().as_py())
+    except Exception as exc:  # the engine's own read errors on a file of another shape
+        raise UsageInputError(
+            f"{source.display}: cannot be read as --format {fmt.name}: {first_line(exc)}",
+            FORCED_HINT,
+        ) from None
+    if rows == 0:
+        raise UsageInputError(
+            f"{source.display}: read as --format {fmt.name}, it gave no rows: it is not such "
+            "an export",
+            FORCED_HINT,
+        )
+
+
 def _check_generic(source: SourceFile, options: ReadOptions) -> None:
     """A source no named format matched must at least map as a generic table: if it does not,
     say what it looked like and the two ways to read it."""
-    from tokenecon.errors import UsageInputError
     from tokenecon.ingest.generic import GENERIC
     from tokenecon.ingest.probe import looks_like, probe_source
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 CLAUDE_CODE = {
     **dict.fromkeys(
@@ -37,6 +37,7 @@ CLAUDE_CODE = {
     ),
     "message": {
         "id": "text",
+        "role": "text",
         "model": "text",
         "usage": {
             **dict.fromkeys(
@@ -58,61 +59,142 @@ CODEX = {
         "type": "text",
         "model": "text",
         "cwd": "text",
-        "info": {"last_token_usage": USAGE, "total_token_usage": USAGE},
+        "info": {"model": "text", "last_token_usage": USAGE, "total_token_usage": USAGE},
     },
 }
+
+
+def _is_response(message: object) -> bool:
+    """Whether a line's ``message`` is a model response with usage (Anthropic's shape)."""
+    return (
+        isinstance(message, dict)
+        and isinstance(message.get("usage"), dict)
+        and "output_tokens" in message["usage"]
+        and isinstance(message.get("model"), str)
+    )
+
+
+def request_key(raw: ir.Table) -> tuple[ir.StringValue, ir.BooleanValue]:
+    """A Claude Code response's dedup key, ``message.id:requestId``, and whether the line is a
+    /btw replay.
+
+    A /btw side question writes sidechain copies of parent lines: the same message id under a
+    new request id. Such a copy (a replay) takes the request id of the parent (non-sidechain)
+    line with that message id, so that it is the same request. A line with neither id has no
+    key (null): it is never merged with another.
+    """
+    import ibis
+
+    message_id = raw.message.id.nullif("")
+    request_id = raw.requestId.nullif("")
+    sidechain = (raw.isSidechain.lower() == "true").fill_null(False)
+    main_line = ibis.cases((~sidechain, request_id), else_=ibis.null("string"))
+    parent = main_line.max().over(ibis.window(group_by=message_id))
+    replay = sidechain & message_id.notnull() & parent.notnull()
+    own = ibis.cases((replay, parent), else_=request_id)
+    key = ibis.cases(
+        (message_id.isnull() & request_id.isnull(), ibis.null("string")),
+        else_=message_id.fill_null("") + ":" + own.fill_null(""),
+    )
+    return key, replay
+
+
+def _token_fields(raw: ir.Table) -> dict[str, ir.StringValue]:
+    """A line's token counts by canonical bucket (5m/1h cache writes where the line splits
+    them, else its one cache-write count)."""
+    import ibis
+
+    usage = raw.message.usage
+    split = usage.cache_creation
+    has_split = split.ephemeral_5m_input_tokens.notnull() | (
+        split.ephemeral_1h_input_tokens.notnull()
+    )
+    return {
+        "uncached_input_tokens": usage.input_tokens,
+        "cache_read_tokens": usage.cache_read_input_tokens,
+        "cache_write_tokens": ibis.cases(
+            (has_split, split.ephemeral_5m_input_tokens), else_=usage.cache_creation_input_tokens
+        ),
+        "cache_write_1h_tokens": ibis.cases(
+            (has_split, split.ephemeral_1h_input_tokens), else_=ibis.null("string")
+        ),
+        "output_tokens": usage.output_tokens,
+    }
+
+
+def _parent_count(keyed: ir.Table, name: str) -> ir.IntegerScalar:
+    """The largest count of a bucket over the non-replay lines of a key (to be windowed)."""
+    import ibis
+
+    value = keyed[name].try_cast("int64")
+    return ibis.cases((~keyed.replay, value), else_=ibis.null("int64")).max()
 
 
 class ClaudeCodeJSONL(Format):
     """Claude Code session logs."""
 
     name = "claude_code_jsonl"
+    kinds = JSON_KINDS
     title = "Claude Code session logs (folder or file)"
 
     def detect(self, probe: Probe) -> bool:
-        """Session lines: session id, uuid and parent uuid."""
-        return probe.source.kind == "jsonl" and probe.has("sessionid", "uuid", "parentuuid")
+        """Session lines: session id, uuid and parent uuid; or (older logs, without those or a
+        line type) a session or request id beside a message with a model and usage."""
+        if probe.source.kind != "jsonl":
+            return False
+        if probe.has("sessionid", "uuid", "parentuuid"):
+            return True
+        return probe.any_of("sessionid", "requestid") and any(
+            _is_response(record.get("message")) for record in probe.records
+        )
 
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The fields of every line (content is not read)."""
-        return read_json(con, source, CLAUDE_CODE)
+        """The fields of every line (content is not read), with each response's dedup key and
+        the time of its earliest copy."""
+        import ibis
+
+        raw = read_json(con, source, CLAUDE_CODE)
+        key, replay = request_key(raw)
+        keyed = raw.mutate(request_key=key, replay=replay, **_token_fields(raw))
+        by_key = ibis.window(group_by=keyed.request_key)
+        # The copies of one response can straddle midnight: all take the earliest copy's time,
+        # so that the one kept is counted on the day the request was made.
+        first = keyed.timestamp.min().over(by_key)
+        # A /btw replay carries the side question's context, not the parent call's: it counts
+        # as a copy of the parent line, with the parent's usage (as ccusage keeps it).
+        parents = {
+            name: ibis.cases(
+                (keyed.replay, _parent_count(keyed, name).over(by_key).cast("string")),
+                else_=keyed[name],
+            )
+            for name in _token_fields(raw)
+        }
+        return keyed.mutate(
+            first_time=ibis.cases((keyed.request_key.notnull(), first), else_=keyed.timestamp),
+            **parents,
+        )
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Assistant lines with usage; 5m/1h cache writes where the line splits them."""
         import ibis
 
         usage = raw.message.usage
-        split = usage.cache_creation
-        has_split = split.ephemeral_5m_input_tokens.notnull() | (
-            split.ephemeral_1h_input_tokens.notnull()
-        )
         columns = {
-            "timestamp": raw.timestamp,
+            "timestamp": raw.first_time,
             "provider": ibis.literal("anthropic"),
             "model": raw.message.model,
-            "uncached_input_tokens": usage.input_tokens,
-            "cache_read_tokens": usage.cache_read_input_tokens,
-            "cache_write_tokens": ibis.cases(
-                (has_split, split.ephemeral_5m_input_tokens),
-                else_=usage.cache_creation_input_tokens,
-            ),
-            "cache_write_1h_tokens": ibis.cases(
-                (has_split, split.ephemeral_1h_input_tokens), else_=ibis.null("string")
-            ),
-            "output_tokens": usage.output_tokens,
+            **{name: raw[name] for name in _token_fields(raw)},
             "reported_cost": raw.costUSD,
             "service_tier": usage.service_tier,
             "region": usage.inference_geo,
             "project": raw.cwd,
             "task_id": raw.sessionId,
             "session_id": raw.sessionId,
-            "request_id": ibis.literal("").join(
-                [raw.message.id.fill_null(""), ":", raw.requestId.fill_null("")]
-            ),
+            "request_id": raw.request_key,
         }
         sources = {
-            "timestamp": "timestamp", "provider": "(anthropic)", "model": "message.model",
-            "uncached_input_tokens": "message.usage.input_tokens",
+            "timestamp": "timestamp (the earliest copy's)", "provider": "(anthropic)",
+            "model": "message.model", "uncached_input_tokens": "message.usage.input_tokens",
             "cache_read_tokens": "message.usage.cache_read_input_tokens",
             "cache_write_tokens": "message.usage.cache_creation.ephemeral_5m_input_tokens "
             "| cache_creation_input_tokens",
@@ -120,18 +202,21 @@ class ClaudeCodeJSONL(Format):
             "output_tokens": "message.usage.output_tokens", "reported_cost": "costUSD (old logs)",
             "service_tier": "message.usage.service_tier", "region": "message.usage.inference_geo",
             "project": "cwd", "task_id": "sessionId", "session_id": "sessionId",
-            "request_id": "message.id:requestId",
+            "request_id": "message.id:requestId (a /btw sidechain copy: its parent's)",
         }  # fmt: skip
         extras = {"git_branch": raw.gitBranch, "agent_id": raw.agentId,
                   "is_sidechain": raw.isSidechain, "version": raw.version}  # fmt: skip
+        # Older logs (and ccusage's fixtures) write no line type: the message's role tells.
+        assistant = ibis.coalesce(raw.type, raw.message.role, ibis.literal("assistant"))
         keep = (
-            (raw.type == "assistant")
+            (assistant == "assistant")
             & usage.output_tokens.notnull()
             & (raw.message.model.fill_null("") != "<synthetic>")
         )
         notes = [
             "only assistant lines with usage; <synthetic> lines (written by Claude Code, "
-            "never billed) skipped; a response's repeated lines are one request"
+            "never billed) skipped; a response's repeated lines, and /btw sidechain copies "
+            "of a parent line, are one request"
         ]
         return Normalized(columns, sources, extras, keep=keep, notes=notes)
 
@@ -140,6 +225,7 @@ class CodexRollouts(Format):
     """Codex CLI session rollouts."""
 
     name = "codex_jsonl"
+    kinds = JSON_KINDS
     title = "OpenAI Codex CLI rollouts (folder or file)"
 
     def detect(self, probe: Probe) -> bool:
@@ -181,12 +267,18 @@ class CodexRollouts(Format):
         )
         previous = ibis.window(group_by=events.filename, order_by=events.timestamp)
         cumulative = events.payload.info.total_token_usage
+        # A turn's key: the first time its cumulative total appears in the file. A repeated
+        # event shares it; so does a forked session's copy of its parent's events (same times,
+        # same totals), which a key by file would count again.
+        first_seen = events.timestamp.min().over(
+            ibis.window(group_by=[events.filename, cumulative.total_tokens])
+        )
         deltas = {
             f"delta_{field}": cumulative[field].try_cast("int64")
             - cumulative[field].try_cast("int64").lag().over(previous).fill_null(0)
             for field in USAGE
         }
-        return events.mutate(**deltas)
+        return events.mutate(first_seen=first_seen, **deltas)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """The last turn's usage of each token_count event; inclusive input."""
@@ -202,29 +294,29 @@ class CodexRollouts(Format):
         columns = {
             "timestamp": raw.timestamp,
             "provider": ibis.literal("openai"),
-            "model": raw.model,
+            "model": ibis.coalesce(raw.payload.info.model.nullif(""), raw.model),
             "input_tokens": turn("input_tokens"),
             "cache_read_tokens": turn("cached_input_tokens"),
             "output_tokens": turn("output_tokens"),
             "reasoning_tokens": turn("reasoning_output_tokens"),
             "task_id": session,
             "session_id": session,
-            "request_id": session + ":" + raw.payload.info.total_token_usage.total_tokens,
+            "request_id": raw.first_seen + "|" + raw.payload.info.total_token_usage.total_tokens,
         }
         sources = {
             "timestamp": "timestamp", "provider": "(openai)",
-            "model": "payload.model of the latest turn_context",
+            "model": "payload.info.model | payload.model of the latest turn_context",
             "input_tokens": "payload.info.last_token_usage.input_tokens (inclusive of cached; "
             "else the difference of total_token_usage)",
             "cache_read_tokens": "last_token_usage.cached_input_tokens",
             "output_tokens": "last_token_usage.output_tokens",
             "reasoning_tokens": "last_token_usage.reasoning_output_tokens",
             "task_id": "session (file name)", "session_id": "session (file name)",
-            "request_id": "session:total_token_usage.total_tokens",
+            "request_id": "first time of total_token_usage.total_tokens in the file|the total",
         }  # fmt: skip
         notes = [
             "per-turn usage of token_count events (or the difference of cumulative totals); "
-            "a repeated event is one turn"
+            "a repeated event, and a forked session's copy of its parent's, is one turn"
         ]
         return Normalized(columns, sources, {}, convention="inclusive", notes=notes)
 

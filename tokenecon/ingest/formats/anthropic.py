@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column
 from tokenecon.ingest.formats.pages import read_buckets, results_have
 from tokenecon.ingest.readers import read_csv_text
 from tokenecon.ingest.sources import SourceFile
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 USAGE_RESULT = {
     "uncached_input_tokens": "text",
@@ -50,6 +50,7 @@ class AnthropicUsageAPI(Format):
     """Pages of ``GET /v1/organizations/usage_report/messages``."""
 
     name = "anthropic_usage_api"
+    kinds = JSON_KINDS
     title = "Anthropic usage report API pages (JSON)"
     granularity = "bucket"
 
@@ -108,6 +109,7 @@ class AnthropicCostAPI(Format):
     """Pages of ``GET /v1/organizations/cost_report``."""
 
     name = "anthropic_cost_api"
+    kinds = JSON_KINDS
     title = "Anthropic cost report API pages (JSON)"
     cost_only = True
     granularity = "bucket"
@@ -163,6 +165,7 @@ class AnthropicConsoleUsageCSV(Format):
     """Console -> Usage -> Export."""
 
     name = "anthropic_console_usage_csv"
+    kinds = ("csv",)
     title = "Anthropic Console usage export (CSV)"
     granularity = "bucket"
 
@@ -221,6 +224,7 @@ class AnthropicConsoleCostCSV(Format):
     """Console -> Cost -> Export."""
 
     name = "anthropic_console_cost_csv"
+    kinds = ("csv",)
     title = "Anthropic Console cost export (CSV)"
     cost_only = True
     granularity = "bucket"

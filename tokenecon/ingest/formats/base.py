@@ -13,36 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from tokenecon.ingest.probe import Probe
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
+__all__ = ["JSON_KINDS", "Format", "Normalized", "Probe"]
 
-@dataclass(frozen=True)
-class Probe:
-    """A cheap look at a source: enough to recognise its format without reading it all."""
-
-    source: SourceFile
-    headers: tuple[str, ...] = ()
-    """Normalised column names (CSV, Parquet, table) or the first records' keys (JSON)."""
-    raw_headers: tuple[str, ...] = ()
-    """The column names as written."""
-    records: tuple[dict[str, Any], ...] = ()
-    """The first JSON records (JSON Lines) or the document itself (a JSON file)."""
-    text: str = ""
-    """The first kilobytes of the file as text."""
-
-    def has(self, *names: str) -> bool:
-        """Whether every one of ``names`` is a column (or a key of the first records)."""
-        return all(n in self.headers for n in names)
-
-    def any_of(self, *names: str) -> bool:
-        """Whether at least one of ``names`` is a column."""
-        return any(n in self.headers for n in names)
+JSON_KINDS = ("json", "jsonl")
+"""The kinds of a format that reads JSON records."""
 
 
 @dataclass
@@ -63,6 +46,9 @@ class Normalized:
     """What the adapter did that a reader of the report should know."""
     estimated: str | None = None
     """How token counts were estimated, when the source has none (None: reported counts)."""
+    row_error: Any = None
+    """Why a row cannot be read (e.g. its usage JSON is broken), null where it can: such a
+    row is rejected with that reason."""
 
 
 class Format:
@@ -78,6 +64,8 @@ class Format:
     """``request`` (one call per row) or ``bucket`` (many calls summed per row)."""
     inclusive_hint: ClassVar[str] = " (the source counts cached tokens inside input)"
     """Said when cached tokens exceed an inclusive input count."""
+    kinds: ClassVar[tuple[str, ...]] = ("csv", "jsonl", "json", "parquet", "postgres")
+    """The source kinds it can read (``--format`` on another kind is refused before reading)."""
     materialize: ClassVar[bool] = False
     """Compute the validated rows once into an engine table: for adapters whose columns cost
     much per row (JSON documents parsed for several fields), which the pipeline's queries
@@ -193,14 +181,14 @@ def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
 
         pairs = items.filter(lambda t: t.notnull() & (t != "")).map(pair)
         parts.append(pairs.join(",").nullif(""))
-    from tokenecon.ingest.readers import on_duckdb, spark_json_text
+    from tokenecon.ingest.readers import as_json, on_duckdb, spark_json_text
 
     for obj in objects:
         if on_duckdb(obj) is False:
             # JSON is text on Spark; Ibis's cast from JSON would call a function Spark lacks.
             as_text = (obj if obj.type().is_string() else spark_json_text(obj)).strip()
         else:
-            as_text = obj.cast("json").cast("string").strip()
+            as_text = as_json(obj).cast("string").strip()
         inner = ibis.cases(
             (as_text.startswith("{") & as_text.endswith("}"),
              as_text.substr(1, as_text.length() - 2).strip()),
@@ -211,6 +199,19 @@ def tags_object(tag_list: Any = None, *objects: Any) -> ir.StringValue:
         return ibis.null("string")
     joined = ibis.literal(",").join(parts).nullif("")  # nulls are skipped
     return ibis.cases((joined.notnull(), "{" + joined + "}"), else_=ibis.null("string"))
+
+
+def bad_json_reason(**fields: Any) -> ir.StringValue:
+    """A row's reject reason when one of the named text fields holds broken JSON (the first
+    such field), null when none does."""
+    import ibis
+
+    from tokenecon.ingest.readers import invalid_json
+
+    cases = [
+        (invalid_json(v), ibis.literal(f"{name}: not valid JSON")) for name, v in fields.items()
+    ]
+    return ibis.cases(*cases, else_=ibis.null("string"))
 
 
 def described(columns: Mapping[str, Any], sources: Mapping[str, str]) -> Normalized:

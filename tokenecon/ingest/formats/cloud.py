@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe, column, tags_object
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column, tags_object
 from tokenecon.ingest.readers import read_csv_text, read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 TOKEN_TYPES = {
     "uncached_input_tokens": ("input", "input_tokens", "uncached_input", "input_no_cache",
@@ -40,6 +40,7 @@ class FocusCSV(Format):
     """FOCUS 1.0-1.3 cost and usage export."""
 
     name = "focus_csv"
+    kinds = ("csv",)
     title = "FOCUS 1.x cost and usage CSV (token rows)"
     granularity = "bucket"
 
@@ -119,6 +120,7 @@ class BedrockInvocationLogs(Format):
     """Amazon Bedrock model invocation logs (CloudWatch/S3 JSON)."""
 
     name = "bedrock_invocation_log"
+    kinds = JSON_KINDS
     title = "Amazon Bedrock model invocation logs"
 
     def detect(self, probe: Probe) -> bool:

@@ -16,19 +16,20 @@ from tokenecon.ingest.formats.base import (
     Format,
     Normalized,
     Probe,
+    bad_json_reason,
     column,
     json_text,
     tags_object,
     total,
 )
-from tokenecon.ingest.readers import read_flat
+from tokenecon.ingest.readers import as_json, read_flat
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 FIELDS = {
     **dict.fromkeys(
@@ -40,7 +41,8 @@ FIELDS = {
         "text",
     ),
     **dict.fromkeys(
-        ("usage_details", "usagedetails", "cost_details", "costdetails", "tags", "metadata"),
+        ("usage_details", "usagedetails", "cost_details", "costdetails", "tags", "metadata",
+         "usage"),
         "json",
     ),
 }  # fmt: skip
@@ -63,8 +65,12 @@ class LangfuseObservations(Format):
     materialize = True
 
     def detect(self, probe: Probe) -> bool:
-        """Usage details and a trace id, in either spelling."""
-        return probe.any_of("usage_details", "usagedetails") and probe.any_of("trace_id", "traceid")
+        """A trace id and usage details, in either spelling; or (older SDKs and exports) the
+        ``usage`` object beside a start time."""
+        if not probe.any_of("trace_id", "traceid"):
+            return False
+        legacy = probe.has("usage") and probe.any_of("start_time", "starttime")
+        return probe.any_of("usage_details", "usagedetails") or legacy
 
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
         """The observation fields, usage and cost details as JSON."""
@@ -74,8 +80,11 @@ class LangfuseObservations(Format):
         """Additive usage keys to disjoint buckets."""
         import ibis
 
-        usage = column(raw, "usage_details", "usagedetails").cast("json")
-        costs = column(raw, "cost_details", "costdetails").cast("json")
+        usage = as_json(column(raw, "usage_details", "usagedetails"))
+        costs = as_json(column(raw, "cost_details", "costdetails"))
+        # Older SDKs write `usage: {input, output, total, unit, inputCost, outputCost,
+        # totalCost}` (no cache split): read where usage details say nothing.
+        legacy = as_json(column(raw, "usage"))
         reasoning = _first([json_text(usage[k]) for k in REASONING_KEYS])
         kind = column(raw, "type").cast("string").upper()
         columns = {
@@ -85,15 +94,21 @@ class LangfuseObservations(Format):
                 column(raw, "provided_model_name", "providedmodelname").nullif(""),
                 column(raw, "model"),
             ),
-            "uncached_input_tokens": json_text(usage["input"]),
+            "uncached_input_tokens": ibis.coalesce(
+                json_text(usage["input"]), json_text(legacy["input"])
+            ),
             "cache_read_tokens": _first([json_text(usage[k]) for k in READ_KEYS]),
             "cache_write_tokens": _first([json_text(usage[k]) for k in WRITE_KEYS]),
-            "output_tokens": total(json_text(usage["output"]), reasoning),
+            "output_tokens": ibis.coalesce(
+                total(json_text(usage["output"]), reasoning).cast("string"),
+                json_text(legacy["output"]),
+            ),
             "reasoning_tokens": reasoning,
             "reported_cost": ibis.coalesce(
                 column(raw, "total_cost", "totalcost").nullif(""),
                 column(raw, "calculated_total_cost", "calculatedtotalcost").nullif(""),
                 json_text(costs["total"]),
+                json_text(legacy["totalCost"]),
             ),
             "user": column(raw, "user_id", "userid"),
             "session_id": column(raw, "session_id", "sessionid"),
@@ -105,20 +120,26 @@ class LangfuseObservations(Format):
         sources = {
             "timestamp": "start_time | startTime", "timestamp_end": "end_time | endTime",
             "model": "provided_model_name | model",
-            "uncached_input_tokens": "usage_details.input",
+            "uncached_input_tokens": "usage_details.input | usage.input (older SDKs)",
             "cache_read_tokens": "usage_details." + " | ".join(READ_KEYS),
             "cache_write_tokens": "usage_details." + " | ".join(WRITE_KEYS),
-            "output_tokens": "usage_details.output + output_reasoning_tokens",
+            "output_tokens": "usage_details.output + output_reasoning_tokens | usage.output",
             "reasoning_tokens": "usage_details.output_reasoning_tokens",
-            "reported_cost": "total_cost | calculatedTotalCost | cost_details.total (USD)",
+            "reported_cost": "total_cost | calculatedTotalCost | cost_details.total "
+            "| usage.totalCost (USD)",
             "user": "user_id", "session_id": "session_id", "trace_id": "trace_id",
             "project": "project_id", "request_id": "id", "tags": "tags + metadata",
         }  # fmt: skip
         extras = {"name": column(raw, "name"), "environment": column(raw, "environment"),
                   "prompt_name": column(raw, "prompt_name", "promptname")}  # fmt: skip
         keep = kind.isnull() | (kind == "GENERATION")
+        broken = bad_json_reason(
+            usage_details=column(raw, "usage_details", "usagedetails"),
+            cost_details=column(raw, "cost_details", "costdetails"),
+            usage=column(raw, "usage"),
+        )
         return Normalized(
-            columns, sources, extras, keep=keep,
+            columns, sources, extras, keep=keep, row_error=broken,
             notes=["only GENERATION observations are model calls (spans and events skipped)"],
         )  # fmt: skip
 

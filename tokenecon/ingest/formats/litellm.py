@@ -17,6 +17,7 @@ from tokenecon.ingest.formats.base import (
     Format,
     Normalized,
     Probe,
+    bad_json_reason,
     column,
     tags_object,
 )
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 FIELDS = {
     "request_id": "text", "call_type": "text", "api_key": "text", "spend": "text",
@@ -136,6 +137,7 @@ class LiteLLMSpendLogs(Format):
             extras,
             convention="inclusive",
             notes=["response-cache hits (cache_hit) are requests at $0 with no billable tokens"],
+            row_error=bad_json_reason(metadata=column(raw, "metadata")),
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column
 from tokenecon.ingest.formats.pages import read_buckets, results_have
 from tokenecon.ingest.readers import read_csv_text
 from tokenecon.ingest.sources import SourceFile
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 USAGE_FIELDS = (
     "input_tokens", "output_tokens", "input_cached_tokens", "input_uncached_tokens",
@@ -40,6 +40,24 @@ MODALITY = (
 """Kept as tags: priced at the model's text rates (the price book has no audio/image rates)."""
 
 
+ALL_MODELS = "(all models)"
+"""The model of a bucket result without one: the page was fetched without ``group_by=model``
+(the API's default), or the cost line has no line item. Its usage and spend are real and kept
+(docs/sources.md)."""
+UNGROUPED_NOTE = (
+    f"a result without a model (fetched without group_by=model) is read as model {ALL_MODELS!r}: "
+    "kept, but no per-model price applies (unpriced; the Costs API gives its dollars). "
+    "Fetch with group_by=model to price it (docs/sources.md)"
+)
+
+
+def all_models(model: Any) -> ir.StringValue:
+    """A result's model, or :data:`ALL_MODELS` where the export names none."""
+    import ibis
+
+    return ibis.coalesce(model.cast("string").nullif(""), ibis.literal(ALL_MODELS))
+
+
 def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
     import ibis
 
@@ -52,7 +70,7 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
         "timestamp": raw[start],
         "timestamp_end": raw[end],
         "provider": ibis.literal("openai"),
-        "model": column(raw, "model"),
+        "model": all_models(column(raw, "model")),
         "cache_read_tokens": column(raw, "input_cached_tokens"),
         "output_tokens": column(raw, "output_tokens"),
         "requests": column(raw, "num_model_requests"),
@@ -62,7 +80,8 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
         "api_key": column(raw, "api_key_id"),
     }
     sources = {
-        "timestamp": start, "timestamp_end": end, "provider": "(openai)", "model": "model",
+        "timestamp": start, "timestamp_end": end, "provider": "(openai)",
+        "model": f"model (empty: {ALL_MODELS})",
         "cache_read_tokens": "input_cached_tokens", "output_tokens": "output_tokens",
         "requests": "num_model_requests", "service_tier": "service_tier, batch",
         "project": "project_id", "user": "user_id", "api_key": "api_key_id",
@@ -94,7 +113,10 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
         extras,
         convention="inclusive",
         keep=~empty,
-        notes=["empty buckets (no model, requests or tokens) are not usage rows: skipped"],
+        notes=[
+            "empty buckets (no model, requests or tokens) are not usage rows: skipped",
+            UNGROUPED_NOTE,
+        ],
     )
 
 
@@ -102,6 +124,7 @@ class OpenAIUsageCSV(Format):
     """The dashboard's ``completions_usage_<start>_<end>.csv``."""
 
     name = "openai_usage_csv"
+    kinds = ("csv",)
     title = "OpenAI usage, dashboard CSV export"
     granularity = "bucket"
 
@@ -124,6 +147,7 @@ class OpenAIUsageAPI(Format):
     """Pages of ``GET /v1/organization/usage/completions``."""
 
     name = "openai_usage_api"
+    kinds = JSON_KINDS
     title = "OpenAI Usage API pages (completions, JSON)"
     granularity = "bucket"
 
@@ -148,8 +172,9 @@ def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normal
     """Costs per day x project x line item; the model is the line item before its last comma."""
     import ibis
 
-    item = line_item.cast("string")
-    model = ibis.cases((item.contains(","), item.re_replace(r",[^,]*$", "")), else_=item)
+    item = line_item.cast("string").nullif("")
+    named = ibis.cases((item.contains(","), item.re_replace(r",[^,]*$", "")), else_=item)
+    model = all_models(named)
     part = item.re_extract(r",\s*([^,]*)$", 1).nullif("")
     return Normalized(
         {
@@ -162,13 +187,17 @@ def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normal
         {
             "timestamp": start,
             "provider": "(openai)",
-            "model": "line_item (before the comma)",
+            "model": f"line_item (before the comma; empty: {ALL_MODELS})",
             "reported_cost": "amount.value (USD)",
             "project": "project_id",
         },
         {"line_item": item, "token_type": part},
         keep=amount.cast("string").fill_null("") != "",
-        notes=["rows without an amount (empty days) are skipped"],
+        notes=[
+            "rows without an amount (empty days) are skipped",
+            f"a cost without a line item (fetched without group_by=line_item) is read as model "
+            f"{ALL_MODELS!r}: its dollars are kept (docs/sources.md)",
+        ],
     )
 
 
@@ -176,6 +205,7 @@ class OpenAICostCSV(Format):
     """The dashboard's ``cost_<start>_<end>.csv``."""
 
     name = "openai_cost_csv"
+    kinds = ("csv",)
     title = "OpenAI cost, dashboard CSV export"
     cost_only = True
     granularity = "bucket"
@@ -197,6 +227,7 @@ class OpenAICostsAPI(Format):
     """Pages of ``GET /v1/organization/costs``."""
 
     name = "openai_costs_api"
+    kinds = JSON_KINDS
     title = "OpenAI Costs API pages (JSON)"
     cost_only = True
     granularity = "bucket"

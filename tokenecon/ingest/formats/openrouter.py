@@ -18,13 +18,14 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 
 class OpenRouterActivity(Format):
     """Activity -> Export, one row per generation."""
 
     name = "openrouter_activity_csv"
+    kinds = ("csv",)
     title = "OpenRouter activity export (per generation)"
 
     def detect(self, probe: Probe) -> bool:
@@ -68,6 +69,7 @@ class OpenRouterDaily(Format):
     """The aggregated export: Date, Slug, Usage, Requests, token totals."""
 
     name = "openrouter_daily_csv"
+    kinds = ("csv",)
     title = "OpenRouter aggregated export (day x model)"
     granularity = "bucket"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 ATTRIBUTES = [{"key": "text", "value": {"stringValue": "text", "intValue": "text",
                                         "doubleValue": "text", "boolValue": "text"}}]  # fmt: skip
@@ -65,6 +65,7 @@ class OTelGenAI(Format):
     """OTLP/JSON traces with GenAI spans."""
 
     name = "otel_genai"
+    kinds = JSON_KINDS
     title = "OpenTelemetry GenAI spans (OTLP/JSON)"
 
     def detect(self, probe: Probe) -> bool:

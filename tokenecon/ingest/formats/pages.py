@@ -1,14 +1,15 @@
 """Bucketed API pages (OpenAI and Anthropic admin APIs): ``{data: [{start, end, results: [..]}]}``.
 
 A file holds one page, several pages (JSON Lines, or an array of pages), as the API returned
-them. Buckets are unnested with Ibis (``unnest`` and struct fields), not engine SQL.
+them, or the buckets alone (a JSON list of them, what the OpenAI cookbook's ``get_data`` helper
+returns). Buckets are unnested with Ibis (``unnest`` and struct fields), not engine SQL.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import Probe
+from tokenecon.ingest.probe import Probe, probe_source
 from tokenecon.ingest.readers import Schema, read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -17,11 +18,23 @@ if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend
 
 
+def is_bucket(record: dict[str, Any]) -> bool:
+    """Whether a record is a bucket itself (``{start_time, end_time, results}``), not a page."""
+    return isinstance(record.get("results"), list) and "data" not in record
+
+
+def bare_buckets(probe: Probe) -> bool:
+    """Whether the file holds buckets without their pages: a JSON list of them, as the OpenAI
+    cookbook's helper returns (it keeps each page's ``data``), or one per line."""
+    return bool(probe.records) and all(is_bucket(r) for r in probe.records)
+
+
 def page_results(probe: Probe) -> list[dict[str, Any]]:
-    """The results of the first buckets of the probed pages (empty if not pages)."""
+    """The results of the first buckets of the probed pages or bare buckets (empty if none)."""
     out: list[dict[str, Any]] = []
     for record in probe.records:
-        for bucket in record.get("data") or []:
+        buckets = [record] if is_bucket(record) else record.get("data") or []
+        for bucket in buckets:
             if isinstance(bucket, dict):
                 out += [r for r in bucket.get("results") or [] if isinstance(r, dict)]
     return out
@@ -42,14 +55,19 @@ def read_buckets(
 ) -> ir.Table:
     """One row per bucket result: ``bucket_start``, ``bucket_end`` and the result's fields.
 
-    A nested result field ``a: {b: ...}`` becomes the column ``a__b``.
+    A nested result field ``a: {b: ...}`` becomes the column ``a__b``. Pages and bare
+    buckets (:func:`bare_buckets`) are both read.
     """
-    schema = {"data": [{start: "text", end: "text", "results": [dict(result)]}]}
-    raw = read_json(con, source, schema)
-    buckets = raw.unnest("data")
-    buckets = buckets.select(
-        bucket_start=buckets.data[start], bucket_end=buckets.data[end], result=buckets.data.results
-    )
+    bucket = {start: "text", end: "text", "results": [dict(result)]}
+    if bare_buckets(probe_source(source)):
+        raw = read_json(con, source, bucket)
+        buckets = raw.select(bucket_start=raw[start], bucket_end=raw[end], result=raw.results)
+    else:
+        raw = read_json(con, source, {"data": [bucket]})
+        pages = raw.unnest("data")
+        buckets = pages.select(
+            bucket_start=pages.data[start], bucket_end=pages.data[end], result=pages.data.results
+        )
     rows = buckets.unnest("result")
     columns: dict[str, Any] = {"bucket_start": rows.bucket_start, "bucket_end": rows.bucket_end}
     for name, node in result.items():

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-    from tokenecon.ingest.generic import ReadOptions
+    from tokenecon.ingest.options import ReadOptions
 
 PROMPT = ("prompt", "prompt_text", "input_text", "request_text", "messages", "question", "query")
 RESPONSE = ("response", "response_text", "completion", "completion_text", "output_text", "answer")
