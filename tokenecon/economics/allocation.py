@@ -74,7 +74,7 @@ class PoolAllocation:
         elif p.rule == "proportional":
             text = f"proportional to direct {p.basis}"
         else:
-            text = "fixed: " + ", ".join(f"{d} {w * 100:.4g}%" for d, w in p.weights)
+            text = "fixed: " + ", ".join(f"{d} {(w * 100).normalize():f}%" for d, w in p.weights)
         return text if not p.domains or p.rule == "fixed" else f"{text} ({', '.join(p.domains)})"
 
 
