@@ -319,7 +319,7 @@ def _budget(raw: Any, where: str, domains: set[str], use_cases: set[str]) -> Bud
     known = {"domain": domains, "use_case": use_cases}.get(scope)
     if known is not None and name not in known:
         raise MappingError(
-            f"{where}: budget for {scope} {name!r}, which the mapping does not declare",
+            f"{where} for {scope} {name!r}, which the mapping does not declare",
             f"declared: {', '.join(sorted(known)) or 'none'}; {DOCS}",
         )
     period = str(raw.get("period", "month"))

@@ -58,7 +58,8 @@ class Accounts:
 
 
 def _fmt(x: Decimal) -> str:
-    return f"{x:,.2f}"
+    """Money as the tables show it: cents from $1 up, 4 places below."""
+    return f"{x:,.2f}" if abs(x) >= 1 or x == 0 else f"{x:,.4f}"
 
 
 def _budget_findings(statuses: Sequence[BudgetStatus]) -> list[Finding]:

@@ -185,7 +185,8 @@ def size_role_budgets(
         if stats is None:
             raise MappingError(
                 f"{role.where}: no one in the people file has role tier {role.name!r}",
-                f"tiers in the people file: {', '.join(sorted(by_name)) or 'none'}",
+                "tiers in the people file: "
+                + (", ".join(sorted(set(by_name) - {NOT_LISTED})) or "none"),
             )
         per_deliverable = []
         for user in stats.active:
