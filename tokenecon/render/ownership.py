@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -218,3 +219,27 @@ def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
     if "people" in report:
         tables += _people(report["people"], width)
     return tables
+
+
+def render_chargeback(document: dict[str, Any], console: Console) -> None:
+    """The chargeback lines as a table."""
+    columns = _columns("domain", "stage", "direct", "review+overhead", "shared", "total",
+                       "outcomes", "rate", "charge", "variance")  # fmt: skip
+    rows = [
+        [
+            x["domain"],
+            x["stage"],
+            usd(x["direct_cost"]),
+            usd(x["review_overhead"]),
+            usd(x["shared_cost"]),
+            usd(x["total"]),
+            count(x["verified_outcomes"]),
+            usd(x["rate_per_outcome"]),
+            usd(x["charge"]),
+            usd(x["platform_variance"]),
+        ]
+        for x in document["lines"]
+    ]
+    first = document["lines"][0]
+    title = f"Chargeback {first['period_start']} to {first['period_end']}"
+    console.print(Group(*fitted_tables(title, columns, rows, console.width)))
