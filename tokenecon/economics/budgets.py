@@ -51,6 +51,10 @@ class BudgetStatus:
     as_of: date
     daily: dict[date, Decimal]
     """Spend per day of the period up to ``as_of``."""
+    observed_from: date | None = None
+    """The first day of usage the analysis read, when after ``start``: the period's spend
+    before it is not in the data (a quarter analysed one month at a time), so spent, burn and
+    projection count from this day."""
 
     @property
     def spent(self) -> Decimal:
@@ -64,8 +68,8 @@ class BudgetStatus:
 
     @property
     def elapsed(self) -> list[date]:
-        """The days of the period so far."""
-        return _days(self.start, self.as_of)
+        """The days of the period so far (that the data covers)."""
+        return _days(self.observed_from or self.start, self.as_of)
 
     @property
     def daily_burn(self) -> Decimal | None:
@@ -129,9 +133,14 @@ class BudgetStatus:
 
 
 def track_budgets(
-    budgets: Sequence[Budget], priced: Sequence[PricedGroup], scope_of: Scoper, as_of: date
+    budgets: Sequence[Budget],
+    priced: Sequence[PricedGroup],
+    scope_of: Scoper,
+    as_of: date,
+    first: date | None = None,
 ) -> list[BudgetStatus]:
-    """Every budget's status on ``as_of`` from the priced usage."""
+    """Every budget's status on ``as_of`` from the priced usage, whose first day is
+    ``first``."""
     out = []
     for budget in budgets:
         start, end = period_of(as_of, budget.period)
@@ -142,7 +151,8 @@ def track_budgets(
                 continue
             if scope_of(budget.scope, p) == budget.name:
                 daily[g.day] += p.cost
-        out.append(BudgetStatus(budget, start, end, as_of, dict(daily)))
+        observed = first if first is not None and first > start else None
+        out.append(BudgetStatus(budget, start, end, as_of, dict(daily), observed))
     return out
 
 

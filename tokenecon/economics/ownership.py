@@ -180,7 +180,13 @@ def account_ownership(
     resolve = domain_resolver(ownership, key, team_of)
     showback = build_showback(priced, economics, ownership, resolve)
     statuses = (
-        track_budgets(ownership.budgets, priced, scoper(resolve, key, team_of), economics.end)
+        track_budgets(
+            ownership.budgets,
+            priced,
+            scoper(resolve, key, team_of),
+            economics.end,
+            economics.start,
+        )
         if economics.end is not None
         else []
     )

@@ -121,6 +121,8 @@ def _budgets(section: dict[str, Any], width: int) -> list[Table]:
     rows: list[list[Any]] = []
     for b in section["budgets"]:
         alerts = ", ".join(f"{a['level']} {a['on'] or ''}".strip() for a in b["alerts"]) or "—"
+        if b.get("observed_from"):
+            alerts += f" (usage from {b['observed_from']} only)"
         style = "red" if b["alerts"] else ""
         rows.append(
             [
@@ -243,3 +245,37 @@ def render_chargeback(document: dict[str, Any], console: Console) -> None:
     first = document["lines"][0]
     title = f"Chargeback {first['period_start']} to {first['period_end']}"
     console.print(Group(*fitted_tables(title, columns, rows, console.width)))
+
+
+def _signed(value: str | None) -> str:
+    if value is None:
+        return "—"
+    return ("+" if not value.startswith("-") else "") + usd(value)
+
+
+def ownership_diff_tables(doc: dict[str, Any], width: int) -> list[Table]:
+    """A diff's domains and budgets, base against head (none when neither report has them)."""
+    found = doc.get("ownership")
+    if not found:
+        return []
+    columns = _columns("domain", "base total", "head total", "change", "of which direct",
+                       "of which shared", "base $/outcome", "head $/outcome")  # fmt: skip
+    rows: list[list[Any]] = [
+        [d["domain"], usd(d["total"]["base"]), usd(d["total"]["head"]),
+         _signed(d["total"]["change"]), _signed(d["direct_cost"]["change"]),
+         _signed(d["shared_cost"]["change"]), usd(d["cost_per_outcome"]["base"]),
+         usd(d["cost_per_outcome"]["head"])]
+        for d in found["domains"]
+    ]  # fmt: skip
+    tables = fitted_tables("Showback by domain, month over month", columns, rows, width)
+    if found["budgets"]:
+        columns = _columns("budget", "base spent", "head spent", "change", "base projected",
+                           "head projected", "head share")  # fmt: skip
+        rows = [
+            [b["budget"], usd(b["spent"]["base"]), usd(b["spent"]["head"]),
+             _signed(b["spent"]["change"]), usd(b["projected"]["base"]),
+             usd(b["projected"]["head"]), pct(b["spent_share"]["head"])]
+            for b in found["budgets"]
+        ]  # fmt: skip
+        tables += fitted_tables("Budgets, month over month", columns, rows, width)
+    return tables

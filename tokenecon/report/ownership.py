@@ -84,6 +84,7 @@ def _budget(s: BudgetStatus) -> dict[str, Any]:
         "start": s.start.isoformat(),
         "end": s.end.isoformat(),
         "as_of": s.as_of.isoformat(),
+        "observed_from": s.observed_from.isoformat() if s.observed_from else None,
         "amount": money(b.amount),
         "spent": money(s.spent),
         "remaining": money(s.remaining),
