@@ -18,10 +18,9 @@ from decimal import Decimal
 
 from tokenecon.attribute.domains import Budget
 from tokenecon.economics.decompose import ratio
-from tokenecon.price.apply import PricedGroup
 
-Scoper = Callable[[str, PricedGroup], str | None]
-"""(scope, priced group) -> the name within that scope the group's spend counts for."""
+Scoper = Callable[[str, str | None, str | None], str | None]
+"""(scope, use case, ownership key value) -> the name within that scope the spend counts for."""
 
 
 def period_of(as_of: date, period: str) -> tuple[date, date]:
@@ -134,25 +133,28 @@ class BudgetStatus:
 
 def track_budgets(
     budgets: Sequence[Budget],
-    priced: Sequence[PricedGroup],
+    daily: Mapping[tuple[str | None, str | None, date], Decimal],
     scope_of: Scoper,
     as_of: date,
     first: date | None = None,
 ) -> list[BudgetStatus]:
-    """Every budget's status on ``as_of`` from the priced usage, whose first day is
-    ``first``."""
+    """Every budget's status on ``as_of`` from the priced cost per (use case, ownership key
+    value, day), whose first day is ``first``."""
     out = []
     for budget in budgets:
         start, end = period_of(as_of, budget.period)
-        daily: dict[date, Decimal] = defaultdict(Decimal)
-        for p in priced:
-            g = p.group
-            if p.cost is None or not start <= g.day <= as_of:
+        spend: dict[date, Decimal] = defaultdict(Decimal)
+        names: dict[tuple[str | None, str | None], str | None] = {}
+        for (use_case, value, day), cost in daily.items():
+            if not start <= day <= as_of:
                 continue
-            if scope_of(budget.scope, p) == budget.name:
-                daily[g.day] += p.cost
+            key = (use_case, value)
+            if key not in names:
+                names[key] = scope_of(budget.scope, use_case, value)
+            if names[key] == budget.name:
+                spend[day] += cost
         observed = first if first is not None and first > start else None
-        out.append(BudgetStatus(budget, start, end, as_of, dict(daily), observed))
+        out.append(BudgetStatus(budget, start, end, as_of, dict(spend), observed))
     return out
 
 
@@ -163,16 +165,15 @@ def scoper(
 ) -> Scoper:
     """How each budget scope names a priced group: its domain, use case, team or user."""
 
-    def scope_of(scope: str, p: PricedGroup) -> str | None:
-        g = p.group
+    def scope_of(scope: str, use_case: str | None, value: str | None) -> str | None:
         if scope == "domain":
-            return resolve(g.use_case, g.by_value)
+            return resolve(use_case, value)
         if scope == "use_case":
-            return g.use_case
+            return use_case
         if scope == key:
-            return g.by_value
-        if scope == "team" and key == "user" and g.by_value is not None:
-            return team_of.get(g.by_value)
+            return value
+        if scope == "team" and key == "user" and value is not None:
+            return team_of.get(value)
         return None
 
     return scope_of

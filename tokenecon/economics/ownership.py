@@ -14,6 +14,7 @@ from tokenecon.attribute.people import Person
 from tokenecon.economics.budgets import BudgetStatus, scoper, track_budgets
 from tokenecon.economics.decompose import Economics, Volume, ratio
 from tokenecon.economics.diagnose import Finding
+from tokenecon.economics.owner_usage import fold_usage
 from tokenecon.economics.people import RoleBudget, TierStats, size_role_budgets, tier_stats
 from tokenecon.economics.showback import Showback, build_showback, domain_resolver
 from tokenecon.price.apply import PricedGroup
@@ -178,11 +179,12 @@ def account_ownership(
     people = ownership.people
     team_of = {u: p.team for u, p in people.items() if p.team}
     resolve = domain_resolver(ownership, key, team_of)
-    showback = build_showback(priced, economics, ownership, resolve)
+    usage = fold_usage(priced)
+    showback = build_showback(usage, economics, ownership, resolve)
     statuses = (
         track_budgets(
             ownership.budgets,
-            priced,
+            usage.daily,
             scoper(resolve, key, team_of),
             economics.end,
             economics.start,
@@ -193,7 +195,7 @@ def account_ownership(
     credits = [credit_of(x.domain.name, x.volume) for x in showback.lines]
     accounts = Accounts(ownership, key, showback, statuses, credits, people)
     if people:
-        accounts.tiers, per_use_case = tier_stats(people, priced)
+        accounts.tiers, per_use_case = tier_stats(people, usage)
         accounts.roles = size_role_budgets(ownership.roles, accounts.tiers, per_use_case, economics)
     accounts.findings = [
         *_shared_findings(showback),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,8 +24,8 @@ from decimal import ROUND_CEILING, Decimal
 from tokenecon.attribute.domains import RoleTier
 from tokenecon.attribute.people import Person
 from tokenecon.economics.decompose import Economics, Volume, ratio
+from tokenecon.economics.owner_usage import OwnerUsage, merge
 from tokenecon.errors import MappingError
-from tokenecon.price.apply import PricedGroup
 
 NOT_LISTED = "(not in people file)"
 TOP_USERS = 3
@@ -138,7 +137,7 @@ class RoleBudget:
 
 
 def tier_stats(
-    people: Mapping[str, Person], priced: Sequence[PricedGroup]
+    people: Mapping[str, Person], usage: OwnerUsage
 ) -> tuple[list[TierStats], dict[tuple[str, str | None], Volume]]:
     """Usage per tier (people-file tiers in order of first appearance, then the not-listed
     line) and per (user, use case)."""
@@ -148,17 +147,16 @@ def tier_stats(
         stats.people.append(person.user)
         stats.seat_cost += person.seat_cost
     unlisted = TierStats(NOT_LISTED, [])
-    per_use_case: dict[tuple[str, str | None], Volume] = defaultdict(Volume)
-    for p in priced:
-        user = p.group.by_value
+    per_use_case: dict[tuple[str, str | None], Volume] = {}
+    for (use_case, user), volume in usage.volumes.items():
         if user is None:
             continue
         listed = people.get(user)
         stats = tiers[listed.role] if listed else unlisted
-        stats.usage.setdefault(user, Volume()).add(p)
-        per_use_case[(user, p.group.use_case)].add(p)
+        merge(stats.usage.setdefault(user, Volume()), volume)
+        per_use_case[(user, use_case)] = volume
     out = list(tiers.values())
-    return ([*out, unlisted] if unlisted.usage else out), dict(per_use_case)
+    return ([*out, unlisted] if unlisted.usage else out), per_use_case
 
 
 def months_in(start: date | None, end: date | None) -> Decimal:

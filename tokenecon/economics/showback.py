@@ -18,7 +18,7 @@ from decimal import Decimal
 from tokenecon.attribute.domains import UNATTRIBUTED, Domain, Ownership
 from tokenecon.economics.allocation import PoolAllocation, allocate_pool
 from tokenecon.economics.decompose import Economics, Volume, ratio
-from tokenecon.price.apply import PricedGroup
+from tokenecon.economics.owner_usage import OwnerUsage, merge
 
 Resolver = Callable[[str | None, str | None], str | None]
 """(use case, value of the ownership key) -> domain, or None."""
@@ -126,14 +126,14 @@ def _basis(lines: Sequence[DomainLine]) -> dict[str, dict[str, Decimal]]:
 
 
 def build_showback(
-    priced: Sequence[PricedGroup], economics: Economics, ownership: Ownership, resolve: Resolver
+    usage: OwnerUsage, economics: Economics, ownership: Ownership, resolve: Resolver
 ) -> Showback:
-    """Fold priced usage into domains and allocate every shared pool."""
+    """Fold usage into domains and allocate every shared pool."""
     lines = {d.name: DomainLine(d) for d in ownership.domains}
     unowned = Volume()
-    for p in priced:
-        name = resolve(p.group.use_case, p.group.by_value)
-        (lines[name].volume if name else unowned).add(p)
+    for (use_case, value), volume in usage.volumes.items():
+        name = resolve(use_case, value)
+        merge(lines[name].volume if name else unowned, volume)
     owner = {u: d.name for d in ownership.domains for u in d.use_cases}
     unowned_review = Decimal(0)
     outcomes: dict[str, list[int]] = defaultdict(list)
