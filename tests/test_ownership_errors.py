@@ -88,6 +88,8 @@ def test_role_budget_for_a_tier_nobody_has(tmp_path: Path) -> None:
         ("shared_costs:\n  g: {allocate: even}\n", "a shared cost needs `amount` or `invoices`"),
         ("shared_costs:\n  g: {amount: 1, allocate: random}\n", "allocate 'random' (line 21)"),
         ("budgets:\n  - {use_case: support-triage, amount: 5, period: week}\n", "period 'week'"),
+        ("roles:\n  junior: {deliverables_per_month: 5}\n",
+         "mapping.yaml:20: role budgets need a people file"),
         ("domains:\n  A: {use_cases: [code-review]}\n  B: {use_cases: [code-review]}\n",
          "use case 'code-review' is in two domains (A, B)"),
     ],

@@ -403,6 +403,11 @@ def load_ownership(data: dict[str, Any], path: Path, use_cases: list[str]) -> Ow
         for n, r in raw_roles.items()
     )
     people = data.get("people")
+    if roles and not people:
+        raise MappingError(
+            f"{path}:{line_of(data, 'roles')}: role budgets need a people file",
+            "add `people: FILE.csv` (user, role, team, seat_cost) beside `roles:`",
+        )
     people_path = (base / str(people)).resolve() if people else None
     if people_path is not None and not people_path.is_file():
         raise MappingError(
