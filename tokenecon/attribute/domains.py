@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tokenecon.attribute.budgets import Budget, RoleTier, parse_budget, parse_role
+from tokenecon.attribute.fields import DOCS, amount, check_keys, names, share
 from tokenecon.attribute.people import Person, load_people
 from tokenecon.errors import MappingError
 from tokenecon.yamlfile import line_of
@@ -24,11 +26,6 @@ BASES = ("cost", "requests", "tokens")
 """What ``proportional`` is proportional to (the domains' direct usage)."""
 STAGES = ("showback", "usage", "outcome")
 """The chargeback ladder: informational, charge by usage, charge per verified outcome."""
-SCOPES = ("domain", "team", "use_case", "user")
-"""What a budget may be set on."""
-PERIODS = ("month", "quarter")
-DEFAULT_ALERTS = (Decimal("0.8"), Decimal(1))
-"""Alert levels of a budget that states none (the projection over 100% is always checked)."""
 UNATTRIBUTED = "unattributed"
 """The pool name that stands for the usage no use case claims."""
 WEIGHT_TOLERANCE = Decimal("0.000001")
@@ -38,10 +35,6 @@ _DOMAIN_KEYS = {"owner", "use_cases", "teams", "projects", "chargeback", "rate_p
                 "description"}  # fmt: skip
 _POOL_KEYS = {"amount", "invoices", "kind", "allocate", "basis", "weights", "domains", "idle",
               "description"}  # fmt: skip
-_BUDGET_KEYS = {*SCOPES, "amount", "period", "alerts"}
-_ROLE_KEYS = {"deliverables_per_month", "use_case", "percentile", "headroom",
-              "budget_tokens_per_user"}  # fmt: skip
-DOCS = "see docs/ownership.md"
 
 
 @dataclass(frozen=True)
@@ -83,35 +76,6 @@ class SharedPool:
     """The idle part of a commitment, shown beside it."""
     where: str
     """``file:line`` of the declaration."""
-
-
-@dataclass(frozen=True)
-class Budget:
-    """A soft budget: alerts, never a cap."""
-
-    scope: str
-    name: str
-    period: str
-    amount: Decimal
-    alerts: tuple[Decimal, ...]
-    """Shares of the amount that raise an alert when spend reaches them."""
-    where: str
-
-
-@dataclass(frozen=True)
-class RoleTier:
-    """What a role tier must deliver, to size its token budget from."""
-
-    name: str
-    deliverables_per_month: Decimal
-    use_case: str | None
-    """The use case whose tasks are the deliverables (None: a request is a deliverable)."""
-    percentile: int
-    """Tokens per deliverable are taken at this percentile of the tier's users."""
-    headroom: Decimal
-    budget_tokens_per_user: int | None
-    """The monthly tokens per user the tier is held to today, if any."""
-    where: str
 
 
 @dataclass(frozen=True)
@@ -163,50 +127,9 @@ def owner_key(ownership: Ownership | None, by: str | None) -> str | None:
     return need
 
 
-def share(value: Any, where: str) -> Decimal:
-    """A share written ``60%`` or ``0.6``."""
-    text = str(value).strip()
-    scale = Decimal(100) if text.endswith("%") else Decimal(1)
-    try:
-        number = Decimal(text.removesuffix("%")) / scale
-    except InvalidOperation:
-        raise MappingError(f"{where}: expected a share like 60% or 0.6, got {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise MappingError(f"{where}: expected a share >= 0, got {value!r}")
-    return number
-
-
-def _amount(value: Any, where: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise MappingError(f"{where}: expected an amount, got {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise MappingError(f"{where}: expected an amount >= 0, got {value!r}")
-    return number
-
-
-def _names(raw: Any, where: str) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    values = raw if isinstance(raw, list) else [raw]
-    return tuple(str(v) for v in values)
-
-
-def _check_keys(raw: Any, allowed: set[str], where: str) -> None:
-    if not isinstance(raw, dict):
-        raise MappingError(f"{where}: expected a mapping", DOCS)
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        raise MappingError(
-            f"{where}: unknown key {unknown[0]!r} (line {line_of(raw, unknown[0])})",
-            f"allowed: {', '.join(sorted(allowed))}; {DOCS}",
-        )
-
-
 def _domain(name: str, raw: Any, where: str, use_cases: set[str]) -> Domain:
-    _check_keys(raw, _DOMAIN_KEYS, where)
-    owned = _names(raw.get("use_cases"), where)
+    check_keys(raw, _DOMAIN_KEYS, where)
+    owned = names(raw.get("use_cases"), where)
     for use_case in owned:
         if use_case not in use_cases:
             raise MappingError(
@@ -225,10 +148,10 @@ def _domain(name: str, raw: Any, where: str, use_cases: set[str]) -> Domain:
         name=name,
         owner=str(raw.get("owner", "")),
         use_cases=owned,
-        teams=_names(raw.get("teams"), where),
-        projects=_names(raw.get("projects"), where),
+        teams=names(raw.get("teams"), where),
+        projects=names(raw.get("projects"), where),
         stage=stage,
-        rate_per_outcome=_amount(rate, f"{where}.rate_per_outcome") if rate is not None else None,
+        rate_per_outcome=amount(rate, f"{where}.rate_per_outcome") if rate is not None else None,
     )
 
 
@@ -246,7 +169,7 @@ def _invoice_total(file: Any, pool: str, base: Path, where: str) -> Decimal:
         for line, row in enumerate(reader, start=2):
             if row.get("pool") not in (None, "", pool):
                 continue
-            total += _amount(row["amount"], f"{path}:{line}: amount")
+            total += amount(row["amount"], f"{path}:{line}: amount")
     return total
 
 
@@ -269,7 +192,7 @@ def _weights(raw: Any, where: str, domains: set[str]) -> tuple[tuple[str, Decima
 
 
 def _pool(name: str, raw: Any, where: str, base: Path, domains: set[str]) -> SharedPool:
-    _check_keys(raw, _POOL_KEYS, where)
+    check_keys(raw, _POOL_KEYS, where)
     rule = str(raw.get("allocate", "proportional"))
     if rule not in RULES:
         raise MappingError(
@@ -279,24 +202,24 @@ def _pool(name: str, raw: Any, where: str, base: Path, domains: set[str]) -> Sha
     if name == UNATTRIBUTED:
         if "amount" in raw or "invoices" in raw:
             raise MappingError(f"{where}: the unattributed pool's amount is the unattributed usage")
-        amount = None
+        total = None
     elif "invoices" in raw:
-        amount = _invoice_total(raw["invoices"], name, base, f"{where}.invoices")
+        total = _invoice_total(raw["invoices"], name, base, f"{where}.invoices")
     elif "amount" in raw:
-        amount = _amount(raw["amount"], f"{where}.amount")
+        total = amount(raw["amount"], f"{where}.amount")
     else:
         raise MappingError(f"{where}: a shared cost needs `amount` or `invoices`", DOCS)
     basis = str(raw.get("basis", "cost")) if rule == "proportional" else None
     if basis is not None and basis not in BASES:
         raise MappingError(f"{where}: basis {basis!r}", f"one of {', '.join(BASES)}")
-    recipients = _names(raw.get("domains"), where)
+    recipients = names(raw.get("domains"), where)
     for domain in recipients:
         if domain not in domains:
             raise MappingError(f"{where}.domains: no domain {domain!r} is declared", DOCS)
     idle = raw.get("idle")
     return SharedPool(
         name=name,
-        amount=amount,
+        amount=total,
         kind=str(raw.get("kind", name)),
         rule=rule,
         basis=basis,
@@ -304,56 +227,7 @@ def _pool(name: str, raw: Any, where: str, base: Path, domains: set[str]) -> Sha
             _weights(raw.get("weights"), f"{where}.weights", domains) if rule == "fixed" else ()
         ),
         domains=recipients,
-        idle=_amount(idle, f"{where}.idle") if idle is not None else None,
-        where=where,
-    )
-
-
-def _budget(raw: Any, where: str, domains: set[str], use_cases: set[str]) -> Budget:
-    _check_keys(raw, _BUDGET_KEYS, where)
-    scopes = [s for s in SCOPES if s in raw]
-    if len(scopes) != 1:
-        raise MappingError(f"{where}: a budget names one of {', '.join(SCOPES)}", DOCS)
-    scope = scopes[0]
-    name = str(raw[scope])
-    known = {"domain": domains, "use_case": use_cases}.get(scope)
-    if known is not None and name not in known:
-        raise MappingError(
-            f"{where} for {scope} {name!r}, which the mapping does not declare",
-            f"declared: {', '.join(sorted(known)) or 'none'}; {DOCS}",
-        )
-    period = str(raw.get("period", "month"))
-    if period not in PERIODS:
-        raise MappingError(f"{where}: period {period!r}", "month or quarter")
-    if "amount" not in raw:
-        raise MappingError(f"{where}: a budget needs an `amount`", DOCS)
-    alerts = raw.get("alerts")
-    levels = (
-        tuple(sorted(share(a, f"{where}.alerts") for a in _names(alerts, where)))
-        if alerts is not None
-        else DEFAULT_ALERTS
-    )
-    return Budget(scope, name, period, _amount(raw["amount"], f"{where}.amount"), levels, where)
-
-
-def _role(name: str, raw: Any, where: str, use_cases: set[str]) -> RoleTier:
-    _check_keys(raw, _ROLE_KEYS, where)
-    if "deliverables_per_month" not in raw:
-        raise MappingError(f"{where}: a role tier needs `deliverables_per_month`", DOCS)
-    use_case = raw.get("use_case")
-    if use_case is not None and str(use_case) not in use_cases:
-        raise MappingError(f"{where}: use case {use_case!r} is not declared")
-    percentile = raw.get("percentile", 50)
-    if not isinstance(percentile, int) or not 1 <= percentile <= 100:
-        raise MappingError(f"{where}: percentile is a whole number 1-100, got {percentile!r}")
-    budget = raw.get("budget_tokens_per_user")
-    return RoleTier(
-        name=name,
-        deliverables_per_month=_amount(raw["deliverables_per_month"], f"{where}.deliverables"),
-        use_case=str(use_case) if use_case is not None else None,
-        percentile=percentile,
-        headroom=_amount(raw.get("headroom", 1), f"{where}.headroom"),
-        budget_tokens_per_user=int(_amount(budget, where)) if budget is not None else None,
+        idle=amount(idle, f"{where}.idle") if idle is not None else None,
         where=where,
     )
 
@@ -395,11 +269,11 @@ def load_ownership(data: dict[str, Any], path: Path, use_cases: list[str]) -> Ow
     )
     raw_budgets = _section(data, "budgets", list)
     budgets = tuple(
-        _budget(r, f"{path}:{line_of(r)}: budget", names, declared) for r in raw_budgets
+        parse_budget(r, f"{path}:{line_of(r)}: budget", names, declared) for r in raw_budgets
     )
     raw_roles = _section(data, "roles", dict)
     roles = tuple(
-        _role(str(n), r, f"{path}:{line_of(raw_roles, n)}: role {n}", declared)
+        parse_role(str(n), r, f"{path}:{line_of(raw_roles, n)}: role {n}", declared)
         for n, r in raw_roles.items()
     )
     people = data.get("people")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tokenecon.attribute.domains import Budget
+from tokenecon.attribute.budgets import Budget
 from tokenecon.economics.decompose import ratio
 
 Scoper = Callable[[str, str | None, str | None], str | None]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from tokenecon.attribute.domains import RoleTier
+from tokenecon.attribute.budgets import RoleTier
 from tokenecon.attribute.people import Person
 from tokenecon.economics.decompose import Economics, Volume, ratio
 from tokenecon.economics.owner_usage import OwnerUsage, merge
