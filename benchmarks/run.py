@@ -7,7 +7,7 @@ in a fresh process; the table reports the median wall time, the peak RSS of each
 the ratio to the baseline, and checks that every run produced the same token totals.
 
     python benchmarks/run.py --rows 10000000 [--format csv|parquet] [--engines duckdb,spark]
-                             [--repeat 3] [--memory-limit 1500MB]
+                             [--repeat 3] [--memory-limit 1500MB] [--outcomes owners.yaml]
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ def main() -> None:
     parser.add_argument("--engines", default="duckdb", help="comma-separated: duckdb,spark")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory-limit", default="", help="DuckDB memory limit for both")
+    mapping_help = "the mapping (owners.yaml adds domains, budgets, a people file)"
+    parser.add_argument("--outcomes", type=Path, default=HERE / "outcomes.yaml", help=mapping_help)
     args = parser.parse_args()
     data = data_file(args.rows, args.format)
     source = CSV_SOURCE if args.format == "csv" else PARQUET_SOURCE
@@ -109,7 +111,7 @@ def main() -> None:
     print(f"{'baseline (DuckDB SQL)':26}{base_s:>10.2f}{base_rss:>14,.0f}{1:>8.2f}")
     for engine in args.engines.split(","):
         command = [sys.executable, "-m", "tokenecon.cli.main", "analyze", str(data),
-                   "--outcomes", str(HERE / "outcomes.yaml"), "--json", "--quiet",
+                   "--outcomes", str(args.outcomes), "--json", "--quiet",
                    "--engine", engine]  # fmt: skip
         if args.memory_limit:
             command += ["--memory-limit", args.memory_limit]

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tokenecon.attribute.domains import Ownership, load_ownership
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.yamlfile import line_of, load_yaml
@@ -107,6 +108,8 @@ class OutcomeMapping:
     """Declared convention of a plain ``input_tokens`` column (``usage: {input_convention}``)."""
     attributes: tuple[str, ...] = field(default=())
     """Every attribute the rules and task keys name."""
+    ownership: Ownership | None = None
+    """Domains, shared costs, budgets, people and roles (``docs/ownership.md``), if declared."""
 
 
 def _decimal(value: Any, where: str) -> Decimal:
@@ -296,6 +299,7 @@ def load_mapping(path: Path) -> OutcomeMapping:
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         input_convention=str(convention) if convention else None,
         attributes=tuple(attributes),
+        ownership=load_ownership(data, path, [u.name for u in use_cases]),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tokenecon.cli import (  # noqa: F401  (each module registers its command)
     analyze,
+    chargeback,
     convert,
     count,
     diff,

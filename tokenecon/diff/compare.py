@@ -404,4 +404,13 @@ def diff_to_dict(diff: ReportDiff, checks: list[dict[str, Any]] | None = None) -
         "use_cases": [_use_case_dict(u) for u in diff.use_cases],
         "models": [_model_dict(m) for m in diff.models],
         "checks": checks or [],
+        **_ownership(b, h),
     }
+
+
+def _ownership(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
+    """Showback, budgets and tiers side by side, when either report has them."""
+    from tokenecon.diff.ownership import ownership_diff
+
+    found = ownership_diff(base, head)
+    return {"ownership": found} if found else {}

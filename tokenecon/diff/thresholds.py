@@ -2,7 +2,7 @@
 
 Grammar (spaces allowed around the operator)::
 
-    [use_case:NAME. | model:NAME.]METRIC OP THRESHOLD
+    [use_case:NAME. | model:NAME. | domain:NAME. | budget:NAME.]METRIC OP THRESHOLD
     OP        = > | >= | < | <=
     THRESHOLD = [+|-][$]NUMBER[%|pp]
 
@@ -27,6 +27,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from tokenecon.diff.compare import Period, ReportDiff, relative_change
+from tokenecon.diff.ownership import SCOPES as OWNERSHIP_SCOPES
+from tokenecon.diff.ownership import ownership_subjects
 from tokenecon.errors import OptionError
 from tokenecon.units import parse_share
 
@@ -65,7 +67,7 @@ MODEL = {
 }  # fmt: skip
 
 _EXPRESSION = re.compile(
-    r"^\s*(?:(?P<scope>use_case|model):(?P<name>.+)\.)?(?P<metric>[A-Za-z_]+)\s*"
+    r"^\s*(?:(?P<scope>use_case|model|domain|budget):(?P<name>.+)\.)?(?P<metric>[A-Za-z_]+)\s*"
     r"(?P<op>>=|<=|>|<)\s*(?P<sign>[+-])?\s*(?P<dollar>\$)?\s*(?P<number>[0-9][0-9,_]*(?:\.[0-9]+)?)"
     r"\s*(?P<unit>%|pp)?\s*$"
 )
@@ -109,6 +111,8 @@ def _fail(text: str, why: str, hint: str = "") -> FailOnError:
 
 
 def _kinds(scope: str) -> dict[str, str]:
+    if scope in OWNERSHIP_SCOPES:  # showback and budgets (diff/ownership.py)
+        return OWNERSHIP_SCOPES[scope]
     if scope == "use_case":
         return USE_CASE
     if scope == "model":
@@ -196,6 +200,13 @@ def _subjects(diff: ReportDiff, t: Threshold) -> list[tuple[str, Decimal | None,
     if t.scope == "portfolio":
         _, get = PORTFOLIO[t.metric]
         return [("portfolio", _read(get, diff.base), _read(get, diff.head))]
+    if t.scope in OWNERSHIP_SCOPES:  # showback and budgets (diff/ownership.py)
+        assert t.name is not None
+        found = ownership_subjects(diff.base, diff.head, t.scope, t.name, t.metric)
+        if not found:
+            hint = "a report has domains and budgets when its mapping declares them"
+            raise _fail(t.text, f"no {t.scope} {t.name!r} in either report", hint)
+        return found
     key = "name" if t.scope == "use_case" else "model"
     section = "use_cases" if t.scope == "use_case" else "models"
     base = {e[key]: e for e in diff.base[section]}

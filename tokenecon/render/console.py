@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tokenecon.render.formats import count, pct, per_million, tokens, usd
+from tokenecon.render.ownership import ownership_tables
 from tokenecon.render.tables import Column, fitted_tables
 
 
@@ -210,6 +211,7 @@ def render_console(report: dict[str, Any], console: Console) -> None:
         parts.extend(_breakdown_table(report, width))
     if report.get("reconciliation"):
         parts.extend(_reconciliation_table(report, width))
+    parts.extend(ownership_tables(report, width))  # showback, budgets, people (if declared)
     console.print(Group(*parts))
     for line in [*_lines(report), *_findings(report)]:
         console.print(line)

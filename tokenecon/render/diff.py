@@ -9,6 +9,7 @@ from rich.text import Text
 
 from tokenecon.render import difftext as t
 from tokenecon.render.formats import usd
+from tokenecon.render.ownership import ownership_diff_tables
 from tokenecon.render.tables import Column, fitted_tables
 
 _STYLE = {"added": "green", "removed": "red", "changed": "yellow", "unchanged": ""}
@@ -68,6 +69,8 @@ def render_diff_console(doc: dict[str, Any], console: Console) -> None:
         console.print(Text(t.model_line(m, models), style=_STYLE[m["status"]]))
     console.print()
     for table in [*_attribution(doc, width), *_split(doc, width), *_board(doc, width)]:
+        console.print(table)
+    for table in ownership_diff_tables(doc, width):  # domains and budgets, if declared
         console.print(table)
     notes = [u for u in doc["use_cases"] if u["note"]]
     for u in notes:

@@ -133,4 +133,19 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
             "frontier": _svg(charts.frontier_chart(report)),
             "spend": _svg(charts.spend_chart(report)),
         },
+        ownership=_ownership(report),  # showback, budgets, people: None without them
     )
+
+
+def _ownership(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The ownership section's charts, when the report has a showback."""
+    if "showback" not in report:
+        return None
+    from tokenecon.render import ownership_charts as oc
+
+    return {
+        "showback_chart": _svg(oc.showback_chart(report)),
+        "burndowns": [
+            _svg(oc.burndown_chart(b, report["currency"])) for b in report["budgets"]["budgets"]
+        ],
+    }

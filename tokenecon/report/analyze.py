@@ -24,6 +24,7 @@ from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.progress import Reporter
 from tokenecon.report.document import Report, build_report
+from tokenecon.report.ownership import account, ownership_key, with_ownership
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class Analysis:
     """Computed vs reported cost per model, where a source reports cost."""
     estimated_models: set[str] = field(default_factory=set)
     """Models (price-book key or raw name) whose token counts were estimated from text."""
+    ownership: Any = None
+    """Showback, budgets and people (:class:`tokenecon.economics.ownership.Accounts`), when the
+    mapping declares domains, shared costs, budgets or a people file."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def run_analysis(
     book, mapping, sources = prepared.book, prepared.mapping, prepared.sources
     aggregate_options = AggregateOptions(
         read=prepared.read,
-        by=options.by,
+        by=ownership_key(mapping, options.by),
         since=options.since,
         until=options.until,
         thresholds=tuple(sorted(set(book.cliff_thresholds()) | set(options.prompt_thresholds))),
@@ -159,6 +163,7 @@ def run_analysis(
     estimated = _estimated_models(con, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
+    ownership = account(priced, economics, mapping, aggregate_options.by)
     inputs = {
         "usage": [
             {
@@ -184,7 +189,7 @@ def run_analysis(
     }
     return Analysis(
         options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
-        estimated,
+        estimated, ownership,
     )  # fmt: skip
 
 
@@ -201,7 +206,7 @@ def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) ->
 
 def report_of(analysis: Analysis) -> Report:
     """The report document of an analysis."""
-    return build_report(
+    report = build_report(
         analysis.economics,
         analysis.aggregates,
         analysis.findings,
@@ -212,6 +217,7 @@ def report_of(analysis: Analysis) -> Report:
         reconciliation=analysis.reconciliation,
         estimated_models=analysis.estimated_models,
     )
+    return with_ownership(report, analysis.ownership)
 
 
 def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:

@@ -1,0 +1,85 @@
+"""Ownership month over month: October and November with the same owners, `diff` side by side
+and `--fail-on` on domain and budget figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, run_cli
+
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("owners-diff")
+    for month, mapping in (("10", "ownership.yaml"), ("11", "ownership-2026-11.yaml")):
+        result = run_cli(
+            "analyze", str(EXAMPLES / f"usage-2026-{month}.csv"), "--outcomes",
+            str(EXAMPLES / "owners" / mapping), "--prices", str(EXAMPLES / "prices-acme.yaml"),
+            "--save", str(out / f"{month}.json"), "--json", "-q",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    return out
+
+
+def diff(saved: Path, *args: str) -> Any:
+    return run_cli("diff", str(saved / "10.json"), str(saved / "11.json"), *args)
+
+
+def test_domains_and_budgets_side_by_side(saved: Path) -> None:
+    result = diff(saved, "-f", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)["ownership"]
+    base = json.loads((saved / "10.json").read_text())
+    head = json.loads((saved / "11.json").read_text())
+    legal = next(d for d in doc["domains"] if d["domain"] == "Legal")
+    before = next(d for d in base["showback"]["domains"] if d["domain"] == "Legal")
+    after = next(d for d in head["showback"]["domains"] if d["domain"] == "Legal")
+    assert (legal["total"]["base"], legal["total"]["head"]) == (before["total"], after["total"])
+    from decimal import Decimal
+
+    assert Decimal(legal["total"]["change"]) == Decimal(after["total"]) - Decimal(before["total"])
+    sales = next(b for b in doc["budgets"] if b["budget"] == "domain:Sales")
+    assert sales["spent"]["head"] == next(
+        b["spent"] for b in head["budgets"]["budgets"] if b["name"] == "Sales"
+    )
+    # November's report holds November only: the quarter's October spend is not in it, and the
+    # budget says so instead of counting October as zero-spend days
+    quarter = next(b for b in head["budgets"]["budgets"] if b["period"] == "quarter")
+    assert (quarter["start"], quarter["observed_from"]) == ("2026-10-01", "2026-11-01")
+    tiers = {t["tier"]: t for t in doc["tiers"]}
+    assert tiers["staff"]["idle_seats"]["base"] == 20
+
+
+def test_fail_on_budget_and_domain_figures(saved: Path) -> None:
+    crossed = diff(saved, "--fail-on", "budget:Sales.spent_share>100%")
+    assert crossed.exit_code == 1
+    assert "budget:Sales.spent_share>100%" in crossed.output
+    fine = diff(saved, "--fail-on", "domain:Legal.total>+5%", "-f", "json")
+    assert fine.exit_code == 0
+    (check,) = json.loads(fine.stdout)["checks"]
+    assert check["subject"] == "domain:Legal" and check["crossed"] is False
+    globbed = diff(saved, "--fail-on", "domain:*.shared_cost>$1000", "-f", "json")
+    subjects = [c["subject"] for c in json.loads(globbed.stdout)["checks"]]
+    assert subjects == ["domain:Customer Care", "domain:Sales", "domain:Legal",
+                        "domain:Engineering", "domain:Operations"]  # fmt: skip
+
+
+def test_fail_on_an_unknown_domain_or_metric_is_bad_input(saved: Path) -> None:
+    unknown = diff(saved, "--fail-on", "domain:Marketing.total>+5%")
+    assert unknown.exit_code == 2
+    assert "no domain 'Marketing' in either report" in unknown.output
+    metric = diff(saved, "--fail-on", "budget:Sales.colour>1")
+    assert metric.exit_code == 2
+    assert "unknown metric 'colour'" in metric.output
+
+
+def test_console_diff_shows_domains(saved: Path) -> None:
+    result = diff(saved)
+    assert result.exit_code == 0
+    assert "Showback by domain, month over month" in result.output
+    assert "Budgets, month over month" in result.output

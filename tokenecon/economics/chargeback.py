@@ -1,0 +1,123 @@
+"""Chargeback on the operating ladder: what each domain is shown or charged for a period.
+
+- ``showback``: informational; nothing is charged, the whole cost stays with the platform.
+- ``usage``: the domain is charged its fully allocated total (direct + review and overhead +
+  shared).
+- ``outcome``: the domain is charged a rate per verified outcome x its verified outcomes; the
+  rate is the domain's ``rate_per_outcome`` or else the portfolio's fully allocated cost per
+  verified outcome (to 1e-6, so that rate x outcomes is the charge). The difference between
+  its total and the charge is the platform variance (positive: the platform absorbs it;
+  negative: the domain pays more than it cost).
+
+Figures for a finance system are whole cents: each column is rounded so that its lines add up
+to the rounded column total (largest remainder), so the file reconciles to the cent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from tokenecon.attribute.domains import STAGES
+from tokenecon.economics.allocation import CENT
+from tokenecon.economics.showback import Showback, cost_per_verified_outcome
+from tokenecon.errors import OptionError
+
+UNALLOCATED = "(unallocated)"
+RATE = Decimal("0.000001")
+"""Rates per outcome are charged at this precision."""
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One domain's line for one period."""
+
+    domain: str
+    owner: str
+    stage: str
+    start: date
+    end: date
+    direct: Decimal
+    review_overhead: Decimal
+    shared: Decimal
+    total: Decimal
+    outcomes: int | None
+    rate: Decimal | None
+    """Charged per verified outcome (``outcome`` stage)."""
+    charge: Decimal
+    """What the domain is charged (0 under showback)."""
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Total - charge, where something is charged; None under showback."""
+        return None if self.stage == "showback" else self.total - self.charge
+
+
+def charge_lines(
+    showback: Showback, start: date, end: date, stage: str | None = None
+) -> list[ChargeLine]:
+    """Every domain's line (its own stage, or ``stage`` for all), then the unallocated line
+    (the platform's), exact to the Decimal."""
+    if stage is not None and stage not in STAGES:
+        raise OptionError(f"--stage {stage!r}", f"one of {', '.join(STAGES)}")
+    portfolio_rate = cost_per_verified_outcome(showback)
+    out = []
+    for x in showback.lines:
+        rung = stage or x.domain.stage
+        rate = None
+        if rung == "usage":
+            charge = x.total
+        elif rung == "outcome":
+            rate = x.domain.rate_per_outcome or portfolio_rate
+            if rate is not None:  # a rate finance can multiply back: to 1e-6
+                rate = rate.quantize(RATE, rounding=ROUND_HALF_UP)
+            charge = (rate or Decimal(0)) * (x.outcomes or 0)
+        else:
+            charge = Decimal(0)
+        out.append(
+            ChargeLine(
+                domain=x.domain.name,
+                owner=x.domain.owner,
+                stage=rung,
+                start=start,
+                end=end,
+                direct=x.volume.cost,
+                review_overhead=x.review_overhead,
+                shared=x.shared_total,
+                total=x.total,
+                outcomes=x.outcomes,
+                rate=rate,
+                charge=charge,
+            )
+        )
+    out.append(
+        ChargeLine(
+            domain=UNALLOCATED,
+            owner="",
+            stage="showback",
+            start=start,
+            end=end,
+            direct=showback.unowned.cost - showback.unowned_placed,
+            review_overhead=showback.unowned_review,
+            shared=showback.shared_unallocated,
+            total=showback.unallocated,
+            outcomes=None,
+            rate=None,
+            charge=Decimal(0),
+        )
+    )
+    return out
+
+
+def in_cents(values: list[Decimal]) -> list[Decimal]:
+    """Each value in whole cents such that they add up to the rounded sum of the values: every
+    value is floored to the cent, and the cents left go one each to the largest remainders
+    (ties to the earlier line)."""
+    total = sum(values, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
+    floors = [v.quantize(CENT, rounding=ROUND_FLOOR) for v in values]
+    left = int((total - sum(floors, Decimal(0))) / CENT)
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += CENT
+    return floors

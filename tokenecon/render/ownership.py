@@ -1,0 +1,281 @@
+"""Console tables of who owns the spend: showback by domain, the shared pools and their rules,
+budgets with their projection, credits, people by role tier and role budgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from tokenecon.render.formats import count, pct, tokens, usd
+from tokenecon.render.tables import Column, fitted_tables
+
+
+def _columns(*headers: str, left: int = 1) -> list[Column]:
+    return [Column(h, "left" if i < left else "right") for i, h in enumerate(headers)]
+
+
+def _showback(s: dict[str, Any], width: int) -> list[Table]:
+    columns = _columns(
+        "domain",
+        "owner",
+        "direct",
+        "review+overhead",
+        "shared",
+        "total",
+        "share",
+        "outcomes",
+        "$/outcome",
+        "stage",
+        left=2,
+    )
+    rows: list[list[Any]] = [
+        [
+            d["domain"],
+            d["owner"],
+            usd(d["direct_cost"]),
+            usd(d["review_overhead"]),
+            usd(d["shared_cost"]),
+            usd(d["total"]),
+            pct(d["share"], 1),
+            count(d["outcomes"]),
+            usd(d["cost_per_outcome"]),
+            d["chargeback"],
+        ]
+        for d in s["domains"]
+    ]
+    u = s["unallocated"]
+    rows.append(
+        [
+            Text("(unallocated)", style="italic"),
+            "",
+            usd(u["unowned_cost"]),
+            usd(u["unowned_review_overhead"]),
+            usd(u["shared_cost"]),
+            usd(u["total"]),
+            pct(u["share"], 1),
+            "—",
+            "—",
+            "",
+        ]
+    )
+    rows.append(
+        [
+            Text("total", style="bold"),
+            "",
+            "",
+            "",
+            "",
+            usd(s["total"]),
+            "100.0%",
+            "",
+            usd(s["cost_per_verified_outcome"]),
+            "",
+        ]
+    )
+    return fitted_tables("Showback by domain", columns, rows, width)
+
+
+def _allocation(pools: list[dict[str, Any]], width: int) -> list[Table]:
+    columns = [
+        *_columns("pool", "kind", "amount", left=2),
+        Column("rule", "left"),
+        *_columns("allocated", "unallocated", "idle", left=0),
+    ]
+    rows: list[list[Any]] = []
+    for p in pools:
+        rule = p["rule_text"]
+        if p["unallocated_reason"]:
+            rule += f" ({p['unallocated_reason']})"
+        rows.append(
+            [
+                p["pool"],
+                p["kind"],
+                usd(p["amount"]),
+                rule,
+                usd(p["allocated"]),
+                usd(p["unallocated"]),
+                usd(p["idle"]),
+            ]
+        )
+    tables = fitted_tables("Shared costs, allocated in the open", columns, rows, width)
+    domains = list(dict.fromkeys(x["domain"] for p in pools for x in p["shares"]))
+    if domains:
+        placed = {(p["pool"], x["domain"]): x["amount"] for p in pools for x in p["shares"]}
+        rows = [[d, *(usd(placed.get((p["pool"], d))) for p in pools)] for d in domains]
+        columns = _columns("domain", *(p["pool"] for p in pools))
+        tables += fitted_tables("Shared costs by domain", columns, rows, width)
+    return tables
+
+
+def _budgets(section: dict[str, Any], width: int) -> list[Table]:
+    columns = [
+        *_columns(
+            "budget", "period", "amount", "spent", "remaining", "burn/day", "projected", left=2
+        ),
+        Column("runs out", "left"),
+        Column("alerts", "left"),
+    ]
+    rows: list[list[Any]] = []
+    for b in section["budgets"]:
+        alerts = ", ".join(f"{a['level']} {a['on'] or ''}".strip() for a in b["alerts"]) or "—"
+        if b.get("observed_from"):
+            alerts += f" (usage from {b['observed_from']} only)"
+        style = "red" if b["alerts"] else ""
+        rows.append(
+            [
+                f"{b['scope']}:{b['name']}",
+                f"{b['start']}..{b['end']}",
+                usd(b["amount"]),
+                usd(b["spent"]),
+                usd(b["remaining"]),
+                usd(b["daily_burn"]),
+                usd(b["projected"]),
+                b["runs_out"] or "—",
+                Text(alerts, style=style),
+            ]
+        )
+    tables = fitted_tables("Budgets (soft: alerts, never caps)", columns, rows, width)
+    credits = [c for c in section["credits"] if c["total"] != "0.000000"]
+    if credits:
+        rows = [
+            [c["domain"], usd(c["cache_saving"]), usd(c["batch_saving"]), usd(c["total"])]
+            for c in credits
+        ]
+        columns = _columns("domain", "cache", "batch", "credit")
+        tables += fitted_tables("Credits: what caching and batching saved", columns, rows, width)
+    return tables
+
+
+def _people(section: dict[str, Any], width: int) -> list[Table]:
+    columns = _columns(
+        "role tier",
+        "people",
+        "active",
+        "idle seats",
+        "cost",
+        "tokens",
+        "$/user p50",
+        "$/user p90",
+        "tok/user p50",
+        "$/1M tok",
+        "$/employee",
+        "loaded $/employee",
+    )
+    rows = [
+        [
+            t["tier"],
+            count(t["headcount"]),
+            count(t["active_users"]),
+            count(t["idle_seats"]),
+            usd(t["cost"]),
+            tokens(t["tokens"]),
+            usd(t["cost_per_active_user"]["median"]),
+            usd(t["cost_per_active_user"]["p90"]),
+            tokens(int(float(t["tokens_per_active_user"]["median"] or 0))),
+            usd(t["cost_per_million_tokens"]),
+            usd(t["cost_per_employee"]),
+            usd(t["loaded_cost_per_employee"]),
+        ]
+        for t in section["tiers"]
+    ]
+    tables = fitted_tables("People by role tier", columns, rows, width)
+    if section["role_budgets"]:
+        columns = _columns(
+            "role tier",
+            "deliverables/mo",
+            "tok/deliverable",
+            "need tok/user",
+            "held to",
+            "used tok/user",
+            "tier need",
+            "tier need $",
+        )
+        rows = [
+            [
+                Text(r["tier"], style="red" if r["starved"] else ""),
+                count(r["deliverables_per_month"]),
+                f"{count(r['tokens_per_deliverable'])} (p{r['percentile']})",
+                count(r["need_tokens_per_user"]),
+                count(r["budget_tokens_per_user"]),
+                count(r["actual_tokens_per_user"]),
+                tokens(r["need_tokens"]),
+                usd(r["need_cost"]),
+            ]
+            for r in section["role_budgets"]
+        ]
+        tables += fitted_tables("Role budgets sized from deliverables", columns, rows, width)
+    return tables
+
+
+def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
+    """The ownership tables of a report that has them (none otherwise)."""
+    tables: list[Table] = []
+    if "showback" in report:
+        tables += _showback(report["showback"], width)
+        tables += _allocation(report["allocation"], width)
+    if report.get("budgets", {}).get("budgets") or report.get("budgets", {}).get("credits"):
+        tables += _budgets(report["budgets"], width)
+    if "people" in report:
+        tables += _people(report["people"], width)
+    return tables
+
+
+def render_chargeback(document: dict[str, Any], console: Console) -> None:
+    """The chargeback lines as a table."""
+    columns = _columns("domain", "stage", "direct", "review+overhead", "shared", "total",
+                       "outcomes", "rate", "charge", "variance")  # fmt: skip
+    rows = [
+        [
+            x["domain"],
+            x["stage"],
+            usd(x["direct_cost"]),
+            usd(x["review_overhead"]),
+            usd(x["shared_cost"]),
+            usd(x["total"]),
+            count(x["verified_outcomes"]),
+            usd(x["rate_per_outcome"]),
+            usd(x["charge"]),
+            usd(x["platform_variance"]),
+        ]
+        for x in document["lines"]
+    ]
+    first = document["lines"][0]
+    title = f"Chargeback {first['period_start']} to {first['period_end']}"
+    console.print(Group(*fitted_tables(title, columns, rows, console.width)))
+
+
+def _signed(value: str | None) -> str:
+    if value is None:
+        return "—"
+    return ("+" if not value.startswith("-") else "") + usd(value)
+
+
+def ownership_diff_tables(doc: dict[str, Any], width: int) -> list[Table]:
+    """A diff's domains and budgets, base against head (none when neither report has them)."""
+    found = doc.get("ownership")
+    if not found:
+        return []
+    columns = _columns("domain", "base total", "head total", "change", "of which direct",
+                       "of which shared", "base $/outcome", "head $/outcome")  # fmt: skip
+    rows: list[list[Any]] = [
+        [d["domain"], usd(d["total"]["base"]), usd(d["total"]["head"]),
+         _signed(d["total"]["change"]), _signed(d["direct_cost"]["change"]),
+         _signed(d["shared_cost"]["change"]), usd(d["cost_per_outcome"]["base"]),
+         usd(d["cost_per_outcome"]["head"])]
+        for d in found["domains"]
+    ]  # fmt: skip
+    tables = fitted_tables("Showback by domain, month over month", columns, rows, width)
+    if found["budgets"]:
+        columns = _columns("budget", "base spent", "head spent", "change", "base projected",
+                           "head projected", "head share")  # fmt: skip
+        rows = [
+            [b["budget"], usd(b["spent"]["base"]), usd(b["spent"]["head"]),
+             _signed(b["spent"]["change"]), usd(b["projected"]["base"]),
+             usd(b["projected"]["head"]), pct(b["spent_share"]["head"])]
+            for b in found["budgets"]
+        ]  # fmt: skip
+        tables += fitted_tables("Budgets, month over month", columns, rows, width)
+    return tables

@@ -1,0 +1,217 @@
+"""The ownership sections of ``tokenecon.report/v1``: ``showback``, ``allocation``, ``budgets``
+and ``people`` (added beside the others; nothing existing is renamed), and their findings in the
+report's ``findings`` list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tokenecon.attribute.domains import owner_key
+from tokenecon.attribute.mapping import OutcomeMapping
+from tokenecon.economics.budgets import BudgetStatus
+from tokenecon.economics.decompose import Economics
+from tokenecon.economics.diagnose import Finding
+from tokenecon.economics.ownership import Accounts, account_ownership
+from tokenecon.economics.people import RoleBudget, TierStats
+from tokenecon.economics.showback import Showback, cost_per_verified_outcome
+from tokenecon.price.apply import PricedGroup
+from tokenecon.report.document import Report, money, number
+
+
+def _showback(s: Showback) -> dict[str, Any]:
+    rows = [
+        {
+            "domain": x.domain.name,
+            "owner": x.domain.owner,
+            "use_cases": list(x.domain.use_cases),
+            "direct_cost": money(x.volume.cost),
+            "review_overhead": money(x.review_overhead),
+            "shared_cost": money(x.shared_total),
+            "total": money(x.total),
+            "share": number(s.share(x.total)),
+            "requests": x.volume.requests,
+            "tokens": x.volume.billable,
+            "outcomes": x.outcomes,
+            "cost_per_outcome": money(x.cost_per_outcome),
+            "chargeback": x.domain.stage,
+        }
+        for x in s.lines
+    ]
+    return {
+        "domains": rows,
+        "unallocated": {
+            "unowned_cost": money(s.unowned.cost - s.unowned_placed),
+            "unowned_review_overhead": money(s.unowned_review),
+            "shared_cost": money(s.shared_unallocated),
+            "total": money(s.unallocated),
+            "share": number(s.share(s.unallocated)),
+        },
+        "total": money(s.total),
+        "cost_per_verified_outcome": money(cost_per_verified_outcome(s)),
+    }
+
+
+def _allocation(s: Showback) -> list[dict[str, Any]]:
+    return [
+        {
+            "pool": a.pool.name,
+            "kind": a.pool.kind,
+            "amount": money(a.amount),
+            "idle": money(a.pool.idle),
+            "rule": a.pool.rule,
+            "basis": a.pool.basis,
+            "rule_text": a.rule_text,
+            "shares": [
+                {"domain": d, "weight": number(a.weights.get(d)), "amount": money(v)}
+                for d, v in a.shares.items()
+            ],
+            "allocated": money(a.allocated),
+            "unallocated": money(a.unallocated),
+            "unallocated_reason": a.reason,
+        }
+        for a in s.allocations
+    ]
+
+
+def _budget(s: BudgetStatus) -> dict[str, Any]:
+    b = s.budget
+    return {
+        "scope": b.scope,
+        "name": b.name,
+        "period": b.period,
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "as_of": s.as_of.isoformat(),
+        "observed_from": s.observed_from.isoformat() if s.observed_from else None,
+        "amount": money(b.amount),
+        "spent": money(s.spent),
+        "remaining": money(s.remaining),
+        "spent_share": number(s.spent / b.amount) if b.amount else None,
+        "daily_burn": money(s.daily_burn),
+        "weekday_burn": money(s.rate(False)),
+        "weekend_burn": money(s.rate(True)),
+        "projected": money(s.projected),
+        "runs_out": s.runs_out.isoformat() if s.runs_out else None,
+        "alert_levels": [number(level) for level in b.alerts],
+        "alerts": [{"level": lv, "on": d.isoformat() if d else None} for lv, d in s.alerts],
+        "daily": [{"day": d.isoformat(), "cost": money(c)} for d, c in sorted(s.daily.items())],
+    }
+
+
+def _budgets(a: Accounts) -> dict[str, Any]:
+    return {
+        "budgets": [_budget(s) for s in a.budgets],
+        "credits": [
+            {
+                "domain": c.domain,
+                "cache_saving": money(c.cache_saving),
+                "batch_saving": money(c.batch_saving),
+                "total": money(c.total),
+            }
+            for c in a.credits
+        ],
+    }
+
+
+def _tier(t: TierStats) -> dict[str, Any]:
+    return {
+        "tier": t.tier,
+        "headcount": t.headcount,
+        "active_users": len(t.active),
+        "idle_seats": len(t.idle_seats),
+        "idle_users": t.idle_seats,
+        "cost": money(t.cost),
+        "tokens": t.tokens,
+        "seat_cost": money(t.seat_cost),
+        "cost_per_active_user": {
+            "median": money(t.per_user("cost", 50)),
+            "p90": money(t.per_user("cost", 90)),
+        },
+        "tokens_per_active_user": {
+            "median": number(t.per_user("tokens", 50)),
+            "p90": number(t.per_user("tokens", 90)),
+        },
+        "top_users": [{"user": u, "cost": money(c)} for u, c in t.top],
+        "cost_per_million_tokens": money(t.cost_per_million_tokens),
+        "cost_per_employee": money(t.cost_per_employee),
+        "loaded_cost_per_employee": money(t.loaded_cost_per_employee),
+    }
+
+
+def _role(r: RoleBudget) -> dict[str, Any]:
+    return {
+        "tier": r.role.name,
+        "deliverables_per_month": number(r.role.deliverables_per_month),
+        "use_case": r.role.use_case,
+        "percentile": r.role.percentile,
+        "headroom": number(r.role.headroom),
+        "tokens_per_deliverable": number(r.tokens_per_deliverable),
+        "need_tokens_per_user": r.need_per_user,
+        "need_tokens": r.need,
+        "need_cost": money(r.need_cost),
+        "actual_tokens_per_user": number(r.actual_per_user),
+        "budget_tokens_per_user": r.role.budget_tokens_per_user,
+        "starved": r.starved,
+    }
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    """A finding in the report's form (money for budgets, numbers otherwise)."""
+    value = money if f.layer == "budget" else number
+    return {
+        "scope": f.scope,
+        "layer": f.layer,
+        "metric": f.metric,
+        "actual": value(f.actual),
+        "target": value(f.target),
+        "target_source": f.target_source,
+        "times_target": number(f.times_target),
+        "remedy": f.remedy,
+        "saving": money(f.saving),
+        "message": f.message,
+    }
+
+
+def ownership_sections(accounts: Accounts) -> dict[str, Any]:
+    """The four sections of an analysis with ownership."""
+    sections: dict[str, Any] = {
+        "showback": _showback(accounts.showback),
+        "allocation": _allocation(accounts.showback),
+        "budgets": _budgets(accounts),
+    }
+    if accounts.people:
+        sections["people"] = {
+            "users_listed": len(accounts.people),
+            "tiers": [_tier(t) for t in accounts.tiers],
+            "role_budgets": [_role(r) for r in accounts.roles],
+        }
+    return sections
+
+
+def with_ownership(report: Report, accounts: Accounts | None) -> Report:
+    """The report with the ownership sections and findings added (unchanged without them)."""
+    if accounts is None:
+        return report
+    data = dict(report.data)
+    data.update(ownership_sections(accounts))
+    data["findings"] = [*data["findings"], *(finding_json(f) for f in accounts.findings)]
+    return Report(data)
+
+
+def ownership_key(mapping: OutcomeMapping | None, by: str | None) -> str | None:
+    """The attribute the engine groups by: ``by``, or what the mapping's ownership needs."""
+    return owner_key(mapping.ownership if mapping else None, by)
+
+
+def account(
+    priced: Sequence[PricedGroup],
+    economics: Economics,
+    mapping: OutcomeMapping | None,
+    key: str | None,
+) -> Accounts | None:
+    """The ownership accounts of an analysis, when its mapping declares any."""
+    if mapping is None or mapping.ownership is None:
+        return None
+    return account_ownership(priced, economics, mapping.ownership, key)
