@@ -154,7 +154,7 @@ def test_sigint_to_a_running_process_is_130_and_keeps_the_previous_file(tmp_path
 def test_sigint_while_the_engine_scans_is_130(tmp_path: Path) -> None:
     usage = tmp_path / "usage.csv"
     subprocess.run(
-        [sys.executable, "benchmarks/generate_usage.py", "--rows", "300000", "-o", str(usage)],
+        [sys.executable, "benchmarks/generate_usage.py", "--rows", "1000000", "-o", str(usage)],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -33,6 +33,10 @@ MAPPINGS = [
     FIXTURES / "mapping_random.yaml",
     FIXTURES / "whatif" / "mapping.yaml",
     FIXTURES / "money" / "mapping.yaml",
+    FIXTURES / "ownership" / "mapping.yaml",
+    ROOT / "benchmarks" / "owners.yaml",
+    ROOT / "examples" / "owners" / "ownership.yaml",
+    ROOT / "examples" / "owners" / "ownership-2026-11.yaml",
 ]
 SCENARIO_FILES = [
     ROOT / "benchmarks" / "whatif-plans.yaml",

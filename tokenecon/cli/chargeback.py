@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from tokenecon.cli import options as o
-from tokenecon.cli.app import app, guarded, scan_progress, stdout_console
+from tokenecon.cli.app import app, scan_progress, stdout_console, wrote
 
 Output = Annotated[
     Path | None,
@@ -30,60 +28,55 @@ Stage = Annotated[
         "domain's `chargeback:` in the mapping).",
     ),
 ]
-# -o is the output here: the mapping is --outcomes only.
-Outcomes = Annotated[
-    Path, typer.Option("--outcomes", help="Outcome mapping YAML with domains (docs/ownership.md).")
-]
 
 
 @app.command()
+@o.usage_flags
 def chargeback(
     usage: o.Usage,
-    outcomes: Outcomes,
     output: Output = None,
     focus: Focus = None,
     stage: Stage = None,
-    prices: o.Prices = None,
-    no_default_prices: o.NoDefaultPrices = False,
-    since: o.Since = None,
-    until: o.Until = None,
-    column_map: o.ColumnMap = None,
-    input_convention: o.InputConvention = None,
-    source_format: o.SourceFormat = None,
-    table: o.Table = None,
-    cost_source: o.CostSource = "auto",
-    as_json: o.Json = False,
-    memory_limit: o.MemoryLimit = None,
-    temp_directory: o.TempDirectory = None,
-    engine: o.Engine = "duckdb",
-    spark_master: o.SparkMaster = "local[*]",
-    quiet: o.Quiet = False,
+    *,
+    flags: o.UsageFlags,
 ) -> None:
-    """Show or charge each domain its month: showback, chargeback by usage, or per outcome."""
+    """Show or charge each domain its month: showback, chargeback by usage, or per outcome.
+
+    The outcome mapping (--outcomes) names the domains (docs/ownership.md).
+    """
+    from tokenecon.errors import OptionError
+    from tokenecon.outputs import check_output, write_output
+
+    if flags.outcomes is None:
+        raise OptionError(
+            "chargeback needs the outcome mapping that names the domains",
+            "pass --outcomes MAPPING.yaml (docs/ownership.md)",
+        )
+    for path, flag, example in ((output, "-o", "chargeback.csv"), (focus, "--focus", "focus.csv")):
+        if path is not None:
+            check_output(path, flag, example)
 
     def run() -> Any:
-        from tokenecon.convert.chargeback import chargeback_csv, focus_rows, write_atomically
+        from tokenecon.convert.chargeback import chargeback_csv, focus_rows
         from tokenecon.report.chargeback import run_chargeback
 
-        options = o.analyze_options(
-            prices=prices, no_default_prices=no_default_prices, outcomes=outcomes, by=None,
-            since=since, until=until, column_map=column_map, input_convention=input_convention,
-            memory_limit=memory_limit, temp_directory=temp_directory, engine=engine,
-            spark_master=spark_master, source_format=source_format, table=table,
-            cost_source=cost_source, progress=bar,
-        )  # fmt: skip
-        done = run_chargeback(usage, options, stage)
+        done = run_chargeback(usage, flags.analyze_options(bar), stage)
         if output:
-            write_atomically(output, chargeback_csv(done.lines, done.currency))
+            write_output(output, chargeback_csv(done.lines, done.currency), "-o")
+            wrote(output)
         if focus:
             start, end = done.lines[0].start, done.lines[0].end
-            write_atomically(focus, focus_rows(done.accounts.showback, start, end, done.currency))
+            text = focus_rows(done.accounts.showback, start, end, done.currency)
+            write_output(focus, text, "--focus")
+            wrote(focus)
         return done
 
-    with scan_progress(quiet) as bar:
-        done = guarded(run)
-    if as_json:
-        sys.stdout.write(json.dumps(done.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    with scan_progress(flags.quiet) as bar:
+        done = run()
+    if flags.as_json:
+        from tokenecon.render.json import emit_json
+
+        emit_json(done.to_dict())
         return
     from tokenecon.render.ownership import render_chargeback
 

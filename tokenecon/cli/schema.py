@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tokenecon.cli.app import app, guarded
-from tokenecon.errors import OptionError
+from tokenecon.cli.app import app, guarded, wrote
+from tokenecon.outputs import check_output, write_output
 
 
 @app.command("schema")
@@ -38,18 +36,6 @@ def schema_command(
     if output is None:
         sys.stdout.write(text)
         return
-    guarded(lambda: _write_atomically(output, text))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside ``path`` under a temporary name, then move it into place."""
-    if not path.parent.is_dir():
-        raise OptionError(f"-o {path}: folder {path.parent} does not exist", "create it first")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    check_output(output, "-o", f"{name}.schema.json")
+    write_output(output, text, "-o")
+    wrote(output)

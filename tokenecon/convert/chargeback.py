@@ -11,18 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 from tokenecon.economics.allocation import PoolAllocation, largest_remainder
 from tokenecon.economics.chargeback import UNALLOCATED, ChargeLine, in_cents
 from tokenecon.economics.showback import Showback
-from tokenecon.errors import OptionError
 
 CSV_COLUMNS = (
     "period_start", "period_end", "domain", "owner", "stage", "currency", "direct_cost",
@@ -53,24 +49,6 @@ def _money(x: Decimal) -> str:
 
 def _plain(x: Decimal | None) -> str:
     return "" if x is None else format(x, "f")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write beside ``path``, then move into place (never a half-written file)."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, staging = tempfile.mkstemp(prefix=".tokenecon-", suffix=path.suffix, dir=directory)
-    except OSError as exc:
-        raise OptionError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(staging, path)
-    except OSError as exc:
-        raise OptionError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(staging):
-            os.unlink(staging)
 
 
 def _csv(header: Sequence[str], rows: list[list[str]]) -> str:
