@@ -1,0 +1,105 @@
+"""History never lost: merge freshly read source prices into the previous book.
+
+- a model the sources no longer list keeps its prices and gets ``retired:`` (the build date);
+- a price the sources now give differently gets a new dated entry (the announced date where
+  the source has one, else the build date), so an earlier month keeps the prices of its day;
+- a field the previous entry did not have (a new tier, a cliff, 1h writes) is knowledge added,
+  not a price change: it fills the entry in place;
+- aliases and the context window follow the sources; the hand-set ``tier`` is kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PRICE_FIELDS = (
+    "input", "cache_read", "cache_write", "cache_write_1h", "output", "batch", "flex",
+    "priority", "above",
+)  # fmt: skip
+
+
+def _price(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: entry[k] for k in PRICE_FIELDS if k in entry}
+
+
+def changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a field both entries give has another value (an added field is no change)."""
+    return any(_norm(old[k]) != _norm(new[k]) for k in PRICE_FIELDS if k in old and k in new)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in value.items()}
+    try:
+        return format(float(value), ".12g")
+    except (TypeError, ValueError):
+        return value
+
+
+def merge_model(
+    base: dict[str, Any] | None, new: dict[str, Any], build_date: str
+) -> dict[str, Any]:
+    """``new`` (from the sources) merged onto ``base`` (the previous book's model)."""
+    if base is None:
+        return new
+    merged = {**base, **{k: v for k, v in new.items() if k not in ("prices", "tier")}}
+    merged.pop("retired", None)
+    merged.pop("match", None)  # a glob guesses; the sources' spellings are listed instead
+    old_entries = [dict(e) for e in base["prices"]]
+    fresh = new["prices"]
+    current = fresh[-1]
+    last = old_entries[-1]
+    if changed(last, current):
+        start = str(current["from"])
+        if start <= str(last["from"]):
+            start = build_date
+        old_entries.append({**current, "from": start})
+    else:
+        for key in PRICE_FIELDS:
+            if key not in last and key in current:
+                last[key] = current[key]
+        old_entries[-1] = _ordered(last)
+    merged["prices"] = old_entries
+    return merged
+
+
+def _ordered(entry: dict[str, Any]) -> dict[str, Any]:
+    order = ("from", *PRICE_FIELDS, "source", "checked")
+    return {k: entry[k] for k in order if k in entry} | {
+        k: v for k, v in entry.items() if k not in order
+    }
+
+
+def merge_books(
+    base: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], build_date: str
+) -> dict[str, dict[str, Any]]:
+    """Every model of ``new`` merged onto ``base``; models only in ``base`` kept, retired."""
+    by_name: dict[str, str] = {}
+    for key, model in new.items():
+        for name in (key, *model.get("aliases", [])):
+            by_name.setdefault(name, key)
+    out: dict[str, dict[str, Any]] = {}
+    taken: set[str] = set()
+    for key, model in base.items():
+        target = by_name.get(key)
+        if target is None or target in taken:
+            kept = dict(model)
+            kept.pop("match", None)
+            kept.setdefault("aliases", [])
+            if "retired" not in kept:
+                kept["retired"] = build_date
+            out[key] = kept
+            continue
+        taken.add(target)
+        merged = merge_model(model, new[target], build_date)
+        if target != key:
+            merged["aliases"] = sorted({target, *merged.get("aliases", [])} - {key})
+        out[key] = merged
+    claimed = {n for m in out.values() for n in m.get("aliases", [])} | set(out)
+    for key, model in new.items():
+        if key in taken or key in claimed:
+            continue
+        aliases = [a for a in model.get("aliases", []) if a not in claimed]
+        out[key] = {**model, "aliases": aliases}
+        claimed |= {key, *aliases}
+    return out

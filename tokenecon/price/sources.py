@@ -1,0 +1,251 @@
+"""Price data maintained by others, read into price-book models (``prices import``, the build).
+
+``litellm``'s ``model_prices_and_context_window.json`` keys every spelling it knows (first
+party, Bedrock ids and inference profiles, Vertex ``@`` snapshots, Azure routes) with per-token
+prices. We read it as plain JSON (litellm is never imported). Spellings of one model family that
+carry identical prices become one book model with ``aliases``; a spelling with another price
+(a regional uplift, an older snapshot) becomes a model of its own, so no name borrows a price
+that is not its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from tokenecon.errors import PriceBookError
+from tokenecon.ingest.model_names import BEDROCK_PREFIX, DATE_SUFFIX, VENDOR_DOT
+from tokenecon.price.rates import BUCKETS, SERVICE_TIERS
+from tokenecon.price.resolve import NEUTRAL_PREFIXES
+
+FIRST_PARTY = {
+    "openai": "openai", "text-completion-openai": "openai", "anthropic": "anthropic",
+    "gemini": "google", "vertex_ai-language-models": "google", "mistral": "mistral",
+    "deepseek": "deepseek", "xai": "xai",
+}  # fmt: skip
+"""litellm providers that are the model maker's own API, and the maker."""
+RESELLERS = {
+    "vertex_ai-anthropic_models", "vertex_ai-mistral_models", "vertex_ai-deepseek_models",
+    "bedrock", "bedrock_converse", "azure", "azure_ai", "openrouter",
+}  # fmt: skip
+"""litellm providers that resell the six makers' models under names of their own."""
+MODES = {"chat", "completion", "responses"}
+FAMILIES = (
+    (re.compile(r"^(claude)"), "anthropic"),
+    (re.compile(r"^(gemini)"), "google"),
+    (re.compile(r"^(grok)"), "xai"),
+    (re.compile(r"^(deepseek)"), "deepseek"),
+    (re.compile(r"^(mistral|mixtral|magistral|ministral|codestral|devstral|pixtral|"
+                r"open-mistral|open-mixtral|voxtral)"), "mistral"),
+    (re.compile(r"^(gpt-(?!oss)|o1|o3|o4|chatgpt|codex|ft:|davinci|babbage|computer-use)"),
+     "openai"),
+)  # fmt: skip
+_LITELLM_BUCKETS = {
+    "input": "input_cost_per_token",
+    "cache_read": "cache_read_input_token_cost",
+    "cache_write": "cache_creation_input_token_cost",
+    "cache_write_1h": "cache_creation_input_token_cost_above_1hr",
+    "output": "output_cost_per_token",
+}
+_LITELLM_TIERS = {"batch": "batches", "flex": "flex", "priority": "priority"}
+_ABOVE = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
+FLOOR_DATE = "2023-01-01"
+"""``from`` of a price whose start no source gives (and no snapshot date in its names)."""
+_NAME_DATE = re.compile(r"(20\d\d)-?(\d\d)-?(\d\d)")
+
+
+def family_of(name: str) -> str | None:
+    """The maker of a model from its bare name, None for a model of another maker."""
+    for pattern, provider in FAMILIES:
+        if pattern.match(name):
+            return provider
+    return None
+
+
+def bare_name(name: str) -> str:
+    """A spelling without routing prefixes, region profile, vendor dot, version or ``@``."""
+    bare = name.lower().rsplit("/", 1)[-1]
+    bare = VENDOR_DOT.sub("", BEDROCK_PREFIX.sub("", bare))
+    bare = re.sub(r"-v\d+(:\d+)?$", "", bare).replace("@", "-")
+    return bare
+
+
+def neutral_form(name: str) -> str:
+    """A spelling without the routing prefixes that change no price."""
+    current = name.lower()
+    while "/" in current and current.split("/", 1)[0] in NEUTRAL_PREFIXES:
+        current = current.split("/", 1)[1]
+    return current
+
+
+def per_million(value: Any, where: str) -> Decimal:
+    """A litellm per-token price as a price per million tokens, exact."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PriceBookError(f"{where}: expected a per-token price, got {value!r}")
+    number = Decimal(str(value)) * 1_000_000
+    return _plain(number)
+
+
+def _plain(number: Decimal) -> Decimal:
+    """Drop float noise below 1e-9 per million and trailing zeros."""
+    number = number.quantize(Decimal("1e-9")).normalize()
+    return number if number != number.to_integral() else number.quantize(Decimal(1))
+
+
+def _buckets(record: dict[str, Any], suffix: str, where: str) -> dict[str, Decimal]:
+    out = {}
+    for bucket, field in _LITELLM_BUCKETS.items():
+        if bucket == "cache_write_1h" and suffix:
+            parts = [f"{field}{suffix}", f"cache_creation_input_token_cost{suffix}_above_1hr"]
+        else:
+            parts = [f"{field}{suffix}"]
+        for key in parts:
+            if record.get(key) is not None:
+                out[bucket] = per_million(record[key], f"{where}.{key}")
+                break
+    return out
+
+
+def _complete(given: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Standard buckets with the book's defaults filled in (reads and writes bill as input)."""
+    out = dict(given)
+    out.setdefault("cache_read", out["input"])
+    out.setdefault("cache_write", out["input"])
+    out.setdefault("cache_write_1h", out["cache_write"])
+    return out
+
+
+def tier_value(standard: dict[str, Decimal], given: dict[str, Decimal]) -> Any:
+    """A tier as the book writes it: one multiplier when every bucket scales alike, else
+    ``{multiply: m, bucket: price}`` for the buckets that do not follow ``m``."""
+    anchor = "input" if "input" in given and standard["input"] else "output"
+    if anchor not in given or not standard[anchor]:
+        return None
+    factor = _plain(given[anchor] / standard[anchor])
+    odd = {b: v for b, v in given.items() if _plain(standard[b] * factor) != v}
+    if not odd:
+        return factor
+    if factor != factor.quantize(Decimal("0.0001")):
+        # no common multiplier: every given bucket as a price, the rest at the nearest factor
+        odd, factor = dict(given), _plain(factor.quantize(Decimal("0.0001")))
+    return {"multiply": factor, **{b: odd[b] for b in BUCKETS if b in odd}}
+
+
+def litellm_entry(record: dict[str, Any], where: str) -> dict[str, Any] | None:
+    """One litellm record as a book price entry (without ``from``), None when unpriced."""
+    given = _buckets(record, "", where)
+    if "input" not in given or "output" not in given or not (given["input"] or given["output"]):
+        return None  # no price, or a free preview: never price usage at zero by default
+    standard = _complete(given)
+    entry: dict[str, Any] = {b: given[b] for b in BUCKETS if b in given}
+    for tier, suffix in _LITELLM_TIERS.items():
+        value = tier_value(standard, _buckets(record, f"_{suffix}", where))
+        if value is not None:
+            entry[tier] = value
+    cliffs = sorted(int(m.group(1)) for k in record if (m := _ABOVE.match(k)))
+    if cliffs:
+        size = cliffs[0]
+        above_given = _buckets(record, f"_above_{size}k_tokens", where)
+        above = {b: above_given[b] for b in BUCKETS if b in above_given}
+        if "cache_write" not in given:
+            above.pop("cache_write", None)  # a storage rate, not a write price (Gemini)
+        above_standard = {b: above.get(b, standard[b]) for b in BUCKETS}
+        for tier, suffix in _LITELLM_TIERS.items():
+            got = _buckets(record, f"_above_{size}k_tokens_{suffix}", where)
+            value = tier_value(above_standard, got) if got else None
+            if value is not None:
+                above[tier] = value
+        entry["above"] = {"input_tokens": size * 1000, **above}
+    if record.get("source"):
+        entry["source"] = str(record["source"])
+    return entry
+
+
+def _signature(entry: dict[str, Any]) -> str:
+    return repr(sorted((k, repr(v)) for k, v in entry.items() if k not in ("source", "checked")))
+
+
+def _first_date(names: list[str]) -> str:
+    dates = []
+    for name in names:
+        m = _NAME_DATE.search(bare_name(name))
+        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+            dates.append(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
+    return min(dates) if dates else FLOOR_DATE
+
+
+def litellm_models(data: Any, checked: str) -> dict[str, dict[str, Any]]:
+    """Book models from litellm's price JSON: the six makers' chat models and resold names."""
+    if not isinstance(data, dict):
+        raise PriceBookError("litellm price data: expected a JSON object of model records")
+    groups: dict[tuple[str, str, str], list[tuple[str, str, dict[str, Any], dict[str, Any]]]]
+    groups = defaultdict(list)
+    for name in sorted(data):
+        record = data[name]
+        if not isinstance(record, dict) or record.get("mode") not in MODES:
+            continue
+        seller = str(record.get("litellm_provider", ""))
+        if seller not in FIRST_PARTY and seller not in RESELLERS:
+            continue
+        bare = bare_name(name)
+        maker = family_of(bare)
+        if maker is None or (seller in FIRST_PARTY and FIRST_PARTY[seller] != maker):
+            continue
+        entry = litellm_entry(record, f"litellm[{name!r}]")
+        if entry is None:
+            continue
+        family = DATE_SUFFIX.sub("", bare)
+        groups[(maker, family, _signature(entry))].append((name.lower(), seller, entry, record))
+    return _name_groups(groups, checked)
+
+
+def _name_groups(
+    groups: dict[tuple[str, str, str], list[tuple[str, str, dict[str, Any], dict[str, Any]]]],
+    checked: str,
+) -> dict[str, dict[str, Any]]:
+    """One model per group, first-party groups claiming their plain names first."""
+    models: dict[str, dict[str, Any]] = {}
+    claimed: set[str] = set()
+
+    def first_party(members: list[Any]) -> bool:
+        return any(seller in FIRST_PARTY for _, seller, _, _ in members)
+
+    order = sorted(groups, key=lambda g: (not first_party(groups[g]), g))
+    for group in order:
+        members = groups[group]
+        own = sorted(
+            (neutral_form(n) for n, seller, _, _ in members if seller in FIRST_PARTY),
+            key=lambda n: (len(n), n),
+        )
+        names = sorted({n for n, _, _, _ in members}, key=lambda n: (len(n), n))
+        key = next((n for n in own if n not in claimed), None)
+        key = key or next((n for n in names if n not in claimed), None)
+        if key is None:
+            continue
+        # A reseller's name stripped of its prefix would claim the maker's plain name at the
+        # reseller's price: only Vertex's ``@`` snapshots (never a maker's spelling) are kept.
+        spellings = set(names) | {neutral_form(n) for n in names if "@" in n or n in own}
+        spellings |= {neutral_form(n) for n, seller, _, _ in members if seller in FIRST_PARTY}
+        aliases = sorted(s for s in spellings - {key} if s not in claimed)
+        claimed |= {key, *aliases}
+        primary = next(
+            (m for m in members if m[1] in FIRST_PARTY), min(members, key=lambda m: m[0])
+        )
+        entry = {"from": _first_date([key, *aliases]), **primary[2], "checked": checked}
+        model: dict[str, Any] = {"provider": group[0], "aliases": aliases}
+        record = primary[3]
+        context = {
+            side: record[k]
+            for side, k in (("input", "max_input_tokens"), ("output", "max_output_tokens"))
+            if isinstance(record.get(k), int) and record[k] > 0
+        }
+        if context:
+            model["context"] = context
+        model["prices"] = [entry]
+        models[key] = model
+    return models
+
+
+__all__ = ["SERVICE_TIERS", "litellm_models", "tier_value"]
