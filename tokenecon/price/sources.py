@@ -151,6 +151,11 @@ def litellm_entry(record: dict[str, Any], where: str) -> dict[str, Any] | None:
         above = {b: above_given[b] for b in BUCKETS if b in above_given}
         if "cache_write" not in given:
             above.pop("cache_write", None)  # a storage rate, not a write price (Gemini)
+        for bucket, follows in (("cache_read", "input"), ("cache_write", "input"),
+                                ("cache_write_1h", "cache_write")):  # fmt: skip
+            # a bucket billed as another below the cliff is billed as it above the cliff too
+            if bucket not in given and bucket not in above and follows in above:
+                above[bucket] = above[follows]
         above_standard = {b: above.get(b, standard[b]) for b in BUCKETS}
         for tier, suffix in _LITELLM_TIERS.items():
             got = _buckets(record, f"_above_{size}k_tokens_{suffix}", where)
