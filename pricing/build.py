@@ -122,21 +122,26 @@ _PINNED = re.compile(r"-(\d{4}|\d{8}|\d{4}-\d{2}-\d{2})$")
 
 def apply_overrides(models: dict[str, dict[str, Any]], overrides: dict[str, Any]) -> None:
     """Hand-kept corrections: each sets fields of a model's current price (or adds prices)."""
-    for key, fix in (overrides.get("models") or {}).items():
+    table = _name_table(models)
+    for name, fix in (overrides.get("models") or {}).items():
+        key = table.get(name, name)
         for needed in ("reason", "source", "checked"):
             if not fix.get(needed):
                 raise SystemExit(f"pricing/overrides.yaml: {key}: missing `{needed}`")
         if key not in models:
             raise SystemExit(f"pricing/overrides.yaml: {key}: no such model in the sources")
         model = models[key]
-        if "prices" in fix:
-            model["prices"] = [dict(e) for e in fix["prices"]]
         current = model["prices"][-1]
         for field, value in (fix.get("set") or {}).items():
             current[field] = value
         for field in fix.get("unset") or []:
             current.pop(field, None)
-        current["source"] = fix["source"]
+        if fix.get("set") or fix.get("unset"):
+            current["source"] = fix["source"]
+        for entry in fix.get("add") or []:
+            model["prices"].append({**entry, "source": fix["source"], "checked": fix["checked"]})
+        if fix.get("retired"):
+            model["retired"] = fix["retired"]
 
 
 def build(base_text: str | None, date: str) -> str:

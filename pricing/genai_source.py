@@ -19,6 +19,7 @@ PROVIDERS = {
     "openai": "openai", "anthropic": "anthropic", "google": "google", "mistral": "mistral",
     "deepseek": "deepseek", "x-ai": "xai",
 }  # fmt: skip
+GENAI_URL = "https://github.com/pydantic/genai-prices"
 _FIELDS = {
     "input": "input_mtok", "cache_read": "cache_read_mtok", "cache_write": "cache_write_mtok",
     "cache_write_1h": "cache_write_1h_mtok", "output": "output_mtok",
@@ -66,7 +67,8 @@ def entry_of(prices: Any) -> dict[str, Any] | None:
     return entry
 
 
-def _standard(entry: dict[str, Any]) -> dict[str, Decimal]:
+def _full(entry: dict[str, Any]) -> dict[str, Decimal]:
+    """Every bucket of a book entry (or its ``above``), defaults filled in."""
     out = {k: Decimal(str(entry[k])) for k in _FIELDS if k in entry}
     out.setdefault("cache_read", out["input"])
     out.setdefault("cache_write", out["input"])
@@ -97,10 +99,11 @@ def genai_models(providers: Any) -> list[dict[str, Any]]:
             else:
                 dated.append((FLOOR_DATE, prices))
             entries = []
+            page = (provider.pricing_urls or [GENAI_URL])[0]
             for start, price in sorted(dated, key=lambda d: d[0]):
                 entry = entry_of(price)
                 if entry is not None:
-                    entries.append({"from": start, **entry})
+                    entries.append({"from": start, **entry, "source": page})
             if not entries:
                 continue
             _add_tiers(entries[-1], model.price_variants or [])
@@ -112,14 +115,27 @@ def genai_models(providers: Any) -> list[dict[str, Any]]:
 
 
 def _add_tiers(entry: dict[str, Any], variants: list[Any]) -> None:
-    standard = _standard(entry)
+    """Tiers from ``price_variants``: a bucket a variant leaves out keeps the standard price
+    (genai-prices' reading); a flat variant price holds above the cliff too."""
+    standard = _full(entry)
+    high = _full({**entry, **entry["above"]}) if "above" in entry else None
     for variant in variants:
         when = tuple(next(iter(variant.when.items()))) if len(variant.when) == 1 else None
         tier = _TIERS.get(when) if when else None
         if tier is None:
             continue
-        got = entry_of(variant.prices) or {}
-        given = {k: Decimal(str(got[k])) for k in _FIELDS if k in got}
-        value = tier_value(standard, given) if given else None
-        if value is not None:
-            entry[tier] = value
+        below: dict[str, Decimal] = dict(standard)
+        above: dict[str, Decimal] = dict(high) if high else {}
+        for bucket, attribute in _FIELDS.items():
+            base, threshold, price = _split(getattr(variant.prices, attribute, None))
+            if base is None:
+                continue
+            below[bucket] = base.normalize()
+            if high is not None:
+                above[bucket] = (price if threshold is not None and price is not None
+                                 else base).normalize()  # fmt: skip
+        if below == standard:
+            continue
+        entry[tier] = tier_value(standard, below)
+        if high is not None:
+            entry["above"][tier] = tier_value(high, above)

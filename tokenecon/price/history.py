@@ -3,8 +3,9 @@
 - a model the sources no longer list keeps its prices and gets ``retired:`` (the build date);
 - a price the sources now give differently gets a new dated entry (the announced date where
   the source has one, else the build date), so an earlier month keeps the prices of its day;
-- a field the previous entry did not have (a new tier, a cliff, 1h writes) is knowledge added,
-  not a price change: it fills the entry in place;
+- tiers and cliffs (batch, flex, priority, ``above``) carry no dates in either source: the
+  sources' statement of them replaces the latest entry's in place, as do bucket prices the
+  previous entry did not give (knowledge added, not a price change);
 - aliases and the context window follow the sources; the hand-set ``tier`` is kept.
 """
 
@@ -12,10 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-PRICE_FIELDS = (
-    "input", "cache_read", "cache_write", "cache_write_1h", "output", "batch", "flex",
-    "priority", "above",
-)  # fmt: skip
+BASE_FIELDS = ("input", "cache_read", "cache_write", "cache_write_1h", "output")
+STRUCTURE_FIELDS = ("batch", "flex", "priority", "above")
+PRICE_FIELDS = BASE_FIELDS + STRUCTURE_FIELDS
 
 
 def _price(entry: dict[str, Any]) -> dict[str, Any]:
@@ -23,8 +23,9 @@ def _price(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """Whether a field both entries give has another value (an added field is no change)."""
-    return any(_norm(old[k]) != _norm(new[k]) for k in PRICE_FIELDS if k in old and k in new)
+    """Whether a bucket price both entries give has another value (an added one is no
+    change; tiers and cliffs are restated, not dated)."""
+    return any(_norm(old[k]) != _norm(new[k]) for k in BASE_FIELDS if k in old and k in new)
 
 
 def _norm(value: Any) -> Any:
@@ -43,7 +44,8 @@ def merge_model(
     if base is None:
         return new
     merged = {**base, **{k: v for k, v in new.items() if k not in ("prices", "tier")}}
-    merged.pop("retired", None)
+    if "retired" not in new:
+        merged.pop("retired", None)
     merged.pop("match", None)  # a glob guesses; the sources' spellings are listed instead
     old_entries = [dict(e) for e in base["prices"]]
     fresh = new["prices"]
@@ -55,9 +57,14 @@ def merge_model(
             start = build_date
         old_entries.append({**current, "from": start})
     else:
-        for key in PRICE_FIELDS:
+        for key in BASE_FIELDS:
             if key not in last and key in current:
                 last[key] = current[key]
+        for key in STRUCTURE_FIELDS:
+            if key in current:
+                last[key] = current[key]
+        if current.get("source"):
+            last.setdefault("source", current["source"])
         old_entries[-1] = _ordered(last)
     merged["prices"] = old_entries
     return merged

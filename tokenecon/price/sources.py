@@ -51,6 +51,8 @@ _LITELLM_BUCKETS = {
 }
 _LITELLM_TIERS = {"batch": "batches", "flex": "flex", "priority": "priority"}
 _ABOVE = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
+LITELLM_URL = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
+"""Where a litellm record that names no page of its own comes from."""
 FLOOR_DATE = "2023-01-01"
 """``from`` of a price whose start no source gives (and no snapshot date in its names)."""
 _NAME_DATE = re.compile(r"(20\d\d)-?(\d\d)-?(\d\d)")
@@ -94,26 +96,58 @@ def _plain(number: Decimal) -> Decimal:
     return number if number != number.to_integral() else number.quantize(Decimal(1))
 
 
-def _buckets(record: dict[str, Any], suffix: str, where: str) -> dict[str, Decimal]:
-    out = {}
+def litellm_rates(
+    record: dict[str, Any], tier: str | None, above: int | None, where: str
+) -> dict[str, Decimal] | None:
+    """Every bucket's price of one service tier, below or above a cliff (``above`` in
+    thousands), as litellm's fields give it; None when the tier has no input or output price.
+
+    Each bucket's field is looked up most specific first: above-cliff tier, tier, above-cliff,
+    standard (litellm's own fallback, and genai-prices' reading of a tier that leaves a bucket
+    out). A bucket litellm lists nowhere bills as its parent: cache reads and 5-minute writes
+    as input, 1-hour writes as 5-minute writes. One correction: a tier that prices 5-minute
+    writes but not 1-hour writes scales the 1-hour price alike (litellm bills batch 1-hour
+    writes at the 5-minute rate; pricing/REFERENCE-DIFFERENCES.md).
+    """
+    suffixes = []
+    if above and tier:
+        suffixes.append(f"_above_{above}k_tokens_{tier}")
+    if tier:
+        suffixes.append(f"_{tier}")
+    if above:
+        suffixes.append(f"_above_{above}k_tokens")
+    suffixes.append("")
+    tiered = {i for i, x in enumerate(suffixes) if tier and x.endswith(f"_{tier}")}
+    writes = "cache_creation_input_token_cost" in record
+    out: dict[str, Decimal] = {}
+    found_at: dict[str, int] = {}
     for bucket, field in _LITELLM_BUCKETS.items():
-        if bucket == "cache_write_1h" and suffix:
-            parts = [f"{field}{suffix}", f"cache_creation_input_token_cost{suffix}_above_1hr"]
-        else:
-            parts = [f"{field}{suffix}"]
-        for key in parts:
-            if record.get(key) is not None:
-                out[bucket] = per_million(record[key], f"{where}.{key}")
+        for rank, suffix in enumerate(suffixes):
+            if bucket == "cache_write" and "_above_" in suffix and not writes:
+                continue  # Gemini: an above-cliff storage rate, not a write price
+            names = [f"{field}{suffix}"]
+            if bucket == "cache_write_1h" and suffix:
+                names.append(f"cache_creation_input_token_cost{suffix}_above_1hr")
+            value = next((record[n] for n in names if record.get(n) is not None), None)
+            if value is not None:
+                out[bucket] = per_million(value, f"{where}.{names[0]}")
+                found_at[bucket] = rank
                 break
-    return out
-
-
-def _complete(given: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Standard buckets with the book's defaults filled in (reads and writes bill as input)."""
-    out = dict(given)
+    if tier and not any(found_at.get(b) in tiered for b in ("input", "output")):
+        return None
+    if "input" not in out or "output" not in out:
+        return None
     out.setdefault("cache_read", out["input"])
-    out.setdefault("cache_write", out["input"])
-    out.setdefault("cache_write_1h", out["cache_write"])
+    if "cache_write" not in out:
+        out["cache_write"] = out["input"]
+        found_at["cache_write"] = found_at["input"]
+    if "cache_write_1h" not in out:
+        out["cache_write_1h"] = out["cache_write"]
+    elif found_at["cache_write"] in tiered and found_at["cache_write_1h"] not in tiered:
+        plain = litellm_rates(record, None, above, where)
+        if plain and plain["cache_write"]:
+            ratio = out["cache_write"] / plain["cache_write"]
+            out["cache_write_1h"] = _plain(plain["cache_write_1h"] * ratio)
     return out
 
 
@@ -133,38 +167,44 @@ def tier_value(standard: dict[str, Decimal], given: dict[str, Decimal]) -> Any:
     return {"multiply": factor, **{b: odd[b] for b in BUCKETS if b in odd}}
 
 
+def _explicit(rates: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Standard buckets as the book writes them: defaults (read/write = input) left out."""
+    out = {"input": rates["input"]}
+    if rates["cache_read"] != rates["input"]:
+        out["cache_read"] = rates["cache_read"]
+    if rates["cache_write"] != rates["input"]:
+        out["cache_write"] = rates["cache_write"]
+    if rates["cache_write_1h"] != rates["cache_write"]:
+        out["cache_write_1h"] = rates["cache_write_1h"]
+    out["output"] = rates["output"]
+    return {b: out[b] for b in BUCKETS if b in out}
+
+
 def litellm_entry(record: dict[str, Any], where: str) -> dict[str, Any] | None:
     """One litellm record as a book price entry (without ``from``), None when unpriced."""
-    given = _buckets(record, "", where)
-    if "input" not in given or "output" not in given or not (given["input"] or given["output"]):
+    standard = litellm_rates(record, None, None, where)
+    if standard is None or not (standard["input"] or standard["output"]):
         return None  # no price, or a free preview: never price usage at zero by default
-    standard = _complete(given)
-    entry: dict[str, Any] = {b: given[b] for b in BUCKETS if b in given}
+    entry: dict[str, Any] = _explicit(standard)
     for tier, suffix in _LITELLM_TIERS.items():
-        value = tier_value(standard, _buckets(record, f"_{suffix}", where))
-        if value is not None:
-            entry[tier] = value
+        rates = litellm_rates(record, suffix, None, where)
+        if rates is not None:
+            entry[tier] = tier_value(standard, rates)
     cliffs = sorted(int(m.group(1)) for k in record if (m := _ABOVE.match(k)))
     if cliffs:
         size = cliffs[0]
-        above_given = _buckets(record, f"_above_{size}k_tokens", where)
-        above = {b: above_given[b] for b in BUCKETS if b in above_given}
-        if "cache_write" not in given:
-            above.pop("cache_write", None)  # a storage rate, not a write price (Gemini)
-        for bucket, follows in (("cache_read", "input"), ("cache_write", "input"),
-                                ("cache_write_1h", "cache_write")):  # fmt: skip
-            # a bucket billed as another below the cliff is billed as it above the cliff too
-            if bucket not in given and bucket not in above and follows in above:
-                above[bucket] = above[follows]
-        above_standard = {b: above.get(b, standard[b]) for b in BUCKETS}
+        high = litellm_rates(record, None, size, where)
+        assert high is not None
+        above: dict[str, Any] = {"input_tokens": size * 1000}
+        above |= {b: high[b] for b in BUCKETS if high[b] != standard[b]}
         for tier, suffix in _LITELLM_TIERS.items():
-            got = _buckets(record, f"_above_{size}k_tokens_{suffix}", where)
-            value = tier_value(above_standard, got) if got else None
-            if value is not None:
-                above[tier] = value
-        entry["above"] = {"input_tokens": size * 1000, **above}
-    if record.get("source"):
-        entry["source"] = str(record["source"])
+            if tier not in entry:
+                continue
+            rates = litellm_rates(record, suffix, size, where)
+            if rates is not None:
+                above[tier] = tier_value(high, rates)
+        entry["above"] = above
+    entry["source"] = str(record.get("source") or LITELLM_URL)
     return entry
 
 
