@@ -25,11 +25,10 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "pricing")]
+sys.path[:0] = [str(ROOT)]
 
-from genai_source import genai_models  # noqa: E402
-
-from tokenecon.price.history import merge_books  # noqa: E402
+from tokenecon.price.genai import genai_models, plain  # noqa: E402
+from tokenecon.price.history import add_snapshot_aliases, merge_books  # noqa: E402
 from tokenecon.price.sources import litellm_models  # noqa: E402
 from tokenecon.price.write import render_book  # noqa: E402
 
@@ -149,10 +148,11 @@ def build(base_text: str | None, date: str) -> str:
     from genai_prices import data as genai_data
 
     models = litellm_models(litellm_data(), date)
-    add_genai(models, genai_models(genai_data.providers), date)
+    add_genai(models, genai_models(plain(genai_data.providers)), date)
     apply_overrides(models, yaml.safe_load(OVERRIDES.read_text(encoding="utf-8")) or {})
     base = (yaml.safe_load(base_text) or {}).get("models", {}) if base_text else {}
     merged = merge_books(base, models, date)
+    add_snapshot_aliases(merged)
     for model in merged.values():
         model.setdefault("tier", _tier(model))
     header = HEADER.format(

@@ -260,6 +260,10 @@ def load_price_book(paths: Sequence[Path] = (), *, include_default: bool = True)
         known = set(book.models) | {a for m in book.models.values() for a in m.aliases or ()}
         for key, raw in (data.get("models") or {}).items():
             where = f"{path}:{line_of(data['models'], key)}: models.{key}"
+            earlier = book.models.get(str(key).lower())
+            if earlier is not None and isinstance(raw, dict) and "prices" not in raw:
+                book.models[earlier.key] = _spellings(earlier, raw, where)
+                continue
             model = _model(str(key), raw, where, index)
             earlier = book.models.get(model.key)
             if earlier is not None and model.aliases is None:
@@ -286,6 +290,19 @@ def _inherit(model: ModelPrice, earlier: ModelPrice) -> ModelPrice:
         max_input_tokens=model.max_input_tokens or earlier.max_input_tokens,
         max_output_tokens=model.max_output_tokens or earlier.max_output_tokens,
     )
+
+
+def _spellings(earlier: ModelPrice, raw: dict[str, Any], where: str) -> ModelPrice:
+    """A later book's entry with only ``match`` / ``aliases``: more spellings of an earlier
+    book's model, at its prices (how a deployment name is mapped to its model)."""
+    from dataclasses import replace
+
+    _no_unknown(raw, {"match", "aliases"}, f"{where} (no `prices`: spellings only)")
+    match = earlier.match + _names(raw.get("match"), f"{where}.match")
+    names = _names(raw.get("aliases"), f"{where}.aliases")
+    if earlier.aliases is None:  # keep a hand-written family price covering its snapshots
+        return replace(earlier, match=match + names)
+    return replace(earlier, match=match, aliases=earlier.aliases + names)
 
 
 def _warn_misspelling(key: str, known: set[str], where: str) -> None:

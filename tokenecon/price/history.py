@@ -110,3 +110,33 @@ def merge_books(
         out[key] = {**model, "aliases": aliases}
         claimed |= {key, *aliases}
     return out
+
+
+def add_snapshot_aliases(models: dict[str, dict[str, Any]]) -> None:
+    """Dated snapshots the sources list only under a reseller's id (Bedrock's
+    ``anthropic.claude-opus-4-1-20250805-v1:0``, Vertex's ``claude-opus-4-1@20250805``) become
+    aliases of the maker's model of that family, where the snapshot's prices are the family's:
+    a source then says the snapshot shares the family's price."""
+    from tokenecon.price.sources import bare_name, is_dated
+
+    claimed = set(models) | {a for m in models.values() for a in m.get("aliases") or []}
+    for key in sorted(models):
+        model = models[key]
+        for name in sorted({key, *(model.get("aliases") or [])}):
+            bare = bare_name(name)
+            family = is_dated(bare)
+            if family is None or bare in claimed or family == key or family not in models:
+                continue
+            target = models[family]
+            if "/" in family or not _same_base(target["prices"][-1], model["prices"][-1]):
+                continue
+            target["aliases"] = sorted({*(target.get("aliases") or []), bare})
+            claimed.add(bare)
+
+
+def _same_base(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Same input and output prices, and same cache prices where both give them (a reseller's
+    record often leaves 1-hour writes out)."""
+    if any(k not in a or k not in b for k in ("input", "output")):
+        return False
+    return all(_norm(a[k]) == _norm(b[k]) for k in BASE_FIELDS if k in a and k in b)

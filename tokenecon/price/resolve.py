@@ -103,3 +103,14 @@ def alias_table(models: Iterable[ModelPrice]) -> dict[str, str]:
         for alias in model.aliases or ():
             out[alias] = model.key
     return out
+
+
+def unknown_reason(name: str) -> str:
+    """Why a name stays unpriced, with how to price it where the name tells."""
+    lowered = name.strip().lower()
+    if lowered.startswith(("azure/", "azure_ai/")):
+        return (
+            "unknown model: an Azure deployment name the book cannot know; map it to its "
+            "model with `match:` in a --prices book (docs/price-book-fields.md)"
+        )
+    return "unknown model"

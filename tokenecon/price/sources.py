@@ -74,6 +74,16 @@ def bare_name(name: str) -> str:
     return bare
 
 
+_DATED = re.compile(r"^(.+?)-(20\d{6}|20\d\d-\d\d-\d\d)$")
+
+
+def is_dated(bare: str) -> str | None:
+    """The family of a dated snapshot name (``claude-opus-4-1-20250805`` -> ``claude-opus-4-1``),
+    None for a name without a snapshot date."""
+    found = _DATED.match(bare)
+    return found.group(1) if found else None
+
+
 def neutral_form(name: str) -> str:
     """A spelling without the routing prefixes that change no price."""
     current = name.lower()

@@ -66,13 +66,9 @@ def render_book(models: dict[str, dict[str, Any]], header: str, currency: str = 
             lines.append(f"  # {'-' * 60} {provider}")
         lines.append(f"  {scalar(key)}:")
         for field in _MODEL_ORDER:
-            if (
-                field not in model
-                or model[field] in (None, {})
-                or model[field] == [] != (field == "aliases")
-            ):
+            value = model.get(field)
+            if value is None or value == {} or (value == [] and field != "aliases"):
                 continue
-            value = model[field]
             if field in ("aliases", "match") and not value:
                 lines.append(f"    {field}: []")
             elif field in ("aliases", "match"):
