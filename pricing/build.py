@@ -119,6 +119,33 @@ TIERS = ("batch", "flex", "priority")
 _PINNED = re.compile(r"-(\d{4}|\d{8}|\d{4}-\d{2}-\d{2})$")
 
 
+OPENROUTER_MAKERS = ("anthropic/", "openai/", "google/", "mistralai/", "deepseek/", "x-ai/")
+
+
+def add_openrouter(models: dict[str, dict[str, Any]], providers: list[dict[str, Any]]) -> None:
+    """OpenRouter's slugs (from genai-prices' openrouter data) as aliases of the maker's model
+    where OpenRouter's current price is the maker's: OpenRouter resells at list price."""
+    from tokenecon.price.genai import _entries, _equals
+
+    table = _name_table(models)
+    router = next((p for p in providers if p.get("id") == "openrouter"), None)
+    for model in (router or {}).get("models") or []:
+        slug = str(model["id"]).lower()
+        if not slug.startswith(OPENROUTER_MAKERS):
+            continue
+        bare = slug.split("/", 1)[1]
+        target = table.get(bare) or table.get(bare.replace(".", "-"))
+        entries = _entries(model.get("prices"), "")
+        if target is None or not entries:
+            continue
+        if not _same_base(models[target]["prices"][-1], entries[-1]):
+            continue
+        names = [n for n in dict.fromkeys([slug, *_equals(model.get("match"))]) if n not in table]
+        if names:
+            models[target]["aliases"] = sorted({*models[target].get("aliases", []), *names})
+            table.update(dict.fromkeys(names, target))
+
+
 def apply_overrides(models: dict[str, dict[str, Any]], overrides: dict[str, Any]) -> None:
     """Hand-kept corrections: each sets fields of a model's current price (or adds prices)."""
     table = _name_table(models)
@@ -148,11 +175,13 @@ def build(base_text: str | None, date: str) -> str:
     from genai_prices import data as genai_data
 
     models = litellm_models(litellm_data(), date)
-    add_genai(models, genai_models(plain(genai_data.providers)), date)
+    providers = plain(genai_data.providers)
+    add_genai(models, genai_models(providers), date)
     apply_overrides(models, yaml.safe_load(OVERRIDES.read_text(encoding="utf-8")) or {})
     base = (yaml.safe_load(base_text) or {}).get("models", {}) if base_text else {}
     merged = merge_books(base, models, date)
     add_snapshot_aliases(merged)
+    add_openrouter(merged, providers)
     for model in merged.values():
         model.setdefault("tier", _tier(model))
     header = HEADER.format(

@@ -274,7 +274,7 @@ def _name_groups(
             (neutral_form(n) for n, seller, _, _ in members if seller in FIRST_PARTY),
             key=lambda n: (len(n), n),
         )
-        names = sorted({n for n, _, _, _ in members}, key=lambda n: (len(n), n))
+        names = sorted({n for n, _, _, _ in members}, key=lambda n: ("/" in n, len(n), n))
         key = next((n for n in own if n not in claimed), None)
         key = key or next((n for n in names if n not in claimed), None)
         if key is None:
