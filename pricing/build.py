@@ -109,6 +109,11 @@ def add_genai(models: dict[str, dict[str, Any]], genai: list[dict[str, Any]], da
         for field in ("cache_read", "cache_write", "cache_write_1h", "above", *TIERS):
             if field not in current and field in latest:
                 current[field] = latest[field]
+        high, theirs = current.get("above"), latest.get("above")
+        if high and theirs and high["input_tokens"] != theirs["input_tokens"]:
+            # genai-prices checks where each tier starts (xAI's 200K tier includes 200,000;
+            # litellm's `_above_200k_tokens` says above): its threshold stands
+            high["input_tokens"] = theirs["input_tokens"]
         if latest["from"] > current["from"]:
             current["from"] = latest["from"]
         earlier = [dict(e, checked=date) for e in entries[:-1] if e["from"] < current["from"]]

@@ -220,19 +220,55 @@ def test_random_rows_agree_with_litellm_to_the_cent() -> None:
     assert not wrong, wrong[:10]
 
 
-@pytest.mark.parametrize(
-    ("name", "prompt", "expected"),
-    [
-        # genai-prices tests/test_tiered_pricing.py: gpt-5.4 is repriced above 272,000 tokens
-        ("gpt-5.4", 272_000, Decimal("0.68") + Decimal("0.015")),
-        ("gpt-5.4", 272_001, Decimal("1.360005") + Decimal("0.0225")),
-        # Gemini 2.5 Pro above 200,000 prompt tokens
-        ("gemini-2.5-pro", 200_000, Decimal("0.25") + Decimal("0.01")),
-        ("gemini-2.5-pro", 200_001, Decimal("0.5000025") + Decimal("0.015")),
-    ],
-)
-def test_cliff_cases(name: str, prompt: int, expected: Decimal) -> None:
+CLIFFS = [
+    ("gpt-5.4", 272_000), ("gpt-5.4", 272_001),
+    ("claude-sonnet-4-5", 200_000), ("claude-sonnet-4-5", 200_001),
+    ("gemini-2.5-pro", 200_000), ("gemini-2.5-pro", 200_001),
+    ("grok-4.20", 199_999), ("grok-4.20", 200_000),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "prompt"), CLIFFS)
+def test_cliff_cases_agree_with_genai_prices(name: str, prompt: int) -> None:
+    """Each side of a long-context cliff, priced by the book and by genai-prices' own
+    calculator (which selects a tier when the prompt is greater than its start)."""
     book = load_price_book()
     tokens = {"input": prompt, "cache_read": 0, "cache_write": 0, "cache_write_1h": 0,
               "output": 1000}  # fmt: skip
-    assert _book_cost(book, name, tokens, "standard") == expected
+    ours = _book_cost(book, name, tokens, "standard")
+    assert ours == genai_cost(name, tokens, "standard")
+
+
+def test_gpt_5_4_cliff_figures() -> None:
+    """gpt-5.4 at 272,000 prompt tokens is standard, at 272,001 every bucket is repriced."""
+    book = load_price_book()
+    at = {"input": 272_000, "cache_read": 0, "cache_write": 0, "cache_write_1h": 0, "output": 0}
+    assert _book_cost(book, "gpt-5.4", at, "standard") == Decimal("0.68")
+    over = {**at, "input": 272_001}
+    assert _book_cost(book, "gpt-5.4", over, "standard") == Decimal("1.360005")
+
+
+def test_every_listed_name_resolves_at_its_listed_rates() -> None:
+    """Each priced chat name of the six makers in litellm, deprecated or not, resolves, and its
+    standard input, output and cache-read prices are litellm's, except the overrides."""
+    records = six_maker_records(litellm_data())
+    book = load_price_book()
+    fixed = overridden(book)
+    wrong = []
+    for name, record in sorted(records.items()):
+        key = book.resolve(name)
+        assert key is not None, name
+        entry = book.models[key].active(DAY)
+        assert entry is not None, name
+        listed = {
+            "input": record.get("input_cost_per_token"),
+            "output": record.get("output_cost_per_token"),
+            "cache_read": record.get("cache_read_input_token_cost"),
+        }
+        for bucket, value in listed.items():
+            if value is None or key in fixed:
+                continue
+            if entry.rates.of(bucket) != Decimal(str(value)) * 1_000_000:
+                wrong.append((name, key, bucket, entry.rates.of(bucket), value))
+    print(f"{len(records)} names checked")
+    assert not wrong, wrong[:10]
