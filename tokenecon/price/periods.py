@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tokenecon.price.rates import BUCKETS, MILLION, PriceEntry
 
-if TYPE_CHECKING:
-    from tokenecon.price.model import ModelPrice
+
+class ModelPrice(Protocol):
+    """What periods need of a book's model (:class:`tokenecon.price.model.ModelPrice`)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def entries(self) -> tuple[PriceEntry, ...]: ...
+    def active(self, at: date) -> PriceEntry | None: ...
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ def discount_at(discounts: list[Discount], model: ModelPrice, at: date) -> Decim
     return factor
 
 
-def split_periods(models: list[ModelPrice], discounts: list[Discount]) -> list[PricePeriod]:
+def split_periods(models: Sequence[ModelPrice], discounts: list[Discount]) -> list[PricePeriod]:
     """Split each model's timeline into stretches of constant price and discount."""
     out: list[PricePeriod] = []
     for model in models:

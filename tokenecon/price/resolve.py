@@ -18,13 +18,24 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from tokenecon.ingest.model_names import BEDROCK_PREFIX, DATE_SUFFIX, VENDOR_DOT
 
-if TYPE_CHECKING:
-    from tokenecon.price.model import ModelPrice
+
+class ModelPrice(Protocol):
+    """What resolution needs of a book's model (:class:`tokenecon.price.model.ModelPrice`)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def match(self) -> tuple[str, ...]: ...
+    @property
+    def aliases(self) -> tuple[str, ...] | None: ...
+    @property
+    def book_index(self) -> int: ...
+
 
 NEUTRAL_PREFIXES = (
     "openrouter", "openai", "anthropic", "google", "gemini", "vertex_ai", "vertex_ai_beta",
@@ -69,7 +80,7 @@ def specificity(pattern: str) -> int:
 
 
 def resolve_name(
-    name: str | None, models: dict[str, ModelPrice], aliases: dict[str, str]
+    name: str | None, models: Mapping[str, ModelPrice], aliases: dict[str, str]
 ) -> str | None:
     """The key of the model ``name`` resolves to under the rules above, or None."""
     if not name:
