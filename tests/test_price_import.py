@@ -181,3 +181,17 @@ def test_an_azure_deployment_stays_unpriced_with_a_hint() -> None:
 
     assert "match:" in unknown_reason("azure/prod-chat-east")
     assert unknown_reason("mystery-model") == "unknown model"
+
+
+def test_the_user_examples_in_pricing_load_and_do_what_they_say() -> None:
+    from conftest import ROOT
+
+    azure = load_price_book([ROOT / "pricing" / "examples" / "azure-deployments.yaml"])
+    assert azure.resolve("azure/prod-chat-west") == "gpt-4o"
+    assert azure.resolve("azure/support-mini-eu") == "gpt-4.1-mini"
+    deal = load_price_book([ROOT / "pricing" / "examples" / "negotiated.yaml"])
+    gpt41 = deal.models["gpt-4.1"]
+    assert gpt41.active(date(2026, 8, 1)).rates.input == Decimal("1.6")  # type: ignore[union-attr]
+    assert deal.resolve("gpt-4.1-2025-04-14") == "gpt-4.1"  # the default's spellings kept
+    sonnet = deal.models["claude-sonnet-4-5"]
+    assert deal.discount_at(sonnet, date(2026, 2, 1)) == Decimal("0.85")

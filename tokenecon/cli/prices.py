@@ -15,14 +15,13 @@ from tokenecon.cli.app import app, guarded, parse_when, stdout_console
 from tokenecon.errors import OptionError
 
 _FORMS = """\
-Forms:
-
-  tokenecon prices [MODEL] [--at DATE]             the prices in force
-
-  tokenecon prices import FILE [--from litellm|genai-prices] [--base BOOK] -o BOOK.yaml
-                                                   a downloaded price file as a book
-
-  tokenecon prices diff OLD.yaml NEW.yaml          what changed between two books
+\b
+tokenecon prices [MODEL] [--at DATE]
+    the prices in force (one model, resolved like usage names, or all)
+tokenecon prices import FILE [--from litellm|genai-prices] [--base BOOK] -o BOOK.yaml
+    a price file you downloaded, as a book for --prices (docs/price-book-fields.md)
+tokenecon prices diff OLD.yaml NEW.yaml
+    what changed between two books
 """
 
 

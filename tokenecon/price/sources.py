@@ -168,7 +168,7 @@ def tier_value(standard: dict[str, Decimal], given: dict[str, Decimal]) -> Any:
     if anchor not in given or not standard[anchor]:
         return None
     factor = _plain(given[anchor] / standard[anchor])
-    odd = {b: v for b, v in given.items() if _plain(standard[b] * factor) != v}
+    odd = {b: v for b, v in given.items() if standard[b] * factor != v}
     if not odd:
         return factor
     if factor != factor.quantize(Decimal("0.0001")):
