@@ -90,7 +90,12 @@ def add_genai(models: dict[str, dict[str, Any]], genai: list[dict[str, Any]], da
             continue
         model = models[target]
         current = model["prices"][-1]
-        latest = entries[-1]
+        today = [e for e in entries if e["from"] <= date]
+        latest = today[-1] if today else entries[0]
+        # a change genai-prices has announced for a later day (the provider's date) comes after
+        announced = [dict(e, checked=date) for e in entries if e["from"] > date]
+        for entry in announced:  # tiers that scale every bucket alike hold after the change
+            entry.update({t: v for t, v in current.items() if t in TIERS and _scalar(v)})
         if not _same_base(current, latest):
             # litellm stands for its names (the reference test lists the disagreement); the
             # pinned snapshots only genai-prices names keep genai-prices' price of their own.
@@ -116,11 +121,17 @@ def add_genai(models: dict[str, dict[str, Any]], genai: list[dict[str, Any]], da
             high["input_tokens"] = theirs["input_tokens"]
         if latest["from"] > current["from"]:
             current["from"] = latest["from"]
-        earlier = [dict(e, checked=date) for e in entries[:-1] if e["from"] < current["from"]]
-        model["prices"] = earlier + model["prices"]
+        earlier = [dict(e, checked=date) for e in entries if e["from"] < current["from"]]
+        model["prices"] = earlier + model["prices"] + announced
 
 
 TIERS = ("batch", "flex", "priority")
+
+
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, dict)
+
+
 _PINNED = re.compile(r"-(\d{4}|\d{8}|\d{4}-\d{2}-\d{2})$")
 
 
@@ -181,7 +192,7 @@ def build(base_text: str | None, date: str) -> str:
 
     models = litellm_models(litellm_data(), date)
     providers = plain(genai_data.providers)
-    add_genai(models, genai_models(providers), date)
+    add_genai(models, genai_models(providers, date), date)
     apply_overrides(models, yaml.safe_load(OVERRIDES.read_text(encoding="utf-8")) or {})
     base = (yaml.safe_load(base_text) or {}).get("models", {}) if base_text else {}
     merged = merge_books(base, models, date)

@@ -225,3 +225,27 @@ def test_a_changed_price_keeps_the_earlier_price_for_earlier_days(tmp_path) -> N
     assert [e["from"] for e in merged["m"]["prices"]] == ["2025-01-01", "2026-11-29"]
     assert merged["old"]["retired"] == "2026-11-29"
     assert merged["old"]["prices"] == gone["old"]["prices"]
+
+
+def test_a_price_change_announced_for_a_later_day_applies_from_that_day(book) -> None:
+    """genai-prices dates Gemini 3.8 Flash's new price 2027-01-01; litellm has today's."""
+    model = book.models[book.resolve("gemini-3.8-flash")]
+    before = model.active(date(2026, 12, 31))
+    after = model.active(date(2027, 1, 1))
+    assert before is not None and after is not None
+    assert (before.rates.input, before.rates.output) == (D("0.75"), D("3.75"))
+    assert (after.rates.input, after.rates.output) == (D("1.5"), D("7.5"))
+    assert after.tiers["batch"].input == D("0.75")  # batch still halves the new price
+
+
+def test_a_source_dated_change_keeps_its_own_date() -> None:
+    from tokenecon.price.history import merge_books
+
+    base = {"m": {"provider": "x", "aliases": [], "prices": [
+        {"from": "2025-01-01", "input": 2, "output": 8}]}}  # fmt: skip
+    new = {"m": {"provider": "x", "aliases": [], "prices": [
+        {"from": "2023-01-01", "input": 2, "output": 8, "batch": 0.5},
+        {"from": "2026-06-01", "input": 1, "output": 4}]}}  # fmt: skip
+    merged = merge_books(base, new, "2026-11-29")["m"]["prices"]
+    assert [(e["from"], e["input"]) for e in merged] == [("2025-01-01", 2), ("2026-06-01", 1)]
+    assert merged[0]["batch"] == 0.5  # a tier restated, not a price change

@@ -109,8 +109,12 @@ def _full(entry: dict[str, Any]) -> dict[str, Decimal]:
     return out
 
 
-def genai_models(providers: Any) -> list[dict[str, Any]]:
-    """Each genai-prices chat model of the six makers: names, dated entries, context."""
+def genai_models(providers: Any, today: str | None = None) -> list[dict[str, Any]]:
+    """Each genai-prices chat model of the six makers: names, dated entries, context.
+
+    Tiers (``price_variants``) carry no dates of their own: they go on the entry in force on
+    ``today`` (the last one when None), not on a price announced for a later day.
+    """
     if not isinstance(providers, list):
         raise PriceBookError(
             "genai-prices data: expected a JSON list of providers",
@@ -129,7 +133,8 @@ def genai_models(providers: Any) -> list[dict[str, Any]]:
             entries = _entries(model.get("prices"), page)
             if not entries:
                 continue
-            _add_tiers(entries[-1], model.get("price_variants") or [])
+            in_force = [e for e in entries if today is None or e["from"] <= today]
+            _add_tiers((in_force or entries)[-1], model.get("price_variants") or [])
             out.append({
                 "provider": maker, "names": names, "entries": entries,
                 "context": model.get("context_window"), "deprecated": bool(model.get("deprecated")),
@@ -188,7 +193,7 @@ def genai_book(providers: Any, checked: str) -> dict[str, dict[str, Any]]:
     """Book models from genai-prices data alone (``prices import --from genai-prices``)."""
     models: dict[str, dict[str, Any]] = {}
     claimed: set[str] = set()
-    for item in genai_models(providers):
+    for item in genai_models(providers, checked):
         free = [n for n in item["names"] if n not in claimed]
         if not free:
             continue

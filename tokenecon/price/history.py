@@ -48,26 +48,37 @@ def merge_model(
         merged.pop("retired", None)
     merged.pop("match", None)  # a glob guesses; the sources' spellings are listed instead
     old_entries = [dict(e) for e in base["prices"]]
-    fresh = new["prices"]
-    current = fresh[-1]
-    last = old_entries[-1]
-    if changed(last, current):
-        start = str(current["from"])
-        if start <= str(last["from"]):
-            start = build_date
-        old_entries.append({**current, "from": start})
-    else:
-        for key in BASE_FIELDS:
-            if key not in last and key in current:
-                last[key] = current[key]
-        for key in STRUCTURE_FIELDS:
-            if key in current:
-                last[key] = current[key]
-        if current.get("source"):
-            last.setdefault("source", current["source"])
-        old_entries[-1] = _ordered(last)
+    fresh = sorted(new["prices"], key=lambda e: str(e["from"]))
+    since = str(old_entries[-1]["from"])
+    in_force = [e for e in fresh if str(e["from"]) <= since]
+    later = [e for e in fresh if str(e["from"]) > since]
+    if in_force:
+        current = in_force[-1]
+        if not changed(old_entries[-1], current):
+            _fill(old_entries[-1], current)
+        elif not later or str(later[0]["from"]) > build_date:
+            # changed between two builds, and no source dates the change: the build date
+            old_entries.append({**current, "from": build_date})
+    for entry in later:
+        if changed(old_entries[-1], entry):
+            old_entries.append(dict(entry))
+        else:
+            _fill(old_entries[-1], entry)
+    old_entries = [_ordered(e) for e in old_entries]
     merged["prices"] = old_entries
     return merged
+
+
+def _fill(last: dict[str, Any], current: dict[str, Any]) -> None:
+    """The same price restated: bucket prices it lacked, and the sources' tiers and cliff."""
+    for key in BASE_FIELDS:
+        if key not in last and key in current:
+            last[key] = current[key]
+    for key in STRUCTURE_FIELDS:
+        if key in current:
+            last[key] = current[key]
+    if current.get("source"):
+        last.setdefault("source", current["source"])
 
 
 def _ordered(entry: dict[str, Any]) -> dict[str, Any]:
