@@ -173,6 +173,11 @@ def apply_overrides(models: dict[str, dict[str, Any]], overrides: dict[str, Any]
         if key not in models:
             raise SystemExit(f"pricing/overrides.yaml: {key}: no such model in the sources")
         model = models[key]
+        split = [n for n in fix.get("split") or [] if n in model.get("aliases", [])]
+        if split:  # spellings that keep the source's price: a model of their own
+            model["aliases"] = [a for a in model["aliases"] if a not in split]
+            models[split[0]] = {**model, "aliases": split[1:],
+                                "prices": [dict(e) for e in model["prices"]]}  # fmt: skip
         current = model["prices"][-1]
         for field, value in (fix.get("set") or {}).items():
             current[field] = value

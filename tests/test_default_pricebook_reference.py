@@ -272,3 +272,43 @@ def test_every_listed_name_resolves_at_its_listed_rates() -> None:
                 wrong.append((name, key, bucket, entry.rates.of(bucket), value))
     print(f"{len(records)} names checked")
     assert not wrong, wrong[:10]
+
+
+def genai_disagreements(book) -> dict[str, set[str]]:
+    """Book model -> fields whose price in force on the build day differs from genai-prices'."""
+    genai = pytest.importorskip("genai_prices.data")
+    from tokenecon.price.genai import genai_models, plain
+
+    found: dict[str, set[str]] = {}
+    for item in genai_models(plain(genai.providers), DAY.isoformat()):
+        in_force = [e for e in item["entries"] if e["from"] <= DAY.isoformat()]
+        for name in item["names"] if in_force else []:
+            key = book.resolve(name)
+            entry = book.models[key].active(DAY) if key else None
+            if entry is None:
+                continue
+            for field in ("input", "output", "cache_read"):
+                theirs = in_force[-1].get(field)
+                if theirs is not None and entry.rates.of(field) != Decimal(str(theirs)):
+                    found.setdefault(key, set()).add(field)
+    return found
+
+
+def documented_genai() -> set[str]:
+    """The models of REFERENCE-DIFFERENCES.md's table of disagreements with genai-prices."""
+    text = DIFFERENCES.read_text().split("## Where the book and genai-prices disagree")[1]
+    rows = set()
+    for line in text.split("\n## ")[0].splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] not in ("model", "") and set(cells[0]) - {"-"}:
+            rows |= {c.strip().strip("`") for c in cells[0].split(",")}
+    return rows
+
+
+def test_every_disagreement_with_genai_prices_is_documented() -> None:
+    """Each model whose price in force differs from genai-prices' is listed with its verdict,
+    and each listed model still differs: the file stays true in both directions."""
+    found = set(genai_disagreements(load_price_book()))
+    listed = documented_genai()
+    assert not found - listed, f"add to REFERENCE-DIFFERENCES.md: {sorted(found - listed)}"
+    assert not listed - found, f"no longer differ, remove: {sorted(listed - found)}"

@@ -19,7 +19,8 @@ CASES = [
     # Spellings seen in tests/fixtures/sources (Claude Code and Codex logs, Anthropic and OpenAI
     # usage APIs, LiteLLM spend logs, OpenRouter activity, Bedrock invocation logs) and the
     # names litellm 1.110.2 and genai-prices 0.2.3 list; prices as litellm lists them, except
-    # the overrides of pricing/overrides.yaml (grok-code-fast-1, deepseek-chat/-reasoner).
+    # the overrides of pricing/overrides.yaml (grok-code-fast-1, deepseek-chat/-reasoner,
+    # open-mistral-nemo).
     ("claude-sonnet-4-5-20250929", "claude-sonnet-4-5", D("3"), D("15")),
     ("claude-opus-4-1-20250805", "claude-opus-4-1", D("15"), D("75")),
     ("claude-haiku-4-5-20251001", "claude-haiku-4-5", D("1"), D("5")),
@@ -180,7 +181,7 @@ CASES = [
     ("codestral-latest", "codestral", D("0.3"), D("0.9")),
     ("codestral-2508", "codestral-2508", D("0.3"), D("0.9")),
     ("magistral-medium-latest", "magistral-medium-latest", D("1.5"), D("7.5")),
-    ("ministral-8b-latest", "ministral-8b-latest", D("0.15"), D("0.15")),
+    ("open-mistral-nemo", "open-mistral-nemo", D("0.15"), D("0.15")),  # override
     ("open-mistral-nemo", "open-mistral-nemo", D("0.3"), D("0.3")),
     ("pixtral-large-latest", "pixtral-large-latest", D("2"), D("6")),
     ("devstral-small-2507", "devstral-small", D("0.1"), D("0.3")),
