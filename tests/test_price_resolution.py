@@ -181,8 +181,8 @@ CASES = [
     ("codestral-latest", "codestral", D("0.3"), D("0.9")),
     ("codestral-2508", "codestral-2508", D("0.3"), D("0.9")),
     ("magistral-medium-latest", "magistral-medium-latest", D("1.5"), D("7.5")),
+    ("ministral-8b-latest", "ministral-8b-latest", D("0.15"), D("0.15")),
     ("open-mistral-nemo", "open-mistral-nemo", D("0.15"), D("0.15")),  # override
-    ("open-mistral-nemo", "open-mistral-nemo", D("0.3"), D("0.3")),
     ("pixtral-large-latest", "pixtral-large-latest", D("2"), D("6")),
     ("devstral-small-2507", "devstral-small", D("0.1"), D("0.3")),
     ("azure/my-gpt4o-deployment", None, None, None),
