@@ -195,3 +195,19 @@ def test_the_user_examples_in_pricing_load_and_do_what_they_say() -> None:
     assert deal.resolve("gpt-4.1-2025-04-14") == "gpt-4.1"  # the default's spellings kept
     sonnet = deal.models["claude-sonnet-4-5"]
     assert deal.discount_at(sonnet, date(2026, 2, 1)) == Decimal("0.85")
+
+
+def test_residency_uplifts_are_listed_and_validated(tmp_path: Path) -> None:
+    book = load_price_book()
+    assert book.models["gpt-5.4"].regions == {
+        "eu": Decimal("1.1"), "us": Decimal("1.1"), "fedramp": Decimal("1.1")
+    }  # fmt: skip
+    # a residency route with its own name carries the uplift in its own prices
+    us = book.models[book.resolve("us.anthropic.claude-opus-4-6-v1")]  # type: ignore[index]
+    assert us.entries[-1].rates.input == Decimal("5.5")
+    bad = tmp_path / "b.yaml"
+    bad.write_text("models:\n  m:\n    regions: {eu: lots}\n    prices: [{from: 2025-01-01, "
+                   "input: 1, output: 1}]\n")  # fmt: skip
+    with pytest.raises(PriceBookError) as err:
+        load_price_book([bad], include_default=False)
+    assert f"{bad}:2" in err.value.message and "regions.eu" in err.value.message

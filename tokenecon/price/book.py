@@ -26,7 +26,9 @@ from tokenecon.price.rates import BUCKETS, MILLION, SERVICE_TIERS, PriceEntry, R
 from tokenecon.yamlfile import line_of, load_yaml
 
 TIERS = ("utility", "mid", "frontier")
-_MODEL_KEYS = {"provider", "tier", "match", "aliases", "context", "retired", "prices"}
+_MODEL_KEYS = {
+    "provider", "tier", "match", "aliases", "context", "regions", "retired", "prices"
+}  # fmt: skip
 _ENTRY_KEYS = {
     "from", "source", "checked", "above", "gpu_hour", "tokens_per_second", *BUCKETS, *SERVICE_TIERS
 }  # fmt: skip
@@ -202,6 +204,9 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
     entries.sort(key=lambda e: e.valid_from)
     max_in, max_out = _context(raw.get("context"), f"{where}.context")
     retired = raw.get("retired")
+    regions = raw.get("regions") or {}
+    if not isinstance(regions, dict):
+        raise PriceBookError(f"{where}.regions: expected {{eu: 1.1, us: 1.1}} (multipliers)")
     return ModelPrice(
         key=key.lower(),
         provider=str(raw.get("provider", "")).lower(),
@@ -213,6 +218,10 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
         max_input_tokens=max_in,
         max_output_tokens=max_out,
         retired=_date(retired, f"{where}.retired") if retired is not None else None,
+        regions={
+            str(k).lower(): _money(v, f"{where}.regions.{k}") or Decimal(0)
+            for k, v in regions.items()
+        },
     )
 
 

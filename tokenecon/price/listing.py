@@ -33,6 +33,7 @@ def _row(model: ModelPrice, at: date) -> dict[str, Any] | None:
         "context": {"input": model.max_input_tokens, "output": model.max_output_tokens},
         "aliases": list(model.aliases or ()),
         "retired": model.retired.isoformat() if model.retired else None,
+        "regions": {k: _plain(v) for k, v in sorted(model.regions.items())},
         "source": entry.source,
         "checked": entry.checked,
     }

@@ -50,6 +50,12 @@ _LITELLM_BUCKETS = {
     "output": "output_cost_per_token",
 }
 _LITELLM_TIERS = {"batch": "batches", "flex": "flex", "priority": "priority"}
+_REGIONS = {
+    "eu": "regional_processing_uplift_multiplier_eu",
+    "us": "regional_processing_uplift_multiplier_us",
+    "fedramp": "fedramp_uplift_multiplier",
+}
+"""Data-residency uplifts litellm lists: processing kept in a region costs this multiple."""
 _ABOVE = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 LITELLM_URL = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
 """Where a litellm record that names no page of its own comes from."""
@@ -298,6 +304,13 @@ def _name_groups(
         }
         if context:
             model["context"] = context
+        regions = {
+            name: per_million(record[k], f"litellm[{primary[0]!r}].{k}") / 1_000_000
+            for name, k in _REGIONS.items()
+            if isinstance(record.get(k), int | float) and not isinstance(record.get(k), bool)
+        }
+        if regions:
+            model["regions"] = {k: _plain(v) for k, v in sorted(regions.items())}
         model["prices"] = [entry]
         models[key] = model
     return models

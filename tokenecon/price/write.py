@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 _PLAIN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_MODEL_ORDER = ("provider", "tier", "retired", "context", "match", "aliases", "prices")
+_MODEL_ORDER = (
+    "provider", "tier", "retired", "context", "regions", "match", "aliases", "prices"
+)  # fmt: skip
 
 
 def scalar(value: Any) -> str:
