@@ -7,7 +7,8 @@ Sources (development only; litellm is never a runtime dependency): litellm's
 ``genai-prices`` data from the pinned package, and pricing/overrides.yaml for what a source gets
 wrong. The previous book is the base: history is never lost (tokenecon/price/history.py).
 Deterministic: the same sources, base and date give the same bytes; ``--check`` exits 1 when
-the committed book differs from the build (tests/test_pricebook_build.py runs the same check).
+the committed book differs from the build (tests/test_default_pricebook_reference.py runs the
+same check).
 """
 
 from __future__ import annotations
