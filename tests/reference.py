@@ -3,7 +3,8 @@
 It shares no code with tokenecon: the tests compare the two, so a number the tool prints can
 be reproduced by hand from the raw file. Only what the tests need is implemented: canonical
 columns, exclusive buckets, dedup by request id (identical copies), the price book's base,
-cliff, batch and date rules, `match` rules of equality/glob on columns and `tags.<key>`.
+cliff, tier and date rules and name resolution (docs/price-book-fields.md), and the mapping's
+`match` rules of equality/glob on columns and `tags.<key>`.
 """
 
 from __future__ import annotations
@@ -50,30 +51,94 @@ class Reference:
     total: Tally = field(default_factory=Tally)
 
 
+NEUTRAL = (
+    "openrouter/",
+    "openai/",
+    "anthropic/",
+    "google/",
+    "gemini/",
+    "vertex_ai/",
+    "models/",
+    "mistral/",
+    "mistralai/",
+    "deepseek/",
+    "xai/",
+    "x-ai/",
+    "azure/",
+    "bedrock/",
+)
+
+
 def _price_of(book: dict, model: str, day: date) -> tuple[str, dict] | None:
-    name = model.lower().rsplit("/", 1)[-1]
-    name = re.sub(r"(-\d{4}-\d{2}-\d{2}|-\d{8})$", "", name)
-    for key, spec in book["models"].items():
-        patterns = [key, *spec.get("match", [])]
-        if name == key or any(fnmatch.fnmatchcase(model.lower(), p) for p in patterns[1:]):
-            entries = sorted(spec["prices"], key=lambda e: e["from"])
-            active = [e for e in entries if e["from"] <= day]
-            return (key, active[-1]) if active else None
-    return None
+    """The book's model for a reported name (docs/price-book-fields.md): the exact name as a
+    key or alias, then without price-neutral prefixes, a fine-tune as ``ft:BASE``, a ``match``
+    glob, and for a model with no ``aliases`` list the name without its date."""
+    models = book["models"]
+    name = model.lower()
+    forms = [name]
+    while forms[-1].startswith(NEUTRAL):
+        forms.append(forms[-1].split("/", 1)[1])
+    if forms[-1].startswith("ft:"):
+        forms.append(":".join(forms[-1].split(":")[:2]))
+    found = None
+    for form in forms:
+        found = next(
+            (k for k, spec in models.items() if form == k or form in (spec.get("aliases") or [])),
+            None,
+        )
+        if found:
+            break
+    if found is None:
+        found = next(
+            (k for k, spec in models.items()
+             if any(fnmatch.fnmatchcase(f, p) for p in spec.get("match", []) for f in forms)),
+            None,
+        )  # fmt: skip
+    if found is None:
+        bare = re.sub(r"(-\d{4}-\d{2}-\d{2}|-\d{8})$", "", name.rsplit("/", 1)[-1])
+        if bare in models and "aliases" not in models[bare]:
+            found = bare
+    if found is None:
+        return None
+    entries = sorted(models[found]["prices"], key=lambda e: e["from"])
+    active = [e for e in entries if e["from"] <= day]
+    return (found, active[-1]) if active else None
 
 
 def _cost(entry: dict, tokens: dict[str, int], tier: str) -> Decimal:
+    """Buckets x prices; a tier is a multiplier or {multiply, bucket: price}; above the cliff
+    the ``above`` prices, and its own tier where it gives one."""
     prompt = sum(tokens[c] for c in list(BUCKETS)[:4])
+    base = {k: Decimal(str(v)) for k, v in entry.items() if k in BUCKETS.values()}
+    base.setdefault("cache_read", base["input"])
+    base.setdefault("cache_write", base["input"])
+    base.setdefault("cache_write_1h", base["cache_write"])
+    spec = entry.get(tier) if tier in ("batch", "flex", "priority") else None
     above = entry.get("above")
-    rates = dict(entry)
     if above and prompt > above["input_tokens"]:
-        rates.update({k: v for k, v in above.items() if k != "input_tokens"})
-    rates.setdefault("cache_read", rates["input"])
-    rates.setdefault("cache_write", rates["input"])
-    rates.setdefault("cache_write_1h", rates["cache_write"])
-    total = sum(Decimal(str(rates[b])) * tokens[c] for c, b in BUCKETS.items())
-    multiplier = Decimal(str(entry.get(tier, 1))) if tier in ("batch", "flex", "priority") else 1
-    return total * multiplier / Decimal(1_000_000)
+        high = {**base, **{k: Decimal(str(v)) for k, v in above.items() if k in base}}
+        if tier in above:
+            prices = _tier_prices(above[tier], high)
+        elif spec is not None:
+            prices = _scaled(spec, base, high)
+        else:
+            prices = high
+    else:
+        prices = _tier_prices(spec, base) if spec is not None else base
+    return sum(prices[b] * tokens[c] for c, b in BUCKETS.items()) / Decimal(1_000_000)
+
+
+def _tier_prices(spec, standard: dict) -> dict:
+    if isinstance(spec, dict):
+        factor = Decimal(str(spec.get("multiply", 1)))
+        return {b: Decimal(str(spec[b])) if b in spec else v * factor for b, v in standard.items()}
+    return {b: v * Decimal(str(spec)) for b, v in standard.items()}
+
+
+def _scaled(spec, below: dict, above: dict) -> dict:
+    """A tier given below the cliff, applied above it bucket by bucket (its ratio)."""
+    tier = _tier_prices(spec, below)
+    return {b: above[b] * tier[b] / below[b] if below[b] else above[b] for b in below}
 
 
 def _matches(rule_value: object, value: str | None) -> bool:

@@ -115,9 +115,9 @@ def test_without_mapping_the_report_stops_at_metered() -> None:
 def test_prices_json_and_dates() -> None:
     result = run_cli("prices", "o3-2025-04-16", "--at", "2025-05-01", "--json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)[0]["input"] == "10.0"
+    assert json.loads(result.stdout)[0]["input"] == "10"
     after_cut = json.loads(run_cli("prices", "o3", "--at", "2025-07-01", "--json").stdout)
-    assert after_cut[0]["input"] == "2.0"
+    assert after_cut[0]["input"] == "2"
 
 
 def test_typed_parquet_is_validated_as_numbers_and_times(tmp_path: Path) -> None:

@@ -134,7 +134,7 @@ EXAMPLE = ROOT / "examples" / "usage-2026-10.csv"
 
 def test_example_month_reproduced_by_hand() -> None:
     """Every figure of the example's report, recomputed from the raw CSV in plain Python."""
-    book = ROOT / "pricing" / "default.yaml"
+    book = ROOT / "tokenecon" / "data" / "pricing" / "default.yaml"
     mapping = ROOT / "examples" / "outcomes.yaml"
     args = ["analyze", str(EXAMPLE), "--outcomes", str(mapping), "--json"]
     result = run_cli(*args)

@@ -244,6 +244,8 @@ def _cheapest_utility(book: PriceBook, provider: str | None, at: date) -> str | 
     for model in book.models.values():
         if model.tier != "utility" or (provider and model.provider != provider):
             continue
+        if not model.routable:
+            continue
         entry = model.active(at)
         if entry:
             candidates.append((entry.rates.input + entry.rates.output, model.key))

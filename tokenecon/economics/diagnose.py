@@ -28,6 +28,9 @@ TOLERANCE = Decimal("1.1")
 """A metric this far above its target (10%) is off."""
 UNATTRIBUTED_SHARE = Decimal("0.05")
 """Spend share without a use case above which attribution is a finding."""
+UNPRICED_SHARE = Decimal("0.01")
+"""Share of tokens (or of spend the sources reported) without a price above which the
+portfolio gets a finding naming the models."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,30 @@ def _unattributed(economics: Economics) -> Finding | None:
     )  # fmt: skip
 
 
+def _unpriced_models(economics: Economics) -> Finding | None:
+    """Unpriced usage over 1% of tokens or spend: which models, and how to price them."""
+    if not economics.unpriced:
+        return None
+    total = economics.total
+    spend = sum((v.reported_cost for v in economics.unpriced.values()), Decimal(0))
+    shares = [
+        s for s in (ratio(total.unpriced_tokens, total.billable), ratio(spend, total.cost + spend))
+        if s is not None
+    ]  # fmt: skip
+    share = max(shares, default=None)
+    if share is None or share <= UNPRICED_SHARE:
+        return None
+    names = sorted(economics.unpriced, key=lambda m: (-economics.unpriced[m].billable, m))
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return Finding(
+        "portfolio", "data", "unpriced_share", share, UNPRICED_SHARE, "default", "price",
+        f"{_fmt(share * 100, 1)}% of usage has no price ({shown}): import newer prices "
+        "(`tokenecon prices import prices.json -o new.yaml`, then --prices new.yaml), add the "
+        "models to a --prices book, or map a deployment name to its model with `match:` "
+        "(docs/price-book-fields.md)",
+    )  # fmt: skip
+
+
 def diagnose(economics: Economics) -> list[Finding]:
     """All findings, use case by use case, then the portfolio's."""
     findings: list[Finding] = []
@@ -265,6 +292,9 @@ def diagnose(economics: Economics) -> list[Finding]:
     attribution = _unattributed(economics)
     if attribution:
         findings.append(attribution)
+    unpriced = _unpriced_models(economics)
+    if unpriced:
+        findings.append(unpriced)
     return findings
 
 

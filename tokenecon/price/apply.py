@@ -9,6 +9,7 @@ from decimal import Decimal
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.price.book import BUCKETS, PriceBook, PricePeriod, cost_of
+from tokenecon.price.resolve import unknown_reason
 
 _BUCKET_OF_COLUMN = dict(zip(BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True))
 
@@ -71,7 +72,8 @@ def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGr
     for group in groups:
         key = resolved[group.model]
         if key is None:
-            out.append(PricedGroup(group, None, None, None, "unknown model", "below", None))
+            reason = unknown_reason(group.model)
+            out.append(PricedGroup(group, None, None, None, reason, "below", None))
             continue
         model = book.models[key]
         active = _period_for(periods[key], group)

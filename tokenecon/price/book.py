@@ -1,272 +1,45 @@
-"""Price books: load and validate YAML, resolve model names, find the price active at a time.
+"""Price books: load and validate YAML into a :class:`PriceBook` (docs/price-book-fields.md).
 
-A price book lists models with effective-dated prices per million tokens (docs/price-book.md).
-Several books layer: a model defined again in a later book replaces the earlier definition, and
-discounts accumulate. Money is :class:`~decimal.Decimal` throughout so that costs are exact.
+A price book lists models with effective-dated prices per million tokens
+(docs/price-book.md). Several books
+layer: a model defined again in a later book replaces the earlier definition (keeping the
+earlier spellings it was known by), and discounts accumulate. Money is
+:class:`~decimal.Decimal` throughout so that costs are exact. Every error names the file and
+line and exits 2.
 """
 
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tokenecon.errors import PriceBookError, UnknownModelError
-from tokenecon.ingest.model_names import BEDROCK_PREFIX as _BEDROCK_PREFIX
-from tokenecon.ingest.model_names import DATE_SUFFIX as _DATE_SUFFIX
-from tokenecon.ingest.model_names import VENDOR_DOT as _VENDOR_DOT
+from tokenecon.errors import PriceBookError
+from tokenecon.price.model import ModelPrice, PriceBook, PriceBookFile
+from tokenecon.price.periods import Discount, PricePeriod, cost_of
+from tokenecon.price.rates import BUCKETS, MILLION, SERVICE_TIERS, PriceEntry, Rates
 from tokenecon.yamlfile import line_of, load_yaml
 
-BUCKETS = ("input", "cache_read", "cache_write", "cache_write_1h", "output")
 TIERS = ("utility", "mid", "frontier")
-SERVICE_TIERS = ("batch", "flex", "priority")
-MILLION = Decimal(1_000_000)
+_MODEL_KEYS = {
+    "provider", "tier", "match", "aliases", "context", "regions", "retired", "prices"
+}  # fmt: skip
+_ENTRY_KEYS = {
+    "from", "source", "checked", "above", "gpu_hour", "tokens_per_second", *BUCKETS, *SERVICE_TIERS
+}  # fmt: skip
+_TIER_KEYS = {"multiply", *BUCKETS}
 
-
-@dataclass(frozen=True)
-class Rates:
-    """Prices per million tokens of each disjoint bucket."""
-
-    input: Decimal
-    """Uncached input tokens."""
-    cache_read: Decimal
-    """Tokens read from a prompt cache (defaults to ``input`` when the book omits it)."""
-    cache_write: Decimal
-    """Tokens written to a 5-minute cache (defaults to ``input``)."""
-    cache_write_1h: Decimal
-    """Tokens written to a 1-hour cache (defaults to ``cache_write``)."""
-    output: Decimal
-    """Output tokens, reasoning included."""
-
-    def of(self, bucket: str) -> Decimal:
-        """The price of one bucket by name."""
-        value: Decimal = getattr(self, bucket)
-        return value
-
-
-@dataclass(frozen=True)
-class PriceEntry:
-    """One dated price of a model, active from ``valid_from`` until the next entry."""
-
-    valid_from: date
-    """First UTC day on which this price applies."""
-    rates: Rates
-    """Standard-tier prices."""
-    above_input_tokens: int | None
-    """Long-context cliff: a request whose whole prompt is strictly above this is repriced."""
-    above_rates: Rates | None
-    """Prices of every bucket above the cliff (buckets the book leaves out keep their price)."""
-    multipliers: dict[str, Decimal]
-    """Service-tier multipliers (``batch``, ``flex``, ``priority``) on every bucket."""
-    source: str
-    """Where the price comes from (URL or contract)."""
-    checked: str
-    """When the price was last checked."""
-
-
-@dataclass(frozen=True)
-class ModelPrice:
-    """A model of a price book with its dated prices."""
-
-    key: str
-    """The book's name for the model."""
-    provider: str
-    """Who sells it (openai, anthropic, google, ...)."""
-    tier: str
-    """utility, mid or frontier: used by routing and the route win rate."""
-    match: tuple[str, ...]
-    """Extra glob patterns (case-insensitive) that resolve to this model."""
-    entries: tuple[PriceEntry, ...]
-    """Dated prices, ascending ``valid_from``."""
-    book_index: int
-    """Position of the book that defined it (later books win ties)."""
-
-    def active(self, at: date) -> PriceEntry | None:
-        """The entry in force on day ``at``, or None before the first one."""
-        found = None
-        for entry in self.entries:
-            if entry.valid_from <= at:
-                found = entry
-        return found
-
-
-@dataclass(frozen=True)
-class Discount:
-    """A negotiated rate: multiply matching costs from ``valid_from`` until ``valid_until``."""
-
-    multiply: Decimal
-    """Factor applied to the cost (0.85 = 15% off)."""
-    provider: str | None = None
-    """Only models of this provider, if set."""
-    model: str | None = None
-    """Only models whose key matches this glob, if set."""
-    valid_from: date | None = None
-    """First day (inclusive), if set."""
-    valid_until: date | None = None
-    """Day the discount ends (exclusive), if set."""
-
-    def applies(self, model: ModelPrice) -> bool:
-        """Whether this discount covers ``model`` (dates aside)."""
-        if self.provider and self.provider.lower() != model.provider.lower():
-            return False
-        return not (self.model and not fnmatch.fnmatchcase(model.key, self.model.lower()))
-
-
-@dataclass(frozen=True)
-class PricePeriod:
-    """A stretch of time with one constant price for one model: the unit that SQL joins on."""
-
-    price_id: int
-    """Dense id used in the usage join."""
-    model_key: str
-    """The book's model name."""
-    start: datetime | None
-    """UTC start (inclusive), None for the beginning of time."""
-    end: datetime | None
-    """UTC end (exclusive), None for open-ended."""
-    entry: PriceEntry
-    """The dated price in force."""
-    discount: Decimal
-    """Product of the discounts in force."""
-
-
-@dataclass(frozen=True)
-class PriceBookFile:
-    """A loaded book file and its content hash, for the report's ``inputs``."""
-
-    path: str
-    sha256: str
-
-
-@dataclass
-class PriceBook:
-    """All loaded books, merged."""
-
-    currency: str
-    models: dict[str, ModelPrice]
-    discounts: list[Discount] = field(default_factory=list)
-    files: list[PriceBookFile] = field(default_factory=list)
-
-    def resolve(self, name: str | None) -> str | None:
-        """The book's key for a model name as reported, or None when no model matches.
-
-        Exact keys win; then the name without provider prefix and snapshot/date suffix; then
-        the most specific ``match`` glob (most literal characters, later book on a tie).
-        """
-        if not name:
-            return None
-        candidates = _name_forms(name)
-        for form in candidates:
-            if form in self.models:
-                return form
-        best: tuple[int, int, str] | None = None
-        for model in self.models.values():
-            for pattern in model.match:
-                if any(fnmatch.fnmatchcase(form, pattern) for form in candidates):
-                    score = (_specificity(pattern), model.book_index, model.key)
-                    if best is None or score > best:
-                        best = score
-        return best[2] if best else None
-
-    def suggest(self, name: str, n: int = 3) -> list[str]:
-        """The closest known model keys, for "did you mean"."""
-        forms = _name_forms(name)
-        return difflib.get_close_matches(forms[-1], sorted(self.models), n=n, cutoff=0.5)
-
-    def require(self, name: str) -> ModelPrice:
-        """The model ``name`` resolves to, or :class:`UnknownModelError` with suggestions."""
-        key = self.resolve(name)
-        if key is None:
-            close = self.suggest(name)
-            hint = f"did you mean {', '.join(close)}?" if close else "see `tokenecon prices`"
-            raise UnknownModelError(f"no price book knows the model {name!r}", hint)
-        return self.models[key]
-
-    def discount_at(self, model: ModelPrice, at: date) -> Decimal:
-        """Product of the discounts that apply to ``model`` on day ``at``."""
-        factor = Decimal(1)
-        for d in self.discounts:
-            if not d.applies(model):
-                continue
-            if d.valid_from and at < d.valid_from:
-                continue
-            if d.valid_until and at >= d.valid_until:
-                continue
-            factor *= d.multiply
-        return factor
-
-    def cliff_thresholds(self) -> tuple[int, ...]:
-        """The distinct long-context thresholds of every model's prices, ascending."""
-        return tuple(
-            sorted(
-                {
-                    e.above_input_tokens
-                    for m in self.models.values()
-                    for e in m.entries
-                    if e.above_input_tokens is not None
-                }
-            )
-        )
-
-    def periods(self, keys: Iterable[str]) -> list[PricePeriod]:
-        """Split each model's timeline into stretches of constant price and discount."""
-        out: list[PricePeriod] = []
-        for key in sorted(set(keys)):
-            model = self.models[key]
-            cuts = {e.valid_from for e in model.entries}
-            for d in self.discounts:
-                if d.applies(model):
-                    cuts.update(x for x in (d.valid_from, d.valid_until) if x)
-            days = sorted(cuts)
-            for i, day in enumerate(days):
-                entry = model.active(day)
-                if entry is None:
-                    continue
-                end = days[i + 1] if i + 1 < len(days) else None
-                out.append(
-                    PricePeriod(
-                        price_id=len(out) + 1,
-                        model_key=key,
-                        start=_midnight(day),
-                        end=_midnight(end) if end else None,
-                        entry=entry,
-                        discount=self.discount_at(model, day),
-                    )
-                )
-        return out
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _specificity(pattern: str) -> int:
-    return sum(1 for ch in pattern if ch not in "*?[]")
-
-
-def _name_forms(name: str) -> list[str]:
-    """The spellings of a reported model name to look up, most literal first."""
-    raw = name.strip().lower()
-    forms = [raw]
-    bare = raw.rsplit("/", 1)[-1]
-    bare = _BEDROCK_PREFIX.sub("", bare)
-    bare = _VENDOR_DOT.sub("", bare)
-    forms.append(bare)
-    stripped = bare
-    while True:
-        shorter = _DATE_SUFFIX.sub("", stripped)
-        if shorter == stripped:
-            break
-        stripped = shorter
-        forms.append(stripped)
-    return list(dict.fromkeys(forms))
+__all__ = [
+    "BUCKETS", "MILLION", "SERVICE_TIERS", "TIERS", "Discount", "ModelPrice", "PriceBook",
+    "PriceBookFile", "PriceEntry", "PricePeriod", "Rates", "cost_of", "default_price_book_path",
+    "load_price_book",
+]  # fmt: skip
 
 
 def _money(value: Any, where: str, *, allow_none: bool = False) -> Decimal | None:
@@ -297,6 +70,12 @@ def _date(value: Any, where: str) -> date:
         ) from None
 
 
+def _count(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise PriceBookError(f"{where}: expected a whole number of tokens > 0, got {value!r}")
+    return value
+
+
 def _rates(raw: dict[str, Any], where: str, base: Rates | None) -> Rates:
     got: dict[str, Decimal | None] = {
         b: _money(raw.get(b), f"{where}.{b}", allow_none=True) for b in BUCKETS
@@ -319,20 +98,34 @@ def _rates(raw: dict[str, Any], where: str, base: Rates | None) -> Rates:
     return Rates(**values)  # type: ignore[arg-type]
 
 
-_ENTRY_KEYS = {
-    "from", "source", "checked", "above", "gpu_hour", "tokens_per_second", *BUCKETS, *SERVICE_TIERS
-}  # fmt: skip
+def _tier(raw: Any, where: str, standard: Rates) -> Rates:
+    """A service tier: a multiplier on every bucket, or ``{multiply: m, bucket: price ...}``
+    where the buckets given are prices and the others are standard times ``multiply``."""
+    if not isinstance(raw, dict):
+        factor = _money(raw, where)
+        assert factor is not None
+        return standard.times(factor)
+    _no_unknown(raw, _TIER_KEYS, where)
+    factor = _money(raw.get("multiply", 1), f"{where}.multiply")
+    assert factor is not None
+    return _rates(raw, where, standard.times(factor))
+
+
+def _no_unknown(raw: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(str(k) for k in set(raw) - allowed)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        raise PriceBookError(
+            f"{where}: unknown key {unknown[0]!r}",
+            f"{hint}allowed: {', '.join(sorted(allowed))} (docs/price-book-fields.md)",
+        )
 
 
 def _entry(raw: Any, where: str) -> PriceEntry:
     if not isinstance(raw, dict):
         raise PriceBookError(f"{where}: expected a mapping with from/input/output")
-    unknown = set(raw) - _ENTRY_KEYS
-    if unknown:
-        raise PriceBookError(
-            f"{where}: unknown key {sorted(unknown)[0]!r}",
-            f"allowed: {', '.join(sorted(_ENTRY_KEYS))}",
-        )
+    _no_unknown(raw, _ENTRY_KEYS, where)
     if "from" not in raw:
         raise PriceBookError(f"{where}: missing `from` date", "add from: YYYY-MM-DD")
     raw = dict(raw)
@@ -347,36 +140,61 @@ def _entry(raw: Any, where: str) -> PriceEntry:
         raw.setdefault("input", per_million)
         raw.setdefault("output", per_million)
     rates = _rates(raw, where, None)
+    tiers = {t: _tier(raw[t], f"{where}.{t}", rates) for t in SERVICE_TIERS if t in raw}
     above = raw.get("above")
     above_tokens = None
     above_rates = None
+    above_tiers: dict[str, Rates] = {}
     if above is not None:
         if not isinstance(above, dict) or "input_tokens" not in above:
             raise PriceBookError(
                 f"{where}.above: expected {{input_tokens: N, input: ..., output: ...}}"
             )
-        above_tokens = int(above["input_tokens"])
+        _no_unknown(above, {"input_tokens", *BUCKETS, *SERVICE_TIERS}, f"{where}.above")
+        above_tokens = _count(above["input_tokens"], f"{where}.above.input_tokens")
         above_rates = _rates(above, f"{where}.above", rates)
-    multipliers = {}
-    for tier in SERVICE_TIERS:
-        if tier in raw:
-            value = _money(raw[tier], f"{where}.{tier}")
-            assert value is not None
-            multipliers[tier] = value
+        above_tiers = {
+            t: _tier(above[t], f"{where}.above.{t}", above_rates)
+            for t in SERVICE_TIERS
+            if t in above
+        }
     return PriceEntry(
         valid_from=_date(raw["from"], f"{where}.from"),
         rates=rates,
         above_input_tokens=above_tokens,
         above_rates=above_rates,
-        multipliers=multipliers,
+        tiers=tiers,
+        above_tiers=above_tiers,
         source=str(raw.get("source", "")),
         checked=str(raw.get("checked", "")),
     )
 
 
+def _names(raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None or raw == []:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str | int | float) for x in raw):
+        raise PriceBookError(f"{where}: expected a list of names")
+    return tuple(str(x).strip().lower() for x in raw)
+
+
+def _context(raw: Any, where: str) -> tuple[int | None, int | None]:
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict):
+        raise PriceBookError(f"{where}: expected {{input: N, output: N}} (max tokens)")
+    _no_unknown(raw, {"input", "output"}, where)
+    inp = _count(raw["input"], f"{where}.input") if "input" in raw else None
+    out = _count(raw["output"], f"{where}.output") if "output" in raw else None
+    return inp, out
+
+
 def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
     if not isinstance(raw, dict):
         raise PriceBookError(f"{where}: expected a mapping with provider, tier, prices")
+    _no_unknown(raw, _MODEL_KEYS, where)
     tier = str(raw.get("tier", "mid")).lower()
     if tier not in TIERS:
         raise PriceBookError(f"{where}.tier: {tier!r} is not one of {', '.join(TIERS)}")
@@ -385,16 +203,26 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
         raise PriceBookError(f"{where}: `prices` must be a non-empty list")
     entries = [_entry(p, f"{where}.prices[{i}] (line {line_of(p)})") for i, p in enumerate(prices)]
     entries.sort(key=lambda e: e.valid_from)
-    match = raw.get("match", [])
-    if isinstance(match, str):
-        match = [match]
+    max_in, max_out = _context(raw.get("context"), f"{where}.context")
+    retired = raw.get("retired")
+    regions = raw.get("regions") or {}
+    if not isinstance(regions, dict):
+        raise PriceBookError(f"{where}.regions: expected {{eu: 1.1, us: 1.1}} (multipliers)")
     return ModelPrice(
         key=key.lower(),
         provider=str(raw.get("provider", "")).lower(),
         tier=tier,
-        match=tuple(str(m).lower() for m in match),
+        match=_names(raw.get("match"), f"{where}.match"),
         entries=tuple(entries),
         book_index=book_index,
+        aliases=_names(raw["aliases"], f"{where}.aliases") if "aliases" in raw else None,
+        max_input_tokens=max_in,
+        max_output_tokens=max_out,
+        retired=_date(retired, f"{where}.retired") if retired is not None else None,
+        regions={
+            str(k).lower(): _money(v, f"{where}.regions.{k}") or Decimal(0)
+            for k, v in regions.items()
+        },
     )
 
 
@@ -413,7 +241,7 @@ def _discount(raw: Any, where: str) -> Discount:
 
 
 def default_price_book_path() -> Path:
-    """The shipped book, packaged inside tokenecon."""
+    """The shipped book, packaged inside tokenecon (generated by pricing/build.py)."""
     return Path(str(resources.files("tokenecon.data") / "pricing" / "default.yaml"))
 
 
@@ -428,32 +256,85 @@ def load_price_book(paths: Sequence[Path] = (), *, include_default: bool = True)
         if not isinstance(data, dict) or not isinstance(data.get("models", {}), dict):
             raise PriceBookError(
                 f"{path}: expected a mapping with `models:`",
-                "see docs/price-book.md for the format",
+                "see docs/price-book.md for the format (fields: docs/price-book-fields.md)",
             )
         currency = str(data.get("currency", "USD")).upper()
         if book.currency and currency != book.currency:
+            hint = "keep one currency across --prices files"
+            if include_default and index == 1 and len(files) == 2:
+                hint += f" (a {currency} book alone: add --no-default-prices)"
             raise PriceBookError(
                 f"{path}: currency {currency} differs from {book.currency} of an earlier book",
-                "keep one currency across --prices files",
+                hint,
             )
         book.currency = currency
+        known = set(book.models) | {a for m in book.models.values() for a in m.aliases or ()}
         for key, raw in (data.get("models") or {}).items():
             where = f"{path}:{line_of(data['models'], key)}: models.{key}"
-            book.models[str(key).lower()] = _model(str(key), raw, where, index)
+            earlier = book.models.get(str(key).lower())
+            if earlier is not None and isinstance(raw, dict) and "prices" not in raw:
+                book.models[earlier.key] = _spellings(earlier, raw, where)
+                continue
+            model = _model(str(key), raw, where, index)
+            earlier = book.models.get(model.key)
+            if earlier is not None and model.aliases is None:
+                model = _inherit(model, earlier)
+            elif earlier is None and index and model.key not in known and not model.match:
+                _warn_misspelling(model.key, known, where)
+            book.models[model.key] = model
         for i, raw in enumerate(data.get("discounts") or []):
             book.discounts.append(_discount(raw, f"{path}:{line_of(raw)}: discounts[{i}]"))
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         shown = "default" if include_default and index == 0 else str(path)
         book.files.append(PriceBookFile(path=shown, sha256=digest))
+    _check_aliases(book)
     return book
 
 
-def cost_of(
-    period: PricePeriod, tokens: dict[str, int], service_tier: str | None, above: bool
-) -> Decimal:
-    """Exact cost of token buckets (``input`` means uncached input) priced in ``period``."""
-    entry = period.entry
-    rates = entry.above_rates if above and entry.above_rates else entry.rates
-    total = sum((Decimal(tokens.get(b) or 0) * rates.of(b) for b in BUCKETS), Decimal(0))
-    multiplier = entry.multipliers.get(service_tier or "", Decimal(1))
-    return total * multiplier * period.discount / MILLION
+def _inherit(model: ModelPrice, earlier: ModelPrice) -> ModelPrice:
+    """A model redefined without aliases keeps the spellings and context window it had."""
+    from dataclasses import replace
+
+    return replace(
+        model,
+        aliases=earlier.aliases,
+        max_input_tokens=model.max_input_tokens or earlier.max_input_tokens,
+        max_output_tokens=model.max_output_tokens or earlier.max_output_tokens,
+    )
+
+
+def _spellings(earlier: ModelPrice, raw: dict[str, Any], where: str) -> ModelPrice:
+    """A later book's entry with only ``match`` / ``aliases``: more spellings of an earlier
+    book's model, at its prices (how a deployment name is mapped to its model)."""
+    from dataclasses import replace
+
+    _no_unknown(raw, {"match", "aliases"}, f"{where} (no `prices`: spellings only)")
+    match = earlier.match + _names(raw.get("match"), f"{where}.match")
+    names = _names(raw.get("aliases"), f"{where}.aliases")
+    if earlier.aliases is None:  # keep a hand-written family price covering its snapshots
+        return replace(earlier, match=match + names)
+    return replace(earlier, match=match, aliases=earlier.aliases + names)
+
+
+def _warn_misspelling(key: str, known: set[str], where: str) -> None:
+    """A new key one typo away from a known model is most likely that model misspelled."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.9)
+    if close and close[0] != key:
+        sys.stderr.write(
+            f"warning: {where}: no earlier book knows {key!r}; did you mean {close[0]!r}? "
+            "(a misspelled key adds a new model and leaves the one you meant unchanged)\n"
+        )
+
+
+def _check_aliases(book: PriceBook) -> None:
+    owner: dict[str, str] = {}
+    for model in book.models.values():
+        for alias in model.aliases or ():
+            if alias in book.models and alias != model.key:
+                continue  # a later book made the alias a model of its own: the key wins
+            other = owner.setdefault(alias, model.key)
+            if other != model.key and book.models[other].book_index == model.book_index:
+                raise PriceBookError(
+                    f"alias {alias!r} is listed under both {other!r} and {model.key!r}",
+                    "an alias names one price: keep it under one model",
+                )

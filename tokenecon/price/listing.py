@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tokenecon.errors import UnknownModelError
 from tokenecon.price.book import BUCKETS, ModelPrice, load_price_book
+
+
+def _plain(value: Decimal) -> str:
+    """A computed price without trailing zeros or exponent (5.0 -> 5)."""
+    return format(value.normalize(), "f")
 
 
 def _row(model: ModelPrice, at: date) -> dict[str, Any] | None:
@@ -22,7 +28,12 @@ def _row(model: ModelPrice, at: date) -> dict[str, Any] | None:
         "from": entry.valid_from.isoformat(),
         **{b: str(entry.rates.of(b)) for b in BUCKETS},
         "multipliers": {k: str(v) for k, v in sorted(entry.multipliers.items())},
+        "tiers": {t: {b: _plain(r.of(b)) for b in BUCKETS} for t, r in sorted(entry.tiers.items())},
         "above": None,
+        "context": {"input": model.max_input_tokens, "output": model.max_output_tokens},
+        "aliases": list(model.aliases or ()),
+        "retired": model.retired.isoformat() if model.retired else None,
+        "regions": {k: _plain(v) for k, v in sorted(model.regions.items())},
         "source": entry.source,
         "checked": entry.checked,
     }
@@ -30,6 +41,10 @@ def _row(model: ModelPrice, at: date) -> dict[str, Any] | None:
         row["above"] = {
             "input_tokens": entry.above_input_tokens,
             **{b: str(entry.above_rates.of(b)) for b in BUCKETS},
+            "tiers": {
+                t: {b: _plain(entry.rates_for(t, True).of(b)) for b in BUCKETS}
+                for t in sorted(entry.tiers)
+            },
         }
     return row
 
