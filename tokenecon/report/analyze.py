@@ -13,6 +13,7 @@ from tokenecon.aggregate.query import AggregateOptions, UsageAggregates, aggrega
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
+from tokenecon.economics.value import ValueAssessment, assess_value, value_findings
 from tokenecon.engine.connect import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
@@ -23,6 +24,7 @@ from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.progress import Reporter
 from tokenecon.report.document import Report, build_report
+from tokenecon.report.value import value_sections
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class Analysis:
     """Computed vs reported cost per model, where a source reports cost."""
     estimated_models: set[str] = field(default_factory=set)
     """Models (price-book key or raw name) whose token counts were estimated from text."""
+    value: ValueAssessment | None = None
+    """Integrity, human baseline, placement, waterfall and value areas (``economics.value``)."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,8 @@ def run_analysis(
     priced = choose_costs(computed, options.cost_source)
     estimated = _estimated_models(con, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
-    findings = diagnose(economics)
+    value = assess_value(economics, priced, book)
+    findings = diagnose(economics) + value_findings(value)
     inputs = {
         "usage": [
             {
@@ -182,7 +187,7 @@ def run_analysis(
     }
     return Analysis(
         options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
-        estimated,
+        estimated, value,
     )  # fmt: skip
 
 
@@ -209,6 +214,9 @@ def report_of(analysis: Analysis) -> Report:
         analysis.options.by,
         reconciliation=analysis.reconciliation,
         estimated_models=analysis.estimated_models,
+        extra=value_sections(analysis.economics, analysis.value, analysis.book)
+        if analysis.value
+        else None,
     )
 
 
