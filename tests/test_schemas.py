@@ -31,6 +31,7 @@ MAPPINGS = [
     FIXTURES / "mapping.yaml",
     FIXTURES / "mapping_random.yaml",
     FIXTURES / "whatif" / "mapping.yaml",
+    FIXTURES / "value" / "mapping.yaml",
 ]
 SCENARIO_FILES = [
     ROOT / "benchmarks" / "whatif-plans.yaml",

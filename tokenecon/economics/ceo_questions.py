@@ -95,7 +95,7 @@ def answer_questions(
         roi = ratio(human_cost - loaded, loaded)
         out.append(Answer(
             "time_saved", "How much time do we save against people doing the work?", True,
-            f"{saved:,.1f} hours saved net of review; the work by hand would cost "
+            f"{saved:,.2f} hours saved net of review; the work by hand would cost "
             f"{_usd(human_cost)} against {_usd(loaded)} fully loaded with errors "
             f"(ROI against people {_pct(roi)})",
             buyer_bill, None, None,

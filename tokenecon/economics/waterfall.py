@@ -7,10 +7,11 @@ list-price share of input tokens in the use case's token bill:
 - rework, tasks per outcome beyond one: (C - P) x (K - O) / K (0 when K <= O)
 - the rest A = C - P - that; calls beyond one per task: B = A x (R - K) / R (0 when R <= K)
 - context re-reads: B x s (the prompt those calls sent again); rework, calls: B x (1 - s)
-- sticker: A - B = (C - P) x O / R when O <= K <= R
+- sticker: the rest of C - P, i.e. A - B = (C - P) x O / R when O <= K <= R
 - human review, placement premium P, orchestration and platform overhead
 
-The steps add up to model cost + review + overhead, the fully loaded cost, exactly.
+The sticker is the remainder, so the steps add up to model cost + review + overhead, the fully
+loaded cost, exactly (at :data:`EXACT` digits).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from tokenecon.economics.decompose import PRECISION, UseCaseEconomics, ratio
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, INPUT_TOKEN_COLUMNS
 from tokenecon.price.book import BUCKETS, PriceBook
+
+EXACT = 120
+"""Digits for the sticker (the remainder) and the sum: enough that neither rounds."""
 
 STEPS = (
     "sticker", "context_rereads", "rework_calls", "rework_tasks", "human_review",
@@ -41,9 +45,9 @@ class Waterfall:
 
     @property
     def total(self) -> Decimal:
-        """The fully loaded cost (the sum of the steps)."""
+        """The fully loaded cost (the sum of the steps, exact)."""
         with localcontext() as ctx:
-            ctx.prec = PRECISION
+            ctx.prec = EXACT
             return sum(self.steps, Decimal(0))
 
     def per_outcome(self) -> tuple[Decimal, ...]:
@@ -78,6 +82,7 @@ def waterfall_of(u: UseCaseEconomics, premium: Decimal, share: Decimal | None) -
     """The waterfall of a use case with verified outcomes (None without any)."""
     if not u.outcomes:
         return None
+    review = u.review_cost  # at the context decompose uses, so the sum is the same number
     with localcontext() as ctx:
         ctx.prec = PRECISION
         model = u.volume.cost - premium
@@ -87,15 +92,11 @@ def waterfall_of(u: UseCaseEconomics, premium: Decimal, share: Decimal | None) -
         beyond = kept * (requests - tasks) / requests if requests > tasks else Decimal(0)
         context = beyond * (share or 0)
         overhead = u.use_case.overhead if u.use_case else Decimal(0)
-        steps = (
-            kept - beyond,
-            context,
-            beyond - context,
-            rework_tasks,
-            u.review_cost,
-            premium,
-            overhead,
-        )
+        rework_calls = beyond - context
+    with localcontext() as ctx:
+        ctx.prec = EXACT
+        sticker = model - rework_tasks - context - rework_calls
+    steps = (sticker, context, rework_calls, rework_tasks, review, premium, overhead)
     return Waterfall(steps, u.outcomes, share)
 
 
@@ -105,18 +106,20 @@ def portfolio_waterfall(falls: Iterable[Waterfall]) -> Waterfall | None:
     if not falls:
         return None
     with localcontext() as ctx:
-        ctx.prec = PRECISION
+        ctx.prec = EXACT
         columns = zip(*(f.steps for f in falls), strict=True)
         steps = tuple(sum(parts, Decimal(0)) for parts in columns)
     return Waterfall(steps, sum(f.outcomes for f in falls), None)
 
 
 def rounded_steps(values: Sequence[Decimal], total: Decimal, quantum: Decimal) -> list[Decimal]:
-    """Steps rounded half-up to ``quantum`` that add up to ``total`` rounded: the rounding gap
-    (a few quanta at most) goes to the largest step."""
+    """Steps rounded half-up to ``quantum`` that add up to ``total`` rounded: the few quanta of
+    rounding gap go, one each, to the steps that rounding moved most the other way (largest
+    remainder)."""
     rounded = [v.quantize(quantum, rounding=ROUND_HALF_UP) for v in values]
     gap = total.quantize(quantum, rounding=ROUND_HALF_UP) - sum(rounded, Decimal(0))
-    if gap and rounded:
-        largest = max(range(len(rounded)), key=lambda i: abs(rounded[i]))
-        rounded[largest] += gap
+    step = quantum if gap > 0 else -quantum
+    order = sorted(range(len(values)), key=lambda i: -((values[i] - rounded[i]) * step))
+    for i in order[: int(abs(gap) / quantum)]:
+        rounded[i] += step
     return rounded

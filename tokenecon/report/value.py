@@ -143,9 +143,7 @@ def _answer(a: Answer) -> dict[str, Any]:
         "buyer": a.buyer,
         "missing": a.missing,
         "closes": a.closes,
-        "figures": {
-            k: (v if isinstance(v, int) else number(v)) for k, v in a.figures.items()
-        },
+        "figures": {k: (v if isinstance(v, int) else number(v)) for k, v in a.figures.items()},
     }
 
 
