@@ -77,7 +77,7 @@ def value_findings(assessment: ValueAssessment) -> list[Finding]:
                     target_source="mapping",
                     remedy="review",
                     message=(
-                        f"{u.name}: expected errors cost {_usd(i.error_cost)} against a saving "
+                        f"expected errors cost {_usd(i.error_cost)} against a saving "
                         f"of {_usd(i.saving)}: liability, not ROI (net ROI "
                         f"{(i.roi_net or 0) * 100:,.1f}%)"
                     ),
@@ -96,7 +96,7 @@ def value_findings(assessment: ValueAssessment) -> list[Finding]:
                     target_source="default",
                     remedy="place",
                     message=(
-                        f"{u.name}: in-region inference ({', '.join(p.regions)}) cost "
+                        f"in-region inference ({', '.join(p.regions)}) cost "
                         f"{_usd(p.premium)} above the global price of the same tokens, "
                         f"{p.premium / loaded * 100:,.1f}% of its fully loaded cost"
                     ),

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from tokenecon.render.formats import count, pct, per_million, tokens, usd
 from tokenecon.render.tables import Column, fitted_tables
+from tokenecon.render.value import value_lines, value_tables
 
 
 def _columns(*headers: str, left: int = 1) -> list[Column]:
@@ -205,11 +206,12 @@ def render_console(report: dict[str, Any], console: Console) -> None:
         *_economics_table(report, width),
         *_value_table(report, width),
         *_models_table(report, width),
+        *value_tables(report, width),
     ]
     if "breakdown" in report:
         parts.extend(_breakdown_table(report, width))
     if report.get("reconciliation"):
         parts.extend(_reconciliation_table(report, width))
     console.print(Group(*parts))
-    for line in [*_lines(report), *_findings(report)]:
+    for line in [*_lines(report), *value_lines(report), *_findings(report)]:
         console.print(line)
