@@ -4,6 +4,7 @@ drawn to scale, and the page in a real headless Chromium."""
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 from pathlib import Path
 
@@ -61,10 +62,9 @@ def test_page_in_headless_chromium(page: Path, tmp_path: Path) -> None:
             " return [(r.left - t.left) / t.width, r.width / t.width]; })"
         )
         assert len(bars) == 7
-        for (left, width), (next_left, _) in zip(bars, bars[1:], strict=False):
+        for (left, width), (next_left, _) in itertools.pairwise(bars):
             assert abs(left + width - next_left) < 0.01 or width * 1000 < 3  # min-width 2px
-        review_left, review_width = bars[4]
-        assert abs(review_width - 0.750 / 1.0066) < 0.01  # $0.75 of $1.0066 per outcome
+        assert abs(bars[4][1] - 0.750 / 1.0066) < 0.01  # $0.75 of $1.0066 per outcome
         assert abs(bars[-1][0] + bars[-1][1] - 1) < 0.01
         shot = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
         png = base64.b64decode(shot["data"])

@@ -41,8 +41,10 @@ def value_tables(report: dict[str, Any], width: int) -> list[Table]:
     """Beyond the sticker per use case, and the value areas."""
     if "value" not in report:
         return []
-    columns = _left("use case", "area", "error rate", "error cost", "ROI", "ROI net of errors",
-                    "hours saved", "ROI vs people", "placement premium", "sticker share")  # fmt: skip
+    columns = _left(
+        "use case", "area", "error rate", "error cost", "ROI", "ROI net of errors",
+        "hours saved", "ROI vs people", "placement premium", "sticker share",
+    )  # fmt: skip
     rows: list[list[Any]] = []
     for v in report["value"]["use_cases"]:
         i, h, p, w = v["integrity"], v["human_baseline"], v["placement"], v["waterfall"]
@@ -94,13 +96,8 @@ def value_lines(report: dict[str, Any]) -> list[Text]:
         if q["answered"]:
             out.append(Text.assemble("  ", (q["question"], "bold"), f" {q['operator']}"))
         else:
-            out.append(
-                Text.assemble(
-                    "  ",
-                    (q["question"], "bold"),
-                    f" Buyer's answer: {q['buyer']}. Missing: {q['missing']}; add {q['closes']}",
-                )  # fmt: skip
-            )
+            gap = f" Buyer's answer: {q['buyer']}. Missing: {q['missing']}; add {q['closes']}"
+            out.append(Text.assemble("  ", (q["question"], "bold"), gap))
     return out
 
 
