@@ -19,14 +19,14 @@ ROUTING_LEVERAGE = Decimal("0.1")
 ROUTING_WIN_RATE = Decimal("0.25")
 """... or this share of priced requests won by utility-tier models."""
 CHARGEBACK_COVERAGE = Decimal("0.8")
-"""Share of attributed spend whose use cases have both a cost per verified outcome and a
+"""Share of spend whose use cases have both a cost per verified outcome and a
 declared value (a margin per workload) before chargeback on outcomes."""
 NEXT = {
     "sticker_shock": "attribute spend: a use case in the mapping for at least 90% of it",
     "showback": "route by policy: cache long prompts, batch non-urgent work, send easy tasks "
     "to utility models (leverage >= 10% or route win rate >= 25%)",
     "policy_routing": "count verified outcomes and declare value per outcome for at least 80% "
-    "of attributed spend, so each workload has a cost per outcome and a margin",
+    "of spend, so each workload has a cost per outcome and a margin",
     "outcome_chargeback": "keep it there: charge back per verified outcome, diff monthly",
 }
 
@@ -41,7 +41,7 @@ class OperatingStage:
     batch_share: Decimal | None
     route_win_rate: Decimal | None
     chargeback_coverage: Decimal | None
-    """Attributed spend of use cases with outcomes and value / attributed spend."""
+    """Spend of use cases with outcomes and a declared value / all priced spend."""
     margins: dict[str, Decimal]
     """Value - fully loaded cost per use case that has both."""
 
@@ -61,12 +61,11 @@ def assess_operating_stage(economics: Economics, board: BoardLines) -> Operating
     margins = {
         u.name: u.value - u.fully_loaded_cost for u in economics.use_cases if u.value is not None
     }
-    attributed = sum((u.volume.cost for u in economics.use_cases), Decimal(0))
     covered = sum(
         (u.volume.cost for u in economics.use_cases if u.name in margins and u.outcomes),
         Decimal(0),
     )
-    coverage = ratio(covered, attributed)
+    coverage = ratio(covered, economics.total.cost)
     allocation, leverage = board.direct_allocation_share, board.leverage
     win, batch = board.route_win_rate, ratio(board.batch_requests, board.requests)
     stage = "sticker_shock"

@@ -18,7 +18,7 @@ from tokenecon.price.apply import PricedGroup
 from tokenecon.price.book import PriceBook
 
 PLACEMENT_SHARE = Decimal("0.05")
-"""A placement premium above this share of the use case's fully loaded cost is a finding."""
+"""A placement premium above this share of the use case's model cost is a finding."""
 
 
 @dataclass(frozen=True)
@@ -84,21 +84,22 @@ def value_findings(assessment: ValueAssessment) -> list[Finding]:
                 )
             )
         p = v.placement
-        loaded = u.fully_loaded_cost
-        if p and p.premium and loaded and p.premium > loaded * PLACEMENT_SHARE:
+        model = u.volume.cost
+        if p and p.premium and model and p.premium > model * PLACEMENT_SHARE:
             out.append(
                 Finding(
                     scope=u.name,
                     layer="placement",
                     metric="placement_premium",
                     actual=p.premium,
-                    target=loaded * PLACEMENT_SHARE,
+                    target=model * PLACEMENT_SHARE,
                     target_source="default",
                     remedy="place",
                     message=(
                         f"in-region inference ({', '.join(p.regions)}) cost "
                         f"{_usd(p.premium)} above the global price of the same tokens, "
-                        f"{p.premium / loaded * 100:,.1f}% of its fully loaded cost"
+                        f"{p.premium / model * 100:,.1f}% of its model cost, required by its "
+                        "residency policy"
                     ),
                     saving=None,
                 )
