@@ -32,6 +32,7 @@ MAPPINGS = [
     FIXTURES / "mapping_random.yaml",
     FIXTURES / "whatif" / "mapping.yaml",
     FIXTURES / "value" / "mapping.yaml",
+    FIXTURES / "value" / "mapping-route.yaml",
 ]
 SCENARIO_FILES = [
     ROOT / "benchmarks" / "whatif-plans.yaml",

@@ -14,7 +14,10 @@ from typing import Any
 from tokenecon.errors import MappingError
 from tokenecon.yamlfile import line_of
 
-VALUE_KEYS = ("error_rate", "cost_per_error", "human_baseline", "value_area", "placement_premium")
+VALUE_KEYS = (
+    "error_rate", "error_rate_by_model", "cost_per_error", "human_baseline", "value_area",
+    "placement_premium",
+)  # fmt: skip
 VALUE_AREAS = (
     "revenue_growth", "operational_efficiency", "risk_reduction", "decision_intelligence",
 )  # fmt: skip
@@ -51,6 +54,9 @@ class ValueInputs:
     """One of :data:`VALUE_AREAS`."""
     placement_premium: Decimal = Decimal(0)
     """In-region price over the global price of the same tokens, minus one (0.15: 15% more)."""
+    model_error_rates: tuple[tuple[str, Decimal, str], ...] = ()
+    """``error_rate_by_model``: (model as written, share, ``where``); `whatif --route` and the
+    baseline weigh them by each model's share of the use case's requests."""
 
 
 def _number(value: Any, where: str) -> Decimal:
@@ -162,7 +168,23 @@ def parse_value_keys(raw: dict[str, Any], where: str) -> ValueInputs:
                 f"{at('placement_premium')}: a placement premium needs `residency:`",
                 "name the regions the policy requires; the premium is paid on their requests",
             )
+    by_model = raw.get("error_rate_by_model")
+    if by_model is not None and not isinstance(by_model, dict):
+        raise MappingError(
+            f"{at('error_rate_by_model')}: expected models mapped to shares",
+            "e.g. error_rate_by_model: {gpt-4.1-mini: 8%, gpt-4.1: 2%}",
+        )
+    hint = "write 0.05 (or 5%) for one verified outcome in twenty being wrong"
+    model_rates = tuple(
+        (
+            str(m),
+            parse_share(v, f"{at('error_rate_by_model')}.{m}", hint),
+            at("error_rate_by_model"),
+        )
+        for m, v in (by_model or {}).items()
+    )
     return ValueInputs(
+        model_error_rates=model_rates,
         error_rate=rate,
         error_count=count,
         cost_per_error=per_error,

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tokenecon.attribute.value_keys import count_errors
+from tokenecon.attribute.value_keys import ValueInputs, count_errors
 from tokenecon.economics.decompose import UseCaseEconomics, ratio
+from tokenecon.errors import MappingError
+from tokenecon.price.book import PriceBook
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,42 @@ class Integrity:
         return self.error_cost >= self.saving
 
 
-def assess_integrity(u: UseCaseEconomics) -> Integrity:
-    """Errors and their cost for one use case (nothing declared: every figure None)."""
+def blended_rate(u: UseCaseEconomics, declared: ValueInputs, book: PriceBook) -> Decimal | None:
+    """``error_rate_by_model`` weighed by each model's share of the use case's requests; a model
+    without its own rate takes the use case's ``error_rate`` (None when it has none either)."""
+    rates = {}
+    for model, share, where in declared.model_error_rates:
+        key = book.resolve(model)
+        if key is None:
+            raise MappingError(
+                f"{where}: model {model!r} is not in the price book",
+                "name a model of the book (tokenecon prices lists them)",
+            )
+        rates[key] = share
+    requests = u.volume.requests
+    if not requests:
+        return None
+    total = Decimal(0)
+    for key, volume in u.models.items():
+        rate = rates.get(key, declared.error_rate)
+        if rate is None:
+            return None
+        total += rate * volume.requests
+    return ratio(total, requests)
+
+
+def assess_integrity(u: UseCaseEconomics, book: PriceBook | None = None) -> Integrity:
+    """Errors and their cost for one use case (nothing declared: every figure None). With a
+    book, ``error_rate_by_model`` wins over the use case's single rate."""
     declared = u.use_case.value if u.use_case else None
     rate: Decimal | None = None
     errors: Decimal | None = None
     source: str | None = None
-    if declared and declared.error_rate is not None:
+    if declared and declared.model_error_rates and book is not None:
+        rate = blended_rate(u, declared, book)
+        source = "declared by model" if rate is not None else None
+        errors = rate * u.outcomes if rate is not None and u.outcomes is not None else None
+    elif declared and declared.error_rate is not None:
         rate, source = declared.error_rate, "declared"
         errors = rate * u.outcomes if u.outcomes is not None else None
     elif declared and declared.error_count and u.use_case and u.use_case.outcomes:

@@ -48,7 +48,7 @@ def assess_value(
     resident = in_region_costs(priced)
     views = []
     for u in economics.use_cases:
-        integrity = assess_integrity(u)
+        integrity = assess_integrity(u, book)
         placement = assess_placement(u, resident)
         premium = placement.premium if placement else Decimal(0)
         share = input_share(u, book, economics.end)
