@@ -49,6 +49,8 @@ class FrontierShare:
     points: list[FrontierPoint]
     not_assessed: list[str]
     """Use cases with outcomes but no stated rate for their cheaper model."""
+    on_cheapest: list[str]
+    """Use cases already on their provider's cheapest utility model: on the frontier."""
     total_cost: Decimal
 
     @property
@@ -65,7 +67,7 @@ class FrontierShare:
 def _point(u: UseCaseEconomics, book: PriceBook) -> FrontierPoint | None:
     if not u.outcomes or not u.tasks or u.cheapest_model is None or u.cheapest_cost is None:
         return None
-    if u.cheapest_model in u.models or u.use_case is None:
+    if u.use_case is None:
         return None
     stated = [r for r in u.use_case.success_rates if book.resolve(r.model) == u.cheapest_model]
     if not stated or u.cost_per_outcome is None:
@@ -83,13 +85,16 @@ def _point(u: UseCaseEconomics, book: PriceBook) -> FrontierPoint | None:
 
 def frontier_share(economics: Economics, book: PriceBook) -> FrontierShare:
     """Every use case with outcomes placed against its cheaper point, where one is stated."""
-    points, missing = [], []
+    points, missing, cheapest = [], [], []
     for u in economics.use_cases:
         if not u.outcomes:
+            continue
+        if u.cheapest_model is not None and u.cheapest_model in u.models:
+            cheapest.append(u.name)
             continue
         point = _point(u, book)
         if point is None:
             missing.append(u.name)
         else:
             points.append(point)
-    return FrontierShare(points, missing, economics.total.cost)
+    return FrontierShare(points, missing, cheapest, economics.total.cost)

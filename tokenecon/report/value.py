@@ -131,6 +131,7 @@ def _frontier(f: FrontierShare) -> dict[str, Any]:
             for p in f.points
         ],
         "not_assessed": f.not_assessed,
+        "on_cheapest": f.on_cheapest,
     }
 
 
