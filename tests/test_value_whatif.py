@@ -66,3 +66,15 @@ def test_an_unknown_model_is_refused(tmp_path: Any) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "model 'gpt-9' is not in the price book" in result.stderr
+
+
+def test_the_console_says_the_scenario_loses() -> None:
+    result = run_cli(
+        "whatif", str(VALUE / "usage.csv"), "--prices", str(FIXTURES / "book.yaml"),
+        "--no-default-prices", "--outcomes", str(VALUE / "mapping-route.yaml"),
+        "--route", "gpt-4.1-mini", "--use-case", "claims",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "expected error cost $10.60 -> $22.00" in text
+    assert "saving net of errors -$10.88 (the scenario loses)" in text
