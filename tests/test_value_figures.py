@@ -191,3 +191,11 @@ def test_a_report_saved_before_the_value_sections_still_renders(report: dict[str
     old = {k: v for k, v in old.items() if k not in ("operating_ladder", "frontier_share")}
     page = render_html(old)
     assert "Five lines for the board" in page and "Five questions a CEO" not in page
+
+
+def test_an_integrity_finding_keeps_the_portfolio_off_optimized(report: dict[str, Any]) -> None:
+    """Both use cases count outcomes and no other layer is off; leads' error liability alone
+    keeps the maturity ladder at Unit-economic."""
+    other = [f for u in report["use_cases"] for f in u["findings"] if f["layer"] != "integrity"]
+    assert other == [] and report["findings"] == []
+    assert report["maturity"]["rung"] == "Unit-economic"
