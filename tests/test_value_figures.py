@@ -193,9 +193,16 @@ def test_a_report_saved_before_the_value_sections_still_renders(report: dict[str
     assert "Five lines for the board" in page and "Five questions a CEO" not in page
 
 
-def test_an_integrity_finding_keeps_the_portfolio_off_optimized(report: dict[str, Any]) -> None:
-    """Both use cases count outcomes and no other layer is off; leads' error liability alone
-    keeps the maturity ladder at Unit-economic."""
-    other = [f for u in report["use_cases"] for f in u["findings"] if f["layer"] != "integrity"]
-    assert other == [] and report["findings"] == []
+def test_integrity_and_placement_findings_keep_the_portfolio_off_optimized(
+    report: dict[str, Any],
+) -> None:
+    """Both use cases count outcomes and no other layer is off: leads' error liability and
+    claims' placement premium (0.024 x 0.1 / 1.1 = $0.002182 > 5% of $0.024 = $0.0012) keep
+    the maturity ladder at Unit-economic."""
+    found = {(f["scope"], f["layer"]) for u in report["use_cases"] for f in u["findings"]}
+    assert found == {("leads", "integrity"), ("claims", "placement")}
+    assert report["findings"] == []
+    claims = next(u for u in report["use_cases"] if u["name"] == "claims")
+    (placement,) = claims["findings"]
+    assert placement["actual"] == "0.002182" and placement["target"] == "0.001200"
     assert report["maturity"]["rung"] == "Unit-economic"
