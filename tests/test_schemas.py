@@ -37,6 +37,8 @@ MAPPINGS = [
     ROOT / "benchmarks" / "owners.yaml",
     ROOT / "examples" / "owners" / "ownership.yaml",
     ROOT / "examples" / "owners" / "ownership-2026-11.yaml",
+    FIXTURES / "value" / "mapping.yaml",
+    FIXTURES / "value" / "mapping-route.yaml",
 ]
 SCENARIO_FILES = [
     ROOT / "benchmarks" / "whatif-plans.yaml",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenecon.attribute.domains import Ownership, load_ownership
+from tokenecon.attribute.value_keys import VALUE_KEYS, ValueInputs, parse_value_keys
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.yamlfile import line_of, load_yaml
@@ -18,7 +19,7 @@ TARGET_KEYS = ("cost_per_token", "tokens_per_task", "tasks_per_outcome", "cost_p
 _USE_CASE_KEYS = {
     "match", "task_key", "outcome", "outcomes", "value_per_outcome", "review_minutes_per_task",
     "reviewer_hourly_rate", "overhead", "targets", "urgent", "residency", "description", "owner",
-    "success_rate",
+    "success_rate", *VALUE_KEYS,
 }  # fmt: skip
 
 
@@ -95,6 +96,8 @@ class UseCase:
     success_rates: tuple[StatedRate, ...] = ()
     """Stated success rates per model, used by `whatif --route` where outcomes per model are
     not observed (or to override them)."""
+    value: ValueInputs = field(default_factory=ValueInputs)
+    """Integrity, human baseline, value area, placement premium (``value_keys``)."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,7 @@ def _use_case(name: str, raw: Any, where: str, path: Path) -> UseCase:
         urgent=_flag(raw, "urgent", True, where),
         residency=tuple(str(r) for r in residency),
         success_rates=_success_rates(raw.get("success_rate"), where, str(path)),
+        value=parse_value_keys(raw, where),
     )
 
 

@@ -318,7 +318,7 @@ def maturity(economics: Economics, findings: list[Finding]) -> str:
     with_outcomes = [u for u in attributed if u.outcomes is not None]
     if not with_outcomes:
         return "Attributed"
-    levers = {"pricing", "efficiency", "design", "value", "attribution"}
+    levers = {"pricing", "efficiency", "design", "value", "attribution", "integrity", "placement"}
     if len(with_outcomes) == len(attributed) and not any(f.layer in levers for f in findings):
         return "Optimized"
     return "Unit-economic"

@@ -11,6 +11,7 @@ from rich.text import Text
 from tokenecon.render.formats import count, pct, per_million, tokens, usd
 from tokenecon.render.ownership import ownership_tables
 from tokenecon.render.tables import Column, fitted_tables
+from tokenecon.render.value import value_lines, value_tables
 
 
 def _columns(*headers: str, left: int = 1) -> list[Column]:
@@ -206,6 +207,7 @@ def render_console(report: dict[str, Any], console: Console) -> None:
         *_economics_table(report, width),
         *_value_table(report, width),
         *_models_table(report, width),
+        *value_tables(report, width),
     ]
     if "breakdown" in report:
         parts.extend(_breakdown_table(report, width))
@@ -213,5 +215,5 @@ def render_console(report: dict[str, Any], console: Console) -> None:
         parts.extend(_reconciliation_table(report, width))
     parts.extend(ownership_tables(report, width))  # showback, budgets, people (if declared)
     console.print(Group(*parts))
-    for line in [*_lines(report), *_findings(report)]:
+    for line in [*_lines(report), *value_lines(report), *_findings(report)]:
         console.print(line)

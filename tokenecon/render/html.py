@@ -13,6 +13,7 @@ from typing import Any
 
 from tokenecon.render import charts
 from tokenecon.render.formats import count, dec, pct, per_million, tokens, usd
+from tokenecon.render.value import waterfall_bars
 
 
 def period_label(report: dict[str, Any]) -> str:
@@ -108,6 +109,7 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
         lstrip_blocks=True,
     )
     env.filters.update(usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million)
+    env.globals["waterfall_bars"] = waterfall_bars
     previous = history[-1] if history else None
     points = [
         {"period": period_label(r), "value": r["board"]["cost_per_verified_outcome"]["value"]}

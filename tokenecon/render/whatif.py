@@ -82,6 +82,17 @@ def _scenario_lines(scenario: dict[str, Any], period: dict[str, Any]) -> list[Te
             f"{usd(saving['fully_loaded'])}, {usd(saving['fully_loaded_annualised'])} a year",
         )
     )
+    errors = scenario["totals"].get("error_cost")
+    if errors and errors["baseline"] != errors["scenario"]:
+        net = scenario["totals"]["saving_net_of_errors"]
+        lines.append(
+            Text.assemble(
+                ("  Errors ", "bold"),
+                f"expected error cost {usd(errors['baseline'])} -> {usd(errors['scenario'])}; "
+                f"fully loaded saving net of errors {usd(net)}",
+                (" (the scenario loses)", "bold red") if net and net.startswith("-") else "",
+            )
+        )
     sensitivity = scenario["sensitivity"]
     if sensitivity:
         yearly = sensitivity["saving_annualised"]

@@ -14,6 +14,7 @@ from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
+from tokenecon.economics.value import ValueAssessment, assess_value, value_findings
 from tokenecon.engine.connect import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
@@ -25,6 +26,7 @@ from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconci
 from tokenecon.progress import Reporter
 from tokenecon.report.document import Report, build_report
 from tokenecon.report.ownership import account, ownership_key, with_ownership
+from tokenecon.report.value import value_sections
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Analysis:
     ownership: Any = None
     """Showback, budgets and people (:class:`tokenecon.economics.ownership.Accounts`), when the
     mapping declares domains, shared costs, budgets or a people file."""
+    value: ValueAssessment | None = None
+    """Integrity, human baseline, placement, waterfall and value areas (``economics.value``)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,8 @@ def run_analysis(
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
     ownership = account(priced, economics, mapping, aggregate_options.by)
+    value = assess_value(economics, priced, book)
+    findings = findings + value_findings(value)
     inputs = {
         "usage": [
             {
@@ -189,7 +195,7 @@ def run_analysis(
     }
     return Analysis(
         options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
-        estimated, ownership,
+        estimated, ownership, value,
     )  # fmt: skip
 
 
@@ -216,6 +222,9 @@ def report_of(analysis: Analysis) -> Report:
         analysis.options.by,
         reconciliation=analysis.reconciliation,
         estimated_models=analysis.estimated_models,
+        extra=value_sections(analysis.economics, analysis.value, analysis.book)
+        if analysis.value
+        else None,
     )
     return with_ownership(report, analysis.ownership)
 

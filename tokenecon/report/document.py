@@ -257,6 +257,7 @@ def build_report(
     *,
     reconciliation: list[Any] | None = None,
     estimated_models: set[str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Report:
     """Assemble the report document."""
     estimated = estimated_models or set()
@@ -343,6 +344,7 @@ def build_report(
             "reported": money(total.cost_from_reported),
         },
         "reconciliation": _reconciliation(reconciliation or []),
+        **(extra or {}),
     }
     if by:
         data["breakdown"] = {

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, Volume, ratio
+from tokenecon.economics.integrity import Integrity, assess_integrity
 from tokenecon.errors import OptionError
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.report.analyze import Analysis, AnalyzeOptions, run_analysis
@@ -152,8 +153,12 @@ def _scenario(analysis: Analysis, run: ScenarioRun, year: Decimal) -> dict[str, 
     base, result = analysis.economics, run.expected
     after = {u.name: u for u in result.economics.use_cases}
     use_cases = []
+    errors = {"baseline": Decimal(0), "scenario": Decimal(0)}
     for u in base.use_cases:
         s = after[u.name]
+        one, two = assess_integrity(u, analysis.book), assess_integrity(s, analysis.book)
+        errors["baseline"] += one.error_cost or 0
+        errors["scenario"] += two.error_cost or 0
         use_cases.append(
             {
                 "name": u.name,
@@ -162,6 +167,7 @@ def _scenario(analysis: Analysis, run: ScenarioRun, year: Decimal) -> dict[str, 
                 "saving": _saving(
                     u.volume.cost, s.volume.cost, u.fully_loaded_cost, s.fully_loaded_cost, year
                 ),
+                "integrity": error_costs(u, s, one, two),
             }
         )
     loaded_before, loaded_after = _loaded_total(base), _loaded_total(result.economics)
@@ -188,8 +194,28 @@ def _scenario(analysis: Analysis, run: ScenarioRun, year: Decimal) -> dict[str, 
             "saving": _saving(
                 base.total.cost, result.economics.total.cost, loaded_before, loaded_after, year
             ),
+            "error_cost": {k: money(v) for k, v in errors.items()},
+            "saving_net_of_errors": money(
+                loaded_before - loaded_after - (errors["scenario"] - errors["baseline"])
+            ),
         },
         "sensitivity": _sensitivity(analysis, run, year),
+    }
+
+
+def error_costs(
+    before: UseCaseEconomics, after: UseCaseEconomics, one: Integrity, two: Integrity
+) -> dict[str, Any]:
+    """Expected error rate and cost of a use case before and after the levers, and the
+    fully loaded saving net of the change in error cost: a cheaper model with more errors
+    (``error_rate_by_model``) can lose (docs/whatif.md#errors)."""
+    net = None
+    if one.error_cost is not None and two.error_cost is not None:
+        net = before.fully_loaded_cost - after.fully_loaded_cost - (two.error_cost - one.error_cost)
+    return {
+        "baseline": {"error_rate": number(one.error_rate), "error_cost": money(one.error_cost)},
+        "scenario": {"error_rate": number(two.error_rate), "error_cost": money(two.error_cost)},
+        "saving_net_of_errors": money(net),
     }
 
 

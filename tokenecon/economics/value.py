@@ -1,0 +1,107 @@
+"""Beyond the sticker price: integrity, the human alternative, value areas, placement and the
+hidden-cost waterfall of every use case, assessed together (docs/formulas.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tokenecon.economics.decompose import Economics, UseCaseEconomics
+from tokenecon.economics.diagnose import Finding, _usd
+from tokenecon.economics.human import HumanBaseline, assess_human
+from tokenecon.economics.integrity import Integrity, assess_integrity
+from tokenecon.economics.placement import Placement, assess_placement, in_region_costs
+from tokenecon.economics.value_areas import AreaRollup, roll_up_areas
+from tokenecon.economics.waterfall import Waterfall, input_share, portfolio_waterfall, waterfall_of
+from tokenecon.price.apply import PricedGroup
+from tokenecon.price.book import PriceBook
+
+PLACEMENT_SHARE = Decimal("0.05")
+"""A placement premium above this share of the use case's model cost is a finding."""
+
+
+@dataclass(frozen=True)
+class UseCaseValue:
+    """One use case beyond its sticker price."""
+
+    economics: UseCaseEconomics
+    integrity: Integrity
+    human: HumanBaseline | None
+    placement: Placement | None
+    waterfall: Waterfall | None
+
+
+@dataclass(frozen=True)
+class ValueAssessment:
+    """Every use case's value view, the areas and the portfolio waterfall."""
+
+    use_cases: list[UseCaseValue]
+    areas: list[AreaRollup]
+    waterfall: Waterfall | None
+
+
+def assess_value(
+    economics: Economics, priced: Sequence[PricedGroup], book: PriceBook
+) -> ValueAssessment:
+    """Assess every use case; the waterfall's input share uses the book's list prices."""
+    resident = in_region_costs(priced)
+    views = []
+    for u in economics.use_cases:
+        integrity = assess_integrity(u, book)
+        placement = assess_placement(u, resident)
+        premium = placement.premium if placement else Decimal(0)
+        share = input_share(u, book, economics.end)
+        views.append(
+            UseCaseValue(
+                u, integrity, assess_human(u, integrity), placement, waterfall_of(u, premium, share)
+            )
+        )
+    falls = [v.waterfall for v in views if v.waterfall]
+    return ValueAssessment(views, roll_up_areas(economics.use_cases), portfolio_waterfall(falls))
+
+
+def value_findings(assessment: ValueAssessment) -> list[Finding]:
+    """Error cost that eats the saving; a placement premium worth a look."""
+    out = []
+    for v in assessment.use_cases:
+        i, u = v.integrity, v.economics
+        if i.wiped_out and i.error_cost is not None and i.saving is not None:
+            out.append(
+                Finding(
+                    scope=u.name,
+                    layer="integrity",
+                    metric="error_cost",
+                    actual=i.error_cost,
+                    target=i.saving,
+                    target_source="mapping",
+                    remedy="review",
+                    message=(
+                        f"expected errors cost {_usd(i.error_cost)} against a saving "
+                        f"of {_usd(i.saving)}: liability, not ROI (net ROI "
+                        f"{(i.roi_net or 0) * 100:,.1f}%)"
+                    ),
+                )
+            )
+        p = v.placement
+        model = u.volume.cost
+        if p and p.premium and model and p.premium > model * PLACEMENT_SHARE:
+            out.append(
+                Finding(
+                    scope=u.name,
+                    layer="placement",
+                    metric="placement_premium",
+                    actual=p.premium,
+                    target=model * PLACEMENT_SHARE,
+                    target_source="default",
+                    remedy="place",
+                    message=(
+                        f"in-region inference ({', '.join(p.regions)}) cost "
+                        f"{_usd(p.premium)} above the global price of the same tokens, "
+                        f"{p.premium / model * 100:,.1f}% of its model cost, required by its "
+                        "residency policy"
+                    ),
+                    saving=None,
+                )
+            )
+    return out

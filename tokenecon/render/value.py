@@ -1,0 +1,119 @@
+"""The report's value sections for people (console and HTML): integrity, the human baseline,
+value areas, the hidden-cost waterfall, the operating ladder and the five CEO questions.
+
+Reports saved before these sections existed simply have none to show.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from tokenecon.render.formats import count, dec, pct, usd
+from tokenecon.render.tables import Column, fitted_tables
+
+STEP_LABELS = {
+    "sticker": "sticker (one clean attempt)",
+    "context_rereads": "context re-reads",
+    "rework_calls": "rework: calls beyond one per task",
+    "rework_tasks": "rework: tasks beyond one per outcome",
+    "human_review": "human review",
+    "placement_premium": "placement premium",
+    "overhead": "orchestration and platform overhead",
+}
+AREA_LABELS = {
+    "revenue_growth": "revenue growth",
+    "operational_efficiency": "operational efficiency",
+    "risk_reduction": "risk reduction",
+    "decision_intelligence": "decision intelligence",
+    "unassigned": "(no area)",
+}
+
+
+def _left(*headers: str) -> list[Column]:
+    return [Column(h, "left" if i == 0 else "right") for i, h in enumerate(headers)]
+
+
+def value_tables(report: dict[str, Any], width: int) -> list[Table]:
+    """Beyond the sticker per use case, and the value areas."""
+    if "value" not in report:
+        return []
+    columns = _left(
+        "use case", "area", "error rate", "error cost", "ROI", "ROI net of errors",
+        "hours saved", "ROI vs people", "placement premium", "sticker share",
+    )  # fmt: skip
+    rows: list[list[Any]] = []
+    for v in report["value"]["use_cases"]:
+        i, h, p, w = v["integrity"], v["human_baseline"], v["placement"], v["waterfall"]
+        rows.append([
+            v["name"], AREA_LABELS.get(v["value_area"] or "unassigned", "—"),
+            pct(i["error_rate"], 1), usd(i["error_cost"]), pct(i["roi"]),
+            Text(pct(i["roi_net_of_errors"]), style="bold red")
+            if i["error_cost_exceeds_saving"] else pct(i["roi_net_of_errors"]),
+            count(h["hours_saved"], 1) if h else "—", pct(h["roi_vs_human"]) if h else "—",
+            usd(p["premium"]) if p else "—", pct(w["sticker_share"], 1) if w else "—",
+        ])  # fmt: skip
+    tables = fitted_tables("Beyond the sticker price", columns, rows, width)
+    area_columns = _left("value area", "use cases", "spend", "fully loaded", "outcomes",
+                         "value", "ROI")  # fmt: skip
+    area_rows = [
+        [AREA_LABELS[a["area"]], count(len(a["use_cases"])), usd(a["cost"]),
+         usd(a["fully_loaded_cost"]), count(a["outcomes"]), usd(a["value"]), pct(a["roi"])]
+        for a in report["value"]["areas"]
+    ]  # fmt: skip
+    return tables + fitted_tables("Value areas", area_columns, area_rows, width)
+
+
+def waterfall_text(w: dict[str, Any]) -> str:
+    """``The sticker is X% of the real bill: ...`` for one waterfall."""
+    parts = [
+        f"{STEP_LABELS[s['step']]} {usd(s['per_outcome'])}"
+        for s in w["steps"]
+        if dec(s["per_outcome"]) or s["step"] == "sticker"
+    ]
+    return (
+        f"The sticker is {pct(w['sticker_share'], 1)} of the real bill: "
+        + " + ".join(parts)
+        + f" = {usd(w['fully_loaded_cost_per_outcome'])} per verified outcome, fully loaded"
+    )
+
+
+def value_lines(report: dict[str, Any]) -> list[Text]:
+    """The portfolio waterfall, the operating ladder and the five CEO questions."""
+    if "value" not in report:
+        return []
+    out: list[Text] = []
+    if report["waterfall"]:
+        out.append(Text(waterfall_text(report["waterfall"])))
+    ladder = report["operating_ladder"]
+    stage = ladder["stage"].replace("_", " ")
+    out.append(Text(f"Operating model: {stage} ({ladder['level']}/3). Next: {ladder['next_step']}"))
+    out.append(Text("Five questions a CEO should ask", style="bold"))
+    for q in report["ceo_questions"]:
+        if q["answered"]:
+            out.append(Text.assemble("  ", (q["question"], "bold"), f" {q['operator']}"))
+        else:
+            gap = f" Buyer's answer: {q['buyer']}. Missing: {q['missing']}; add {q['closes']}"
+            out.append(Text.assemble("  ", (q["question"], "bold"), gap))
+    return out
+
+
+def waterfall_bars(w: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The waterfall as floating bars for the HTML: each step starts where the last ended,
+    as a percentage of the fully loaded cost."""
+    if not w:
+        return []
+    total = dec(w["fully_loaded_cost_per_outcome"]) or Decimal(0)
+    bars, start = [], Decimal(0)
+    for s in w["steps"]:
+        amount = dec(s["per_outcome"]) or Decimal(0)
+        share = amount / total * 100 if total else Decimal(0)
+        bars.append({
+            "label": STEP_LABELS[s["step"]], "amount": usd(s["per_outcome"]),
+            "left": f"{start:.2f}", "width": f"{share:.2f}", "share": f"{share:.1f}%",
+        })  # fmt: skip
+        start += share
+    return bars
