@@ -51,22 +51,9 @@ CANONICAL_COLUMNS = (
 )
 """Every name a source column can map to. ``input_tokens`` is the one convention-dependent one."""
 
-ATTRIBUTE_COLUMNS = (
-    "provider",
-    "model",
-    "service_tier",
-    "region",
-    "team",
-    "project",
-    "use_case",
-    "user",
-    "api_key",
-    "task_id",
-    "session_id",
-    "trace_id",
-    "request_id",
-)
-"""Columns that mapping rules, task keys and ``--by`` may name directly."""
+ATTRIBUTE_COLUMNS = tuple(c for c in STRING_COLUMNS if c not in ("context_window", "tags"))
+"""Columns that mapping rules, task keys and ``--by`` may name directly: the text columns
+less ``context_window`` and ``tags`` (a tag is named as ``tags.<name>``)."""
 
 ALIASES: dict[str, str] = {
     # timestamps
