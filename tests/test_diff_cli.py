@@ -12,7 +12,8 @@ from conftest import run_cli, small_report
 from rich.console import Console
 from test_golden import check
 
-from tokenecon.diff.compare import diff_reports, diff_to_dict
+from tokenecon.diff.compare import diff_reports
+from tokenecon.diff.document import diff_to_dict
 from tokenecon.diff.thresholds import check_thresholds, check_to_dict, parse_threshold
 from tokenecon.errors import TokenEconError
 from tokenecon.render.diff import render_diff_console
