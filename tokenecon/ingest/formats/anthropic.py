@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import JSON_KINDS, CSVExport, Format, Normalized, Probe, column
 from tokenecon.ingest.formats.pages import read_buckets, results_have
-from tokenecon.ingest.readers import read_csv_text
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -161,11 +160,10 @@ class AnthropicCostAPI(Format):
         )
 
 
-class AnthropicConsoleUsageCSV(Format):
+class AnthropicConsoleUsageCSV(CSVExport):
     """Console -> Usage -> Export."""
 
     name = "anthropic_console_usage_csv"
-    kinds = ("csv",)
     title = "Anthropic Console usage export (CSV)"
     granularity = "bucket"
 
@@ -176,10 +174,6 @@ class AnthropicConsoleUsageCSV(Format):
             and probe.has("usage_date_utc")
             and probe.any_of("usage_input_tokens_no_cache", "usage_output_tokens")
         )
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text, by header name (columns vary across export dates)."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Disjoint buckets; older files have one cache-write column (taken as 5m)."""
@@ -220,11 +214,10 @@ class AnthropicConsoleUsageCSV(Format):
         return Normalized(columns, sources, extras)
 
 
-class AnthropicConsoleCostCSV(Format):
+class AnthropicConsoleCostCSV(CSVExport):
     """Console -> Cost -> Export."""
 
     name = "anthropic_console_cost_csv"
-    kinds = ("csv",)
     title = "Anthropic Console cost export (CSV)"
     cost_only = True
     granularity = "bucket"
@@ -232,10 +225,6 @@ class AnthropicConsoleCostCSV(Format):
     def detect(self, probe: Probe) -> bool:
         """A usage date, a token type and a dollar cost."""
         return probe.source.kind == "csv" and probe.has("usage_date_utc", "token_type", "cost_usd")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text, by header name."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Dollars; the model's display name as an id."""

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import JSON_KINDS, CSVExport, Format, Normalized, Probe, column
 from tokenecon.ingest.formats.pages import read_buckets, results_have
-from tokenecon.ingest.readers import read_csv_text
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -120,11 +119,10 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
     )
 
 
-class OpenAIUsageCSV(Format):
+class OpenAIUsageCSV(CSVExport):
     """The dashboard's ``completions_usage_<start>_<end>.csv``."""
 
     name = "openai_usage_csv"
-    kinds = ("csv",)
     title = "OpenAI usage, dashboard CSV export"
     granularity = "bucket"
 
@@ -133,10 +131,6 @@ class OpenAIUsageCSV(Format):
         return probe.source.kind == "csv" and probe.has(
             "start_time", "num_model_requests", "input_cached_tokens"
         )
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Inclusive input, requests per bucket, batch as a tier."""
@@ -201,11 +195,10 @@ def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normal
     )
 
 
-class OpenAICostCSV(Format):
+class OpenAICostCSV(CSVExport):
     """The dashboard's ``cost_<start>_<end>.csv``."""
 
     name = "openai_cost_csv"
-    kinds = ("csv",)
     title = "OpenAI cost, dashboard CSV export"
     cost_only = True
     granularity = "bucket"
@@ -213,10 +206,6 @@ class OpenAICostCSV(Format):
     def detect(self, probe: Probe) -> bool:
         """Amount and line item columns."""
         return probe.source.kind == "csv" and probe.has("amount_value", "line_item")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Dollars per day, project and line item."""
