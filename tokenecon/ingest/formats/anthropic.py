@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, CSVExport, Format, Normalized, Probe, column
-from tokenecon.ingest.formats.pages import read_buckets, results_have
+from tokenecon.ingest.formats.base import CSVExport, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.pages import BucketPages
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
@@ -45,23 +44,14 @@ def display_model(name: Any) -> ir.StringValue:
     return name.cast("string").strip().lower().re_replace(r"[\s.]+", "-")
 
 
-class AnthropicUsageAPI(Format):
+class AnthropicUsageAPI(BucketPages):
     """Pages of ``GET /v1/organizations/usage_report/messages``."""
 
     name = "anthropic_usage_api"
-    kinds = JSON_KINDS
     title = "Anthropic usage report API pages (JSON)"
-    granularity = "bucket"
-
-    def detect(self, probe: Probe) -> bool:
-        """Bucket pages whose results carry uncached input and cache creation."""
-        return probe.source.kind in ("json", "jsonl") and results_have(
-            probe, "uncached_input_tokens", "cache_read_input_tokens"
-        )
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per bucket result."""
-        return read_buckets(con, source, "starting_at", "ending_at", USAGE_RESULT)
+    bucket_times = ("starting_at", "ending_at")
+    result_keys = ("uncached_input_tokens", "cache_read_input_tokens")
+    result = USAGE_RESULT
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Disjoint buckets as reported; no request count."""
@@ -104,22 +94,15 @@ class AnthropicUsageAPI(Format):
         )
 
 
-class AnthropicCostAPI(Format):
+class AnthropicCostAPI(BucketPages):
     """Pages of ``GET /v1/organizations/cost_report``."""
 
     name = "anthropic_cost_api"
-    kinds = JSON_KINDS
     title = "Anthropic cost report API pages (JSON)"
     cost_only = True
-    granularity = "bucket"
-
-    def detect(self, probe: Probe) -> bool:
-        """Bucket pages whose results carry an amount and a cost type."""
-        return probe.source.kind in ("json", "jsonl") and results_have(probe, "amount", "cost_type")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per bucket result."""
-        return read_buckets(con, source, "starting_at", "ending_at", COST_RESULT)
+    bucket_times = ("starting_at", "ending_at")
+    result_keys = ("amount", "cost_type")
+    result = COST_RESULT
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Cents to dollars (exactly: decimal / 100); a non-number stays as written to be
