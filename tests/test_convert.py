@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
+from golden_files import check, render_width
 from test_errors import check_error
-from test_golden import check, render_width
 
 from tokenecon.convert.focus import FOCUS_COLUMNS
 from tokenecon.price.book import load_price_book

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
-from test_golden import check, render_width
+from golden_files import check, render_width
 
 from tokenecon.ingest.formats import registry
 

@@ -17,7 +17,8 @@ from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenecon.diff.compare import Period, _use_case, diff_reports, diff_to_dict, split_total_cost
+from tokenecon.diff.compare import Period, _use_case, diff_reports, split_total_cost
+from tokenecon.diff.document import diff_to_dict
 from tokenecon.diff.lmdi import log_mean, split_product
 from tokenecon.report.document import Report
 

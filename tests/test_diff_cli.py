@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from conftest import run_cli, small_report
-from rich.console import Console
-from test_golden import check
+from golden_files import as_json, check, render_width
 
-from tokenecon.diff.compare import diff_reports, diff_to_dict
+from tokenecon.diff.compare import diff_reports
+from tokenecon.diff.document import diff_to_dict
 from tokenecon.diff.thresholds import check_thresholds, check_to_dict, parse_threshold
 from tokenecon.errors import TokenEconError
 from tokenecon.render.diff import render_diff_console
@@ -165,9 +165,6 @@ def example_diff(example_months: Path) -> dict[str, Any]:
 
 
 def test_golden_diff_table_markdown_json(example_diff: dict[str, Any]) -> None:
-    console = Console(width=140, no_color=True, force_terminal=False, record=True)
-    with console.capture() as capture:
-        render_diff_console(example_diff, console)
-    check("diff-example.txt", capture.get())
+    check("diff-example.txt", render_width(render_diff_console, example_diff, 140))
     check("diff-example.md", render_diff_markdown(example_diff, "diff.svg"))
-    check("diff-example.json", json.dumps(example_diff, indent=2, ensure_ascii=False) + "\n")
+    check("diff-example.json", as_json(example_diff))

@@ -1,43 +1,23 @@
 """Golden files: the rendered table (fixed width, no colour) and the report JSON.
 
-`UPDATE_GOLDEN=1 pytest tests/test_golden.py` rewrites them after a deliberate change.
+`UPDATE_GOLDEN=1 pytest tests/test_golden.py` rewrites them after a deliberate change
+(tests/golden_files.py compares them).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
-from rich.console import Console
+from golden_files import check, render_width
 
 from tokenecon.render.console import render_console
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def check(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text)
-    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1"
-    assert text == path.read_text(), f"{name} differs from its golden file"
 
 
 def render(report: dict, width: int = 140) -> str:
     return render_width(render_console, report, width)
-
-
-def render_width(renderer: Any, document: dict, width: int) -> str:
-    """A renderer's output at a fixed width, without colour."""
-    console = Console(width=width, no_color=True, force_terminal=False, record=True)
-    with console.capture() as capture:
-        renderer(document, console)
-    return capture.get()
 
 
 def analyze_json(*args: str) -> str:

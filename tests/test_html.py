@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cdp import Browser, chromium_binary
 from conftest import FIXTURES, ROOT, run_cli
-from test_golden import check
+from golden_files import check
 
 from tokenecon.render import charts
 from tokenecon.render.html import render_html

@@ -136,6 +136,7 @@ def test_reading_a_report_does_not_load_the_engine() -> None:
     from tokenecon.aggregate.types: importing them loads neither Ibis nor DuckDB."""
     code = (
         "import sys\nimport tokenecon.report.document, tokenecon.diff.compare\n"
+        "import tokenecon.diff.document\n"
         "import tokenecon.price.apply, tokenecon.economics.decompose, tokenecon.whatif.levers\n"
         "print(sorted(m for m in ('pandas', 'ibis', 'duckdb', 'pyarrow', 'tokenecon.engine',"
         " 'tokenecon.aggregate.query') if m in sys.modules))"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
+from golden_files import as_json, captured, check
 from rich.console import Console, Group
-from test_golden import check
 
 from tokenecon.render.ownership import ownership_tables
 
@@ -17,13 +17,13 @@ SECTIONS = ("showback", "allocation", "budgets", "people")
 
 
 def tables(report: dict[str, Any], width: int) -> str:
-    console = Console(width=width, no_color=True, force_terminal=False, record=True)
-    with console.capture() as capture:
+    def draw(console: Console) -> None:
         console.print(Group(*ownership_tables(report, width)))
         for f in report["findings"]:
             if f["layer"] in ("budget", "people", "allocation"):
                 console.print(f"{f['scope']} [{f['layer']}] {f['message']}", markup=False)
-    return capture.get()
+
+    return captured(width, draw)
 
 
 def analyze(*args: str) -> dict[str, Any]:
@@ -44,14 +44,14 @@ def test_small_fixture() -> None:
         "--no-default-prices", "--outcomes", str(fixtures / "ownership" / "mapping.yaml"),
     )  # fmt: skip
     sections = {k: report[k] for k in SECTIONS}
-    check("ownership-small.json", json.dumps(sections, indent=2, ensure_ascii=False) + "\n")
+    check("ownership-small.json", as_json(sections))
     check("ownership-small.txt", tables(report, 100))
 
 
 def test_example_month_with_owners() -> None:
     report = analyze("examples/usage-2026-10.csv", "--outcomes", "examples/owners/ownership.yaml")
     sections = {k: report[k] for k in SECTIONS}
-    check("ownership-example.json", json.dumps(sections, indent=2, ensure_ascii=False) + "\n")
+    check("ownership-example.json", as_json(sections))
     check("ownership-example.txt", tables(report, 120))
     # the story the findings tell
     scopes = {(f["scope"], f["layer"]) for f in report["findings"]}

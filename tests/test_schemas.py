@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_cli
+from golden_files import GOLDEN
 
 from tokenecon.report.schemas import SCHEMAS, schema_text
 
 jsonschema = pytest.importorskip("jsonschema")  # a dev extra (also pulled in by altair)
 
-GOLDEN = ROOT / "tests" / "golden"
 PRICE_BOOKS = [
     ROOT / "tokenecon" / "data" / "pricing" / "default.yaml",
     ROOT / "examples" / "prices-acme.yaml",

@@ -9,8 +9,7 @@ import json
 
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
-from rich.console import Console
-from test_golden import check
+from golden_files import check, render_width
 
 from tokenecon.render.whatif import render_whatif
 
@@ -22,10 +21,7 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def render(document: dict, width: int) -> str:
-    console = Console(width=width, no_color=True, force_terminal=False, record=True)
-    with console.capture() as capture:
-        render_whatif(document, console)
-    return capture.get()
+    return render_width(render_whatif, document, width)
 
 
 def test_scenario_file_json_and_tables() -> None:

@@ -27,15 +27,20 @@ def share(value: Any, where: str) -> Decimal:
     return number
 
 
-def amount(value: Any, where: str) -> Decimal:
-    """A sum of money >= 0."""
+def non_negative(value: Any, where: str, noun: str = "a number") -> Decimal:
+    """A finite number >= 0; the message calls it ``noun`` (``a number``, ``an amount``)."""
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise MappingError(f"{where}: expected an amount, got {value!r}") from None
+        raise MappingError(f"{where}: expected {noun}, got {value!r}") from None
     if not number.is_finite() or number < 0:
-        raise MappingError(f"{where}: expected an amount >= 0, got {value!r}")
+        raise MappingError(f"{where}: expected {noun} >= 0, got {value!r}")
     return number
+
+
+def amount(value: Any, where: str) -> Decimal:
+    """A sum of money >= 0."""
+    return non_negative(value, where, "an amount")
 
 
 def names(raw: Any, where: str) -> tuple[str, ...]:

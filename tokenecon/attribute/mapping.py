@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tokenecon.attribute.domains import Ownership, load_ownership
+from tokenecon.attribute.fields import non_negative
 from tokenecon.attribute.value_keys import VALUE_KEYS, ValueInputs, parse_value_keys
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
@@ -116,13 +117,7 @@ class OutcomeMapping:
 
 
 def _decimal(value: Any, where: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise MappingError(f"{where}: expected a number, got {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise MappingError(f"{where}: expected a number >= 0, got {value!r}")
-    return number
+    return non_negative(value, where)
 
 
 def _attribute(name: Any, where: str) -> str:

@@ -54,7 +54,8 @@ def diff(
     ] = None,
 ) -> None:
     """Compare two saved reports: changes, their exact causes (LMDI), thresholds."""
-    from tokenecon.diff.compare import diff_reports, diff_to_dict
+    from tokenecon.diff.compare import diff_reports
+    from tokenecon.diff.document import diff_to_dict
     from tokenecon.diff.thresholds import check_thresholds, check_to_dict, parse_threshold
     from tokenecon.report.document import read_report
 

@@ -21,6 +21,8 @@ Edge cases (all documented in the README):
 - a factor that did not change contributes 0 (ln 1 = 0), and L(a, a) = a;
 - cost zero in one period (all its usage unpriced): the whole change is cost per token's.
 
+The JSON form of a diff is :mod:`tokenecon.diff.document`'s.
+
 Figures are computed from the exact fields of the reports (cost, billable tokens, tasks,
 outcomes), not from their rounded ratios, so the contributions add up to the printed change.
 """
@@ -32,22 +34,10 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from tokenecon.diff.lmdi import PRECISION, ZERO, log_mean, log_ratio, split_product
-from tokenecon.report.document import Report, money, number, rate
+from tokenecon.economics.decompose import ratio
+from tokenecon.report.document import Report
 
-SCHEMA = "tokenecon.diff/v1"
 FACTORS = ("cost_per_token", "tokens_per_task", "tasks_per_outcome")
-
-
-def _dec(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _div(a: Decimal | int, b: Decimal | int) -> Decimal | None:
-    if not b:
-        return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return Decimal(a) / Decimal(b)
 
 
 @dataclass(frozen=True)
@@ -83,16 +73,16 @@ class Period:
     @property
     def cost_per_outcome(self) -> Decimal | None:
         """C / O."""
-        return _div(self.cost, self.outcomes) if self.counted and self.outcomes else None
+        return ratio(self.cost, self.outcomes) if self.counted and self.outcomes else None
 
     def factors(self) -> dict[str, Decimal] | None:
         """The three factors (C/T, T/K, K/O), or None when one is undefined."""
         if not self.counted or not self.tokens or not self.tasks or not self.outcomes:
             return None
         return {
-            "cost_per_token": _div(self.cost, self.tokens) or ZERO,
-            "tokens_per_task": _div(self.tokens, self.tasks) or ZERO,
-            "tasks_per_outcome": _div(self.tasks, self.outcomes) or ZERO,
+            "cost_per_token": ratio(self.cost, self.tokens) or ZERO,
+            "tokens_per_task": ratio(self.tokens, self.tasks) or ZERO,
+            "tasks_per_outcome": ratio(self.tasks, self.outcomes) or ZERO,
         }
 
 
@@ -279,16 +269,6 @@ def diff_reports(base: Report, head: Report) -> ReportDiff:
 # --- the JSON document -------------------------------------------------------------------------
 
 
-def _change(
-    base: Decimal | None, head: Decimal | None, fmt: Any = money, relative: bool = True
-) -> dict[str, Any]:
-    out: dict[str, Any] = {"base": fmt(base), "head": fmt(head)}
-    out["change"] = None if base is None or head is None else fmt(head - base)
-    if relative:
-        out["change_pct"] = number(relative_change(base, head))
-    return out
-
-
 def relative_change(base: Decimal | None, head: Decimal | None) -> Decimal | None:
     """(head − base) / |base|; None when undefined (no base, or from zero)."""
     if base is None or head is None or base == 0:
@@ -296,121 +276,3 @@ def relative_change(base: Decimal | None, head: Decimal | None) -> Decimal | Non
     with localcontext() as ctx:
         ctx.prec = PRECISION
         return (head - base) / abs(base)
-
-
-def _use_case_dict(u: UseCaseDiff) -> dict[str, Any]:
-    fb, fh = u.base.factors() or {}, u.head.factors() or {}
-    fmt = {"cost_per_token": rate, "tokens_per_task": number, "tasks_per_outcome": number}
-    return {
-        "name": u.name,
-        "status": u.status,
-        "cost": _change(_opt(u.base.cost, u.base), _opt(u.head.cost, u.head)),
-        "tasks": _change(_int(u.base.tasks, u.base), _int(u.head.tasks, u.head), _count),
-        "outcomes": _change(_opt(u.base.outcomes, u.base), _opt(u.head.outcomes, u.head), _count),
-        "cost_per_outcome": _change(u.base.cost_per_outcome, u.head.cost_per_outcome),
-        "factors": {
-            f: {
-                **_change(fb.get(f), fh.get(f), fmt[f]),
-                "contribution": money(u.contributions[f]) if u.contributions else None,
-            }
-            for f in FACTORS
-        },
-        "note": u.note,
-    }
-
-
-def _count(x: Decimal | None) -> int | None:
-    return None if x is None else int(x)
-
-
-def _int(x: int, p: Period) -> Decimal | None:
-    return Decimal(x) if p.present else None
-
-
-def _opt(x: Decimal | int | None, p: Period) -> Decimal | None:
-    return Decimal(x) if p.present and x is not None else None
-
-
-def _model_dict(m: NamedChange) -> dict[str, Any]:
-    b, h = m.base or {}, m.head or {}
-    return {
-        "model": m.name,
-        "status": m.status,
-        "cost": _change(_priced_cost(b), _priced_cost(h)),
-        "requests": _change(_dec(b.get("requests")), _dec(h.get("requests")), _count),
-        "cost_per_million_tokens": _change(
-            _dec(b.get("cost_per_million_tokens")), _dec(h.get("cost_per_million_tokens"))
-        ),
-    }
-
-
-def _priced_cost(entry: dict[str, Any]) -> Decimal | None:
-    """A model's cost, None where the report left it unpriced (not a cost of $0)."""
-    if "cost_source" in entry and entry["cost_source"] is None and entry.get("unpriced_tokens"):
-        return None
-    return _dec(entry.get("cost"))
-
-
-BOARD_FORMATS = {
-    "cost_per_verified_outcome": money,
-    "direct_allocation_share": number,
-    "route_win_rate": number,
-    "cache_batch_leverage": number,
-    "sovereignty_hit_rate": number,
-}
-
-
-def _board(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
-    b, h = base.get("board", {}), head.get("board", {})
-    return {
-        line: _change(_dec(b.get(line, {}).get("value")), _dec(h.get(line, {}).get("value")), fmt)
-        for line, fmt in BOARD_FORMATS.items()
-    }
-
-
-def _period(report: dict[str, Any]) -> dict[str, Any]:
-    return {"start": report["period"]["start"], "end": report["period"]["end"]}
-
-
-def diff_to_dict(diff: ReportDiff, checks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The diff as a JSON-ready document (``tokenecon.diff/v1``)."""
-    b, h, s = diff.base, diff.head, diff.split
-    totals = {
-        "cost": _change(Decimal(b["totals"]["cost"]), Decimal(h["totals"]["cost"])),
-        "outcomes": _change(_dec(b["totals"]["outcomes"]), _dec(h["totals"]["outcomes"]), _count),
-        "tasks": _change(_dec(b["totals"]["tasks"]), _dec(h["totals"]["tasks"]), _count),
-        "requests": _change(_dec(b["totals"]["requests"]), _dec(h["totals"]["requests"]), _count),
-        "unattributed_cost": _change(
-            Decimal(b["unattributed"]["cost"]), Decimal(h["unattributed"]["cost"])
-        ),
-    }
-    return {
-        "schema": SCHEMA,
-        "currency": h["currency"],
-        "base": {"period": _period(b), "inputs": b["inputs"].get("usage", [])},
-        "head": {"period": _period(h), "inputs": h["inputs"].get("usage", [])},
-        "totals": totals,
-        "board": _board(b, h),
-        "cost_split": {
-            "change": money(s.total),
-            "outcome_volume": money(s.outcome_volume),
-            "mix": money(s.mix),
-            "cost_per_outcome": money(s.cost_per_outcome),
-            "cost_per_outcome_by_factor": {f: money(v) for f, v in s.factors.items()},
-            "without_outcomes": money(s.without_outcomes),
-            "unattributed": money(s.unattributed),
-            "outcomes": {"base": s.outcomes_base, "head": s.outcomes_head},
-        },
-        "use_cases": [_use_case_dict(u) for u in diff.use_cases],
-        "models": [_model_dict(m) for m in diff.models],
-        "checks": checks or [],
-        **_ownership(b, h),
-    }
-
-
-def _ownership(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
-    """Showback, budgets and tiers side by side, when either report has them."""
-    from tokenecon.diff.ownership import ownership_diff
-
-    found = ownership_diff(base, head)
-    return {"ownership": found} if found else {}

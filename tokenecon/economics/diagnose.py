@@ -6,6 +6,7 @@ defaults below. A finding never carries prose that the numbers cannot back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -71,23 +72,47 @@ def _usd(x: Decimal) -> str:
     return f"${x:,.2f}" if abs(x) >= 1 or x == 0 else f"${x:,.4f}"
 
 
+def _mapping_target(u: UseCaseEconomics, metric: str) -> Decimal | None:
+    """The mapping's target for ``metric`` (``targets:``), if it sets one."""
+    return u.use_case.targets.get(metric) if u.use_case else None
+
+
+def _has_target(u: UseCaseEconomics, metric: str) -> bool:
+    """Whether the mapping sets a target for ``metric`` and the use case has the metric."""
+    return _mapping_target(u, metric) is not None and getattr(u, metric) is not None
+
+
+def _over_target(
+    u: UseCaseEconomics,
+    layer: str,
+    metric: str,
+    remedy: str,
+    say: Callable[[Decimal, Decimal], str],
+    default: Decimal | None = None,
+) -> Finding | None:
+    """The finding where the use case's ``metric`` is above its target, else None.
+
+    The target is the mapping's (off when 10% above it) or else ``default`` (off when above
+    it at all); ``say(actual, target)`` is the message.
+    """
+    actual: Decimal | None = getattr(u, metric)
+    target = _mapping_target(u, metric)
+    source = "mapping" if target is not None else "default"
+    target = target if target is not None else default
+    if actual is None or target is None:
+        return None
+    if actual <= target * (TOLERANCE if source == "mapping" else 1):
+        return None
+    return Finding(u.name, layer, metric, actual, target, source, remedy, say(actual, target))
+
+
 def _pricing(u: UseCaseEconomics) -> Finding | None:
-    target = u.use_case.targets.get("cost_per_token") if u.use_case else None
-    cpt = u.cost_per_token
-    if target is not None and cpt is not None:
-        if cpt <= target * TOLERANCE:
-            return None
-        return Finding(
-            scope=u.name,
-            layer="pricing",
-            metric="cost_per_token",
-            actual=cpt,
-            target=target,
-            target_source="mapping",
-            remedy="route",
-            message=f"cost per 1M tokens ${_fmt(cpt * 1_000_000)} vs target "
+    if _has_target(u, "cost_per_token"):
+        return _over_target(
+            u, "pricing", "cost_per_token", "route",
+            lambda cpt, target: f"cost per 1M tokens ${_fmt(cpt * 1_000_000)} vs target "
             f"${_fmt(target * 1_000_000)}: route to a smaller model, cache or batch",
-        )
+        )  # fmt: skip
     times = u.price_vs_cheapest
     if times is None or times < DEFAULT_PRICE_RATIO or u.cheapest_cost is None:
         return None
@@ -119,22 +144,12 @@ def _short_answer_job(u: UseCaseEconomics) -> bool:
 
 
 def _efficiency(u: UseCaseEconomics) -> Finding | None:
-    target = u.use_case.targets.get("tokens_per_task") if u.use_case else None
-    tpt = u.tokens_per_task
-    if target is not None and tpt is not None:
-        if tpt <= target * TOLERANCE:
-            return None
-        return Finding(
-            scope=u.name,
-            layer="efficiency",
-            metric="tokens_per_task",
-            actual=tpt,
-            target=target,
-            target_source="mapping",
-            remedy="trim",
-            message=f"{_fmt(tpt, 0)} tokens per task vs target {_fmt(target, 0)}: trim prompts, "
-            "retrieve instead of stuffing context, shorten outputs",
-        )
+    if _has_target(u, "tokens_per_task"):
+        return _over_target(
+            u, "efficiency", "tokens_per_task", "trim",
+            lambda tpt, target: f"{_fmt(tpt, 0)} tokens per task vs target {_fmt(target, 0)}: "
+            "trim prompts, retrieve instead of stuffing context, shorten outputs",
+        )  # fmt: skip
     share = u.cache_read_share
     per_request = ratio(u.volume.input, u.volume.requests)
     calls = u.requests_per_task
@@ -160,25 +175,12 @@ def _efficiency(u: UseCaseEconomics) -> Finding | None:
 
 
 def _design(u: UseCaseEconomics) -> Finding | None:
-    tpo = u.tasks_per_outcome
-    if tpo is None:
-        return None
-    target = u.use_case.targets.get("tasks_per_outcome") if u.use_case else None
-    source = "mapping" if target is not None else "default"
-    target = target if target is not None else DEFAULT_TASKS_PER_OUTCOME
-    if tpo <= target * (TOLERANCE if source == "mapping" else 1):
-        return None
-    return Finding(
-        u.name,
-        "design",
-        "tasks_per_outcome",
-        tpo,
-        target,
-        source,
-        "cut-attempts",
-        f"{_fmt(tpo, 1)} tasks per verified outcome vs {_fmt(target, 1)}: cut re-prompts and "
-        "retries, fix the workflow, or put a person in the loop earlier",
-    )
+    return _over_target(
+        u, "design", "tasks_per_outcome", "cut-attempts",
+        lambda tpo, target: f"{_fmt(tpo, 1)} tasks per verified outcome vs {_fmt(target, 1)}: "
+        "cut re-prompts and retries, fix the workflow, or put a person in the loop earlier",
+        default=DEFAULT_TASKS_PER_OUTCOME,
+    )  # fmt: skip
 
 
 def _value(u: UseCaseEconomics) -> Finding | None:
@@ -199,20 +201,10 @@ def _value(u: UseCaseEconomics) -> Finding | None:
 
 
 def _outcome_target(u: UseCaseEconomics) -> Finding | None:
-    target = u.use_case.targets.get("cost_per_outcome") if u.use_case else None
-    cpo = u.cost_per_outcome
-    if target is None or cpo is None or cpo <= target * TOLERANCE:
-        return None
-    return Finding(
-        u.name,
-        "outcome",
-        "cost_per_outcome",
-        cpo,
-        target,
-        "mapping",
-        "see-layers",
-        f"cost per outcome ${_fmt(cpo, 4)} vs target ${_fmt(target, 4)}",
-    )
+    return _over_target(
+        u, "outcome", "cost_per_outcome", "see-layers",
+        lambda cpo, target: f"cost per outcome ${_fmt(cpo, 4)} vs target ${_fmt(target, 4)}",
+    )  # fmt: skip
 
 
 def _unpriced(u: UseCaseEconomics) -> Finding | None:

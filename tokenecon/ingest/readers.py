@@ -105,12 +105,14 @@ def spark_schema(schema: Schema) -> str:
     return ", ".join(f"`{k.replace('`', '``')}` {spark_type(v)}" for k, v in schema.items())
 
 
+DUCKDB_LEAVES = {"text": "VARCHAR", "json": "JSON"}
+"""The DuckDB type of each schema leaf (``json``: the value kept whole)."""
+
+
 def duckdb_type(schema: Any) -> str:
     """The DuckDB type of a schema node."""
-    if schema == "text":
-        return "VARCHAR"
-    if schema == "json":
-        return "JSON"
+    if isinstance(schema, str):
+        return DUCKDB_LEAVES[schema]
     if isinstance(schema, list):
         return duckdb_type(schema[0]) + "[]"
     fields = ", ".join(f'"{k}" {duckdb_type(v)}' for k, v in schema.items())
@@ -313,10 +315,8 @@ def _spark_from_json(value: Any, ibis_type: Any, spark_ddl: str) -> Any:
 
 
 def _structure(schema: Any) -> Any:
-    if schema == "text":
-        return "VARCHAR"
-    if schema == "json":
-        return "JSON"
+    if isinstance(schema, str):
+        return DUCKDB_LEAVES[schema]
     if isinstance(schema, list):
         return [_structure(schema[0])]
     return {k: _structure(v) for k, v in schema.items()}

@@ -89,8 +89,10 @@ def _reconciliation(lines: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _finding(f: Finding) -> dict[str, Any]:
-    value = rate if f.metric == "cost_per_token" else number
+def finding_json(f: Finding) -> dict[str, Any]:
+    """A finding in the report's form: money for budgets, a rate for cost per token, numbers
+    otherwise (the diagnosis and the ownership findings alike)."""
+    value = money if f.layer == "budget" else rate if f.metric == "cost_per_token" else number
     return {
         "scope": f.scope,
         "layer": f.layer,
@@ -216,7 +218,7 @@ def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal)
         "models": sorted(u.models),
         "layers": [_layer(c) for c in layer_checks(u)],
         "residency": _residency(u),
-        "findings": [_finding(f) for f in findings if f.scope == u.name],
+        "findings": [finding_json(f) for f in findings if f.scope == u.name],
     }
 
 
@@ -337,7 +339,7 @@ def build_report(
             "conflicting_ids": aggregates.duplicates_conflicting,
             "ids": [{"request_id": i, "copies": n} for i, n in aggregates.duplicate_samples],
         },
-        "findings": [_finding(f) for f in findings if f.scope == "portfolio"],
+        "findings": [finding_json(f) for f in findings if f.scope == "portfolio"],
         "cost_source": {
             "option": inputs.get("cost_source", "auto"),
             "computed": money(total.cost - total.cost_from_reported),

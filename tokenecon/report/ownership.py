@@ -12,12 +12,11 @@ from tokenecon.attribute.domains import owner_key
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.economics.budgets import BudgetStatus
 from tokenecon.economics.decompose import Economics
-from tokenecon.economics.diagnose import Finding
 from tokenecon.economics.ownership import Accounts, account_ownership
 from tokenecon.economics.people import RoleBudget, TierStats
 from tokenecon.economics.showback import Showback, cost_per_verified_outcome
 from tokenecon.price.apply import PricedGroup
-from tokenecon.report.document import Report, money, number
+from tokenecon.report.document import Report, finding_json, money, number
 
 
 def _showback(s: Showback) -> dict[str, Any]:
@@ -154,23 +153,6 @@ def _role(r: RoleBudget) -> dict[str, Any]:
         "actual_tokens_per_user": number(r.actual_per_user),
         "budget_tokens_per_user": r.role.budget_tokens_per_user,
         "starved": r.starved,
-    }
-
-
-def finding_json(f: Finding) -> dict[str, Any]:
-    """A finding in the report's form (money for budgets, numbers otherwise)."""
-    value = money if f.layer == "budget" else number
-    return {
-        "scope": f.scope,
-        "layer": f.layer,
-        "metric": f.metric,
-        "actual": value(f.actual),
-        "target": value(f.target),
-        "target_source": f.target_source,
-        "times_target": number(f.times_target),
-        "remedy": f.remedy,
-        "saving": money(f.saving),
-        "message": f.message,
     }
 
 

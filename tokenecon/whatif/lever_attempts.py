@@ -6,24 +6,22 @@ are the use case's average ones. Outcomes hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any
 
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
-from tokenecon.whatif.lever_values import as_percent, parse_number, parse_percent, parse_share
-from tokenecon.whatif.levers import Flag, Lever, LeverKind
+from tokenecon.whatif.lever_values import as_percent, parse_number
+from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, scaled, tasks_per_call
 from tokenecon.whatif.slices import by_use_case, take, total
 
 
 @dataclass(frozen=True)
-class RetryCut(LeverKind):
+class RetryCut(ShareLever):
     """Cut a fraction of the calls beyond the first of each task (retries, re-asks, steps)."""
-
-    fraction: Decimal
 
     name = "retry_cut"
     flag = Flag(
@@ -31,27 +29,9 @@ class RetryCut(LeverKind):
     )
     example = "50%"
 
-    @classmethod
-    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
-        """A share: ``50%`` or ``0.5``."""
-        return cls(parse_percent(value, where))
-
     def describe(self) -> str:
         """``cut 50% of retried calls``."""
         return f"cut {as_percent(self.fraction)} of retried calls"
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"fraction": "0.5"}``."""
-        return {"fraction": str(self.fraction)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
-        """From ``{"fraction": "0.5"}``."""
-        return cls(parse_share(data["fraction"], f"{where}: fraction"))
-
-    def shown(self) -> str:
-        """``50%``."""
-        return as_percent(self.fraction)
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Cut a fraction of the calls beyond the first of each task; tasks and outcomes hold."""
@@ -82,37 +62,29 @@ class RetryCut(LeverKind):
 
 
 @dataclass(frozen=True)
-class MaxAttempts(LeverKind):
+class MaxAttempts(OneValueLever):
     """At most this many tasks (attempts) per verified outcome."""
 
     attempts: Decimal
 
     name = "max_attempts"
+    key = "attempts"
     flag = Flag("max_attempts", "At most N tasks per verified outcome.", "N")
     example = "1.5"
 
     @classmethod
-    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+    def read(cls, value: Any, where: str) -> Decimal:
         """A number of tasks, 1 or more."""
         number = parse_number(value, where)
         if number < 1:
             raise OptionError(
                 f"{where}: {value} is below 1", "every verified outcome takes at least one task"
             )
-        return cls(number)
+        return number
 
     def describe(self) -> str:
         """``at most 1.5 attempts per outcome``."""
         return f"at most {self.attempts} attempts per outcome"
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"attempts": "1.5"}``."""
-        return {"attempts": str(self.attempts)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
-        """From ``{"attempts": "1.5"}``."""
-        return cls.parse(data["attempts"], {}, f"{where}: attempts")
 
     def shown(self) -> str:
         """``1.5``."""

@@ -7,16 +7,15 @@ where it now falls (the engine split the usage at the sizes that decide it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS
-from tokenecon.whatif.lever_values import as_percent, parse_percent, parse_share, parse_tokens
-from tokenecon.whatif.levers import Flag, Lever, LeverKind
+from tokenecon.whatif.lever_values import as_percent, parse_tokens
+from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import (
     Context,
     Part,
@@ -30,37 +29,17 @@ from tokenecon.whatif.slices import by_use_case, take, total
 
 
 @dataclass(frozen=True)
-class _Trim(LeverKind):
-    """Fewer tokens per call on one side (the two trim levers differ only in the side)."""
-
-    fraction: Decimal
-    """0.2 = 20% fewer."""
+class _Trim(ShareLever):
+    """Fewer tokens per call on one side, ``fraction`` fewer (the two trim levers differ only
+    in the side)."""
 
     side: ClassVar[str]
     columns: ClassVar[tuple[str, ...]]
     example = "20%"
 
-    @classmethod
-    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
-        """A share: ``20%`` or ``0.2``."""
-        return cls(parse_percent(value, where))
-
     def describe(self) -> str:
         """``trim prompts by 20%``."""
         return f"trim {self.side}s by {as_percent(self.fraction)}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"fraction": "0.2"}``."""
-        return {"fraction": str(self.fraction)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
-        """From ``{"fraction": "0.2"}``."""
-        return cls(parse_share(data["fraction"], f"{where}: fraction"))
-
-    def shown(self) -> str:
-        """``20%``."""
-        return as_percent(self.fraction)
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Scale the slice's tokens on this side; a prompt trim records its prompt step."""
@@ -110,32 +89,24 @@ class TrimOutput(_Trim):
 
 
 @dataclass(frozen=True)
-class ContextCap(LeverKind):
+class ContextCap(OneValueLever):
     """No prompt above this many tokens (retrieve instead of stuffing context)."""
 
     tokens: int
 
     name = "context_cap"
+    key = "tokens"
     flag = Flag("context_cap", "No prompt above TOKENS (cut to it).", "TOKENS")
     example = "150k"
 
     @classmethod
-    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+    def read(cls, value: Any, where: str) -> int:
         """Tokens: ``150000``, ``150_000`` or ``150k``."""
-        return cls(parse_tokens(value, where))
+        return parse_tokens(value, where)
 
     def describe(self) -> str:
         """``cap prompts at 150,000 tokens``."""
         return f"cap prompts at {self.tokens:,} tokens"
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"tokens": 150000}``."""
-        return {"tokens": self.tokens}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
-        """From ``{"tokens": 150000}``."""
-        return cls(parse_tokens(data["tokens"], f"{where}: tokens"))
 
     def shown(self) -> str:
         """``150,000``."""

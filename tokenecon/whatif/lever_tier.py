@@ -6,14 +6,13 @@ standard (and the assumptions say so).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any
 
 from tokenecon.errors import OptionError
-from tokenecon.whatif.lever_values import as_percent, parse_choice, parse_share
-from tokenecon.whatif.levers import Flag, Lever, LeverKind
+from tokenecon.whatif.lever_values import as_percent, parse_choice
+from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, with_counts
 from tokenecon.whatif.slices import Pairs, by_use_case, take, total
 
@@ -21,33 +20,17 @@ SERVICE_TIERS = ("flex", "priority")
 
 
 @dataclass(frozen=True)
-class Batch(LeverKind):
-    """Move non-urgent standard-tier traffic to the batch tier."""
-
-    fraction: Decimal
-    """The share of the slice's non-urgent standard traffic that moves (times the slice's)."""
+class Batch(ShareLever):
+    """Move non-urgent standard-tier traffic to the batch tier: ``fraction`` of the slice's
+    non-urgent standard traffic (times the slice's share)."""
 
     name = "batch"
     flag = Flag("batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE")
     example = "0.5"
 
-    @classmethod
-    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
-        """A share: ``0.5`` or ``50%``."""
-        return cls(parse_share(value, where))
-
     def describe(self) -> str:
         """``batch 50% of non-urgent traffic``."""
         return f"batch {as_percent(self.fraction)} of non-urgent traffic"
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"fraction": "0.5"}`` (``share`` is the slice's)."""
-        return {"fraction": str(self.fraction)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
-        """From ``{"fraction": "0.5"}``."""
-        return cls(parse_share(data["fraction"], f"{where}: fraction"))
 
     def shown(self) -> str:
         """The share as given: ``0.5``."""
@@ -83,32 +66,24 @@ class Batch(LeverKind):
 
 
 @dataclass(frozen=True)
-class Tier(LeverKind):
+class Tier(OneValueLever):
     """Move standard-tier traffic to another service tier."""
 
     tier: str
 
     name = "tier"
+    key = "tier"
     flag = Flag("tier", "Move standard traffic to flex or priority.", "flex|priority")
     example = "flex"
 
     @classmethod
-    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+    def read(cls, value: Any, where: str) -> str:
         """``flex`` or ``priority``."""
-        return cls(parse_choice(value, SERVICE_TIERS, where))
+        return parse_choice(value, SERVICE_TIERS, where)
 
     def describe(self) -> str:
         """``move standard traffic to the flex tier``."""
         return f"move standard traffic to the {self.tier} tier"
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"tier": "flex"}``."""
-        return {"tier": self.tier}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
-        """From ``{"tier": "flex"}``."""
-        return cls(parse_choice(data["tier"], SERVICE_TIERS, f"{where}: tier"))
 
     def shown(self) -> str:
         """``flex``."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
-from tokenecon.whatif.lever_values import as_percent
+from tokenecon.whatif.lever_values import as_percent, parse_share
 from tokenecon.whatif.scenario_parts import Context, PromptStep, State
 
 
@@ -96,6 +96,55 @@ class LeverKind(ABC):
     def prompt_step(self) -> PromptStep | None:
         """The change of prompt sizes it makes, if any (the engine splits usage around it)."""
         return None
+
+
+class OneValueLever(LeverKind):
+    """A lever kind with one value: the field named :attr:`key`, which is also its JSON key.
+
+    The flag, the scenario file and the JSON all read the value with :meth:`read`, so that a
+    subclass says only how its value is written, described and applied.
+    """
+
+    key: ClassVar[str]
+    """The value's field and JSON key (``fraction``, ``tier``, ``tokens`` ...)."""
+
+    @classmethod
+    @abstractmethod
+    def read(cls, value: Any, where: str) -> Any:
+        """The value from a flag's text, a file's value or the JSON (``where`` for messages)."""
+
+    @classmethod
+    def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
+        """The lever from its one value (it takes no modifiers)."""
+        return cls(cls.read(value, where))  # type: ignore[call-arg]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{key: value}``: a decimal as text (``"0.5"``), a count or a name as it is."""
+        value = getattr(self, self.key)
+        return {self.key: str(value) if isinstance(value, Decimal) else value}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
+        """From ``{key: value}``."""
+        return cls(cls.read(data[cls.key], f"{where}: {cls.key}"))  # type: ignore[call-arg]
+
+
+@dataclass(frozen=True)
+class ShareLever(OneValueLever):
+    """A lever whose value is a share, ``fraction``: written ``20%`` or ``0.2``."""
+
+    fraction: Decimal
+
+    key = "fraction"
+
+    @classmethod
+    def read(cls, value: Any, where: str) -> Decimal:
+        """A share: ``20%`` or ``0.2`` (a bare ``20`` is refused)."""
+        return parse_share(value, where)
+
+    def shown(self) -> str:
+        """``20%``."""
+        return as_percent(self.fraction)
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column
-from tokenecon.ingest.formats.pages import read_buckets, results_have
-from tokenecon.ingest.readers import read_csv_text
+from tokenecon.ingest.formats.base import CSVExport, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.pages import BucketPages
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
@@ -46,23 +44,14 @@ def display_model(name: Any) -> ir.StringValue:
     return name.cast("string").strip().lower().re_replace(r"[\s.]+", "-")
 
 
-class AnthropicUsageAPI(Format):
+class AnthropicUsageAPI(BucketPages):
     """Pages of ``GET /v1/organizations/usage_report/messages``."""
 
     name = "anthropic_usage_api"
-    kinds = JSON_KINDS
     title = "Anthropic usage report API pages (JSON)"
-    granularity = "bucket"
-
-    def detect(self, probe: Probe) -> bool:
-        """Bucket pages whose results carry uncached input and cache creation."""
-        return probe.source.kind in ("json", "jsonl") and results_have(
-            probe, "uncached_input_tokens", "cache_read_input_tokens"
-        )
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per bucket result."""
-        return read_buckets(con, source, "starting_at", "ending_at", USAGE_RESULT)
+    bucket_times = ("starting_at", "ending_at")
+    result_keys = ("uncached_input_tokens", "cache_read_input_tokens")
+    result = USAGE_RESULT
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Disjoint buckets as reported; no request count."""
@@ -105,22 +94,15 @@ class AnthropicUsageAPI(Format):
         )
 
 
-class AnthropicCostAPI(Format):
+class AnthropicCostAPI(BucketPages):
     """Pages of ``GET /v1/organizations/cost_report``."""
 
     name = "anthropic_cost_api"
-    kinds = JSON_KINDS
     title = "Anthropic cost report API pages (JSON)"
     cost_only = True
-    granularity = "bucket"
-
-    def detect(self, probe: Probe) -> bool:
-        """Bucket pages whose results carry an amount and a cost type."""
-        return probe.source.kind in ("json", "jsonl") and results_have(probe, "amount", "cost_type")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per bucket result."""
-        return read_buckets(con, source, "starting_at", "ending_at", COST_RESULT)
+    bucket_times = ("starting_at", "ending_at")
+    result_keys = ("amount", "cost_type")
+    result = COST_RESULT
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Cents to dollars (exactly: decimal / 100); a non-number stays as written to be
@@ -161,11 +143,10 @@ class AnthropicCostAPI(Format):
         )
 
 
-class AnthropicConsoleUsageCSV(Format):
+class AnthropicConsoleUsageCSV(CSVExport):
     """Console -> Usage -> Export."""
 
     name = "anthropic_console_usage_csv"
-    kinds = ("csv",)
     title = "Anthropic Console usage export (CSV)"
     granularity = "bucket"
 
@@ -176,10 +157,6 @@ class AnthropicConsoleUsageCSV(Format):
             and probe.has("usage_date_utc")
             and probe.any_of("usage_input_tokens_no_cache", "usage_output_tokens")
         )
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text, by header name (columns vary across export dates)."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Disjoint buckets; older files have one cache-write column (taken as 5m)."""
@@ -220,11 +197,10 @@ class AnthropicConsoleUsageCSV(Format):
         return Normalized(columns, sources, extras)
 
 
-class AnthropicConsoleCostCSV(Format):
+class AnthropicConsoleCostCSV(CSVExport):
     """Console -> Cost -> Export."""
 
     name = "anthropic_console_cost_csv"
-    kinds = ("csv",)
     title = "Anthropic Console cost export (CSV)"
     cost_only = True
     granularity = "bucket"
@@ -232,10 +208,6 @@ class AnthropicConsoleCostCSV(Format):
     def detect(self, probe: Probe) -> bool:
         """A usage date, a token type and a dollar cost."""
         return probe.source.kind == "csv" and probe.has("usage_date_utc", "token_type", "cost_usd")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text, by header name."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Dollars; the model's display name as an id."""

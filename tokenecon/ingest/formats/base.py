@@ -84,6 +84,19 @@ class Format:
         raise NotImplementedError
 
 
+class CSVExport(Format):
+    """A vendor's CSV export: every column read as text, by header name (columns vary across
+    export dates, so adapters pick them by name)."""
+
+    kinds = ("csv",)
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """Every column as text."""
+        from tokenecon.ingest.readers import read_csv_text
+
+        return read_csv_text(con, source)
+
+
 def column(raw: ir.Table, *names: str) -> ir.Value:
     """The first of ``names`` that the raw table has, else a null (headers drift)."""
     import ibis

@@ -15,8 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column, tags_object
-from tokenecon.ingest.readers import read_csv_text, read_json
+from tokenecon.ingest.formats.base import (
+    JSON_KINDS,
+    CSVExport,
+    Format,
+    Normalized,
+    Probe,
+    column,
+    tags_object,
+)
+from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -36,21 +44,16 @@ TOKEN_TYPES = {
 }  # fmt: skip
 
 
-class FocusCSV(Format):
+class FocusCSV(CSVExport):
     """FOCUS 1.0-1.3 cost and usage export."""
 
     name = "focus_csv"
-    kinds = ("csv",)
     title = "FOCUS 1.x cost and usage CSV (token rows)"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
         """FOCUS's charge period, cost and quantity columns."""
         return probe.has("chargeperiodstart", "billedcost", "consumedquantity")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """One bucket per row from the token type; quantity scaled by its unit."""

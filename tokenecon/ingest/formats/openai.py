@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, column
-from tokenecon.ingest.formats.pages import read_buckets, results_have
-from tokenecon.ingest.readers import read_csv_text
+from tokenecon.ingest.formats.base import CSVExport, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.pages import BucketPages
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
@@ -120,11 +118,10 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
     )
 
 
-class OpenAIUsageCSV(Format):
+class OpenAIUsageCSV(CSVExport):
     """The dashboard's ``completions_usage_<start>_<end>.csv``."""
 
     name = "openai_usage_csv"
-    kinds = ("csv",)
     title = "OpenAI usage, dashboard CSV export"
     granularity = "bucket"
 
@@ -134,34 +131,19 @@ class OpenAIUsageCSV(Format):
             "start_time", "num_model_requests", "input_cached_tokens"
         )
 
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text."""
-        return read_csv_text(con, source)
-
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Inclusive input, requests per bucket, batch as a tier."""
         return _usage(raw, "start_time", "end_time")
 
 
-class OpenAIUsageAPI(Format):
+class OpenAIUsageAPI(BucketPages):
     """Pages of ``GET /v1/organization/usage/completions``."""
 
     name = "openai_usage_api"
-    kinds = JSON_KINDS
     title = "OpenAI Usage API pages (completions, JSON)"
-    granularity = "bucket"
-
-    def detect(self, probe: Probe) -> bool:
-        """Bucket pages whose results carry cached input and request counts."""
-        return probe.source.kind in ("json", "jsonl") and results_have(
-            probe, "input_cached_tokens", "num_model_requests"
-        )
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per bucket result."""
-        return read_buckets(
-            con, source, "start_time", "end_time", dict.fromkeys(USAGE_FIELDS, "text")
-        )
+    bucket_times = ("start_time", "end_time")
+    result_keys = ("input_cached_tokens", "num_model_requests")
+    result = dict.fromkeys(USAGE_FIELDS, "text")
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """As the CSV: inclusive input, requests per bucket, batch as a tier."""
@@ -201,11 +183,10 @@ def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normal
     )
 
 
-class OpenAICostCSV(Format):
+class OpenAICostCSV(CSVExport):
     """The dashboard's ``cost_<start>_<end>.csv``."""
 
     name = "openai_cost_csv"
-    kinds = ("csv",)
     title = "OpenAI cost, dashboard CSV export"
     cost_only = True
     granularity = "bucket"
@@ -214,33 +195,25 @@ class OpenAICostCSV(Format):
         """Amount and line item columns."""
         return probe.source.kind == "csv" and probe.has("amount_value", "line_item")
 
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text."""
-        return read_csv_text(con, source)
-
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Dollars per day, project and line item."""
         return _line_item(raw, "start_time", raw["amount_value"], raw["line_item"])
 
 
-class OpenAICostsAPI(Format):
+COSTS_RESULT = {"amount": {"value": "text", "currency": "text"}, "line_item": "text",
+                "project_id": "text"}  # fmt: skip
+"""The fields of a Costs API result that are read."""
+
+
+class OpenAICostsAPI(BucketPages):
     """Pages of ``GET /v1/organization/costs``."""
 
     name = "openai_costs_api"
-    kinds = JSON_KINDS
     title = "OpenAI Costs API pages (JSON)"
     cost_only = True
-    granularity = "bucket"
-
-    def detect(self, probe: Probe) -> bool:
-        """Bucket pages whose results carry an amount and a line item."""
-        return probe.source.kind in ("json", "jsonl") and results_have(probe, "amount", "line_item")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per bucket result."""
-        result = {"amount": {"value": "text", "currency": "text"}, "line_item": "text",
-                  "project_id": "text"}  # fmt: skip
-        return read_buckets(con, source, "start_time", "end_time", result)
+    bucket_times = ("start_time", "end_time")
+    result_keys = ("amount", "line_item")
+    result = COSTS_RESULT
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Dollars per day, project and line item."""

@@ -10,31 +10,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tokenecon.ingest.formats.base import Format, Normalized, Probe, column
-from tokenecon.ingest.readers import read_csv_text
+from tokenecon.ingest.formats.base import CSVExport, Format, Normalized, Probe, column
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
 
-class OpenRouterActivity(Format):
+class OpenRouterActivity(CSVExport):
     """Activity -> Export, one row per generation."""
 
     name = "openrouter_activity_csv"
-    kinds = ("csv",)
     title = "OpenRouter activity export (per generation)"
 
     def detect(self, probe: Probe) -> bool:
         """Generation id, permaslug and prompt tokens."""
         return probe.has("generation_id", "model_permaslug", "tokens_prompt")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Inclusive prompt tokens, reasoning inside completion."""
@@ -65,21 +58,16 @@ class OpenRouterActivity(Format):
         return Normalized(columns, sources, extras, convention="inclusive")
 
 
-class OpenRouterDaily(Format):
+class OpenRouterDaily(CSVExport):
     """The aggregated export: Date, Slug, Usage, Requests, token totals."""
 
     name = "openrouter_daily_csv"
-    kinds = ("csv",)
     title = "OpenRouter aggregated export (day x model)"
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
         """Date, slug, usage and request counts."""
         return probe.has("date", "slug", "usage", "requests", "prompt_tokens")
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """Every column as text."""
-        return read_csv_text(con, source)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Prompt tokens as uncached (no cached count), reasoning inside completion."""

@@ -7,8 +7,9 @@ returns). Buckets are unnested with Ibis (``unnest`` and struct fields), not eng
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from tokenecon.ingest.formats.base import JSON_KINDS, Format
 from tokenecon.ingest.probe import Probe, probe_source
 from tokenecon.ingest.readers import Schema, read_json
 from tokenecon.ingest.sources import SourceFile
@@ -16,6 +17,8 @@ from tokenecon.ingest.sources import SourceFile
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
+
+    from tokenecon.ingest.options import ReadOptions
 
 
 def is_bucket(record: dict[str, Any]) -> bool:
@@ -77,3 +80,25 @@ def read_buckets(
         else:
             columns[name] = rows.result[name]
     return rows.select(**columns)
+
+
+class BucketPages(Format):
+    """Pages of an admin API's bucketed report: recognised by the keys of their results, read
+    one row per bucket result (``bucket_start``, ``bucket_end`` and the result's fields)."""
+
+    kinds = JSON_KINDS
+    granularity = "bucket"
+    bucket_times: ClassVar[tuple[str, str]]
+    """The bucket's start and end fields (``start_time``/``end_time``, ``starting_at``...)."""
+    result_keys: ClassVar[tuple[str, ...]]
+    """Keys that results of this report, and of no other, carry (for detection)."""
+    result: ClassVar[Schema]
+    """The result fields read (:func:`read_buckets`)."""
+
+    def detect(self, probe: Probe) -> bool:
+        """Bucket pages whose results carry :attr:`result_keys`."""
+        return probe.source.kind in JSON_KINDS and results_have(probe, *self.result_keys)
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """One row per bucket result."""
+        return read_buckets(con, source, *self.bucket_times, self.result)
