@@ -12,6 +12,24 @@ from tokenecon.errors import MappingError
 from tokenecon.yamlfile import line_of
 
 DOCS = "see docs/ownership.md"
+MAX_NUMBER = Decimal(10) ** 15
+"""No number of a mapping is larger (a quadrillion dollars or outcomes): a larger one is a typo,
+and one like ``1e999999999`` would take minutes to turn into an integer."""
+
+
+def bounded(number: Decimal, value: Any, where: str) -> Decimal:
+    """``number`` if it is finite, >= 0 and at most :data:`MAX_NUMBER`, else a MappingError."""
+    if not number.is_finite() or number < 0:
+        raise MappingError(f"{where}: expected a number >= 0, got {_shown(value)}")
+    if number > MAX_NUMBER:
+        raise MappingError(f"{where}: {_shown(value)} is larger than 10^15; a typo?")
+    return number
+
+
+def _shown(value: Any) -> str:
+    """A value for an error message, cut short (a mapping is the user's own text)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def share(value: Any, where: str) -> Decimal:
@@ -21,10 +39,10 @@ def share(value: Any, where: str) -> Decimal:
     try:
         number = Decimal(text.removesuffix("%")) / scale
     except InvalidOperation:
-        raise MappingError(f"{where}: expected a share like 60% or 0.6, got {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise MappingError(f"{where}: expected a share >= 0, got {value!r}")
-    return number
+        raise MappingError(
+            f"{where}: expected a share like 60% or 0.6, got {_shown(value)}"
+        ) from None
+    return bounded(number, value, where)
 
 
 def amount(value: Any, where: str) -> Decimal:
@@ -32,10 +50,8 @@ def amount(value: Any, where: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise MappingError(f"{where}: expected an amount, got {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise MappingError(f"{where}: expected an amount >= 0, got {value!r}")
-    return number
+        raise MappingError(f"{where}: expected an amount, got {_shown(value)}") from None
+    return bounded(number, value, where)
 
 
 def names(raw: Any, where: str) -> tuple[str, ...]:

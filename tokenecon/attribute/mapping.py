@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenecon.attribute.domains import Ownership, load_ownership
+from tokenecon.attribute.fields import bounded
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.yamlfile import line_of, load_yaml
@@ -20,6 +21,10 @@ _USE_CASE_KEYS = {
     "reviewer_hourly_rate", "overhead", "targets", "urgent", "residency", "description", "owner",
     "success_rate",
 }  # fmt: skip
+MAX_VALUES = 10_000
+"""Values of one match rule (docs/mapping.md#limits)."""
+MAX_GLOBS = 1_000
+"""Globs of one match rule: each is a LIKE or a regular expression the engine runs per row."""
 
 
 @dataclass(frozen=True)
@@ -113,13 +118,27 @@ class OutcomeMapping:
 
 
 def _decimal(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        got = (
+            "nothing" if value is None
+            else "a mapping" if isinstance(value, dict)
+            else "a list" if isinstance(value, list)
+            else f"a {type(value).__name__}"
+        )  # fmt: skip
+        raise MappingError(f"{where}: expected a number, got {got}")
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise MappingError(f"{where}: expected a number, got {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise MappingError(f"{where}: expected a number >= 0, got {value!r}")
-    return number
+        raise MappingError(f"{where}: expected a number, got {str(value)[:40]!r}") from None
+    return bounded(number, value, where)
+
+
+def whole_count(value: Any, where: str) -> int:
+    """A number of outcomes: a whole number from 0 to 10^15."""
+    count = _decimal(value, where)
+    if count != count.to_integral_value():
+        raise MappingError(f"{where}: expected a whole number, got {str(value)[:40]!r}")
+    return int(count)
 
 
 def _attribute(name: Any, where: str) -> str:
@@ -140,7 +159,17 @@ def _rules(raw: Any, where: str) -> tuple[MatchRule, ...]:
     rules = []
     for key, value in raw.items():
         values = value if isinstance(value, list) else [value]
-        rules.append(MatchRule(_attribute(key, f"{where}.{key}"), tuple(str(v) for v in values)))
+        if any(isinstance(v, dict | list) for v in values):
+            raise MappingError(f"{where}.{key}: expected a value or a list of values")
+        texts = tuple(str(v) for v in values)
+        globs = sum(1 for v in texts if is_glob(v))
+        if len(texts) > MAX_VALUES or globs > MAX_GLOBS:
+            raise MappingError(
+                f"{where}.{key}: {len(texts):,} values ({globs:,} globs): at most "
+                f"{MAX_VALUES:,} values and {MAX_GLOBS:,} globs a rule",
+                "match on a shorter column (a team, a tag) or a glob; see docs/mapping.md#limits",
+            )
+        rules.append(MatchRule(_attribute(key, f"{where}.{key}"), texts))
     return tuple(rules)
 
 
@@ -154,19 +183,11 @@ def _outcomes(raw: Any, where: str, base: Path) -> OutcomeSource | None:
             f"{where}: expected {{file: ..., key: ...}}, {{count: N}} or {{counts: F}}"
         )
     if "count" in raw:
-        count = _decimal(raw["count"], f"{where}.count")
-        if count != count.to_integral_value():
-            raise MappingError(f"{where}.count: expected a whole number, got {raw['count']!r}")
-        return OutcomeSource(kind="count", count=int(count))
+        return OutcomeSource(kind="count", count=whole_count(raw["count"], f"{where}.count"))
     kind, file_key = ("events", "file") if "file" in raw else ("counts", "counts")
     if file_key not in raw:
         raise MappingError(f"{where}: expected `file`, `count` or `counts`")
-    path = (base / str(raw[file_key])).resolve()
-    if not path.is_file():
-        raise MappingError(
-            f"{where}.{file_key}: outcomes file {raw[file_key]} does not exist ({path})",
-            f"fix the path at line {line_of(raw, file_key)}; paths are relative to the mapping",
-        )
+    path = _outcomes_path(raw[file_key], base, f"{where}.{file_key}", line_of(raw, file_key))
     verified = raw.get("verified")
     return OutcomeSource(
         kind=kind,
@@ -174,6 +195,29 @@ def _outcomes(raw: Any, where: str, base: Path) -> OutcomeSource | None:
         key=str(raw.get("key", "task_id")),
         verified=str(verified) if verified else None,
     )
+
+
+def _outcomes_path(value: Any, base: Path, where: str, line: int) -> Path:
+    """An outcomes file: relative to the mapping's folder and inside it, or absolute as written.
+
+    A relative path that climbs out (``../../etc/passwd``) is refused: a mapping shared in a
+    repository names the files beside it, and a path outside is written on purpose, in full.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise MappingError(f"{where}: expected a file path (line {line})")
+    written = Path(value)
+    path = written.resolve() if written.is_absolute() else (base / written).resolve()
+    if not written.is_absolute() and not path.is_relative_to(base):
+        raise MappingError(
+            f"{where}: {value!r} is outside the mapping's folder {base} (line {line})",
+            "put the file beside the mapping, or write its absolute path (docs/mapping.md)",
+        )
+    if not path.is_file():
+        raise MappingError(
+            f"{where}: outcomes file {value} does not exist ({path})",
+            f"fix the path at line {line}; paths are relative to the mapping (docs/mapping.md)",
+        )
+    return path
 
 
 def _value(raw: Any, where: str) -> Decimal | None:
@@ -250,6 +294,11 @@ def _use_case(name: str, raw: Any, where: str, path: Path) -> UseCase:
             f"allowed: {', '.join(sorted(_USE_CASE_KEYS))}",
         )
     targets_raw = raw.get("targets") or {}
+    if not isinstance(targets_raw, dict):
+        raise MappingError(
+            f"{where}.targets: expected a mapping, e.g. {{tasks_per_outcome: 1.3}} "
+            f"(line {line_of(raw, 'targets')})"
+        )
     targets = {}
     for key, value in targets_raw.items():
         if key not in TARGET_KEYS:
