@@ -24,7 +24,7 @@ def refused(result: object, *fragments: str) -> str:
     assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
     stderr: str = result.stderr  # type: ignore[attr-defined]
     assert stderr.startswith("Error: ") and "Traceback" not in stderr, stderr
-    assert "\nHint: " in stderr and "docs/mapping.md" in stderr, stderr
+    assert "\nHint: " in stderr and ("docs/mapping.md" in stderr or "docs/ownership.md" in stderr)
     for fragment in fragments:
         assert fragment in stderr, stderr
     return stderr
@@ -143,3 +143,25 @@ def test_a_mapping_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "mapping.yaml"
     path.write_bytes(b'use_cases:\n  a:\n    match: {team: "\xe9quipe"}\n')
     refused(analyze(path), "mapping.yaml:3: outcome mapping is not UTF-8 text")
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (f"amount\n12.50\n{SECRET}\n", "invoices.csv:3: column amount is not an amount"),
+        (f"{SECRET}\n", "invoices.csv:1: an invoices file needs an `amount` column"),
+        (b"amount\n1\n\xff\n", "invoices.csv:3: invoices file is not UTF-8 text"),
+    ],
+)
+def test_invoices_files_are_read_or_refused_without_echo(
+    tmp_path: Path, content: str | bytes, fragment: str
+) -> None:
+    invoices = tmp_path / "invoices.csv"
+    if isinstance(content, bytes):
+        invoices.write_bytes(content)
+    else:
+        invoices.write_text(content)
+    text = ONE + "domains:\n  Support: {owner: ann, use_cases: [a]}\n"
+    text += "shared_costs:\n  tools: {invoices: invoices.csv, allocate: even}\n"
+    stderr = refused(analyze(write(tmp_path, text)), fragment)
+    assert "wJalr" not in stderr

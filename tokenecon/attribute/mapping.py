@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenecon.attribute.domains import Ownership, load_ownership
-from tokenecon.attribute.fields import bounded
+from tokenecon.attribute.fields import bounded, named_file
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.yamlfile import line_of, load_yaml
@@ -187,7 +187,8 @@ def _outcomes(raw: Any, where: str, base: Path) -> OutcomeSource | None:
     kind, file_key = ("events", "file") if "file" in raw else ("counts", "counts")
     if file_key not in raw:
         raise MappingError(f"{where}: expected `file`, `count` or `counts`")
-    path = _outcomes_path(raw[file_key], base, f"{where}.{file_key}", line_of(raw, file_key))
+    at = f"{where}.{file_key} (line {line_of(raw, file_key)})"
+    path = named_file(raw[file_key], base, at, "outcomes file")
     verified = raw.get("verified")
     return OutcomeSource(
         kind=kind,
@@ -195,29 +196,6 @@ def _outcomes(raw: Any, where: str, base: Path) -> OutcomeSource | None:
         key=str(raw.get("key", "task_id")),
         verified=str(verified) if verified else None,
     )
-
-
-def _outcomes_path(value: Any, base: Path, where: str, line: int) -> Path:
-    """An outcomes file: relative to the mapping's folder and inside it, or absolute as written.
-
-    A relative path that climbs out (``../../etc/passwd``) is refused: a mapping shared in a
-    repository names the files beside it, and a path outside is written on purpose, in full.
-    """
-    if not isinstance(value, str) or not value.strip():
-        raise MappingError(f"{where}: expected a file path (line {line})")
-    written = Path(value)
-    path = written.resolve() if written.is_absolute() else (base / written).resolve()
-    if not written.is_absolute() and not path.is_relative_to(base):
-        raise MappingError(
-            f"{where}: {value!r} is outside the mapping's folder {base} (line {line})",
-            "put the file beside the mapping, or write its absolute path (docs/mapping.md)",
-        )
-    if not path.is_file():
-        raise MappingError(
-            f"{where}: outcomes file {value} does not exist ({path})",
-            f"fix the path at line {line}; paths are relative to the mapping (docs/mapping.md)",
-        )
-    return path
 
 
 def _value(raw: Any, where: str) -> Decimal | None:

@@ -7,13 +7,10 @@ line and the column at fault (a header's names only when they look like column n
 from __future__ import annotations
 
 import csv
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tokenecon.attribute.fields import header_names, text_lines
 from tokenecon.attribute.mapping import OutcomeSource, whole_count
 from tokenecon.errors import MappingError
 
@@ -23,33 +20,7 @@ if TYPE_CHECKING:
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "verified")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "")
-_COLUMN_NAME = re.compile(r"[\w .-]{1,40}")
 HINT = "see docs/mapping.md for the outcome files"
-
-
-@contextmanager
-def _text_of(path: Path) -> Iterator[Iterator[str]]:
-    """The lines of a UTF-8 file; a byte that is not UTF-8 is an error naming its line."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield handle
-    except UnicodeDecodeError:
-        data = path.read_bytes()
-        try:
-            data.decode("utf-8")
-            line = 0
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-        raise MappingError(
-            f"{path}:{line}: outcomes file is not UTF-8 text", f"save {path.name} as UTF-8; {HINT}"
-        ) from None
-
-
-def _header_names(header: list[str]) -> str:
-    """The header's names if they look like column names; else only how many there are."""
-    if header and len(header) <= 30 and all(_COLUMN_NAME.fullmatch(h) for h in header):
-        return "found: " + ", ".join(header)
-    return f"the first line has {len(header)} field(s) that are not CSV column names"
 
 
 def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
@@ -57,14 +28,14 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
     import ibis
 
     assert source.path is not None
-    with _text_of(source.path) as handle:
+    with text_lines(source.path, "outcomes file") as handle:
         header = next(csv.reader(handle), [])
         for _ in handle:  # the engine reads it next: check that all of it is text
             pass
     for needed in (source.key, source.verified):
         if needed and needed not in header:
             raise MappingError(
-                f"{source.path}:1: no column {needed!r} ({_header_names(header)})",
+                f"{source.path}:1: no column {needed!r} ({header_names(header)})",
                 f"fix `key`/`verified` under `outcomes:` in the mapping; {HINT}",
             )
     from tokenecon.ingest.readers import read_csv_text
@@ -85,12 +56,12 @@ def count_for_period(source: OutcomeSource, start: date | None, end: date | None
     """Sum of a counts CSV (``period,count``; period YYYY-MM or YYYY-MM-DD) inside [start, end]."""
     assert source.path is not None
     total = 0
-    with _text_of(source.path) as handle:
+    with text_lines(source.path, "outcomes file") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or not {"period", "count"} <= set(reader.fieldnames):
             raise MappingError(
                 f"{source.path}:1: expected columns period,count "
-                f"({_header_names(list(reader.fieldnames or []))})",
+                f"({header_names(list(reader.fieldnames or []))})",
                 f"a counts file looks like: period,count / 2026-10,420; {HINT}",
             )
         for line, row in enumerate(reader, start=2):
