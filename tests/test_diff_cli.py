@@ -141,13 +141,15 @@ def test_missing_and_broken_reports_exit_2(pair: tuple[Path, Path], tmp_path: Pa
     )
 
 
-def test_chart_is_an_svg_and_markdown_links_it(pair: tuple[Path, Path], tmp_path: Path) -> None:
+def test_chart_is_an_svg_and_markdown_does_not_embed_it(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     chart = tmp_path / "diff.svg"
     result = diff(pair, "--format", "markdown", "--chart", str(chart))
     assert result.exit_code == 0, result.output
     text = chart.read_text()
     assert text.startswith("<svg") and "outcome volume" in text and "<script" not in text
-    assert f"![Total cost change, split]({chart})" in result.stdout
+    assert str(chart) not in result.stdout and "![" not in result.stdout  # no local image
 
 
 # --- golden files: the example months ----------------------------------------------------------
@@ -169,5 +171,5 @@ def test_golden_diff_table_markdown_json(example_diff: dict[str, Any]) -> None:
     with console.capture() as capture:
         render_diff_console(example_diff, console)
     check("diff-example.txt", capture.get())
-    check("diff-example.md", render_diff_markdown(example_diff, "diff.svg"))
+    check("diff-example.md", render_diff_markdown(example_diff))
     check("diff-example.json", json.dumps(example_diff, indent=2, ensure_ascii=False) + "\n")
