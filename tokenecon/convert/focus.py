@@ -87,14 +87,14 @@ class FocusExpression:
 
 
 def _engine_tables(con: BaseBackend, tables: PriceTables) -> tuple[ir.Table, ir.Table, ir.Table]:
-    """The three tables in the engine (a table needs one row: an empty one gets a row of empty
-    text, which no usage row joins)."""
+    """The three tables in the engine (a table needs one row: an empty one gets a row of nulls,
+    which no usage row joins and every cast accepts, as when every row was rejected)."""
     out = []
     for name, columns in (("models", tables.models), ("periods", tables.periods),
                           ("prices", tables.prices)):  # fmt: skip
-        if not next(iter(columns.values())):
-            columns = {c: [""] for c in columns}
-        out.append(small_table(con, f"tokenecon_focus_{name}", columns))
+        empty = not next(iter(columns.values()))
+        filled: dict[str, list[str | None]] = {c: [None] for c in columns}
+        out.append(small_table(con, f"tokenecon_focus_{name}", filled if empty else columns))
     return out[0], out[1], out[2]
 
 
