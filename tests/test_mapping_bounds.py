@@ -67,6 +67,7 @@ def test_bad_counts_in_the_mapping(tmp_path: Path, outcomes: str, fragment: str)
         (ONE + "    overhead: {a: 1}\n", "expected a number, got a mapping"),
         ("use_cases:\n  a:\n    match: {team: [[x]]}\n", "expected a value or a list"),
         ("use_cases: [a, b]\n", "expected a mapping with `use_cases:`"),
+        (ONE + "    residency: {eu: 1}\n", "a.residency: expected a region or a list"),
     ],
 )
 def test_a_list_where_a_mapping_is_expected(tmp_path: Path, text: str, fragment: str) -> None:

@@ -285,6 +285,11 @@ def _use_case(name: str, raw: Any, where: str, path: Path) -> UseCase:
     residency = raw.get("residency") or []
     if isinstance(residency, str):
         residency = [residency]
+    if not isinstance(residency, list) or any(isinstance(r, dict | list) for r in residency):
+        raise MappingError(
+            f"{where}.residency: expected a region or a list of regions, e.g. [eu] "
+            f"(line {line_of(raw, 'residency')})"
+        )
     task_key = raw.get("task_key")
     return UseCase(
         name=name,
