@@ -58,6 +58,7 @@ def test_two_months_through_the_ci_sequence(tmp_path: Path) -> None:
     comment = (out / "diff.md").read_text()
     assert comment.startswith("### tokenecon: 2026-10-01..2026-10-31 → 2026-11-01..2026-11-30")
     assert "**Thresholds: all ok**" in comment and "<details>" in comment
+    assert "![" not in comment and "diff.svg" not in comment  # a comment cannot show a file
     assert (out / "diff.svg").read_text().startswith("<svg")
     assert json.loads((out / "diff.json").read_text())["schema"] == "tokenecon.diff/v1"
     assert 'data-chart="trend"' in (out / "report.html").read_text()

@@ -141,13 +141,15 @@ def test_missing_and_broken_reports_exit_2(pair: tuple[Path, Path], tmp_path: Pa
     )
 
 
-def test_chart_is_an_svg_and_markdown_links_it(pair: tuple[Path, Path], tmp_path: Path) -> None:
+def test_chart_is_an_svg_and_markdown_does_not_embed_it(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     chart = tmp_path / "diff.svg"
     result = diff(pair, "--format", "markdown", "--chart", str(chart))
     assert result.exit_code == 0, result.output
     text = chart.read_text()
     assert text.startswith("<svg") and "outcome volume" in text and "<script" not in text
-    assert f"![Total cost change, split]({chart})" in result.stdout
+    assert str(chart) not in result.stdout and "![" not in result.stdout  # no local image
 
 
 # --- golden files: the example months ----------------------------------------------------------
@@ -166,5 +168,5 @@ def example_diff(example_months: Path) -> dict[str, Any]:
 
 def test_golden_diff_table_markdown_json(example_diff: dict[str, Any]) -> None:
     check("diff-example.txt", render_width(render_diff_console, example_diff, 140))
-    check("diff-example.md", render_diff_markdown(example_diff, "diff.svg"))
+    check("diff-example.md", render_diff_markdown(example_diff))
     check("diff-example.json", as_json(example_diff))

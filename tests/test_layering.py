@@ -17,7 +17,7 @@ UI = {"typer", "rich", "jinja2"}
 # Bottom to top, as tokenecon/__init__.py lists them. A module may import its own stage and the
 # stages before it.
 STAGES = [
-    ("errors", "yamlfile", "progress", "data", "units", "redact", "outputs", "scratch"),
+    ("errors", "yamlfile", "progress", "data", "units", "redact", "outputs", "scratch", "csvsafe"),
     ("engine",),
     ("ingest",),
     ("attribute",),

@@ -57,13 +57,25 @@ def test_request_tags_and_spend_logs_metadata_are_tags(tmp_path: Path) -> None:
     assert cases["support"]["tasks"] == 3
 
 
-def test_read_in_place_from_postgres() -> None:
+def test_read_in_place_from_postgres(tmp_path: Path) -> None:
     with postgres_server() as url:
         load_sql(url, (SOURCES / "litellm_spendlogs.sql").read_text())
         r = report(url, "--table", "LiteLLM_SpendLogs")
         # the primary key holds each request once: no duplicate line here
         check(r, rows=5, duplicates=0)
         assert r["inputs"]["usage"][0]["path"].endswith("/usage#LiteLLM_SpendLogs")
+        assert r["inputs"]["usage"][0]["sha256"] is None  # a table has no file digest
+        # the HTML report of a table (a traceback on the missing digest before)
+        html, saved = tmp_path / "pg.html", tmp_path / "pg.json"
+        made = run_cli("analyze", url, "--table", "LiteLLM_SpendLogs", "--html", str(html),
+                       "--save", str(saved))  # fmt: skip
+        assert made.exit_code == 0, made.output
+        again = run_cli("report", str(saved), "-o", str(tmp_path / "again.html"))
+        assert again.exit_code == 0, again.output
+        for page in (html, tmp_path / "again.html"):
+            assert "usage#LiteLLM_SpendLogs</span> (a database table, read in place" in (
+                page.read_text()
+            )
         missing = run_cli("analyze", url, "--table", "Nope", "--prices",
                           str(FIXTURES / "book.yaml"), "--no-default-prices")  # fmt: skip
         assert missing.exit_code == 2

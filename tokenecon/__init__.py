@@ -5,7 +5,8 @@ cost per outcome = cost/token x tokens/task x tasks/outcome.
 The stages, bottom to top; each imports only the ones before it (``tests/test_layering.py``):
 
 0. ``errors``, ``yamlfile``, ``progress``, ``units`` (shares), ``redact`` (database passwords),
-   ``outputs`` (atomic output files), ``scratch`` (the run's temporary folder): foundations
+   ``outputs`` (atomic output files), ``scratch`` (the run's temporary folder), ``csvsafe``
+   (spreadsheet-safe text cells): foundations
    every stage may use.
 1. ``engine``: DuckDB or Spark behind Ibis.
 2. ``ingest``: one adapter per source format -> the canonical usage table.

@@ -41,6 +41,12 @@ class MappingError(TokenEconError):
 
     default_hint = "see docs/mapping.md for the outcome mapping"
 
+    def __init__(self, message: str, hint: str = "") -> None:
+        # a hint that says what to write ("allowed: ...") still points at the reference
+        if hint and "docs/" not in hint:
+            hint = f"{hint}; {self.default_hint}"
+        super().__init__(message, hint)
+
 
 class OptionError(TokenEconError):
     """A command-line option has a value the command cannot use."""

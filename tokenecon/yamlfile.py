@@ -1,4 +1,10 @@
-"""Safe YAML loading that remembers line numbers, so schema errors can say `file:line`."""
+"""Safe YAML loading that remembers line numbers, so schema errors can say `file:line`.
+
+Bounded: ``safe_load`` still expands aliases, and a few lines of nested aliases (a "billion
+laughs") make a document of billions of nodes that every walk over it (``str``, a schema check)
+takes minutes and gigabytes on; deep nesting overflows the parser's recursion. Both are refused
+as errors naming the file, like a syntax error, before anything reads the document.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,13 @@ from typing import Any
 import yaml
 
 from tokenecon.errors import TokenEconError
+
+MAX_BYTES = 16 * 1024 * 1024
+"""A YAML input larger than this is refused unread (a mapping or a price book is kilobytes)."""
+MAX_NODES = 200_000
+"""Nodes of a document with its aliases expanded: far above any hand-written file."""
+MAX_DEPTH = 64
+"""Nesting of mappings and lists."""
 
 
 class LineDict(dict[str, Any]):
@@ -46,20 +59,93 @@ _LineLoader.add_constructor(
 def load_yaml(path: Path, error: type[TokenEconError], what: str) -> Any:
     """Read ``path`` as YAML (safe subset) or raise ``error`` naming the file and line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise error(
+                f"{what} {path} is {size:,} bytes: not a hand-written YAML file "
+                f"(at most {MAX_BYTES:,} bytes are read)",
+                _hint(error, "name the YAML file itself; data belongs in the files it names"),
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise error(f"{what} {path} does not exist", "check the path you passed") from None
+        raise error(
+            f"{what} {path} does not exist", _hint(error, "check the path you passed")
+        ) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise error(
+            f"{path}:{line}: {what} is not UTF-8 text (byte {exc.start + 1})",
+            _hint(error, f"save {path.name} as UTF-8"),
+        ) from None
     except OSError as exc:
         raise error(f"cannot read {what} {path}: {exc.strerror}") from None
+    loader = _LineLoader(text)
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node, path, error, what)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise error(
+            f"{path}: {what} is nested too deeply to read",
+            _hint(error, f"at most {MAX_DEPTH} levels"),
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise error(
             f"{where}: not valid YAML: {exc.problem}",
-            f"fix the YAML syntax at line {mark.line + 1} of {path}" if mark else "",
+            _hint(error, f"fix the YAML syntax at line {mark.line + 1} of {path}") if mark else "",
         ) from None
+    except yaml.YAMLError as exc:  # a reader error: a control character, say
+        raise error(
+            f"{path}: not valid YAML: {exc}", _hint(error, f"fix the YAML text of {path}")
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _hint(error: type[TokenEconError], text: str) -> str:
+    """``text`` and the error class's docs page."""
+    return f"{text}; {error.default_hint}"
+
+
+def _check_size(root: yaml.Node, path: Path, error: type[TokenEconError], what: str) -> None:
+    """Refuse a document whose aliases expand to more than :data:`MAX_NODES` nodes or that
+    nests deeper than :data:`MAX_DEPTH` (counted once per node, so the check is linear)."""
+    expanded: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if id(node) in expanded:
+            continue
+        if depth > MAX_DEPTH:
+            raise error(
+                f"{path}:{node.start_mark.line + 1}: {what} nests deeper than {MAX_DEPTH} levels",
+                _hint(error, "a mapping or price book is a few levels deep; check the indentation"),
+            )
+        children = _children(node)
+        if children_done:
+            total = 1 + sum(expanded[id(c)] for c in children)
+            if total > MAX_NODES:
+                raise error(
+                    f"{path}:{node.start_mark.line + 1}: {what} expands to more than "
+                    f"{MAX_NODES:,} values (aliases that repeat aliases)",
+                    _hint(error, "write the values out instead of nesting `*alias` references"),
+                )
+            expanded[id(node)] = total
+            continue
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in expanded)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def line_of(node: Any, key: str | None = None) -> int:

@@ -10,7 +10,8 @@
 #   TOKENECON          the command to run (default: tokenecon on the PATH)
 #
 # Writes OUT_DIR/report.json (keep it: next month's PREVIOUS_REPORT_JSON), report.txt,
-# report.html and, with a previous report, diff.md (the comment to post), diff.json, diff.svg.
+# report.html and, with a previous report, diff.md (the comment to post: text only, its chart in
+# Unicode bars), diff.json and diff.svg (the same chart as an image, kept with the artifacts).
 # Exit code: 0; 1 when a threshold is crossed; 2 for bad input (as tokenecon's).
 set -euo pipefail
 usage=$1 mapping=$2 out=$3 previous=${4:-}

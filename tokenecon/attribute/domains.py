@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from tokenecon.attribute.budgets import Budget, RoleTier, parse_budget, parse_role
-from tokenecon.attribute.fields import DOCS, amount, check_keys, names, share
+from tokenecon.attribute.fields import (
+    DOCS,
+    amount,
+    check_keys,
+    header_names,
+    named_file,
+    names,
+    share,
+    text_lines,
+)
 from tokenecon.attribute.people import Person, load_people
 from tokenecon.errors import MappingError
 from tokenecon.yamlfile import line_of
@@ -158,18 +167,25 @@ def _domain(name: str, raw: Any, where: str, use_cases: set[str]) -> Domain:
 def _invoice_total(file: Any, pool: str, base: Path, where: str) -> Decimal:
     """The sum of the ``amount`` column of an invoices CSV (rows whose ``pool`` column, if
     any, names this pool)."""
-    path = (base / str(file)).resolve()
-    if not path.is_file():
-        raise MappingError(f"{where}: invoices file {file} does not exist ({path})")
+    path = named_file(file, base, where, "invoices file")
     total = Decimal(0)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with text_lines(path, "invoices file") as handle:
         reader = csv.DictReader(handle)
         if "amount" not in (reader.fieldnames or []):
-            raise MappingError(f"{path}:1: an invoices file needs an `amount` column", DOCS)
+            raise MappingError(
+                f"{path}:1: an invoices file needs an `amount` column "
+                f"({header_names(list(reader.fieldnames or []))})",
+                DOCS,
+            )
         for line, row in enumerate(reader, start=2):
             if row.get("pool") not in (None, "", pool):
                 continue
-            total += amount(row["amount"], f"{path}:{line}: amount")
+            try:
+                total += amount(row["amount"], "")
+            except MappingError:  # its message quotes the cell: say what is wrong instead
+                raise MappingError(
+                    f"{path}:{line}: column amount is not an amount from 0 to 10^15", DOCS
+                ) from None
     return total
 
 
@@ -282,12 +298,7 @@ def load_ownership(data: dict[str, Any], path: Path, use_cases: list[str]) -> Ow
             f"{path}:{line_of(data, 'roles')}: role budgets need a people file",
             "add `people: FILE.csv` (user, role, team, seat_cost) beside `roles:`",
         )
-    people_path = (base / str(people)).resolve() if people else None
-    if people_path is not None and not people_path.is_file():
-        raise MappingError(
-            f"{path}:{line_of(data, 'people')}: people file {people} does not exist "
-            f"({people_path})",
-            "paths are relative to the mapping",
-        )
+    at = f"{path}:{line_of(data, 'people')}: people"
+    people_path = named_file(people, base, at, "people file") if people else None
     people_rows = load_people(people_path) if people_path else {}
     return Ownership(domains, pools, budgets, people_path, roles, people_rows)

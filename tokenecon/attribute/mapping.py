@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from tokenecon.attribute.domains import Ownership, load_ownership
-from tokenecon.attribute.fields import non_negative
+from tokenecon.attribute.fields import bounded, named_file
 from tokenecon.attribute.value_keys import VALUE_KEYS, ValueInputs, parse_value_keys
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
@@ -22,6 +22,10 @@ _USE_CASE_KEYS = {
     "reviewer_hourly_rate", "overhead", "targets", "urgent", "residency", "description", "owner",
     "success_rate", *VALUE_KEYS,
 }  # fmt: skip
+MAX_VALUES = 10_000
+"""Values of one match rule (docs/mapping.md#limits)."""
+MAX_GLOBS = 1_000
+"""Globs of one match rule: each is a LIKE or a regular expression the engine runs per row."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,27 @@ class OutcomeMapping:
 
 
 def _decimal(value: Any, where: str) -> Decimal:
-    return non_negative(value, where)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        got = (
+            "nothing" if value is None
+            else "a mapping" if isinstance(value, dict)
+            else "a list" if isinstance(value, list)
+            else f"a {type(value).__name__}"
+        )  # fmt: skip
+        raise MappingError(f"{where}: expected a number, got {got}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise MappingError(f"{where}: expected a number, got {str(value)[:40]!r}") from None
+    return bounded(number, value, where)
+
+
+def whole_count(value: Any, where: str) -> int:
+    """A number of outcomes: a whole number from 0 to 10^15."""
+    count = _decimal(value, where)
+    if count != count.to_integral_value():
+        raise MappingError(f"{where}: expected a whole number, got {str(value)[:40]!r}")
+    return int(count)
 
 
 def _attribute(name: Any, where: str) -> str:
@@ -138,7 +162,17 @@ def _rules(raw: Any, where: str) -> tuple[MatchRule, ...]:
     rules = []
     for key, value in raw.items():
         values = value if isinstance(value, list) else [value]
-        rules.append(MatchRule(_attribute(key, f"{where}.{key}"), tuple(str(v) for v in values)))
+        if any(isinstance(v, dict | list) for v in values):
+            raise MappingError(f"{where}.{key}: expected a value or a list of values")
+        texts = tuple(str(v) for v in values)
+        globs = sum(1 for v in texts if is_glob(v))
+        if len(texts) > MAX_VALUES or globs > MAX_GLOBS:
+            raise MappingError(
+                f"{where}.{key}: {len(texts):,} values ({globs:,} globs): at most "
+                f"{MAX_VALUES:,} values and {MAX_GLOBS:,} globs a rule",
+                "match on a shorter column (a team, a tag) or a glob; see docs/mapping.md#limits",
+            )
+        rules.append(MatchRule(_attribute(key, f"{where}.{key}"), texts))
     return tuple(rules)
 
 
@@ -152,19 +186,12 @@ def _outcomes(raw: Any, where: str, base: Path) -> OutcomeSource | None:
             f"{where}: expected {{file: ..., key: ...}}, {{count: N}} or {{counts: F}}"
         )
     if "count" in raw:
-        count = _decimal(raw["count"], f"{where}.count")
-        if count != count.to_integral_value():
-            raise MappingError(f"{where}.count: expected a whole number, got {raw['count']!r}")
-        return OutcomeSource(kind="count", count=int(count))
+        return OutcomeSource(kind="count", count=whole_count(raw["count"], f"{where}.count"))
     kind, file_key = ("events", "file") if "file" in raw else ("counts", "counts")
     if file_key not in raw:
         raise MappingError(f"{where}: expected `file`, `count` or `counts`")
-    path = (base / str(raw[file_key])).resolve()
-    if not path.is_file():
-        raise MappingError(
-            f"{where}.{file_key}: outcomes file {raw[file_key]} does not exist ({path})",
-            f"fix the path at line {line_of(raw, file_key)}; paths are relative to the mapping",
-        )
+    at = f"{where}.{file_key} (line {line_of(raw, file_key)})"
+    path = named_file(raw[file_key], base, at, "outcomes file")
     verified = raw.get("verified")
     return OutcomeSource(
         kind=kind,
@@ -248,6 +275,11 @@ def _use_case(name: str, raw: Any, where: str, path: Path) -> UseCase:
             f"allowed: {', '.join(sorted(_USE_CASE_KEYS))}",
         )
     targets_raw = raw.get("targets") or {}
+    if not isinstance(targets_raw, dict):
+        raise MappingError(
+            f"{where}.targets: expected a mapping, e.g. {{tasks_per_outcome: 1.3}} "
+            f"(line {line_of(raw, 'targets')})"
+        )
     targets = {}
     for key, value in targets_raw.items():
         if key not in TARGET_KEYS:
@@ -256,6 +288,11 @@ def _use_case(name: str, raw: Any, where: str, path: Path) -> UseCase:
     residency = raw.get("residency") or []
     if isinstance(residency, str):
         residency = [residency]
+    if not isinstance(residency, list) or any(isinstance(r, dict | list) for r in residency):
+        raise MappingError(
+            f"{where}.residency: expected a region or a list of regions, e.g. [eu] "
+            f"(line {line_of(raw, 'residency')})"
+        )
     task_key = raw.get("task_key")
     return UseCase(
         name=name,

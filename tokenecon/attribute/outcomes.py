@@ -1,13 +1,17 @@
-"""Outcome files named by the mapping: per-task events (read by the engine), counts per period."""
+"""Outcome files named by the mapping: per-task events (read by the engine), counts per period.
+
+A mapping can name any file, so no error here repeats a line of it: errors name the file, the
+line and the column at fault (a header's names only when they look like column names).
+"""
 
 from __future__ import annotations
 
 import csv
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from tokenecon.attribute.mapping import OutcomeSource
+from tokenecon.attribute.fields import header_names, text_lines
+from tokenecon.attribute.mapping import OutcomeSource, whole_count
 from tokenecon.errors import MappingError
 
 if TYPE_CHECKING:
@@ -16,6 +20,7 @@ if TYPE_CHECKING:
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "verified")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "")
+HINT = "see docs/mapping.md for the outcome files"
 
 
 def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
@@ -23,13 +28,15 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
     import ibis
 
     assert source.path is not None
-    with source.path.open(encoding="utf-8-sig", newline="") as handle:
+    with text_lines(source.path, "outcomes file") as handle:
         header = next(csv.reader(handle), [])
+        for _ in handle:  # the engine reads it next: check that all of it is text
+            pass
     for needed in (source.key, source.verified):
         if needed and needed not in header:
             raise MappingError(
-                f"{source.path}: no column {needed!r} (found: {', '.join(header)})",
-                "fix `key`/`verified` under `outcomes:` in the mapping",
+                f"{source.path}:1: no column {needed!r} ({header_names(header)})",
+                f"fix `key`/`verified` under `outcomes:` in the mapping; {HINT}",
             )
     from tokenecon.ingest.readers import read_csv_text
     from tokenecon.ingest.sources import SourceFile
@@ -49,28 +56,32 @@ def count_for_period(source: OutcomeSource, start: date | None, end: date | None
     """Sum of a counts CSV (``period,count``; period YYYY-MM or YYYY-MM-DD) inside [start, end]."""
     assert source.path is not None
     total = 0
-    with source.path.open(encoding="utf-8-sig", newline="") as handle:
+    with text_lines(source.path, "outcomes file") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or not {"period", "count"} <= set(reader.fieldnames):
             raise MappingError(
-                f"{source.path}: expected columns period,count",
-                "a counts file looks like: period,count / 2026-10,420",
+                f"{source.path}:1: expected columns period,count "
+                f"({header_names(list(reader.fieldnames or []))})",
+                f"a counts file looks like: period,count / 2026-10,420; {HINT}",
             )
         for line, row in enumerate(reader, start=2):
             period = (row["period"] or "").strip()
             try:
                 first = date.fromisoformat(period + "-01" if len(period) == 7 else period)
-                count = Decimal((row["count"] or "").strip())
-            except (ValueError, InvalidOperation):
+            except ValueError:
                 raise MappingError(
-                    f"{source.path}:{line}: expected period YYYY-MM and a whole count, "
-                    f"got {row['period']!r},{row['count']!r}"
+                    f"{source.path}:{line}: column period is not a month (YYYY-MM) or a day "
+                    "(YYYY-MM-DD)",
+                    HINT,
                 ) from None
-            if count < 0 or count != count.to_integral_value():
-                raise MappingError(f"{source.path}:{line}: count must be a whole number >= 0")
+            where = f"{source.path}:{line}: column count"
+            try:
+                count = whole_count((row["count"] or "").strip(), where)
+            except MappingError as exc:  # says the value: say only what is wrong with it
+                raise MappingError(f"{where} is not a whole number from 0 to 10^15", HINT) from exc
             if start and end and not _overlaps(first, len(period) == 7, start, end):
                 continue
-            total += int(count)
+            total += count
     return total
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from tokenecon.attribute.fields import text_lines
 from tokenecon.errors import MappingError
 
 _ALIASES = {
@@ -54,12 +55,8 @@ def _columns(fields: list[str], path: Path) -> dict[str, str]:
 
 def load_people(path: Path) -> dict[str, Person]:
     """The people file as user -> person."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise MappingError(f"cannot read people file {path}: {exc.strerror}") from None
     people: dict[str, Person] = {}
-    with handle:
+    with text_lines(path, "people file") as handle:
         reader = csv.DictReader(handle)
         columns = _columns(list(reader.fieldnames or []), path)
         for line, row in enumerate(reader, start=2):

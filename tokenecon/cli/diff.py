@@ -82,7 +82,7 @@ def diff(
 
         from tokenecon.render.markdown import render_diff_markdown
 
-        sys.stdout.write(render_diff_markdown(doc, str(chart) if chart else None))
+        sys.stdout.write(render_diff_markdown(doc))
     else:
         from tokenecon.render.diff import render_diff_console
 

@@ -3,7 +3,8 @@ cost as FOCUS 1.3 rows with the allocation columns (``AllocatedMethodId``,
 ``AllocatedMethodDetails``, ``AllocatedResourceId``/``Name``, ``AllocatedTags``).
 
 Both are written atomically; a text cell that a spreadsheet would run as a formula (starting
-with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``.
+with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``
+(:mod:`tokenecon.csvsafe`, shared with the FOCUS usage file).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from tokenecon.csvsafe import safe_cell as safe
 from tokenecon.economics.allocation import PoolAllocation, largest_remainder
 from tokenecon.economics.chargeback import UNALLOCATED, ChargeLine, in_cents
 from tokenecon.economics.showback import Showback
@@ -35,12 +37,6 @@ FOCUS_COLUMNS = (
 RATIO = Decimal("0.0000000001")
 MONEY = Decimal("0.000001")
 _UNITS = {"cost": "USD", "requests": "Requests", "tokens": "Tokens"}
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(text: str) -> str:
-    """A text cell that no spreadsheet runs as a formula."""
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def _money(x: Decimal) -> str:

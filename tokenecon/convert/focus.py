@@ -35,6 +35,7 @@ from tokenecon.convert.focus_text import (
     next_text,
     tags_json,
 )
+from tokenecon.csvsafe import safe_cell_expression
 from tokenecon.engine.dialect import small_table
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.price.book import PriceBook
@@ -56,6 +57,13 @@ FOCUS_COLUMNS = (
     "x_ServiceTier", "x_SessionId", "x_Feature", "x_OutcomeId", "x_CostSource", "x_ReportedCost",
 )  # fmt: skip
 """The FOCUS file's columns, in order."""
+USER_TEXT = (
+    "ChargeDescription", "ServiceProviderName", "ProviderName", "ServiceName", "SkuId",
+    "SkuPriceId", "RegionId", "SubAccountId", "x_Model", "x_ServiceTier", "x_SessionId",
+    "x_Feature", "x_OutcomeId",
+)  # fmt: skip
+"""Columns whose text comes from the usage, the mapping or the price book: a spreadsheet must
+not run them as formulas (:mod:`tokenecon.csvsafe`). ``Tags`` is a JSON object (``{...}``)."""
 
 
 def cost_source(option: str, priced: ir.BooleanValue, reported: ir.BooleanValue) -> Any:
@@ -79,14 +87,14 @@ class FocusExpression:
 
 
 def _engine_tables(con: BaseBackend, tables: PriceTables) -> tuple[ir.Table, ir.Table, ir.Table]:
-    """The three tables in the engine (a table needs one row: an empty one gets a row of empty
-    text, which no usage row joins)."""
+    """The three tables in the engine (a table needs one row: an empty one gets a row of nulls,
+    which no usage row joins and every cast accepts, as when every row was rejected)."""
     out = []
     for name, columns in (("models", tables.models), ("periods", tables.periods),
                           ("prices", tables.prices)):  # fmt: skip
-        if not next(iter(columns.values())):
-            columns = {c: [""] for c in columns}
-        out.append(small_table(con, f"tokenecon_focus_{name}", columns))
+        empty = not next(iter(columns.values()))
+        filled: dict[str, list[str | None]] = {c: [None] for c in columns}
+        out.append(small_table(con, f"tokenecon_focus_{name}", filled if empty else columns))
     return out[0], out[1], out[2]
 
 
@@ -203,7 +211,9 @@ def focus_table(
     long = _long(rows)
     long = long.mutate(**_costs(long))
     long = long.mutate(billed_text=decimal_text(long.billed), listed_text=decimal_text(long.listed))
-    table = long.select(*SORT_KEYS, **_row_text(long))
+    text = _row_text(long)
+    text.update({c: safe_cell_expression(text[c]) for c in USER_TEXT})
+    table = long.select(*SORT_KEYS, **text)
     table = table.order_by(SORT_KEYS).select(*FOCUS_COLUMNS)
     return FocusExpression(requests=rows, table=table)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as DuckDBBackend
 
 
-def small_table(con: BaseBackend, name: str, columns: dict[str, list[str]]) -> ir.Table:
-    """A small table of text columns held by the engine (not inlined in each query)."""
+def small_table(
+    con: BaseBackend, name: str, columns: Mapping[str, Sequence[str | None]]
+) -> ir.Table:
+    """A small table of text columns (None: null) held by the engine (not inlined in each
+    query)."""
     data = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     if is_duckdb(con):
         # (Ibis 12 fails on a raw Arrow table here: hand it a memtable.)

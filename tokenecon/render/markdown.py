@@ -1,23 +1,46 @@
 """`tokenecon diff --format markdown`: a PR/MR comment — the headline, the Infracost-style lines,
-the thresholds, and the exact attribution in a collapsed details section."""
+the thresholds, and the exact attribution in a collapsed details section.
+
+Names come from the user's mapping and usage: in a comment they must not mention anyone
+(``@team``), add HTML or links, or break a table; each is escaped for where it goes (a table
+cell, inline code, a fenced block). The cost split is drawn with Unicode bars in a fenced block,
+which every comment, job summary and merge request shows; an image would need a URL the comment
+can reach (the SVG of ``--chart`` is a file on the runner: upload it as an artifact).
+"""
 
 from __future__ import annotations
 
 import html
+import re
+from decimal import Decimal
 from typing import Any
 
 from tokenecon.render import difftext as t
 from tokenecon.render.formats import usd
 
+_MARKUP = re.compile(r"([\\`*_\[\]()!~#|])")
+BAR = 20
+"""Characters of the longest bar of the cost split."""
+
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no HTML, no column breaks."""
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell or list item: no HTML, no links or emphasis, no
+    column breaks, no @mentions (a zero-width space after ``@``, as Renovate writes them)."""
+    escaped = _MARKUP.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    return escaped.replace("@", "@&#8203;")
+
+
+def code(text: str) -> str:
+    """Text as inline code, whatever backticks it holds (the fence is longer than any run)."""
+    flat = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {flat} {fence}" if longest else f"`{flat}`"
 
 
 def fenced(text: str) -> str:
-    """Text safe inside a fenced code block."""
-    return text.replace("```", "``\u200b`")
+    """Text safe inside a fenced code block: one line, no closing fence."""
+    return " ".join(text.splitlines()).replace("```", "``\u200b`")
 
 
 def _table(headers: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
@@ -47,14 +70,39 @@ def _checks(doc: dict[str, Any]) -> list[str]:
     lines = ["", title, ""]
     for c in doc["checks"]:
         mark = "❌" if c["crossed"] else ("➖" if c["reason"] else "✅")
-        lines.append(f"- {mark} `{fenced(t.check_line(c, verdict=False))}`")
+        lines.append(f"- {mark} {code(t.check_line(c, verdict=False))}")
     return lines
 
 
-def _details(doc: dict[str, Any], chart: str | None) -> list[str]:
+def split_bars(doc: dict[str, Any]) -> list[str]:
+    """The change in total cost, term by term, as Unicode bars around an axis (negative to
+    the left): the chart of ``--chart`` in text a comment can show."""
+    split = doc["cost_split"]
+    terms = [
+        ("outcome volume", split["outcome_volume"]),
+        ("mix", split["mix"]),
+        *((k.replace("_per_", "/"), v) for k, v in split["cost_per_outcome_by_factor"].items()),
+        ("without outcomes", split["without_outcomes"]),
+        ("unattributed", split["unattributed"]),
+    ]  # fmt: skip
+    amounts = [(name, Decimal(value or 0)) for name, value in terms]
+    largest = max((abs(a) for _, a in amounts), default=Decimal(0))
+    label = len("change in total cost")
+    shown = [t.signed_usd(str(a)) for _, a in amounts]
+    width = max(len(x) for x in shown)
+    lines = []
+    for (name, a), text in zip(amounts, shown, strict=True):
+        n = int((abs(a) / largest * BAR).to_integral_value()) if largest else 0
+        bar = "█" * n if n else ("·" if a else "")
+        left, right = (bar, "") if a < 0 else ("", bar)
+        lines.append(f"{name:<{label}}  {text:>{width}}  {left:>{BAR}}│{right}".rstrip())
+    total = t.signed_usd(split["change"])
+    return ["```text", *lines, f"{'change in total cost':<{label}}  {total:>{width}}", "```"]
+
+
+def _details(doc: dict[str, Any]) -> list[str]:
     lines = ["", "<details><summary>Why it changed (exact LMDI attribution)</summary>", ""]
-    if chart:
-        lines += [f"![Total cost change, split]({chart})", ""]
+    lines += ["Change in total cost, by term:", "", *split_bars(doc), ""]
     lines += ["Change in cost per outcome, by factor:", ""]
     rows = []
     for u in doc["use_cases"]:
@@ -85,7 +133,7 @@ def _details(doc: dict[str, Any], chart: str | None) -> list[str]:
     return lines
 
 
-def render_diff_markdown(doc: dict[str, Any], chart: str | None = None) -> str:
+def render_diff_markdown(doc: dict[str, Any]) -> str:
     """The comment's Markdown text."""
     names = max((len(u["name"]) for u in doc["use_cases"]), default=0)
     models = max((len(m["model"]) for m in doc["models"]), default=0)
@@ -95,5 +143,5 @@ def render_diff_markdown(doc: dict[str, Any], chart: str | None = None) -> str:
     lines += [fenced(t.model_line(m, models)) for m in doc["models"]]
     lines += ["```", "", "</details>"]
     lines += _checks(doc)
-    lines += _details(doc, chart)
+    lines += _details(doc)
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ ratios 6, so that the figures a person reads can be recomputed from the ones bes
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -27,6 +28,8 @@ RATIO = Decimal("0.000001")
 
 class ReportSchemaError(TokenEconError):
     """A saved report of another (older or newer) schema."""
+
+    default_hint = "see docs/reports.md for the saved report"
 
 
 def money(x: Decimal | None) -> str | None:
@@ -376,7 +379,34 @@ def read_report(path: Path) -> Report:
             f"{path}:{exc.lineno}: not a JSON report ({exc.msg})",
             "save one with `tokenecon analyze ... --save FILE`",
         ) from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...]]]]
+        raise ReportSchemaError(f"{path}: not a readable JSON report ({exc})"[:200]) from None
     try:
-        return Report.from_dict(data)
+        report = Report.from_dict(data)
     except ReportSchemaError as exc:
         raise ReportSchemaError(f"{path}: {exc.message}", exc.hint) from None
+    from tokenecon.report.validate import schema_problem
+
+    problem = schema_problem(data)
+    if problem:
+        raise ReportSchemaError(
+            f"{path}{_line_of(text, problem)}: not a {SCHEMA} report: {problem}",
+            "was it edited by hand? Regenerate it with `tokenecon analyze ... --save FILE`; "
+            "docs/reports.md describes the document",
+        )
+    return report
+
+
+def _line_of(text: str, problem: str) -> str:
+    """``:N``, the line of the value a problem names (``$.totals.cost``), found by looking for
+    each key after the one before it; nothing when the path goes through a list."""
+    path = problem.split(":", 1)[0]
+    if "[" in path:
+        return ""
+    position = 0
+    for key in path.split(".")[1:]:
+        match = re.compile(rf'"{re.escape(key)}"\s*:').search(text, position)
+        if match is None:
+            return ""
+        position = match.start()
+    return f":{text.count(chr(10), 0, position) + 1}" if position else ""
