@@ -90,9 +90,12 @@ def test_no_all_clear_without_a_mapping() -> None:
 
 def test_no_all_clear_when_nothing_has_a_price() -> None:
     # every row unpriced: no cost to take a share of; the share is of tokens
-    (f,) = findings(
+    f, unpriced = findings(
         str(MONEY / "partial_cost.csv"), "--cost-source", "computed", "--outcomes", MAPPING,
         book=str(MONEY / "empty_book.yaml"),
     )  # fmt: skip
     assert f["metric"] == "unattributed_share" and f["actual"] == "1.000000"
     assert f["message"].startswith("100.0% of tokens matches no use case")
+    # and the usage without a price is a finding of its own, naming what to do
+    assert (unpriced["layer"], unpriced["metric"]) == ("data", "unpriced_share")
+    assert unpriced["actual"] == "1.000000" and "prices import" in unpriced["message"]

@@ -9,14 +9,14 @@ legacy-davinci (not in the book) reported $0.06 and $0.09 = $0.15. Baseline $0.1
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from conftest import FIXTURES, run_cli
 
-from tokenecon.price.book import ModelPrice, load_price_book
+from tokenecon.price.book import load_price_book
 from tokenecon.report.analyze import AnalyzeOptions, run_analysis
 from tokenecon.whatif.run import whatif_of, whatif_options
 from tokenecon.whatif.scenario_input import load_scenarios
@@ -92,13 +92,6 @@ def test_route_of_assumed_quality_is_never_the_frontier() -> None:
     assert "assumes equal quality" in row and "beats" not in row and "frontier" not in row
 
 
-@dataclass(frozen=True)
-class WindowedPrice(ModelPrice):
-    """A book model that states its context window (as the regenerated book will)."""
-
-    max_input_tokens: int = 0
-
-
 def test_route_keeps_calls_above_the_targets_context_window(tmp_path: Path) -> None:
     usage = tmp_path / "usage.csv"
     usage.write_text(
@@ -109,8 +102,8 @@ def test_route_keeps_calls_above_the_targets_context_window(tmp_path: Path) -> N
     plans = tmp_path / "plans.yaml"
     plans.write_text("scenarios:\n  to-small:\n    - {route: small}\n")
     book = load_price_book([WHATIF / "book.yaml"], include_default=False)
-    fields = {f: getattr(book.models["small"], f) for f in ModelPrice.__dataclass_fields__}
-    book.models["small"] = WindowedPrice(**fields, max_input_tokens=1500)
+    # the book states small's context window (`context: {max_input_tokens: 1500}`)
+    book.models["small"] = replace(book.models["small"], max_input_tokens=1500)
     scenarios = load_scenarios(plans)
     options = AnalyzeOptions(prices=(WHATIF / "book.yaml",), no_default_prices=True)
     analysis = run_analysis([str(usage)], whatif_options(options, scenarios, book), book)
