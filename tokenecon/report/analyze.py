@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tokenecon.aggregate.query import aggregate_usage
-from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
+from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.engine.connect import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
@@ -23,7 +24,7 @@ from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.progress import Reporter
-from tokenecon.report.document import Report, build_report
+from tokenecon.report.document import Report, TimeViews, build_report
 from tokenecon.report.ownership import account, ownership_key, with_ownership
 
 
@@ -38,7 +39,11 @@ class AnalyzeOptions:
     outcomes: Path | None = None
     """The outcome mapping."""
     by: str | None = None
-    """Breakdown attribute."""
+    """Breakdown attribute (``--by``; a period, day/week/month, is split off into ``period``)."""
+    period: str | None = None
+    """The time view of the breakdown: day, week or month (``--by day`` ...)."""
+    timezone: str | None = None
+    """``--timezone``: the IANA zone whose clocks the time views use (None: UTC)."""
     since: datetime | None = None
     until: datetime | None = None
     column_map: dict[str, str] = field(default_factory=dict)
@@ -131,7 +136,16 @@ def run_analysis(
 
     ``book`` is the price book of ``options`` when the caller has loaded it already.
     """
+    period, attribute = split_by(options.by)
+    options = replace(
+        options,
+        by=attribute,
+        period=period or options.period,
+        timezone=check_timezone(options.timezone),
+    )
     _check_by(options.by)
+    if options.timezone and options.engine.name != "duckdb":
+        raise OptionError("--timezone works with the duckdb engine only", "leave --engine out")
     prepared = prepare_inputs(usage, options, book)
     book, mapping, sources = prepared.book, prepared.mapping, prepared.sources
     aggregate_options = AggregateOptions(
@@ -142,6 +156,7 @@ def run_analysis(
         thresholds=tuple(sorted(set(book.cliff_thresholds()) | set(options.prompt_thresholds))),
         per_model_yields=options.per_model_yields,
         progress=options.progress,
+        timezone=options.timezone,
     )
     con = connect(options.engine, scan_bytes(sources))
     # Hash the inputs for the report while the engine reads them (both release the GIL); the
@@ -152,6 +167,8 @@ def run_analysis(
             con, sources, mapping, aggregate_options, lambda i: futures[i].result().newlines
         )
         digests = [f.result().sha256 for f in futures]
+    if options.timezone:
+        aggregates.groups = [split_local_day(g) for g in aggregates.groups]
     computed = price_groups(aggregates.groups, book)
     reconciliation: list[ModelReconciliation] = []
     if any(g.reported_rows for g in aggregates.groups):
@@ -216,8 +233,20 @@ def report_of(analysis: Analysis) -> Report:
         analysis.options.by,
         reconciliation=analysis.reconciliation,
         estimated_models=analysis.estimated_models,
+        time=time_views(analysis.priced, analysis.options),
     )
     return with_ownership(report, analysis.ownership)
+
+
+def time_views(priced: Sequence[PricedGroup], options: AnalyzeOptions) -> TimeViews:
+    """The daily series, and the ``--by`` period breakdown if one was asked for."""
+    return TimeViews(
+        timezone=options.timezone or "UTC",
+        daily=series(priced, "day"),
+        period=options.period,
+        attribute=options.by,
+        rows=period_breakdown(priced, options.period) if options.period else [],
+    )
 
 
 def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:

@@ -7,7 +7,7 @@ ratios 6, so that the figures a person reads can be recomputed from the ones bes
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -221,6 +221,42 @@ def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal)
 
 
 @dataclass(frozen=True)
+class TimeViews:
+    """Spend over time: the daily series, and the ``--by`` period breakdown if asked for."""
+
+    timezone: str = "UTC"
+    daily: list[tuple[str, Volume]] = field(default_factory=list)
+    period: str | None = None
+    """day, week or month, when ``--by`` names one."""
+    attribute: str | None = None
+    """The attribute ``--by`` names beside the period, if any."""
+    rows: list[tuple[str, str | None, Volume]] = field(default_factory=list)
+    """(period, attribute value, usage) for ``--by`` with a period."""
+
+
+def _time(views: TimeViews, total_cost: Decimal) -> dict[str, Any]:
+    """The ``time`` section: the time zone, and cost per day (``daily``)."""
+    return {
+        "timezone": views.timezone,
+        "daily": [
+            {"day": day, **_volume(v), "cost_share": number(ratio(v.cost, total_cost))}
+            for day, v in views.daily
+        ],
+    }
+
+
+def _period_breakdown(views: TimeViews, total_cost: Decimal) -> dict[str, Any]:
+    by = views.period if not views.attribute else f"{views.period},{views.attribute}"
+    rows = []
+    for period, value, v in views.rows:
+        row: dict[str, Any] = {"value": period}
+        if views.attribute:
+            row = {"value": value if value is not None else "(none)", "period": period}
+        rows.append({**row, **_volume(v), "cost_share": number(ratio(v.cost, total_cost))})
+    return {"by": by, "timezone": views.timezone, "rows": rows}
+
+
+@dataclass(frozen=True)
 class Report:
     """A report as a JSON-ready document."""
 
@@ -257,6 +293,7 @@ def build_report(
     *,
     reconciliation: list[Any] | None = None,
     estimated_models: set[str] | None = None,
+    time: TimeViews | None = None,
 ) -> Report:
     """Assemble the report document."""
     estimated = estimated_models or set()
@@ -344,7 +381,11 @@ def build_report(
         },
         "reconciliation": _reconciliation(reconciliation or []),
     }
-    if by:
+    views = time or TimeViews()
+    data["time"] = _time(views, total.cost)
+    if views.period:
+        data["breakdown"] = _period_breakdown(views, total.cost)
+    elif by:
         data["breakdown"] = {
             "by": by,
             "rows": [
