@@ -124,12 +124,25 @@ def _breakdown_table(report: dict[str, Any], width: int) -> list[Table]:
 
 
 def _reconciliation_table(report: dict[str, Any], width: int) -> list[Table]:
-    columns = [*_columns("model", "computed", "reported", "gap"), Column("explained by", "left")]
-    rows: list[list[Any]] = []
-    for m in report["reconciliation"]:
-        causes = "; ".join(f"{c['cause']} {usd(c['amount'])}" for c in m["causes"]) or "—"
-        rows.append([m["model"], usd(m["computed"]), usd(m["reported"]), usd(m["gap"]), causes])
+    # What explains each gap is a sentence: it goes below (_gap_lines), not into a column.
+    columns = _columns("model", "computed", "reported", "gap")
+    rows = [
+        [m["model"], usd(m["computed"]), usd(m["reported"]), usd(m["gap"])]
+        for m in report["reconciliation"]
+    ]
     return fitted_tables("Computed vs reported cost", columns, rows, width)
+
+
+def _gap_lines(report: dict[str, Any]) -> list[Text]:
+    """What explains each model's gap between computed and reported cost."""
+    return [
+        Text(
+            f"  {m['model']}: gap {usd(m['gap'])} = "
+            + " + ".join(f"{c['cause']} {usd(c['amount'])}" for c in m["causes"])
+        )
+        for m in report.get("reconciliation", [])
+        if m["causes"]
+    ]
 
 
 def _lines(report: dict[str, Any]) -> list[Text]:
@@ -264,5 +277,5 @@ def render_console(report: dict[str, Any], console: Console, wrap: bool | None =
     parts.extend(ownership_tables(report, width))  # showback, budgets, people (if declared)
     if parts:
         console.print(Group(*parts))
-    for line in [*_lines(report), *_findings(report), *_board(report)]:
+    for line in [*_gap_lines(report), *_lines(report), *_findings(report), *_board(report)]:
         console.print(line, soft_wrap=soft)

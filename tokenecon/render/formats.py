@@ -1,7 +1,7 @@
 """Number formatting shared by the human renderers: one format per quantity.
 
 Money, whatever it measures (a bill, a cost per outcome, a price per million tokens): two
-decimals from $1 up, four below, and never a minus sign on a figure that rounds to zero.
+decimals from $1 up, four below; zero is $0.00 and never carries a minus sign.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ def dec(value: str | int | None) -> Decimal | None:
 
 
 def money_text(x: Decimal, symbol: str = "$") -> str:
-    """Money by magnitude: 2 decimals from 1 up, 4 below; zero (or what rounds to it) is
-    ``$0.00``, with no sign."""
+    """Money by magnitude: 2 decimals from 1 up, 4 below; zero is ``$0.00``, and a sum too
+    small for 4 decimals ``<$0.0001`` (``>-$0.0001``), never ``$0.0000`` or ``-$0.0000``."""
     places = 2 if abs(x) >= 1 else 4
     rounded = x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if rounded == 0:
+    if x == 0:
         return f"{symbol}0.00"
+    if rounded == 0:
+        return f"<{symbol}0.0001" if x > 0 else f">-{symbol}0.0001"
     return f"{'-' if rounded < 0 else ''}{symbol}{abs(rounded):,.{places}f}"
 
 
