@@ -13,6 +13,7 @@ from typing import Any
 
 from tokenecon.render import charts
 from tokenecon.render.board import board_lines
+from tokenecon.render.time_charts import daily_chart
 from tokenecon.render.formats import count, dec, pct, per_million, tokens, usd
 
 
@@ -39,6 +40,14 @@ def _trend_change(report: dict[str, Any], previous: dict[str, Any] | None) -> di
     }
 
 
+def file_name(path: str | None) -> str:
+    """An input as the page shows it: its file name only, so that a shared page does not
+    carry the local folders of whoever made it (``default`` and ``-`` stay as they are)."""
+    if not path:
+        return ""
+    return path.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or path
+
+
 def _svg(spec: dict[str, Any] | None) -> Any:
     from markupsafe import Markup
 
@@ -56,7 +65,9 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million)
+    env.filters.update(
+        usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million, file_name=file_name
+    )
     previous = history[-1] if history else None
     points = [
         {"period": period_label(r), "value": r["board"]["cost_per_verified_outcome"]["value"]}
@@ -72,7 +83,7 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
         board_lines=board_lines(report, previous),
         previous={"label": period_label(previous)} if previous else None,
         period=period_label(report),
-        usage_files=[f["path"] for f in report["inputs"].get("usage", [])],
+        usage_files=[file_name(f["path"]) for f in report["inputs"].get("usage", [])],
         trend_change=_trend_change(report, previous),
         findings=findings,
         loaded_cost=str(loaded),
@@ -80,7 +91,8 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
             "trend": _svg(charts.trend_chart(points, report["currency"])),
             "layers": _svg(charts.layers_chart(report)),
             "frontier": _svg(charts.frontier_chart(report)),
-            "spend": _svg(charts.spend_chart(report)),
+            "spend": _svg(charts.spend_chart(report)) if report["use_cases"] else None,
+            "daily": _svg(daily_chart(report)),
         },
         ownership=_ownership(report),  # showback, budgets, people: None without them
     )

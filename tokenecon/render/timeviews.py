@@ -39,7 +39,7 @@ def _rolled(daily: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return [{**r, "cost": str(r["cost"])} for r in out.values()]
 
 
-def _series(report: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+def series_of(report: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     """The period and rows to show: the --by period's, else the daily series (rolled up)."""
     breakdown = report.get("breakdown")
     if breakdown and breakdown["by"] in ("day", "week", "month"):
@@ -78,7 +78,7 @@ def time_tables(report: dict[str, Any], width: int) -> list[Table]:
         ]  # fmt: skip
         title = f"Spend by {period} and {attribute} (days in {zone})"
         return fitted_tables(title, columns, rows, width, keys=2) if rows else []
-    period, series = _series(report)
+    period, series = series_of(report)
     if not series:
         return []
     columns = [
