@@ -191,8 +191,9 @@ def test_pages_fit_1280_pixels_without_empty_tables_or_local_paths(
                      str(sources / "codex"), "--html", str(agents))  # fmt: skip
     assert result.exit_code == 0, result.output
     weekly = tmp_path / "weekly.html"
-    result = run_cli("analyze", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
-                     "--no-default-prices", "--outcomes", str(FIXTURES / "mapping.yaml"),
+    result = run_cli("analyze", str(FIXTURES / "small.csv"), "--prices",
+                     str(FIXTURES / "book.yaml"), "--no-default-prices", "--outcomes",
+                     str(FIXTURES / "mapping.yaml"),
                      "--by", "day,team", "--html", str(weekly))  # fmt: skip
     assert result.exit_code == 0, result.output
     pages = [months["dir"] / "trend.html", agents, weekly]

@@ -13,8 +13,8 @@ from typing import Any
 
 from tokenecon.render import charts
 from tokenecon.render.board import board_lines
-from tokenecon.render.time_charts import daily_chart
 from tokenecon.render.formats import count, dec, pct, per_million, tokens, usd
+from tokenecon.render.time_charts import daily_chart
 
 
 def period_label(report: dict[str, Any]) -> str:
