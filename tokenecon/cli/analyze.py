@@ -29,6 +29,16 @@ Width = Annotated[
         "stdout is not a terminal).",
     ),
 ]
+Timezone = Annotated[
+    str | None,
+    typer.Option(
+        "--timezone",
+        "--tz",
+        metavar="ZONE",
+        help="Count days on the clocks of this IANA time zone, e.g. America/Los_Angeles "
+        "(default UTC; prices stay those of the UTC day).",
+    ),
+]
 PIPED_WIDTH = 120
 """The layout when stdout is a file or a pipe: wide, and sentences are never wrapped."""
 
@@ -75,6 +85,7 @@ def analyze(
     output: t.Outputs = None,
     save: t.Save = None,
     html: t.Html = None,
+    timezone: Timezone = None,
     width: Width = None,
     *,
     flags: o.UsageFlags,
@@ -85,7 +96,8 @@ def analyze(
     from tokenecon.report.analyze import analyze
 
     targets = t.plan_targets(output, ("json", "html"), json=save, html=html)
-    options = flags.analyze_options(None, by)  # a bad option fails before any search
+    # a bad option fails before any search
+    options = replace(flags.analyze_options(None, by), timezone=timezone)
     if not usage:
         usage = agent_usage(flags.quiet)
     with scan_progress(flags.quiet) as bar:

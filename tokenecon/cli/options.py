@@ -85,16 +85,6 @@ class UsageFlags(NamedTuple):
             help="Only usage before this UTC date/time; a month or a quarter is included whole.",
         ),
     ] = None
-    timezone: Annotated[
-        str | None,
-        typer.Option(
-            "--timezone",
-            "--tz",
-            metavar="ZONE",
-            help="Whose clocks the days of the time views follow: an IANA name such as "
-            "America/Los_Angeles (default UTC).",
-        ),
-    ] = None
     column_map: Annotated[
         list[str] | None,
         typer.Option(
@@ -162,7 +152,6 @@ class UsageFlags(NamedTuple):
             by=by,
             since=parse_when(self.since, "--since"),
             until=parse_when(self.until, "--until", end=True),
-            timezone=self.timezone,
             column_map=parse_column_map(self.column_map or []),
             input_convention=self.input_convention,
             source_format=self.source_format,
