@@ -244,3 +244,11 @@ def test_money_has_one_format() -> None:
     assert usd(model["cost_per_million_tokens"]) == "$0.3429"
     assert text.count("$0.3429") == 2
     assert use_case["models"] == ["gpt-4.1-mini"]
+
+
+def test_json_figures_are_never_minus_zero() -> None:
+    from tokenecon.report.document import money, number, rate
+
+    assert [money(Decimal("-0.0000004")), number(Decimal("-0.0000001")),
+            rate(Decimal("-1e-14"))] == ["0.000000", "0.000000", "0.000000000000"]  # fmt: skip
+    assert money(Decimal("-0.0000005")) == "-0.000001"  # half-up, away from zero

@@ -29,19 +29,27 @@ class ReportSchemaError(TokenEconError):
     """A saved report of another (older or newer) schema."""
 
 
+def _rounded(x: Decimal | None, step: Decimal) -> str | None:
+    """``x`` rounded half-up to ``step``, as text; what rounds to zero is ``0``, never ``-0``."""
+    if x is None:
+        return None
+    rounded = x.quantize(step, rounding=ROUND_HALF_UP)
+    return format(abs(rounded) if rounded == 0 else rounded, "f")
+
+
 def money(x: Decimal | None) -> str | None:
     """Money as a decimal string rounded to 1e-6."""
-    return None if x is None else format(x.quantize(MONEY, rounding=ROUND_HALF_UP), "f")
+    return _rounded(x, MONEY)
 
 
 def rate(x: Decimal | None) -> str | None:
     """A per-token rate as a decimal string with 12 decimals."""
-    return None if x is None else format(x.quantize(RATE, rounding=ROUND_HALF_UP), "f")
+    return _rounded(x, RATE)
 
 
 def number(x: Decimal | None) -> str | None:
     """A ratio as a decimal string with 6 decimals."""
-    return None if x is None else format(x.quantize(RATIO, rounding=ROUND_HALF_UP), "f")
+    return _rounded(x, RATIO)
 
 
 def _tokens(v: Volume) -> dict[str, int]:
