@@ -252,3 +252,36 @@ def test_json_figures_are_never_minus_zero() -> None:
     assert [money(Decimal("-0.0000004")), number(Decimal("-0.0000001")),
             rate(Decimal("-1e-14"))] == ["0.000000", "0.000000", "0.000000000000"]  # fmt: skip
     assert money(Decimal("-0.0000005")) == "-0.000001"  # half-up, away from zero
+
+
+# -- 5-hour billing blocks -------------------------------------------------------------------
+
+
+def test_blocks_start_at_the_hour_and_last_five_hours() -> None:
+    from datetime import datetime
+
+    from tokenecon.economics.blocks import blocks
+
+    def at(h: int, m: int = 0) -> datetime:
+        return datetime(2026, 1, 5, h, m)
+
+    found = blocks([
+        (at(14), Decimal("1.00"), 2, 100, "a"), (at(18), Decimal("0.50"), 1, 50, "b"),
+        (at(19), Decimal("2.00"), 1, 10, "a"), (at(20), None, 3, 30, "x"),
+    ])  # fmt: skip
+    assert [(b.start.hour, b.cost, b.requests, b.unpriced_requests) for b in found] == [
+        (14, Decimal("1.50"), 3, 0), (19, Decimal("2.00"), 4, 3),
+    ]  # fmt: skip
+    assert found[0].burn_rate() == Decimal("0.3")  # $1.50 over 14:00-19:00
+    assert found[1].projection(at(20, 30)) == Decimal("2.00") / Decimal("1.5") * 5
+    assert found[0].projection(at(20, 30)) is None  # closed
+
+
+def test_agent_log_blocks_add_up_to_the_total() -> None:
+    report = agent_report()
+    rows = report["blocks"]["rows"]
+    assert [r["start"] for r in rows] == ["2026-01-05T14:00:00Z"]
+    assert sum(Decimal(r["cost"]) for r in rows) == Decimal(report["totals"]["cost"])
+    assert sum(r["requests"] for r in rows) == report["totals"]["requests"]
+    assert sum(r["tokens"] for r in rows) == report["totals"]["tokens"]["billable"]
+    assert "blocks" not in small()  # only for agent logs

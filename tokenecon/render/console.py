@@ -18,7 +18,7 @@ from tokenecon.render.board import board_lines
 from tokenecon.render.formats import count, pct, per_million, plural, tokens, usd
 from tokenecon.render.ownership import ownership_tables
 from tokenecon.render.tables import Column, fitted_tables
-from tokenecon.render.timeviews import time_tables
+from tokenecon.render.timeviews import block_tables, time_tables
 
 
 def _columns(*headers: str, left: int = 1, ranks: tuple[int, ...] = ()) -> list[Column]:
@@ -268,6 +268,7 @@ def render_console(report: dict[str, Any], console: Console, wrap: bool | None =
     )  # fmt: skip
     if not mapped and not by_period:
         parts += time_tables(report, width)
+    parts += block_tables(report, width)  # agent logs only
     if report["models"]:
         parts += _models_table(report, width)
     if "breakdown" in report:

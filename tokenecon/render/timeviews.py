@@ -96,3 +96,30 @@ def time_tables(report: dict[str, Any], width: int) -> list[Table]:
         rows.append([Text("total", style="bold"), usd(totals["cost"]), "100%" if total else "—",
                      count(totals["requests"]), *_token_cells(totals["tokens"])])  # fmt: skip
     return fitted_tables(f"Spend by {period} (days in {zone})", columns, rows, width)
+
+
+BLOCK_ROWS = 10
+"""The most recent blocks shown on the terminal (the JSON has them all)."""
+
+
+def block_tables(report: dict[str, Any], width: int) -> list[Table]:
+    """The 5-hour billing blocks of agent logs: the latest :data:`BLOCK_ROWS`, with the burn
+    rate and, for the block still open, its projected cost."""
+    rows_in = report.get("blocks", {}).get("rows", [])
+    if not rows_in:
+        return []
+    shown = rows_in[-BLOCK_ROWS:]
+    columns = [
+        Column("block (UTC)", "left"), Column("cost", rank=9), Column("requests", rank=5),
+        Column("tokens", rank=6), Column("$/hour", rank=7), Column("projected", rank=8),
+    ]  # fmt: skip
+    rows = [
+        [
+            b["start"][:16].replace("T", " ") + (" (open)" if b["active"] else ""),
+            usd(b["cost"]), count(b["requests"]), tokens(b["tokens"]),
+            usd(b["burn_rate_per_hour"]), usd(b["projected_cost"]),
+        ]
+        for b in shown
+    ]  # fmt: skip
+    latest = f", the latest {len(shown)} of {len(rows_in)}" if len(shown) < len(rows_in) else ""
+    return fitted_tables(f"5-hour billing blocks{latest}", columns, rows, width)

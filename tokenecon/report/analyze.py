@@ -9,22 +9,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tokenecon.aggregate.hourly import hourly_groups
 from tokenecon.aggregate.query import aggregate_usage
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
+from tokenecon.economics.blocks import Block, blocks
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
 from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.engine.connect import EngineOptions, connect
 from tokenecon.errors import OptionError
-from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
+from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.progress import Reporter
-from tokenecon.report.document import Report, TimeViews, build_report
+from tokenecon.report.document import Report, TimeViews, blocks_section, build_report
 from tokenecon.report.ownership import account, ownership_key, with_ownership
 
 
@@ -90,6 +92,8 @@ class Analysis:
     """Computed vs reported cost per model, where a source reports cost."""
     estimated_models: set[str] = field(default_factory=set)
     """Models (price-book key or raw name) whose token counts were estimated from text."""
+    blocks: list[Any] = field(default_factory=list)
+    """5-hour billing blocks (:class:`tokenecon.economics.blocks.Block`), for agent logs."""
     ownership: Any = None
     """Showback, budgets and people (:class:`tokenecon.economics.ownership.Accounts`), when the
     mapping declares domains, shared costs, budgets or a people file."""
@@ -206,8 +210,33 @@ def run_analysis(
     }
     return Analysis(
         options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
-        estimated, ownership,
+        estimated, _agent_blocks(con, aggregates, aggregate_options, book), ownership,
     )  # fmt: skip
+
+
+AGENT_FORMATS = ("claude_code_jsonl", "codex_jsonl")
+
+
+def _agent_blocks(
+    con: Any, aggregates: UsageAggregates, options: AggregateOptions, book: PriceBook
+) -> list[Block]:
+    """The 5-hour blocks of coding-agent logs (none when another source is read too)."""
+    if not aggregates.plans or any(p.format not in AGENT_FORMATS for p in aggregates.plans):
+        return []
+    hourly = hourly_groups(con, aggregates.rows, options.since, options.until, options.thresholds)
+    priced = price_groups([g for _, g in hourly], book)
+    return blocks(
+        [
+            (
+                hour,
+                p.cost,
+                g.requests,
+                sum(g.tokens[c] for c in BILLABLE_TOKEN_COLUMNS),
+                p.model_key or g.model,
+            )
+            for (hour, g), p in zip(hourly, priced, strict=True)
+        ]
+    )
 
 
 def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
@@ -235,6 +264,8 @@ def report_of(analysis: Analysis) -> Report:
         estimated_models=analysis.estimated_models,
         time=time_views(analysis.priced, analysis.options),
     )
+    if analysis.blocks:
+        report.data["blocks"] = blocks_section(analysis.blocks)
     return with_ownership(report, analysis.ownership)
 
 

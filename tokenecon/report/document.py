@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,31 @@ def _time(views: TimeViews, total_cost: Decimal) -> dict[str, Any]:
         "daily": [
             {"day": day, **_volume(v), "cost_share": number(ratio(v.cost, total_cost))}
             for day, v in views.daily
+        ],
+    }
+
+
+def blocks_section(blocks: list[Any], now: datetime | None = None) -> dict[str, Any]:
+    """The ``blocks`` section: 5-hour billing blocks of agent logs, oldest first, with the
+    burn rate (cost per hour) and, for a block still open, its projected cost."""
+    now = now or datetime.now(UTC)
+    naive = now.replace(tzinfo=None)  # the engine's timestamps are naive UTC
+    return {
+        "hours": 5,
+        "rows": [
+            {
+                "start": b.start.isoformat() + "Z",
+                "end": b.end.isoformat() + "Z",
+                "cost": money(b.cost),
+                "requests": b.requests,
+                "tokens": b.tokens,
+                "unpriced_requests": b.unpriced_requests,
+                "models": sorted(b.models),
+                "burn_rate_per_hour": money(b.burn_rate()),
+                "active": b.start <= naive < b.end,
+                "projected_cost": money(b.projection(naive)),
+            }
+            for b in blocks
         ],
     }
 
