@@ -285,3 +285,14 @@ def test_agent_log_blocks_add_up_to_the_total() -> None:
     assert sum(r["requests"] for r in rows) == report["totals"]["requests"]
     assert sum(r["tokens"] for r in rows) == report["totals"]["tokens"]["billable"]
     assert "blocks" not in small()  # only for agent logs
+
+
+def test_sessions_view_of_agent_logs() -> None:
+    """ccusage's session view is --by session_id: each session's cost is its files' cost."""
+    report = analyze("tests/fixtures/sources/claude_code", "tests/fixtures/sources/codex",
+                     "--by", "session_id")  # fmt: skip
+    sessions = {r["value"]: r for r in report["breakdown"]["rows"]}
+    codex = analyze("tests/fixtures/sources/codex")
+    claude = analyze("tests/fixtures/sources/claude_code")
+    assert sessions["0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]["cost"] == codex["totals"]["cost"]
+    assert sessions["6b1e2c4d-0000-4000-8000-000000000001"]["cost"] == claude["totals"]["cost"]
