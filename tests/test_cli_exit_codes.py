@@ -67,7 +67,7 @@ def test_an_error_raised_without_a_hint_still_gets_one(monkeypatch: pytest.Monke
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("analyze",), "Missing argument 'USAGE'"),
+        (("whatif",), "Missing argument 'USAGE'"),  # analyze alone reads the agent logs
         (("analyze", SMALL, "--bogus"), "No such option: --bogus"),
         (("nosuchcommand",), "No such command 'nosuchcommand'"),
         (("diff", "a.json"), "Missing argument 'HEAD.json'"),

@@ -178,3 +178,54 @@ def test_report_command_refuses_other_schemas(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: ")
     assert "report schema 'tokenecon.report/v0' is not supported" in result.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_pages_fit_1280_pixels_without_empty_tables_or_local_paths(
+    months: dict[str, Any], tmp_path: Path
+) -> None:
+    """At 1280 px no table scrolls sideways; no table is a lone header; a finding's saving is
+    said once; inputs are named by file, not by the folders of whoever ran it."""
+    agents = tmp_path / "agents.html"
+    sources = FIXTURES / "sources"
+    result = run_cli("analyze", str(sources / "claude_code"), str(sources / "codex_cumulative"),
+                     str(sources / "codex"), "--html", str(agents))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    weekly = tmp_path / "weekly.html"
+    result = run_cli("analyze", str(FIXTURES / "small.csv"), "--prices",
+                     str(FIXTURES / "book.yaml"), "--no-default-prices", "--outcomes",
+                     str(FIXTURES / "mapping.yaml"),
+                     "--by", "day,team", "--html", str(weekly))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    pages = [months["dir"] / "trend.html", agents, weekly]
+    for page in pages:
+        text = page.read_text()
+        assert str(FIXTURES) not in text and str(tmp_path) not in text, page.name
+        assert "saving up to $181.79" not in text  # the message says "saves up to $181.79"
+        assert re.search(r"<table>\s*<thead>(?:(?!<tbody>).)*</thead>\s*<tbody>\s*</tbody>",
+                         text, flags=re.S) is None, page.name  # fmt: skip
+    assert 'data-chart="daily"' in (months["dir"] / "trend.html").read_text()
+    agent_page = agents.read_text()
+    assert "Use cases:" not in agent_page and "rung 1 of 0–4" in agent_page
+    assert "By day and team (days in UTC)" in weekly.read_text()
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("chromium is not installed")
+    browser = Browser(binary, tmp_path / "profile", width=1280, height=900)
+    try:
+        browser.open_page()
+        for page in pages:
+            browser.call("Page.navigate", url=page.as_uri())
+            browser.wait_for("Page.loadEventFired")
+            browser.drain()
+            assert browser.evaluate("window.innerWidth") == 1280
+            assert browser.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            ), page.name
+            wide = browser.evaluate(
+                "[...document.querySelectorAll('table, .chart')].filter(t => "
+                "t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > "
+                "document.querySelector('main').getBoundingClientRect().right + 1).length"
+            )
+            assert wide == 0, page.name
+    finally:
+        browser.close()

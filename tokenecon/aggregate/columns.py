@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import ibis
+import ibis.expr.datatypes as dt
 
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.ingest.canonical import (
@@ -84,6 +85,20 @@ def in_period(rows: ir.Table, since: datetime | None, until: datetime | None) ->
     if until:
         inside &= rows.timestamp < until
     return inside
+
+
+@ibis.udf.scalar.builtin(
+    name="timezone", signature=((dt.string, dt.Timestamp(timezone="UTC")), dt.timestamp)
+)
+def _on_clocks_of(zone: str, moment: Any) -> Any:  # DuckDB's timezone(zone, timestamptz)
+    ...
+
+
+def local_date(timestamp: ir.TimestampValue, zone: str) -> ir.StringValue:
+    """The date of each UTC timestamp on the clocks of ``zone`` (an IANA name), as text
+    (DuckDB: the connection's own time zone is UTC, so the cast to TIMESTAMPTZ is exact)."""
+    moment = timestamp.cast(dt.Timestamp(timezone="UTC"))
+    return _on_clocks_of(zone, moment).date().cast("string")
 
 
 def sample_key(rows: ir.Table) -> ir.StringValue:

@@ -104,7 +104,7 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     # Keys that are one value for every row (no --by, no --since/--until, one file) are left
     # out of the hash aggregation and put back as constants: hashing them costs time for nothing.
     constant: dict[str, Any] = {}
-    if not options.by:
+    if not (options.by or options.timezone):  # --timezone puts the local day in by_value
         constant["by_value"] = ibis.null("string")
     if not (options.since or options.until):
         constant["in_window"] = ibis.literal(True)

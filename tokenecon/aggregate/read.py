@@ -19,8 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from tokenecon.aggregate.columns import attribute_resolver, in_period
-from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
+from tokenecon.aggregate.columns import attribute_resolver, in_period, local_date
+from tokenecon.aggregate.types import (
+    LOCAL_DAY_SEPARATOR,
+    NO_VALUE,
+    AggregateOptions,
+    UsageAggregates,
+)
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.rules import residency_expression, task_key_expression, use_case_expression
 from tokenecon.engine.dialect import small_table
@@ -105,6 +110,10 @@ def attributed_rows(
             seen_attributes.add("tags.*")
         use_case = use_case_expression(mapping, resolve)
         by_value = resolve(options.by) if options.by else ibis.null("string")
+        if options.timezone:
+            # the local day rides in the --by key: the grain (and pricing) stays per UTC day
+            local = local_date(table.timestamp, options.timezone)
+            by_value = local + LOCAL_DAY_SEPARATOR + by_value.fill_null(NO_VALUE)
         table = table.mutate(use_case=use_case, by_value=by_value)
         table = table.mutate(
             task_key=task_key_expression(mapping, table.use_case, attribute_resolver(table, plan))

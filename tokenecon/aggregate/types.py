@@ -6,7 +6,7 @@ types from here, so that loading them does not load Ibis or DuckDB.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -41,6 +41,13 @@ class UsageGroup:
     reported_rows: int
     in_region: bool | None = None
     """For use cases that declare ``residency:``: ran in an allowed region (None: unknown)."""
+    local_day: date | None = None
+    """The day on the clocks of ``--timezone`` (None: the UTC ``day``)."""
+
+    @property
+    def period_day(self) -> date:
+        """The day the time views file this group under (``--timezone``, else UTC)."""
+        return self.local_day or self.day
 
 
 @dataclass(frozen=True)
@@ -120,3 +127,22 @@ class AggregateOptions:
     """Told how far each pass over the usage is (the CLI draws a bar on a terminal)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
+    timezone: str | None = None
+    """``--timezone`` other than UTC: each group's ``by_value`` then starts with the local day
+    and :data:`LOCAL_DAY_SEPARATOR` (:func:`split_local_day` takes it apart)."""
+
+
+LOCAL_DAY_SEPARATOR = "\x1e"
+NO_VALUE = "\x1d"
+"""Stands for a null ``--by`` value after the local day."""
+
+
+def split_local_day(group: UsageGroup) -> UsageGroup:
+    """``group`` with the local day of its ``by_value`` (see :attr:`AggregateOptions.timezone`)
+    moved to ``local_day``."""
+    if group.by_value is None or LOCAL_DAY_SEPARATOR not in group.by_value:
+        return group
+    day, _, value = group.by_value.partition(LOCAL_DAY_SEPARATOR)
+    return replace(
+        group, local_day=date.fromisoformat(day), by_value=None if value == NO_VALUE else value
+    )

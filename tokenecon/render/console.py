@@ -1,27 +1,44 @@
-"""Rich tables for people: use cases by layer, models, the leftovers, accounting, findings."""
+"""The analyze report for people: what was spent when and on what, by use case when a mapping
+says which, then the board lines, the findings and the maturity rung.
+
+Without a mapping the first screen leads with spend over time and by model (and by the --by
+key), then says what a mapping would add; a table with no rows is never printed. Sentences
+are wrapped only on a terminal: piped into a file each stays on one line."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tokenecon.render.formats import count, pct, per_million, tokens, usd
+from tokenecon.render.board import board_lines
+from tokenecon.render.formats import count, pct, per_million, plural, tokens, usd
 from tokenecon.render.ownership import ownership_tables
 from tokenecon.render.tables import Column, fitted_tables
+from tokenecon.render.timeviews import block_tables, time_tables
 from tokenecon.render.value import value_lines, value_tables
 
 
-def _columns(*headers: str, left: int = 1) -> list[Column]:
-    return [Column(h, "left" if i < left else "right") for i, h in enumerate(headers)]
+def _columns(*headers: str, left: int = 1, ranks: tuple[int, ...] = ()) -> list[Column]:
+    """Columns, the first ``left`` left-aligned; ``ranks`` (one per column after those)
+    decide which stay on a narrow terminal (higher stays longer)."""
+    return [
+        Column(
+            h,
+            "left" if i < left else "right",
+            ranks[i - left] if ranks and i >= left else None,
+        )
+        for i, h in enumerate(headers)
+    ]
 
 
 def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
     # Cost per outcome first, then the three factors it is the product of.
     columns = _columns("use case", "cost", "tasks", "outcomes", "$/outcome", "$/1M tok",
-                       "tok/task", "tasks/outcome")  # fmt: skip
+                       "tok/task", "tasks/outcome", ranks=(9, 6, 7, 8, 5, 4, 3))  # fmt: skip
     rows: list[list[Any]] = []
     for u in report["use_cases"]:
         rows.append([
@@ -54,14 +71,13 @@ def _rate(volume: dict[str, Any]) -> str | None:
     billable = volume["tokens"]["billable"] - volume["unpriced_tokens"]
     if not billable:
         return None
-    from decimal import Decimal
-
     return str(Decimal(volume["cost"]) / billable)
 
 
 def _value_table(report: dict[str, Any], width: int) -> list[Table]:
     columns = _columns("use case", "loaded $/outcome", "value/outcome", "ROI", "req/task",
-                       "cache read", "output", "batch", "vs cheapest")  # fmt: skip
+                       "cache read", "output", "batch", "vs cheapest",
+                       ranks=(9, 8, 7, 3, 5, 4, 2, 6))  # fmt: skip
     rows: list[list[Any]] = []
     for u in report["use_cases"]:
         versus = f"{count(u['price_vs_cheapest'], 1)}x" if u["price_vs_cheapest"] else "—"
@@ -74,22 +90,26 @@ def _value_table(report: dict[str, Any], width: int) -> list[Table]:
 
 
 def _models_table(report: dict[str, Any], width: int) -> list[Table]:
-    columns = _columns("model", "tier", "cost", "share", "requests", "input", "cache read",
-                       "output", "$/1M tok", left=2)  # fmt: skip
+    # Every input bucket in its own column: "input" alone would hide which it counts.
+    columns = _columns("model", "tier", "cost", "share", "requests", "uncached in",
+                       "cache write", "cache read", "output", "$/1M tok", left=2,
+                       ranks=(10, 8, 3, 7, 5, 6, 7, 4))  # fmt: skip
     rows: list[list[Any]] = []
     for m in report["models"]:
         t = m["tokens"]
         rows.append([
             _named(m["model"], m), _tier(m), usd(m["cost"]) if m.get("cost_source") else "—",
-            pct(m["cost_share"]), count(m["requests"]),
-            tokens(t["uncached_input"] + t["cache_write"] + t["cache_write_1h"]),
-            tokens(t["cache_read"]), tokens(t["output"]), usd(m["cost_per_million_tokens"]),
+            pct(m["cost_share"]), count(m["requests"]), tokens(t["uncached_input"]),
+            tokens(t["cache_write"] + t["cache_write_1h"]), tokens(t["cache_read"]),
+            tokens(t["output"]), usd(m["cost_per_million_tokens"]),
         ])  # fmt: skip
     return fitted_tables("Models", columns, rows, width)
 
 
 def _breakdown_table(report: dict[str, Any], width: int) -> list[Table]:
     breakdown = report["breakdown"]
+    if breakdown["by"].split(",")[0] in ("day", "week", "month"):
+        return time_tables(report, width)
     columns = _columns(breakdown["by"], "cost", "share", "requests", "tokens")
     rows = [
         [
@@ -105,12 +125,25 @@ def _breakdown_table(report: dict[str, Any], width: int) -> list[Table]:
 
 
 def _reconciliation_table(report: dict[str, Any], width: int) -> list[Table]:
-    columns = [*_columns("model", "computed", "reported", "gap"), Column("explained by", "left")]
-    rows: list[list[Any]] = []
-    for m in report["reconciliation"]:
-        causes = "; ".join(f"{c['cause']} {usd(c['amount'])}" for c in m["causes"]) or "—"
-        rows.append([m["model"], usd(m["computed"]), usd(m["reported"]), usd(m["gap"]), causes])
+    # What explains each gap is a sentence: it goes below (_gap_lines), not into a column.
+    columns = _columns("model", "computed", "reported", "gap")
+    rows = [
+        [m["model"], usd(m["computed"]), usd(m["reported"]), usd(m["gap"])]
+        for m in report["reconciliation"]
+    ]
     return fitted_tables("Computed vs reported cost", columns, rows, width)
+
+
+def _gap_lines(report: dict[str, Any]) -> list[Text]:
+    """What explains each model's gap between computed and reported cost."""
+    return [
+        Text(
+            f"  {m['model']}: gap {usd(m['gap'])} = "
+            + " + ".join(f"{c['cause']} {usd(c['amount'])}" for c in m["causes"])
+        )
+        for m in report.get("reconciliation", [])
+        if m["causes"]
+    ]
 
 
 def _lines(report: dict[str, Any]) -> list[Text]:
@@ -121,14 +154,18 @@ def _lines(report: dict[str, Any]) -> list[Text]:
             ("Total ", "bold"),
             usd(totals["cost"]),
             f" for {tokens(totals['tokens']['billable'])}"
-            f" tokens, {count(totals['requests'])} requests, period {report['period']['start']}"
-            f" to {report['period']['end']}",
-        ),
-        Text(
-            f"Unattributed: {usd(un['cost'])} ({pct(un['cost_share'], 1)} of spend), "
-            f"{count(un['requests'])} requests"
+            f" tokens, {plural(totals['requests'], 'request')}, period {report['period']['start']}"
+            f" to {report['period']['end']}"
+            f" (days in {report.get('time', {}).get('timezone', 'UTC')})",
         ),
     ]
+    if report["use_cases"]:
+        lines.append(
+            Text(
+                f"Unattributed: {usd(un['cost'])} ({pct(un['cost_share'], 1)} of spend), "
+                f"{plural(un['requests'], 'request')}"
+            )
+        )
     for source_input in report["inputs"]["usage"]:
         if source_input.get("estimated"):
             lines.append(
@@ -139,7 +176,7 @@ def _lines(report: dict[str, Any]) -> list[Text]:
                 )
             )
     source = report.get("cost_source")
-    if source and source["reported"] != "0.000000":
+    if source and Decimal(source["reported"]) != 0:
         lines.append(
             Text(
                 f"Cost source: {source['option']}: {usd(source['computed'])} computed from the "
@@ -149,8 +186,7 @@ def _lines(report: dict[str, Any]) -> list[Text]:
     for u in report["unpriced"]:
         lines.append(
             Text(
-                f"Unpriced: {u['model']} ({u['reason']}): {count(u['requests'])} "
-                f"request{'s' if u['requests'] != 1 else ''}, "
+                f"Unpriced: {u['model']} ({u['reason']}): {plural(u['requests'], 'request')}, "
                 f"{tokens(u['tokens']['billable'])} tokens",
                 style="yellow",
             )
@@ -190,30 +226,65 @@ def rejected_lines(rows: list[dict[str, Any]]) -> list[Text]:
 
 def _findings(report: dict[str, Any]) -> list[Text]:
     findings = [f for u in report["use_cases"] for f in u["findings"]] + report["findings"]
+    if not findings and not report["use_cases"]:
+        return []
     out = [Text("Findings", style="bold")]
     if not findings:
         out.append(Text("  none: every layer is within its target"))
     for f in findings:
         out.append(Text.assemble(f"  {f['scope']} ", (f"[{f['layer']}] ", "bold"), f["message"]))
-    rung = report["maturity"]
-    out.append(Text(f"Maturity: {rung['rung']} ({rung['level']}/4). Next: {rung['next_step']}"))
     return out
 
 
-def render_console(report: dict[str, Any], console: Console) -> None:
-    """Print the report's tables and lines."""
+def _board(report: dict[str, Any]) -> list[Text]:
+    """The five board lines and the maturity rung."""
+    if "board" not in report:
+        return []
+    out = [Text("Board", style="bold")]
+    for line in board_lines(report):
+        out.append(Text.assemble(f"  {line['label']}: ", (line["value"], "bold"),
+                                 f" ({line['detail']})"))  # fmt: skip
+    rung = report["maturity"]
+    top = len(rung.get("ladder", ())) - 1 if rung.get("ladder") else 4
+    out.append(
+        Text.assemble(
+            ("Maturity: ", "bold"),
+            f"rung {rung['level']} of 0–{top}: {rung['rung']}. Next: {rung['next_step']}",
+        )
+    )
+    return out
+
+
+def render_console(report: dict[str, Any], console: Console, wrap: bool | None = None) -> None:
+    """Print the report's tables and lines. ``wrap``: wrap sentences at the console width
+    (default: only on a terminal; piped, each sentence stays on one line)."""
     width = console.width
-    parts: list[Any] = [
-        *_economics_table(report, width),
-        *_value_table(report, width),
-        *_models_table(report, width),
-        *value_tables(report, width),
-    ]
+    soft = not (console.is_terminal if wrap is None else wrap)
+    mapped = bool(report["use_cases"])
+    parts: list[Any] = []
+    if mapped:
+        parts += [*_economics_table(report, width), *_value_table(report, width)]
+    by_period = "breakdown" in report and report["breakdown"]["by"].split(",")[0] in (
+        "day", "week", "month",
+    )  # fmt: skip
+    if not mapped and not by_period:
+        parts += time_tables(report, width)
+    parts += block_tables(report, width)  # agent logs only
+    if report["models"]:
+        parts += _models_table(report, width)
+    parts += value_tables(report, width)
     if "breakdown" in report:
         parts.extend(_breakdown_table(report, width))
     if report.get("reconciliation"):
         parts.extend(_reconciliation_table(report, width))
     parts.extend(ownership_tables(report, width))  # showback, budgets, people (if declared)
-    console.print(Group(*parts))
-    for line in [*_lines(report), *value_lines(report), *_findings(report)]:
-        console.print(line)
+    if parts:
+        console.print(Group(*parts))
+    for line in [
+        *_gap_lines(report),
+        *_lines(report),
+        *value_lines(report),
+        *_findings(report),
+        *_board(report),
+    ]:
+        console.print(line, soft_wrap=soft)

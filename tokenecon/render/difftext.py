@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from tokenecon.render.formats import count, dec, usd
@@ -36,8 +35,6 @@ def signed_usd(value: str | None) -> str:
         return "—"
     if x == 0:
         return "$0.00"
-    if abs(x) < Decimal("0.00005"):
-        return "$0.0000"  # not zero, but less than the smallest figure shown
     return ("+" if x > 0 else "") + usd(value)
 
 

@@ -1,8 +1,12 @@
-"""Number formatting shared by the human renderers."""
+"""Number formatting shared by the human renderers: one format per quantity.
+
+Money, whatever it measures (a bill, a cost per outcome, a price per million tokens): two
+decimals from $1 up, four below; zero is $0.00 and never carries a minus sign.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def dec(value: str | int | None) -> Decimal | None:
@@ -10,31 +14,46 @@ def dec(value: str | int | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def money_text(x: Decimal, symbol: str = "$") -> str:
+    """Money by magnitude: 2 decimals from 1 up, 4 below; zero is ``$0.00``, and a sum too
+    small for 4 decimals ``<$0.0001`` (``>-$0.0001``), never ``$0.0000`` or ``-$0.0000``."""
+    places = 2 if abs(x) >= 1 else 4
+    rounded = x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if x == 0:
+        return f"{symbol}0.00"
+    if rounded == 0:
+        return f"<{symbol}0.0001" if x > 0 else f">-{symbol}0.0001"
+    return f"{'-' if rounded < 0 else ''}{symbol}{abs(rounded):,.{places}f}"
+
+
 def usd(value: str | None, symbol: str = "$") -> str:
-    """Money: 2 decimals from $1 up, 4 below (a cost per outcome is often cents)."""
+    """Money (see :func:`money_text`); — for none."""
     x = dec(value)
-    if x is None:
-        return "—"
-    places = 2 if abs(x) >= 1 or x == 0 else 4
-    return f"{'-' if x < 0 else ''}{symbol}{abs(x):,.{places}f}"
+    return "—" if x is None else money_text(x, symbol)
 
 
 def per_million(value: str | None) -> str:
-    """A per-token rate shown per million tokens."""
+    """A per-token rate shown per million tokens, as money."""
     x = dec(value)
-    return "—" if x is None else f"${x * 1_000_000:,.2f}"
+    return "—" if x is None else money_text(x * 1_000_000)
 
 
 def count(value: str | int | None, places: int = 0) -> str:
-    """A count or ratio with thousands separators."""
+    """A count or ratio with thousands separators (no ``-0``)."""
     x = dec(value)
-    return "—" if x is None else f"{x:,.{places}f}"
+    if x is None:
+        return "—"
+    text = f"{x:,.{places}f}"
+    return text.removeprefix("-") if text.lstrip("-0.,") == "" else text
 
 
 def pct(value: str | None, places: int = 0) -> str:
-    """A share as a percentage."""
+    """A share as a percentage (no ``-0%``)."""
     x = dec(value)
-    return "—" if x is None else f"{x * 100:.{places}f}%"
+    if x is None:
+        return "—"
+    text = f"{x * 100:.{places}f}%"
+    return text.removeprefix("-") if text.lstrip("-0.").rstrip("%") == "" else text
 
 
 def tokens(value: int | None) -> str:
@@ -45,3 +64,8 @@ def tokens(value: int | None) -> str:
         if abs(value) >= size:
             return f"{value / size:,.1f}{unit}"
     return str(value)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 request``, ``2 requests`` (``many``: an irregular plural)."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"

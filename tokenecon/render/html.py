@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from tokenecon.render import charts
+from tokenecon.render.board import board_lines
 from tokenecon.render.formats import count, dec, pct, per_million, tokens, usd
+from tokenecon.render.time_charts import daily_chart
 from tokenecon.render.value import waterfall_bars
 
 
@@ -22,58 +24,6 @@ def period_label(report: dict[str, Any]) -> str:
     if not start or not end:
         return "no usage"
     return start[:7] if start[:7] == end[:7] else f"{start} – {end}"
-
-
-def _board_lines(report: dict[str, Any], previous: dict[str, Any] | None) -> list[dict[str, Any]]:
-    b = report["board"]
-    before = previous["board"] if previous and "board" in previous else {}
-    cpo, alloc, route = (
-        b["cost_per_verified_outcome"],
-        b["direct_allocation_share"],
-        b["route_win_rate"],
-    )
-    lev, sov = b["cache_batch_leverage"], b["sovereignty_hit_rate"]
-    q = route["quality"]
-
-    def prev(key: str, fmt: Any) -> str:
-        return fmt(before[key]["value"]) if key in before else "—"
-
-    per_task = (
-        f"; verified outcomes per task {pct(q['utility']['outcomes_per_task'])} where a utility "
-        f"model does the work, {pct(q['other']['outcomes_per_task'])} elsewhere"
-        if q["utility"]["use_cases"] and q["other"]["use_cases"]
-        else ""
-    )
-    residency = (
-        f"{count(sov['requests_in_region'])} of {count(sov['requests'])} requests of "
-        f"{', '.join(sov['use_cases'])} ran in an allowed region; "
-        f"{count(sov['requests_outside'])} outside, {count(sov['requests_region_unknown'])} "
-        "with no region reported"
-        if sov["use_cases"]
-        else "no use case declares residency:"
-    )
-    return [
-        {"label": "Cost per verified outcome", "value": usd(cpo["value"]),
-         "previous": prev("cost_per_verified_outcome", usd),
-         "detail": f"{usd(cpo['cost'])} of model cost over {count(cpo['outcomes'])} verified "
-                   f"outcomes of {len(cpo['use_cases'])} use cases"},
-        {"label": "Direct-allocation share", "value": pct(alloc["value"], 1),
-         "previous": prev("direct_allocation_share", lambda v: pct(v, 1)),
-         "detail": f"{usd(alloc['attributed_cost'])} of {usd(alloc['cost'])} is claimed by a "
-                   "named use case"},
-        {"label": "Route win rate", "value": pct(route["value"], 1),
-         "previous": prev("route_win_rate", lambda v: pct(v, 1)),
-         "detail": f"{count(route['utility_requests'])} of {count(route['priced_requests'])} "
-                   f"priced requests ran on utility-tier models{per_task}"},
-        {"label": "Cache and batch leverage", "value": pct(lev["value"], 1),
-         "previous": prev("cache_batch_leverage", lambda v: pct(v, 1)),
-         "detail": f"caching saved {usd(lev['cache_saving'])} and the batch tier "
-                   f"{usd(lev['batch_saving'])} of a {usd(lev['cost_without_levers'])} list bill; "
-                   f"{pct(lev['cache_read_share'])} of input read from cache, "
-                   f"{pct(lev['batch_share'])} of requests batched"},
-        {"label": "Sovereignty hit rate", "value": pct(sov["value"], 1),
-         "previous": prev("sovereignty_hit_rate", lambda v: pct(v, 1)), "detail": residency},
-    ]  # fmt: skip
 
 
 def _trend_change(report: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -89,6 +39,14 @@ def _trend_change(report: dict[str, Any], previous: dict[str, Any] | None) -> di
         "direction": "up" if change > 0 else "down" if change < 0 else "",
         "since": period_label(previous),
     }
+
+
+def file_name(path: str | None) -> str:
+    """An input as the page shows it: its file name only, so that a shared page does not
+    carry the local folders of whoever made it (``default`` and ``-`` stay as they are)."""
+    if not path:
+        return ""
+    return path.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or path
 
 
 def _svg(spec: dict[str, Any] | None) -> Any:
@@ -108,7 +66,9 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million)
+    env.filters.update(
+        usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million, file_name=file_name
+    )
     env.globals["waterfall_bars"] = waterfall_bars
     previous = history[-1] if history else None
     points = [
@@ -122,10 +82,10 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
     return env.get_template("report.html.j2").render(
         report=report,
         board=report["board"],
-        board_lines=_board_lines(report, previous),
+        board_lines=board_lines(report, previous),
         previous={"label": period_label(previous)} if previous else None,
         period=period_label(report),
-        usage_files=[f["path"] for f in report["inputs"].get("usage", [])],
+        usage_files=[file_name(f["path"]) for f in report["inputs"].get("usage", [])],
         trend_change=_trend_change(report, previous),
         findings=findings,
         loaded_cost=str(loaded),
@@ -133,7 +93,8 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
             "trend": _svg(charts.trend_chart(points, report["currency"])),
             "layers": _svg(charts.layers_chart(report)),
             "frontier": _svg(charts.frontier_chart(report)),
-            "spend": _svg(charts.spend_chart(report)),
+            "spend": _svg(charts.spend_chart(report)) if report["use_cases"] else None,
+            "daily": _svg(daily_chart(report)),
         },
         ownership=_ownership(report),  # showback, budgets, people: None without them
     )

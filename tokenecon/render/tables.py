@@ -1,9 +1,10 @@
-"""Tables that fit the terminal: split by columns, never by truncating a number.
+"""Tables that fit the terminal by choosing columns, never by truncating a number or splitting.
 
 Rich shrinks a table that is wider than the console by cutting cells short ("$18…"), which
-turns figures into guesses. Here every column keeps at least the width of its widest cell
-(headers may wrap at spaces), and when the columns together do not fit, the table is split
-into several narrower ones that repeat the first (key) columns.
+turns figures into guesses; splitting it into "(1/2)" and "(2/2)" makes a row hard to read.
+Here every column keeps at least the width of its widest cell (headers may wrap at spaces),
+and when the columns together do not fit, the least important ones are left out (those with
+the lowest ``rank``; by default the rightmost first) and the caption names them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Column:
 
     header: str
     justify: str = "right"
+    rank: int | None = None
+    """Which columns stay when not all fit: higher stays longer (default: leftmost first)."""
 
 
 def _cell_width(cell: Cell) -> int:
@@ -62,22 +65,13 @@ def _settle(minimum: list[int], natural: list[int], width: int) -> list[int]:
     return out
 
 
-def _chunks(widths: list[int], keys: int, width: int) -> list[list[int]]:
-    """Column indexes of each table: the key columns, then as many others as fit."""
-    key_width = _BORDER + sum(w + _PER_COLUMN for w in widths[:keys])
-    chunks: list[list[int]] = []
-    current: list[int] = []
-    used = key_width
-    for index in range(keys, len(widths)):
-        need = widths[index] + _PER_COLUMN
-        if current and used + need > width:
-            chunks.append(current)
-            current, used = [], key_width
-        current.append(index)
-        used += need
-    if current or not chunks:
-        chunks.append(current)
-    return [list(range(keys)) + chunk for chunk in chunks]
+def _chosen(widths: list[int], ranks: list[int], keys: int, width: int) -> list[int]:
+    """Indexes of the columns shown: the key columns, then the best-ranked that fit."""
+    shown = list(range(len(widths)))
+    others = sorted(range(keys, len(widths)), key=lambda i: (ranks[i], -i))
+    while others and _BORDER + sum(widths[i] + _PER_COLUMN for i in shown) > width:
+        shown.remove(others.pop(0))
+    return shown
 
 
 def fitted_tables(
@@ -87,27 +81,33 @@ def fitted_tables(
     width: int,
     keys: int = 1,
 ) -> list[Table]:
-    """One table if it fits in ``width`` cells, else several that repeat the key columns."""
+    """The table, in ``width`` cells: columns that do not fit are left out and named in the
+    caption (a list, so that a renderer can print a table or none)."""
     minimum = [_min_width(c, [r[i] for r in rows]) for i, c in enumerate(columns)]
     natural = [_natural_width(c, [r[i] for r in rows]) for i, c in enumerate(columns)]
-    chunks = _chunks(minimum, keys, width)
-    tables = []
-    for number, chunk in enumerate(chunks, start=1):
-        suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
-        table = Table(title=title + suffix, title_justify="left", box=box.HEAVY_HEAD)
-        # Fixed widths: Rich's own shrinking would cut cells short (or crop the table).
-        widths = _settle([minimum[i] for i in chunk], [natural[i] for i in chunk], width)
-        for index, column_width in zip(chunk, widths, strict=True):
-            column = columns[index]
-            header = column.header
-            if column_width < cell_len(header):
-                header = " ".join(w.strip() for w in _header_words(header))
-            table.add_column(
-                header,
-                justify=column.justify,  # type: ignore[arg-type]
-                width=column_width,
-            )
-        for row in rows:
-            table.add_row(*(row[i] for i in chunk))
-        tables.append(table)
-    return tables
+    ranks = [-i if c.rank is None else c.rank for i, c in enumerate(columns)]
+    chosen = _chosen(minimum, ranks, keys, width)
+    left_out = [columns[i].header for i in range(len(columns)) if i not in chosen]
+    caption = (
+        f"not shown at {width} columns: {', '.join(left_out)} (--width, --json or --html)"
+        if left_out
+        else None
+    )
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.HEAVY_HEAD,
+        caption=caption,
+        caption_justify="left",
+    )
+    # Fixed widths: Rich's own shrinking would cut cells short (or crop the table).
+    widths = _settle([minimum[i] for i in chosen], [natural[i] for i in chosen], width)
+    for index, column_width in zip(chosen, widths, strict=True):
+        column = columns[index]
+        header = column.header
+        if column_width < cell_len(header):
+            header = " ".join(w.strip() for w in _header_words(header))
+        table.add_column(header, justify=column.justify, width=column_width)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*(row[i] for i in chosen))
+    return [table]

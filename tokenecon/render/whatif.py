@@ -23,8 +23,16 @@ def _change(before: Any, after: Any, fmt: Format) -> str:
     return b if b == a else f"{b} → {a}"
 
 
-def _columns(*headers: str) -> list[Column]:
-    return [Column(h, "left" if i == 0 else "right") for i, h in enumerate(headers)]
+def _columns(*headers: str, ranks: tuple[int, ...] = ()) -> list[Column]:
+    """``ranks``, one per column after the first: which stay on a narrow terminal."""
+    return [
+        Column(h, "left" if i == 0 else "right", ranks[i - 1] if ranks and i else None)
+        for i, h in enumerate(headers)
+    ]
+
+
+_SCENARIO_RANKS = (9, 4, 3, 2, 7, 6, 10, 8)
+"""cost, then the saving, the cost per outcome, the factors last."""
 
 
 _FIGURES: list[tuple[str, str, Format]] = [
@@ -58,7 +66,9 @@ def _scenario_tables(scenario: dict[str, Any], width: int) -> list[Any]:
          totals["scenario"]["cost"], usd), *["—"] * 5, usd(totals["saving"]["cost"]),
          usd(totals["saving"]["cost_annualised"])]
     )  # fmt: skip
-    return fitted_tables(f"Scenario: {scenario['name']}", _columns(*headers), rows, width)
+    return fitted_tables(
+        f"Scenario: {scenario['name']}", _columns(*headers, ranks=_SCENARIO_RANKS), rows, width
+    )
 
 
 def _minus(a: str, b: str) -> str:

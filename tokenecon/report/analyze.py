@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tokenecon.aggregate.hourly import hourly_groups
 from tokenecon.aggregate.query import aggregate_usage
-from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
+from tokenecon.economics.blocks import Block, blocks
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
+from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.economics.value import ValueAssessment, assess_value, value_findings
 from tokenecon.engine.connect import EngineOptions, connect
 from tokenecon.errors import OptionError
-from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
+from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.progress import Reporter
-from tokenecon.report.document import Report, build_report
+from tokenecon.report.document import Report, TimeViews, blocks_section, build_report
 from tokenecon.report.ownership import account, ownership_key, with_ownership
 from tokenecon.report.value import value_sections
 
@@ -40,7 +43,11 @@ class AnalyzeOptions:
     outcomes: Path | None = None
     """The outcome mapping."""
     by: str | None = None
-    """Breakdown attribute."""
+    """Breakdown attribute (``--by``; a period, day/week/month, is split off into ``period``)."""
+    period: str | None = None
+    """The time view of the breakdown: day, week or month (``--by day`` ...)."""
+    timezone: str | None = None
+    """``--timezone``: the IANA zone whose clocks the time views use (None: UTC)."""
     since: datetime | None = None
     until: datetime | None = None
     column_map: dict[str, str] = field(default_factory=dict)
@@ -87,6 +94,8 @@ class Analysis:
     """Computed vs reported cost per model, where a source reports cost."""
     estimated_models: set[str] = field(default_factory=set)
     """Models (price-book key or raw name) whose token counts were estimated from text."""
+    blocks: list[Any] = field(default_factory=list)
+    """5-hour billing blocks (:class:`tokenecon.economics.blocks.Block`), for agent logs."""
     ownership: Any = None
     """Showback, budgets and people (:class:`tokenecon.economics.ownership.Accounts`), when the
     mapping declares domains, shared costs, budgets or a people file."""
@@ -135,7 +144,16 @@ def run_analysis(
 
     ``book`` is the price book of ``options`` when the caller has loaded it already.
     """
+    period, attribute = split_by(options.by)
+    options = replace(
+        options,
+        by=attribute,
+        period=period or options.period,
+        timezone=check_timezone(options.timezone),
+    )
     _check_by(options.by)
+    if options.timezone and options.engine.name != "duckdb":
+        raise OptionError("--timezone works with the duckdb engine only", "leave --engine out")
     prepared = prepare_inputs(usage, options, book)
     book, mapping, sources = prepared.book, prepared.mapping, prepared.sources
     aggregate_options = AggregateOptions(
@@ -146,6 +164,7 @@ def run_analysis(
         thresholds=tuple(sorted(set(book.cliff_thresholds()) | set(options.prompt_thresholds))),
         per_model_yields=options.per_model_yields,
         progress=options.progress,
+        timezone=options.timezone,
     )
     con = connect(options.engine, scan_bytes(sources))
     # Hash the inputs for the report while the engine reads them (both release the GIL); the
@@ -156,6 +175,8 @@ def run_analysis(
             con, sources, mapping, aggregate_options, lambda i: futures[i].result().newlines
         )
         digests = [f.result().sha256 for f in futures]
+    if options.timezone:
+        aggregates.groups = [split_local_day(g) for g in aggregates.groups]
     computed = price_groups(aggregates.groups, book)
     reconciliation: list[ModelReconciliation] = []
     if any(g.reported_rows for g in aggregates.groups):
@@ -195,8 +216,33 @@ def run_analysis(
     }
     return Analysis(
         options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
-        estimated, ownership, value,
+        estimated, _agent_blocks(con, aggregates, aggregate_options, book), ownership, value,
     )  # fmt: skip
+
+
+AGENT_FORMATS = ("claude_code_jsonl", "codex_jsonl")
+
+
+def _agent_blocks(
+    con: Any, aggregates: UsageAggregates, options: AggregateOptions, book: PriceBook
+) -> list[Block]:
+    """The 5-hour blocks of coding-agent logs (none when another source is read too)."""
+    if not aggregates.plans or any(p.format not in AGENT_FORMATS for p in aggregates.plans):
+        return []
+    hourly = hourly_groups(con, aggregates.rows, options.since, options.until, options.thresholds)
+    priced = price_groups([g for _, g in hourly], book)
+    return blocks(
+        [
+            (
+                hour,
+                p.cost,
+                g.requests,
+                sum(g.tokens[c] for c in BILLABLE_TOKEN_COLUMNS),
+                p.model_key or g.model,
+            )
+            for (hour, g), p in zip(hourly, priced, strict=True)
+        ]
+    )
 
 
 def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
@@ -225,8 +271,22 @@ def report_of(analysis: Analysis) -> Report:
         extra=value_sections(analysis.economics, analysis.value, analysis.book)
         if analysis.value
         else None,
+        time=time_views(analysis.priced, analysis.options),
     )
+    if analysis.blocks:
+        report.data["blocks"] = blocks_section(analysis.blocks)
     return with_ownership(report, analysis.ownership)
+
+
+def time_views(priced: Sequence[PricedGroup], options: AnalyzeOptions) -> TimeViews:
+    """The daily series, and the ``--by`` period breakdown if one was asked for."""
+    return TimeViews(
+        timezone=options.timezone or "UTC",
+        daily=series(priced, "day"),
+        period=options.period,
+        attribute=options.by,
+        rows=period_breakdown(priced, options.period) if options.period else [],
+    )
 
 
 def analyze(usage: Sequence[str], options: AnalyzeOptions) -> Report:

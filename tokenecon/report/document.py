@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -32,19 +33,27 @@ class ReportSchemaError(TokenEconError):
     default_hint = "see docs/reports.md for the saved report"
 
 
+def _rounded(x: Decimal | None, step: Decimal) -> str | None:
+    """``x`` rounded half-up to ``step``, as text; what rounds to zero is ``0``, never ``-0``."""
+    if x is None:
+        return None
+    rounded = x.quantize(step, rounding=ROUND_HALF_UP)
+    return format(abs(rounded) if rounded == 0 else rounded, "f")
+
+
 def money(x: Decimal | None) -> str | None:
     """Money as a decimal string rounded to 1e-6."""
-    return None if x is None else format(x.quantize(MONEY, rounding=ROUND_HALF_UP), "f")
+    return _rounded(x, MONEY)
 
 
 def rate(x: Decimal | None) -> str | None:
     """A per-token rate as a decimal string with 12 decimals."""
-    return None if x is None else format(x.quantize(RATE, rounding=ROUND_HALF_UP), "f")
+    return _rounded(x, RATE)
 
 
 def number(x: Decimal | None) -> str | None:
     """A ratio as a decimal string with 6 decimals."""
-    return None if x is None else format(x.quantize(RATIO, rounding=ROUND_HALF_UP), "f")
+    return _rounded(x, RATIO)
 
 
 def _tokens(v: Volume) -> dict[str, int]:
@@ -226,6 +235,67 @@ def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal)
 
 
 @dataclass(frozen=True)
+class TimeViews:
+    """Spend over time: the daily series, and the ``--by`` period breakdown if asked for."""
+
+    timezone: str = "UTC"
+    daily: list[tuple[str, Volume]] = field(default_factory=list)
+    period: str | None = None
+    """day, week or month, when ``--by`` names one."""
+    attribute: str | None = None
+    """The attribute ``--by`` names beside the period, if any."""
+    rows: list[tuple[str, str | None, Volume]] = field(default_factory=list)
+    """(period, attribute value, usage) for ``--by`` with a period."""
+
+
+def _time(views: TimeViews, total_cost: Decimal) -> dict[str, Any]:
+    """The ``time`` section: the time zone, and cost per day (``daily``)."""
+    return {
+        "timezone": views.timezone,
+        "daily": [
+            {"day": day, **_volume(v), "cost_share": number(ratio(v.cost, total_cost))}
+            for day, v in views.daily
+        ],
+    }
+
+
+def blocks_section(blocks: list[Any], now: datetime | None = None) -> dict[str, Any]:
+    """The ``blocks`` section: 5-hour billing blocks of agent logs, oldest first, with the
+    burn rate (cost per hour) and, for a block still open, its projected cost."""
+    now = now or datetime.now(UTC)
+    naive = now.replace(tzinfo=None)  # the engine's timestamps are naive UTC
+    return {
+        "hours": 5,
+        "rows": [
+            {
+                "start": b.start.isoformat() + "Z",
+                "end": b.end.isoformat() + "Z",
+                "cost": money(b.cost),
+                "requests": b.requests,
+                "tokens": b.tokens,
+                "unpriced_requests": b.unpriced_requests,
+                "models": sorted(b.models),
+                "burn_rate_per_hour": money(b.burn_rate()),
+                "active": b.start <= naive < b.end,
+                "projected_cost": money(b.projection(naive)),
+            }
+            for b in blocks
+        ],
+    }
+
+
+def _period_breakdown(views: TimeViews, total_cost: Decimal) -> dict[str, Any]:
+    by = views.period if not views.attribute else f"{views.period},{views.attribute}"
+    rows = []
+    for period, value, v in views.rows:
+        row: dict[str, Any] = {"value": period}
+        if views.attribute:
+            row = {"value": value if value is not None else "(none)", "period": period}
+        rows.append({**row, **_volume(v), "cost_share": number(ratio(v.cost, total_cost))})
+    return {"by": by, "timezone": views.timezone, "rows": rows}
+
+
+@dataclass(frozen=True)
 class Report:
     """A report as a JSON-ready document."""
 
@@ -263,6 +333,7 @@ def build_report(
     reconciliation: list[Any] | None = None,
     estimated_models: set[str] | None = None,
     extra: dict[str, Any] | None = None,
+    time: TimeViews | None = None,
 ) -> Report:
     """Assemble the report document."""
     estimated = estimated_models or set()
@@ -351,7 +422,11 @@ def build_report(
         "reconciliation": _reconciliation(reconciliation or []),
         **(extra or {}),
     }
-    if by:
+    views = time or TimeViews()
+    data["time"] = _time(views, total.cost)
+    if views.period:
+        data["breakdown"] = _period_breakdown(views, total.cost)
+    elif by:
         data["breakdown"] = {
             "by": by,
             "rows": [
