@@ -278,7 +278,9 @@ def test_a_report_with_a_wrong_money_string_fails() -> None:
     report["totals"]["cost"] = 12.5  # a float, not the 1e-6 decimal string
     report["use_cases"][0]["cost_per_token"] = "0.0001"  # 12 decimals expected
     del report["totals"]["rows_read"]
+    report["showbak"] = {}  # a section the schema does not describe
     found = errors("report", report)
+    assert any("('showbak' was unexpected)" in e for e in found)
     assert any(e.startswith("totals/cost:") for e in found)
     assert any("cost_per_token" in e for e in found)
     assert any("'rows_read' is a required" in e for e in found)
@@ -449,3 +451,45 @@ def test_the_loader_refuses_a_misspelled_top_level_key(
     assert f"Error: {path}:4: unknown top-level key {key!r}" in result.stderr
     assert f"did you mean `{meant}`?" in result.stderr and "docs/mapping.md" in result.stderr
     assert any(f"('{key}' was unexpected)" in e for e in errors("mapping", load(path)))
+
+
+@pytest.mark.parametrize(
+    "sections", ["ownership-small.json", "ownership-example.json", "value.json"]
+)
+def test_golden_sections_validate_inside_a_report(sections: str) -> None:
+    """The goldens that hold only some sections, laid over a whole report: each section is one
+    the schema describes, and valid."""
+    part = json.loads((GOLDEN / sections).read_text(encoding="utf-8"))
+    described = json.loads(schema_text("report"))["properties"]
+    assert set(part) <= set(described)
+    report = json.loads((GOLDEN / "small.json").read_text(encoding="utf-8"))
+    assert errors("report", {**report, **part}) == []
+
+
+@pytest.fixture(scope="module")
+def owned_months(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both example months with owners, saved, and their diff (as docs/ownership.md runs them)."""
+    out = tmp_path_factory.mktemp("owned-months")
+    examples = ROOT / "examples"
+    for month, mapping in (("10", "ownership.yaml"), ("11", "ownership-2026-11.yaml")):
+        result = run_cli(
+            "analyze", str(examples / f"usage-2026-{month}.csv"), "--outcomes",
+            str(examples / "owners" / mapping), "--prices", str(examples / "prices-acme.yaml"),
+            "--save", str(out / f"{month}.json"), "-q",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    result = run_cli("diff", str(out / "10.json"), str(out / "11.json"), "-f", "json")
+    assert result.exit_code == 0, result.output
+    (out / "diff.json").write_text(result.stdout)
+    return out
+
+
+def test_reports_and_diff_with_owners_validate(owned_months: Path) -> None:
+    for name, schema in (("10.json", "report"), ("11.json", "report"), ("diff.json", "diff")):
+        document = json.loads((owned_months / name).read_text(encoding="utf-8"))
+        assert errors(schema, document) == [], name
+    report = json.loads((owned_months / "10.json").read_text(encoding="utf-8"))
+    assert {"showback", "allocation", "budgets", "people"} <= set(report)
+    assert {f["layer"] for f in report["findings"]} >= {"budget", "people"}
+    diff = json.loads((owned_months / "diff.json").read_text(encoding="utf-8"))
+    assert diff["ownership"]["domains"] and diff["ownership"]["budgets"]
