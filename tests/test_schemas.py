@@ -12,10 +12,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_cli
 from golden_files import GOLDEN
+from schema_check import errors, load, validator
 
 from tokenecon.report.schemas import SCHEMAS, schema_text
-
-jsonschema = pytest.importorskip("jsonschema")  # a dev extra (also pulled in by altair)
 
 PRICE_BOOKS = [
     ROOT / "tokenecon" / "data" / "pricing" / "default.yaml",
@@ -23,8 +22,9 @@ PRICE_BOOKS = [
     FIXTURES / "book.yaml",
     FIXTURES / "whatif" / "book.yaml",
     FIXTURES / "money" / "empty_book.yaml",
-    *sorted((ROOT / "pricing").glob("*.yaml")),
+    *sorted((ROOT / "pricing" / "examples").glob("*.yaml")),
 ]
+OVERRIDES = ROOT / "pricing" / "overrides.yaml"  # the build's input, not a price book
 MAPPINGS = [
     ROOT / "examples" / "outcomes.yaml",
     ROOT / "examples" / "outcomes-2026-11.yaml",
@@ -49,40 +49,6 @@ DOCUMENTS = {
     "whatif": ["whatif.json"],
     "diff": ["diff-example.json"],
 }
-
-
-class _StringDates(yaml.SafeLoader):
-    """YAML as an editor's schema checker sees it: dates stay strings (JSON has no date type)."""
-
-
-_StringDates.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def validator(name: str) -> Any:
-    schema = json.loads(schema_text(name))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-def errors(name: str, instance: Any) -> list[str]:
-    """Every error, with those inside anyOf/oneOf branches, as `path: message`."""
-
-    def leaves(found: Any) -> list[Any]:
-        out = []
-        for e in found:
-            out += [e, *leaves(e.context)]
-        return out
-
-    found = leaves(validator(name).iter_errors(instance))
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in found]
-
-
-def load(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_StringDates)
 
 
 def test_every_schema_is_draft_2020_12_and_listed() -> None:
@@ -111,7 +77,7 @@ def test_scenario_files_validate(path: Path) -> None:
 
 def test_every_yaml_file_in_the_repository_has_its_schema_checked() -> None:
     """A new example or fixture YAML must be added to a list above (or to the exceptions)."""
-    checked = {*PRICE_BOOKS, *MAPPINGS, *SCENARIO_FILES}
+    checked = {*PRICE_BOOKS, *MAPPINGS, *SCENARIO_FILES, OVERRIDES}
     ci = ROOT / "examples" / "ci"  # CI job definitions, not tokenecon input
     found = {
         p
@@ -159,74 +125,14 @@ def test_documents_validate(name: str, golden: str) -> None:
     assert errors(name, document) == []
 
 
-def test_the_default_book_has_its_models_checked() -> None:
-    """Not an empty-schema pass: the default book's every model and entry is looked at."""
-    book = load(ROOT / "tokenecon" / "data" / "pricing" / "default.yaml")
-    broken = json.loads(json.dumps(book))
-    first = next(iter(broken["models"]))
-    broken["models"][first]["tier"] = "flagship"
-    broken["models"][first]["prices"][0]["ouptut"] = 1
-    found = errors("price-book", broken)
-    assert any("flagship" in e for e in found)
-    assert any("ouptut" in e for e in found)
-
-
-@pytest.mark.parametrize(
-    ("book", "message"),
-    [
-        ({"models": {"m": {"prices": []}}}, "should be non-empty"),
-        ({"models": {"m": {"prices": [{"input": 1, "output": 2}]}}}, "'from' is a required"),
-        ({"models": {"m": {"prices": [{"from": "2026-01-01", "input": 1}]}}}, "not valid under"),
-        ({"models": {"m": {"prices": [{"from": "2026-01-01", "input": -1, "output": 2}]}}}, "-1"),
-        ({"models": {"m": {"prices": [{"from": "01/02/2026", "input": 1, "output": 2}]}}}, "01/02"),
-        ({"discounts": [{"provider": "openai"}]}, "'multiply' is a required"),
-    ],
-)
-def test_price_book_schema_refuses_what_the_loader_refuses(
-    book: dict[str, Any], message: str, tmp_path: Path
-) -> None:
-    found = errors("price-book", book)
-    assert any(message in e for e in found), found
-    path = tmp_path / "book.yaml"
-    path.write_text(yaml.safe_dump(book))
-    result = run_cli("prices", "--prices", str(path))
-    assert result.exit_code == 2
-    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
-
-
-@pytest.mark.parametrize(
-    ("mapping", "message"),
-    [
-        ({}, "'use_cases' is a required"),
-        ({"use_cases": {"a": {"match": {"teem": "x"}}}}, "teem"),
-        ({"use_cases": {"a": {"match": {"team": "x"}, "overheads": 5}}}, "overheads"),
-        ({"use_cases": {"a": {"targets": {"cost_per_task": 1}}}}, "cost_per_task"),
-        ({"use_cases": {"a": {"urgent": "no"}}}, "'no' is not of type 'boolean'"),
-        ({"use_cases": {"a": {"success_rate": {"m": 1.5}}}}, "1.5"),
-        ({"use_cases": {"a": {"outcomes": {"count": 2.5}}}}, "not valid under any"),
-    ],
-)
-def test_mapping_schema_refuses_what_the_loader_refuses(
-    mapping: dict[str, Any], message: str, tmp_path: Path
-) -> None:
-    found = errors("mapping", mapping)
-    assert any(message in e for e in found), found
-    path = tmp_path / "mapping.yaml"
-    path.write_text(yaml.safe_dump(mapping))
-    result = run_cli(
-        "analyze", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
-        "--no-default-prices", "--outcomes", str(path),
-    )  # fmt: skip
-    assert result.exit_code == 2, result.output
-    assert f"Error: {path}" in result.stderr  # the loader's own error, naming the file
-
-
 def test_a_report_with_a_wrong_money_string_fails() -> None:
     report = json.loads((GOLDEN / "small.json").read_text(encoding="utf-8"))
     report["totals"]["cost"] = 12.5  # a float, not the 1e-6 decimal string
     report["use_cases"][0]["cost_per_token"] = "0.0001"  # 12 decimals expected
     del report["totals"]["rows_read"]
+    report["showbak"] = {}  # a section the schema does not describe
     found = errors("report", report)
+    assert any("('showbak' was unexpected)" in e for e in found)
     assert any(e.startswith("totals/cost:") for e in found)
     assert any("cost_per_token" in e for e in found)
     assert any("'rows_read' is a required" in e for e in found)
@@ -272,3 +178,45 @@ def test_the_example_months_saved_reports_validate(example_months: Path) -> None
         report = json.loads((example_months / f"{month}.json").read_text(encoding="utf-8"))
         assert errors("report", report) == []
         assert report["use_cases"] and report["board"]["sovereignty_hit_rate"]["value"]
+
+
+@pytest.mark.parametrize(
+    "sections", ["ownership-small.json", "ownership-example.json", "value.json"]
+)
+def test_golden_sections_validate_inside_a_report(sections: str) -> None:
+    """The goldens that hold only some sections, laid over a whole report: each section is one
+    the schema describes, and valid."""
+    part = json.loads((GOLDEN / sections).read_text(encoding="utf-8"))
+    described = json.loads(schema_text("report"))["properties"]
+    assert set(part) <= set(described)
+    report = json.loads((GOLDEN / "small.json").read_text(encoding="utf-8"))
+    assert errors("report", {**report, **part}) == []
+
+
+@pytest.fixture(scope="module")
+def owned_months(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both example months with owners, saved, and their diff (as docs/ownership.md runs them)."""
+    out = tmp_path_factory.mktemp("owned-months")
+    examples = ROOT / "examples"
+    for month, mapping in (("10", "ownership.yaml"), ("11", "ownership-2026-11.yaml")):
+        result = run_cli(
+            "analyze", str(examples / f"usage-2026-{month}.csv"), "--outcomes",
+            str(examples / "owners" / mapping), "--prices", str(examples / "prices-acme.yaml"),
+            "--save", str(out / f"{month}.json"), "-q",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    result = run_cli("diff", str(out / "10.json"), str(out / "11.json"), "-f", "json")
+    assert result.exit_code == 0, result.output
+    (out / "diff.json").write_text(result.stdout)
+    return out
+
+
+def test_reports_and_diff_with_owners_validate(owned_months: Path) -> None:
+    for name, schema in (("10.json", "report"), ("11.json", "report"), ("diff.json", "diff")):
+        document = json.loads((owned_months / name).read_text(encoding="utf-8"))
+        assert errors(schema, document) == [], name
+    report = json.loads((owned_months / "10.json").read_text(encoding="utf-8"))
+    assert {"showback", "allocation", "budgets", "people"} <= set(report)
+    assert {f["layer"] for f in report["findings"]} >= {"budget", "people"}
+    diff = json.loads((owned_months / "diff.json").read_text(encoding="utf-8"))
+    assert diff["ownership"]["domains"] and diff["ownership"]["budgets"]

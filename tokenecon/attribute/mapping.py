@@ -3,6 +3,7 @@ outcome are."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,9 @@ from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.yamlfile import line_of, load_yaml
 
+TOP_LEVEL_KEYS = ("use_cases", "usage", "domains", "shared_costs", "budgets", "people", "roles")
+"""Every key a mapping may have at its top level (docs/mapping.md, docs/ownership.md)."""
+INPUT_CONVENTIONS = ("inclusive", "exclusive")
 TARGET_KEYS = ("cost_per_token", "tokens_per_task", "tasks_per_outcome", "cost_per_outcome")
 _USE_CASE_KEYS = {
     "match", "task_key", "outcome", "outcomes", "value_per_outcome", "review_minutes_per_task",
@@ -312,9 +316,38 @@ def _use_case(name: str, raw: Any, where: str, path: Path) -> UseCase:
     )
 
 
+def _check_top_level(data: dict[str, Any], path: Path) -> None:
+    """Refuse a top-level key the loader would ignore (``use_case:``, ``domain:``) and a
+    ``usage:`` it could not read: a misspelled key must not silently drop a section."""
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=1)
+            raise MappingError(
+                f"{path}:{line_of(data, key)}: unknown top-level key {key!r}",
+                (f"did you mean `{close[0]}`? " if close else "")
+                + f"allowed: {', '.join(TOP_LEVEL_KEYS)} (see docs/mapping.md)",
+            )
+    usage = data.get("usage")
+    if usage is None:
+        return
+    at = f"{path}:{line_of(data, 'usage')}: usage"
+    if not isinstance(usage, dict) or set(usage) - {"input_convention"}:
+        raise MappingError(
+            f"{at}: expected {{input_convention: inclusive}}", "see docs/mapping.md (Top level)"
+        )
+    convention = usage.get("input_convention")
+    if convention is not None and convention not in INPUT_CONVENTIONS:
+        raise MappingError(
+            f"{at}.input_convention: {convention!r} is not inclusive or exclusive",
+            "see docs/usage-record.md#input-convention",
+        )
+
+
 def load_mapping(path: Path) -> OutcomeMapping:
     """Load and validate an outcome mapping; file paths inside are relative to it."""
     data = load_yaml(path, MappingError, "outcome mapping")
+    if isinstance(data, dict):
+        _check_top_level(data, path)
     if not isinstance(data, dict) or not isinstance(data.get("use_cases"), dict):
         raise MappingError(
             f"{path}: expected a mapping with `use_cases:`", "see docs/mapping.md for the format"

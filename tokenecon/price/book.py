@@ -34,6 +34,8 @@ _ENTRY_KEYS = {
     "from", "source", "checked", "above", "gpu_hour", "tokens_per_second", *BUCKETS, *SERVICE_TIERS
 }  # fmt: skip
 _TIER_KEYS = {"multiply", *BUCKETS}
+_BOOK_KEYS = {"currency", "models", "discounts"}
+_DISCOUNT_KEYS = {"multiply", "provider", "model", "from", "until"}
 
 __all__ = [
     "BUCKETS", "MILLION", "SERVICE_TIERS", "TIERS", "Discount", "ModelPrice", "PriceBook",
@@ -116,8 +118,9 @@ def _no_unknown(raw: dict[str, Any], allowed: set[str], where: str) -> None:
     if unknown:
         close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
         hint = f"did you mean `{close[0]}`? " if close else ""
+        line = line_of(raw, unknown[0])
         raise PriceBookError(
-            f"{where}: unknown key {unknown[0]!r}",
+            f"{where}: unknown key {unknown[0]!r}" + (f" (line {line})" if line else ""),
             f"{hint}allowed: {', '.join(sorted(allowed))} (docs/price-book-fields.md)",
         )
 
@@ -229,6 +232,7 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
 def _discount(raw: Any, where: str) -> Discount:
     if not isinstance(raw, dict) or "multiply" not in raw:
         raise PriceBookError(f"{where}: expected {{multiply: 0.85, provider: ..., from: ...}}")
+    _no_unknown(raw, _DISCOUNT_KEYS, where)  # a misspelled `provider` would widen the discount
     factor = _money(raw["multiply"], f"{where}.multiply")
     assert factor is not None
     return Discount(
@@ -258,6 +262,7 @@ def load_price_book(paths: Sequence[Path] = (), *, include_default: bool = True)
                 f"{path}: expected a mapping with `models:`",
                 "see docs/price-book.md for the format (fields: docs/price-book-fields.md)",
             )
+        _no_unknown(data, _BOOK_KEYS, str(path))  # a misspelled `discounts:` would be ignored
         currency = str(data.get("currency", "USD")).upper()
         if book.currency and currency != book.currency:
             hint = "keep one currency across --prices files"

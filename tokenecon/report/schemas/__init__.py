@@ -1,8 +1,9 @@
 """JSON Schemas (draft 2020-12) of tokenecon's inputs and documents, shipped as package data.
 
 ``price-book``, ``mapping`` and ``scenarios`` describe the YAML a user writes
-(docs/price-book.md, docs/mapping.md, docs/whatif.md); ``report``, ``whatif`` and ``diff`` the
-JSON documents tokenecon writes (docs/reports.md). ``tokenecon schema NAME`` prints one.
+(docs/price-book-fields.md, docs/mapping.md with docs/ownership.md, docs/whatif.md) and accept
+what the loaders accept; ``report``, ``whatif`` and ``diff`` the JSON documents tokenecon writes
+(docs/reports.md), every section of them. ``tokenecon schema NAME`` prints one.
 """
 
 from __future__ import annotations
