@@ -63,10 +63,20 @@ def task_key_expression(
 
     if mapping is None:
         return ibis.null("string")
-    branches = [(use_case == u.name, resolve(u.task_key)) for u in mapping.use_cases if u.task_key]
-    if not branches:
+    # One branch per task key attribute, not one per use case: 50 use cases keyed by task_id
+    # are one test per row (a use case has one task key, so the branches are disjoint).
+    keyed: dict[str, list[str]] = {}
+    for u in mapping.use_cases:
+        if u.task_key:
+            keyed.setdefault(u.task_key, []).append(u.name)
+    if not keyed:
         return ibis.null("string")
+    branches = [(_one_of(use_case, names), resolve(key)) for key, names in keyed.items()]
     return ibis.cases(*branches, else_=ibis.null("string"))
+
+
+def _one_of(use_case: ir.StringValue, names: list[str]) -> ir.BooleanValue:
+    return use_case == names[0] if len(names) == 1 else use_case.isin(names)
 
 
 def residency_expression(
@@ -83,14 +93,17 @@ def residency_expression(
     if not declared:
         return ibis.null("boolean")
     region = resolve("region")
+    allowed: dict[tuple[str, ...], list[str]] = {}
+    for u in declared:
+        allowed.setdefault(tuple(u.residency), []).append(u.name)
     branches = [
         (
-            use_case == u.name,
+            _one_of(use_case, names),
             ibis.cases(
                 (region.isnull(), ibis.null("boolean")),
-                else_=_rule_condition(MatchRule("region", u.residency), resolve),
+                else_=_rule_condition(MatchRule("region", regions), resolve),
             ),
         )
-        for u in declared
+        for regions, names in allowed.items()
     ]
     return ibis.cases(*branches, else_=ibis.null("boolean"))
