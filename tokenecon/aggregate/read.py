@@ -29,7 +29,7 @@ from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, STRING_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
-from tokenecon.ingest.readers import materialize
+from tokenecon.ingest.readers import arrow_result, materialize
 from tokenecon.ingest.sources import SourceFile, estimate_rows, source_bytes
 from tokenecon.progress import Reporter, ScanProgress
 
@@ -251,7 +251,7 @@ def watch_pass(
 def fetch_records(con: BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
     """The rows of a small result table, with the engine's read errors as a typed input error."""
     try:
-        return list(con.to_pyarrow(expr).to_pylist())
+        return list(arrow_result(con, expr).to_pylist())
     except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
         message = first_line(exc)
         raise UsageInputError(
