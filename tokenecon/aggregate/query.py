@@ -33,9 +33,11 @@ from tokenecon.aggregate.read import (
     attributed_rows,
     fetch_records,
     flag_rows,
+    parse_once,
     rank_copies,
     repeated_request_ids,
     watch_pass,
+    worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
@@ -249,6 +251,9 @@ def aggregate_usage(
     """
     result = UsageAggregates()
     rows, has_request_ids = attributed_rows(con, sources, mapping, options, result)
+    if has_request_ids and worth_parsing_once(con, sources):
+        with watch_pass(con, sources, options.progress, "usage"):
+            rows = parse_once(con, rows)
     result.rows = rows
     options = replace(
         options,

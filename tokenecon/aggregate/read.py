@@ -12,6 +12,7 @@ pass, and reading a small result.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -23,6 +24,7 @@ from tokenecon.aggregate.columns import attribute_resolver, in_period
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.rules import residency_expression, task_key_expression, use_case_expression
+from tokenecon.engine.connect import is_duckdb
 from tokenecon.engine.dialect import small_table
 from tokenecon.engine.progress import watching
 from tokenecon.errors import UsageInputError, first_line
@@ -253,8 +255,31 @@ def fetch_records(con: BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
     try:
         return list(arrow_result(con, expr).to_pylist())
     except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
-        message = first_line(exc)
-        raise UsageInputError(
-            f"cannot read the usage: {message}",
-            "check the file named above; --map and --input-convention adjust columns",
-        ) from None
+        raise _unreadable(exc) from None
+
+
+def worth_parsing_once(con: BaseBackend, sources: Sequence[SourceFile]) -> bool:
+    """Whether the rows are better computed once (:func:`parse_once`) than parsed twice."""
+    return is_duckdb(con) and any(s.kind not in ("csv", "parquet", "postgres") for s in sources)
+
+
+def parse_once(con: BaseBackend, rows: ir.Table) -> ir.Table:
+    """The rows computed once into an engine table, where parsing them twice costs more.
+
+    JSON sources are parsed whole (DuckDB's reader parses each document before picking its
+    fields), and coding-agent logs repeat nearly every id (one line per content block): the
+    narrow duplicate pre-pass would parse them a second time for nothing. The narrow rows
+    are kept instead (a few columns). CSV and Parquet keep the pre-pass (docs/engine.md).
+    """
+    try:
+        name = f"tokenecon_rows_{uuid.uuid4().hex[:8]}"
+        return con.create_table(name, rows, temp=True)
+    except Exception as exc:
+        raise _unreadable(exc) from None
+
+
+def _unreadable(exc: Exception) -> UsageInputError:
+    return UsageInputError(
+        f"cannot read the usage: {first_line(exc)}",
+        "check the file named above; --map and --input-convention adjust columns",
+    )
