@@ -23,7 +23,9 @@ def _glob_to_like(pattern: str) -> str:
     return escaped.replace("*", "%").replace("?", "_")
 
 
-def _rule_condition(rule: MatchRule, resolve: Resolver) -> ir.BooleanValue:
+def _rule_condition(rule: MatchRule, resolve: Resolver, total: bool = True) -> ir.BooleanValue:
+    """Whether the row's attribute matches one of the rule's values; ``total``: False rather
+    than null where the attribute is missing (a CASE branch needs no such guard)."""
     import ibis
 
     column = resolve(rule.attribute)
@@ -38,7 +40,8 @@ def _rule_condition(rule: MatchRule, resolve: Resolver) -> ir.BooleanValue:
             parts.append(column.re_search("^" + fnmatch.translate(pattern)[4:-3] + "$"))
         else:
             parts.append(column.like(_glob_to_like(pattern)))
-    return ibis.or_(*parts).fill_null(False)
+    condition = ibis.or_(*parts)
+    return condition.fill_null(False) if total else condition
 
 
 def use_case_expression(mapping: OutcomeMapping | None, resolve: Resolver) -> ir.StringValue:
@@ -49,7 +52,8 @@ def use_case_expression(mapping: OutcomeMapping | None, resolve: Resolver) -> ir
         return ibis.null("string")
     branches = []
     for use_case in mapping.use_cases:
-        conditions = [_rule_condition(rule, resolve) for rule in use_case.match]
+        # A null condition fails a CASE branch like False does: no guard per rule per row.
+        conditions = [_rule_condition(rule, resolve, total=False) for rule in use_case.match]
         condition = ibis.and_(*conditions) if conditions else ibis.literal(True)
         branches.append((condition, ibis.literal(use_case.name)))
     return ibis.cases(*branches, else_=ibis.null("string"))
@@ -71,6 +75,11 @@ def task_key_expression(
             keyed.setdefault(u.task_key, []).append(u.name)
     if not keyed:
         return ibis.null("string")
+    if len(keyed) == 1 and all(u.task_key for u in mapping.use_cases):
+        # Every use case keys its tasks the same way: one null test per row, no name compared.
+        return ibis.cases(
+            (use_case.notnull(), resolve(next(iter(keyed)))), else_=ibis.null("string")
+        )
     branches = [(_one_of(use_case, names), resolve(key)) for key, names in keyed.items()]
     return ibis.cases(*branches, else_=ibis.null("string"))
 
