@@ -31,7 +31,7 @@ from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, STRING_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
-from tokenecon.ingest.readers import arrow_result, materialize
+from tokenecon.ingest.readers import arrow_result, materialize, unfused_selects
 from tokenecon.ingest.sources import SourceFile, estimate_rows, source_bytes
 from tokenecon.progress import Reporter, ScanProgress
 
@@ -273,7 +273,8 @@ def parse_once(con: BaseBackend, rows: ir.Table) -> ir.Table:
     """
     try:
         name = f"tokenecon_rows_{uuid.uuid4().hex[:8]}"
-        return con.create_table(name, rows, temp=True)
+        with unfused_selects():
+            return con.create_table(name, rows, temp=True)
     except Exception as exc:
         raise _unreadable(exc) from None
 
