@@ -250,10 +250,10 @@ def aggregate_usage(
     :class:`~tokenecon.ingest.sources.FileDigest`), if one is at hand, to number rejected rows.
     """
     result = UsageAggregates()
-    rows, has_request_ids = attributed_rows(con, sources, mapping, options, result)
+    rows, has_request_ids, id_rows = attributed_rows(con, sources, mapping, options, result)
     if has_request_ids and worth_parsing_once(con, sources):
         with watch_pass(con, sources, options.progress, "usage"):
-            rows = parse_once(con, rows)
+            rows = id_rows = parse_once(con, rows)
     result.rows = rows
     options = replace(
         options,
@@ -262,7 +262,7 @@ def aggregate_usage(
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):
-        duplicate_ids = repeated_request_ids(con, rows) if has_request_ids else []
+        duplicate_ids = repeated_request_ids(con, id_rows) if has_request_ids else []
     flagged = flag_rows(con, rows, duplicate_ids, options.since, options.until)
     grain = _grain(flagged, options)
     if not is_duckdb(con):
