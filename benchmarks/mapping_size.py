@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -92,7 +94,7 @@ def groups(n: int) -> list[list[str]]:
     return [[f"user{u}@example.com" for u in range(USERS) if u % n == k] for k in range(n)]
 
 
-def mapping_file(n: int, events: Path) -> Path:
+def mapping_file(n: int, events: Path, folder: Path) -> Path:
     """A mapping of n use cases, each matched by its users, all reading one events file."""
     lines = ["use_cases:"]
     for k, users in enumerate(groups(n)):
@@ -100,9 +102,10 @@ def mapping_file(n: int, events: Path) -> Path:
             f"  uc-{k}:",
             f"    match: {{user: [{', '.join(users)}]}}",
             "    task_key: task_id",
-            f"    outcomes: {{file: {events.name}, key: task_id, verified: verified}}",
+            f"    outcomes: {{file: '{events}', key: task_id, verified: verified}}",
         ]
-    path = HERE / "data" / f"mapping-{n}.yaml"
+    # (not under the checkout: the tests check the schema of every YAML file there)
+    path = folder / f"mapping-{n}.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -128,8 +131,9 @@ def main() -> None:
     reader = (CSV_SOURCE if args.format == "csv" else PARQUET_SOURCE).replace("{path}", str(data))
     print(f"rows: {args.rows:,}  file: {data.name}  events: {events.name}  repeat: {args.repeat}")
     print(f"{'use cases':>10}{'anchor s':>10}{'tokenecon s':>13}{'ratio':>8}  totals")
+    folder = Path(tempfile.mkdtemp(prefix="tokenecon-mappings-"))
     for n in (int(x) for x in args.use_cases.split(",")):
-        mapping = mapping_file(n, events)
+        mapping = mapping_file(n, events, folder)
         anchor = [sys.executable, "-c", ANCHOR, reader, str(events), case_sql(n)]
         tool = [sys.executable, "-m", "tokenecon.cli.main", "analyze", str(data),
                 "--outcomes", str(mapping), "--json", "--quiet"]  # fmt: skip
@@ -148,6 +152,7 @@ def main() -> None:
         base_s, tool_s = statistics.median(base_times), statistics.median(tool_times)
         same = "same" if mine == theirs else f"DIFFER {mine} vs {theirs}"
         print(f"{n:>10}{base_s:>10.2f}{tool_s:>13.2f}{tool_s / base_s:>8.2f}  {same}")
+    shutil.rmtree(folder)
 
 
 if __name__ == "__main__":
