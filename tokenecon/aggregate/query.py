@@ -33,14 +33,16 @@ from tokenecon.aggregate.read import (
     attributed_rows,
     fetch_records,
     flag_rows,
+    parse_once,
     rank_copies,
     repeated_request_ids,
     watch_pass,
+    worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
-from tokenecon.attribute.outcomes import events_table
+from tokenecon.attribute.outcomes import event_sources, events_table
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 from tokenecon.ingest.sources import SourceFile
@@ -125,7 +127,16 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     return grain
 
 
-def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> list[ir.Table]:
+Events = list[tuple["ir.Table", list[str]]]
+"""Each distinct outcome events table of the mapping, with the use cases that read it."""
+
+
+def _events(con: Backend, mapping: OutcomeMapping | None) -> Events:
+    """One table per distinct events file: read once, whatever the number of use cases."""
+    return [(events_table(con, source), names) for source, names in event_sources(mapping)]
+
+
+def _branches(grain: ir.Table, events: Events) -> list[ir.Table]:
     """Roll-ups of the grain, each shaped to the common result schema."""
     branches = accounting_branches(grain)
     valid = grain.filter(grain.reject_reason.isnull())
@@ -144,21 +155,16 @@ def _branches(con: Backend, grain: ir.Table, mapping: OutcomeMapping | None) -> 
     keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by("use_case").aggregate(tasks=kept.task_key.nunique() + keyless.sum())
     branches.append(shape(tasks, "tasks", {"use_case": tasks.use_case, "tasks": tasks.tasks}))
-    for use_case in mapping.use_cases if mapping else ():
-        source = use_case.outcomes
-        if source is None or source.kind != "events":
-            continue
-        events = events_table(con, source)
-        mine = kept.filter(kept.use_case == use_case.name)
-        matched = events.inner_join(mine.select(key=mine.task_key).distinct(), "key")
-        for kind, table in (("outcomes_matched", matched), ("outcomes_file", events)):
-            branches.append(
-                shape(
-                    table.aggregate(n=table.count()),
-                    kind,
-                    {"use_case": ibis.literal(use_case.name), "rows": ibis._.n},
-                )
-            )
+    for table, names in events:
+        # One join per events file for all the use cases that share it, not one per use case.
+        mine = kept.filter(kept.use_case.isin(names))
+        pairs = mine.select("use_case", key=mine.task_key).distinct()
+        joined = pairs.inner_join(table, "key")
+        matched = joined.group_by("use_case").aggregate(n=joined.count())
+        in_file = table.aggregate(n=table.count())
+        in_file = in_file.mutate(use_case=ibis.literal(names, type="array<string>").unnest())
+        for kind, table in (("outcomes_matched", matched), ("outcomes_file", in_file)):
+            branches.append(shape(table, kind, {"use_case": table.use_case, "rows": table.n}))
     return branches
 
 
@@ -190,24 +196,17 @@ def _repeated_branches(copies: ir.Table) -> list[ir.Table]:
     ]  # fmt: skip
 
 
-def _yield_branches(
-    con: Backend, grain: ir.Table, mapping: OutcomeMapping | None
-) -> list[ir.Table]:
+def _yield_branches(grain: ir.Table, events: Events) -> list[ir.Table]:
     """Tasks and verified outcomes per use case x model, for use cases with outcome events.
 
     A task that called several models counts under each of them; spellings of one model are
     counted together under the first spelling. Only `whatif` asks for these (route quality
     and the quality-vs-cost frontier): analyze does not pay for them.
     """
-    with_events = [
-        u
-        for u in (mapping.use_cases if mapping else ())
-        if u.outcomes and u.outcomes.kind == "events"
-    ]
-    if not with_events:
+    if not events:
         return []
     kept = grain.filter(grain.reject_reason.isnull() & grain.in_window)
-    kept = kept.filter(kept.use_case.isin([u.name for u in with_events]))
+    kept = kept.filter(kept.use_case.isin([n for _, names in events for n in names]))
     # Spellings are normalised once per distinct model, not once per grain row.
     names = kept.select("model").distinct()
     kept = kept.inner_join(names.mutate(bare=bare_model(names.model)), "model")
@@ -222,20 +221,17 @@ def _yield_branches(
             {"use_case": tasks.use_case, "model": tasks.model, "tasks": tasks.tasks},
         )
     ]
-    for use_case in with_events:
-        assert use_case.outcomes is not None
-        events = events_table(con, use_case.outcomes)
-        mine = kept.filter(kept.use_case == use_case.name)
-        pairs = mine.select("bare", key=mine.task_key).distinct()
-        matched = pairs.inner_join(events, "key")
-        counts = matched.group_by("bare").aggregate(n=matched.count())
-        names = tasks.filter(tasks.use_case == use_case.name).select("bare", "model")
-        named = counts.inner_join(names, "bare")
+    for table, names in events:
+        mine = kept.filter(kept.use_case.isin(names))
+        pairs = mine.select("use_case", "bare", key=mine.task_key).distinct()
+        matched = pairs.inner_join(table, "key")
+        counts = matched.group_by(["use_case", "bare"]).aggregate(n=matched.count())
+        named = counts.inner_join(tasks.select("use_case", "bare", "model"), ["use_case", "bare"])
         branches.append(
             shape(
                 named,
                 "model_outcomes",
-                {"use_case": ibis.literal(use_case.name), "model": named.model, "rows": named.n},
+                {"use_case": named.use_case, "model": named.model, "rows": named.n},
             )
         )
     return branches
@@ -254,7 +250,10 @@ def aggregate_usage(
     :class:`~tokenecon.ingest.sources.FileDigest`), if one is at hand, to number rejected rows.
     """
     result = UsageAggregates()
-    rows, has_request_ids = attributed_rows(con, sources, mapping, options, result)
+    rows, has_request_ids, id_rows = attributed_rows(con, sources, mapping, options, result)
+    if has_request_ids and worth_parsing_once(con, sources):
+        with watch_pass(con, sources, options.progress, "usage"):
+            rows = id_rows = parse_once(con, rows)
     result.rows = rows
     options = replace(
         options,
@@ -263,16 +262,17 @@ def aggregate_usage(
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):
-        duplicate_ids = repeated_request_ids(con, rows) if has_request_ids else []
+        duplicate_ids = repeated_request_ids(con, id_rows) if has_request_ids else []
     flagged = flag_rows(con, rows, duplicate_ids, options.since, options.until)
     grain = _grain(flagged, options)
     if not is_duckdb(con):
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = spark_cached(con, grain)
-    branches = _branches(con, grain, mapping)
+    events = _events(con, mapping)
+    branches = _branches(grain, events)
     if options.per_model_yields:
-        branches += _yield_branches(con, grain, mapping)
+        branches += _yield_branches(grain, events)
     query = ibis.union(*branches, distinct=False)
     with watch_pass(con, sources, options.progress, "usage"):
         records = fetch_records(con, query)

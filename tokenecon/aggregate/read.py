@@ -12,6 +12,7 @@ pass, and reading a small result.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -28,13 +29,14 @@ from tokenecon.aggregate.types import (
 )
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.rules import residency_expression, task_key_expression, use_case_expression
+from tokenecon.engine.connect import is_duckdb
 from tokenecon.engine.dialect import small_table
 from tokenecon.engine.progress import watching
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, STRING_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
-from tokenecon.ingest.readers import materialize
+from tokenecon.ingest.readers import arrow_result, materialize, unfused_selects
 from tokenecon.ingest.sources import SourceFile, estimate_rows, source_bytes
 from tokenecon.progress import Reporter, ScanProgress
 
@@ -92,16 +94,19 @@ def attributed_rows(
     mapping: OutcomeMapping | None,
     options: AggregateOptions,
     result: UsageAggregates,
-) -> tuple[ir.Table, bool]:
+) -> tuple[ir.Table, bool, ir.Table]:
     """`analyze`'s rows: the columns it sums of every source, with each row's use case, task
-    key, ``--by`` value and residency (:mod:`tokenecon.attribute.rules`); and whether any
-    source has request ids. The sources' column plans and the attributes no source has go
-    into ``result``."""
-    tables = []
+    key, ``--by`` value and residency (:mod:`tokenecon.attribute.rules`); whether any source
+    has request ids; and the request ids alone, unattributed, for the duplicate pre-pass (the
+    engine cannot prune a use-case CASE whose long value lists it runs as joins: 50 use cases
+    made the pre-pass on the attributed rows 3x slower). The sources' column plans and the
+    attributes no source has go into ``result``."""
+    tables, ids = [], []
     has_request_ids = False
     seen_attributes: set[str] = set()
     for source_id, source in enumerate(sources):
         table, plan = canonical_table(con, source, source_id, options.read)
+        ids.append(table.select("request_id"))
         result.plans.append(plan)
         has_request_ids |= "request_id" in plan.canonical
         seen_attributes |= set(plan.canonical) | {f"tags.{x}" for x in plan.extra}
@@ -135,7 +140,8 @@ def attributed_rows(
             and not (a.startswith("tags.") and "tags.*" in seen_attributes)
         ]
     rows = tables[0] if len(tables) == 1 else ibis.union(*tables, distinct=False)
-    return rows, has_request_ids
+    id_rows = ids[0] if len(ids) == 1 else ibis.union(*ids, distinct=False)
+    return rows, has_request_ids, id_rows
 
 
 def repeated_request_ids(con: BaseBackend, rows: ir.Table) -> list[str]:
@@ -260,10 +266,34 @@ def watch_pass(
 def fetch_records(con: BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
     """The rows of a small result table, with the engine's read errors as a typed input error."""
     try:
-        return list(con.to_pyarrow(expr).to_pylist())
+        return list(arrow_result(con, expr).to_pylist())
     except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
-        message = first_line(exc)
-        raise UsageInputError(
-            f"cannot read the usage: {message}",
-            "check the file named above; --map and --input-convention adjust columns",
-        ) from None
+        raise _unreadable(exc) from None
+
+
+def worth_parsing_once(con: BaseBackend, sources: Sequence[SourceFile]) -> bool:
+    """Whether the rows are better computed once (:func:`parse_once`) than parsed twice."""
+    return is_duckdb(con) and any(s.kind not in ("csv", "parquet", "postgres") for s in sources)
+
+
+def parse_once(con: BaseBackend, rows: ir.Table) -> ir.Table:
+    """The rows computed once into an engine table, where parsing them twice costs more.
+
+    JSON sources are parsed whole (DuckDB's reader parses each document before picking its
+    fields), and coding-agent logs repeat nearly every id (one line per content block): the
+    narrow duplicate pre-pass would parse them a second time for nothing. The narrow rows
+    are kept instead (a few columns). CSV and Parquet keep the pre-pass (docs/engine.md).
+    """
+    try:
+        name = f"tokenecon_rows_{uuid.uuid4().hex[:8]}"
+        with unfused_selects():
+            return con.create_table(name, rows, temp=True)
+    except Exception as exc:
+        raise _unreadable(exc) from None
+
+
+def _unreadable(exc: Exception) -> UsageInputError:
+    return UsageInputError(
+        f"cannot read the usage: {first_line(exc)}",
+        "check the file named above; --map and --input-convention adjust columns",
+    )

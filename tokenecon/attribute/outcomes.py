@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from tokenecon.attribute.fields import header_names, text_lines
-from tokenecon.attribute.mapping import OutcomeSource, whole_count
+from tokenecon.attribute.mapping import OutcomeMapping, OutcomeSource, whole_count
 from tokenecon.errors import MappingError
 
 if TYPE_CHECKING:
@@ -21,6 +21,20 @@ if TYPE_CHECKING:
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "verified")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "")
 HINT = "see docs/mapping.md for the outcome files"
+
+
+def event_sources(mapping: OutcomeMapping | None) -> list[tuple[OutcomeSource, list[str]]]:
+    """Each distinct per-task events source of the mapping, with the use cases reading it.
+
+    Use cases that share an events file (same path, key and verified columns) share one read
+    of it and one join: the cost of outcomes does not grow with the number of use cases.
+    """
+    shared: dict[OutcomeSource, list[str]] = {}
+    for use_case in mapping.use_cases if mapping else ():
+        source = use_case.outcomes
+        if source is not None and source.kind == "events":
+            shared.setdefault(source, []).append(use_case.name)
+    return list(shared.items())
 
 
 def events_table(con: Backend, source: OutcomeSource) -> ir.Table:

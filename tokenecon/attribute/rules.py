@@ -23,7 +23,9 @@ def _glob_to_like(pattern: str) -> str:
     return escaped.replace("*", "%").replace("?", "_")
 
 
-def _rule_condition(rule: MatchRule, resolve: Resolver) -> ir.BooleanValue:
+def _rule_condition(rule: MatchRule, resolve: Resolver, total: bool = True) -> ir.BooleanValue:
+    """Whether the row's attribute matches one of the rule's values; ``total``: False rather
+    than null where the attribute is missing (a CASE branch needs no such guard)."""
     import ibis
 
     column = resolve(rule.attribute)
@@ -38,7 +40,8 @@ def _rule_condition(rule: MatchRule, resolve: Resolver) -> ir.BooleanValue:
             parts.append(column.re_search("^" + fnmatch.translate(pattern)[4:-3] + "$"))
         else:
             parts.append(column.like(_glob_to_like(pattern)))
-    return ibis.or_(*parts).fill_null(False)
+    condition = ibis.or_(*parts)
+    return condition.fill_null(False) if total else condition
 
 
 def use_case_expression(mapping: OutcomeMapping | None, resolve: Resolver) -> ir.StringValue:
@@ -49,7 +52,8 @@ def use_case_expression(mapping: OutcomeMapping | None, resolve: Resolver) -> ir
         return ibis.null("string")
     branches = []
     for use_case in mapping.use_cases:
-        conditions = [_rule_condition(rule, resolve) for rule in use_case.match]
+        # A null condition fails a CASE branch like False does: no guard per rule per row.
+        conditions = [_rule_condition(rule, resolve, total=False) for rule in use_case.match]
         condition = ibis.and_(*conditions) if conditions else ibis.literal(True)
         branches.append((condition, ibis.literal(use_case.name)))
     return ibis.cases(*branches, else_=ibis.null("string"))
@@ -63,10 +67,25 @@ def task_key_expression(
 
     if mapping is None:
         return ibis.null("string")
-    branches = [(use_case == u.name, resolve(u.task_key)) for u in mapping.use_cases if u.task_key]
-    if not branches:
+    # One branch per task key attribute, not one per use case: 50 use cases keyed by task_id
+    # are one test per row (a use case has one task key, so the branches are disjoint).
+    keyed: dict[str, list[str]] = {}
+    for u in mapping.use_cases:
+        if u.task_key:
+            keyed.setdefault(u.task_key, []).append(u.name)
+    if not keyed:
         return ibis.null("string")
+    if len(keyed) == 1 and all(u.task_key for u in mapping.use_cases):
+        # Every use case keys its tasks the same way: one null test per row, no name compared.
+        return ibis.cases(
+            (use_case.notnull(), resolve(next(iter(keyed)))), else_=ibis.null("string")
+        )
+    branches = [(_one_of(use_case, names), resolve(key)) for key, names in keyed.items()]
     return ibis.cases(*branches, else_=ibis.null("string"))
+
+
+def _one_of(use_case: ir.StringValue, names: list[str]) -> ir.BooleanValue:
+    return use_case == names[0] if len(names) == 1 else use_case.isin(names)
 
 
 def residency_expression(
@@ -83,14 +102,17 @@ def residency_expression(
     if not declared:
         return ibis.null("boolean")
     region = resolve("region")
+    allowed: dict[tuple[str, ...], list[str]] = {}
+    for u in declared:
+        allowed.setdefault(tuple(u.residency), []).append(u.name)
     branches = [
         (
-            use_case == u.name,
+            _one_of(use_case, names),
             ibis.cases(
                 (region.isnull(), ibis.null("boolean")),
-                else_=_rule_condition(MatchRule("region", u.residency), resolve),
+                else_=_rule_condition(MatchRule("region", regions), resolve),
             ),
         )
-        for u in declared
+        for regions, names in allowed.items()
     ]
     return ibis.cases(*branches, else_=ibis.null("boolean"))

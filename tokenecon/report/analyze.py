@@ -22,6 +22,7 @@ from tokenecon.engine.connect import EngineOptions, connect
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
+from tokenecon.ingest.readers import arrow_result
 from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
@@ -252,7 +253,7 @@ def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) ->
         return set()
     rows = aggregates.rows
     names = rows.filter(rows.source_id.isin(ids) & rows.model.notnull()).select("model").distinct()
-    found = [r["model"] for r in con.to_pyarrow(names).to_pylist()]
+    found = [r["model"] for r in arrow_result(con, names).to_pylist()]
     return {book.resolve(name) or name for name in found}
 
 

@@ -1,0 +1,155 @@
+"""Time `tokenecon analyze` against ccusage on generated Claude Code log folders.
+
+The folder (`projects/<project>/<session>.jsonl`, seeded) holds N assistant responses, each
+written as Claude Code writes them (compact JSON: ccusage's native reader finds nothing in
+spaced JSON): a user line with the prompt, then one line per content
+block of the response (a thinking block and a text block, the same message id and request id;
+the last block carries the final output count), with real-sized content. ccusage
+(https://github.com/ccusage/ccusage, from the npm registry, installed by hand into a folder
+given with `--ccusage`) runs `claude daily --json --offline` with its own price data and the
+folder as `CLAUDE_CONFIG_DIR` (HOME a temporary folder, so it finds no other agent's logs);
+tokenecon runs `analyze <folder>/projects --json`. Anchor and tokenecon run alternately, each
+in a fresh process; the table gives medians and ratios, and the script compares the tokens
+per day and model of both (input, output, cache reads and writes).
+
+    npm install --prefix /tmp/ccusage ccusage@20.0.24   # the native build for linux-x64
+    python benchmarks/ccusage.py --messages 2000,200000 --ccusage /tmp/ccusage [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODELS = ("claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805", "claude-haiku-4-5-20251001")
+PER_SESSION = 100
+TEXT = "Reading the checkout module and the failing test before changing anything. " * 12
+
+
+def generate(folder: Path, messages: int) -> None:
+    """Write ``messages`` assistant responses in sessions of 100, 20 sessions a project."""
+    rng = random.Random(messages)
+    for s in range((messages + PER_SESSION - 1) // PER_SESSION):
+        project = folder / "projects" / f"-home-u-src-project{s // 20}"
+        project.mkdir(parents=True, exist_ok=True)
+        session = f"6b1e2c4d-0000-4000-8000-{s:012d}"
+        base = {"isSidechain": False, "userType": "external", "cwd": "/home/u/src/project",
+                "sessionId": session, "version": "2.1.40", "gitBranch": "main"}  # fmt: skip
+        lines = []
+        for m in range(min(PER_SESSION, messages - s * PER_SESSION)):
+            day = 1 + (s * 7 + m // 40) % 28
+            stamp = f"2026-10-{day:02d}T{10 + m % 12:02d}:{m % 60:02d}:00.000Z"
+            user = {**base, "type": "user", "uuid": f"u{s}-{m}", "timestamp": stamp,
+                    "message": {"role": "user", "content": TEXT}}  # fmt: skip
+            lines.append(json.dumps(user, separators=(",", ":")))
+            usage = {
+                "input_tokens": rng.randint(1, 50),
+                "cache_creation_input_tokens": rng.randint(0, 3000),
+                "cache_read_input_tokens": rng.randint(1000, 90000),
+                "output_tokens": 1,
+                "service_tier": "standard",
+            }
+            message = {"id": f"msg_{s}_{m}", "model": MODELS[(s + m) % 3], "role": "assistant",
+                       "type": "message"}  # fmt: skip
+            thinking = [{"type": "thinking", "thinking": TEXT, "signature": "x" * 200}]
+            final = {**usage, "output_tokens": rng.randint(10, 2000)}
+            for content, used in ((thinking, usage), ([{"type": "text", "text": TEXT}], final)):
+                line = {**base, "type": "assistant", "uuid": f"a{s}-{m}-{len(lines)}",
+                        "timestamp": stamp, "requestId": f"req_{s}_{m}",
+                        "message": {**message, "content": content, "usage": used}}  # fmt: skip
+                lines.append(json.dumps(line, separators=(",", ":")))
+        (project / f"{session}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
+    return time.perf_counter() - started, done.stdout
+
+
+def ccusage_tokens(out: str) -> Counter[tuple[str, str, str]]:
+    """ccusage's tokens per (day, model, kind)."""
+    totals: Counter[tuple[str, str, str]] = Counter()
+    for day in json.loads(out)["daily"]:
+        for row in day.get("modelBreakdowns", []):
+            for kind, key in (("input", "inputTokens"), ("output", "outputTokens"),
+                              ("cache_read", "cacheReadTokens"),
+                              ("cache_write", "cacheCreationTokens")):  # fmt: skip
+                totals[(day.get("date") or day.get("period"), row["modelName"], kind)] += row[key]
+    return totals
+
+
+def tokenecon_tokens(folder: Path) -> Counter[tuple[str, str, str]]:
+    """tokenecon's tokens per (day, model, kind), from a canonical CSV of the folder."""
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "canonical.parquet"
+        subprocess.run([sys.executable, "-m", "tokenecon.cli.main", "convert", str(folder),
+                        "-o", str(out), "--quiet"], check=True)  # fmt: skip
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        rows = con.sql(
+            f"""SELECT strftime(CAST("timestamp" AS TIMESTAMP), '%Y-%m-%d'), model,
+                  sum(uncached_input_tokens), sum(output_tokens), sum(cache_read_tokens),
+                  sum(coalesce(cache_write_tokens, 0) + coalesce(cache_write_1h_tokens, 0))
+                FROM read_parquet('{out}') GROUP BY ALL"""
+        ).fetchall()
+    totals: Counter[tuple[str, str, str]] = Counter()
+    for day, model, *values in rows:
+        for kind, value in zip(
+            ("input", "output", "cache_read", "cache_write"), values, strict=True
+        ):
+            totals[(day, model, kind)] += int(value or 0)
+    return totals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", default="2000,200000")
+    parser.add_argument("--ccusage", type=Path, required=True, help="its npm install folder")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    binary = args.ccusage / "node_modules" / ".bin" / "ccusage"
+    print(
+        f"{'messages':>10}{'ccusage s':>11}{'tokenecon s':>13}{'ratio':>8}  tokens per day x model"
+    )
+    for n in (int(x) for x in args.messages.split(",")):
+        folder = HERE / "data" / f"claude-code-{n}"
+        if not folder.exists():
+            generate(folder, n)
+        with tempfile.TemporaryDirectory() as home:
+            env = {
+                **os.environ,
+                "HOME": home,
+                "CLAUDE_CONFIG_DIR": str(folder),
+                "NO_COLOR": "1",
+                "TZ": "UTC",
+            }
+            anchor = [str(binary), "claude", "daily", "--json", "--offline"]
+            mine = [sys.executable, "-m", "tokenecon.cli.main", "analyze",
+                    str(folder / "projects"), "--json", "--quiet"]  # fmt: skip
+            theirs_s, ours_s = [], []
+            for _ in range(args.repeat):
+                seconds, their_out = timed(anchor, env)
+                theirs_s.append(seconds)
+                ours_s.append(timed(mine)[0])
+        same = ccusage_tokens(their_out) == tokenecon_tokens(folder / "projects")
+        a, b = statistics.median(theirs_s), statistics.median(ours_s)
+        print(f"{n:>10,}{a:>11.2f}{b:>13.2f}{b / a:>8.2f}  {'same' if same else 'DIFFER'}")
+
+
+if __name__ == "__main__":
+    main()
