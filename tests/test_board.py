@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, run_cli, small_report
 
-from tokenecon.report.document import number
+from tokenecon.report.figures import number
 
 
 def test_board_lines_of_the_small_fixture() -> None:

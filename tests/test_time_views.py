@@ -247,7 +247,7 @@ def test_money_has_one_format() -> None:
 
 
 def test_json_figures_are_never_minus_zero() -> None:
-    from tokenecon.report.document import money, number, rate
+    from tokenecon.report.figures import money, number, rate
 
     assert [money(Decimal("-0.0000004")), number(Decimal("-0.0000001")),
             rate(Decimal("-1e-14"))] == ["0.000000", "0.000000", "0.000000000000"]  # fmt: skip

@@ -32,11 +32,12 @@ from tokenecon.attribute.rules import residency_expression, task_key_expression,
 from tokenecon.engine.connect import is_duckdb
 from tokenecon.engine.dialect import small_table
 from tokenecon.engine.progress import watching
+from tokenecon.engine.results import arrow_result, unfused_selects
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, STRING_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
-from tokenecon.ingest.readers import arrow_result, materialize, unfused_selects
+from tokenecon.ingest.readers import materialize
 from tokenecon.ingest.sources import SourceFile, estimate_rows, source_bytes
 from tokenecon.progress import Reporter, ScanProgress
 

@@ -57,7 +57,7 @@ def diff(
     from tokenecon.diff.compare import diff_reports
     from tokenecon.diff.document import diff_to_dict
     from tokenecon.diff.thresholds import check_thresholds, check_to_dict, parse_threshold
-    from tokenecon.report.document import read_report
+    from tokenecon.report.saved import read_report
 
     thresholds = [parse_threshold(x) for x in fail_on or []]
     targets = t.one_target(chart, "svg", "--chart") if chart else []

@@ -40,7 +40,7 @@ def report(
     ] = False,
 ) -> None:
     """Write the self-contained HTML report of a saved report."""
-    from tokenecon.report.document import read_report
+    from tokenecon.report.saved import read_report
 
     targets = t.one_target(output, "html", "-o")
     reports = [read_report(path).to_dict() for path in saved]

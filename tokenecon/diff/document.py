@@ -15,7 +15,7 @@ from tokenecon.diff.compare import (
     UseCaseDiff,
     relative_change,
 )
-from tokenecon.report.document import money, number, rate
+from tokenecon.report.figures import money, number, rate
 
 SCHEMA = "tokenecon.diff/v1"
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tokenecon.report.document import money, number
+from tokenecon.report.figures import money, number
 
 MONEY, SHARE, NUMBER = "money", "share", "number"
 DOMAIN = {

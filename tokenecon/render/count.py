@@ -12,7 +12,7 @@ from tokenecon.render.tables import Column, fitted_tables
 
 def count_document(estimate: Any, source: str, at: str) -> dict[str, Any]:
     """The JSON form: counts are estimates (text, not a billed call); money to 1e-6."""
-    from tokenecon.report.document import money
+    from tokenecon.report.figures import money
 
     return {
         "source": source,

@@ -19,17 +19,18 @@ from tokenecon.economics.diagnose import Finding, diagnose, maturity
 from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.economics.value import ValueAssessment, assess_value, value_findings
 from tokenecon.engine.connect import EngineOptions, connect
+from tokenecon.engine.results import arrow_result
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
-from tokenecon.ingest.readers import arrow_result
 from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.progress import Reporter
-from tokenecon.report.document import Report, TimeViews, blocks_section, build_report
+from tokenecon.report.document import Report, build_report
 from tokenecon.report.ownership import account, ownership_key, with_ownership
+from tokenecon.report.time_sections import TimeViews, blocks_section
 from tokenecon.report.value import value_sections
 
 

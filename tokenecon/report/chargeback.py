@@ -12,7 +12,7 @@ from tokenecon.economics.chargeback import ChargeLine, charge_lines
 from tokenecon.economics.ownership import Accounts
 from tokenecon.errors import OptionError
 from tokenecon.report.analyze import AnalyzeOptions, run_analysis
-from tokenecon.report.document import money
+from tokenecon.report.figures import money
 
 SCHEMA = "tokenecon.chargeback/v1"
 

@@ -7,11 +7,8 @@ ratios 6, so that the figures a person reads can be recomputed from the ones bes
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from tokenecon.aggregate.types import UsageAggregates
@@ -19,60 +16,21 @@ from tokenecon.economics.board import BoardLines, OutcomeGroup, board_lines
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, Volume, ratio
 from tokenecon.economics.diagnose import LADDER, NEXT_STEPS, Finding, LayerCheck, layer_checks
 from tokenecon.errors import TokenEconError
-from tokenecon.ingest.canonical import TOKEN_COLUMNS
+from tokenecon.report.figures import (
+    money,
+    number,
+    rate,
+    volume_json,
+)
+from tokenecon.report.time_sections import TimeViews, period_breakdown, time_section
 
 SCHEMA = "tokenecon.report/v1"
-MONEY = Decimal("0.000001")
-RATE = Decimal("0.000000000001")
-RATIO = Decimal("0.000001")
 
 
 class ReportSchemaError(TokenEconError):
     """A saved report of another (older or newer) schema."""
 
     default_hint = "see docs/reports.md for the saved report"
-
-
-def _rounded(x: Decimal | None, step: Decimal) -> str | None:
-    """``x`` rounded half-up to ``step``, as text; what rounds to zero is ``0``, never ``-0``."""
-    if x is None:
-        return None
-    rounded = x.quantize(step, rounding=ROUND_HALF_UP)
-    return format(abs(rounded) if rounded == 0 else rounded, "f")
-
-
-def money(x: Decimal | None) -> str | None:
-    """Money as a decimal string rounded to 1e-6."""
-    return _rounded(x, MONEY)
-
-
-def rate(x: Decimal | None) -> str | None:
-    """A per-token rate as a decimal string with 12 decimals."""
-    return _rounded(x, RATE)
-
-
-def number(x: Decimal | None) -> str | None:
-    """A ratio as a decimal string with 6 decimals."""
-    return _rounded(x, RATIO)
-
-
-def _tokens(v: Volume) -> dict[str, int]:
-    out = {c.removesuffix("_tokens"): v.tokens[c] for c in TOKEN_COLUMNS}
-    out["billable"] = v.billable
-    return out
-
-
-def _volume(v: Volume) -> dict[str, Any]:
-    return {
-        "cost": money(v.cost),
-        "reported_cost": money(v.reported_cost) if v.reported_rows else None,
-        "tokens": _tokens(v),
-        "requests": v.requests,
-        "rows": v.rows,
-        "unpriced_tokens": v.unpriced_tokens,
-        "cliff_unknown_tokens": v.cliff_unknown_tokens,
-        "requests_above_cliff": v.above_cliff_requests,
-    }
 
 
 def _cost_source(v: Volume) -> str | None:
@@ -197,7 +155,7 @@ def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal)
     return {
         "name": u.name,
         "outcome": mapped.outcome if mapped else "",
-        **_volume(u.volume),
+        **volume_json(u.volume),
         "cost_share": number(ratio(u.volume.cost, total_cost)),
         "tasks": u.tasks,
         "outcomes": u.outcomes,
@@ -232,67 +190,6 @@ def _use_case(u: UseCaseEconomics, findings: list[Finding], total_cost: Decimal)
         "residency": _residency(u),
         "findings": [finding_json(f) for f in findings if f.scope == u.name],
     }
-
-
-@dataclass(frozen=True)
-class TimeViews:
-    """Spend over time: the daily series, and the ``--by`` period breakdown if asked for."""
-
-    timezone: str = "UTC"
-    daily: list[tuple[str, Volume]] = field(default_factory=list)
-    period: str | None = None
-    """day, week or month, when ``--by`` names one."""
-    attribute: str | None = None
-    """The attribute ``--by`` names beside the period, if any."""
-    rows: list[tuple[str, str | None, Volume]] = field(default_factory=list)
-    """(period, attribute value, usage) for ``--by`` with a period."""
-
-
-def _time(views: TimeViews, total_cost: Decimal) -> dict[str, Any]:
-    """The ``time`` section: the time zone, and cost per day (``daily``)."""
-    return {
-        "timezone": views.timezone,
-        "daily": [
-            {"day": day, **_volume(v), "cost_share": number(ratio(v.cost, total_cost))}
-            for day, v in views.daily
-        ],
-    }
-
-
-def blocks_section(blocks: list[Any], now: datetime | None = None) -> dict[str, Any]:
-    """The ``blocks`` section: 5-hour billing blocks of agent logs, oldest first, with the
-    burn rate (cost per hour) and, for a block still open, its projected cost."""
-    now = now or datetime.now(UTC)
-    naive = now.replace(tzinfo=None)  # the engine's timestamps are naive UTC
-    return {
-        "hours": 5,
-        "rows": [
-            {
-                "start": b.start.isoformat() + "Z",
-                "end": b.end.isoformat() + "Z",
-                "cost": money(b.cost),
-                "requests": b.requests,
-                "tokens": b.tokens,
-                "unpriced_requests": b.unpriced_requests,
-                "models": sorted(b.models),
-                "burn_rate_per_hour": money(b.burn_rate()),
-                "active": b.start <= naive < b.end,
-                "projected_cost": money(b.projection(naive)),
-            }
-            for b in blocks
-        ],
-    }
-
-
-def _period_breakdown(views: TimeViews, total_cost: Decimal) -> dict[str, Any]:
-    by = views.period if not views.attribute else f"{views.period},{views.attribute}"
-    rows = []
-    for period, value, v in views.rows:
-        row: dict[str, Any] = {"value": period}
-        if views.attribute:
-            row = {"value": value if value is not None else "(none)", "period": period}
-        rows.append({**row, **_volume(v), "cost_share": number(ratio(v.cost, total_cost))})
-    return {"by": by, "timezone": views.timezone, "rows": rows}
 
 
 @dataclass(frozen=True)
@@ -360,7 +257,7 @@ def build_report(
         },
         "inputs": inputs,
         "totals": {
-            **_volume(total),
+            **volume_json(total),
             "estimated": bool(estimated),
             "tasks": sum(u.tasks for u in economics.use_cases),
             "outcomes": sum(outcomes) if outcomes else None,
@@ -382,7 +279,7 @@ def build_report(
                 "model": name,
                 "tier": economics.model_tiers.get(name),
                 "provider": economics.model_providers.get(name),
-                **_volume(v),
+                **volume_json(v),
                 "cost_share": number(ratio(v.cost, total.cost)),
                 "cost_source": _cost_source(v),
                 "estimated": name in estimated,
@@ -393,11 +290,11 @@ def build_report(
             for name, v in sorted(economics.models.items(), key=lambda kv: (-kv[1].cost, kv[0]))
         ],
         "unattributed": {
-            **_volume(economics.unattributed),
+            **volume_json(economics.unattributed),
             "cost_share": number(ratio(economics.unattributed.cost, total.cost)),
         },
         "unpriced": [
-            {"model": name, "reason": economics.unpriced_reasons[name], **_volume(v)}
+            {"model": name, "reason": economics.unpriced_reasons[name], **volume_json(v)}
             for name, v in sorted(economics.unpriced.items())
         ],
         "rejected": {
@@ -423,65 +320,15 @@ def build_report(
         **(extra or {}),
     }
     views = time or TimeViews()
-    data["time"] = _time(views, total.cost)
+    data["time"] = time_section(views, total.cost)
     if views.period:
-        data["breakdown"] = _period_breakdown(views, total.cost)
+        data["breakdown"] = period_breakdown(views, total.cost)
     elif by:
         data["breakdown"] = {
             "by": by,
             "rows": [
-                {"value": k, **_volume(v), "cost_share": number(ratio(v.cost, total.cost))}
+                {"value": k, **volume_json(v), "cost_share": number(ratio(v.cost, total.cost))}
                 for k, v in sorted(economics.breakdown.items(), key=lambda kv: (-kv[1].cost, kv[0]))
             ],
         }
     return Report(data)
-
-
-def read_report(path: Path) -> Report:
-    """A saved report file (``--save``); refuses other schemas by name."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportSchemaError(
-            f"report {path} does not exist", "save one with `tokenecon analyze ... --save FILE`"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportSchemaError(f"cannot read report {path}: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportSchemaError(
-            f"{path}:{exc.lineno}: not a JSON report ({exc.msg})",
-            "save one with `tokenecon analyze ... --save FILE`",
-        ) from None
-    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...]]]]
-        raise ReportSchemaError(f"{path}: not a readable JSON report ({exc})"[:200]) from None
-    try:
-        report = Report.from_dict(data)
-    except ReportSchemaError as exc:
-        raise ReportSchemaError(f"{path}: {exc.message}", exc.hint) from None
-    from tokenecon.report.validate import schema_problem
-
-    problem = schema_problem(data)
-    if problem:
-        raise ReportSchemaError(
-            f"{path}{_line_of(text, problem)}: not a {SCHEMA} report: {problem}",
-            "was it edited by hand? Regenerate it with `tokenecon analyze ... --save FILE`; "
-            "docs/reports.md describes the document",
-        )
-    return report
-
-
-def _line_of(text: str, problem: str) -> str:
-    """``:N``, the line of the value a problem names (``$.totals.cost``), found by looking for
-    each key after the one before it; nothing when the path goes through a list."""
-    path = problem.split(":", 1)[0]
-    if "[" in path:
-        return ""
-    position = 0
-    for key in path.split(".")[1:]:
-        match = re.compile(rf'"{re.escape(key)}"\s*:').search(text, position)
-        if match is None:
-            return ""
-        position = match.start()
-    return f":{text.count(chr(10), 0, position) + 1}" if position else ""

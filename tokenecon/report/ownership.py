@@ -16,7 +16,8 @@ from tokenecon.economics.ownership import Accounts, account_ownership
 from tokenecon.economics.people import RoleBudget, TierStats
 from tokenecon.economics.showback import Showback, cost_per_verified_outcome
 from tokenecon.price.apply import PricedGroup
-from tokenecon.report.document import Report, finding_json, money, number
+from tokenecon.report.document import Report, finding_json
+from tokenecon.report.figures import money, number
 
 
 def _showback(s: Showback) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from tokenecon.economics.operating_ladder import (
 from tokenecon.economics.value import UseCaseValue, ValueAssessment
 from tokenecon.economics.waterfall import STEPS, Waterfall, rounded_steps
 from tokenecon.price.book import PriceBook
-from tokenecon.report.document import MONEY, money, number
+from tokenecon.report.figures import MONEY, money, number
 
 
 def _waterfall(w: Waterfall | None) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from tokenecon.economics.integrity import Integrity, assess_integrity
 from tokenecon.errors import OptionError
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.report.analyze import Analysis, AnalyzeOptions, run_analysis
-from tokenecon.report.document import money, number, rate
+from tokenecon.report.figures import money, number, rate
 from tokenecon.whatif.frontier import Placed, Point, model_points, place, point_of
 from tokenecon.whatif.levers import Scenario
 from tokenecon.whatif.quality import model_yields
