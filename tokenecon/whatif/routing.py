@@ -15,7 +15,7 @@ produced. Otherwise the output says the route assumes equal quality.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
@@ -26,7 +26,7 @@ from tokenecon.errors import OptionError
 from tokenecon.price.apply import price_groups
 from tokenecon.price.book import ModelPrice, PriceBook
 from tokenecon.whatif.lever_values import parse_switch
-from tokenecon.whatif.levers import Flag, Lever, LeverKind
+from tokenecon.whatif.levers import Flag, Lever, LeverKind, Scenario
 from tokenecon.whatif.quality import SuccessRate, observed_rate, stated_rate, use_case_rate
 from tokenecon.whatif.scenario_parts import (
     Context,
@@ -265,10 +265,27 @@ def context_window(ctx: Context, key: str) -> int | None:
     return _window_of(ctx.book.models[key])
 
 
-def window_sizes(book: PriceBook) -> list[int]:
-    """Every context window the book states: the engine splits usage at them so that a
-    route can tell which calls fit its target."""
-    return sorted({w for m in book.models.values() if (w := _window_of(m)) is not None})
+def window_sizes(book: PriceBook, scenarios: Iterable[Scenario] = ()) -> list[int]:
+    """The context windows of the models the scenarios' routes could move usage to: the engine
+    splits usage at them so that a route can tell which calls fit its target. A tier target
+    may land on any model of its tier; a named one only on that model (every window of the
+    book when the name is unknown, so that the error comes from the route itself)."""
+    models: dict[str, ModelPrice] = {}
+    for scenario in scenarios:
+        for lever in scenario.levers:
+            action = lever.action
+            if not isinstance(action, Route):
+                continue
+            if action.target in ROUTE_TIERS:
+                tier = ROUTE_TIERS[action.target]
+                models.update((m.key, m) for m in book.models.values() if m.tier == tier)
+                continue
+            key = book.resolve(action.target)
+            if key is None:
+                models.update(book.models)
+            else:
+                models[key] = book.models[key]
+    return sorted({w for m in models.values() if (w := _window_of(m)) is not None})
 
 
 def _window_of(model: ModelPrice) -> int | None:

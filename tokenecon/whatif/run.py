@@ -69,7 +69,9 @@ def whatif_options(
     options: AnalyzeOptions, scenarios: Sequence[Scenario], book: PriceBook
 ) -> AnalyzeOptions:
     """The analysis options that give scenarios what they need from the engine."""
-    thresholds = scenario_thresholds(scenarios, book.cliff_thresholds(), window_sizes(book))
+    thresholds = scenario_thresholds(
+        scenarios, book.cliff_thresholds(), window_sizes(book, scenarios)
+    )
     return replace(options, prompt_thresholds=thresholds, per_model_yields=True)
 
 

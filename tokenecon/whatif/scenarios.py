@@ -80,7 +80,9 @@ def scenario_thresholds(
 def check_prepared(analysis: Analysis, scenario: Scenario) -> None:
     """The engine split the usage at every prompt size this scenario needs."""
     book = analysis.book
-    needed = scenario_thresholds([scenario], book.cliff_thresholds(), window_sizes(book))
+    needed = scenario_thresholds(
+        [scenario], book.cliff_thresholds(), window_sizes(book, [scenario])
+    )
     missing = set(needed) - set(analysis.options.prompt_thresholds)
     if missing:
         raise TokenEconError(
