@@ -50,7 +50,16 @@ def share(value: Any, where: str) -> Decimal:
 
 
 def non_negative(value: Any, where: str, noun: str = "a number") -> Decimal:
-    """A finite number >= 0; the message calls it ``noun`` (``a number``, ``an amount``)."""
+    """A finite number >= 0 (at most :data:`MAX_NUMBER`); the message calls it ``noun``
+    (``a number``, ``an amount``) and names what a YAML value of another shape is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        got = (
+            "nothing" if value is None
+            else "a mapping" if isinstance(value, dict)
+            else "a list" if isinstance(value, list)
+            else f"a {type(value).__name__}"
+        )  # fmt: skip
+        raise MappingError(f"{where}: expected {noun}, got {got}")
     try:
         number = Decimal(str(value))
     except InvalidOperation:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tokenecon.attribute.domains import Ownership, load_ownership
-from tokenecon.attribute.fields import bounded, named_file
+from tokenecon.attribute.fields import named_file, non_negative
 from tokenecon.attribute.value_keys import VALUE_KEYS, ValueInputs, parse_value_keys
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
@@ -125,19 +125,7 @@ class OutcomeMapping:
 
 
 def _decimal(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        got = (
-            "nothing" if value is None
-            else "a mapping" if isinstance(value, dict)
-            else "a list" if isinstance(value, list)
-            else f"a {type(value).__name__}"
-        )  # fmt: skip
-        raise MappingError(f"{where}: expected a number, got {got}")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise MappingError(f"{where}: expected a number, got {str(value)[:40]!r}") from None
-    return bounded(number, value, where)
+    return non_negative(value, where)
 
 
 def whole_count(value: Any, where: str) -> int:
