@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +57,19 @@ def example_months(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(cwd)
     return out
+
+
+@contextmanager
+def at_most(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging: a TimeoutError once the block has run ``seconds``."""
+
+    def hung(*_: object) -> None:
+        raise TimeoutError(f"ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, at_most, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -119,25 +116,9 @@ class _StringWriter:
         self.text += chunk
 
 
-@contextmanager
-def _at_most(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging."""
-
-    def hung(*_: object) -> None:
-        raise TimeoutError(f"analyze ran longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @settings(
     max_examples=30,
-    deadline=None,  # each example is bounded by _at_most instead (the machine is shared)
+    deadline=None,  # each example is bounded by at_most instead (the machine is shared)
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(usage_files())
@@ -147,7 +128,7 @@ def test_fuzzed_usage_is_read_or_refused_and_every_row_is_accounted_for(
     name, content = usage
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    with _at_most(30):
+    with at_most(30):
         result = run_cli(
             "analyze", str(path), "--json", "--prices", str(FIXTURES / "book.yaml"),
             "--no-default-prices",

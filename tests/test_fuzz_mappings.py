@@ -15,15 +15,12 @@ clean when this was written, so neither is marked xfail.
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, at_most, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -98,25 +95,9 @@ def _files(folder: Path) -> None:
     (folder.parent / "outside.csv").write_text("period,count\n2026-10,1\n")
 
 
-@contextmanager
-def _at_most(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging."""
-
-    def hung(*_: object) -> None:
-        raise TimeoutError(f"ran longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @settings(
     max_examples=25,
-    deadline=None,  # each example is bounded by _at_most instead (the machine is shared)
+    deadline=None,  # each example is bounded by at_most instead (the machine is shared)
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(mappings())
@@ -128,7 +109,7 @@ def test_fuzzed_mappings_are_read_or_refused_with_a_hint(
     _files(folder)
     text = _yaml_text(document)
     (folder / "mapping.yaml").write_text(text, encoding="utf-8")
-    with _at_most(30):
+    with at_most(30):
         result = run_cli(
             "analyze", str(FIXTURES / "small.csv"), "--outcomes", str(folder / "mapping.yaml"),
             "--json", "--prices", str(FIXTURES / "book.yaml"), "--no-default-prices",
@@ -182,7 +163,7 @@ def test_fuzzed_price_books_load_or_raise_a_price_book_error(
 
     path = tmp_path_factory.mktemp("book") / "book.yaml"
     path.write_text(_yaml_text(document), encoding="utf-8")
-    with _at_most(30):
+    with at_most(30):
         try:
             load_price_book([path], include_default=False)
         except TokenEconError as exc:
