@@ -31,6 +31,18 @@ def chromium_binary() -> str | None:
     return None
 
 
+def required_chromium() -> str:
+    """The binary; without one the test fails in CI (.ci/run installs it) and skips elsewhere."""
+    import pytest
+
+    binary = chromium_binary()
+    if binary is None:
+        if os.environ.get("TOKENECON_CI"):
+            pytest.fail("chromium is not installed (.ci/run installs it with apt-get)")
+        pytest.skip("chromium is not installed")
+    return binary
+
+
 class Browser:
     """One headless Chromium with a fresh profile; one page at a time."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdp import Browser, chromium_binary
+from cdp import Browser, required_chromium
 from conftest import FIXTURES, ROOT, run_cli
 from golden_files import check
 
@@ -128,11 +128,7 @@ def test_hostile_names_are_escaped(hostile: Path) -> None:
 
 @pytest.mark.slow
 def test_page_in_headless_chromium(months: dict[str, Any], hostile: Path, tmp_path: Path) -> None:
-    binary = chromium_binary()
-    if binary is None:
-        if os.environ.get("TOKENECON_CI"):
-            pytest.fail("chromium is not installed (.ci/run installs it with apt-get)")
-        pytest.skip("chromium is not installed")
+    binary = required_chromium()
     browser = Browser(binary, tmp_path / "profile")
     try:
         browser.open_page()
@@ -207,9 +203,7 @@ def test_pages_fit_1280_pixels_without_empty_tables_or_local_paths(
     agent_page = agents.read_text()
     assert "Use cases:" not in agent_page and "rung 1 of 0–4" in agent_page
     assert "By day and team (days in UTC)" in weekly.read_text()
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("chromium is not installed")
+    binary = required_chromium()
     browser = Browser(binary, tmp_path / "profile", width=1280, height=900)
     try:
         browser.open_page()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdp import Browser, chromium_binary
+from cdp import Browser, required_chromium
 from conftest import FIXTURES, ROOT, run_cli
 from golden_files import check
 from test_html import XSS, mask_svg
@@ -109,11 +109,7 @@ def test_hostile_domain_names_are_escaped(hostile: Path) -> None:
 def test_ownership_page_in_headless_chromium(
     example: dict[str, Any], hostile: Path, tmp_path: Path
 ) -> None:
-    binary = chromium_binary()
-    if binary is None:
-        if os.environ.get("TOKENECON_CI"):
-            pytest.fail("chromium is not installed (.ci/run installs it with apt-get)")
-        pytest.skip("chromium is not installed")
+    binary = required_chromium()
     browser = Browser(binary, tmp_path / "profile")
     try:
         browser.open_page()
