@@ -63,6 +63,35 @@ class Finding:
         return ratio(self.actual, self.target)
 
 
+@dataclass(frozen=True)
+class FindingKind:
+    """What every finding of one kind says alike: its layer, its metric, whose target it is
+    measured against and its remedy; :meth:`on` adds what one finding says of its scope."""
+
+    layer: str
+    metric: str
+    target_source: str
+    remedy: str
+
+    def on(
+        self,
+        scope: str,
+        actual: Decimal | None,
+        target: Decimal | None,
+        message: str,
+        saving: Decimal | None = None,
+    ) -> Finding:
+        """The finding of this kind on ``scope``."""
+        return Finding(
+            scope, self.layer, self.metric, actual, target, self.target_source, self.remedy,
+            message, saving,
+        )  # fmt: skip
+
+
+CHEAPER_MODEL = FindingKind("pricing", "price_vs_cheapest", "default", "route")
+UNCACHED_CONTEXT = FindingKind("efficiency", "cache_read_share", "default", "cache")
+
+
 def _fmt(x: Decimal, places: int = 2) -> str:
     return f"{x:,.{places}f}"
 
@@ -120,18 +149,14 @@ def _pricing(u: UseCaseEconomics) -> Finding | None:
         return None
     answer = ratio(u.volume.tokens["output_tokens"], u.volume.requests) or Decimal(0)
     saving = u.volume.cost - u.cheapest_cost
-    return Finding(
-        scope=u.name,
-        layer="pricing",
-        metric="price_vs_cheapest",
-        actual=times,
-        target=DEFAULT_PRICE_RATIO,
-        target_source="default",
-        remedy="route",
-        message=f"a {u.main_tier} model for {_fmt(answer, 0)}-token answers: its tokens cost "
+    return CHEAPER_MODEL.on(
+        u.name,
+        times,
+        DEFAULT_PRICE_RATIO,
+        f"a {u.main_tier} model for {_fmt(answer, 0)}-token answers: its tokens cost "
         f"{_fmt(times, 1)}x what {u.cheapest_model} would charge; route to it "
         f"(saves up to ${_fmt(saving)} if quality holds)",
-        saving=saving,
+        saving,
     )
 
 
@@ -161,15 +186,11 @@ def _efficiency(u: UseCaseEconomics) -> Finding | None:
         and calls > MULTI_CALL_TASK
     ):
         return None
-    return Finding(
-        scope=u.name,
-        layer="efficiency",
-        metric="cache_read_share",
-        actual=share,
-        target=DEFAULT_CACHE_READ_SHARE,
-        target_source="default",
-        remedy="cache",
-        message=f"{_fmt(calls, 1)} calls per task of {_fmt(per_request, 0)} input tokens each, "
+    return UNCACHED_CONTEXT.on(
+        u.name,
+        share,
+        DEFAULT_CACHE_READ_SHARE,
+        f"{_fmt(calls, 1)} calls per task of {_fmt(per_request, 0)} input tokens each, "
         f"only {_fmt(share * 100, 0)}% read from cache: put the shared context first and cache it",
     )
 

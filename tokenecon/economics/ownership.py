@@ -13,7 +13,7 @@ from tokenecon.attribute.domains import Ownership
 from tokenecon.attribute.people import Person
 from tokenecon.economics.budgets import BudgetStatus, scoper, track_budgets
 from tokenecon.economics.decompose import Economics, Volume, ratio
-from tokenecon.economics.diagnose import Finding
+from tokenecon.economics.diagnose import Finding, FindingKind
 from tokenecon.economics.owner_usage import fold_usage
 from tokenecon.economics.people import RoleBudget, TierStats, size_role_budgets, tier_stats
 from tokenecon.economics.showback import Showback, build_showback, domain_resolver
@@ -63,6 +63,11 @@ def _fmt(x: Decimal) -> str:
     return f"{x:,.2f}" if abs(x) >= 1 or x == 0 else f"{x:,.4f}"
 
 
+STARVED_ROLE = FindingKind("people", "tokens_per_user", "mapping", "resize")
+IDLE_SEATS = FindingKind("people", "idle_seats", "default", "adopt")
+SHARED_OVER_DIRECT = FindingKind("allocation", "shared_vs_direct", "default", "review")
+
+
 def _budget_findings(statuses: Sequence[BudgetStatus]) -> list[Finding]:
     out = []
     for s in statuses:
@@ -83,18 +88,8 @@ def _budget_findings(statuses: Sequence[BudgetStatus]) -> list[Finding]:
                     f"{s.as_of.isoformat()})"
                 )
                 actual, target = s.spent, b.amount * Decimal(level.rstrip("%")) / 100
-            out.append(
-                Finding(
-                    scope=scope,
-                    layer="budget",
-                    metric=f"budget {level}",
-                    actual=actual,
-                    target=target,
-                    target_source="mapping",
-                    remedy="review",
-                    message=message + "; an alert, not a cap",
-                )
-            )
+            kind = FindingKind("budget", f"budget {level}", "mapping", "review")
+            out.append(kind.on(scope, actual, target, message + "; an alert, not a cap"))
     return out
 
 
@@ -105,20 +100,14 @@ def _role_findings(roles: Sequence[RoleBudget]) -> list[Finding]:
             continue
         held = Decimal(r.role.budget_tokens_per_user or 0)
         out.append(
-            Finding(
-                scope=f"role:{r.role.name}",
-                layer="people",
-                metric="tokens_per_user",
-                actual=held,
-                target=Decimal(r.need_per_user),
-                target_source="mapping",
-                remedy="resize",
-                message=(
-                    f"held to {held:,.0f} tokens per user a month; its deliverables need "
-                    f"{r.need_per_user:,} ({r.role.deliverables_per_month.normalize():f} x "
-                    f"{r.tokens_per_deliverable:,.0f} tokens at p{r.role.percentile} x "
-                    f"{r.role.headroom.normalize():f} headroom)"
-                ),
+            STARVED_ROLE.on(
+                f"role:{r.role.name}",
+                held,
+                Decimal(r.need_per_user),
+                f"held to {held:,.0f} tokens per user a month; its deliverables need "
+                f"{r.need_per_user:,} ({r.role.deliverables_per_month.normalize():f} x "
+                f"{r.tokens_per_deliverable:,.0f} tokens at p{r.role.percentile} x "
+                f"{r.role.headroom.normalize():f} headroom)",
             )
         )
     return out
@@ -130,15 +119,11 @@ def _idle_findings(tiers: Sequence[TierStats]) -> list[Finding]:
         if t.people and t.idle_seats:
             share = ratio(len(t.idle_seats), len(t.people))
             out.append(
-                Finding(
-                    scope=f"role:{t.tier}",
-                    layer="people",
-                    metric="idle_seats",
-                    actual=share,
-                    target=None,
-                    target_source="default",
-                    remedy="adopt",
-                    message=f"{len(t.idle_seats)} of {len(t.people)} seats had no usage "
+                IDLE_SEATS.on(
+                    f"role:{t.tier}",
+                    share,
+                    None,
+                    f"{len(t.idle_seats)} of {len(t.people)} seats had no usage "
                     f"(seat licences ${_fmt(t.seat_cost)})",
                 )
             )
@@ -156,15 +141,11 @@ def _shared_findings(showback: Showback) -> list[Finding]:
         times = ratio(x.shared_total, x.volume.cost)
         if times is not None and times >= SHARED_DWARFS:
             out.append(
-                Finding(
-                    scope=f"domain:{x.domain.name}",
-                    layer="allocation",
-                    metric="shared_vs_direct",
-                    actual=times,
-                    target=SHARED_DWARFS,
-                    target_source="default",
-                    remedy="review",
-                    message=f"allocated shared costs ${_fmt(x.shared_total)} are {times:,.0f}x "
+                SHARED_OVER_DIRECT.on(
+                    f"domain:{x.domain.name}",
+                    times,
+                    SHARED_DWARFS,
+                    f"allocated shared costs ${_fmt(x.shared_total)} are {times:,.0f}x "
                     f"its direct model cost ${_fmt(x.volume.cost)}: the pools' rules, not its "
                     "own use, decide its bill",
                 )

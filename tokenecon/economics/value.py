@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tokenecon.economics.decompose import Economics, UseCaseEconomics
-from tokenecon.economics.diagnose import Finding, _usd
+from tokenecon.economics.diagnose import Finding, FindingKind, _usd
 from tokenecon.economics.human import HumanBaseline, assess_human
 from tokenecon.economics.integrity import Integrity, assess_integrity
 from tokenecon.economics.placement import Placement, assess_placement, in_region_costs
@@ -19,6 +19,8 @@ from tokenecon.price.book import PriceBook
 
 PLACEMENT_SHARE = Decimal("0.05")
 """A placement premium above this share of the use case's model cost is a finding."""
+ERRORS_EAT_SAVING = FindingKind("integrity", "error_cost", "mapping", "review")
+PLACEMENT_PREMIUM = FindingKind("placement", "placement_premium", "default", "place")
 
 
 @dataclass(frozen=True)
@@ -68,40 +70,27 @@ def value_findings(assessment: ValueAssessment) -> list[Finding]:
         i, u = v.integrity, v.economics
         if i.wiped_out and i.error_cost is not None and i.saving is not None:
             out.append(
-                Finding(
-                    scope=u.name,
-                    layer="integrity",
-                    metric="error_cost",
-                    actual=i.error_cost,
-                    target=i.saving,
-                    target_source="mapping",
-                    remedy="review",
-                    message=(
-                        f"expected errors cost {_usd(i.error_cost)} against a saving "
-                        f"of {_usd(i.saving)}: liability, not ROI (net ROI "
-                        f"{(i.roi_net or 0) * 100:,.1f}%)"
-                    ),
+                ERRORS_EAT_SAVING.on(
+                    u.name,
+                    i.error_cost,
+                    i.saving,
+                    f"expected errors cost {_usd(i.error_cost)} against a saving "
+                    f"of {_usd(i.saving)}: liability, not ROI (net ROI "
+                    f"{(i.roi_net or 0) * 100:,.1f}%)",
                 )
             )
         p = v.placement
         model = u.volume.cost
         if p and p.premium and model and p.premium > model * PLACEMENT_SHARE:
             out.append(
-                Finding(
-                    scope=u.name,
-                    layer="placement",
-                    metric="placement_premium",
-                    actual=p.premium,
-                    target=model * PLACEMENT_SHARE,
-                    target_source="default",
-                    remedy="place",
-                    message=(
-                        f"in-region inference ({', '.join(p.regions)}) cost "
-                        f"{_usd(p.premium)} above the global price of the same tokens, "
-                        f"{p.premium / model * 100:,.1f}% of its model cost, required by its "
-                        "residency policy"
-                    ),
-                    saving=None,
+                PLACEMENT_PREMIUM.on(
+                    u.name,
+                    p.premium,
+                    model * PLACEMENT_SHARE,
+                    f"in-region inference ({', '.join(p.regions)}) cost "
+                    f"{_usd(p.premium)} above the global price of the same tokens, "
+                    f"{p.premium / model * 100:,.1f}% of its model cost, required by its "
+                    "residency policy",
                 )
             )
     return out
