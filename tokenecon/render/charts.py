@@ -11,6 +11,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from tokenecon.render.difftext import split_terms
+
 WIDTH = 520
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 BLUE, RED, GREEN, GREY, AMBER = "#3465a4", "#cc3b3b", "#3f8f4f", "#8a8f98", "#c88a12"
@@ -52,15 +54,9 @@ def svg(spec: dict[str, Any]) -> str:
 def cost_split_chart(doc: dict[str, Any]) -> dict[str, Any]:
     """Waterfall from the base period's total cost to the head's, term by term."""
     alt = _alt()
-    split, totals = doc["cost_split"], doc["totals"]["cost"]
+    totals = doc["totals"]["cost"]
     base, head = _f(totals["base"]) or 0.0, _f(totals["head"]) or 0.0
-    terms = [
-        ("outcome volume", split["outcome_volume"]),
-        ("mix", split["mix"]),
-        *((k.replace("_per_", "/"), v) for k, v in split["cost_per_outcome_by_factor"].items()),
-        ("without outcomes", split["without_outcomes"]),
-        ("unattributed", split["unattributed"]),
-    ]  # fmt: skip
+    terms = split_terms(doc)
     rows = [{"step": f"base {doc['base']['period']['end'][:7]}", "start": 0.0, "end": base,
              "kind": "total", "label": f"${base:,.2f}"}]  # fmt: skip
     level = base

@@ -28,6 +28,19 @@ BOARD_LABELS = {
 }
 
 
+def split_terms(doc: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The terms of the total cost change, in order, each with its amount (a text): the cost
+    per outcome term by factor (``cost/token`` ...), for the charts that stack them."""
+    split = doc["cost_split"]
+    return [
+        ("outcome volume", split["outcome_volume"]),
+        ("mix", split["mix"]),
+        *((k.replace("_per_", "/"), v) for k, v in split["cost_per_outcome_by_factor"].items()),
+        ("without outcomes", split["without_outcomes"]),
+        ("unattributed", split["unattributed"]),
+    ]  # fmt: skip
+
+
 def signed_usd(value: str | None) -> str:
     """A money change with its sign: +$0.12, -$5.00, $0.00."""
     x = dec(value)

@@ -77,15 +77,7 @@ def _checks(doc: dict[str, Any]) -> list[str]:
 def split_bars(doc: dict[str, Any]) -> list[str]:
     """The change in total cost, term by term, as Unicode bars around an axis (negative to
     the left): the chart of ``--chart`` in text a comment can show."""
-    split = doc["cost_split"]
-    terms = [
-        ("outcome volume", split["outcome_volume"]),
-        ("mix", split["mix"]),
-        *((k.replace("_per_", "/"), v) for k, v in split["cost_per_outcome_by_factor"].items()),
-        ("without outcomes", split["without_outcomes"]),
-        ("unattributed", split["unattributed"]),
-    ]  # fmt: skip
-    amounts = [(name, Decimal(value or 0)) for name, value in terms]
+    amounts = [(name, Decimal(value or 0)) for name, value in t.split_terms(doc)]
     largest = max((abs(a) for _, a in amounts), default=Decimal(0))
     label = len("change in total cost")
     shown = [t.signed_usd(str(a)) for _, a in amounts]
@@ -96,7 +88,7 @@ def split_bars(doc: dict[str, Any]) -> list[str]:
         bar = "█" * n if n else ("·" if a else "")
         left, right = (bar, "") if a < 0 else ("", bar)
         lines.append(f"{name:<{label}}  {text:>{width}}  {left:>{BAR}}│{right}".rstrip())
-    total = t.signed_usd(split["change"])
+    total = t.signed_usd(doc["cost_split"]["change"])
     return ["```text", *lines, f"{'change in total cost':<{label}}  {total:>{width}}", "```"]
 
 
