@@ -31,6 +31,11 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | Non
         return Decimal(numerator) / Decimal(denominator)
 
 
+def product(a: Decimal | int | None, b: Decimal | int | None) -> Decimal | None:
+    """a x b; None when either is unknown."""
+    return None if a is None or b is None else Decimal(a) * Decimal(b)
+
+
 @dataclass
 class Volume:
     """Token, request and cost sums of a slice of usage."""
@@ -175,9 +180,7 @@ class UseCaseEconomics:
     @property
     def value(self) -> Decimal | None:
         """Value per outcome x outcomes."""
-        if self.value_per_outcome is None or self.outcomes is None:
-            return None
-        return self.value_per_outcome * self.outcomes
+        return product(self.value_per_outcome, self.outcomes)
 
     @property
     def roi(self) -> Decimal | None:

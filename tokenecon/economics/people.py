@@ -23,7 +23,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from tokenecon.attribute.budgets import RoleTier
 from tokenecon.attribute.people import Person
-from tokenecon.economics.decompose import Economics, Volume, ratio
+from tokenecon.economics.decompose import Economics, Volume, product, ratio
 from tokenecon.economics.owner_usage import OwnerUsage, merge
 from tokenecon.errors import MappingError
 
@@ -125,9 +125,7 @@ class RoleBudget:
     @property
     def need_cost(self) -> Decimal | None:
         """The tier's need in money at its cost per token."""
-        if self.need is None or self.cost_per_token is None:
-            return None
-        return self.need * self.cost_per_token
+        return product(self.need, self.cost_per_token)
 
     @property
     def starved(self) -> bool:
