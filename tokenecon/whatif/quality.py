@@ -17,9 +17,6 @@ from tokenecon.economics.decompose import UseCaseEconomics, ratio
 from tokenecon.errors import UnknownModelError
 from tokenecon.price.book import PriceBook
 
-Z95 = Decimal("1.959963984540054")
-"""The normal quantile of a two-sided 95% interval."""
-
 
 @dataclass(frozen=True)
 class SuccessRate:
@@ -32,14 +29,17 @@ class SuccessRate:
     """Where it comes from, in words (``stated at mapping.yaml:12``, ``observed: ...``)."""
 
     def at(self, bound: str) -> Decimal:
-        """The rate at ``low``, ``expected`` or ``high``."""
-        value: Decimal = getattr(self, bound)
-        return value
+        """The rate at ``low``, ``expected`` or ``high`` (no other field)."""
+        return {"low": self.low, "expected": self.expected, "high": self.high}[bound]
 
     @property
     def uncertain(self) -> bool:
         """Whether low and high differ."""
         return self.low != self.high
+
+
+Z95 = Decimal("1.959963984540054")
+"""The normal quantile of a two-sided 95% interval."""
 
 
 def wilson(successes: int, trials: int, z: Decimal = Z95) -> tuple[Decimal, Decimal]:
