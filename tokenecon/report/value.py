@@ -12,13 +12,15 @@ from tokenecon.economics.board import board_lines
 from tokenecon.economics.ceo_questions import Answer, answer_questions
 from tokenecon.economics.decompose import Economics
 from tokenecon.economics.frontier_share import FrontierShare, frontier_share
-from tokenecon.economics.human import hours_saved_per_million_tokens
+from tokenecon.economics.human import HumanBaseline, hours_saved_per_million_tokens
+from tokenecon.economics.integrity import Integrity
 from tokenecon.economics.operating_ladder import (
     NEXT,
     STAGES,
     OperatingStage,
     assess_operating_stage,
 )
+from tokenecon.economics.placement import Placement
 from tokenecon.economics.value import UseCaseValue, ValueAssessment
 from tokenecon.economics.waterfall import STEPS, Waterfall, rounded_steps
 from tokenecon.price.book import PriceBook
@@ -46,6 +48,33 @@ def _waterfall(w: Waterfall | None) -> dict[str, Any] | None:
     }
 
 
+def _human(h: HumanBaseline, i: Integrity, billable: int) -> dict[str, Any]:
+    return {
+        "minutes_per_outcome": number(h.minutes_per_outcome),
+        "hourly_rate": money(h.hourly_rate),
+        "human_hours": number(h.human_hours),
+        "review_hours": number(h.review_hours),
+        "hours_saved": number(h.hours_saved),
+        "human_cost": money(h.human_cost),
+        "hours_saved_per_million_tokens": number(hours_saved_per_million_tokens(h, billable)),
+        "hours_saved_per_dollar": number(h.hours_saved_per_dollar),
+        "payback_outcomes": number(h.payback_outcomes),
+        "roi_vs_human": number(h.roi),
+        "roi_vs_declared_value": number(i.roi_net),
+    }
+
+
+def _placement(p: Placement) -> dict[str, Any]:
+    return {
+        "regions": list(p.regions),
+        "premium_rate": number(p.premium_rate),
+        "in_region_cost": money(p.in_region_cost),
+        "global_cost": money(p.global_cost),
+        "premium": money(p.premium),
+        "sovereignty_hit_rate": number(p.hit_rate),
+    }
+
+
 def _use_case(v: UseCaseValue) -> dict[str, Any]:
     i, h, p, u = v.integrity, v.human, v.placement, v.economics
     return {
@@ -63,33 +92,8 @@ def _use_case(v: UseCaseValue) -> dict[str, Any]:
             "roi_net_of_errors": number(i.roi_net),
             "error_cost_exceeds_saving": i.wiped_out,
         },
-        "human_baseline": None
-        if h is None
-        else {
-            "minutes_per_outcome": number(h.minutes_per_outcome),
-            "hourly_rate": money(h.hourly_rate),
-            "human_hours": number(h.human_hours),
-            "review_hours": number(h.review_hours),
-            "hours_saved": number(h.hours_saved),
-            "human_cost": money(h.human_cost),
-            "hours_saved_per_million_tokens": number(
-                hours_saved_per_million_tokens(h, u.volume.billable)
-            ),
-            "hours_saved_per_dollar": number(h.hours_saved_per_dollar),
-            "payback_outcomes": number(h.payback_outcomes),
-            "roi_vs_human": number(h.roi),
-            "roi_vs_declared_value": number(i.roi_net),
-        },
-        "placement": None
-        if p is None
-        else {
-            "regions": list(p.regions),
-            "premium_rate": number(p.premium_rate),
-            "in_region_cost": money(p.in_region_cost),
-            "global_cost": money(p.global_cost),
-            "premium": money(p.premium),
-            "sovereignty_hit_rate": number(p.hit_rate),
-        },
+        "human_baseline": None if h is None else _human(h, i, u.volume.billable),
+        "placement": None if p is None else _placement(p),
         "waterfall": _waterfall(v.waterfall),
     }
 
