@@ -15,23 +15,22 @@ from tokenecon.ingest.readers import on_duckdb
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-PROVIDERS = {
-    "openai": ("OpenAI", "OpenAI API"),
-    "azure.ai.openai": ("Microsoft", "Azure OpenAI"),
-    "anthropic": ("Anthropic", "Claude API"),
-    "google": ("Google", "Gemini API"),
-    "gcp.gemini": ("Google", "Gemini API"),
-    "gcp.vertex_ai": ("Google Cloud", "Vertex AI"),
-    "aws.bedrock": ("Amazon Web Services", "Amazon Bedrock"),
-    "mistral": ("Mistral AI", "Mistral AI API"),
-    "mistral_ai": ("Mistral AI", "Mistral AI API"),
-    "deepseek": ("DeepSeek", "DeepSeek API"),
-    "xai": ("xAI", "xAI API"),
-    "x_ai": ("xAI", "xAI API"),
-    "openrouter": ("OpenRouter", "OpenRouter"),
-}
-"""Provider ids (OpenTelemetry's vocabulary, the price book's) -> (ProviderName, ServiceName).
-Any other provider is named as reported in both."""
+SERVICES = [
+    ("OpenAI", "OpenAI API", ("openai",)),
+    ("Microsoft", "Azure OpenAI", ("azure.ai.openai",)),
+    ("Anthropic", "Claude API", ("anthropic",)),
+    ("Google", "Gemini API", ("google", "gcp.gemini")),
+    ("Google Cloud", "Vertex AI", ("gcp.vertex_ai",)),
+    ("Amazon Web Services", "Amazon Bedrock", ("aws.bedrock",)),
+    ("Mistral AI", "Mistral AI API", ("mistral", "mistral_ai")),
+    ("DeepSeek", "DeepSeek API", ("deepseek",)),
+    ("xAI", "xAI API", ("xai", "x_ai")),
+    ("OpenRouter", "OpenRouter", ("openrouter",)),
+]
+"""(ProviderName, ServiceName, the provider ids that name it: OpenTelemetry's vocabulary, the
+price book's)."""
+PROVIDERS = {key: (provider, service) for provider, service, keys in SERVICES for key in keys}
+"""Provider id -> (ProviderName, ServiceName). Any other provider is named as reported in both."""
 
 TAG_COLUMNS = ("team", "project", "use_case", "user", "api_key", "task_id", "trace_id")
 """Attribution columns put in ``Tags`` (before the source's own tags)."""
