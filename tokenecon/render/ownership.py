@@ -17,28 +17,22 @@ def _columns(*headers: str, left: int = 1) -> list[Column]:
     return [Column(h, "left" if i < left else "right") for i, h in enumerate(headers)]
 
 
+COSTS = ("direct", "review+overhead", "shared", "total")
+"""The headers of a domain's cost, split (:func:`_costs`)."""
+
+
+def _costs(x: dict[str, Any]) -> list[str]:
+    """A domain's direct, review and overhead, shared and total cost (showback, chargeback)."""
+    return [usd(x[k]) for k in ("direct_cost", "review_overhead", "shared_cost", "total")]
+
+
 def _showback(s: dict[str, Any], width: int) -> list[Table]:
-    columns = _columns(
-        "domain",
-        "owner",
-        "direct",
-        "review+overhead",
-        "shared",
-        "total",
-        "share",
-        "outcomes",
-        "$/outcome",
-        "stage",
-        left=2,
-    )
+    columns = _columns("domain", "owner", *COSTS, "share", "outcomes", "$/outcome", "stage", left=2)
     rows: list[list[Any]] = [
         [
             d["domain"],
             d["owner"],
-            usd(d["direct_cost"]),
-            usd(d["review_overhead"]),
-            usd(d["shared_cost"]),
-            usd(d["total"]),
+            *_costs(d),
             pct(d["share"], 1),
             count(d["outcomes"]),
             usd(d["cost_per_outcome"]),
@@ -225,16 +219,12 @@ def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
 
 def render_chargeback(document: dict[str, Any], console: Console) -> None:
     """The chargeback lines as a table."""
-    columns = _columns("domain", "stage", "direct", "review+overhead", "shared", "total",
-                       "outcomes", "rate", "charge", "variance")  # fmt: skip
+    columns = _columns("domain", "stage", *COSTS, "outcomes", "rate", "charge", "variance")
     rows = [
         [
             x["domain"],
             x["stage"],
-            usd(x["direct_cost"]),
-            usd(x["review_overhead"]),
-            usd(x["shared_cost"]),
-            usd(x["total"]),
+            *_costs(x),
             count(x["verified_outcomes"]),
             usd(x["rate_per_outcome"]),
             usd(x["charge"]),
