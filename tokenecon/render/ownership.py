@@ -224,27 +224,31 @@ def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
 
 
 def render_chargeback(document: dict[str, Any], console: Console) -> None:
-    """The chargeback lines as a table."""
+    """The chargeback lines as a table per billing period."""
     columns = _columns("domain", "stage", "direct", "review+overhead", "shared", "total",
                        "outcomes", "rate", "charge", "variance")  # fmt: skip
-    rows = [
-        [
-            x["domain"],
-            x["stage"],
-            usd(x["direct_cost"]),
-            usd(x["review_overhead"]),
-            usd(x["shared_cost"]),
-            usd(x["total"]),
-            count(x["verified_outcomes"]),
-            usd(x["rate_per_outcome"]),
-            usd(x["charge"]),
-            usd(x["platform_variance"]),
+    periods: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for x in document["lines"]:
+        periods.setdefault((x["period_start"], x["period_end"]), []).append(x)
+    tables: list[Table] = []
+    for (start, end), lines in periods.items():
+        rows = [
+            [
+                x["domain"],
+                x["stage"],
+                usd(x["direct_cost"]),
+                usd(x["review_overhead"]),
+                usd(x["shared_cost"]),
+                usd(x["total"]),
+                count(x["verified_outcomes"]),
+                usd(x["rate_per_outcome"]),
+                usd(x["charge"]),
+                usd(x["platform_variance"]),
+            ]
+            for x in lines
         ]
-        for x in document["lines"]
-    ]
-    first = document["lines"][0]
-    title = f"Chargeback {first['period_start']} to {first['period_end']}"
-    console.print(Group(*fitted_tables(title, columns, rows, console.width)))
+        tables += fitted_tables(f"Chargeback {start} to {end}", columns, rows, console.width)
+    console.print(Group(*tables))
 
 
 def _signed(value: str | None) -> str:
