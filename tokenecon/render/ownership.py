@@ -182,6 +182,7 @@ def _people(section: dict[str, Any], width: int) -> list[Table]:
         for t in section["tiers"]
     ]
     tables = fitted_tables("People by role tier", columns, rows, width)
+    tables += _outcomes_per_user(section, width)
     if section["role_budgets"]:
         columns = _columns(
             "role tier",
@@ -208,6 +209,32 @@ def _people(section: dict[str, Any], width: int) -> list[Table]:
         ]
         tables += fitted_tables("Role budgets sized from deliverables", columns, rows, width)
     return tables
+
+
+def _outcomes_per_user(section: dict[str, Any], width: int) -> list[Table]:
+    """Each tier's verified outcomes per user, where tasks carry a user (none otherwise)."""
+    if not section.get("outcome_use_cases"):
+        return []
+    columns = [
+        *_columns("role tier", "outcome users", "outcomes", "per user", "p50", "p90",
+                  "$/outcome"),
+        Column("top users (outcomes)", "left"),
+    ]  # fmt: skip
+    rows = []
+    for t in section["tiers"]:
+        per = t["outcomes_per_user"]
+        top = ", ".join(
+            f"{x['user']} {count(x['verified_outcomes'])}"
+            for x in t["top_users"]
+            if x.get("verified_outcomes") is not None
+        )
+        rows.append([
+            t["tier"], count(t["outcome_users"]), count(t["verified_outcomes"]),
+            count(per["mean"], 2), count(per["median"], 2), count(per["p90"], 2),
+            usd(t["cost_per_verified_outcome"]), top or "—",
+        ])  # fmt: skip
+    title = "Outcomes per user (" + ", ".join(section["outcome_use_cases"]) + ")"
+    return fitted_tables(title, columns, rows, width)
 
 
 def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
