@@ -19,10 +19,12 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from conftest import FIXTURES, run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 
 HERE = FIXTURES / "ownership"
 ARGS = (
@@ -145,3 +147,34 @@ def test_the_budgets_say_quarter_when_every_domain_budget_is_quarterly() -> None
     assert billing_periods(date(2026, 9, 30), date(2026, 10, 1), "quarter") == [
         (date(2026, 7, 1), date(2026, 9, 30)), (date(2026, 10, 1), date(2026, 12, 31)),
     ]  # fmt: skip
+
+
+MONEY = st.decimals(min_value=0, max_value=10**6, places=6, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), MONEY, MONEY), min_size=1, max_size=12))
+def test_each_period_reconciles_to_the_cent(lines: list[tuple[int, Decimal, Decimal]]) -> None:
+    from datetime import date, timedelta
+
+    from tokenecon.convert.chargeback import chargeback_csv
+    from tokenecon.economics.chargeback import ChargeLine
+
+    starts = [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
+    charged = [
+        ChargeLine(
+            domain=f"D{i}", owner="", stage="usage", start=starts[p],
+            end=starts[p] + timedelta(days=27), direct=direct, review_overhead=Decimal(0),
+            shared=shared, total=direct + shared, outcomes=None, rate=None, charge=direct + shared,
+        )
+        for i, (p, direct, shared) in enumerate(lines)
+    ]  # fmt: skip
+    rows = list(csv.DictReader(chargeback_csv(charged, "USD").splitlines()))
+    for start in {x.start for x in charged}:
+        mine = [(x, r) for x, r in zip(charged, rows, strict=True) if x.start == start]
+        for column, field in (("direct_cost", "direct"), ("shared_cost", "shared"),
+                              ("total", "total"), ("charge", "charge")):  # fmt: skip
+            exact = sum((getattr(x, field) for x, _ in mine), Decimal(0))
+            cents = [Decimal(r[column]) for _, r in mine]
+            assert sum(cents) == exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            for (x, _), value in zip(mine, cents, strict=True):
+                assert abs(value - getattr(x, field)) < Decimal("0.01")

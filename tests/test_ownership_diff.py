@@ -131,3 +131,20 @@ def test_markdown_diff_neutralises_hostile_names(saved: Path, tmp_path: Path) ->
     for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
         rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
         assert {len(re.findall(r"<t[hd][ >]", r)) for r in rows} in ({8}, {7}), table
+
+
+def test_tiers_outcomes_per_user_side_by_side(saved: Path) -> None:
+    doc = json.loads(diff(saved, "-f", "json").stdout)["ownership"]
+    head = json.loads((saved / "11.json").read_text())
+    base = json.loads((saved / "10.json").read_text())
+    agent = next(t for t in doc["tiers"] if t["tier"] == "agent")
+    before = next(t for t in base["people"]["tiers"] if t["tier"] == "agent")
+    after = next(t for t in head["people"]["tiers"] if t["tier"] == "agent")
+    outcomes = agent["verified_outcomes"]
+    assert (outcomes["base"], outcomes["head"]) == (before["verified_outcomes"],
+                                                    after["verified_outcomes"])  # fmt: skip
+    assert outcomes["change"] == after["verified_outcomes"] - before["verified_outcomes"]
+    assert outcomes["base"] == 3287  # the October golden's 40 agents
+    # a tier no one counts outcomes for stays unknown on both sides, not zero
+    staff = next(t for t in doc["tiers"] if t["tier"] == "staff")
+    assert staff["verified_outcomes"] == {"base": None, "head": None, "change": None}
