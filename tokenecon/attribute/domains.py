@@ -185,7 +185,8 @@ def _invoice_total(
             if needed not in header:
                 why = " to be split by period" if needed == "date" else ""
                 raise MappingError(
-                    f"{path}:1: an invoices file needs a `{needed}` column{why} "
+                    f"{path}:1: an invoices file needs {'an' if needed == 'amount' else 'a'} "
+                    f"`{needed}` column{why} "
                     f"({header_names(header)})",
                     DOCS,
                 )
