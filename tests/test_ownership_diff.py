@@ -4,6 +4,7 @@ and `--fail-on` on domain and budget figures."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,67 @@ def test_console_diff_shows_domains(saved: Path) -> None:
     assert result.exit_code == 0
     assert "Showback by domain, month over month" in result.output
     assert "Budgets, month over month" in result.output
+
+
+def _ownership_part(markdown: str) -> str:
+    start = markdown.index("<details><summary>Who owns the spend")
+    return markdown[start : markdown.index("</details>", start) + len("</details>")] + "\n"
+
+
+def test_markdown_diff_has_the_showback_and_budgets(saved: Path) -> None:
+    from golden_files import check
+
+    result = diff(saved, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    part = _ownership_part(result.stdout)
+    check("ownership-diff.md", part)
+    # the figures are the JSON diff's: Legal's total and Sales' budget, base and head
+    doc = json.loads(diff(saved, "-f", "json").stdout)["ownership"]
+    legal = next(d for d in doc["domains"] if d["domain"] == "Legal")
+    from tokenecon.render.formats import usd
+
+    total = legal["total"]
+    assert f"| Legal | {usd(total['base'])} | {usd(total['head'])} | " in part
+    assert "| Legal | $6,498.74 | $2,872.19 | -$3,626.55 |" in part
+    assert "| domain:Sales | $90.00 | $184.87 | $184.20 | -$0.6674 | $184.20 | 205% |" in part
+
+
+def test_markdown_diff_neutralises_hostile_names(saved: Path, tmp_path: Path) -> None:
+    from test_markdown_comment import HOSTILE, outside_code, render
+
+    for month in ("10", "11"):
+        report = json.loads((saved / f"{month}.json").read_text())
+        for d in report["showback"]["domains"]:
+            if d["domain"] == "Legal":
+                d["domain"] = HOSTILE
+        for b in report["budgets"]["budgets"]:
+            if b["name"] == "Legal":
+                b["name"] = HOSTILE
+        (tmp_path / f"{month}.json").write_text(json.dumps(report))
+    result = run_cli("diff", str(tmp_path / "10.json"), str(tmp_path / "11.json"),
+                     "--format", "markdown")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = outside_code(render(_ownership_part(result.stdout)))
+    assert "&lt;img src=x" in page and "<img" not in page  # shown as text, not an image
+    assert not re.search(r"(^|[^\w@])@[A-Za-z0-9]", page), page  # no live @mention
+    assert "<a " not in page and "<em>" not in page and "<code>" not in page
+    for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+        assert {len(re.findall(r"<t[hd][ >]", r)) for r in rows} in ({8}, {7}), table
+
+
+def test_tiers_outcomes_per_user_side_by_side(saved: Path) -> None:
+    doc = json.loads(diff(saved, "-f", "json").stdout)["ownership"]
+    head = json.loads((saved / "11.json").read_text())
+    base = json.loads((saved / "10.json").read_text())
+    agent = next(t for t in doc["tiers"] if t["tier"] == "agent")
+    before = next(t for t in base["people"]["tiers"] if t["tier"] == "agent")
+    after = next(t for t in head["people"]["tiers"] if t["tier"] == "agent")
+    outcomes = agent["verified_outcomes"]
+    assert (outcomes["base"], outcomes["head"]) == (before["verified_outcomes"],
+                                                    after["verified_outcomes"])  # fmt: skip
+    assert outcomes["change"] == after["verified_outcomes"] - before["verified_outcomes"]
+    assert outcomes["base"] == 3287  # the October golden's 40 agents
+    # a tier no one counts outcomes for stays unknown on both sides, not zero
+    staff = next(t for t in doc["tiers"] if t["tier"] == "staff")
+    assert staff["verified_outcomes"] == {"base": None, "head": None, "change": None}

@@ -129,7 +129,8 @@ def test_people_by_tier_and_role_budget() -> None:
     assert agent["cost_per_active_user"] == {"median": "0.000800", "p90": "0.004000"}
     assert agent["tokens_per_active_user"]["p90"] == "8500.000000"
     assert agent["loaded_cost_per_employee"] == "10.001600"  # ($0.0048 + 3 x $10) / 3
-    assert engineer["top_users"][0] == {"user": "c@x.com", "cost": "1.057500"}
+    assert engineer["top_users"][0] == {"user": "c@x.com", "cost": "1.057500",
+                                        "verified_outcomes": None}  # fmt: skip
     assert lawyer["cost_per_million_tokens"] == "6.000000"  # $0.054 / 9000 tokens
     (role,) = people["role_budgets"]
     # d's one contract task: 9000 tokens in 1 request, 1 request per task; 10 x 9000 x 1.5
@@ -139,6 +140,29 @@ def test_people_by_tier_and_role_budget() -> None:
     assert role["starved"] is True
     (starved,) = [f for f in report()["findings"] if f["scope"] == "role:lawyer"]
     assert "need 135,000" in starved["message"]
+
+
+def test_outcomes_per_user_where_tasks_carry_a_user() -> None:
+    people = report()["people"]
+    # support-triage counts outcomes per task (../outcomes/support.csv): T-1 (a@x.com's)
+    # verified, T-2 (b@x.com's) not; code review and contract drafting count outcomes per
+    # period, which belong to no user
+    assert people["outcome_use_cases"] == ["support-triage"]
+    agent, engineer, lawyer = people["tiers"]
+    assert (agent["outcome_users"], agent["verified_outcomes"]) == (2, 1)
+    # a: 1, b: 0 -> mean 0.5; nearest rank of [0, 1]: p50 rank 1 = 0, p90 rank 2 = 1
+    assert agent["outcomes_per_user"] == {"mean": "0.500000", "median": "0.000000",
+                                          "p90": "1.000000"}  # fmt: skip
+    # a's $0.004 + b's $0.0008 of support triage for 1 verified outcome
+    assert agent["cost_per_verified_outcome"] == "0.004800"
+    assert [(x["user"], x["verified_outcomes"]) for x in agent["top_users"]] == [
+        ("a@x.com", 1), ("b@x.com", 0),
+    ]  # fmt: skip
+    # nobody in these tiers ran a task whose outcome is counted per task: unknown, not zero
+    for tier in (engineer, lawyer):
+        assert (tier["outcome_users"], tier["verified_outcomes"]) == (0, None)
+        assert tier["cost_per_verified_outcome"] is None
+        assert {x["verified_outcomes"] for x in tier["top_users"]} == {None}
 
 
 def test_a_mapping_without_ownership_adds_no_section() -> None:

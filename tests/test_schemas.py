@@ -35,6 +35,7 @@ MAPPINGS = [
     FIXTURES / "whatif" / "mapping.yaml",
     FIXTURES / "money" / "mapping.yaml",
     FIXTURES / "ownership" / "mapping.yaml",
+    FIXTURES / "ownership" / "two-months.yaml",
     ROOT / "benchmarks" / "owners.yaml",
     ROOT / "examples" / "owners" / "ownership.yaml",
     ROOT / "examples" / "owners" / "ownership-2026-11.yaml",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,9 @@ class SharedPool:
     """The idle part of a commitment, shown beside it."""
     where: str
     """``file:line`` of the declaration."""
+    invoices: Path | None = None
+    """The invoices CSV the amount is the sum of, if any (a chargeback over several periods
+    gives each period the invoices dated in it: :func:`invoiced_between`)."""
 
 
 @dataclass(frozen=True)
@@ -164,22 +168,40 @@ def _domain(name: str, raw: Any, where: str, use_cases: set[str]) -> Domain:
     )
 
 
-def _invoice_total(file: Any, pool: str, base: Path, where: str) -> Decimal:
+def _invoice_total(
+    path: Path, pool: str, window: tuple[date, date] | None = None, dated: bool = True
+) -> Decimal | None:
     """The sum of the ``amount`` column of an invoices CSV (rows whose ``pool`` column, if
-    any, names this pool)."""
-    path = named_file(file, base, where, "invoices file")
+    any, names this pool); with ``window`` (first, last day), only rows whose ``date`` falls
+    in it, and then every row needs a date (a file without a date column: an error if
+    ``dated``, else None)."""
     total = Decimal(0)
     with text_lines(path, "invoices file") as handle:
         reader = csv.DictReader(handle)
-        if "amount" not in (reader.fieldnames or []):
-            raise MappingError(
-                f"{path}:1: an invoices file needs an `amount` column "
-                f"({header_names(list(reader.fieldnames or []))})",
-                DOCS,
-            )
+        header = list(reader.fieldnames or [])
+        if window and not dated and "date" not in header:
+            return None
+        for needed in ("amount", "date") if window else ("amount",):
+            if needed not in header:
+                why = " to be split by period" if needed == "date" else ""
+                raise MappingError(
+                    f"{path}:1: an invoices file needs {'an' if needed == 'amount' else 'a'} "
+                    f"`{needed}` column{why} "
+                    f"({header_names(header)})",
+                    DOCS,
+                )
         for line, row in enumerate(reader, start=2):
             if row.get("pool") not in (None, "", pool):
                 continue
+            if window is not None:
+                try:
+                    day = date.fromisoformat((row.get("date") or "").strip()[:10])
+                except ValueError:
+                    raise MappingError(
+                        f"{path}:{line}: column date is not a date (YYYY-MM-DD)", DOCS
+                    ) from None
+                if not window[0] <= day <= window[1]:
+                    continue
             try:
                 total += amount(row["amount"], "")
             except MappingError:  # its message quotes the cell: say what is wrong instead
@@ -187,6 +209,16 @@ def _invoice_total(file: Any, pool: str, base: Path, where: str) -> Decimal:
                     f"{path}:{line}: column amount is not an amount from 0 to 10^15", DOCS
                 ) from None
     return total
+
+
+def invoiced_between(
+    pool: SharedPool, first: date, last: date, dated: bool = True
+) -> Decimal | None:
+    """A pool's invoices dated from ``first`` to ``last``: None for a pool without invoices,
+    or (unless ``dated``, which makes it an error) whose invoices file has no date column."""
+    if pool.invoices is None:
+        return None
+    return _invoice_total(pool.invoices, pool.name, (first, last), dated)
 
 
 def _weights(raw: Any, where: str, domains: set[str]) -> tuple[tuple[str, Decimal], ...]:
@@ -215,12 +247,14 @@ def _pool(name: str, raw: Any, where: str, base: Path, domains: set[str]) -> Sha
             f"{where}: allocate {rule!r} (line {line_of(raw, 'allocate')})",
             f"one of {', '.join(RULES)}",
         )
+    invoices = None
     if name == UNATTRIBUTED:
         if "amount" in raw or "invoices" in raw:
             raise MappingError(f"{where}: the unattributed pool's amount is the unattributed usage")
         total = None
     elif "invoices" in raw:
-        total = _invoice_total(raw["invoices"], name, base, f"{where}.invoices")
+        invoices = named_file(raw["invoices"], base, f"{where}.invoices", "invoices file")
+        total = _invoice_total(invoices, name) or Decimal(0)
     elif "amount" in raw:
         total = amount(raw["amount"], f"{where}.amount")
     else:
@@ -245,6 +279,7 @@ def _pool(name: str, raw: Any, where: str, base: Path, domains: set[str]) -> Sha
         domains=recipients,
         idle=amount(idle, f"{where}.idle") if idle is not None else None,
         where=where,
+        invoices=invoices,
     )
 
 

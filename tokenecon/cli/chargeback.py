@@ -1,4 +1,5 @@
-"""`tokenecon chargeback`: what each domain is shown or charged for a month, for finance."""
+"""`tokenecon chargeback`: what each domain is shown or charged per month or quarter, for
+finance."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ Focus = Annotated[
         "--focus", help="Write the allocated cost as FOCUS 1.3 rows (allocation columns) here."
     ),
 ]
+Period = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="Bill by month or quarter: one line per domain and period (default: quarter when "
+        "every domain budget is quarterly, else month).",
+    ),
+]
 Stage = Annotated[
     str | None,
     typer.Option(
@@ -37,10 +46,12 @@ def chargeback(
     output: Output = None,
     focus: Focus = None,
     stage: Stage = None,
+    period: Period = None,
     *,
     flags: o.UsageFlags,
 ) -> None:
-    """Show or charge each domain its month: showback, chargeback by usage, or per outcome.
+    """Show or charge each domain each month (or quarter): showback, chargeback by usage, or
+    per outcome.
 
     The outcome mapping (--outcomes) names the domains (docs/ownership.md).
     """
@@ -60,13 +71,13 @@ def chargeback(
         from tokenecon.convert.chargeback import chargeback_csv, focus_rows
         from tokenecon.report.chargeback import run_chargeback
 
-        done = run_chargeback(usage, flags.analyze_options(bar), stage)
+        done = run_chargeback(usage, flags.analyze_options(bar), stage, period)
         if output:
             write_output(output, chargeback_csv(done.lines, done.currency), "-o")
             wrote(output)
         if focus:
-            start, end = done.lines[0].start, done.lines[0].end
-            text = focus_rows(done.accounts.showback, start, end, done.currency)
+            periods = [(p.accounts.showback, p.start, p.end) for p in done.periods]
+            text = focus_rows(periods, done.currency)
             write_output(focus, text, "--focus")
             wrote(focus)
         return done

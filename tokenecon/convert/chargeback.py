@@ -1,5 +1,5 @@
 """Chargeback files for a finance system: one CSV line per domain and period, and the allocated
-cost as FOCUS 1.3 rows with the allocation columns (``AllocatedMethodId``,
+cost as FOCUS 1.3 rows of each billing period with the allocation columns (``AllocatedMethodId``,
 ``AllocatedMethodDetails``, ``AllocatedResourceId``/``Name``, ``AllocatedTags``).
 
 Both are written atomically; a text cell that a spreadsheet would run as a formula (starting
@@ -55,13 +55,27 @@ def _csv(header: Sequence[str], rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
+def _period_cents(lines: Sequence[ChargeLine]) -> dict[str, list[Decimal]]:
+    """Each money column in cents, each period's lines adding up to the period's rounded
+    column total."""
+    periods: dict[tuple[date, date], list[int]] = {}
+    for i, x in enumerate(lines):
+        periods.setdefault((x.start, x.end), []).append(i)
+    columns: dict[str, list[Decimal]] = {}
+    for name in ("direct", "review_overhead", "shared", "total", "charge"):
+        cents = [Decimal(0)] * len(lines)
+        for members in periods.values():
+            rounded = in_cents([getattr(lines[i], name) for i in members])
+            for i, value in zip(members, rounded, strict=True):
+                cents[i] = value
+        columns[name] = cents
+    return columns
+
+
 def chargeback_csv(lines: Sequence[ChargeLine], currency: str) -> str:
-    """The finance file: money in cents, each column adding up to its rounded total, the
-    variance the difference of the rounded total and charge."""
-    columns = {
-        name: in_cents([getattr(x, name) for x in lines])
-        for name in ("direct", "review_overhead", "shared", "total", "charge")
-    }
+    """The finance file: money in cents, each column of each period adding up to its rounded
+    total, the variance the difference of the rounded total and charge."""
+    columns = _period_cents(lines)
     rows = []
     for i, x in enumerate(lines):
         total, charge = columns["total"][i], columns["charge"][i]
@@ -90,10 +104,20 @@ def _method(a: PoolAllocation) -> str:
     return f"tokenecon/{a.pool.rule}" + (f"/{a.pool.basis}" if a.pool.basis else "")
 
 
-def focus_rows(showback: Showback, start: date, end: date, currency: str) -> str:
-    """FOCUS 1.3 rows: each domain's direct model cost, each pool's share per domain (with the
-    allocation columns), and each pool's unallocated rest. Usage no domain owns is the origin
-    charge of the ``unattributed`` pool, if there is one, and is written as its shares."""
+def focus_rows(periods: Sequence[tuple[Showback, date, date]], currency: str) -> str:
+    """FOCUS 1.3 rows of each billing period (``BillingPeriodStart``/``End`` its first day and
+    the day after its last): each domain's direct model cost, each pool's share per domain
+    (with the allocation columns), and each pool's unallocated rest. Usage no domain owns is
+    the origin charge of the ``unattributed`` pool, if there is one, and is written as its
+    shares."""
+    rows: list[list[str]] = []
+    for showback, start, end in periods:
+        rows += _period_rows(showback, start, end, currency)
+    return _csv(FOCUS_COLUMNS, rows)
+
+
+def _period_rows(showback: Showback, start: date, end: date, currency: str) -> list[list[str]]:
+    """One period's FOCUS rows."""
     owners = {x.domain.name: x.domain.owner for x in showback.lines}
     period = [currency, _when(start), _when(end + timedelta(days=1)), _when(start),
               _when(end + timedelta(days=1))]  # fmt: skip
@@ -132,4 +156,4 @@ def focus_rows(showback: Showback, start: date, end: date, currency: str) -> str
         if a.unallocated:
             row(f"{a.pool.name} unallocated", "Recurring", a.unallocated, UNALLOCATED,
                 pool=a.pool.name, kind=a.pool.kind)  # fmt: skip
-    return _csv(FOCUS_COLUMNS, rows)
+    return rows

@@ -112,7 +112,12 @@ def ownership_diff(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]
         {t["tier"]: t for t in base.get("people", {}).get("tiers", [])},
         {t["tier"]: t for t in head.get("people", {}).get("tiers", [])},
         "tier",
-        {"active_users": _count, "idle_seats": _count, "cost_per_employee": money},
+        {
+            "active_users": _count,
+            "idle_seats": _count,
+            "cost_per_employee": money,
+            "verified_outcomes": _count,
+        },
     )
     return {
         "domains": _side_by_side(

@@ -9,22 +9,31 @@
   its total and the charge is the platform variance (positive: the platform absorbs it;
   negative: the domain pays more than it cost).
 
-Figures for a finance system are whole cents: each column is rounded so that its lines add up
-to the rounded column total (largest remainder), so the file reconciles to the cent.
+Figures for a finance system are whole cents: each column of each period is rounded so that
+its lines add up to the period's rounded column total (largest remainder), so the file
+reconciles to the cent period by period.
+
+Usage that spans several calendar months (or quarters) is billed one period at a time: each
+period is analysed and allocated on its own, as if it were the only one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from tokenecon.attribute.budgets import Budget
 from tokenecon.attribute.domains import STAGES
 from tokenecon.economics.allocation import CENT
+from tokenecon.economics.budgets import period_of
 from tokenecon.economics.showback import Showback, cost_per_verified_outcome
 from tokenecon.errors import OptionError
 
 UNALLOCATED = "(unallocated)"
+PERIODS = ("month", "quarter")
+"""What a chargeback bills at a time."""
 RATE = Decimal("0.000001")
 """Rates per outcome are charged at this precision."""
 
@@ -121,3 +130,25 @@ def in_cents(values: list[Decimal]) -> list[Decimal]:
     for i in order[:left]:
         floors[i] += CENT
     return floors
+
+
+def billing_period(budgets: Sequence[Budget], given: str | None = None) -> str:
+    """The period a chargeback bills by: ``given`` (``--period``), else ``quarter`` when the
+    mapping budgets its domains by the quarter (every domain budget), else ``month``."""
+    if given is not None:
+        if given not in PERIODS:
+            raise OptionError(f"--period {given!r}", f"one of {', '.join(PERIODS)}")
+        return given
+    domains = [b for b in budgets if b.scope == "domain"]
+    return "quarter" if domains and all(b.period == "quarter" for b in domains) else "month"
+
+
+def billing_periods(first: date, last: date, period: str) -> list[tuple[date, date]]:
+    """The calendar months (or quarters) from the one holding ``first`` to the one holding
+    ``last``, each as (first day, last day)."""
+    out = []
+    start, end = period_of(first, period)
+    while start <= last:
+        out.append((start, end))
+        start, end = period_of(end + timedelta(days=1), period)
+    return out

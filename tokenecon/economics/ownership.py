@@ -17,6 +17,7 @@ from tokenecon.economics.diagnose import Finding, FindingKind
 from tokenecon.economics.owner_usage import fold_usage
 from tokenecon.economics.people import RoleBudget, TierStats, size_role_budgets, tier_stats
 from tokenecon.economics.showback import Showback, build_showback, domain_resolver
+from tokenecon.economics.user_outcomes import TierOutcomes, UserOutcomes, outcomes_by_tier
 from tokenecon.price.apply import PricedGroup
 
 
@@ -56,6 +57,9 @@ class Accounts:
     tiers: list[TierStats] = field(default_factory=list)
     roles: list[RoleBudget] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    outcomes: list[TierOutcomes] = field(default_factory=list)
+    """Verified outcomes per user of each tier (in the order of ``tiers``), where tasks carry
+    a user."""
 
 
 def _fmt(x: Decimal) -> str:
@@ -154,9 +158,14 @@ def _shared_findings(showback: Showback) -> list[Finding]:
 
 
 def account_ownership(
-    priced: Sequence[PricedGroup], economics: Economics, ownership: Ownership, key: str | None
+    priced: Sequence[PricedGroup],
+    economics: Economics,
+    ownership: Ownership,
+    key: str | None,
+    user_outcomes: UserOutcomes | None = None,
 ) -> Accounts:
-    """Showback, budgets, credits and people of one analysed period."""
+    """Showback, budgets, credits and people of one analysed period (with ``user_outcomes``,
+    the engine's verified outcomes per user, each tier's outcomes per user)."""
     people = ownership.people
     team_of = {u: p.team for u, p in people.items() if p.team}
     resolve = domain_resolver(ownership, key, team_of)
@@ -178,6 +187,8 @@ def account_ownership(
     if people:
         accounts.tiers, per_use_case = tier_stats(people, usage)
         accounts.roles = size_role_budgets(ownership.roles, accounts.tiers, per_use_case, economics)
+        if user_outcomes is not None and user_outcomes.use_cases:
+            accounts.outcomes = outcomes_by_tier(accounts.tiers, per_use_case, user_outcomes)
     accounts.findings = [
         *_shared_findings(showback),
         *_budget_findings(statuses),

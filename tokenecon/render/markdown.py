@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from tokenecon.render import difftext as t
-from tokenecon.render.formats import usd
+from tokenecon.render.formats import pct, usd
 
 _MARKUP = re.compile(r"([\\`*_\[\]()!~#|])")
 BAR = 20
@@ -125,6 +125,37 @@ def _details(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _ownership(doc: dict[str, Any]) -> list[str]:
+    """Showback by domain and budgets, base against head, collapsed (none without them)."""
+    found = doc.get("ownership")
+    if not found or not (found["domains"] or found["budgets"]):
+        return []
+    lines = ["", "<details><summary>Who owns the spend: showback and budgets</summary>", ""]
+    if found["domains"]:
+        rows = [
+            [cell(d["domain"]), usd(d["total"]["base"]), usd(d["total"]["head"]),
+             t.signed_usd(d["total"]["change"]), t.signed_usd(d["direct_cost"]["change"]),
+             t.signed_usd(d["shared_cost"]["change"]), usd(d["cost_per_outcome"]["base"]),
+             usd(d["cost_per_outcome"]["head"])]
+            for d in found["domains"]
+        ]  # fmt: skip
+        headers = ["domain", "base total", "head total", "change", "of which direct",
+                   "of which shared", "base $/outcome", "head $/outcome"]  # fmt: skip
+        lines += ["Showback by domain:", "", *_table(headers, rows)]
+    if found["budgets"]:
+        rows = [
+            [cell(b["budget"]), usd(b["amount"]["head"]), usd(b["spent"]["base"]),
+             usd(b["spent"]["head"]), t.signed_usd(b["spent"]["change"]),
+             usd(b["projected"]["head"]), pct(b["spent_share"]["head"])]
+            for b in found["budgets"]
+        ]  # fmt: skip
+        headers = ["budget", "head amount", "base spent", "head spent", "change",
+                   "head projected", "head spent share"]  # fmt: skip
+        lines += ["", "Budgets (alerts, never caps):", "", *_table(headers, rows)]
+    lines += ["", "</details>"]
+    return lines
+
+
 def render_diff_markdown(doc: dict[str, Any]) -> str:
     """The comment's Markdown text."""
     names = max((len(u["name"]) for u in doc["use_cases"]), default=0)
@@ -135,5 +166,6 @@ def render_diff_markdown(doc: dict[str, Any]) -> str:
     lines += [fenced(t.model_line(m, models)) for m in doc["models"]]
     lines += ["```", "", "</details>"]
     lines += _checks(doc)
+    lines += _ownership(doc)
     lines += _details(doc)
     return "\n".join(lines) + "\n"

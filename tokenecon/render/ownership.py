@@ -176,6 +176,7 @@ def _people(section: dict[str, Any], width: int) -> list[Table]:
         for t in section["tiers"]
     ]
     tables = fitted_tables("People by role tier", columns, rows, width)
+    tables += _outcomes_per_user(section, width)
     if section["role_budgets"]:
         columns = _columns(
             "role tier",
@@ -204,6 +205,32 @@ def _people(section: dict[str, Any], width: int) -> list[Table]:
     return tables
 
 
+def _outcomes_per_user(section: dict[str, Any], width: int) -> list[Table]:
+    """Each tier's verified outcomes per user, where tasks carry a user (none otherwise)."""
+    if not section.get("outcome_use_cases"):
+        return []
+    columns = [
+        *_columns("role tier", "outcome users", "outcomes", "per user", "p50", "p90",
+                  "$/outcome"),
+        Column("top users (outcomes)", "left"),
+    ]  # fmt: skip
+    rows = []
+    for t in section["tiers"]:
+        per = t["outcomes_per_user"]
+        top = ", ".join(
+            f"{x['user']} {count(x['verified_outcomes'])}"
+            for x in t["top_users"]
+            if x.get("verified_outcomes") is not None
+        )
+        rows.append([
+            t["tier"], count(t["outcome_users"]), count(t["verified_outcomes"]),
+            count(per["mean"], 2), count(per["median"], 2), count(per["p90"], 2),
+            usd(t["cost_per_verified_outcome"]), top or "—",
+        ])  # fmt: skip
+    title = "Outcomes per user (" + ", ".join(section["outcome_use_cases"]) + ")"
+    return fitted_tables(title, columns, rows, width)
+
+
 def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
     """The ownership tables of a report that has them (none otherwise)."""
     tables: list[Table] = []
@@ -218,23 +245,27 @@ def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
 
 
 def render_chargeback(document: dict[str, Any], console: Console) -> None:
-    """The chargeback lines as a table."""
+    """The chargeback lines as a table per billing period."""
     columns = _columns("domain", "stage", *COSTS, "outcomes", "rate", "charge", "variance")
-    rows = [
-        [
-            x["domain"],
-            x["stage"],
-            *_costs(x),
-            count(x["verified_outcomes"]),
-            usd(x["rate_per_outcome"]),
-            usd(x["charge"]),
-            usd(x["platform_variance"]),
+    periods: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for x in document["lines"]:
+        periods.setdefault((x["period_start"], x["period_end"]), []).append(x)
+    tables: list[Table] = []
+    for (start, end), lines in periods.items():
+        rows = [
+            [
+                x["domain"],
+                x["stage"],
+                *_costs(x),
+                count(x["verified_outcomes"]),
+                usd(x["rate_per_outcome"]),
+                usd(x["charge"]),
+                usd(x["platform_variance"]),
+            ]
+            for x in lines
         ]
-        for x in document["lines"]
-    ]
-    first = document["lines"][0]
-    title = f"Chargeback {first['period_start']} to {first['period_end']}"
-    console.print(Group(*fitted_tables(title, columns, rows, console.width)))
+        tables += fitted_tables(f"Chargeback {start} to {end}", columns, rows, console.width)
+    console.print(Group(*tables))
 
 
 def _signed(value: str | None) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from tokenecon.aggregate.hourly import hourly_groups
 from tokenecon.aggregate.query import aggregate_usage
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
+from tokenecon.aggregate.user_outcomes import count_user_outcomes
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.economics.blocks import Block, blocks
 from tokenecon.economics.decompose import Economics, decompose
@@ -190,7 +191,10 @@ def run_analysis(
     estimated = _estimated_models(con, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
-    ownership = account(priced, economics, mapping, aggregate_options.by)
+    ownership = account(
+        priced, economics, mapping, aggregate_options.by,
+        lambda m: count_user_outcomes(con, aggregates.rows, m, aggregate_options),
+    )  # fmt: skip
     value = assess_value(economics, priced, book)
     findings = findings + value_findings(value)
     inputs = {

@@ -1,35 +1,63 @@
-"""`tokenecon chargeback`: the analysis, then each domain's line for the period on the
-operating ladder (showback, usage, outcome), as a document and as files for finance."""
+"""`tokenecon chargeback`: the analysis, then each domain's line per billing period on the
+operating ladder (showback, usage, outcome), as a document and as files for finance.
+
+Usage spanning several calendar months (or quarters) is billed one period at a time: each
+period is analysed on its own (its tasks, outcomes, review, and the pools allocated over its
+usage alone), so every period's lines reconcile to that period's spend.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from tokenecon.economics.budgets import period_of
-from tokenecon.economics.chargeback import ChargeLine, charge_lines
-from tokenecon.economics.ownership import Accounts
+from tokenecon.attribute.domains import STAGES, Ownership, invoiced_between
+from tokenecon.economics.chargeback import (
+    ChargeLine,
+    billing_period,
+    billing_periods,
+    charge_lines,
+)
+from tokenecon.economics.ownership import Accounts, account_ownership
 from tokenecon.errors import OptionError
-from tokenecon.report.analyze import AnalyzeOptions, run_analysis
+from tokenecon.report.analyze import Analysis, AnalyzeOptions, run_analysis
 from tokenecon.report.figures import money
 
 SCHEMA = "tokenecon.chargeback/v1"
 
 
 @dataclass(frozen=True)
-class Chargeback:
-    """The lines of one period, and what they came from."""
+class PeriodCharge:
+    """One billing period: what it was analysed into, and its lines."""
 
+    start: date
+    end: date
     accounts: Accounts
     lines: list[ChargeLine]
+
+
+@dataclass(frozen=True)
+class Chargeback:
+    """The lines of every period, and what they came from."""
+
+    period: str
+    """month or quarter."""
+    periods: list[PeriodCharge]
     currency: str
+
+    @property
+    def lines(self) -> list[ChargeLine]:
+        """Every period's lines, oldest period first."""
+        return [x for p in self.periods for x in p.lines]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document."""
         return {
             "schema": SCHEMA,
             "currency": self.currency,
+            "period": self.period,
             "lines": [
                 {
                     "period_start": x.start.isoformat(),
@@ -51,10 +79,45 @@ class Chargeback:
         }
 
 
+def _dated_pools(ownership: Ownership, start: date, end: date, several: bool) -> Ownership:
+    """The ownership with each invoiced pool's amount the invoices dated in the period (a file
+    without a date column: its whole sum for a single period, an error for several)."""
+    pools = []
+    for pool in ownership.pools:
+        amount = invoiced_between(pool, start, end, dated=several)
+        pools.append(pool if amount is None else replace(pool, amount=amount))
+    return replace(ownership, pools=tuple(pools))
+
+
+def _accounts(analysis: Analysis, start: date, end: date, several: bool) -> Accounts:
+    """The period's accounts, with the invoiced pools cut to the period."""
+    accounts: Accounts = analysis.ownership
+    dated = _dated_pools(accounts.ownership, start, end, several)
+    if dated == accounts.ownership:
+        return accounts
+    return account_ownership(analysis.priced, analysis.economics, dated, accounts.key)
+
+
+def _window(options: AnalyzeOptions, start: date, end: date) -> AnalyzeOptions:
+    """The options narrowed to one period (within any --since/--until given)."""
+    first = datetime(start.year, start.month, start.day)
+    after = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    since = max(first, options.since) if options.since else first
+    until = min(after, options.until) if options.until else after
+    return replace(options, since=since, until=until)
+
+
 def run_chargeback(
-    usage: Sequence[str], options: AnalyzeOptions, stage: str | None = None
+    usage: Sequence[str],
+    options: AnalyzeOptions,
+    stage: str | None = None,
+    period: str | None = None,
 ) -> Chargeback:
-    """Analyse one calendar month of usage and charge each domain by its rung (or ``stage``)."""
+    """Analyse the usage and charge each domain by its rung (or ``stage``), one line per
+    domain and billing period (``period``: month or quarter; default from the budgets)."""
+    if stage is not None and stage not in STAGES:
+        raise OptionError(f"--stage {stage!r}", f"one of {', '.join(STAGES)}")
+    billing_period((), period)  # a bad --period fails before any reading
     analysis = run_analysis(usage, options)
     accounts = analysis.ownership
     if accounts is None or not accounts.ownership.domains:
@@ -64,12 +127,14 @@ def run_chargeback(
     economics = analysis.economics
     if economics.start is None or economics.end is None:
         raise OptionError("no priced usage in the period: nothing to charge")
-    start, end = period_of(economics.end, "month")
-    if economics.start < start:
-        raise OptionError(
-            f"the usage runs from {economics.start} to {economics.end}: chargeback bills one "
-            "calendar month at a time",
-            f"add --since {start.isoformat()} (and --until the first day of the next month)",
-        )
-    lines = charge_lines(accounts.showback, start, end, stage)
-    return Chargeback(accounts, lines, analysis.book.currency)
+    kind = billing_period(accounts.ownership.budgets, period)
+    spans = billing_periods(economics.start, economics.end, kind)
+    several = len(spans) > 1
+    periods = []
+    for start, end in spans:
+        # one period is the analysis already made; several are analysed one at a time
+        done = run_analysis(usage, _window(options, start, end)) if several else analysis
+        mine = _accounts(done, start, end, several)
+        lines = charge_lines(mine.showback, start, end, stage)
+        periods.append(PeriodCharge(start, end, mine, lines))
+    return Chargeback(kind, periods, analysis.book.currency)

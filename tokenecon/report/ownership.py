@@ -5,16 +5,18 @@ report's ``findings`` list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tokenecon.attribute.domains import owner_key
 from tokenecon.attribute.mapping import OutcomeMapping
+from tokenecon.attribute.outcomes import event_sources
 from tokenecon.economics.budgets import BudgetStatus
 from tokenecon.economics.decompose import Economics
 from tokenecon.economics.ownership import Accounts, account_ownership
 from tokenecon.economics.people import RoleBudget, TierStats
 from tokenecon.economics.showback import Showback, cost_per_verified_outcome
+from tokenecon.economics.user_outcomes import TierOutcomes, UserOutcomes
 from tokenecon.price.apply import PricedGroup
 from tokenecon.report.document import Report, finding_json
 from tokenecon.report.figures import money, number
@@ -115,8 +117,8 @@ def _budgets(a: Accounts) -> dict[str, Any]:
     }
 
 
-def _tier(t: TierStats) -> dict[str, Any]:
-    return {
+def _tier(t: TierStats, o: TierOutcomes | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "tier": t.tier,
         "headcount": t.headcount,
         "active_users": len(t.active),
@@ -137,6 +139,23 @@ def _tier(t: TierStats) -> dict[str, Any]:
         "cost_per_million_tokens": money(t.cost_per_million_tokens),
         "cost_per_employee": money(t.cost_per_employee),
         "loaded_cost_per_employee": money(t.loaded_cost_per_employee),
+    }
+    return out | _tier_outcomes(o, out["top_users"])
+
+
+def _tier_outcomes(o: TierOutcomes | None, top: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tier's outcomes per user (null where tasks carry no user), and each top user's."""
+    for x in top:
+        x["verified_outcomes"] = o.of(x["user"]) if o else None
+    return {
+        "outcome_users": len(o.users) if o else 0,
+        "verified_outcomes": o.outcomes if o else None,
+        "outcomes_per_user": {
+            "mean": number(o.mean if o else None),
+            "median": number(o.per_user(50) if o else None),
+            "p90": number(o.per_user(90) if o else None),
+        },
+        "cost_per_verified_outcome": money(o.cost_per_outcome if o else None),
     }
 
 
@@ -165,9 +184,11 @@ def ownership_sections(accounts: Accounts) -> dict[str, Any]:
         "budgets": _budgets(accounts),
     }
     if accounts.people:
+        outcomes = {o.tier: o for o in accounts.outcomes}
         sections["people"] = {
             "users_listed": len(accounts.people),
-            "tiers": [_tier(t) for t in accounts.tiers],
+            "outcome_use_cases": sorted({u for o in accounts.outcomes for u in o.use_cases}),
+            "tiers": [_tier(t, outcomes.get(t.tier)) for t in accounts.tiers],
             "role_budgets": [_role(r) for r in accounts.roles],
         }
     return sections
@@ -193,8 +214,16 @@ def account(
     economics: Economics,
     mapping: OutcomeMapping | None,
     key: str | None,
+    count_outcomes: Callable[[OutcomeMapping], Mapping[tuple[str, str], int]] | None = None,
 ) -> Accounts | None:
-    """The ownership accounts of an analysis, when its mapping declares any."""
+    """The ownership accounts of an analysis, when its mapping declares any.
+
+    ``count_outcomes`` asks the engine for verified outcomes per (use case, user); it is
+    called only with a people file and use cases that count outcomes per task."""
     if mapping is None or mapping.ownership is None:
         return None
-    return account_ownership(priced, economics, mapping.ownership, key)
+    per_user = None
+    counted = frozenset(n for _, names in event_sources(mapping) for n in names)
+    if count_outcomes is not None and mapping.ownership.people and key == "user" and counted:
+        per_user = UserOutcomes(counted, count_outcomes(mapping))
+    return account_ownership(priced, economics, mapping.ownership, key, per_user)
