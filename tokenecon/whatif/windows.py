@@ -46,21 +46,30 @@ def tier_targets(book: PriceBook, tier: str) -> list[ModelPrice]:
     names = sorted(
         {""} | {t for m in models for e in m.entries for t in (*e.tiers, *e.above_tiers)}
     )
-    plain = [m for m in models if _plain(m, book)]
-    highest = {m.key: _span(m, names, max) for m in plain}
-    lowest = {m.key: _span(m, names, min) for m in plain}
-    kept = []
-    for model in models:
-        beaten = model.key in lowest and any(
+    plain = {m.key: m for m in models if _plain(m, book)}
+    latest = {k: tuple(m.entries[-1].rates.of(b) for b in BUCKETS) for k, m in plain.items()}
+    spans: dict[tuple[str, bool], Span] = {}
+
+    def span(key: str, high: bool) -> Span:
+        if (key, high) not in spans:
+            spans[key, high] = _span(plain[key], names, max if high else min)
+        return spans[key, high]
+
+    def beats(other: ModelPrice, model: ModelPrice) -> bool:
+        return (
             other.key < model.key
-            and other.provider == model.provider
             and other.entries[0].valid_from <= model.entries[0].valid_from
-            and _at_most(highest[other.key], lowest[model.key])
-            for other in plain
+            # the latest standard prices bound both spans: a quick no for most pairs
+            and all(a <= b for a, b in zip(latest[other.key], latest[model.key], strict=True))
+            and _at_most(span(other.key, True), span(model.key, False))
         )
-        if not beaten:
-            kept.append(model)
-    return kept
+
+    rivals: dict[str, list[ModelPrice]] = {}
+    for m in plain.values():
+        rivals.setdefault(m.provider, []).append(m)
+    return [
+        m for m in models if m.key not in plain or not any(beats(o, m) for o in rivals[m.provider])
+    ]
 
 
 def _plain(model: ModelPrice, book: PriceBook) -> bool:
