@@ -4,8 +4,10 @@ Both read the benchmark usage (benchmarks/generate_usage.py, shared with run.py)
 mapping, in which support-triage has per-task outcome events (generated here, 80% of its tasks
 verified) so that whatif's per-model yields cost what they cost in real use. whatif applies
 the scenarios of benchmarks/whatif-plans.yaml, which use every lever. Each command runs in its
-own process; the table reports the median wall time, peak RSS and the ratio whatif / analyze,
-and checks that whatif's baseline equals analyze's totals.
+own process, analyze and whatif alternately (so that load on a shared machine hits both); the
+table reports the median wall time, the median CPU time (user + system, DuckDB's threads
+included: steadier than wall time when other processes compete for the cores), peak RSS and
+the ratios whatif / analyze, and checks that whatif's baseline equals analyze's totals.
 
     python benchmarks/whatif.py --rows 10000000 [--repeat 3] [--memory-limit 1500MB]
 """
@@ -15,14 +17,49 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-from run import measure  # noqa: E402  (benchmarks/run.py: one fresh process per run)
+
+def once(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS (MB) and stdout of one fresh run of a command."""
+    # A fresh interpreter per run: the RSS and CPU figures must be this command's alone.
+    wrapper = [sys.executable, "-c", (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "e = time.perf_counter() - t\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "sys.stderr.write(p.stderr[-2000:] if p.returncode else '')\n"
+        "print(json.dumps({'s': e, 'cpu': u.ru_utime + u.ru_stime, 'rss': u.ru_maxrss / 1024,"
+        " 'rc': p.returncode, 'out': p.stdout}))\n"
+    ), *command]  # fmt: skip
+    process = subprocess.run(wrapper, capture_output=True, text=True, check=False)
+    result = json.loads(process.stdout) if process.returncode == 0 else {"rc": -1}
+    if result["rc"] != 0:
+        sys.exit(f"failed ({result['rc']}): {' '.join(command)}\n{process.stderr}")
+    return result["s"], result["cpu"], result["rss"], result["out"]
+
+
+def alternate(commands: list[list[str]], repeat: int) -> list[tuple[float, float, float, str]]:
+    """Median wall and CPU seconds, peak RSS and last stdout of each command, run in turn."""
+    runs: list[list[tuple[float, float, float, str]]] = [[] for _ in commands]
+    for _ in range(repeat):
+        for command, out in zip(commands, runs, strict=True):
+            out.append(once(command))
+    return [
+        (
+            statistics.median(r[0] for r in rs),
+            statistics.median(r[1] for r in rs),
+            max(r[2] for r in rs),
+            rs[-1][3],
+        )
+        for rs in runs
+    ]
 
 
 def prepare(rows: int) -> tuple[Path, Path]:
@@ -69,19 +106,22 @@ def main() -> None:
     tokenecon = [sys.executable, "-m", "tokenecon.cli.main"]
     analyze = [*tokenecon, "analyze", *common]
     whatif = [*tokenecon, "whatif", *common, "--scenarios", str(HERE / "whatif-plans.yaml")]
-    analyze_s, analyze_rss, analyze_out = measure(analyze, args.repeat)
-    whatif_s, whatif_rss, whatif_out = measure(whatif, args.repeat)
-    report, document = json.loads(analyze_out), json.loads(whatif_out)
+    load = os.getloadavg()[0]
+    (a_s, a_cpu, a_rss, a_out), (w_s, w_cpu, w_rss, w_out) = alternate(
+        [analyze, whatif], args.repeat
+    )
+    report, document = json.loads(a_out), json.loads(w_out)
     same = report["totals"]["cost"] == document["baseline"]["totals"]["cost"]
     print(
         f"rows: {args.rows:,}  file: {data.stat().st_size / 1e6:,.0f} MB  repeat: {args.repeat}"
-        f"  cores: {os.cpu_count()}  scenarios: {len(document['scenarios'])}"
+        f"  cores: {os.cpu_count()}  load: {load:.1f} -> {os.getloadavg()[0]:.1f}"
+        f"  scenarios: {len(document['scenarios'])}"
         f"  memory limit: {args.memory_limit or 'DuckDB default'}"
     )
-    print(f"{'':24}{'median s':>10}{'peak RSS MB':>14}")
-    print(f"{'tokenecon analyze':24}{analyze_s:>10.2f}{analyze_rss:>14,.0f}")
-    print(f"{'tokenecon whatif':24}{whatif_s:>10.2f}{whatif_rss:>14,.0f}")
-    print(f"ratio whatif / analyze: {whatif_s / analyze_s:.2f}x (bound: 1.50x)")
+    print(f"{'':24}{'median s':>10}{'median CPU s':>14}{'peak RSS MB':>14}")
+    print(f"{'tokenecon analyze':24}{a_s:>10.2f}{a_cpu:>14.2f}{a_rss:>14,.0f}")
+    print(f"{'tokenecon whatif':24}{w_s:>10.2f}{w_cpu:>14.2f}{w_rss:>14,.0f}")
+    print(f"ratio whatif / analyze: {w_s / a_s:.2f}x wall (bound: 1.50x), {w_cpu / a_cpu:.2f}x CPU")
     print(f"same baseline cost: {'yes' if same else 'NO'} ({report['totals']['cost']})")
     for scenario in document["scenarios"]:
         saving = scenario["totals"]["saving"]["cost_annualised"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import run_cli, small_report
-from golden_files import as_json, check, render_width
+from golden_files import as_json, captured, check
 
 from tokenecon.diff.compare import diff_reports
 from tokenecon.diff.document import diff_to_dict
@@ -160,13 +160,39 @@ def example_diff(example_months: Path) -> dict[str, Any]:
     reports = [Report.from_dict(json.loads((example_months / f"{month}.json").read_text()))
                for month in ("10", "11")]  # fmt: skip
     d = diff_reports(*reports)
-    expressions = ("cost_per_outcome>+10%", "use_case:support-triage.tokens_per_task>+20%",
-                   "unattributed_share>15%")  # fmt: skip
-    thresholds = [parse_threshold(x) for x in expressions]
+    thresholds = [parse_threshold(x) for x in EXAMPLE_CHECKS]
     return diff_to_dict(d, [check_to_dict(c) for c in check_thresholds(d, thresholds)])
 
 
+EXAMPLE_CHECKS = (
+    "cost_per_outcome>+10%", "use_case:support-triage.tokens_per_task>+20%",
+    "unattributed_share>15%",
+)  # fmt: skip
+
+
+def screen(doc: dict[str, Any], width: int) -> str:
+    """The diff on a terminal ``width`` columns wide (lines wrapped)."""
+    return captured(width, lambda console: render_diff_console(doc, console, wrap=True))
+
+
 def test_golden_diff_table_markdown_json(example_diff: dict[str, Any]) -> None:
-    check("diff-example.txt", render_width(render_diff_console, example_diff, 140))
+    check("diff-example.txt", screen(example_diff, 140))
     check("diff-example.md", render_diff_markdown(example_diff))
     check("diff-example.json", as_json(example_diff))
+    # A narrow terminal leaves columns out (named in the caption), never splits a table.
+    check("diff-example-80.txt", screen(example_diff, 80))
+    check("diff-example-120.txt", screen(example_diff, 120))
+
+
+def test_golden_diff_piped(example_months: Path) -> None:
+    reports = [str(example_months / f"{month}.json") for month in ("10", "11")]
+    fail_on = [x for e in EXAMPLE_CHECKS for x in ("--fail-on", e)]
+    piped = run_cli("diff", *reports, *fail_on)
+    assert piped.exit_code == 1  # a threshold is crossed
+    check("diff-example-piped.txt", piped.stdout)
+    # piped: 120 columns, each line whole (the 80-column screen drops factor columns)
+    assert "not shown at" not in piped.stdout
+    assert max(len(x) for x in piped.stdout.splitlines() if x.startswith("│")) <= 120
+    narrow = run_cli("diff", *reports, *fail_on, "--width", "80").stdout
+    assert "not shown at 80 columns" in narrow
+    assert max(len(x) for x in narrow.splitlines() if x.startswith("│")) <= 80

@@ -19,16 +19,6 @@ MaybeUsage = Annotated[
         show_default=False,
     ),
 ]
-Width = Annotated[
-    int | None,
-    typer.Option(
-        "--width",
-        metavar="COLUMNS",
-        min=40,
-        help="Lay the tables out for this many columns (default: the terminal's; 120 when "
-        "stdout is not a terminal).",
-    ),
-]
 Timezone = Annotated[
     str | None,
     typer.Option(
@@ -39,8 +29,6 @@ Timezone = Annotated[
         "(default UTC; prices stay those of the UTC day).",
     ),
 ]
-PIPED_WIDTH = 120
-"""The layout when stdout is a file or a pipe: wide, and sentences are never wrapped."""
 
 
 def agent_usage(quiet: bool) -> list[str]:
@@ -86,7 +74,7 @@ def analyze(
     save: t.Save = None,
     html: t.Html = None,
     timezone: Timezone = None,
-    width: Width = None,
+    width: o.Width = None,
     *,
     flags: o.UsageFlags,
 ) -> None:
@@ -121,9 +109,4 @@ def analyze(
         return
     from tokenecon.render.console import render_console
 
-    console = stdout_console()
-    if width:
-        console.width = width
-    elif not console.is_terminal:
-        console.width = PIPED_WIDTH
-    render_console(document, console)
+    render_console(document, o.laid_out(stdout_console(), width))

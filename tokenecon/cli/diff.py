@@ -44,6 +44,7 @@ def diff(
         typer.Option("--format", "-f", metavar="table|json|markdown", help="The output's form."),
     ] = DiffFormat.table,
     as_json: o.Json = False,
+    width: o.Width = None,
     chart: Annotated[
         Path | None,
         typer.Option(
@@ -86,7 +87,7 @@ def diff(
     else:
         from tokenecon.render.diff import render_diff_console
 
-        render_diff_console(doc, stdout_console())
+        render_diff_console(doc, o.laid_out(stdout_console(), width))
     crossed = [c for c in doc["checks"] if c["crossed"]]
     if crossed:
         from tokenecon.render.difftext import check_line

@@ -18,6 +18,8 @@ import typer
 from tokenecon.cli.dates import parse_when
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from tokenecon.progress import Reporter
     from tokenecon.report.analyze import AnalyzeOptions
 
@@ -26,6 +28,30 @@ Usage = Annotated[
     typer.Argument(help="Usage files, globs, or - for stdin.", metavar="USAGE", show_default=False),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON document only, on stdout.")]
+Width = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        metavar="COLUMNS",
+        min=40,
+        help="Lay the tables out for this many columns (default: the terminal's; 120 when "
+        "stdout is not a terminal).",
+    ),
+]
+PIPED_WIDTH = 120
+"""The layout when stdout is a file or a pipe: wide, and sentences are never wrapped."""
+
+
+def laid_out(console: Console, width: int | None) -> Console:
+    """The console of a command's tables (analyze, whatif, diff): ``--width`` columns if
+    given, else the terminal's, else (a file or a pipe) :data:`PIPED_WIDTH`."""
+    if width:
+        console.width = width
+    elif not console.is_terminal:
+        console.width = PIPED_WIDTH
+    return console
+
+
 Prices = Annotated[
     list[Path] | None,
     typer.Option(

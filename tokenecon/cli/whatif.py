@@ -90,6 +90,7 @@ def whatif(
     ] = None,
     output: t.JsonOutputs = None,
     save: t.Save = None,
+    width: o.Width = None,
     *,
     flags: o.UsageFlags,
 ) -> None:
@@ -117,4 +118,4 @@ def whatif(
         return
     from tokenecon.render.whatif import render_whatif
 
-    render_whatif(document, stdout_console())
+    render_whatif(document, o.laid_out(stdout_console(), width))

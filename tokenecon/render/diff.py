@@ -1,4 +1,7 @@
-"""`tokenecon diff` as Rich tables: the Infracost-style lines, then why each change happened."""
+"""`tokenecon diff` as Rich tables: the Infracost-style lines, then why each change happened.
+
+Tables choose columns to fit the console's width; lines are wrapped only on a terminal:
+piped into a file each stays whole."""
 
 from __future__ import annotations
 
@@ -48,25 +51,30 @@ def _board(doc: dict[str, Any], width: int) -> list[Any]:
     return list(fitted_tables("Board lines", columns, rows, width))
 
 
-def render_diff_console(doc: dict[str, Any], console: Console) -> None:
-    """Print the diff."""
+def render_diff_console(doc: dict[str, Any], console: Console, wrap: bool | None = None) -> None:
+    """Print the diff. ``wrap``: wrap lines at the console width (default: only on a terminal;
+    piped, each line stays whole)."""
     width = console.width
-    console.print(Text(f"tokenecon diff {t.period(doc, 'base')} → {t.period(doc, 'head')}",
-                       style="bold"))  # fmt: skip
+    soft = not (console.is_terminal if wrap is None else wrap)
+
+    def line(text: str | Text) -> None:
+        console.print(text, markup=False, soft_wrap=soft)
+
+    line(Text(f"tokenecon diff {t.period(doc, 'base')} → {t.period(doc, 'head')}", style="bold"))
     totals = doc["totals"]
-    console.print(f"Total cost        {t.money_line(totals['cost'])}", markup=False)
+    line(f"Total cost        {t.money_line(totals['cost'])}")
     cpo = doc["board"]["cost_per_verified_outcome"]
-    console.print(f"Cost per outcome  {t.money_line(cpo)}", markup=False)
-    console.print(f"Outcomes          {t.counts(totals['outcomes'])}", markup=False)
+    line(f"Cost per outcome  {t.money_line(cpo)}")
+    line(f"Outcomes          {t.counts(totals['outcomes'])}")
     console.print()
     names = max((len(u["name"]) for u in doc["use_cases"]), default=0)
-    console.print(Text("Use cases", style="bold"))
+    line(Text("Use cases", style="bold"))
     for u in doc["use_cases"]:
-        console.print(Text(t.use_case_line(u, names), style=_STYLE[u["status"]]))
-    console.print(Text("Models", style="bold"))
+        line(Text(t.use_case_line(u, names), style=_STYLE[u["status"]]))
+    line(Text("Models", style="bold"))
     models = max((len(m["model"]) for m in doc["models"]), default=0)
     for m in doc["models"]:
-        console.print(Text(t.model_line(m, models), style=_STYLE[m["status"]]))
+        line(Text(t.model_line(m, models), style=_STYLE[m["status"]]))
     console.print()
     for table in [*_attribution(doc, width), *_split(doc, width), *_board(doc, width)]:
         console.print(table)
@@ -74,8 +82,8 @@ def render_diff_console(doc: dict[str, Any], console: Console) -> None:
         console.print(table)
     notes = [u for u in doc["use_cases"] if u["note"]]
     for u in notes:
-        console.print(Text(f"  {u['name']}: {u['note']}"))
+        line(Text(f"  {u['name']}: {u['note']}"))
     if doc["checks"]:
-        console.print(Text("Thresholds", style="bold"))
+        line(Text("Thresholds", style="bold"))
         for c in doc["checks"]:
-            console.print(Text(t.check_line(c), style="red bold" if c["crossed"] else ""))
+            line(Text(t.check_line(c), style="red bold" if c["crossed"] else ""))

@@ -1,7 +1,9 @@
 """`tokenecon whatif` for people: a table per scenario, a side-by-side comparison, the frontier.
 
 Reads the ``tokenecon.whatif/v1`` document only. A cell shows ``before → after`` where the
-scenario changes a figure, and the figure alone where it does not.
+scenario changes a figure, and the figure alone where it does not. Tables choose columns to
+fit the console's width; sentences are wrapped only on a terminal: piped into a file each
+stays on one line.
 """
 
 from __future__ import annotations
@@ -169,21 +171,24 @@ def _frontier(document: dict[str, Any], width: int) -> list[Any]:
     return fitted_tables("Quality vs cost", columns, rows, width, keys=2)
 
 
-def render_whatif(document: dict[str, Any], console: Console) -> None:
-    """Print every scenario, the comparison and the frontier."""
+def render_whatif(document: dict[str, Any], console: Console, wrap: bool | None = None) -> None:
+    """Print every scenario, the comparison and the frontier. ``wrap``: wrap sentences at the
+    console width (default: only on a terminal; piped, each sentence stays on one line)."""
     width = console.width
+    soft = not (console.is_terminal if wrap is None else wrap)
     period = document["period"]
     console.print(
         Text(
             f"What if: {period['start']} to {period['end']} ({period['days']} days); "
             f"a year = x{period['annualisation']}"
-        )
+        ),
+        soft_wrap=soft,
     )
     for scenario in document["scenarios"]:
         for table in _scenario_tables(scenario, width):
             console.print(table)
         for line in _scenario_lines(scenario, period):
-            console.print(line)
+            console.print(line, soft_wrap=soft)
     if len(document["scenarios"]) > 1:
         for table in _comparison(document, width):
             console.print(table)
@@ -191,4 +196,4 @@ def render_whatif(document: dict[str, Any], console: Console) -> None:
         for table in _frontier(document, width):
             console.print(table)
     for note in document["notes"]:
-        console.print(Text(note, style="dim"))
+        console.print(Text(note, style="dim"), soft_wrap=soft)

@@ -23,7 +23,7 @@ from typing import Any, Self
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
-from tokenecon.price.apply import price_groups
+from tokenecon.price.apply import costs_at
 from tokenecon.price.book import ModelPrice, PriceBook
 from tokenecon.whatif.lever_values import parse_switch
 from tokenecon.whatif.levers import Flag, Lever, LeverKind, Scenario
@@ -41,6 +41,7 @@ from tokenecon.whatif.scenario_parts import (
     with_counts,
 )
 from tokenecon.whatif.slices import selector
+from tokenecon.whatif.windows import tier_targets, window_of
 
 ROUTE_TIERS = {"small-model": "utility", "mid-model": "mid"}
 """Route targets that name a tier: the cheapest model of it on the slice's own token mix."""
@@ -92,13 +93,11 @@ class Route(LeverKind):
         _route(self, state, lever, ctx)
 
 
-def _priced_at(parts: list[Part], key: str, ctx: Context) -> list[Decimal | None]:
-    """Cost of each part at model ``key`` (None where it has no price on the part's day)."""
-    moved = [
-        with_counts(p.group, model=key, prompt_class=p.price_class(ctx.book_thresholds))
-        for p in parts
-    ]
-    return [x.cost for x in price_groups(moved, ctx.book)]
+def _priced_at(parts: list[Part], keys: list[str], ctx: Context) -> dict[str, list[Decimal | None]]:
+    """Cost of each part at each model of ``keys`` (None where it has no price on the part's
+    day)."""
+    classes = [p.price_class(ctx.book_thresholds) for p in parts]
+    return costs_at([p.group for p in parts], classes, keys, ctx.book)
 
 
 def cheapest(
@@ -112,13 +111,15 @@ def cheapest(
     tier = ROUTE_TIERS[action.target]
     known = ctx.book.models.get(source)
     provider = known.provider if known else ""
+    keys = [
+        m.key
+        for m in sorted(ctx.book.models.values(), key=lambda m: m.key)
+        if m.tier == tier and (action.any_provider or m.provider == provider)
+    ]
     costs = []
-    for model in sorted(ctx.book.models.values(), key=lambda m: m.key):
-        if model.tier != tier or (not action.any_provider and model.provider != provider):
-            continue
-        priced = _priced_at(parts, model.key, ctx)
+    for key, priced in _priced_at(parts, keys, ctx).items():
         if all(c is not None for c in priced):
-            costs.append((sum((c for c in priced if c is not None), Decimal(0)), model.key))
+            costs.append((sum((c for c in priced if c is not None), Decimal(0)), key))
     if not costs:
         where = "any provider" if action.any_provider else provider
         raise OptionError(
@@ -240,7 +241,7 @@ def _route(action: Route, state: State, lever: Lever, ctx: Context) -> None:
             )
             for p in parts
         ]
-        if any(c is None for c in _priced_at(routed, target, ctx)):
+        if any(c is None for c in _priced_at(routed, [target], ctx)[target]):
             first = ctx.book.models[target].entries[0].valid_from.isoformat()
             raise OptionError(
                 f"{lever.where}: {target} has no price before {first}, but the slice has usage "
@@ -262,41 +263,33 @@ def _route(action: Route, state: State, lever: Lever, ctx: Context) -> None:
 
 def context_window(ctx: Context, key: str) -> int | None:
     """The most input tokens the model takes, where the price book says (else None)."""
-    return _window_of(ctx.book.models[key])
+    return window_of(ctx.book.models[key])
 
 
 def window_sizes(book: PriceBook, scenarios: Iterable[Scenario] = ()) -> list[int]:
     """The context windows of the models the scenarios' routes could move usage to: the engine
     splits usage at them so that a route can tell which calls fit its target. A tier target
-    may land on any model of its tier; a named one only on that model (every window of the
+    may land on a model of its tier that no other beats on every token mix
+    (:func:`~.windows.tier_targets`); a named one only on that model (every window of the
     book when the name is unknown, so that the error comes from the route itself)."""
     models: dict[str, ModelPrice] = {}
+    tiers: set[str] = set()
     for scenario in scenarios:
         for lever in scenario.levers:
             action = lever.action
             if not isinstance(action, Route):
                 continue
             if action.target in ROUTE_TIERS:
-                tier = ROUTE_TIERS[action.target]
-                models.update((m.key, m) for m in book.models.values() if m.tier == tier)
+                tiers.add(ROUTE_TIERS[action.target])
                 continue
             key = book.resolve(action.target)
             if key is None:
                 models.update(book.models)
             else:
                 models[key] = book.models[key]
-    return sorted({w for m in models.values() if (w := _window_of(m)) is not None})
-
-
-def _window_of(model: ModelPrice) -> int | None:
-    # The book states windows only once its generator carries them (max input tokens per
-    # model or per price entry); until then every route says the window is unchecked.
-    for holder in (model, *model.entries[-1:]):
-        for name in ("max_input_tokens", "context_window"):
-            value = getattr(holder, name, None)
-            if isinstance(value, int) and value > 0:
-                return value
-    return None
+    for tier in sorted(tiers):
+        models.update((m.key, m) for m in tier_targets(book, tier))
+    return sorted({w for m in models.values() if (w := window_of(m)) is not None})
 
 
 def _within_window(
