@@ -61,6 +61,17 @@ def assess_value(
     return ValueAssessment(views, roll_up_areas(economics.use_cases), portfolio_waterfall(falls))
 
 
+def _basis(p: Placement) -> str:
+    """Where a premium comes from, in words: ``eu x1.1 from the price book``."""
+    parts = []
+    if p.book_premium:
+        rates = ", ".join(f"{r} x{m.normalize():f}" for r, m in p.book_regions.items())
+        parts.append(f"{rates} from the price book")
+    if p.declared_premium:
+        parts.append(f"declared {p.premium_rate * 100:,.1f}% where the book has no regional price")
+    return "; ".join(parts)
+
+
 def value_findings(assessment: ValueAssessment) -> list[Finding]:
     """Error cost that eats the saving; a placement premium worth a look."""
     out = []
@@ -97,9 +108,9 @@ def value_findings(assessment: ValueAssessment) -> list[Finding]:
                     remedy="place",
                     message=(
                         f"in-region inference ({', '.join(p.regions)}) cost "
-                        f"{_usd(p.premium)} above the global price of the same tokens, "
-                        f"{p.premium / model * 100:,.1f}% of its model cost, required by its "
-                        "residency policy"
+                        f"{_usd(p.premium)} above the global price of the same tokens "
+                        f"({_basis(p)}), {p.premium / model * 100:,.1f}% of its model cost, "
+                        "required by its residency policy"
                     ),
                     saving=None,
                 )

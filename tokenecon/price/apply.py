@@ -1,4 +1,8 @@
-"""Usage sums x price book -> exact cost per group; unpriced usage collected, never guessed."""
+"""Usage sums x price book -> exact cost per group; unpriced usage collected, never guessed.
+
+Usage a residency policy keeps in a region the book prices regionally is priced at that rate
+(:mod:`tokenecon.price.regional`); ``cost_global`` keeps the same tokens at the global price.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from decimal import Decimal
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.price.book import BUCKETS, PriceBook, PricePeriod, cost_of
+from tokenecon.price.regional import Policies, regional_rate
 from tokenecon.price.resolve import unknown_reason
 
 _BUCKET_OF_COLUMN = dict(zip(BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True))
@@ -35,6 +40,22 @@ class PricedGroup:
     """The same tokens at the standard tier: what batch (or flex, priority) changed."""
     cost_without_cache: Decimal | None = None
     """The same prompt at the standard tier with no cache (every input token uncached)."""
+    region: str | None = None
+    """The book region whose price ``cost`` is at (None: the global price)."""
+    region_multiplier: Decimal = Decimal(1)
+    """The book's uplift of that region (1 at the global price)."""
+    cost_global: Decimal | None = None
+    """The same tokens at the global price (``cost`` when no regional price applies)."""
+
+    @property
+    def regional_premium(self) -> Decimal:
+        """What the regional price added to ``cost``: cost - cost_global, or, for a cost the
+        source reported, cost x (m - 1) / m."""
+        if self.region is None or self.cost is None:
+            return Decimal(0)
+        if self.cost_source == "computed" and self.cost_global is not None:
+            return self.cost - self.cost_global
+        return self.cost * (self.region_multiplier - 1) / self.region_multiplier
 
     @property
     def billable_tokens(self) -> int:
@@ -61,8 +82,12 @@ def _period_for(periods: list[PricePeriod], group: UsageGroup) -> PricePeriod | 
     return None
 
 
-def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGroup]:
-    """Resolve each group's model and price it at the period in force on its day."""
+def price_groups(
+    groups: Sequence[UsageGroup], book: PriceBook, residency: Policies | None = None
+) -> list[PricedGroup]:
+    """Resolve each group's model and price it at the period in force on its day; usage that
+    ``residency`` (use case -> allowed regions) kept in an allowed region is priced at the
+    book's regional rate where the book has one."""
     resolved = {name: book.resolve(name) for name in {g.model for g in groups}}
     keys = {k for k in resolved.values() if k}
     periods: dict[str, list[PricePeriod]] = {k: [] for k in keys}
@@ -86,14 +111,25 @@ def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGr
         tokens = {_BUCKET_OF_COLUMN[c]: group.tokens[c] for c in BILLABLE_TOKEN_COLUMNS}
         above = cliff == "above"
         cost = cost_of(active, tokens, group.service_tier, above)
+        policy = (residency or {}).get(group.use_case or "") if group.in_region else None
+        regional = regional_rate(model, policy) if policy else None
+        region, m = regional if regional else (None, Decimal(1))
+        standard = cost_of(active, tokens, "standard", above)
+        uncached = cost_of(active, _uncached(tokens), "standard", above)
         out.append(
             PricedGroup(
-                group, key, model.tier, cost, None, cliff,
-                cost_standard_tier=cost_of(active, tokens, "standard", above),
-                cost_without_cache=cost_of(active, _uncached(tokens), "standard", above),
+                group, key, model.tier, _uplift(cost, m), None, cliff,
+                cost_standard_tier=_uplift(standard, m),
+                cost_without_cache=_uplift(uncached, m),
+                region=region, region_multiplier=m, cost_global=cost,
             )
         )  # fmt: skip
     return out
+
+
+def _uplift(cost: Decimal, multiplier: Decimal) -> Decimal:
+    """``cost`` at a regional uplift (untouched at the global price)."""
+    return cost if multiplier == 1 else cost * multiplier
 
 
 def _uncached(tokens: dict[str, int]) -> dict[str, int]:

@@ -81,16 +81,49 @@ def waterfall_text(w: dict[str, Any]) -> str:
     )
 
 
+def placement_text(name: str, p: dict[str, Any]) -> str | None:
+    """``support-triage pays $0.48 for placement (eu x1.1 from the price book) ...``, or None
+    without a premium."""
+    if not dec(p["premium"]):
+        return None
+    if p.get("source") in ("book", "book+declared"):
+        rates = ", ".join(f"{r} x{Decimal(m).normalize():f}" for r, m in p["book_regions"].items())
+        basis = f"{rates} from the price book"
+        if p["source"] == "book+declared":
+            basis += f", declared {pct(p['premium_rate'], 1)} where the book has none"
+    else:
+        basis = f"declared {pct(p['premium_rate'], 1)}: the price book has no regional price"
+    return (
+        f"Placement: {name} pays {usd(p['premium'])} above the global price of the same "
+        f"tokens ({basis}), required by residency [{', '.join(p['regions'])}]; "
+        f"sovereignty hit rate {pct(p['sovereignty_hit_rate'], 1)}"
+    )
+
+
+def ladder_lines(ladder: dict[str, Any]) -> list[Text]:
+    """The operating stage, what earns the next one, and the margin per workload."""
+    stage = ladder["stage"].replace("_", " ")
+    out = [Text(f"Operating model: {stage} ({ladder['level']}/3). Next: {ladder['next_step']}")]
+    margins = ladder["kpis"].get("margin_per_workload") or {}
+    if margins:
+        shown = ", ".join(f"{name} {usd(m)}" for name, m in margins.items())
+        out.append(Text(f"  Margin per workload (value - fully loaded cost): {shown}"))
+    return out
+
+
 def value_lines(report: dict[str, Any]) -> list[Text]:
-    """The portfolio waterfall, the operating ladder and the five CEO questions."""
+    """The portfolio waterfall, placement premiums, the operating ladder (with the margin per
+    workload) and the five CEO questions."""
     if "value" not in report:
         return []
     out: list[Text] = []
     if report["waterfall"]:
         out.append(Text(waterfall_text(report["waterfall"])))
-    ladder = report["operating_ladder"]
-    stage = ladder["stage"].replace("_", " ")
-    out.append(Text(f"Operating model: {stage} ({ladder['level']}/3). Next: {ladder['next_step']}"))
+    for v in report["value"]["use_cases"]:
+        line = placement_text(v["name"], v["placement"]) if v["placement"] else None
+        if line:
+            out.append(Text(line))
+    out += ladder_lines(report["operating_ladder"])
     out.append(Text("Five questions a CEO should ask", style="bold"))
     for q in report["ceo_questions"]:
         if q["answered"]:

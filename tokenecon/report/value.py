@@ -84,9 +84,13 @@ def _use_case(v: UseCaseValue) -> dict[str, Any]:
         if p is None
         else {
             "regions": list(p.regions),
+            "source": p.source,
+            "book_regions": {r: number(m) for r, m in p.book_regions.items()},
             "premium_rate": number(p.premium_rate),
             "in_region_cost": money(p.in_region_cost),
             "global_cost": money(p.global_cost),
+            "book_premium": money(p.book_premium),
+            "declared_premium": money(p.declared_premium),
             "premium": money(p.premium),
             "sovereignty_hit_rate": number(p.hit_rate),
         },

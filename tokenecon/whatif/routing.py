@@ -25,6 +25,7 @@ from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
 from tokenecon.price.apply import price_groups
 from tokenecon.price.book import ModelPrice, PriceBook
+from tokenecon.price.regional import residency_policies
 from tokenecon.whatif.lever_values import parse_switch
 from tokenecon.whatif.levers import Flag, Lever, LeverKind, Scenario
 from tokenecon.whatif.quality import SuccessRate, observed_rate, stated_rate, use_case_rate
@@ -98,7 +99,8 @@ def _priced_at(parts: list[Part], key: str, ctx: Context) -> list[Decimal | None
         with_counts(p.group, model=key, prompt_class=p.price_class(ctx.book_thresholds))
         for p in parts
     ]
-    return [x.cost for x in price_groups(moved, ctx.book)]
+    policies = residency_policies(ctx.use_cases.values())
+    return [x.cost for x in price_groups(moved, ctx.book, policies)]
 
 
 def cheapest(
