@@ -13,7 +13,13 @@ from tokenecon.economics.human import HumanBaseline, assess_human
 from tokenecon.economics.integrity import Integrity, assess_integrity
 from tokenecon.economics.placement import Placement, assess_placement, in_region_costs
 from tokenecon.economics.value_areas import AreaRollup, roll_up_areas
-from tokenecon.economics.waterfall import Waterfall, input_share, portfolio_waterfall, waterfall_of
+from tokenecon.economics.waterfall import (
+    BeyondFirst,
+    Waterfall,
+    beyond_first,
+    portfolio_waterfall,
+    waterfall_of,
+)
 from tokenecon.price.apply import PricedGroup
 from tokenecon.price.book import PriceBook
 
@@ -44,17 +50,26 @@ class ValueAssessment:
 def assess_value(
     economics: Economics, priced: Sequence[PricedGroup], book: PriceBook
 ) -> ValueAssessment:
-    """Assess every use case; the waterfall's input share uses the book's list prices."""
+    """Assess every use case; the waterfall's re-reads are the calls beyond the first of each
+    task, measured by the engine and priced like the rest of the usage."""
     resident = in_region_costs(priced)
+    by_use_case: dict[str, list[PricedGroup]] = {}
+    for p in priced:
+        by_use_case.setdefault(p.group.use_case or "", []).append(p)
     views = []
     for u in economics.use_cases:
         integrity = assess_integrity(u, book)
         placement = assess_placement(u, resident)
         premium = placement.premium if placement else Decimal(0)
-        share = input_share(u, book, economics.end)
+        declared = placement.premium_rate if placement and placement.declared_premium else 0
+        later = (
+            beyond_first(by_use_case.get(u.name, []), Decimal(declared))
+            if u.outcomes
+            else BeyondFirst()
+        )
         views.append(
             UseCaseValue(
-                u, integrity, assess_human(u, integrity), placement, waterfall_of(u, premium, share)
+                u, integrity, assess_human(u, integrity), placement, waterfall_of(u, premium, later)
             )
         )
     falls = [v.waterfall for v in views if v.waterfall]

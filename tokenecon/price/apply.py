@@ -46,6 +46,9 @@ class PricedGroup:
     """The book's uplift of that region (1 at the global price)."""
     cost_global: Decimal | None = None
     """The same tokens at the global price (``cost`` when no regional price applies)."""
+    cost_beyond_first: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))
+    """(prompt, output) of the calls beyond the first of their task, at the global price of
+    the group (``UsageGroup.beyond_first``): the context re-read and the rest of the rework."""
 
     @property
     def regional_premium(self) -> Decimal:
@@ -114,6 +117,7 @@ def price_groups(
         policy = (residency or {}).get(group.use_case or "") if group.in_region else None
         regional = regional_rate(model, policy) if policy else None
         region, m = regional if regional else (None, Decimal(1))
+        later = _beyond_first(group, active, above)
         standard = cost_of(active, tokens, "standard", above)
         uncached = cost_of(active, _uncached(tokens), "standard", above)
         out.append(
@@ -121,10 +125,22 @@ def price_groups(
                 group, key, model.tier, _uplift(cost, m), None, cliff,
                 cost_standard_tier=_uplift(standard, m),
                 cost_without_cache=_uplift(uncached, m),
-                region=region, region_multiplier=m, cost_global=cost,
+                region=region, region_multiplier=m, cost_global=cost, cost_beyond_first=later,
             )
         )  # fmt: skip
     return out
+
+
+def _beyond_first(group: UsageGroup, period: PricePeriod, above: bool) -> tuple[Decimal, Decimal]:
+    """(prompt, output) cost of the group's calls beyond the first of their task."""
+    if not any(group.beyond_first.values()):
+        return Decimal(0), Decimal(0)
+    later = {_BUCKET_OF_COLUMN[c]: n for c, n in group.beyond_first.items()}
+    output = {"output": later.pop("output", 0)}
+    return (
+        cost_of(period, later, group.service_tier, above),
+        cost_of(period, output, group.service_tier, above),
+    )
 
 
 def _uplift(cost: Decimal, multiplier: Decimal) -> Decimal:

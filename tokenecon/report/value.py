@@ -38,7 +38,8 @@ def _waterfall(w: Waterfall | None) -> dict[str, Any] | None:
         "fully_loaded_cost": money(total),
         "fully_loaded_cost_per_outcome": money(per_total),
         "sticker_share": number(w.sticker_share),
-        "input_share": number(w.input_share),
+        "reread_tokens": w.reread_tokens,
+        "reread_share": number(w.reread_share),
         "steps": [
             {"step": name, "cost": money(c), "per_outcome": money(p)}
             for name, c, p in zip(STEPS, period, per_shown, strict=True)
