@@ -12,6 +12,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from tokenecon.render.difftext import signed_pp, signed_usd
 from tokenecon.render.formats import count, dec, pct, usd
 from tokenecon.render.tables import Column, fitted_tables
 
@@ -150,3 +151,27 @@ def waterfall_bars(w: dict[str, Any] | None) -> list[dict[str, Any]]:
         })  # fmt: skip
         start += share
     return bars
+
+
+AREA_DIFF_HEADERS = (
+    "value area", "base spend", "head spend", "change", "base value", "head value",
+    "base ROI", "head ROI", "ROI change",
+)  # fmt: skip
+
+
+def area_diff_rows(doc: dict[str, Any]) -> list[list[str]]:
+    """A diff's value areas, one row each (none when neither report has value areas)."""
+    return [
+        [AREA_LABELS.get(a["area"], a["area"]), usd(a["cost"]["base"]), usd(a["cost"]["head"]),
+         signed_usd(a["cost"]["change"]), usd(a["value"]["base"]), usd(a["value"]["head"]),
+         pct(a["roi"]["base"]), pct(a["roi"]["head"]), signed_pp(a["roi"]["change"])]
+        for a in doc.get("value_areas") or []
+    ]  # fmt: skip
+
+
+def area_diff_tables(doc: dict[str, Any], width: int) -> list[Table]:
+    """Value areas month over month: spend, value and ROI of each area, base against head."""
+    rows = area_diff_rows(doc)
+    if not rows:
+        return []
+    return fitted_tables("Value areas, month over month", _left(*AREA_DIFF_HEADERS), rows, width)
