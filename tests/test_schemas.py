@@ -23,6 +23,7 @@ PRICE_BOOKS = [
     FIXTURES / "book.yaml",
     FIXTURES / "whatif" / "book.yaml",
     FIXTURES / "money" / "empty_book.yaml",
+    FIXTURES / "value" / "regional" / "book.yaml",
     *sorted((ROOT / "pricing" / "examples").glob("*.yaml")),
 ]
 OVERRIDES = ROOT / "pricing" / "overrides.yaml"  # the build's input, not a price book
@@ -41,6 +42,7 @@ MAPPINGS = [
     ROOT / "examples" / "owners" / "ownership-2026-11.yaml",
     FIXTURES / "value" / "mapping.yaml",
     FIXTURES / "value" / "mapping-route.yaml",
+    FIXTURES / "value" / "regional" / "mapping.yaml",
 ]
 SCENARIO_FILES = [
     ROOT / "benchmarks" / "whatif-plans.yaml",

@@ -1,6 +1,8 @@
 """The example month's story (examples/outcomes.yaml): code-review's error liability wipes out
-its saving, and support-triage pays an eu placement premium worth a finding. Hand-computed from
-the figures the report states beside them."""
+its saving, and support-triage pays an eu placement premium worth a finding: from Acme's price
+book (examples/prices-acme.yaml: gpt-4.1-mini at 1.1x in the eu, Azure's EU Data Zone price),
+or, with the default book alone (no regional price for gpt-4.1-mini), from the declared 10%.
+Hand-computed from the figures the report states beside them."""
 
 from __future__ import annotations
 
@@ -19,6 +21,18 @@ def report() -> dict[str, Any]:
     result = run_cli(
         "analyze", str(ROOT / "examples" / "usage-2026-10.csv"),
         "--outcomes", str(ROOT / "examples" / "outcomes.yaml"), "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.fixture(scope="module")
+def acme() -> dict[str, Any]:
+    result = run_cli(
+        "analyze", str(ROOT / "examples" / "usage-2026-10.csv"),
+        "--outcomes", str(ROOT / "examples" / "outcomes.yaml"),
+        "--prices", str(ROOT / "examples" / "prices-acme.yaml"), "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
@@ -44,15 +58,34 @@ def test_code_review_errors_wipe_out_its_saving(report: dict[str, Any]) -> None:
     assert finding["remedy"] == "review" and "liability, not ROI" in finding["message"]
 
 
-def test_support_triage_pays_a_placement_premium_worth_a_finding(report: dict[str, Any]) -> None:
-    u, v = _both(report, "support-triage")
+def test_support_triage_pays_a_placement_premium_from_the_book(
+    report: dict[str, Any], acme: dict[str, Any]
+) -> None:
+    global_cost = Decimal(_both(report, "support-triage")[0]["cost"])  # default book: global
+    u, v = _both(acme, "support-triage")
     p = v["placement"]
+    assert p["source"] == "book" and p["book_regions"] == {"eu": "1.100000"}
     assert p["regions"] == ["eu"] and p["sovereignty_hit_rate"] == "1.000000"
+    # the uplift is in the cost (both rounded to 6 decimals from the exact cost)
+    assert Decimal(u["cost"]) == (global_cost * Decimal("1.1")).quantize(M, ROUND_HALF_UP)
     assert p["in_region_cost"] == u["cost"]  # every request ran in the eu
-    premium = (Decimal(u["cost"]) * Decimal("0.2") / Decimal("1.2")).quantize(M, ROUND_HALF_UP)
+    premium = (global_cost * Decimal("0.1")).quantize(M, ROUND_HALF_UP)  # regional - global
     assert p["premium"] == format(premium, "f")
+    assert p["declared_premium"] == "0.000000"  # the book has a price: the 10% is not used
     (finding,) = [f for f in u["findings"] if f["layer"] == "placement"]
     assert Decimal(finding["actual"]) > Decimal(u["cost"]) * Decimal("0.05")
+    assert "eu x1.1 from the price book" in finding["message"]
+
+
+def test_support_triage_falls_back_to_the_declared_premium(report: dict[str, Any]) -> None:
+    u, v = _both(report, "support-triage")
+    p = v["placement"]
+    assert p["source"] == "declared" and p["book_regions"] == {}
+    assert p["in_region_cost"] == u["cost"]
+    premium = (Decimal(u["cost"]) * Decimal("0.1") / Decimal("1.1")).quantize(M, ROUND_HALF_UP)
+    assert p["premium"] == format(premium, "f")
+    (finding,) = [f for f in u["findings"] if f["layer"] == "placement"]
+    assert "declared 10.0% where the book has no regional price" in finding["message"]
 
 
 def test_every_use_case_has_an_area_and_the_areas_add_up(report: dict[str, Any]) -> None:

@@ -108,8 +108,10 @@ def test_placement_premium(report: dict[str, Any]) -> None:
 
 
 def test_waterfall_steps_by_hand(report: dict[str, Any]) -> None:
-    """C' = 0.024 / 1.1 = 6/275; rework tasks C' x 1/3; B = C' x 2/3 x 1/4 = 1/275; input
-    share s = 2,000 / (2,000 + 4,000) of the list bill = 1/3; sticker C' x 2/4 = 3/275."""
+    """C' = 0.024 / 1.1 = 6/275 (the declared 10%: the book prices gpt-4.1 in no region);
+    rework tasks C' x 1/3; the one call beyond the first (r2 of C-1) re-sends 1,000 tokens
+    ($0.002) and answers 500 ($0.004), net of the premium 1/550 and 1/275, times q = 2/3:
+    re-reads 1/825, rework calls 2/825; sticker (C' - 3/550) x 2/3 = 3/275."""
     w = _use_case(report, "claims")["waterfall"]
     steps = {s["step"]: s["cost"] for s in w["steps"]}
     expected = {
@@ -121,7 +123,8 @@ def test_waterfall_steps_by_hand(report: dict[str, Any]) -> None:
     assert sum(expected.values()) == Fraction(4024, 1000)
     assert steps == {k: _money(v) for k, v in expected.items()}
     assert w["fully_loaded_cost"] == "4.024000" and w["fully_loaded_cost_per_outcome"] == "2.012000"
-    assert w["input_share"] == "0.333333"
+    assert w["reread_tokens"] == 1000
+    assert w["reread_share"] == "0.055556"  # (1/825) / (6/275) = 1/18
     assert w["sticker_share"] == _money(Fraction(3, 275) / Fraction(4024, 1000))  # 0.002711
     per = [Decimal(s["per_outcome"]) for s in w["steps"]]
     assert sum(per) == Decimal("2.012000")

@@ -1,7 +1,8 @@
 """Identities of issue 15's figures, for any inputs: the waterfall's steps add up to the fully
-loaded cost (and per outcome to the fully loaded cost per outcome); the sticker is one call per
-verified outcome at the model cost net of the placement premium; rounded steps add up to the
-rounded total; ROI net of errors is ROI less error cost over fully loaded cost."""
+loaded cost (and per outcome to the fully loaded cost per outcome); the sticker is the first
+calls of the tasks that became verified outcomes, at the model cost net of the placement
+premium; rounded steps add up to the rounded total; ROI net of errors is ROI less error cost
+over fully loaded cost."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tokenecon.attribute.mapping import UseCase
 from tokenecon.attribute.value_keys import ValueInputs
 from tokenecon.economics.decompose import UseCaseEconomics, Volume
 from tokenecon.economics.integrity import assess_integrity
-from tokenecon.economics.waterfall import rounded_steps, waterfall_of
+from tokenecon.economics.waterfall import BeyondFirst, rounded_steps, waterfall_of
 
 money = st.decimals(min_value=0, max_value=10_000, places=6, allow_nan=False)
 share = st.decimals(min_value=0, max_value=1, places=4, allow_nan=False)
@@ -36,13 +37,16 @@ def _close(a: Decimal, b: Decimal) -> bool:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    cost=money, premium_share=share, s=share, review=money, rate=money, overhead=money,
-    outcomes=st.integers(1, 500), extra_tasks=st.integers(0, 500), extra_calls=st.integers(0, 500),
+    cost=money, premium_share=share, later=share, s=share, review=money, rate=money,
+    overhead=money, outcomes=st.integers(1, 500), extra_tasks=st.integers(0, 500),
+    extra_calls=st.integers(0, 500),
 )  # fmt: skip
 def test_waterfall_adds_up_to_the_fully_loaded_cost(
-    cost: Decimal, premium_share: Decimal, s: Decimal, review: Decimal, rate: Decimal,
-    overhead: Decimal, outcomes: int, extra_tasks: int, extra_calls: int,
+    cost: Decimal, premium_share: Decimal, later: Decimal, s: Decimal, review: Decimal,
+    rate: Decimal, overhead: Decimal, outcomes: int, extra_tasks: int, extra_calls: int,
 ) -> None:  # fmt: skip
+    """``later``: the share of the model cost (net of the premium) in calls beyond the first
+    of their task; ``s``: the prompt's share of that."""
     tasks = outcomes + extra_tasks
     requests = tasks + extra_calls
     u = UseCaseEconomics(
@@ -50,7 +54,9 @@ def test_waterfall_adds_up_to_the_fully_loaded_cost(
         tasks=tasks, outcomes=outcomes, outcomes_in_file=None, models={},
     )  # fmt: skip
     premium = cost * premium_share
-    w = waterfall_of(u, premium, s)
+    model = cost - premium
+    beyond = BeyondFirst(model * later * s, model * later * (1 - s))
+    w = waterfall_of(u, premium, beyond)
     assert w is not None
     review = u.review_cost  # as decompose computes it
     with localcontext() as ctx:
@@ -60,7 +66,9 @@ def test_waterfall_adds_up_to_the_fully_loaded_cost(
     with localcontext() as ctx:
         ctx.prec = 50
         assert _close(sum(w.per_outcome(), Decimal(0)), u.fully_loaded_cost_per_outcome or 0)
-        assert _close(w.steps[0], (cost - premium) * outcomes / requests)
+        first = model - beyond.prompt_cost - beyond.output_cost
+        assert _close(w.steps[0], first * outcomes / tasks)  # first calls of verified tasks
+        assert _close(w.steps[1] + w.steps[2], model * later * outcomes / tasks)
     assert all(step >= 0 for step in w.steps)
     q = Decimal("0.000001")
     shown = rounded_steps(w.steps, w.total, q)

@@ -17,7 +17,7 @@ import ibis
 
 from tokenecon.aggregate.columns import sample_key
 from tokenecon.aggregate.read import fetch_records, watch_pass
-from tokenecon.aggregate.types import SAMPLE_LIMIT, RowAccounting
+from tokenecon.aggregate.types import BEYOND_FIRST, SAMPLE_LIMIT, RowAccounting
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 from tokenecon.ingest.sources import SourceFile
@@ -36,7 +36,7 @@ RESULT_KEYS = {
 """The key columns of the result schema, with their types."""
 RESULT_NUMBERS = (
     "rows", "requests", "requests_unknown_rows", "tasks", "rejected", *TOKEN_COLUMNS,
-    "reported_rows", "copy_rank",
+    "reported_rows", "copy_rank", *BEYOND_FIRST.values(),
 )  # fmt: skip
 """The count columns of the result schema (and ``reported_cost``, a decimal)."""
 ACCOUNTING_KINDS = ("source", "reject", "reject_sample", "filtered")

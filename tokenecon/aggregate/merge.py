@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from tokenecon.aggregate.types import SAMPLE_LIMIT, UsageAggregates, UsageGroup
+from tokenecon.aggregate.types import BEYOND_FIRST, SAMPLE_LIMIT, UsageAggregates, UsageGroup
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 
@@ -39,6 +39,7 @@ def usage_group(r: Mapping[str, Any], rows: int, tokens: dict[str, int]) -> Usag
         reported_cost=r["reported_cost"],
         reported_rows=int(r["reported_rows"] or 0),
         in_region=r.get("in_region"),
+        beyond_first={c: int(r.get(name) or 0) for c, name in BEYOND_FIRST.items()},
     )
 
 
@@ -86,8 +87,8 @@ def per_copy(r: Mapping[str, Any]) -> dict[str, Any]:
     """One copy's values from a group of k identical copies (sums are k times one copy)."""
     k = int(r["rows"])
     copy = dict(r)
-    for column in (*TOKEN_COLUMNS, "requests"):
-        copy[column] = int(r[column]) // k if r[column] is not None else None
+    for column in (*TOKEN_COLUMNS, "requests", *BEYOND_FIRST.values()):
+        copy[column] = int(r[column]) // k if r.get(column) is not None else None
     copy["reported_cost"] = r["reported_cost"] / k if r["reported_cost"] is not None else None
     copy["reported_rows"] = int(r["reported_rows"] or 0) // k
     copy["requests_unknown_rows"] = int(r["requests_unknown_rows"] or 0) // k
@@ -116,9 +117,12 @@ def merge_repeated(
     for request_id, groups in sorted(by_id.items()):
         count = sum(int(g["rows"]) for g in groups)
         keep = per_copy(next(g for g in groups if g["copy_rank"] == 0))
+        later = any(keep[name] for name in BEYOND_FIRST.values())  # a call beyond the first
         for column in (*TOKEN_COLUMNS, "requests"):
             value = counts[request_id][column]
             keep[column] = int(value) if value is not None else None
+        for column, name in BEYOND_FIRST.items():
+            keep[name] = keep[column] if later else 0
         tokens = {c: int(keep[c] or 0) for c in TOKEN_COLUMNS}
         result.groups.append(usage_group(keep, 1, tokens))
         result.rows_duplicate += count - 1
@@ -152,6 +156,9 @@ def combine(groups: list[UsageGroup]) -> list[UsageGroup]:
             requests=m.requests + g.requests,
             requests_unknown_rows=m.requests_unknown_rows + g.requests_unknown_rows,
             tokens={c: m.tokens[c] + g.tokens[c] for c in TOKEN_COLUMNS},
+            beyond_first={
+                c: m.beyond_first.get(c, 0) + g.beyond_first.get(c, 0) for c in BEYOND_FIRST
+            },
             reported_cost=sum(costs, Decimal(0)) if costs else None,
             reported_rows=m.reported_rows + g.reported_rows,
         )

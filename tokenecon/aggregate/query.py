@@ -40,7 +40,7 @@ from tokenecon.aggregate.read import (
     worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
-from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
+from tokenecon.aggregate.types import BEYOND_FIRST, AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
 from tokenecon.engine.connect import is_duckdb, spark_cached
@@ -93,12 +93,16 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
             else_=ibis.null("string"),
         ),
     )
+    if options.tasks:  # a window: projected before the aggregation, which cannot hold one
+        prepared = prepared.mutate(**_beyond_first(prepared))
     sums: dict[str, Any] = {
         "rows": prepared.count(),
         "requests": exact_sum(prepared.requests),
         "requests_unknown_rows": prepared.count() - prepared.requests.count(),
         **{c: exact_sum(prepared[c]) for c in TOKEN_COLUMNS},
     }
+    if options.tasks:
+        sums.update({name: exact_sum(prepared[name]) for name in BEYOND_FIRST.values()})
     if options.reported_cost:
         # Decimal sums are the costliest aggregate: only where a source reports cost.
         sums["reported_cost"] = prepared.reported_cost.sum()
@@ -120,11 +124,26 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     grain = prepared.group_by(keys).aggregate(**sums)
     if constant:
         grain = grain.mutate(**constant)
+    if not options.tasks:
+        grain = grain.mutate(**{name: ibis.literal(0, "int64") for name in BEYOND_FIRST.values()})
     if not options.reported_cost:
         grain = grain.mutate(
             reported_cost=ibis.null("decimal(38, 12)"), reported_rows=ibis.literal(0, "int64")
         )
     return grain
+
+
+def _beyond_first(rows: ir.Table) -> dict[str, Any]:
+    """Each bucket of a call beyond the first of its task, else 0 (:data:`BEYOND_FIRST`).
+
+    The first call is the task's earliest valid row in the period (calls at that same instant
+    count as first too); a row with no task key is its own task.
+    """
+    valid = rows.reject_reason.isnull() & rows.in_window
+    first = rows.timestamp.min().over(group_by=[rows.use_case, rows.task_key, valid])
+    later = rows.task_key.notnull() & valid & (rows.timestamp > first)
+    zero = ibis.literal(0, "int64")
+    return {name: ibis.cases((later, rows[c]), else_=zero) for c, name in BEYOND_FIRST.items()}
 
 
 Events = list[tuple["ir.Table", list[str]]]
@@ -146,7 +165,7 @@ def _branches(grain: ir.Table, events: Events) -> list[ir.Table]:
         rows=single.rows.sum(),
         requests=single.requests.sum(),
         requests_unknown_rows=single.requests_unknown_rows.sum(),
-        **{c: single[c].sum() for c in TOKEN_COLUMNS},
+        **{c: single[c].sum() for c in (*TOKEN_COLUMNS, *BEYOND_FIRST.values())},
         reported_cost=single.reported_cost.sum(),
         reported_rows=single.reported_rows.sum(),
     )
@@ -260,6 +279,7 @@ def aggregate_usage(
         reported_cost=any("reported_cost" in p.canonical for p in result.plans),
         sources=len(sources),
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
+        tasks=bool(mapping and any(u.task_key for u in mapping.use_cases)),
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):
         duplicate_ids = repeated_request_ids(con, id_rows) if has_request_ids else []

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.progress import Reporter
 
@@ -20,6 +21,11 @@ UNKNOWN_PROMPT = -1
 """Prompt class of a bucket row that cannot be tested against a per-request threshold."""
 SAMPLE_LIMIT = 20
 """How many rejected rows and duplicate ids are listed by name."""
+BEYOND_FIRST = {
+    c: ("rework_" if c == "output_tokens" else "reread_") + c for c in BILLABLE_TOKEN_COLUMNS
+}
+"""Token column -> the engine's sum of that bucket over the calls of a task beyond its first
+(``reread_*``: the prompt re-sent; ``rework_output_tokens``: their output)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,9 @@ class UsageGroup:
     """For use cases that declare ``residency:``: ran in an allowed region (None: unknown)."""
     local_day: date | None = None
     """The day on the clocks of ``--timezone`` (None: the UTC ``day``)."""
+    beyond_first: dict[str, int] = field(default_factory=dict)
+    """Token column -> its tokens in calls beyond the first of their task (measured per task
+    in the engine; empty or 0 for requests that are their own task)."""
 
     @property
     def period_day(self) -> date:
@@ -123,6 +132,8 @@ class AggregateOptions:
     """How many files are read (set by :func:`~.query.aggregate_usage`)."""
     residency: bool = True
     """Whether any use case declares ``residency:`` (set by :func:`~.query.aggregate_usage`)."""
+    tasks: bool = True
+    """Whether any use case has a ``task_key`` (set by :func:`~.query.aggregate_usage`)."""
     progress: Reporter | None = None
     """Told how far each pass over the usage is (the CLI draws a bar on a terminal)."""
     per_model_yields: bool = False

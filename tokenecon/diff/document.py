@@ -141,7 +141,16 @@ def diff_to_dict(diff: ReportDiff, checks: list[dict[str, Any]] | None = None) -
         "models": [_model_dict(m) for m in diff.models],
         "checks": checks or [],
         **_ownership(b, h),
+        **_value_areas(b, h),
     }
+
+
+def _value_areas(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
+    """Spend, value and ROI by value area side by side, when either report has them."""
+    from tokenecon.diff.value import value_area_diff
+
+    found = value_area_diff(base, head)
+    return {"value_areas": found} if found is not None else {}
 
 
 def _ownership(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,13 @@ from tokenecon.economics.human import HumanBaseline, assess_human
 from tokenecon.economics.integrity import Integrity, assess_integrity
 from tokenecon.economics.placement import Placement, assess_placement, in_region_costs
 from tokenecon.economics.value_areas import AreaRollup, roll_up_areas
-from tokenecon.economics.waterfall import Waterfall, input_share, portfolio_waterfall, waterfall_of
+from tokenecon.economics.waterfall import (
+    BeyondFirst,
+    Waterfall,
+    beyond_first,
+    portfolio_waterfall,
+    waterfall_of,
+)
 from tokenecon.price.apply import PricedGroup
 from tokenecon.price.book import PriceBook
 
@@ -46,21 +52,41 @@ class ValueAssessment:
 def assess_value(
     economics: Economics, priced: Sequence[PricedGroup], book: PriceBook
 ) -> ValueAssessment:
-    """Assess every use case; the waterfall's input share uses the book's list prices."""
+    """Assess every use case; the waterfall's re-reads are the calls beyond the first of each
+    task, measured by the engine and priced like the rest of the usage."""
     resident = in_region_costs(priced)
+    by_use_case: dict[str, list[PricedGroup]] = {}
+    for p in priced:
+        by_use_case.setdefault(p.group.use_case or "", []).append(p)
     views = []
     for u in economics.use_cases:
         integrity = assess_integrity(u, book)
         placement = assess_placement(u, resident)
         premium = placement.premium if placement else Decimal(0)
-        share = input_share(u, book, economics.end)
+        declared = placement.premium_rate if placement and placement.declared_premium else 0
+        later = (
+            beyond_first(by_use_case.get(u.name, []), Decimal(declared))
+            if u.outcomes
+            else BeyondFirst()
+        )
         views.append(
             UseCaseValue(
-                u, integrity, assess_human(u, integrity), placement, waterfall_of(u, premium, share)
+                u, integrity, assess_human(u, integrity), placement, waterfall_of(u, premium, later)
             )
         )
     falls = [v.waterfall for v in views if v.waterfall]
     return ValueAssessment(views, roll_up_areas(economics.use_cases), portfolio_waterfall(falls))
+
+
+def _basis(p: Placement) -> str:
+    """Where a premium comes from, in words: ``eu x1.1 from the price book``."""
+    parts = []
+    if p.book_premium:
+        rates = ", ".join(f"{r} x{m.normalize():f}" for r, m in p.book_regions.items())
+        parts.append(f"{rates} from the price book")
+    if p.declared_premium:
+        parts.append(f"declared {p.premium_rate * 100:,.1f}% where the book has no regional price")
+    return "; ".join(parts)
 
 
 def value_findings(assessment: ValueAssessment) -> list[Finding]:
@@ -88,7 +114,8 @@ def value_findings(assessment: ValueAssessment) -> list[Finding]:
                     p.premium,
                     model * PLACEMENT_SHARE,
                     f"in-region inference ({', '.join(p.regions)}) cost "
-                    f"{_usd(p.premium)} above the global price of the same tokens, "
+                    f"{_usd(p.premium)} above the global price of the same tokens "
+                    f"({_basis(p)}), "
                     f"{p.premium / model * 100:,.1f}% of its model cost, required by its "
                     "residency policy",
                 )

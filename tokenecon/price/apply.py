@@ -1,4 +1,8 @@
-"""Usage sums x price book -> exact cost per group; unpriced usage collected, never guessed."""
+"""Usage sums x price book -> exact cost per group; unpriced usage collected, never guessed.
+
+Usage a residency policy keeps in a region the book prices regionally is priced at that rate
+(:mod:`tokenecon.price.regional`); ``cost_global`` keeps the same tokens at the global price.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from decimal import Decimal
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.price.book import BUCKETS, PriceBook, PricePeriod, cost_of
+from tokenecon.price.regional import Policies, regional_rate
 from tokenecon.price.resolve import unknown_reason
 
 _BUCKET_OF_COLUMN = dict(zip(BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True))
@@ -36,6 +41,25 @@ class PricedGroup:
     """The same tokens at the standard tier: what batch (or flex, priority) changed."""
     cost_without_cache: Decimal | None = None
     """The same prompt at the standard tier with no cache (every input token uncached)."""
+    region: str | None = None
+    """The book region whose price ``cost`` is at (None: the global price)."""
+    region_multiplier: Decimal = Decimal(1)
+    """The book's uplift of that region (1 at the global price)."""
+    cost_global: Decimal | None = None
+    """The same tokens at the global price (``cost`` when no regional price applies)."""
+    cost_beyond_first: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))
+    """(prompt, output) of the calls beyond the first of their task, at the global price of
+    the group (``UsageGroup.beyond_first``): the context re-read and the rest of the rework."""
+
+    @property
+    def regional_premium(self) -> Decimal:
+        """What the regional price added to ``cost``: cost - cost_global, or, for a cost the
+        source reported, cost x (m - 1) / m."""
+        if self.region is None or self.cost is None:
+            return Decimal(0)
+        if self.cost_source == "computed" and self.cost_global is not None:
+            return self.cost - self.cost_global
+        return self.cost * (self.region_multiplier - 1) / self.region_multiplier
 
     @property
     def billable_tokens(self) -> int:
@@ -62,8 +86,12 @@ def _period_for(periods: list[PricePeriod], group: UsageGroup) -> PricePeriod | 
     return None
 
 
-def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGroup]:
-    """Resolve each group's model and price it at the period in force on its day."""
+def price_groups(
+    groups: Sequence[UsageGroup], book: PriceBook, residency: Policies | None = None
+) -> list[PricedGroup]:
+    """Resolve each group's model and price it at the period in force on its day; usage that
+    ``residency`` (use case -> allowed regions) kept in an allowed region is priced at the
+    book's regional rate where the book has one."""
     resolved = {name: book.resolve(name) for name in {g.model for g in groups}}
     keys = {k for k in resolved.values() if k}
     periods: dict[str, list[PricePeriod]] = {k: [] for k in keys}
@@ -87,23 +115,35 @@ def price_groups(groups: Sequence[UsageGroup], book: PriceBook) -> list[PricedGr
         tokens = _buckets(group)
         above = cliff == "above"
         cost = cost_of(active, tokens, group.service_tier, above)
+        policy = (residency or {}).get(group.use_case or "") if group.in_region else None
+        regional = regional_rate(model, policy) if policy else None
+        region, m = regional if regional else (None, Decimal(1))
+        later = _beyond_first(group, active, above)
+        standard = cost_of(active, tokens, "standard", above)
+        uncached = cost_of(active, _uncached(tokens), "standard", above)
         out.append(
             PricedGroup(
-                group, key, model.tier, cost, None, cliff,
-                cost_standard_tier=cost_of(active, tokens, "standard", above),
-                cost_without_cache=cost_of(active, _uncached(tokens), "standard", above),
+                group, key, model.tier, _uplift(cost, m), None, cliff,
+                cost_standard_tier=_uplift(standard, m),
+                cost_without_cache=_uplift(uncached, m),
+                region=region, region_multiplier=m, cost_global=cost, cost_beyond_first=later,
             )
         )  # fmt: skip
     return out
 
 
 def costs_at(
-    groups: Sequence[UsageGroup], classes: Sequence[int], keys: Iterable[str], book: PriceBook
+    groups: Sequence[UsageGroup],
+    classes: Sequence[int],
+    keys: Iterable[str],
+    book: PriceBook,
+    residency: Policies | None = None,
 ) -> dict[str, list[Decimal | None]]:
     """The cost of each group at each model of ``keys``: what :func:`price_groups` charges the
     group with its model set to the key and its prompt class to the one in ``classes`` (None
-    on a day the model has no price). Only the cost: routing compares dozens of models on one
-    slice, and building priced groups for each cost three times as much."""
+    on a day the model has no price), regional uplift included. Only the cost: routing
+    compares dozens of models on one slice, and building priced groups for each cost three
+    times as much."""
     buckets = [_buckets(g) for g in groups]
     out: dict[str, list[Decimal | None]] = {}
     for key in keys:
@@ -112,6 +152,7 @@ def costs_at(
             out[key] = [None] * len(groups)
             continue
         periods = book.periods([resolved])
+        model = book.models[resolved]
         on_day: dict[date, PricePeriod | None] = {}
         costs: list[Decimal | None] = []
         for group, prompt_class, tokens in zip(groups, classes, buckets, strict=True):
@@ -122,13 +163,33 @@ def costs_at(
                 costs.append(None)
                 continue
             above = _cliff(prompt_class, active.entry.above_input_tokens) == "above"
-            costs.append(cost_of(active, tokens, group.service_tier, above))
+            cost = cost_of(active, tokens, group.service_tier, above)
+            policy = (residency or {}).get(group.use_case or "") if group.in_region else None
+            regional = regional_rate(model, policy) if policy else None
+            costs.append(_uplift(cost, regional[1]) if regional else cost)
         out[key] = costs
     return out
 
 
 def _buckets(group: UsageGroup) -> dict[str, int]:
     return {_BUCKET_OF_COLUMN[c]: group.tokens[c] for c in BILLABLE_TOKEN_COLUMNS}
+
+
+def _beyond_first(group: UsageGroup, period: PricePeriod, above: bool) -> tuple[Decimal, Decimal]:
+    """(prompt, output) cost of the group's calls beyond the first of their task."""
+    if not any(group.beyond_first.values()):
+        return Decimal(0), Decimal(0)
+    later = {_BUCKET_OF_COLUMN[c]: n for c, n in group.beyond_first.items()}
+    output = {"output": later.pop("output", 0)}
+    return (
+        cost_of(period, later, group.service_tier, above),
+        cost_of(period, output, group.service_tier, above),
+    )
+
+
+def _uplift(cost: Decimal, multiplier: Decimal) -> Decimal:
+    """``cost`` at a regional uplift (untouched at the global price)."""
+    return cost if multiplier == 1 else cost * multiplier
 
 
 def _uncached(tokens: dict[str, int]) -> dict[str, int]:

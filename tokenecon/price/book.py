@@ -208,9 +208,6 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
     entries.sort(key=lambda e: e.valid_from)
     max_in, max_out = _context(raw.get("context"), f"{where}.context")
     retired = raw.get("retired")
-    regions = raw.get("regions") or {}
-    if not isinstance(regions, dict):
-        raise PriceBookError(f"{where}.regions: expected {{eu: 1.1, us: 1.1}} (multipliers)")
     return ModelPrice(
         key=key.lower(),
         provider=str(raw.get("provider", "")).lower(),
@@ -222,11 +219,28 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
         max_input_tokens=max_in,
         max_output_tokens=max_out,
         retired=_date(retired, f"{where}.retired") if retired is not None else None,
-        regions={
-            str(k).lower(): _money(v, f"{where}.regions.{k}") or Decimal(0)
-            for k, v in regions.items()
-        },
+        regions=_regions(raw.get("regions"), where),
     )
+
+
+def _regions(raw: Any, where: str) -> dict[str, Decimal]:
+    """``regions: {eu: 1.1}``: data-residency uplifts, each a multiplier above 0."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise PriceBookError(f"{where}.regions: expected {{eu: 1.1, us: 1.1}} (multipliers)")
+    out = {}
+    for k, v in raw.items():
+        factor = _money(v, f"{where}.regions.{k}")
+        assert factor is not None
+        if factor == 0:
+            raise PriceBookError(
+                f"{where}.regions.{k}: an uplift of 0 would make the region free",
+                "a region's price is the global price times this uplift, e.g. 1.1 for 10% "
+                "more (docs/price-book-fields.md)",
+            )
+        out[str(k).lower()] = factor
+    return out
 
 
 def _discount(raw: Any, where: str) -> Discount:
@@ -313,12 +327,13 @@ def _spellings(earlier: ModelPrice, raw: dict[str, Any], where: str) -> ModelPri
     book's model, at its prices (how a deployment name is mapped to its model)."""
     from dataclasses import replace
 
-    _no_unknown(raw, {"match", "aliases"}, f"{where} (no `prices`: spellings only)")
+    _no_unknown(raw, {"match", "aliases", "regions"}, f"{where} (no `prices`: spellings only)")
     match = earlier.match + _names(raw.get("match"), f"{where}.match")
     names = _names(raw.get("aliases"), f"{where}.aliases")
+    regions = {**earlier.regions, **_regions(raw.get("regions"), where)}
     if earlier.aliases is None:  # keep a hand-written family price covering its snapshots
-        return replace(earlier, match=match + names)
-    return replace(earlier, match=match, aliases=earlier.aliases + names)
+        return replace(earlier, match=match + names, regions=regions)
+    return replace(earlier, match=match, aliases=earlier.aliases + names, regions=regions)
 
 
 def _warn_misspelling(key: str, known: set[str], where: str) -> None:

@@ -42,8 +42,8 @@ class ModelPrice:
     """The most output tokens one request may produce, if known."""
     regions: dict[str, Decimal] = field(default_factory=dict)
     """Data-residency uplifts (``eu: 1.1``): the multiple a request processed only in that
-    region costs. Listed, not applied: usage carries no residency; see
-    docs/price-book-fields.md."""
+    region costs. Applied to the requests a use case's ``residency:`` keeps in the region
+    (:mod:`tokenecon.price.regional`; docs/price-book-fields.md)."""
     retired: date | None = None
     """The day the provider retired the model or a source stopped listing it (prices kept)."""
 

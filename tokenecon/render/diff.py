@@ -14,6 +14,7 @@ from tokenecon.render import difftext as t
 from tokenecon.render.formats import usd
 from tokenecon.render.ownership import ownership_diff_tables
 from tokenecon.render.tables import Column, fitted_tables
+from tokenecon.render.value import area_diff_tables
 
 _STYLE = {"added": "green", "removed": "red", "changed": "yellow", "unchanged": ""}
 
@@ -79,6 +80,8 @@ def render_diff_console(doc: dict[str, Any], console: Console, wrap: bool | None
     for table in [*_attribution(doc, width), *_split(doc, width), *_board(doc, width)]:
         console.print(table)
     for table in ownership_diff_tables(doc, width):  # domains and budgets, if declared
+        console.print(table)
+    for table in area_diff_tables(doc, width):  # value areas, if either report has them
         console.print(table)
     notes = [u for u in doc["use_cases"] if u["note"]]
     for u in notes:

@@ -17,6 +17,7 @@ from typing import Any
 
 from tokenecon.render import difftext as t
 from tokenecon.render.formats import pct, usd
+from tokenecon.render.value import AREA_DIFF_HEADERS, area_diff_rows
 
 _MARKUP = re.compile(r"([\\`*_\[\]()!~#|])")
 BAR = 20
@@ -121,6 +122,9 @@ def _details(doc: dict[str, Any]) -> list[str]:
     lines += ["", "Change in total cost, split:", "", *_table(["term", "amount"], rows)]
     rows = [[t.BOARD_LABELS[k], t.board_line(k, c)] for k, c in doc["board"].items()]
     lines += ["", "Board lines:", "", *_table(["line", "change"], rows, right_from=2)]
+    areas = area_diff_rows(doc)
+    if areas:
+        lines += ["", "Value areas:", "", *_table(list(AREA_DIFF_HEADERS), areas)]
     lines += ["", "</details>"]
     return lines
 

@@ -12,6 +12,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from tokenecon.render.difftext import signed_pp, signed_usd
 from tokenecon.render.formats import count, dec, pct, usd
 from tokenecon.render.tables import Column, fitted_tables
 
@@ -81,16 +82,49 @@ def waterfall_text(w: dict[str, Any]) -> str:
     )
 
 
+def placement_text(name: str, p: dict[str, Any]) -> str | None:
+    """``support-triage pays $0.48 for placement (eu x1.1 from the price book) ...``, or None
+    without a premium."""
+    if not dec(p["premium"]):
+        return None
+    if p.get("source") in ("book", "book+declared"):
+        rates = ", ".join(f"{r} x{Decimal(m).normalize():f}" for r, m in p["book_regions"].items())
+        basis = f"{rates} from the price book"
+        if p["source"] == "book+declared":
+            basis += f", declared {pct(p['premium_rate'], 1)} where the book has none"
+    else:
+        basis = f"declared {pct(p['premium_rate'], 1)}: the price book has no regional price"
+    return (
+        f"Placement: {name} pays {usd(p['premium'])} above the global price of the same "
+        f"tokens ({basis}), required by residency [{', '.join(p['regions'])}]; "
+        f"sovereignty hit rate {pct(p['sovereignty_hit_rate'], 1)}"
+    )
+
+
+def ladder_lines(ladder: dict[str, Any]) -> list[Text]:
+    """The operating stage, what earns the next one, and the margin per workload."""
+    stage = ladder["stage"].replace("_", " ")
+    out = [Text(f"Operating model: {stage} ({ladder['level']}/3). Next: {ladder['next_step']}")]
+    margins = ladder["kpis"].get("margin_per_workload") or {}
+    if margins:
+        shown = ", ".join(f"{name} {usd(m)}" for name, m in margins.items())
+        out.append(Text(f"  Margin per workload (value - fully loaded cost): {shown}"))
+    return out
+
+
 def value_lines(report: dict[str, Any]) -> list[Text]:
-    """The portfolio waterfall, the operating ladder and the five CEO questions."""
+    """The portfolio waterfall, placement premiums, the operating ladder (with the margin per
+    workload) and the five CEO questions."""
     if "value" not in report:
         return []
     out: list[Text] = []
     if report["waterfall"]:
         out.append(Text(waterfall_text(report["waterfall"])))
-    ladder = report["operating_ladder"]
-    stage = ladder["stage"].replace("_", " ")
-    out.append(Text(f"Operating model: {stage} ({ladder['level']}/3). Next: {ladder['next_step']}"))
+    for v in report["value"]["use_cases"]:
+        line = placement_text(v["name"], v["placement"]) if v["placement"] else None
+        if line:
+            out.append(Text(line))
+    out += ladder_lines(report["operating_ladder"])
     out.append(Text("Five questions a CEO should ask", style="bold"))
     for q in report["ceo_questions"]:
         if q["answered"]:
@@ -117,3 +151,27 @@ def waterfall_bars(w: dict[str, Any] | None) -> list[dict[str, Any]]:
         })  # fmt: skip
         start += share
     return bars
+
+
+AREA_DIFF_HEADERS = (
+    "value area", "base spend", "head spend", "change", "base value", "head value",
+    "base ROI", "head ROI", "ROI change",
+)  # fmt: skip
+
+
+def area_diff_rows(doc: dict[str, Any]) -> list[list[str]]:
+    """A diff's value areas, one row each (none when neither report has value areas)."""
+    return [
+        [AREA_LABELS.get(a["area"], a["area"]), usd(a["cost"]["base"]), usd(a["cost"]["head"]),
+         signed_usd(a["cost"]["change"]), usd(a["value"]["base"]), usd(a["value"]["head"]),
+         pct(a["roi"]["base"]), pct(a["roi"]["head"]), signed_pp(a["roi"]["change"])]
+        for a in doc.get("value_areas") or []
+    ]  # fmt: skip
+
+
+def area_diff_tables(doc: dict[str, Any], width: int) -> list[Table]:
+    """Value areas month over month: spend, value and ROI of each area, base against head."""
+    rows = area_diff_rows(doc)
+    if not rows:
+        return []
+    return fitted_tables("Value areas, month over month", _left(*AREA_DIFF_HEADERS), rows, width)

@@ -28,6 +28,7 @@ from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, sc
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
+from tokenecon.price.regional import residency_policies
 from tokenecon.progress import Reporter
 from tokenecon.report.document import Report, build_report
 from tokenecon.report.ownership import account, ownership_key, with_ownership
@@ -180,7 +181,8 @@ def run_analysis(
         digests = [f.result().sha256 for f in futures]
     if options.timezone:
         aggregates.groups = [split_local_day(g) for g in aggregates.groups]
-    computed = price_groups(aggregates.groups, book)
+    policies = residency_policies(mapping.use_cases) if mapping else None
+    computed = price_groups(aggregates.groups, book, policies)
     reconciliation: list[ModelReconciliation] = []
     if any(g.reported_rows for g in aggregates.groups):
         zero, _ = zero_cost_groups(

@@ -40,7 +40,8 @@ def _waterfall(w: Waterfall | None) -> dict[str, Any] | None:
         "fully_loaded_cost": money(total),
         "fully_loaded_cost_per_outcome": money(per_total),
         "sticker_share": number(w.sticker_share),
-        "input_share": number(w.input_share),
+        "reread_tokens": w.reread_tokens,
+        "reread_share": number(w.reread_share),
         "steps": [
             {"step": name, "cost": money(c), "per_outcome": money(p)}
             for name, c, p in zip(STEPS, period, per_shown, strict=True)
@@ -67,9 +68,13 @@ def _human(h: HumanBaseline, i: Integrity, billable: int) -> dict[str, Any]:
 def _placement(p: Placement) -> dict[str, Any]:
     return {
         "regions": list(p.regions),
+        "source": p.source,
+        "book_regions": {r: number(m) for r, m in p.book_regions.items()},
         "premium_rate": number(p.premium_rate),
         "in_region_cost": money(p.in_region_cost),
         "global_cost": money(p.global_cost),
+        "book_premium": money(p.book_premium),
+        "declared_premium": money(p.declared_premium),
         "premium": money(p.premium),
         "sovereignty_hit_rate": number(p.hit_rate),
     }

@@ -25,6 +25,7 @@ from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
 from tokenecon.price.apply import costs_at
 from tokenecon.price.book import ModelPrice, PriceBook
+from tokenecon.price.regional import residency_policies
 from tokenecon.whatif.lever_values import parse_switch
 from tokenecon.whatif.levers import Flag, Lever, LeverKind, Scenario
 from tokenecon.whatif.quality import SuccessRate, observed_rate, stated_rate, use_case_rate
@@ -97,7 +98,8 @@ def _priced_at(parts: list[Part], keys: list[str], ctx: Context) -> dict[str, li
     """Cost of each part at each model of ``keys`` (None where it has no price on the part's
     day)."""
     classes = [p.price_class(ctx.book_thresholds) for p in parts]
-    return costs_at([p.group for p in parts], classes, keys, ctx.book)
+    policies = residency_policies(ctx.use_cases.values())
+    return costs_at([p.group for p in parts], classes, keys, ctx.book, policies)
 
 
 def cheapest(

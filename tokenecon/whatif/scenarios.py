@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.errors import TokenEconError
 from tokenecon.price.apply import PricedGroup, price_groups
+from tokenecon.price.regional import residency_policies
 from tokenecon.whatif.levers import Lever, Scenario
 from tokenecon.whatif.quality import check_stated_models, model_yields
 from tokenecon.whatif.routing import window_sizes
@@ -148,7 +149,7 @@ def price_parts(parts: Sequence[Part], ctx: Context) -> list[PricedGroup]:
         else replace(p.group, prompt_class=p.price_class(ctx.book_thresholds))
         for p in parts
     ]
-    priced = price_groups(groups, ctx.book)
+    priced = price_groups(groups, ctx.book, residency_policies(ctx.use_cases.values()))
     return [
         x
         if p.fixed_cost is None
