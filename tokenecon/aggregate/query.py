@@ -39,7 +39,7 @@ from tokenecon.aggregate.read import (
     watch_pass,
     worth_parsing_once,
 )
-from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.rejects import add_engine_rejects, locate_rejected
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
@@ -282,4 +282,5 @@ def aggregate_usage(
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read
         )
+    add_engine_rejects(con, sources, result)
     return result

@@ -8,6 +8,9 @@ file's own row numbers, and only then a numbered pass over the parsed rows.
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -17,16 +20,25 @@ import ibis
 
 from tokenecon.aggregate.columns import SAMPLE_SEPARATOR
 from tokenecon.aggregate.read import fetch_records
-from tokenecon.aggregate.types import SAMPLE_LIMIT, RejectedRow
+from tokenecon.aggregate.types import SAMPLE_LIMIT, RejectedRow, RowAccounting
 from tokenecon.engine.connect import EngineOptions, connect, is_duckdb
-from tokenecon.engine.dialect import lines_matching, parquet_rows_of, scan_order
+from tokenecon.engine.dialect import (
+    lines_matching,
+    lines_not_json_objects,
+    parquet_rows_of,
+    scan_order,
+)
+from tokenecon.errors import UsageInputError
+from tokenecon.ingest.csv_shape import REJECTS_SCANS, REJECTS_TABLE, ROW_REASONS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+from tokenecon.ingest.json_lines import MALFORMED
 from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
-from tokenecon.ingest.sources import SourceFile, is_remote
+from tokenecon.ingest.sources import SourceFile, is_remote, location
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
     from ibis.backends.duckdb import Backend
 
 
@@ -85,6 +97,14 @@ def _locate(
     for source_id, mine in sorted(by_source.items()):
         source = sources[source_id]
         plain = source.kind in ("csv", "jsonl", "json") and not source.compressed
+        skip = None
+        if source.kind == "jsonl" and not source.compressed:
+            found_lines = _malformed_lines(con, source, mine)
+            if found_lines is not None:
+                out.extend(found_lines)
+                mine, skip = [s for s in mine if s["label"] != MALFORMED], MALFORMED
+                if not mine:
+                    continue
         plain = plain and not source.members  # a folder of logs, a table: scan order
         keyed = [s for s in mine if s["request_id"]]
         if plain and len(keyed) == len(mine):
@@ -104,7 +124,7 @@ def _locate(
             if numbered is not None:
                 out.extend(RejectedRow(source.display, n, s["label"]) for n, s in numbered)
                 continue
-        out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id)))
+        out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id), skip))
     unique = {(r.source, r.line, r.reason): r for r in out}
     return sorted(unique.values(), key=lambda r: (r.source, r.line or 0))[:SAMPLE_LIMIT]
 
@@ -163,16 +183,167 @@ def _rows_of_ids(
     return [(number, ids[value]) for number, value in found]
 
 
+def _malformed_lines(
+    con: Backend, source: SourceFile, samples: list[dict[str, Any]]
+) -> list[RejectedRow] | None:
+    """The lines of a JSON Lines file's malformed lines (:data:`MALFORMED` samples), found
+    by their text; None when the text does not tell them all (a line DuckDB nulled)."""
+    wanted = min(SAMPLE_LIMIT, sum(int(s["rows"] or 1) for s in samples if s["label"] == MALFORMED))
+    if not wanted:
+        return None
+    found: list[RejectedRow] = []
+    for path in source.members or (source.path,):
+        # A folder of logs: each bad line under its own file's name, which the folder's
+        # scan order could not give.
+        name = str(path) if source.members else source.display
+        lines = lines_not_json_objects(con, str(path), wanted - len(found))
+        found += [RejectedRow(name, n, MALFORMED) for n in _with_swallowed(lines)]
+        if len(found) >= wanted:
+            return found[:wanted]
+    return None
+
+
+def _with_swallowed(lines: list[tuple[int, str]]) -> list[int]:
+    """The lines, and after each that ends awaiting a value (``{"a":``) the next line: the
+    engine's reader takes that line as the value and gives both a null row."""
+    out: list[int] = []
+    for number, text in lines:
+        out.append(number)
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            awaiting = exc.msg == "Expecting value" and exc.pos >= len(text.rstrip())
+            if awaiting and number + 1 not in out:
+                out.append(number + 1)
+        except RecursionError:  # nested too deep to tell
+            pass
+    return sorted(set(out))
+
+
 def _numbered_rejects(
-    con: Backend, source: SourceFile, source_id: int, rows: ir.Table
+    con: Backend, source: SourceFile, source_id: int, rows: ir.Table, skip: str | None = None
 ) -> list[RejectedRow]:
-    """Rejected rows of one source numbered in scan order (a streaming ROW_NUMBER pass)."""
+    """Rejected rows of one source numbered in scan order (a streaming ROW_NUMBER pass),
+    but those whose reason is ``skip`` (found otherwise)."""
     mine = rows.filter(rows.source_id == source_id)
     numbered = mine.mutate(position=ibis.row_number())
-    found = numbered.filter(numbered.reject_reason.notnull()).limit(SAMPLE_LIMIT)
+    rejected = numbered.reject_reason.notnull()
+    if skip is not None:
+        rejected = rejected & (numbered.reject_reason != skip)
+    found = numbered.filter(rejected).limit(SAMPLE_LIMIT)
     first_line = 2 if source.kind == "csv" else 1
     with scan_order(con):
         return [
             RejectedRow(source.display, int(r["position"]) + first_line, r["reject_reason"])
             for r in fetch_records(con, found.select("position", "reject_reason"))
         ]
+
+
+def add_engine_rejects(
+    con: BaseBackend, sources: Sequence[SourceFile], accounting: RowAccounting
+) -> None:
+    """Count the CSV rows the fast read skipped (:mod:`tokenecon.ingest.csv_shape`, the
+    ``rejects`` read) as read and rejected, each with its file and line, after the usage was
+    read; refuse a file whose skipped rows say more than a wrong number of fields (a quote
+    left open swallows the rows after it)."""
+    if not is_duckdb(con) or not any(s.kind == "csv" for s in sources):
+        return
+    skipped = _skipped_rows(con)
+    if not skipped:
+        return
+    # The engine names each file by its absolute path (Ibis makes it absolute).
+    ids = {_same_file(location(s)): i for i, s in enumerate(sources)}
+    counts: dict[tuple[int, str], int] = {}
+    samples: list[RejectedRow] = []
+    for path, rows in skipped.items():
+        source_id = ids.get(_same_file(path))
+        if source_id is None:  # a file read for another purpose (a counts CSV)
+            continue
+        source = sources[source_id]
+        lines = physical_lines(source, [r[0] for r in rows])
+        for (_, error, message, total), line in zip(rows, lines, strict=True):
+            reason = _skipped_reason(source, line, error, message)
+            counts[source_id, reason] = counts.get((source_id, reason), 0) + total
+            samples.append(RejectedRow(source.display, line, reason))
+    _file_skipped(accounting, counts, samples)
+
+
+def _same_file(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def _skipped_rows(con: BaseBackend) -> dict[str, list[tuple[int, str, str, int]]]:
+    """Per file, the rows the engine skipped: (byte offset, error, message, how many rows
+    that row stands for: 1, or for the last sample the rows past the sample limit)."""
+    backend: Any = con
+    exists = backend.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [REJECTS_TABLE]
+    ).fetchone()
+    if not exists or not exists[0]:
+        return {}
+    sql = f"""
+        WITH skipped AS (
+            SELECT s.file_path, e.line_byte_position AS position,
+                   min(e.error_type) AS error, min(e.error_message) AS message
+            FROM {REJECTS_TABLE} e JOIN {REJECTS_SCANS} s USING (scan_id, file_id)
+            GROUP BY s.file_path, e.line_byte_position
+        ), numbered AS (
+            SELECT *, row_number() OVER (PARTITION BY file_path, error ORDER BY position) AS n,
+                   count(*) OVER (PARTITION BY file_path, error) AS total
+            FROM skipped
+        )
+        SELECT file_path, position, error, message,
+               CASE WHEN n = {SAMPLE_LIMIT} THEN total - {SAMPLE_LIMIT} + 1 ELSE 1 END
+        FROM numbered WHERE n <= {SAMPLE_LIMIT} ORDER BY file_path, position
+    """
+    out: dict[str, list[tuple[int, str, str, int]]] = {}
+    for path, position, error, message, count in backend.con.execute(sql).fetchall():
+        out.setdefault(str(path), []).append((int(position), str(error), str(message), int(count)))
+    return out
+
+
+def physical_lines(source: SourceFile, offsets: Sequence[int]) -> list[int]:
+    """The physical line (from 1) of each byte offset of a local file (read decompressed)."""
+    opener: Any = gzip.open if source.compressed else open
+    out: list[int] = []
+    wanted = sorted(set(offsets))
+    found: dict[int, int] = {}
+    newlines, start = 0, 0
+    with opener(source.path, "rb") as handle:
+        for offset in wanted:
+            while start < offset:
+                chunk = handle.read(min(1 << 20, offset - start))
+                if not chunk:
+                    break
+                newlines += chunk.count(b"\n")
+                start += len(chunk)
+            found[offset] = newlines + 1
+    out = [found[o] for o in offsets]
+    return out
+
+
+def _skipped_reason(source: SourceFile, line: int, error: str, message: str) -> str:
+    template = ROW_REASONS.get(error)
+    if template is None:
+        raise UsageInputError(
+            f"{source.display}:{line}: cannot read: {error.lower()} ({message})",
+            "a quote left open swallows the rows after it: close or remove it (docs/sources.md)",
+        )
+    expected = re.search(r"Expected Number of Columns: (\d+)", message)
+    return template.format(count=expected.group(1) if expected else "?")
+
+
+def _file_skipped(
+    accounting: RowAccounting, counts: dict[tuple[int, str], int], samples: list[RejectedRow]
+) -> None:
+    reasons = dict(accounting.reject_reasons)
+    for (source_id, reason), n in counts.items():
+        accounting.rows_per_source[source_id] = accounting.rows_per_source.get(source_id, 0) + n
+        accounting.rows_read += n
+        accounting.rows_rejected += n
+        reasons[reason] = reasons.get(reason, 0) + n
+    accounting.reject_reasons = sorted(reasons.items(), key=lambda x: (-x[1], x[0]))
+    merged = {(r.source, r.line, r.reason): r for r in [*accounting.rejected_samples, *samples]}
+    accounting.rejected_samples = sorted(merged.values(), key=lambda r: (r.source, r.line or 0))[
+        :SAMPLE_LIMIT
+    ]

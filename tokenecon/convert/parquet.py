@@ -27,7 +27,7 @@ from tokenecon.aggregate.read import (
     repeated_request_ids,
     watch_pass,
 )
-from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.rejects import add_engine_rejects, locate_rejected
 from tokenecon.convert.conversion import Conversion, unpriced_error
 from tokenecon.convert.focus import focus_table, unpriced_usage
 from tokenecon.convert.focus_prices import price_tables
@@ -94,6 +94,7 @@ def convert_usage(
                 con, sources, plans, result.reject_sample_rows, rows,
                 lambda i: futures[i].result().newlines, read,
             )  # fmt: skip
+        add_engine_rejects(con, sources, result)
         digests = [f.result().sha256 for f in futures]
     result.sources = [
         {"path": s.display, "sha256": digests[i], "format": p.format,
