@@ -278,8 +278,8 @@ def _skipped_rows(con: BaseBackend) -> dict[str, list[tuple[int, str, str, int]]
     backend: Any = con
     exists = backend.con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [REJECTS_TABLE]
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()
+    if not exists[0][0]:
         return {}
     sql = f"""
         WITH skipped AS (
