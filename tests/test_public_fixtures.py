@@ -1,6 +1,7 @@
 """Files written by others, read right (tests/fixtures/public/PROVENANCE.md names each source).
 Prices per 1M tokens, from the default book: claude-sonnet-4 $3 input / $15 output; gpt-5.2
-$1.75 input / $0.175 cache read / $14 output."""
+$1.75 input / $0.175 cache read / $14 output; claude-opus-4-6 $5 input / $6.25 5-minute cache
+write / $10 1-hour cache write / $0.50 cache read / $25 output."""
 
 from __future__ import annotations
 
@@ -74,3 +75,17 @@ def test_snapshot_lines_are_not_usage() -> None:
     t = r["totals"]
     assert (t["rows_read"], t["rows_rejected"], t["requests"]) == (1, 0, 1)
     assert t["cost"] == "0.006900"  # 800*3 + 300*15 = 6900 per 1M
+
+
+def test_the_anthropic_usage_report_example_of_the_api_reference() -> None:
+    r = report(P / "anthropic_usage_report_example.json")
+    source = r["inputs"]["usage"][0]
+    assert source["format"] == "anthropic_usage_api"
+    t = r["totals"]
+    assert t["tokens"] == {
+        "uncached_input": 1500, "cache_read": 200, "cache_write": 500, "cache_write_1h": 1000,
+        "output": 500, "reasoning": 0, "billable": 3700,
+    }  # fmt: skip
+    # 1500*5 + 200*0.5 + 500*6.25 + 1000*10 + 500*25 = 7500 + 100 + 3125 + 10000 + 12500
+    assert t["cost"] == "0.033225"
+    assert any("web_search_requests" in n and "not priced" in n for n in source["notes"])
