@@ -116,6 +116,26 @@ def test_an_open_quote_in_a_big_file_is_refused_at_its_line(tmp_path: Path, unch
     assert "quote" in result.stderr and "Traceback" not in result.output
 
 
+def test_a_ragged_row_of_a_big_outcomes_file_refuses_it(tmp_path: Path, unchecked) -> None:
+    # An outcomes file has no rejected rows to count a skipped row in: it is refused, at
+    # its line, rather than read one outcome short.
+    usage = tmp_path / "usage.csv"
+    usage.write_text(HEADER.replace("note", "task_id") + good_row(1).replace(",\n", ",T-1\n"))
+    events = tmp_path / "events.csv"
+    events.write_text("task_id,verified\nT-1,true\nT-2\n")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "use_cases:\n  all:\n    match: {model: gpt-4.1}\n    task_key: task_id\n"
+        "    outcomes: {file: events.csv, key: task_id, verified: verified}\n"
+    )
+    result = run_cli(
+        "analyze", str(usage), "--outcomes", str(mapping), "--prices", BOOK, "--no-default-prices"
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"{events}:3: cannot read: missing columns" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_convert_counts_the_skipped_rows(tmp_path: Path, unchecked: None) -> None:
     usage = tmp_path / "usage.csv"
     write_ragged(usage, 50)

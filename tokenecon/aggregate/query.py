@@ -39,7 +39,8 @@ from tokenecon.aggregate.read import (
     watch_pass,
     worth_parsing_once,
 )
-from tokenecon.aggregate.rejects import add_engine_rejects, locate_rejected
+from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.skipped import add_engine_rejects
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table

@@ -8,9 +8,7 @@ file's own row numbers, and only then a numbered pass over the parsed rows.
 
 from __future__ import annotations
 
-import gzip
 import json
-import os
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -20,7 +18,7 @@ import ibis
 
 from tokenecon.aggregate.columns import SAMPLE_SEPARATOR
 from tokenecon.aggregate.read import fetch_records
-from tokenecon.aggregate.types import SAMPLE_LIMIT, RejectedRow, RowAccounting
+from tokenecon.aggregate.types import SAMPLE_LIMIT, RejectedRow
 from tokenecon.engine.connect import EngineOptions, connect, is_duckdb
 from tokenecon.engine.dialect import (
     lines_matching,
@@ -28,17 +26,14 @@ from tokenecon.engine.dialect import (
     parquet_rows_of,
     scan_order,
 )
-from tokenecon.errors import UsageInputError
-from tokenecon.ingest.csv_shape import REJECTS_SCANS, REJECTS_TABLE, ROW_REASONS
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.json_lines import MALFORMED
 from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
-from tokenecon.ingest.sources import SourceFile, is_remote, location
+from tokenecon.ingest.sources import SourceFile, is_remote
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends import BaseBackend
     from ibis.backends.duckdb import Backend
 
 
@@ -237,113 +232,3 @@ def _numbered_rejects(
             RejectedRow(source.display, int(r["position"]) + first_line, r["reject_reason"])
             for r in fetch_records(con, found.select("position", "reject_reason"))
         ]
-
-
-def add_engine_rejects(
-    con: BaseBackend, sources: Sequence[SourceFile], accounting: RowAccounting
-) -> None:
-    """Count the CSV rows the fast read skipped (:mod:`tokenecon.ingest.csv_shape`, the
-    ``rejects`` read) as read and rejected, each with its file and line, after the usage was
-    read; refuse a file whose skipped rows say more than a wrong number of fields (a quote
-    left open swallows the rows after it)."""
-    if not is_duckdb(con) or not any(s.kind == "csv" for s in sources):
-        return
-    skipped = _skipped_rows(con)
-    if not skipped:
-        return
-    # The engine names each file by its absolute path (Ibis makes it absolute).
-    ids = {_same_file(location(s)): i for i, s in enumerate(sources)}
-    counts: dict[tuple[int, str], int] = {}
-    samples: list[RejectedRow] = []
-    for path, rows in skipped.items():
-        source_id = ids.get(_same_file(path))
-        if source_id is None:  # a file read for another purpose (a counts CSV)
-            continue
-        source = sources[source_id]
-        lines = physical_lines(source, [r[0] for r in rows])
-        for (_, error, message, total), line in zip(rows, lines, strict=True):
-            reason = _skipped_reason(source, line, error, message)
-            counts[source_id, reason] = counts.get((source_id, reason), 0) + total
-            samples.append(RejectedRow(source.display, line, reason))
-    _file_skipped(accounting, counts, samples)
-
-
-def _same_file(path: str) -> str:
-    return os.path.realpath(path)
-
-
-def _skipped_rows(con: BaseBackend) -> dict[str, list[tuple[int, str, str, int]]]:
-    """Per file, the rows the engine skipped: (byte offset, error, message, how many rows
-    that row stands for: 1, or for the last sample the rows past the sample limit)."""
-    backend: Any = con
-    exists = backend.con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [REJECTS_TABLE]
-    ).fetchall()
-    if not exists[0][0]:
-        return {}
-    sql = f"""
-        WITH skipped AS (
-            SELECT s.file_path, e.line_byte_position AS position,
-                   min(e.error_type) AS error, min(e.error_message) AS message
-            FROM {REJECTS_TABLE} e JOIN {REJECTS_SCANS} s USING (scan_id, file_id)
-            GROUP BY s.file_path, e.line_byte_position
-        ), numbered AS (
-            SELECT *, row_number() OVER (PARTITION BY file_path, error ORDER BY position) AS n,
-                   count(*) OVER (PARTITION BY file_path, error) AS total
-            FROM skipped
-        )
-        SELECT file_path, position, error, message,
-               CASE WHEN n = {SAMPLE_LIMIT} THEN total - {SAMPLE_LIMIT} + 1 ELSE 1 END
-        FROM numbered WHERE n <= {SAMPLE_LIMIT} ORDER BY file_path, position
-    """
-    out: dict[str, list[tuple[int, str, str, int]]] = {}
-    for path, position, error, message, count in backend.con.execute(sql).fetchall():
-        out.setdefault(str(path), []).append((int(position), str(error), str(message), int(count)))
-    return out
-
-
-def physical_lines(source: SourceFile, offsets: Sequence[int]) -> list[int]:
-    """The physical line (from 1) of each byte offset of a local file (read decompressed)."""
-    opener: Any = gzip.open if source.compressed else open
-    out: list[int] = []
-    wanted = sorted(set(offsets))
-    found: dict[int, int] = {}
-    newlines, start = 0, 0
-    with opener(source.path, "rb") as handle:
-        for offset in wanted:
-            while start < offset:
-                chunk = handle.read(min(1 << 20, offset - start))
-                if not chunk:
-                    break
-                newlines += chunk.count(b"\n")
-                start += len(chunk)
-            found[offset] = newlines + 1
-    out = [found[o] for o in offsets]
-    return out
-
-
-def _skipped_reason(source: SourceFile, line: int, error: str, message: str) -> str:
-    template = ROW_REASONS.get(error)
-    if template is None:
-        raise UsageInputError(
-            f"{source.display}:{line}: cannot read: {error.lower()} ({message})",
-            "a quote left open swallows the rows after it: close or remove it (docs/sources.md)",
-        )
-    expected = re.search(r"Expected Number of Columns: (\d+)", message)
-    return template.format(count=expected.group(1) if expected else "?")
-
-
-def _file_skipped(
-    accounting: RowAccounting, counts: dict[tuple[int, str], int], samples: list[RejectedRow]
-) -> None:
-    reasons = dict(accounting.reject_reasons)
-    for (source_id, reason), n in counts.items():
-        accounting.rows_per_source[source_id] = accounting.rows_per_source.get(source_id, 0) + n
-        accounting.rows_read += n
-        accounting.rows_rejected += n
-        reasons[reason] = reasons.get(reason, 0) + n
-    accounting.reject_reasons = sorted(reasons.items(), key=lambda x: (-x[1], x[0]))
-    merged = {(r.source, r.line, r.reason): r for r in [*accounting.rejected_samples, *samples]}
-    accounting.rejected_samples = sorted(merged.values(), key=lambda r: (r.source, r.line or 0))[
-        :SAMPLE_LIMIT
-    ]

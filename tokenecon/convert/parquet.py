@@ -27,7 +27,8 @@ from tokenecon.aggregate.read import (
     repeated_request_ids,
     watch_pass,
 )
-from tokenecon.aggregate.rejects import add_engine_rejects, locate_rejected
+from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.skipped import add_engine_rejects
 from tokenecon.convert.conversion import Conversion, unpriced_error
 from tokenecon.convert.focus import focus_table, unpriced_usage
 from tokenecon.convert.focus_prices import price_tables

@@ -11,7 +11,7 @@ file is read in one of three ways (:func:`read_shape`):
   ragged row kept and rejected with its reason (:func:`with_row_errors`);
 - ``rejects``: a file not checked (bigger, compressed past the limit, remote): the fast read
   skips a ragged row and records it in the engine's rejects table (:data:`REJECTS_TABLE`);
-  :mod:`tokenecon.aggregate.rejects` counts those rows as rejected, with their lines, once
+  :mod:`tokenecon.aggregate.skipped` counts those rows as rejected, with their lines, once
   the usage is read. Any other error recorded there (a quote left open) refuses the file.
 """
 
