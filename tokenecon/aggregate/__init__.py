@@ -13,4 +13,6 @@ Python).
 - :mod:`.query`: `analyze`'s one query (the grain and its roll-ups).
 - :mod:`.merge`: the query's records filed into :class:`~.types.UsageAggregates`.
 - :mod:`.rejects`: file and line of the first rejected rows.
+- :mod:`.skipped`: CSV rows the fast read set aside (a big file's ragged rows), counted as
+  rejected with their lines.
 """

@@ -73,6 +73,8 @@ def file_usage(records: list[dict[str, Any]], result: UsageAggregates) -> None:
             result.tasks[r["use_case"]] = int(r["tasks"] or 0)
         elif kind == "outcomes_matched":
             result.outcomes_matched[r["use_case"]] = int(r["rows"])
+        elif kind == "outcomes_day":  # by_value: the day (null: an outcome not dated)
+            result.outcomes_by_day[(r["use_case"], r["by_value"])] = int(r["rows"])
         elif kind == "outcomes_file":
             result.outcomes_in_file[r["use_case"]] = int(r["rows"])
         elif kind == "model_tasks":

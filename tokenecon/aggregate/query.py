@@ -27,7 +27,7 @@ from tokenecon.aggregate.accounting import (
     count_rows,
     shape,
 )
-from tokenecon.aggregate.columns import bare_model, prompt_class, sample_key
+from tokenecon.aggregate.columns import bare_model, local_date, prompt_class, sample_key
 from tokenecon.aggregate.merge import SUM_KEYS, file_usage
 from tokenecon.aggregate.read import (
     attributed_rows,
@@ -40,6 +40,7 @@ from tokenecon.aggregate.read import (
     worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.skipped import add_engine_rejects
 from tokenecon.aggregate.types import BEYOND_FIRST, AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
@@ -155,7 +156,7 @@ def _events(con: Backend, mapping: OutcomeMapping | None) -> Events:
     return [(events_table(con, source), names) for source, names in event_sources(mapping)]
 
 
-def _branches(grain: ir.Table, events: Events) -> list[ir.Table]:
+def _branches(grain: ir.Table, events: Events, timezone: str | None = None) -> list[ir.Table]:
     """Roll-ups of the grain, each shaped to the common result schema."""
     branches = accounting_branches(grain)
     valid = grain.filter(grain.reject_reason.isnull())
@@ -182,6 +183,15 @@ def _branches(grain: ir.Table, events: Events) -> list[ir.Table]:
         matched = joined.group_by("use_case").aggregate(n=joined.count())
         in_file = table.aggregate(n=table.count())
         in_file = in_file.mutate(use_case=ibis.literal(names, type="array<string>").unnest())
+        if "at" in table.columns:  # dated outcomes: also counted per day (docs/time-views.md)
+            at = joined.at
+            day = local_date(at, timezone) if timezone else at.date().cast("string")
+            dated = joined.mutate(day_text=day)
+            daily = dated.group_by(["use_case", "day_text"]).aggregate(n=dated.count())
+            branches.append(
+                shape(daily, "outcomes_day", {"use_case": daily.use_case,
+                                              "by_value": daily.day_text, "rows": daily.n})
+            )  # fmt: skip
         for kind, table in (("outcomes_matched", matched), ("outcomes_file", in_file)):
             branches.append(shape(table, kind, {"use_case": table.use_case, "rows": table.n}))
     return branches
@@ -290,7 +300,8 @@ def aggregate_usage(
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = spark_cached(con, grain)
     events = _events(con, mapping)
-    branches = _branches(grain, events)
+    branches = _branches(grain, events, options.timezone)
+    result.dated_outcomes = sorted(n for t, names in events if "at" in t.columns for n in names)
     if options.per_model_yields:
         branches += _yield_branches(grain, events)
     query = ibis.union(*branches, distinct=False)
@@ -302,4 +313,5 @@ def aggregate_usage(
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read
         )
+    add_engine_rejects(con, sources, result)
     return result

@@ -8,6 +8,7 @@ file's own row numbers, and only then a numbered pass over the parsed rows.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -19,9 +20,15 @@ from tokenecon.aggregate.columns import SAMPLE_SEPARATOR
 from tokenecon.aggregate.read import fetch_records
 from tokenecon.aggregate.types import SAMPLE_LIMIT, RejectedRow
 from tokenecon.engine.connect import EngineOptions, connect, is_duckdb
-from tokenecon.engine.dialect import lines_matching, parquet_rows_of, scan_order
+from tokenecon.engine.dialect import (
+    lines_matching,
+    lines_not_json_objects,
+    parquet_rows_of,
+    scan_order,
+)
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+from tokenecon.ingest.json_lines import MALFORMED
 from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
 from tokenecon.ingest.sources import SourceFile, is_remote
 
@@ -85,6 +92,14 @@ def _locate(
     for source_id, mine in sorted(by_source.items()):
         source = sources[source_id]
         plain = source.kind in ("csv", "jsonl", "json") and not source.compressed
+        skip = None
+        if source.kind == "jsonl" and not source.compressed:
+            found_lines = _malformed_lines(con, source, mine)
+            if found_lines is not None:
+                out.extend(found_lines)
+                mine, skip = [s for s in mine if s["label"] != MALFORMED], MALFORMED
+                if not mine:
+                    continue
         plain = plain and not source.members  # a folder of logs, a table: scan order
         keyed = [s for s in mine if s["request_id"]]
         if plain and len(keyed) == len(mine):
@@ -104,7 +119,7 @@ def _locate(
             if numbered is not None:
                 out.extend(RejectedRow(source.display, n, s["label"]) for n, s in numbered)
                 continue
-        out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id)))
+        out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id), skip))
     unique = {(r.source, r.line, r.reason): r for r in out}
     return sorted(unique.values(), key=lambda r: (r.source, r.line or 0))[:SAMPLE_LIMIT]
 
@@ -163,13 +178,54 @@ def _rows_of_ids(
     return [(number, ids[value]) for number, value in found]
 
 
+def _malformed_lines(
+    con: Backend, source: SourceFile, samples: list[dict[str, Any]]
+) -> list[RejectedRow] | None:
+    """The lines of a JSON Lines file's malformed lines (:data:`MALFORMED` samples), found
+    by their text; None when the text does not tell them all (a line DuckDB nulled)."""
+    wanted = min(SAMPLE_LIMIT, sum(int(s["rows"] or 1) for s in samples if s["label"] == MALFORMED))
+    if not wanted:
+        return None
+    found: list[RejectedRow] = []
+    for path in source.members or (source.path,):
+        # A folder of logs: each bad line under its own file's name, which the folder's
+        # scan order could not give.
+        name = str(path) if source.members else source.display
+        lines = lines_not_json_objects(con, str(path), wanted - len(found))
+        found += [RejectedRow(name, n, MALFORMED) for n in _with_swallowed(lines)]
+        if len(found) >= wanted:
+            return found[:wanted]
+    return None
+
+
+def _with_swallowed(lines: list[tuple[int, str]]) -> list[int]:
+    """The lines, and after each that ends awaiting a value (``{"a":``) the next line: the
+    engine's reader takes that line as the value and gives both a null row."""
+    out: list[int] = []
+    for number, text in lines:
+        out.append(number)
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            awaiting = exc.msg == "Expecting value" and exc.pos >= len(text.rstrip())
+            if awaiting and number + 1 not in out:
+                out.append(number + 1)
+        except RecursionError:  # nested too deep to tell
+            pass
+    return sorted(set(out))
+
+
 def _numbered_rejects(
-    con: Backend, source: SourceFile, source_id: int, rows: ir.Table
+    con: Backend, source: SourceFile, source_id: int, rows: ir.Table, skip: str | None = None
 ) -> list[RejectedRow]:
-    """Rejected rows of one source numbered in scan order (a streaming ROW_NUMBER pass)."""
+    """Rejected rows of one source numbered in scan order (a streaming ROW_NUMBER pass),
+    but those whose reason is ``skip`` (found otherwise)."""
     mine = rows.filter(rows.source_id == source_id)
     numbered = mine.mutate(position=ibis.row_number())
-    found = numbered.filter(numbered.reject_reason.notnull()).limit(SAMPLE_LIMIT)
+    rejected = numbered.reject_reason.notnull()
+    if skip is not None:
+        rejected = rejected & (numbered.reject_reason != skip)
+    found = numbered.filter(rejected).limit(SAMPLE_LIMIT)
     first_line = 2 if source.kind == "csv" else 1
     with scan_order(con):
         return [

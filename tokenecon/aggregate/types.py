@@ -101,6 +101,11 @@ class UsageAggregates(RowAccounting):
     """Verified outcome keys that match a task of the use case in the usage."""
     outcomes_in_file: dict[str, int] = field(default_factory=dict)
     """Verified outcome keys in the use case's file, matched or not."""
+    outcomes_by_day: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    """Matched outcomes per (use case, day on the clocks of ``--timezone``; None: the time is
+    not one), for use cases whose events file dates its outcomes."""
+    dated_outcomes: list[str] = field(default_factory=list)
+    """The use cases whose events file dates its outcomes (docs/time-views.md)."""
     duplicates_conflicting: int = 0
     """Duplicate ids whose copies disagree on token counts (the largest counts are kept)."""
     plans: list[ColumnPlan] = field(default_factory=list)

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
+OUTCOME_TIME_COLUMNS = ("timestamp", "time", "date", "verified_at", "created_at", "resolved_at")
+"""The column of an events file that dates each outcome (the first of these it has): what
+puts outcomes on the days of the time views (docs/time-views.md)."""
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "verified")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "")
 HINT = "see docs/mapping.md for the outcome files"
@@ -38,7 +41,9 @@ def event_sources(mapping: OutcomeMapping | None) -> list[tuple[OutcomeSource, l
 
 
 def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
-    """The verified task keys of a per-task outcomes CSV, as a one-column table ``key``."""
+    """The verified task keys of a per-task outcomes CSV, as a table ``key``; where the file
+    dates its outcomes (:data:`OUTCOME_TIME_COLUMNS`), also ``at``: the key's earliest time
+    (UTC; null where the time is not one)."""
     import ibis
 
     assert source.path is not None
@@ -63,7 +68,15 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
         verified = flag.isin(TRUE_WORDS)
     else:
         verified = ibis.literal(True)
-    return table.filter(verified & key.notnull()).select(key=key).distinct()
+    kept = table.filter(verified & key.notnull())
+    named = [c for c in OUTCOME_TIME_COLUMNS if c in header]
+    if not named:
+        return kept.select(key=key).distinct()
+    from tokenecon.ingest.validate import parse_timestamp
+
+    at = parse_timestamp(kept[f"c{header.index(named[0])}"].strip().nullif(""))
+    dated = kept.select(key=key, at=at)
+    return dated.group_by("key").aggregate(at=dated.at.min())
 
 
 def count_for_period(source: OutcomeSource, start: date | None, end: date | None) -> int:

@@ -28,6 +28,7 @@ from tokenecon.aggregate.read import (
     watch_pass,
 )
 from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.skipped import add_engine_rejects
 from tokenecon.convert.conversion import Conversion, unpriced_error
 from tokenecon.convert.focus import focus_table, unpriced_usage
 from tokenecon.convert.focus_prices import price_tables
@@ -94,6 +95,7 @@ def convert_usage(
                 con, sources, plans, result.reject_sample_rows, rows,
                 lambda i: futures[i].result().newlines, read,
             )  # fmt: skip
+        add_engine_rejects(con, sources, result)
         digests = [f.result().sha256 for f in futures]
     result.sources = [
         {"path": s.display, "sha256": digests[i], "format": p.format,

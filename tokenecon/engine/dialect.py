@@ -87,6 +87,25 @@ def lines_matching(con: DuckDBBackend, path: str, pattern: str) -> list[tuple[in
     return [(int(number), str(line)) for number, line in rows]
 
 
+def lines_not_json_objects(con: DuckDBBackend, path: str, limit: int) -> list[tuple[int, str]]:
+    """(line number, text) of the first ``limit`` physical lines of a JSON Lines file whose
+    text is not a JSON object (malformed JSON, an array, a string), blank lines left out. One
+    pass, as :func:`lines_matching`."""
+    sql = """
+        SELECT number, line FROM (
+            SELECT row_number() OVER () AS number, line
+            FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false,
+                          auto_detect = false, delim = '\x01', quote = '', escape = '',
+                          strict_mode = false, null_padding = true)
+        ) WHERE trim(coalesce(line, '')) <> ''
+            AND coalesce(json_type(TRY_CAST(line AS JSON)), '') <> 'OBJECT'
+        ORDER BY number LIMIT ?
+    """
+    with scan_order(con):
+        rows = con.con.execute(sql, [path, limit]).fetchall()
+    return [(int(number), str(line)) for number, line in rows]
+
+
 def parquet_rows_of(
     con: DuckDBBackend, path: str, column: str, values: Sequence[str]
 ) -> list[tuple[int, str]]:

@@ -3,10 +3,16 @@
 DuckDB's fast (parallel) CSV reader stops the whole read at such a row. Its tolerant mode
 (padding short rows, one spare column for long ones) cannot run in parallel when a quoted
 field holds a newline, and it swallows the rest of a file after an unterminated quote. So a
-file is read tolerantly only when it needs it and it is safe: it is small enough to check
-first (:data:`CHECK_LIMIT`), the check finds a row of the wrong length, and no quote is left
-open. Otherwise the fast read stands (a ragged row in a bigger file is then an error naming
-its line).
+file is read in one of three ways (:func:`read_shape`):
+
+- ``strict``: a file small enough to check first (:data:`CHECK_LIMIT`) whose rows all have
+  the header's length (or that leaves a quote open: the strict read refuses it whole);
+- ``tolerant``: such a file with a row of the wrong length: read with a spare column, each
+  ragged row kept and rejected with its reason (:func:`with_row_errors`);
+- ``rejects``: a file not checked (bigger, compressed past the limit, remote): the fast read
+  skips a ragged row and records it in the engine's rejects table (:data:`REJECTS_TABLE`);
+  :mod:`tokenecon.aggregate.skipped` counts those rows as rejected, with their lines, once
+  the usage is read. Any other error recorded there (a quote left open) refuses the file.
 """
 
 from __future__ import annotations
@@ -24,24 +30,53 @@ if TYPE_CHECKING:
 
 CHECK_LIMIT = 8 << 20
 """Files up to this size are checked for ragged rows before the engine reads them (about
-0.1 s for 8 MiB; a bigger file is read fast, and a ragged row in it stops the read)."""
+0.1 s for 8 MiB); a bigger file is read fast, its ragged rows skipped into the engine's
+rejects table."""
 ROW_ERROR = "tokenecon_row_error"
-"""A raw CSV table's column that says why a row's shape is wrong (null: it is right)."""
+"""A raw table's column that says why a row cannot be read (null: it can): a CSV row of the
+wrong length, a JSON line that is not valid JSON (:mod:`.json_lines`)."""
+REJECTS_TABLE = "tokenecon_csv_rejects"
+"""DuckDB's table of the rows the fast read skipped (one per connection, every CSV scan)."""
+REJECTS_SCANS = "tokenecon_csv_scans"
+"""DuckDB's table of the scans behind :data:`REJECTS_TABLE` (which file each one read)."""
+ROW_REASONS = {
+    "MISSING COLUMNS": "row has fewer fields than the header's {count}",
+    "TOO MANY COLUMNS": "row has more fields than the header's {count}",
+    "INVALID ENCODING": "row is not valid UTF-8",
+}
+"""The engine's rejected-row errors that are one rejected row each, and what they say
+(others, such as a quote left open, swallow the rows after them: the file is refused)."""
 OVERFLOW = "tokenecon_overflow"
 """The spare column a long row's extra fields fall into."""
 NO_NULL = "\u2400tokenecon-no-null\u2400"
 """A null string no real field holds: empty fields stay empty, a short row's padding is null."""
 
 
-def is_ragged(source: SourceFile) -> bool:
-    """Whether a local CSV of at most :data:`CHECK_LIMIT` bytes has a row of another length
-    than its header, and no quote left open (which only the strict read refuses whole)."""
-    if source.kind != "csv" or is_remote(source):
-        return False
+def read_shape(source: SourceFile) -> str:
+    """How to read a CSV: ``strict``, ``tolerant`` or ``rejects`` (see the module)."""
+    if is_remote(source):
+        return "rejects"
     stat = source.path.stat()
     if stat.st_size > CHECK_LIMIT:
-        return False
-    return _is_ragged(source.path, source.compressed, stat.st_mtime_ns, stat.st_size)
+        return "rejects"
+    ragged = _is_ragged(source.path, source.compressed, stat.st_mtime_ns, stat.st_size)
+    return "tolerant" if ragged else "strict"
+
+
+def shape_options(shape: str, names: list[str]) -> dict[str, Any]:
+    """DuckDB ``read_csv`` options of a read of that shape, columns included."""
+    if shape == "tolerant":
+        return tolerant_options(names)
+    columns = {"columns": dict.fromkeys(names, "VARCHAR")}
+    if shape == "rejects":
+        return {
+            **columns,
+            "ignore_errors": True,
+            "store_rejects": True,
+            "rejects_table": REJECTS_TABLE,
+            "rejects_scan": REJECTS_SCANS,
+        }
+    return columns
 
 
 @functools.lru_cache(maxsize=64)

@@ -62,6 +62,7 @@ def read_headers(source: SourceFile) -> list[str]:
                 if isinstance(record, dict):
                     keys.update(dict.fromkeys(record))
             return list(keys)
+        first_error = None
         for number, line in enumerate(handle, start=1):
             if number > 200:
                 break
@@ -70,13 +71,22 @@ def read_headers(source: SourceFile) -> list[str]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise UsageInputError(
+                # One bad line is one rejected row (docs/sources.md): only a file with no
+                # object in its first lines is refused.
+                first_error = first_error or UsageInputError(
                     f"{source.display}:{number}:{exc.colno}: not valid JSON ({exc.msg})",
                     "a JSONL file has one JSON object per line",
-                ) from None
+                )
+                continue
             if not isinstance(record, dict):
-                raise UsageInputError(f"{source.display}:{number}: expected a JSON object")
+                first_error = first_error or UsageInputError(
+                    f"{source.display}:{number}: expected a JSON object",
+                    "a JSONL file has one JSON object per line",
+                )
+                continue
             keys.update(dict.fromkeys(record))
+        if not keys and first_error is not None:
+            raise first_error
         return list(keys)
 
 
@@ -178,7 +188,7 @@ class GenericFormat(Format):
             # JSON keys are read by name, not position.
             from tokenecon.ingest.readers import read_json
 
-            raw = read_json(con, source, dict.fromkeys(headers, "text"))
+            raw = read_json(con, source, dict.fromkeys(headers, "text"), lines=True)
             return raw.rename({f"c{i}": h for i, h in enumerate(headers)})
         return scan(con, source, len(headers))
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
-from tokenecon.ingest.csv_shape import is_ragged, tolerant_options, with_row_errors
+from tokenecon.ingest.csv_shape import read_shape, shape_options, with_row_errors
 from tokenecon.ingest.postgres import postgres_table
 from tokenecon.ingest.probe import csv_headers, probe_source
 from tokenecon.ingest.sources import SourceFile, location
@@ -62,8 +62,7 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
                 mode="PERMISSIVE",
             ),
         )
-    ragged = is_ragged(source)
-    shape = tolerant_options(names) if ragged else {"columns": dict.fromkeys(names, "VARCHAR")}
+    shape = read_shape(source)
     table = _guard(
         source,
         lambda: con.read_csv(
@@ -74,10 +73,10 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
             quote='"',
             escape='"',
             compression="gzip" if source.compressed else "none",
-            **shape,
+            **shape_options(shape, names),
         ),
     )
-    return with_row_errors(table, names) if ragged else table
+    return with_row_errors(table, names) if shape == "tolerant" else table
 
 
 def read_parquet_typed(con: Backend, source: SourceFile) -> ir.Table:
@@ -120,19 +119,29 @@ def duckdb_type(schema: Any) -> str:
 
 
 def read_json(
-    con: Backend, source: SourceFile, schema: Schema, *, filename: bool = False
+    con: Backend,
+    source: SourceFile,
+    schema: Schema,
+    *,
+    filename: bool = False,
+    lines: bool = False,
 ) -> ir.Table:
     """JSON records (JSON Lines, or a document / an array of documents) with the given fields.
 
     Only the named fields are read; a field missing from a record is null, fields not named
     are ignored, leaves named ``text`` are read as text whatever their JSON type. With
-    ``filename`` a column ``filename`` names each record's file (a directory source).
+    ``filename`` a column ``filename`` names each record's file (a directory source). With
+    ``lines``, a JSON Lines line that is not valid JSON is a row that says so
+    (:mod:`tokenecon.ingest.json_lines`) instead of an error that stops the read.
     """
     paths = [str(p) for p in source.members] if source.members else location(source)
     if not is_duckdb(con):
         return _guard(source, lambda: _spark_json(con, source, paths, schema, filename))
     options: dict[str, Any] = {"filename": True} if filename else {}
-    return _guard(
+    tolerant = lines and source.kind == "jsonl"
+    if tolerant:
+        options["ignore_errors"] = True
+    table = _guard(
         source,
         lambda: con.read_json(
             paths,
@@ -142,6 +151,11 @@ def read_json(
             **options,
         ),
     )
+    if tolerant:
+        from tokenecon.ingest.json_lines import with_line_errors
+
+        return with_line_errors(table, list(schema))
+    return table
 
 
 def _spark_json(
@@ -174,7 +188,7 @@ def read_flat(con: Backend, source: SourceFile, fields: Mapping[str, str]) -> ir
         return table.rename({normalise_header(c): c for c in table.columns})
     present = {normalise_header(k): k for k in probe_source(source).raw_headers}
     schema = {present[n]: kind for n, kind in fields.items() if n in present}
-    table = read_json(con, source, schema)
+    table = read_json(con, source, schema, lines=True)
     return table.rename({normalise_header(c): c for c in table.columns})
 
 

@@ -36,7 +36,20 @@ def _rolled(daily: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
         into["requests"] += row["requests"]
         for name, n in row["tokens"].items():
             into["tokens"][name] = into["tokens"].get(name, 0) + n
-    return [{**r, "cost": str(r["cost"])} for r in out.values()]
+        if row.get("outcomes") is not None:  # dated outcomes: summed, then divided again
+            into["outcomes"] = into.get("outcomes", 0) + row["outcomes"]
+            into["outcome_cost"] = into.get("outcome_cost", Decimal(0)) + Decimal(
+                row["outcome_cost"]
+            )
+    return [_per_outcome({**r, "cost": str(r["cost"])}) for r in out.values()]
+
+
+def _per_outcome(row: dict[str, Any]) -> dict[str, Any]:
+    if "outcomes" not in row:
+        return row
+    cost, outcomes = row["outcome_cost"], row["outcomes"]
+    each = str((cost / outcomes).quantize(Decimal("0.000001"))) if outcomes else None
+    return {**row, "outcome_cost": str(cost), "cost_per_outcome": each}
 
 
 def series_of(report: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:

@@ -32,7 +32,12 @@ from tokenecon.price.regional import residency_policies
 from tokenecon.progress import Reporter
 from tokenecon.report.document import Report, build_report
 from tokenecon.report.ownership import account, ownership_key, with_ownership
-from tokenecon.report.time_sections import TimeViews, blocks_section
+from tokenecon.report.time_sections import (
+    OutcomeSeries,
+    TimeViews,
+    blocks_section,
+    outcome_series,
+)
 from tokenecon.report.value import value_sections
 
 
@@ -279,21 +284,35 @@ def report_of(analysis: Analysis) -> Report:
         extra=value_sections(analysis.economics, analysis.value, analysis.book)
         if analysis.value
         else None,
-        time=time_views(analysis.priced, analysis.options),
+        time=time_views(analysis.priced, analysis.options, analysis),
     )
     if analysis.blocks:
         report.data["blocks"] = blocks_section(analysis.blocks)
     return with_ownership(report, analysis.ownership)
 
 
-def time_views(priced: Sequence[PricedGroup], options: AnalyzeOptions) -> TimeViews:
-    """The daily series, and the ``--by`` period breakdown if one was asked for."""
+def time_views(
+    priced: Sequence[PricedGroup], options: AnalyzeOptions, analysis: Analysis | None = None
+) -> TimeViews:
+    """The daily series (with verified outcomes where they are dated), and the ``--by``
+    period breakdown if one was asked for."""
+    outcomes = OutcomeSeries()
+    if analysis is not None:
+        counted = [
+            u.name for u in analysis.economics.use_cases if u.outcomes is not None and u.volume.rows
+        ]
+        keys = sorted({"day", options.period or "day"})
+        aggregates = analysis.aggregates
+        outcomes = outcome_series(
+            priced, aggregates.outcomes_by_day, aggregates.dated_outcomes, counted, keys
+        )
     return TimeViews(
         timezone=options.timezone or "UTC",
         daily=series(priced, "day"),
         period=options.period,
         attribute=options.by,
         rows=period_breakdown(priced, options.period) if options.period else [],
+        outcomes=outcomes,
     )
 
 

@@ -4,9 +4,14 @@
 not follow ``tokenecon.report/v1`` (a list where the totals were, ``NaN`` as a cost, a key
 removed) is refused with the JSON path of the first value at fault and the schema's own words,
 instead of failing deep inside a computation. The checker covers the subset of JSON Schema
-2020-12 that tokenecon's schemas use (type, const, pattern, minimum, required, properties,
-additionalProperties, items, anyOf/oneOf/allOf and local ``$ref``; not ``enum``), so that reading a
-report needs no extra package; ``tests/test_schemas.py`` checks the schemas with the full validator.
+2020-12 that tokenecon's schemas use (type, const, enum, pattern, minimum, required, properties,
+additionalProperties, items, anyOf/oneOf/allOf and local ``$ref``), so that reading a report needs
+no extra package; ``tests/test_schemas.py`` checks the schemas with the full validator.
+
+A word outside its list (a finding's ``layer`` that is none of the defined layers, a status
+misspelled) is refused like any other damage: the layers are what the report, the diff and the
+board group findings by, and one they do not know would be shown under no heading or counted
+nowhere.
 """
 
 from __future__ import annotations
@@ -82,8 +87,9 @@ def _check_value(value: Any, schema: dict[str, Any], root: dict[str, Any], at: s
             return f"{at}: expected {' or '.join(kinds)}, found {_kind(value)}"
     if "const" in schema and value != schema["const"]:
         return f"{at}: expected {schema['const']!r}"
-    # `enum` is not checked: a word of a newer tokenecon (a finding's layer) is not damage, and
-    # the words are read as text, never looked up
+    if "enum" in schema and value not in schema["enum"]:
+        words = ", ".join(str(w) for w in schema["enum"])
+        return f"{at}: {str(value)[:30]!r} is not one of {words}"
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         return f"{at}: {value[:30]!r} is not {schema.get('description') or schema['pattern']}"
     if _is(value, "number"):

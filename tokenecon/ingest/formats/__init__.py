@@ -122,7 +122,11 @@ def canonical_table(
         raw = fmt.read(con, source, options)
         normalized = fmt.normalize(raw, source, options)
         if normalized.keep is not None:
-            raw = raw.filter(normalized.keep)
+            from tokenecon.ingest.csv_shape import ROW_ERROR
+
+            # A row that cannot be read is rejected with its reason, never skipped as "not usage".
+            unreadable = raw[ROW_ERROR].notnull() if ROW_ERROR in raw.columns else False
+            raw = raw.filter(normalized.keep | unreadable)
             normalized = fmt.normalize(raw, source, options)
     except Exception as exc:
         from ibis.common.exceptions import IbisError

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tokenecon.ingest.csv_shape import ROW_ERROR
 from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
@@ -153,7 +154,7 @@ class ClaudeCodeJSONL(Format):
         the time of its earliest copy."""
         import ibis
 
-        raw = read_json(con, source, CLAUDE_CODE)
+        raw = read_json(con, source, CLAUDE_CODE, lines=True)
         key, replay = request_key(raw)
         keyed = raw.mutate(request_key=key, replay=replay, **_token_fields(raw))
         by_key = ibis.window(group_by=keyed.request_key)
@@ -243,7 +244,7 @@ class CodexRollouts(Format):
         """Every line's type, model and token counts, with its file and latest model."""
         import ibis
 
-        raw = read_json(con, source, CODEX, filename=True)
+        raw = read_json(con, source, CODEX, filename=True, lines=True)
         context = raw.payload["model"].nullif("")
 
         def order(t: ir.Table) -> list[ir.Value]:
@@ -261,9 +262,12 @@ class CodexRollouts(Format):
         # logs), the turn is the difference from the file's previous total.
         total = modelled.payload.info.total_token_usage
         events = modelled.filter(
-            (modelled.type == "event_msg")
-            & (modelled.payload["type"] == "token_count")
-            & total.total_tokens.notnull()
+            (
+                (modelled.type == "event_msg")
+                & (modelled.payload["type"] == "token_count")
+                & total.total_tokens.notnull()
+            )
+            | modelled[ROW_ERROR].notnull()  # a line that is not JSON: rejected, not skipped
         )
         previous = ibis.window(group_by=events.filename, order_by=events.timestamp)
         cumulative = events.payload.info.total_token_usage

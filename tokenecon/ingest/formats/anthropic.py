@@ -44,6 +44,13 @@ def display_model(name: Any) -> ir.StringValue:
     return name.cast("string").strip().lower().re_replace(r"[\s.]+", "-")
 
 
+WEB_SEARCH_NOTE = (
+    "{field} (web searches, billed per search apart from tokens) is not priced: kept as a tag "
+    "(docs/sources.md)"
+)
+"""Said wherever a source counts web searches: their price is not in the book."""
+
+
 class AnthropicUsageAPI(BucketPages):
     """Pages of ``GET /v1/organizations/usage_report/messages``."""
 
@@ -91,6 +98,7 @@ class AnthropicUsageAPI(BucketPages):
                 "api_key": "api_key_id",
             },
             {"web_search_requests": raw.server_tool_use__web_search_requests},
+            notes=[WEB_SEARCH_NOTE.format(field="server_tool_use.web_search_requests")],
         )
 
 
@@ -194,7 +202,17 @@ class AnthropicConsoleUsageCSV(CSVExport):
             "region": "inference_geo", "project": "workspace (name)", "api_key": "api_key (name)",
         }  # fmt: skip
         extras = {n: raw[n] for n in ("web_search_count", "speed") if n in raw.columns}
-        return Normalized(columns, sources, extras)
+        notes = (
+            [WEB_SEARCH_NOTE.format(field="web_search_count")]
+            if "web_search_count" in extras
+            else []
+        )
+        if "speed" in extras:
+            notes.append(
+                "speed: rows run in fast mode are priced at the standard rates (the price book "
+                "has no fast-mode rates); tags.speed tells them apart (docs/sources.md)"
+            )
+        return Normalized(columns, sources, extras, notes=notes)
 
 
 class AnthropicConsoleCostCSV(CSVExport):

@@ -132,7 +132,7 @@ class BedrockInvocationLogs(Format):
 
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
         """The log fields (bodies are not read)."""
-        return read_json(con, source, BEDROCK)
+        return read_json(con, source, BEDROCK, lines=True)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Exclusive input; request metadata as tags."""

@@ -35,7 +35,8 @@ MODALITY = (
     "input_image_tokens",
     "output_image_tokens",
 )
-"""Kept as tags: priced at the model's text rates (the price book has no audio/image rates)."""
+"""Kept as tags, and said so: OpenAI counts these apart from the text tokens (``input_tokens`` is
+text input), and the price book has no audio or image rates, so they are not priced."""
 
 
 ALL_MODELS = "(all models)"
@@ -98,6 +99,14 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
         columns["uncached_input_tokens"] = column(raw, "input_uncached_tokens")
         sources["uncached_input_tokens"] = "input_uncached_tokens"
     extras = {name: raw[name] for name in MODALITY if name in raw.columns}
+    modality = (
+        [
+            f"{', '.join(extras)}: counted by OpenAI apart from the text tokens and not priced "
+            "(the price book has no audio or image rates); kept as tags (docs/sources.md)"
+        ]
+        if extras
+        else []
+    )
     # An empty bucket (the dashboard writes one per period with no use) is not a usage row.
     empty = ibis.and_(
         *[
@@ -114,6 +123,7 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
         notes=[
             "empty buckets (no model, requests or tokens) are not usage rows: skipped",
             UNGROUPED_NOTE,
+            *modality,
         ],
     )
 
