@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from tokenecon.aggregate.accounting import (
-    RESULT_KEYS,
-    RESULT_NUMBERS,
     accounting_branches,
     count_rows,
     shape,
@@ -34,12 +32,12 @@ from tokenecon.aggregate.read import (
     fetch_records,
     flag_rows,
     parse_once,
-    rank_copies,
     repeated_request_ids,
     watch_pass,
     worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.repeated import file_repeated, repeated_branches
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
@@ -93,6 +91,14 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
             else_=ibis.null("string"),
         ),
     )
+    if options.hourly:
+        # The hour of a single row is a key; the copies of a repeated id take their earliest
+        # hour (as a key it would split identical copies into conflicting ones).
+        hour = prepared.timestamp.truncate("h")
+        prepared = prepared.mutate(
+            hour=hour,
+            hour_key=ibis.cases((prepared.dup_id.isnull(), hour), else_=ibis.null(hour.type())),
+        )
     sums: dict[str, Any] = {
         "rows": prepared.count(),
         "requests": exact_sum(prepared.requests),
@@ -117,6 +123,9 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     if not options.reported_cost:
         constant["has_cost"] = ibis.literal(False)
     keys = [k for k in GRAIN if k not in constant]
+    if options.hourly:
+        keys.append("hour_key")
+        sums["hour"] = prepared.hour.min()
     grain = prepared.group_by(keys).aggregate(**sums)
     if constant:
         grain = grain.mutate(**constant)
@@ -136,7 +145,7 @@ def _events(con: Backend, mapping: OutcomeMapping | None) -> Events:
     return [(events_table(con, source), names) for source, names in event_sources(mapping)]
 
 
-def _branches(grain: ir.Table, events: Events) -> list[ir.Table]:
+def _branches(grain: ir.Table, events: Events, hourly: bool) -> list[ir.Table]:
     """Roll-ups of the grain, each shaped to the common result schema."""
     branches = accounting_branches(grain)
     valid = grain.filter(grain.reject_reason.isnull())
@@ -151,7 +160,7 @@ def _branches(grain: ir.Table, events: Events) -> list[ir.Table]:
         reported_rows=single.reported_rows.sum(),
     )
     branches.append(shape(sums, "sums", {c: sums[c] for c in sums.columns}))
-    branches += _repeated_branches(kept.filter(kept.dup_id.notnull()))
+    branches += repeated_branches(single, kept.filter(kept.dup_id.notnull()), hourly)
     keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by("use_case").aggregate(tasks=kept.task_key.nunique() + keyless.sum())
     branches.append(shape(tasks, "tasks", {"use_case": tasks.use_case, "tasks": tasks.tasks}))
@@ -166,34 +175,6 @@ def _branches(grain: ir.Table, events: Events) -> list[ir.Table]:
         for kind, table in (("outcomes_matched", matched), ("outcomes_file", in_file)):
             branches.append(shape(table, kind, {"use_case": table.use_case, "rows": table.n}))
     return branches
-
-
-def _repeated_branches(copies: ir.Table) -> list[ir.Table]:
-    """The groups of identical copies of each repeated id (``repeated``), ranked by the
-    duplicate rule (:func:`~.read.rank_copies`), and per id the largest count of each bucket
-    in one copy (``largest_copy``): :func:`~.merge.merge_repeated` keeps one copy of each."""
-    counts = {c: copies[c] // copies.rows for c in (*TOKEN_COLUMNS, "requests")}
-    rank, largest = rank_copies(
-        copies.dup_id.re_extract(r"^([^|]*)", 1),
-        counts,
-        copies.model,
-        copies.day,
-        copies.service_tier,
-        # the rest of the grain, so that the same copy is kept on every run
-        ties=[
-            ibis.desc(copies[c])
-            for c in ("use_case", "prompt_class", "by_value", "in_region", "task_key", "dup_id")
-        ],
-    )
-    ranked = copies.mutate(copy_rank=rank, **{f"largest_{c}": v for c, v in largest.items()})
-    groups = {c: ranked[c] for c in ranked.columns if c in RESULT_KEYS or c in RESULT_NUMBERS}
-    first = ranked.filter(ranked.copy_rank == 0)
-    return [
-        shape(ranked, "repeated", {**groups, "request_id": ranked.dup_id,
-                                   "reported_cost": ranked.reported_cost}),
-        shape(first, "largest_copy", {"request_id": first.dup_id,
-                                      **{c: first[f"largest_{c}"] for c in counts}}),
-    ]  # fmt: skip
 
 
 def _yield_branches(grain: ir.Table, events: Events) -> list[ir.Table]:
@@ -257,6 +238,7 @@ def aggregate_usage(
     result.rows = rows
     options = replace(
         options,
+        hourly=bool(result.plans) and all(p.format in options.hourly_formats for p in result.plans),
         reported_cost=any("reported_cost" in p.canonical for p in result.plans),
         sources=len(sources),
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
@@ -270,7 +252,7 @@ def aggregate_usage(
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = spark_cached(con, grain)
     events = _events(con, mapping)
-    branches = _branches(grain, events)
+    branches = _branches(grain, events, options.hourly)
     if options.per_model_yields:
         branches += _yield_branches(grain, events)
     query = ibis.union(*branches, distinct=False)
@@ -278,6 +260,7 @@ def aggregate_usage(
         records = fetch_records(con, query)
     count_rows(records, result)
     file_usage(records, result)
+    file_repeated(records, result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read
