@@ -256,6 +256,14 @@ class CodexRollouts(Format):
         import ibis
 
         raw = read_json(con, source, CODEX, filename=True)
+        # Only turn contexts (and lines naming a model) and token events matter: the rest
+        # (messages, tool calls: most lines) are dropped before the windows sort each file.
+        # A dropped line names no model, so it never starts a turn nor gives one its model.
+        raw = raw.filter(
+            (raw.type == "turn_context")
+            | raw.payload["model"].nullif("").notnull()
+            | ((raw.type == "event_msg") & (raw.payload["type"] == "token_count"))
+        )
         context = raw.payload["model"].nullif("")
 
         def order(t: ir.Table) -> list[ir.Value]:
