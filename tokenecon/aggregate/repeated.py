@@ -43,10 +43,15 @@ def repeated_branches(singles: ir.Table, copies: ir.Table, hourly: bool) -> list
     """The result branches of the repeated ids (``copies``: the grain groups of valid rows in
     the period whose id repeats), and with ``hourly`` the usage per hour of ``singles`` (the
     other valid rows in the period) and of the copies kept."""
-    counts = {c: copies[c] // copies.rows for c in (*TOKEN_COLUMNS, "requests")}
-    request_id = copies.dup_id.re_extract(r"^([^|]*)", 1)
+    # The id and one copy's counts computed once, not once per window that reads them.
+    names = (*TOKEN_COLUMNS, "requests")
+    copies = copies.mutate(
+        request_key=copies.dup_id.re_extract(r"^([^|]*)", 1),
+        **{f"one_{c}": copies[c] // copies.rows for c in names},
+    )
+    counts = {c: copies[f"one_{c}"] for c in names}
     rank, largest = rank_copies(
-        request_id,
+        copies.request_key,
         counts,
         copies.model,
         copies.day,
@@ -57,10 +62,9 @@ def repeated_branches(singles: ir.Table, copies: ir.Table, hourly: bool) -> list
             for c in ("use_case", "prompt_class", "by_value", "in_region", "task_key", "dup_id")
         ],
     )
-    same_id = ibis.window(group_by=request_id)
+    same_id = ibis.window(group_by=copies.request_key)
     ranked = copies.mutate(
         copy_rank=rank,
-        request_key=request_id,
         id_rows=copies.rows.sum().over(same_id),
         id_groups=copies.count().over(same_id),
         id_cost=(copies.reported_rows.max().over(same_id) > 0).fill_null(False),
