@@ -37,7 +37,7 @@ from tokenecon.aggregate.read import (
     worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
-from tokenecon.aggregate.repeated import file_repeated, repeated_branches
+from tokenecon.aggregate.repeated import file_repeated, repeated_branches, repeated_ids_table
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
@@ -232,7 +232,8 @@ def aggregate_usage(
     """
     result = UsageAggregates()
     rows, has_request_ids, id_rows = attributed_rows(con, sources, mapping, options, result)
-    if has_request_ids and worth_parsing_once(con, sources):
+    parsed_once = has_request_ids and worth_parsing_once(con, sources)
+    if parsed_once:
         with watch_pass(con, sources, options.progress, "usage"):
             rows = id_rows = parse_once(con, rows)
     result.rows = rows
@@ -244,7 +245,11 @@ def aggregate_usage(
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):
-        duplicate_ids = repeated_request_ids(con, id_rows) if has_request_ids else []
+        duplicate_ids: list[str] | ir.Table = []
+        if parsed_once:  # agent logs repeat nearly every id: no round trip through Python
+            duplicate_ids = repeated_ids_table(con, id_rows)
+        elif has_request_ids:
+            duplicate_ids = repeated_request_ids(con, id_rows)
     flagged = flag_rows(con, rows, duplicate_ids, options.since, options.until)
     grain = _grain(flagged, options)
     if not is_duckdb(con):

@@ -24,14 +24,24 @@ from tokenecon.aggregate.merge import SUM_KEYS
 from tokenecon.aggregate.read import rank_copies
 from tokenecon.aggregate.types import SAMPLE_LIMIT, UsageAggregates, UsageGroup
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
+from tokenecon.ingest.readers import materialize
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
 
 HOUR_KEYS = ["hour", "model", "service_tier", "prompt_class"]
 """The grain of the hourly sums (prices are constant within an hour: it lies in one day)."""
 ENGINE_KINDS = ("repeated_count", "repeated_sample", "tasks_adjust", "hourly")
 """The result kinds of this module (filed by :func:`file_repeated`)."""
+
+
+def repeated_ids_table(con: BaseBackend, rows: ir.Table) -> ir.Table:
+    """The request ids that occur more than once, as an engine table (for rows the engine
+    holds already: 200k ids sent to Python and back cost a second, pandas' import included)."""
+    keyed = rows.filter(rows.request_id.notnull())
+    counted = keyed.group_by("request_id").aggregate(n=keyed.count())
+    return materialize(con, "repeated_ids", counted.filter(counted.n > 1).select("request_id"))
 
 
 def _or(value: ir.IntegerValue, fallback: Any) -> ir.IntegerValue:
