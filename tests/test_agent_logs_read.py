@@ -55,3 +55,54 @@ def test_billing_blocks_add_up_to_the_totals_of_the_same_read() -> None:
     assert sum(b["requests"] for b in blocks) == totals["requests"]
     assert sum(b["tokens"] for b in blocks) == totals["tokens"]["billable"]
     assert sum(Decimal(b["cost"]) for b in blocks) == Decimal(totals["cost"])
+
+
+def _session(folder: Path, responses: int, with_cost: int) -> dict[str, int]:
+    """A Claude Code session of ``responses`` responses, each written as two content-block
+    lines (the first with a partial output count, as Claude Code streams them); the first
+    ``with_cost`` carry a costUSD (older logs). Returns the expected token totals."""
+    folder.mkdir(parents=True)
+    lines, totals = [], {"input": 0, "cache_read": 0, "output": 0}
+    for i in range(responses):
+        stamp = f"2026-10-{1 + i % 3:02d}T{i % 24:02d}:{i % 60:02d}:00.000Z"
+        usage = {"input_tokens": 10 + i % 7, "cache_read_input_tokens": 1000 + i,
+                 "cache_creation_input_tokens": 0, "output_tokens": 1}  # fmt: skip
+        final = {**usage, "output_tokens": 50 + i % 11}
+        for used in (usage, final):
+            line = {"type": "assistant", "sessionId": "s1", "uuid": f"u{i}-{used['output_tokens']}",
+                    "parentUuid": None, "timestamp": stamp, "requestId": f"req_{i:05d}",
+                    "message": {"id": f"msg_{i:05d}", "role": "assistant",
+                                "model": "claude-sonnet-4-5-20250929", "usage": used}}  # fmt: skip
+            if i < with_cost:
+                line["costUSD"] = 0.25
+            lines.append(json.dumps(line))
+        totals["input"] += final["input_tokens"]
+        totals["cache_read"] += final["cache_read_input_tokens"]
+        totals["output"] += final["output_tokens"]
+    (folder / "s1.jsonl").write_text("\n".join(lines) + "\n")
+    return totals
+
+
+def test_a_folder_where_every_response_repeats_is_merged_once_per_request(
+    tmp_path: Path,
+) -> None:
+    # 1,500 responses, two lines each: every id repeats, more of them than fit in a query's
+    # literal list. The ten with a reported cost are merged in Python, the rest inside the
+    # engine; both give what one copy per request with its largest counts gives.
+    expected = _session(tmp_path / "projects" / "p", 1500, with_cost=10)
+    report = _json(str(tmp_path / "projects"))
+    totals = report["totals"]
+    assert (totals["rows_read"], totals["requests"], totals["rows_duplicate"]) == (3000, 1500, 1500)
+    tokens = totals["tokens"]
+    assert (tokens["uncached_input"], tokens["cache_read"], tokens["output"]) == (
+        expected["input"], expected["cache_read"], expected["output"]
+    )  # fmt: skip
+    assert totals["reported_cost"] == "2.500000"  # 10 x 0.25, each request once
+    duplicates = report["duplicates"]
+    assert (duplicates["count"], duplicates["conflicting_ids"]) == (1500, 1500)
+    assert duplicates["ids"][:2] == [
+        {"request_id": "msg_00000:req_00000", "copies": 2},
+        {"request_id": "msg_00001:req_00001", "copies": 2},
+    ]
+    assert len(duplicates["ids"]) == 20
+    assert sum(b["requests"] for b in report["blocks"]["rows"]) == 1500
