@@ -37,7 +37,12 @@ from tokenecon.aggregate.read import (
     worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
-from tokenecon.aggregate.repeated import file_repeated, repeated_branches, repeated_ids_table
+from tokenecon.aggregate.repeated import (
+    file_repeated,
+    merge_where,
+    repeated_branches,
+    repeated_ids_table,
+)
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
@@ -145,7 +150,7 @@ def _events(con: Backend, mapping: OutcomeMapping | None) -> Events:
     return [(events_table(con, source), names) for source, names in event_sources(mapping)]
 
 
-def _branches(grain: ir.Table, events: Events, hourly: bool) -> list[ir.Table]:
+def _branches(grain: ir.Table, events: Events, hourly: bool, merge: str) -> list[ir.Table]:
     """Roll-ups of the grain, each shaped to the common result schema."""
     branches = accounting_branches(grain)
     valid = grain.filter(grain.reject_reason.isnull())
@@ -160,7 +165,7 @@ def _branches(grain: ir.Table, events: Events, hourly: bool) -> list[ir.Table]:
         reported_rows=single.reported_rows.sum(),
     )
     branches.append(shape(sums, "sums", {c: sums[c] for c in sums.columns}))
-    branches += repeated_branches(single, kept.filter(kept.dup_id.notnull()), hourly)
+    branches += repeated_branches(single, kept.filter(kept.dup_id.notnull()), hourly, merge)
     keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by("use_case").aggregate(tasks=kept.task_key.nunique() + keyless.sum())
     branches.append(shape(tasks, "tasks", {"use_case": tasks.use_case, "tasks": tasks.tasks}))
@@ -257,7 +262,7 @@ def aggregate_usage(
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = spark_cached(con, grain)
     events = _events(con, mapping)
-    branches = _branches(grain, events, options.hourly)
+    branches = _branches(grain, events, options.hourly, merge_where(duplicate_ids))
     if options.per_model_yields:
         branches += _yield_branches(grain, events)
     query = ibis.union(*branches, distinct=False)

@@ -21,7 +21,7 @@ import ibis
 
 from tokenecon.aggregate.accounting import RESULT_KEYS, RESULT_NUMBERS, shape
 from tokenecon.aggregate.merge import SUM_KEYS
-from tokenecon.aggregate.read import rank_copies
+from tokenecon.aggregate.read import INLINE_IDS, rank_copies
 from tokenecon.aggregate.types import SAMPLE_LIMIT, UsageAggregates, UsageGroup
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 from tokenecon.ingest.readers import materialize
@@ -44,15 +44,33 @@ def repeated_ids_table(con: BaseBackend, rows: ir.Table) -> ir.Table:
     return materialize(con, "repeated_ids", counted.filter(counted.n > 1).select("request_id"))
 
 
+def merge_where(ids: list[str] | ir.Table) -> str:
+    """Where the copies of the repeated ``ids`` are merged (:func:`repeated_branches`): in the
+    engine when they are many (a table of them, or more than a query's literal list holds)."""
+    if not isinstance(ids, list) or len(ids) > INLINE_IDS:
+        return "engine"
+    return "python" if ids else "none"
+
+
 def _or(value: ir.IntegerValue, fallback: Any) -> ir.IntegerValue:
     """``value or fallback`` as Python reads it (null and 0 both fall back)."""
     return ibis.cases((value.isnull() | (value == 0), fallback), else_=value)
 
 
-def repeated_branches(singles: ir.Table, copies: ir.Table, hourly: bool) -> list[ir.Table]:
+def repeated_branches(
+    singles: ir.Table, copies: ir.Table, hourly: bool, merge: str = "engine"
+) -> list[ir.Table]:
     """The result branches of the repeated ids (``copies``: the grain groups of valid rows in
     the period whose id repeats), and with ``hourly`` the usage per hour of ``singles`` (the
-    other valid rows in the period) and of the copies kept."""
+    other valid rows in the period) and of the copies kept.
+
+    ``merge`` says where copies are merged: ``engine`` (many repeated ids; those with a
+    reported cost still go to Python), ``python`` (a few: every group of copies is sent to
+    :func:`~.merge.merge_repeated`, which compiles fewer branches: compiling is a good part of
+    a small run) or ``none`` (no id repeats: no branches for copies at all).
+    """
+    if merge == "none":
+        return [_hourly(singles, None)] if hourly else []
     # The id and one copy's counts computed once, not once per window that reads them.
     names = (*TOKEN_COLUMNS, "requests")
     copies = copies.mutate(
@@ -73,14 +91,17 @@ def repeated_branches(singles: ir.Table, copies: ir.Table, hourly: bool) -> list
         ],
     )
     same_id = ibis.window(group_by=copies.request_key)
+    per_id = {}
+    if merge == "engine":
+        per_id = {
+            "id_rows": copies.rows.sum().over(same_id),
+            "id_groups": copies.count().over(same_id),
+            "id_cost": (copies.reported_rows.max().over(same_id) > 0).fill_null(False),
+        }
     ranked = copies.mutate(
-        copy_rank=rank,
-        id_rows=copies.rows.sum().over(same_id),
-        id_groups=copies.count().over(same_id),
-        id_cost=(copies.reported_rows.max().over(same_id) > 0).fill_null(False),
-        **{f"largest_{c}": v for c, v in largest.items()},
+        copy_rank=rank, **per_id, **{f"largest_{c}": v for c, v in largest.items()}
     )
-    in_python = ranked.filter(ranked.id_cost)
+    in_python = ranked.filter(ranked.id_cost) if merge == "engine" else ranked
     groups = {c: in_python[c] for c in in_python.columns if c in RESULT_KEYS or c in RESULT_NUMBERS}
     first = in_python.filter(in_python.copy_rank == 0)
     branches = [
@@ -89,8 +110,9 @@ def repeated_branches(singles: ir.Table, copies: ir.Table, hourly: bool) -> list
         shape(first, "largest_copy", {"request_id": first.dup_id,
                                       **{c: first[f"largest_{c}"] for c in counts}}),
     ]  # fmt: skip
-    engine = ranked.filter(~ranked.id_cost)
-    branches += _engine_merge(engine, engine.filter(engine.copy_rank == 0))
+    if merge == "engine":
+        engine = ranked.filter(~ranked.id_cost)
+        branches += _engine_merge(engine, engine.filter(engine.copy_rank == 0))
     if hourly:
         branches.append(_hourly(singles, ranked.filter(ranked.copy_rank == 0)))
     return branches
@@ -124,7 +146,7 @@ def _engine_merge(engine: ir.Table, kept: ir.Table) -> list[ir.Table]:
     ]  # fmt: skip
 
 
-def _hourly(singles: ir.Table, kept: ir.Table) -> ir.Table:
+def _hourly(singles: ir.Table, kept: ir.Table | None) -> ir.Table:
     """Usage per hour x model x tier x side of the cliff: the single rows, and one copy of
     each repeated id (a request of unknown count counts as one)."""
     tokens = {c: singles[c].fill_null(0) for c in TOKEN_COLUMNS}
@@ -134,13 +156,15 @@ def _hourly(singles: ir.Table, kept: ir.Table) -> ir.Table:
         requests=singles.requests.fill_null(0) + singles.requests_unknown_rows,
         **tokens,
     )
-    copies = kept.select(
-        *HOUR_KEYS,
-        rows=ibis.literal(1, "int64"),
-        requests=kept.largest_requests.fill_null(1),
-        **{c: kept[f"largest_{c}"].fill_null(0) for c in TOKEN_COLUMNS},
-    )
-    both = ibis.union(one, copies.cast(one.schema()), distinct=False)
+    both = one
+    if kept is not None:
+        copies = kept.select(
+            *HOUR_KEYS,
+            rows=ibis.literal(1, "int64"),
+            requests=kept.largest_requests.fill_null(1),
+            **{c: kept[f"largest_{c}"].fill_null(0) for c in TOKEN_COLUMNS},
+        )
+        both = ibis.union(one, copies.cast(one.schema()), distinct=False)
     summed = both.group_by(HOUR_KEYS).aggregate(
         rows=both.rows.sum(),
         requests=both.requests.sum(),
