@@ -118,7 +118,7 @@ def tokenecon_tokens(folder: Path) -> Counter[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "canonical.parquet"
         subprocess.run([sys.executable, "-m", "tokenecon.cli.main", "convert", str(folder),
-                        "-o", str(out), "--quiet"], check=True)  # fmt: skip
+                        "-o", str(out), "--quiet"], check=True, capture_output=True)  # fmt: skip
         con = duckdb.connect()
         con.execute("SET TimeZone = 'UTC'")
         rows = con.sql(

@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 HOUR_KEYS = ["hour", "model", "service_tier", "prompt_class"]
 """The grain of the hourly sums (prices are constant within an hour: it lies in one day)."""
-ENGINE_KINDS = ("repeated_count", "repeated_sample", "tasks_adjust", "hourly")
-"""The result kinds of this module (filed by :func:`file_repeated`)."""
 
 
 def repeated_ids_table(con: BaseBackend, rows: ir.Table) -> ir.Table:
@@ -174,7 +172,8 @@ def _hourly(singles: ir.Table, kept: ir.Table | None) -> ir.Table:
 
 
 def file_repeated(records: list[dict[str, Any]], result: UsageAggregates) -> None:
-    """File this module's records into ``result`` (after the tasks are filed)."""
+    """File this module's records (``repeated_count``, ``repeated_sample``, ``tasks_adjust``,
+    ``hourly``) into ``result``, after :func:`~.merge.file_usage` has filed the tasks."""
     samples = list(result.duplicate_samples)
     for r in records:
         kind = r["kind"]
