@@ -9,8 +9,10 @@ the last block carries the final output count), with real-sized content. ccusage
 given with `--ccusage`) runs `claude daily --json --offline` with its own price data and the
 folder as `CLAUDE_CONFIG_DIR` (HOME a temporary folder, so it finds no other agent's logs);
 tokenecon runs `analyze <folder>/projects --json`. Anchor and tokenecon run alternately, each
-in a fresh process; the table gives medians and ratios, and the script compares the tokens
-per day and model of both (input, output, cache reads and writes).
+in a fresh process; the table gives medians of wall time and their ratio, the ratio of the
+median CPU times (user + system, all threads: what a loaded machine distorts least) and each
+tool's peak RSS, and the script compares the tokens per day and model of both (input,
+output, cache reads and writes).
 
     npm install --prefix /tmp/ccusage ccusage@20.0.24   # the native build for linux-x64
     python benchmarks/ccusage.py --messages 2000,200000 --ccusage /tmp/ccusage [--repeat 3]
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -71,12 +74,29 @@ def generate(folder: Path, messages: int) -> None:
         (project / f"{session}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
-    return time.perf_counter() - started, done.stdout
+@dataclass
+class Run:
+    """One process: wall seconds, CPU seconds (user + system, all threads), peak RSS."""
+
+    wall: float
+    cpu: float
+    rss_mib: float
+    stdout: str
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run ``command`` once, measured by the kernel (``wait4``: this child's own usage)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, env=env, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            err.seek(0)
+            sys.exit(f"failed: {' '.join(command)}\n{err.read()[-2000:]}")
+        out.seek(0)
+        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read())
 
 
 def ccusage_tokens(out: str) -> Counter[tuple[str, str, str]]:
@@ -98,7 +118,7 @@ def tokenecon_tokens(folder: Path) -> Counter[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "canonical.parquet"
         subprocess.run([sys.executable, "-m", "tokenecon.cli.main", "convert", str(folder),
-                        "-o", str(out), "--quiet"], check=True)  # fmt: skip
+                        "-o", str(out), "--quiet"], check=True, capture_output=True)  # fmt: skip
         con = duckdb.connect()
         con.execute("SET TimeZone = 'UTC'")
         rows = con.sql(
@@ -124,7 +144,8 @@ def main() -> None:
     args = parser.parse_args()
     binary = args.ccusage / "node_modules" / ".bin" / "ccusage"
     print(
-        f"{'messages':>10}{'ccusage s':>11}{'tokenecon s':>13}{'ratio':>8}  tokens per day x model"
+        f"{'messages':>10}{'ccusage s':>11}{'tokenecon s':>13}{'ratio':>7}"
+        f"{'cpu ratio':>10}{'ccusage MiB':>13}{'tokenecon MiB':>15}  tokens per day x model"
     )
     for n in (int(x) for x in args.messages.split(",")):
         folder = HERE / "data" / f"claude-code-{n}"
@@ -141,14 +162,19 @@ def main() -> None:
             anchor = [str(binary), "claude", "daily", "--json", "--offline"]
             mine = [sys.executable, "-m", "tokenecon.cli.main", "analyze",
                     str(folder / "projects"), "--json", "--quiet"]  # fmt: skip
-            theirs_s, ours_s = [], []
+            theirs: list[Run] = []
+            ours: list[Run] = []
             for _ in range(args.repeat):
-                seconds, their_out = timed(anchor, env)
-                theirs_s.append(seconds)
-                ours_s.append(timed(mine)[0])
-        same = ccusage_tokens(their_out) == tokenecon_tokens(folder / "projects")
-        a, b = statistics.median(theirs_s), statistics.median(ours_s)
-        print(f"{n:>10,}{a:>11.2f}{b:>13.2f}{b / a:>8.2f}  {'same' if same else 'DIFFER'}")
+                theirs.append(timed(anchor, env))
+                ours.append(timed(mine))
+        same = ccusage_tokens(theirs[-1].stdout) == tokenecon_tokens(folder / "projects")
+        a, b = (statistics.median(r.wall for r in runs) for runs in (theirs, ours))
+        ca, cb = (statistics.median(r.cpu for r in runs) for runs in (theirs, ours))
+        ma, mb = (max(r.rss_mib for r in runs) for runs in (theirs, ours))
+        print(
+            f"{n:>10,}{a:>11.2f}{b:>13.2f}{b / a:>7.2f}{cb / ca:>10.2f}{ma:>13,.0f}{mb:>15,.0f}"
+            f"  {'same' if same else 'DIFFER'}"
+        )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from tokenecon.aggregate.accounting import (
-    RESULT_KEYS,
-    RESULT_NUMBERS,
     accounting_branches,
     count_rows,
     shape,
@@ -34,12 +32,17 @@ from tokenecon.aggregate.read import (
     fetch_records,
     flag_rows,
     parse_once,
-    rank_copies,
     repeated_request_ids,
     watch_pass,
     worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
+from tokenecon.aggregate.repeated import (
+    file_repeated,
+    merge_where,
+    repeated_branches,
+    repeated_ids_table,
+)
 from tokenecon.aggregate.skipped import add_engine_rejects
 from tokenecon.aggregate.types import BEYOND_FIRST, AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
@@ -96,6 +99,14 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     )
     if options.tasks:  # a window: projected before the aggregation, which cannot hold one
         prepared = prepared.mutate(**_beyond_first(prepared))
+    if options.hourly:
+        # The hour of a single row is a key; the copies of a repeated id take their earliest
+        # hour (as a key it would split identical copies into conflicting ones).
+        hour = prepared.timestamp.truncate("h")
+        prepared = prepared.mutate(
+            hour=hour,
+            hour_key=ibis.cases((prepared.dup_id.isnull(), hour), else_=ibis.null(hour.type())),
+        )
     sums: dict[str, Any] = {
         "rows": prepared.count(),
         "requests": exact_sum(prepared.requests),
@@ -122,6 +133,9 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     if not options.reported_cost:
         constant["has_cost"] = ibis.literal(False)
     keys = [k for k in GRAIN if k not in constant]
+    if options.hourly:
+        keys.append("hour_key")
+        sums["hour"] = prepared.hour.min()
     grain = prepared.group_by(keys).aggregate(**sums)
     if constant:
         grain = grain.mutate(**constant)
@@ -156,7 +170,9 @@ def _events(con: Backend, mapping: OutcomeMapping | None) -> Events:
     return [(events_table(con, source), names) for source, names in event_sources(mapping)]
 
 
-def _branches(grain: ir.Table, events: Events, timezone: str | None = None) -> list[ir.Table]:
+def _branches(
+    grain: ir.Table, events: Events, hourly: bool, merge: str, timezone: str | None = None
+) -> list[ir.Table]:
     """Roll-ups of the grain, each shaped to the common result schema."""
     branches = accounting_branches(grain)
     valid = grain.filter(grain.reject_reason.isnull())
@@ -171,7 +187,7 @@ def _branches(grain: ir.Table, events: Events, timezone: str | None = None) -> l
         reported_rows=single.reported_rows.sum(),
     )
     branches.append(shape(sums, "sums", {c: sums[c] for c in sums.columns}))
-    branches += _repeated_branches(kept.filter(kept.dup_id.notnull()))
+    branches += repeated_branches(single, kept.filter(kept.dup_id.notnull()), hourly, merge)
     keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by("use_case").aggregate(tasks=kept.task_key.nunique() + keyless.sum())
     branches.append(shape(tasks, "tasks", {"use_case": tasks.use_case, "tasks": tasks.tasks}))
@@ -195,34 +211,6 @@ def _branches(grain: ir.Table, events: Events, timezone: str | None = None) -> l
         for kind, table in (("outcomes_matched", matched), ("outcomes_file", in_file)):
             branches.append(shape(table, kind, {"use_case": table.use_case, "rows": table.n}))
     return branches
-
-
-def _repeated_branches(copies: ir.Table) -> list[ir.Table]:
-    """The groups of identical copies of each repeated id (``repeated``), ranked by the
-    duplicate rule (:func:`~.read.rank_copies`), and per id the largest count of each bucket
-    in one copy (``largest_copy``): :func:`~.merge.merge_repeated` keeps one copy of each."""
-    counts = {c: copies[c] // copies.rows for c in (*TOKEN_COLUMNS, "requests")}
-    rank, largest = rank_copies(
-        copies.dup_id.re_extract(r"^([^|]*)", 1),
-        counts,
-        copies.model,
-        copies.day,
-        copies.service_tier,
-        # the rest of the grain, so that the same copy is kept on every run
-        ties=[
-            ibis.desc(copies[c])
-            for c in ("use_case", "prompt_class", "by_value", "in_region", "task_key", "dup_id")
-        ],
-    )
-    ranked = copies.mutate(copy_rank=rank, **{f"largest_{c}": v for c, v in largest.items()})
-    groups = {c: ranked[c] for c in ranked.columns if c in RESULT_KEYS or c in RESULT_NUMBERS}
-    first = ranked.filter(ranked.copy_rank == 0)
-    return [
-        shape(ranked, "repeated", {**groups, "request_id": ranked.dup_id,
-                                   "reported_cost": ranked.reported_cost}),
-        shape(first, "largest_copy", {"request_id": first.dup_id,
-                                      **{c: first[f"largest_{c}"] for c in counts}}),
-    ]  # fmt: skip
 
 
 def _yield_branches(grain: ir.Table, events: Events) -> list[ir.Table]:
@@ -280,19 +268,25 @@ def aggregate_usage(
     """
     result = UsageAggregates()
     rows, has_request_ids, id_rows = attributed_rows(con, sources, mapping, options, result)
-    if has_request_ids and worth_parsing_once(con, sources):
+    parsed_once = has_request_ids and worth_parsing_once(con, sources)
+    if parsed_once:
         with watch_pass(con, sources, options.progress, "usage"):
             rows = id_rows = parse_once(con, rows)
     result.rows = rows
     options = replace(
         options,
+        hourly=bool(result.plans) and all(p.format in options.hourly_formats for p in result.plans),
         reported_cost=any("reported_cost" in p.canonical for p in result.plans),
         sources=len(sources),
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
         tasks=bool(mapping and any(u.task_key for u in mapping.use_cases)),
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):
-        duplicate_ids = repeated_request_ids(con, id_rows) if has_request_ids else []
+        duplicate_ids: list[str] | ir.Table = []
+        if parsed_once:  # agent logs repeat nearly every id: no round trip through Python
+            duplicate_ids = repeated_ids_table(con, id_rows)
+        elif has_request_ids:
+            duplicate_ids = repeated_request_ids(con, id_rows)
     flagged = flag_rows(con, rows, duplicate_ids, options.since, options.until)
     grain = _grain(flagged, options)
     if not is_duckdb(con):
@@ -300,7 +294,9 @@ def aggregate_usage(
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = spark_cached(con, grain)
     events = _events(con, mapping)
-    branches = _branches(grain, events, options.timezone)
+    branches = _branches(
+        grain, events, options.hourly, merge_where(duplicate_ids), options.timezone
+    )
     result.dated_outcomes = sorted(n for t, names in events if "at" in t.columns for n in names)
     if options.per_model_yields:
         branches += _yield_branches(grain, events)
@@ -309,6 +305,7 @@ def aggregate_usage(
         records = fetch_records(con, query)
     count_rows(records, result)
     file_usage(records, result)
+    file_repeated(records, result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read

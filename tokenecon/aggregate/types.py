@@ -118,6 +118,9 @@ class UsageAggregates(RowAccounting):
     """Verified outcome keys per (use case, model) matching a task that used the model."""
     rows: Any = None
     """The parsed rows (an Ibis expression), for follow-up queries such as reconciliation."""
+    hourly: list[tuple[datetime, UsageGroup]] = field(default_factory=list)
+    """Usage per UTC hour at the pricing grain, oldest first (only where asked for:
+    :attr:`AggregateOptions.hourly_formats`)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,11 @@ class AggregateOptions:
     """Told how far each pass over the usage is (the CLI draws a bar on a terminal)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
+    hourly_formats: tuple[str, ...] = ()
+    """Formats whose usage is also summed per UTC hour (:attr:`UsageAggregates.hourly`), when
+    every source read is of one of them (coding-agent logs: their 5-hour billing blocks)."""
+    hourly: bool = False
+    """Whether the hourly sums are computed (set by :func:`~.query.aggregate_usage`)."""
     timezone: str | None = None
     """``--timezone`` other than UTC: each group's ``by_value`` then starts with the local day
     and :data:`LOCAL_DAY_SEPARATOR` (:func:`split_local_day` takes it apart)."""

@@ -54,7 +54,8 @@ def agent_usage(quiet: bool) -> list[str]:
             for logs in found
         )
         stderr_console().print(f"Reading {said}", markup=False)
-    return [str(logs.folder) for logs in found]
+    # named as said (`~/.claude/projects`): the report shows no absolute local path
+    return [logs.shown(home) for logs in found]
 
 
 @app.command()

@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from tokenecon.aggregate.types import UsageGroup
+from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
+from tokenecon.price.apply import price_groups
+from tokenecon.price.book import PriceBook
+
 BLOCK = timedelta(hours=5)
 
 
@@ -62,3 +67,21 @@ def blocks(hours: Sequence[tuple[datetime, Decimal | None, int, int, str]]) -> l
         block.first = block.first or hour
         block.last = hour
     return out
+
+
+def hourly_blocks(hourly: Sequence[tuple[datetime, UsageGroup]], book: PriceBook) -> list[Block]:
+    """Blocks from usage per hour at the pricing grain (the hourly sums the one query over
+    the logs returns: no second pass), each hour priced by ``book``."""
+    priced = price_groups([g for _, g in hourly], book)
+    return blocks(
+        [
+            (
+                hour,
+                p.cost,
+                g.requests,
+                sum(g.tokens[c] for c in BILLABLE_TOKEN_COLUMNS),
+                p.model_key or g.model,
+            )
+            for (hour, g), p in zip(hourly, priced, strict=True)
+        ]
+    )

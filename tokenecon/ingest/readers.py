@@ -18,7 +18,7 @@ from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.csv_shape import read_shape, shape_options, with_row_errors
 from tokenecon.ingest.postgres import postgres_table
 from tokenecon.ingest.probe import csv_headers, probe_source
-from tokenecon.ingest.sources import SourceFile, location
+from tokenecon.ingest.sources import SourceFile, local_files, location
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -30,6 +30,8 @@ object) or a one-element list (an array of that)."""
 
 MAX_JSON_OBJECT = 1 << 30
 """Largest JSON document (an API page can be big)."""
+MIN_JSON_OBJECT = 1 << 20
+"""The least object size given to DuckDB's reader (a record fits in its file, at least)."""
 
 
 def named_headers(headers: Sequence[str]) -> list[str]:
@@ -147,7 +149,7 @@ def read_json(
             paths,
             columns={k: duckdb_type(v) for k, v in schema.items()},
             format="auto",
-            maximum_object_size=MAX_JSON_OBJECT,
+            maximum_object_size=largest_object(source),
             **options,
         ),
     )
@@ -156,6 +158,25 @@ def read_json(
 
         return with_line_errors(table, list(schema))
     return table
+
+
+def largest_object(source: SourceFile) -> int:
+    """The largest JSON record DuckDB's reader must take: the largest file's size (no record
+    is bigger than its file), within 1 MiB .. :data:`MAX_JSON_OBJECT`.
+
+    The reader holds a buffer of twice this size per thread, counted against the memory
+    limit: a fixed 1 GiB made every JSON read need 2 GiB (``--memory-limit 250MB`` failed on
+    a folder of 400 KB session logs), which a folder's largest log bounds instead. A gzip
+    file's records can be larger than the file: those keep the maximum.
+    """
+    files = local_files(source)
+    if source.compressed or not files:
+        return MAX_JSON_OBJECT
+    try:
+        largest = max(f.stat().st_size for f in files)
+    except OSError:  # gone since it was listed: the reader says so
+        return MAX_JSON_OBJECT
+    return min(MAX_JSON_OBJECT, max(MIN_JSON_OBJECT, largest + 1))
 
 
 def _spark_json(

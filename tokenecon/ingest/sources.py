@@ -67,7 +67,8 @@ def expand_sources(
         if not matches:
             raise UsageInputError(f"no file matches {arg!r}", "check the glob and quote it")
         for match in matches:
-            path = Path(match)
+            # `~/...` as the found agent logs are named (a shell expands it before we see it)
+            path = Path(match).expanduser() if match.startswith("~/") else Path(match)
             if path.is_dir():
                 out.append(_directory(path, match))
                 continue

@@ -9,12 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tokenecon.aggregate.hourly import hourly_groups
 from tokenecon.aggregate.query import aggregate_usage
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.aggregate.user_outcomes import count_user_outcomes
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
-from tokenecon.economics.blocks import Block, blocks
+from tokenecon.economics.blocks import hourly_blocks
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
 from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
@@ -22,7 +21,7 @@ from tokenecon.economics.value import ValueAssessment, assess_value, value_findi
 from tokenecon.engine.connect import EngineOptions, connect
 from tokenecon.engine.results import arrow_result
 from tokenecon.errors import OptionError
-from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
+from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.price.apply import PricedGroup, price_groups
@@ -174,6 +173,7 @@ def run_analysis(
         per_model_yields=options.per_model_yields,
         progress=options.progress,
         timezone=options.timezone,
+        hourly_formats=AGENT_FORMATS,
     )
     con = connect(options.engine, scan_bytes(sources))
     # Hash the inputs for the report while the engine reads them (both release the GIL); the
@@ -229,33 +229,12 @@ def run_analysis(
     }
     return Analysis(
         options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
-        estimated, _agent_blocks(con, aggregates, aggregate_options, book), ownership, value,
+        estimated, hourly_blocks(aggregates.hourly, book), ownership, value,
     )  # fmt: skip
 
 
 AGENT_FORMATS = ("claude_code_jsonl", "codex_jsonl")
-
-
-def _agent_blocks(
-    con: Any, aggregates: UsageAggregates, options: AggregateOptions, book: PriceBook
-) -> list[Block]:
-    """The 5-hour blocks of coding-agent logs (none when another source is read too)."""
-    if not aggregates.plans or any(p.format not in AGENT_FORMATS for p in aggregates.plans):
-        return []
-    hourly = hourly_groups(con, aggregates.rows, options.since, options.until, options.thresholds)
-    priced = price_groups([g for _, g in hourly], book)
-    return blocks(
-        [
-            (
-                hour,
-                p.cost,
-                g.requests,
-                sum(g.tokens[c] for c in BILLABLE_TOKEN_COLUMNS),
-                p.model_key or g.model,
-            )
-            for (hour, g), p in zip(hourly, priced, strict=True)
-        ]
-    )
+"""Formats whose usage is metered in 5-hour billing blocks (their hourly sums are kept)."""
 
 
 def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:

@@ -75,6 +75,20 @@ def _is_response(message: object) -> bool:
     )
 
 
+def _billed(raw: ir.Table) -> ir.BooleanValue:
+    """Assistant lines with usage, other than the <synthetic> ones Claude Code writes itself
+    (never billed). Older logs (and ccusage's fixtures) write no line type: the message's role
+    tells."""
+    import ibis
+
+    assistant = ibis.coalesce(raw.type, raw.message.role, ibis.literal("assistant"))
+    return (
+        (assistant == "assistant")
+        & raw.message.usage.output_tokens.notnull()
+        & (raw.message.model.fill_null("") != "<synthetic>")
+    )
+
+
 def request_key(raw: ir.Table) -> tuple[ir.StringValue, ir.BooleanValue]:
     """A Claude Code response's dedup key, ``message.id:requestId``, and whether the line is a
     /btw replay.
@@ -150,11 +164,17 @@ class ClaudeCodeJSONL(Format):
         )
 
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The fields of every line (content is not read), with each response's dedup key and
-        the time of its earliest copy."""
+        """The billed lines' fields (content is not read), with each response's dedup key and
+        the time of its earliest copy.
+
+        Lines that are not billed responses (prompts, tool results, <synthetic> lines: a
+        third of a session) are dropped before the windows that key and date the copies,
+        which then sort only the billed lines."""
         import ibis
 
         raw = read_json(con, source, CLAUDE_CODE, lines=True)
+        unreadable = raw[ROW_ERROR].notnull() if ROW_ERROR in raw.columns else False
+        raw = raw.filter(_billed(raw) | unreadable)  # a line that is not JSON: rejected
         key, replay = request_key(raw)
         keyed = raw.mutate(request_key=key, replay=replay, **_token_fields(raw))
         by_key = ibis.window(group_by=keyed.request_key)
@@ -207,19 +227,12 @@ class ClaudeCodeJSONL(Format):
         }  # fmt: skip
         extras = {"git_branch": raw.gitBranch, "agent_id": raw.agentId,
                   "is_sidechain": raw.isSidechain, "version": raw.version}  # fmt: skip
-        # Older logs (and ccusage's fixtures) write no line type: the message's role tells.
-        assistant = ibis.coalesce(raw.type, raw.message.role, ibis.literal("assistant"))
-        keep = (
-            (assistant == "assistant")
-            & usage.output_tokens.notnull()
-            & (raw.message.model.fill_null("") != "<synthetic>")
-        )
         notes = [
             "only assistant lines with usage; <synthetic> lines (written by Claude Code, "
             "never billed) skipped; a response's repeated lines, and /btw sidechain copies "
             "of a parent line, are one request"
         ]
-        return Normalized(columns, sources, extras, keep=keep, notes=notes)
+        return Normalized(columns, sources, extras, notes=notes)
 
 
 class CodexRollouts(Format):
@@ -245,6 +258,16 @@ class CodexRollouts(Format):
         import ibis
 
         raw = read_json(con, source, CODEX, filename=True, lines=True)
+        # Only turn contexts (and lines naming a model) and token events matter: the rest
+        # (messages, tool calls: most lines) are dropped before the windows sort each file.
+        # A dropped line names no model, so it never starts a turn nor gives one its model.
+        unreadable = raw[ROW_ERROR].notnull() if ROW_ERROR in raw.columns else False
+        raw = raw.filter(
+            (raw.type == "turn_context")
+            | raw.payload["model"].nullif("").notnull()
+            | ((raw.type == "event_msg") & (raw.payload["type"] == "token_count"))
+            | unreadable
+        )
         context = raw.payload["model"].nullif("")
 
         def order(t: ir.Table) -> list[ir.Value]:
