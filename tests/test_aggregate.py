@@ -258,3 +258,56 @@ def test_the_tie_goes_to_the_model_whatever_the_use_case(tmp_path: Path) -> None
     costs = {u["name"]: u["cost"] for u in report["use_cases"]}
     assert costs["alpha"] == "0.000560"
     assert report["totals"]["cost"] == "0.000560"
+
+
+LOOKUP_MAPPING = """\
+use_cases:
+  a: {match: {user: [u1, u2, u3, u4]}}
+  b: {match: {user: [u4, u5, u6, u7, u8]}}
+  c: {match: {user: "u9*"}}
+  d: {match: {user: [u10, u11, u12, u13]}}
+  g: {match: {user: [u25, u26, u27, u28]}}
+  e: {match: {user: [u14, u15, u16, u17], team: ops}}
+  f: {match: {user: [u1, u18, u19, u20, u21, u22, u23, u24]}}
+"""
+
+
+def test_use_cases_matched_by_value_lists_are_looked_up_in_order(tmp_path: Path) -> None:
+    """a and b, then d and g, are runs of use cases matched by one list of users each: the
+    engine looks each run up in one join. The first use case listing a user still wins (u4:
+    a, not b; u1: a, not f), a glob (c) or a second rule (e) is tested in order between the
+    runs, and a user no list holds (or spelt in capitals) is unattributed. One request per row;
+    the use case of each worked out from the mapping by hand."""
+    from tokenecon.attribute.mapping import load_mapping
+    from tokenecon.attribute.rules import use_case_lookups
+
+    users = [
+        ("u1", "dev", "a"), ("u4", "dev", "a"), ("u5", "dev", "b"), ("u90", "dev", "c"),
+        ("u9", "dev", "c"), ("u10", "dev", "d"), ("u26", "dev", "g"), ("u14", "ops", "e"),
+        ("u14", "dev", None), ("u18", "dev", "f"), ("u1", "ops", "a"), ("", "dev", None),
+        ("U1", "dev", None), ("u8", "ops", "b"),
+    ]  # fmt: skip
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "timestamp,model,uncached_input_tokens,output_tokens,request_id,user,team\n"
+        + "".join(
+            f"2026-10-01T00:00:{i:02d}Z,gpt-4.1,10,1,r{i},{user},{team}\n"
+            for i, (user, team, _) in enumerate(users)
+        )
+    )
+    path = tmp_path / "mapping.yaml"
+    path.write_text(LOOKUP_MAPPING)
+    mapping = load_mapping(path)
+    runs = use_case_lookups(mapping)
+    assert [(r.first, r.size, len(r.names)) for r in runs] == [(0, 2, 8), (3, 2, 8)]
+    assert runs[0].names["u4"] == "a"
+    con = connect(EngineOptions())
+    sources = expand_sources([str(usage)], None)
+    result = aggregate_usage(con, sources, mapping, AggregateOptions())
+    got: dict[str | None, int] = {}
+    for g in result.groups:
+        got[g.use_case] = got.get(g.use_case, 0) + g.requests
+    expected: dict[str | None, int] = {}
+    for _, _, use_case in users:
+        expected[use_case] = expected.get(use_case, 0) + 1
+    assert got == expected
