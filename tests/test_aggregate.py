@@ -311,3 +311,44 @@ def test_use_cases_matched_by_value_lists_are_looked_up_in_order(tmp_path: Path)
     for _, _, use_case in users:
         expected[use_case] = expected.get(use_case, 0) + 1
     assert got == expected
+
+
+def test_per_user_groups_sum_to_the_usual_grain() -> None:
+    """A people file makes the engine group by user; the usual grain is their sum per pricing
+    key: u1 and u2 on gpt-4.1 that day are one group (3 rows, 300 + 50 in, $0.25 + $0.05
+    reported on 2 of them), the reported and unreported groups of gpt-4.1-mini stay apart
+    (has_cost is part of the key), as does the residency flag."""
+    from dataclasses import replace
+
+    from tokenecon.aggregate.merge import combine, file_usage, without_by_value
+
+    records = [
+        record("sums", model="gpt-4.1", by_value="u1", rows=2, requests=2,
+               uncached_input_tokens=300, reported_cost=Decimal("0.25"), reported_rows=1),
+        record("sums", model="gpt-4.1", by_value="u2", rows=1, requests=1,
+               uncached_input_tokens=50, reported_cost=Decimal("0.05"), reported_rows=1),
+        record("sums", by_value="u1", rows=1, requests=1, output_tokens=7),
+        record("sums", by_value="u2", rows=1, requests=1, output_tokens=5,
+               reported_cost=Decimal("0.01"), reported_rows=1),
+        record("sums", by_value="u3", rows=4, requests=4, output_tokens=1, in_region=True),
+        record("sums", by_value="u4", rows=1, requests=1, output_tokens=2, in_region=True),
+    ]  # fmt: skip
+    result = UsageAggregates()
+    file_usage(records, result)
+    summed = without_by_value(result.groups)
+    assert summed == combine([replace(g, by_value=None) for g in result.groups])
+    got = {
+        (g.model, g.reported_rows > 0, g.in_region): (
+            g.rows,
+            g.tokens["uncached_input_tokens"],
+            g.tokens["output_tokens"],
+            g.reported_cost,
+        )
+        for g in summed
+    }
+    assert got == {
+        ("gpt-4.1", True, None): (3, 350, 0, Decimal("0.30")),
+        ("gpt-4.1-mini", False, None): (1, 0, 7, None),
+        ("gpt-4.1-mini", True, None): (1, 0, 5, Decimal("0.01")),
+        ("gpt-4.1-mini", False, True): (5, 0, 3, None),
+    }

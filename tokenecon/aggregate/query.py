@@ -28,7 +28,7 @@ from tokenecon.aggregate.accounting import (
     shape,
 )
 from tokenecon.aggregate.columns import bare_model, prompt_class, sample_key
-from tokenecon.aggregate.merge import SUM_KEYS, file_usage
+from tokenecon.aggregate.merge import SUM_KEYS, file_usage, without_by_value
 from tokenecon.aggregate.read import (
     attributed_rows,
     fetch_records,
@@ -282,6 +282,11 @@ def aggregate_usage(
         records = fetch_records(con, query)
     count_rows(records, result)
     file_usage(records, result)
+    if options.owner_only:
+        # Summing the per-user groups of a pricing key loses nothing: a price is the same
+        # for every user, and cost is linear in the tokens (exact Decimal either way).
+        result.owner_groups = result.groups
+        result.groups = without_by_value(result.groups)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read

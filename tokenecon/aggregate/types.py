@@ -86,6 +86,9 @@ class UsageAggregates(RowAccounting):
     """What the engine returns: small tables, ready for pricing and decomposition."""
 
     groups: list[UsageGroup] = field(default_factory=list)
+    owner_groups: list[UsageGroup] = field(default_factory=list)
+    """With :attr:`AggregateOptions.owner_only`: the groups per value of the ownership key
+    (``groups`` are then at the usual grain, without it)."""
     tasks: dict[str, int] = field(default_factory=dict)
     """Distinct tasks per use case (keyed tasks + keyless requests)."""
     outcomes_matched: dict[str, int] = field(default_factory=dict)
@@ -127,6 +130,10 @@ class AggregateOptions:
     """Told how far each pass over the usage is (the CLI draws a bar on a terminal)."""
     per_model_yields: bool = False
     """Also count tasks and verified outcomes per use case x model (for `whatif`)."""
+    owner_only: bool = False
+    """``by`` is the ownership's key alone (a people file: ``user``), not a breakdown asked
+    for: ``groups`` come back at the usual grain and ``owner_groups`` per value of ``by``,
+    so that only ownership folds the hundreds of thousands of per-user groups."""
     timezone: str | None = None
     """``--timezone`` other than UTC: each group's ``by_value`` then starts with the local day
     and :data:`LOCAL_DAY_SEPARATOR` (:func:`split_local_day` takes it apart)."""
