@@ -352,3 +352,27 @@ def test_per_user_groups_sum_to_the_usual_grain() -> None:
         ("gpt-4.1-mini", True, None): (1, 0, 5, Decimal("0.01")),
         ("gpt-4.1-mini", False, True): (5, 0, 3, None),
     }
+
+
+def test_rejected_rows_keep_their_line_through_a_use_case_lookup(tmp_path: Path) -> None:
+    """Rows without request ids are numbered in scan order; the use-case lookup join must not
+    reorder them: the bad row is on line 2,502 (header, then row 2,500 counted from 0)."""
+    from tokenecon.attribute.mapping import load_mapping
+
+    usage = tmp_path / "usage.csv"
+    lines = [
+        f"2026-10-01T00:00:00Z,gpt-4.1,10,{'x' if i == 2500 else 1},u{i % 40}" for i in range(3000)
+    ]
+    usage.write_text("timestamp,model,uncached_input_tokens,output_tokens,user\n"
+                     + "\n".join(lines) + "\n")  # fmt: skip
+    path = tmp_path / "mapping.yaml"
+    path.write_text(LOOKUP_MAPPING)
+    con = connect(EngineOptions())
+    sources = expand_sources([str(usage)], None)
+    digests = [digest_file(s) for s in sources]
+    result = aggregate_usage(
+        con, sources, load_mapping(path), AggregateOptions(), lambda i: digests[i].newlines
+    )
+    assert [(r.line, r.reason) for r in result.rejected_samples] == [
+        (2502, "output_tokens: 'x' is not a number")
+    ]

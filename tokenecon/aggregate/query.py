@@ -289,6 +289,6 @@ def aggregate_usage(
         result.groups = without_by_value(result.groups)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
-            con, sources, result.plans, result.reject_sample_rows, rows, newlines, options.read
+            con, sources, result.plans, result.reject_sample_rows, id_rows, newlines, options.read
         )
     return result

@@ -103,16 +103,17 @@ def attributed_rows(
 ) -> tuple[ir.Table, bool, ir.Table]:
     """`analyze`'s rows: the columns it sums of every source, with each row's use case, task
     key, ``--by`` value and residency (:mod:`tokenecon.attribute.rules`); whether any source
-    has request ids; and the request ids alone, unattributed, for the duplicate pre-pass (the
-    engine cannot prune a use-case CASE whose long value lists it runs as joins: 50 use cases
-    made the pre-pass on the attributed rows 3x slower). The sources' column plans and the
-    attributes no source has go into ``result``."""
+    has request ids; and the rows unattributed (source id, request id, reject reason), for the
+    duplicate pre-pass (the engine cannot prune a use-case CASE whose long value lists it runs
+    as joins: 50 use cases made the pre-pass on the attributed rows 3x slower) and for
+    numbering rejected rows in scan order (which a use-case lookup join does not keep). The
+    sources' column plans and the attributes no source has go into ``result``."""
     tables, ids = [], []
     has_request_ids = False
     seen_attributes: set[str] = set()
     for source_id, source in enumerate(sources):
         table, plan = canonical_table(con, source, source_id, options.read)
-        ids.append(table.select("request_id"))
+        ids.append(table.select("source_id", "request_id", "reject_reason"))
         result.plans.append(plan)
         has_request_ids |= "request_id" in plan.canonical
         seen_attributes |= set(plan.canonical) | {f"tags.{x}" for x in plan.extra}
