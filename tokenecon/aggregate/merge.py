@@ -68,8 +68,8 @@ def file_usage(records: list[dict[str, Any]], result: UsageAggregates) -> None:
             repeated.append(r)
         elif kind == "largest_copy":
             largest.append(r)
-        elif kind == "tasks":
-            result.tasks[r["use_case"]] = int(r["tasks"] or 0)
+        elif kind == "tasks":  # keyless and keyed tasks come as two records
+            result.tasks[r["use_case"]] = result.tasks.get(r["use_case"], 0) + int(r["tasks"] or 0)
         elif kind == "outcomes_matched":
             result.outcomes_matched[r["use_case"]] = int(r["rows"])
         elif kind == "outcomes_file":
