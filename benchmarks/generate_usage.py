@@ -4,8 +4,10 @@ Deterministic for a given row count: every value is derived from hashes of the r
 so the same command writes the same file whatever the thread count. Rows look like a busy
 company's per-request log: six use cases, seven models (one unknown to the price book),
 tasks of several calls, a share of cache reads and batch traffic, a few duplicates and bad rows.
+In time order, or with `--shuffle` in a seeded random order (the same rows: exports are not
+always sorted, and an engine can lean on sorted input).
 
-    python benchmarks/generate_usage.py --rows 10000000 -o benchmarks/data/usage-10m.csv
+    python benchmarks/generate_usage.py --rows 10000000 [--shuffle] -o benchmarks/data/usage-10m.csv
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ USE_CASES = ["support-bot", "lead-scoring", "", "code-review", "meeting-notes", 
 TEAMS = ["support", "sales", "legal", "platform", "ops", "research"]
 
 
-def _sql(rows: int, fmt: str, out: Path) -> str:
+def _sql(rows: int, fmt: str, out: Path, shuffle: bool = False) -> str:
     models = "[" + ", ".join(f"'{m}'" for _, m in MODELS) + "]"
     providers = "[" + ", ".join(f"'{p}'" for p, _ in MODELS) + "]"
     use_cases = "[" + ", ".join(f"'{u}'" for u in USE_CASES) + "]"
     teams = "[" + ", ".join(f"'{t}'" for t in TEAMS) + "]"
+    order = "hash(r, 'order'), r" if shuffle else "r"
     # h(k) is a per-row, per-purpose hash; list indexes are 1-based.
     return f"""
     COPY (
@@ -83,7 +86,7 @@ def _sql(rows: int, fmt: str, out: Path) -> str:
         'req-' || i AS request_id,
         CASE WHEN uc = 2 THEN '{{"feature":"contract-drafting"}}' END AS tags
       FROM shaped
-      ORDER BY r
+      ORDER BY {order}
     ) TO '{out}' ({fmt});
     """
 
@@ -91,12 +94,13 @@ def _sql(rows: int, fmt: str, out: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--shuffle", action="store_true", help="rows in a seeded random order")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     fmt = "FORMAT parquet" if args.output.suffix == ".parquet" else "FORMAT csv, HEADER true"
     started = time.perf_counter()
-    duckdb.connect().execute(_sql(args.rows, fmt, args.output.resolve()))
+    duckdb.connect().execute(_sql(args.rows, fmt, args.output.resolve(), args.shuffle))
     size = args.output.stat().st_size / 1e6
     print(
         f"wrote {args.rows:,} rows to {args.output} ({size:,.0f} MB) "

@@ -8,7 +8,11 @@ one CASE, one row per request id, sums at the pricing grain, distinct tasks, and
 file read once and joined to the distinct (use case, task) pairs. Each command runs `--repeat`
 times in a fresh process, anchor and tokenecon alternately; the table shows medians and ratios.
 
+The peak RSS of each command (largest over its runs) is printed beside its time; `--shuffle`
+reads the same rows in a seeded random order (not sorted by time).
+
     python benchmarks/mapping_size.py --rows 1000000 [--use-cases 1,10,50] [--format parquet]
+                                      [--shuffle] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -125,24 +129,30 @@ def main() -> None:
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv")
     parser.add_argument("--use-cases", default="1,10,50")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--shuffle", action="store_true", help="rows not in time order")
     args = parser.parse_args()
-    data = data_file(args.rows, args.format)
+    data = data_file(args.rows, args.format, args.shuffle)
     events = events_file(args.rows)
     reader = (CSV_SOURCE if args.format == "csv" else PARQUET_SOURCE).replace("{path}", str(data))
     print(f"rows: {args.rows:,}  file: {data.name}  events: {events.name}  repeat: {args.repeat}")
-    print(f"{'use cases':>10}{'anchor s':>10}{'tokenecon s':>13}{'ratio':>8}  totals")
+    print(
+        f"{'use cases':>10}{'anchor s':>10}{'tokenecon s':>13}{'ratio':>8}"
+        f"{'anchor MB':>11}{'tokenecon MB':>14}  totals"
+    )
     folder = Path(tempfile.mkdtemp(prefix="tokenecon-mappings-"))
     for n in (int(x) for x in args.use_cases.split(",")):
         mapping = mapping_file(n, events, folder)
         anchor = [sys.executable, "-c", ANCHOR, reader, str(events), case_sql(n)]
         tool = [sys.executable, "-m", "tokenecon.cli.main", "analyze", str(data),
                 "--outcomes", str(mapping), "--json", "--quiet"]  # fmt: skip
-        base_times, tool_times = [], []
+        base_times, tool_times, base_rss, tool_rss = [], [], 0.0, 0.0
         for _ in range(args.repeat):  # alternately, so that load on a shared machine hits both
-            seconds, _, base_out = measure(anchor, 1)
+            seconds, rss, base_out = measure(anchor, 1)
             base_times.append(seconds)
-            seconds, _, tool_out = measure(tool, 1)
+            base_rss = max(base_rss, rss)
+            seconds, rss, tool_out = measure(tool, 1)
             tool_times.append(seconds)
+            tool_rss = max(tool_rss, rss)
         theirs = json.loads(base_out)
         report = json.loads(tool_out)
         mine = {
@@ -151,7 +161,10 @@ def main() -> None:
         }
         base_s, tool_s = statistics.median(base_times), statistics.median(tool_times)
         same = "same" if mine == theirs else f"DIFFER {mine} vs {theirs}"
-        print(f"{n:>10}{base_s:>10.2f}{tool_s:>13.2f}{tool_s / base_s:>8.2f}  {same}")
+        print(
+            f"{n:>10}{base_s:>10.2f}{tool_s:>13.2f}{tool_s / base_s:>8.2f}"
+            f"{base_rss:>11,.0f}{tool_rss:>14,.0f}  {same}"
+        )
     shutil.rmtree(folder)
 
 

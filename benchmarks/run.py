@@ -3,11 +3,15 @@
 Baseline: benchmarks/baseline.sql run by the duckdb Python client, in its own process, on the
 same file (CSV read with every column as text, as tokenecon reads it; or Parquet). tokenecon
 runs on each engine asked for (`--engines duckdb,spark`). Each command runs `--repeat` times
-in a fresh process; the table reports the median wall time, the peak RSS of each process and
-the ratio to the baseline, and checks that every run produced the same token totals.
+in a fresh process, baseline and tokenecon alternately (so that load on the machine hits
+both); the table reports the median wall time, the largest peak RSS of each command's
+processes and the ratio of the medians, and checks that every run produced the same token
+totals. `--shuffle` reads the same rows in a seeded random order (not sorted by time);
+`--outcomes benchmarks/owners.yaml` adds domains, budgets and a people file.
 
     python benchmarks/run.py --rows 10000000 [--format csv|parquet] [--engines duckdb,spark]
                              [--repeat 3] [--memory-limit 1500MB] [--outcomes owners.yaml]
+                             [--shuffle]
 """
 
 from __future__ import annotations
@@ -77,11 +81,12 @@ def measure(command: list[str], repeat: int) -> tuple[float, float, str]:
     return statistics.median(times), max(peaks), out
 
 
-def data_file(rows: int, fmt: str) -> Path:
-    """The generated usage file (made once, seeded)."""
-    path = HERE / "data" / f"usage-{rows}.{fmt}"
+def data_file(rows: int, fmt: str, shuffle: bool = False) -> Path:
+    """The generated usage file (made once, seeded), in time order or shuffled."""
+    path = HERE / "data" / f"usage-{rows}{'-shuffled' if shuffle else ''}.{fmt}"
     if not path.exists():
         generate = [sys.executable, str(HERE / "generate_usage.py"), "--rows", str(rows)]
+        generate += ["--shuffle"] if shuffle else []
         subprocess.run([*generate, "-o", str(path)], check=True)
     return path
 
@@ -95,31 +100,35 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="", help="DuckDB memory limit for both")
     mapping_help = "the mapping (owners.yaml adds domains, budgets, a people file)"
     parser.add_argument("--outcomes", type=Path, default=HERE / "outcomes.yaml", help=mapping_help)
+    parser.add_argument("--shuffle", action="store_true", help="rows not in time order")
     args = parser.parse_args()
-    data = data_file(args.rows, args.format)
+    data = data_file(args.rows, args.format, args.shuffle)
     source = CSV_SOURCE if args.format == "csv" else PARQUET_SOURCE
     baseline = [sys.executable, "-c", BASELINE, str(data), args.memory_limit,
                 str(HERE / "baseline.sql"), source]  # fmt: skip
-    base_s, base_rss, base_out = measure(baseline, args.repeat)
-    theirs = json.loads(base_out)
     print(
         f"rows: {args.rows:,}  file: {data.name} {data.stat().st_size / 1e6:,.0f} MB  "
-        f"repeat: {args.repeat}  cores: {os.cpu_count()}  "
+        f"mapping: {args.outcomes.name}  repeat: {args.repeat}  cores: {os.cpu_count()}  "
         f"memory limit: {args.memory_limit or 'engine default'}"
     )
     print(f"{'':26}{'median s':>10}{'peak RSS MB':>14}{'ratio':>8}")
-    print(f"{'baseline (DuckDB SQL)':26}{base_s:>10.2f}{base_rss:>14,.0f}{1:>8.2f}")
     for engine in args.engines.split(","):
         command = [sys.executable, "-m", "tokenecon.cli.main", "analyze", str(data),
                    "--outcomes", str(args.outcomes), "--json", "--quiet",
                    "--engine", engine]  # fmt: skip
         if args.memory_limit:
             command += ["--memory-limit", args.memory_limit]
-        tool_s, tool_rss, tool_out = measure(command, args.repeat)
-        mine = json.loads(tool_out)["totals"]["tokens"]
+        runs = [(measure(baseline, 1), measure(command, 1)) for _ in range(args.repeat)]
+        base_s = statistics.median(b[0] for b, _ in runs)
+        base_rss = max(b[1] for b, _ in runs)
+        tool_s = statistics.median(t[0] for _, t in runs)
+        tool_rss = max(t[1] for _, t in runs)
+        theirs = json.loads(runs[-1][0][2])
+        mine = json.loads(runs[-1][1][2])["totals"]["tokens"]
         same = (mine["output"], mine["uncached_input"]) == (
             theirs["output"], theirs["uncached_input"],
         )  # fmt: skip
+        print(f"{'baseline (DuckDB SQL)':26}{base_s:>10.2f}{base_rss:>14,.0f}{1:>8.2f}")
         label = f"tokenecon analyze ({engine})"
         print(f"{label:26}{tool_s:>10.2f}{tool_rss:>14,.0f}{tool_s / base_s:>8.2f}", end="")
         print("" if same else "  TOKEN TOTALS DIFFER FROM THE BASELINE")

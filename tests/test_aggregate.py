@@ -258,3 +258,121 @@ def test_the_tie_goes_to_the_model_whatever_the_use_case(tmp_path: Path) -> None
     costs = {u["name"]: u["cost"] for u in report["use_cases"]}
     assert costs["alpha"] == "0.000560"
     assert report["totals"]["cost"] == "0.000560"
+
+
+LOOKUP_MAPPING = """\
+use_cases:
+  a: {match: {user: [u1, u2, u3, u4]}}
+  b: {match: {user: [u4, u5, u6, u7, u8]}}
+  c: {match: {user: "u9*"}}
+  d: {match: {user: [u10, u11, u12, u13]}}
+  g: {match: {user: [u25, u26, u27, u28]}}
+  e: {match: {user: [u14, u15, u16, u17], team: ops}}
+  f: {match: {user: [u1, u18, u19, u20, u21, u22, u23, u24]}}
+"""
+
+
+def test_use_cases_matched_by_value_lists_are_looked_up_in_order(tmp_path: Path) -> None:
+    """a and b, then d and g, are runs of use cases matched by one list of users each: the
+    engine looks each run up in one join. The first use case listing a user still wins (u4:
+    a, not b; u1: a, not f), a glob (c) or a second rule (e) is tested in order between the
+    runs, and a user no list holds (or spelt in capitals) is unattributed. One request per row;
+    the use case of each worked out from the mapping by hand."""
+    from tokenecon.attribute.mapping import load_mapping
+    from tokenecon.attribute.rules import use_case_lookups
+
+    users = [
+        ("u1", "dev", "a"), ("u4", "dev", "a"), ("u5", "dev", "b"), ("u90", "dev", "c"),
+        ("u9", "dev", "c"), ("u10", "dev", "d"), ("u26", "dev", "g"), ("u14", "ops", "e"),
+        ("u14", "dev", None), ("u18", "dev", "f"), ("u1", "ops", "a"), ("", "dev", None),
+        ("U1", "dev", None), ("u8", "ops", "b"),
+    ]  # fmt: skip
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "timestamp,model,uncached_input_tokens,output_tokens,request_id,user,team\n"
+        + "".join(
+            f"2026-10-01T00:00:{i:02d}Z,gpt-4.1,10,1,r{i},{user},{team}\n"
+            for i, (user, team, _) in enumerate(users)
+        )
+    )
+    path = tmp_path / "mapping.yaml"
+    path.write_text(LOOKUP_MAPPING)
+    mapping = load_mapping(path)
+    runs = use_case_lookups(mapping)
+    assert [(r.first, r.size, len(r.names)) for r in runs] == [(0, 2, 8), (3, 2, 8)]
+    assert runs[0].names["u4"] == "a"
+    con = connect(EngineOptions())
+    sources = expand_sources([str(usage)], None)
+    result = aggregate_usage(con, sources, mapping, AggregateOptions())
+    got: dict[str | None, int] = {}
+    for g in result.groups:
+        got[g.use_case] = got.get(g.use_case, 0) + g.requests
+    expected: dict[str | None, int] = {}
+    for _, _, use_case in users:
+        expected[use_case] = expected.get(use_case, 0) + 1
+    assert got == expected
+
+
+def test_per_user_groups_sum_to_the_usual_grain() -> None:
+    """A people file makes the engine group by user; the usual grain is their sum per pricing
+    key: u1 and u2 on gpt-4.1 that day are one group (3 rows, 300 + 50 in, $0.25 + $0.05
+    reported on 2 of them), the reported and unreported groups of gpt-4.1-mini stay apart
+    (has_cost is part of the key), as does the residency flag."""
+    from dataclasses import replace
+
+    from tokenecon.aggregate.merge import combine, file_usage, without_by_value
+
+    records = [
+        record("sums", model="gpt-4.1", by_value="u1", rows=2, requests=2,
+               uncached_input_tokens=300, reported_cost=Decimal("0.25"), reported_rows=1),
+        record("sums", model="gpt-4.1", by_value="u2", rows=1, requests=1,
+               uncached_input_tokens=50, reported_cost=Decimal("0.05"), reported_rows=1),
+        record("sums", by_value="u1", rows=1, requests=1, output_tokens=7),
+        record("sums", by_value="u2", rows=1, requests=1, output_tokens=5,
+               reported_cost=Decimal("0.01"), reported_rows=1),
+        record("sums", by_value="u3", rows=4, requests=4, output_tokens=1, in_region=True),
+        record("sums", by_value="u4", rows=1, requests=1, output_tokens=2, in_region=True),
+    ]  # fmt: skip
+    result = UsageAggregates()
+    file_usage(records, result)
+    summed = without_by_value(result.groups)
+    assert summed == combine([replace(g, by_value=None) for g in result.groups])
+    got = {
+        (g.model, g.reported_rows > 0, g.in_region): (
+            g.rows,
+            g.tokens["uncached_input_tokens"],
+            g.tokens["output_tokens"],
+            g.reported_cost,
+        )
+        for g in summed
+    }
+    assert got == {
+        ("gpt-4.1", True, None): (3, 350, 0, Decimal("0.30")),
+        ("gpt-4.1-mini", False, None): (1, 0, 7, None),
+        ("gpt-4.1-mini", True, None): (1, 0, 5, Decimal("0.01")),
+        ("gpt-4.1-mini", False, True): (5, 0, 3, None),
+    }
+
+
+def test_rejected_rows_keep_their_line_through_a_use_case_lookup(tmp_path: Path) -> None:
+    """Rows without request ids are numbered in scan order; the use-case lookup join must not
+    reorder them: the bad row is on line 2,502 (header, then row 2,500 counted from 0)."""
+    from tokenecon.attribute.mapping import load_mapping
+
+    usage = tmp_path / "usage.csv"
+    lines = [
+        f"2026-10-01T00:00:00Z,gpt-4.1,10,{'x' if i == 2500 else 1},u{i % 40}" for i in range(3000)
+    ]
+    usage.write_text("timestamp,model,uncached_input_tokens,output_tokens,user\n"
+                     + "\n".join(lines) + "\n")  # fmt: skip
+    path = tmp_path / "mapping.yaml"
+    path.write_text(LOOKUP_MAPPING)
+    con = connect(EngineOptions())
+    sources = expand_sources([str(usage)], None)
+    digests = [digest_file(s) for s in sources]
+    result = aggregate_usage(
+        con, sources, load_mapping(path), AggregateOptions(), lambda i: digests[i].newlines
+    )
+    assert [(r.line, r.reason) for r in result.rejected_samples] == [
+        (2502, "output_tokens: 'x' is not a number")
+    ]

@@ -101,3 +101,27 @@ def test_an_unknown_match_column_is_refused_with_its_line(tmp_path: Path) -> Non
     path.write_text("use_cases:\n  a:\n    match: {colour: red}\n")
     with pytest.raises(MappingError, match=r"mapping\.yaml:2: a\.match\.colour: unknown column"):
         load_mapping(path)
+
+
+def test_runs_of_value_lists_become_lookups_and_nothing_else(tmp_path: Path) -> None:
+    """Only consecutive use cases matched by one rule of exact values on one attribute, with
+    at least LOOKUP_MIN_VALUES values between them, are looked up: a glob, a second rule, a
+    change of attribute or a lone use case breaks or skips a run."""
+    from tokenecon.attribute.rules import LOOKUP_MIN_VALUES, use_case_lookups
+
+    many = [f"v{i}" for i in range(LOOKUP_MIN_VALUES)]
+    path = tmp_path / "mapping.yaml"
+    path.write_text(
+        "use_cases:\n"
+        f"  one: {{match: {{user: [{', '.join(many[:2])}]}}}}\n"
+        f"  two: {{match: {{user: [{', '.join(many[2:])}]}}}}\n"
+        f"  three: {{match: {{team: [{', '.join(many)}]}}}}\n"
+        f"  four: {{match: {{team: [x, 'y*']}}}}\n"
+        f"  five: {{match: {{team: [{', '.join(many)}]}}}}\n"
+        f"  six: {{match: {{team: [{', '.join(many)}], user: a}}}}\n"
+        f"  seven: {{match: {{team: [a]}}}}\n"
+        f"  eight: {{match: {{team: [b]}}}}\n"
+    )
+    runs = use_case_lookups(load_mapping(path))
+    assert [(r.attribute, r.first, r.size) for r in runs] == [("user", 0, 2)]
+    assert runs[0].names == {v: ("one" if v in many[:2] else "two") for v in many}

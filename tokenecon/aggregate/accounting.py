@@ -70,8 +70,9 @@ def accounting_branches(grain: ir.Table) -> list[ir.Table]:
     reasons = rejected.group_by("reject_reason").aggregate(n=rejected.rows.sum())
     # The earliest rejected rows of each file (exports are written in time order).
     samples = rejected.order_by(["source_id", "dup_id", "reject_reason"]).limit(SAMPLE_LIMIT)
-    valid = grain.filter(grain.reject_reason.isnull())
-    outside = valid.filter(~valid.in_window)
+    # One filter, not the valid rows filtered again: a filtered table that two branches read
+    # is a second materialized copy of the grain (see query._branches).
+    outside = grain.filter(grain.reject_reason.isnull() & ~grain.in_window)
     return [
         shape(
             by_source,

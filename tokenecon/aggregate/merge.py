@@ -69,8 +69,8 @@ def file_usage(records: list[dict[str, Any]], result: UsageAggregates) -> None:
             repeated.append(r)
         elif kind == "largest_copy":
             largest.append(r)
-        elif kind == "tasks":
-            result.tasks[r["use_case"]] = int(r["tasks"] or 0)
+        elif kind == "tasks":  # keyless and keyed tasks come as two records
+            result.tasks[r["use_case"]] = result.tasks.get(r["use_case"], 0) + int(r["tasks"] or 0)
         elif kind == "outcomes_matched":
             result.outcomes_matched[r["use_case"]] = int(r["rows"])
         elif kind == "outcomes_day":  # by_value: the day (null: an outcome not dated)
@@ -165,6 +165,42 @@ def combine(groups: list[UsageGroup]) -> list[UsageGroup]:
             reported_rows=m.reported_rows + g.reported_rows,
         )
     return sorted(merged.values(), key=_group_order)
+
+
+def without_by_value(groups: list[UsageGroup]) -> list[UsageGroup]:
+    """The groups summed over their ``by_value``: what :func:`combine` of the groups with
+    ``by_value`` set to None gives, in one pass (no copy per group: 250k per-user groups of
+    a people file cost 19 s that way against 1 s)."""
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+    for g in groups:
+        key = (
+            g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.in_region,
+            g.reported_rows > 0, g.local_day,
+        )  # fmt: skip
+        acc = sums.get(key)
+        if acc is None:
+            sums[key] = [g, g.rows, g.requests, g.requests_unknown_rows, dict(g.tokens),
+                         g.reported_cost, g.reported_rows, dict(g.beyond_first)]  # fmt: skip
+            continue
+        acc[1] += g.rows
+        acc[2] += g.requests
+        acc[3] += g.requests_unknown_rows
+        tokens = acc[4]
+        for c in TOKEN_COLUMNS:
+            tokens[c] += g.tokens[c]
+        if g.reported_cost is not None:
+            acc[5] = g.reported_cost if acc[5] is None else acc[5] + g.reported_cost
+        acc[6] += g.reported_rows
+        later = acc[7]
+        for c, n in g.beyond_first.items():
+            later[c] = later.get(c, 0) + n
+    out = [
+        replace(first, by_value=None, rows=rows, requests=requests,
+                requests_unknown_rows=unknown, tokens=tokens, reported_cost=cost,
+                reported_rows=reported, beyond_first=later)
+        for first, rows, requests, unknown, tokens, cost, reported, later in sums.values()
+    ]  # fmt: skip
+    return sorted(out, key=_group_order)
 
 
 def _group_order(g: UsageGroup) -> tuple[Any, ...]:

@@ -95,6 +95,9 @@ class UsageAggregates(RowAccounting):
     """What the engine returns: small tables, ready for pricing and decomposition."""
 
     groups: list[UsageGroup] = field(default_factory=list)
+    owner_groups: list[UsageGroup] = field(default_factory=list)
+    """With :attr:`AggregateOptions.owner_only`: the groups per value of the ownership key
+    (``groups`` are then at the usual grain, without it)."""
     tasks: dict[str, int] = field(default_factory=dict)
     """Distinct tasks per use case (keyed tasks + keyless requests)."""
     outcomes_matched: dict[str, int] = field(default_factory=dict)
@@ -151,6 +154,10 @@ class AggregateOptions:
     every source read is of one of them (coding-agent logs: their 5-hour billing blocks)."""
     hourly: bool = False
     """Whether the hourly sums are computed (set by :func:`~.query.aggregate_usage`)."""
+    owner_only: bool = False
+    """``by`` is the ownership's key alone (a people file: ``user``), not a breakdown asked
+    for: ``groups`` come back at the usual grain and ``owner_groups`` per value of ``by``,
+    so that only ownership folds the hundreds of thousands of per-user groups."""
     timezone: str | None = None
     """``--timezone`` other than UTC: each group's ``by_value`` then starts with the local day
     and :data:`LOCAL_DAY_SEPARATOR` (:func:`split_local_day` takes it apart)."""

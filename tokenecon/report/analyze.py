@@ -167,6 +167,9 @@ def run_analysis(
     aggregate_options = AggregateOptions(
         read=prepared.read,
         by=ownership_key(mapping, options.by),
+        owner_only=options.by is None
+        and ownership_key(mapping, None) is not None
+        and not options.timezone,
         since=options.since,
         until=options.until,
         thresholds=tuple(sorted(set(book.cliff_thresholds()) | set(options.prompt_thresholds))),
@@ -198,8 +201,13 @@ def run_analysis(
     estimated = _estimated_models(con, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
+    owned = priced
+    if aggregates.owner_groups:  # priced per user for ownership alone (see owner_only)
+        owned = choose_costs(
+            price_groups(aggregates.owner_groups, book, policies), options.cost_source
+        )
     ownership = account(
-        priced, economics, mapping, aggregate_options.by,
+        owned, economics, mapping, aggregate_options.by,
         lambda m: count_user_outcomes(con, aggregates.rows, m, aggregate_options),
     )  # fmt: skip
     value = assess_value(economics, priced, book)
