@@ -25,9 +25,17 @@ def arrow_result(con: BaseBackend, expr: ir.Expr) -> Any:
     """
     if not is_duckdb(con):
         return con.to_pyarrow(expr)
+    from tokenecon.engine.sqlcache import active
+
     with unfused_selects():
         relation = con._to_duckdb_relation(expr)
-    return expr.__pyarrow_result__(relation.to_arrow_table(), data_mapper=_arrow_mapper())
+    recording = active(con)
+    sql = recording.last_sql if recording else None
+    raw = relation.to_arrow_table()
+    result = expr.__pyarrow_result__(raw, data_mapper=_arrow_mapper())
+    if recording:
+        recording.result(sql, raw, result)
+    return result
 
 
 @contextmanager

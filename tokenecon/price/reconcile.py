@@ -30,7 +30,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate.columns import billable_tokens, in_period, prompt_class
 from tokenecon.aggregate.types import UsageGroup
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
@@ -128,6 +127,9 @@ def zero_cost_groups(
     Identical copies of a request count once (``DISTINCT``). Returns the groups and their
     row counts by (model, day).
     """
+    # Imported here: these build Ibis expressions, and a run whose SQL is replayed from the
+    # cache (aggregate/memo.py) imports no Ibis.
+    from tokenecon.aggregate.columns import billable_tokens, in_period, prompt_class
 
     wanted = rows.reject_reason.isnull() & (rows.reported_cost == 0) & (billable_tokens(rows) > 0)
     wanted &= in_period(rows, since, until)

@@ -9,8 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tokenecon.aggregate.hourly import hourly_groups
-from tokenecon.aggregate.query import aggregate_usage
+from tokenecon.aggregate.memo import aggregate_usage_cached
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.economics.blocks import Block, blocks
@@ -18,8 +17,7 @@ from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
 from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.economics.value import ValueAssessment, assess_value, value_findings
-from tokenecon.engine.connect import EngineOptions, connect
-from tokenecon.engine.results import arrow_result
+from tokenecon.engine.connect import EngineOptions, Session
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.generic import ReadOptions
@@ -168,13 +166,18 @@ def run_analysis(
         progress=options.progress,
         timezone=options.timezone,
     )
-    con = connect(options.engine, scan_bytes(sources))
+    session = Session(options.engine, scan_bytes(sources))
     # Hash the inputs for the report while the engine reads them (both release the GIL); the
     # same read counts newlines, which is how rejected rows get their line numbers.
     with ThreadPoolExecutor(max_workers=1) as pool:
         futures = [pool.submit(digest_file, s) for s in sources]
-        aggregates = aggregate_usage(
-            con, sources, mapping, aggregate_options, lambda i: futures[i].result().newlines
+        aggregates = aggregate_usage_cached(
+            session,
+            sources,
+            mapping,
+            aggregate_options,
+            lambda i: futures[i].result().newlines,
+            _replay_suffices,
         )
         digests = [f.result().sha256 for f in futures]
     if options.timezone:
@@ -183,11 +186,15 @@ def run_analysis(
     reconciliation: list[ModelReconciliation] = []
     if any(g.reported_rows for g in aggregates.groups):
         zero, _ = zero_cost_groups(
-            con, aggregates.rows, aggregate_options.thresholds, options.since, options.until
+            session.ibis(),
+            aggregates.rows,
+            aggregate_options.thresholds,
+            options.since,
+            options.until,
         )
         reconciliation = reconcile(computed, zero, book)
     priced = choose_costs(computed, options.cost_source)
-    estimated = _estimated_models(con, aggregates, book)
+    estimated = _estimated_models(session, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
     ownership = account(priced, economics, mapping, aggregate_options.by)
@@ -218,20 +225,38 @@ def run_analysis(
     }
     return Analysis(
         options, book, mapping, aggregates, priced, economics, findings, inputs, reconciliation,
-        estimated, _agent_blocks(con, aggregates, aggregate_options, book), ownership, value,
+        estimated, _agent_blocks(session, aggregates, aggregate_options, book), ownership, value,
     )  # fmt: skip
 
 
 AGENT_FORMATS = ("claude_code_jsonl", "codex_jsonl")
 
 
+def _replay_suffices(aggregates: UsageAggregates) -> bool:
+    """Whether the rest of the run asks nothing more of the rows than the aggregates (then
+    their SQL may be replayed without building the Ibis expression: aggregate/memo.py)."""
+    return not (
+        any(g.reported_rows for g in aggregates.groups)
+        or any(p.estimated for p in aggregates.plans)
+        or _agent_logs(aggregates)
+    )
+
+
+def _agent_logs(aggregates: UsageAggregates) -> bool:
+    return bool(aggregates.plans) and all(p.format in AGENT_FORMATS for p in aggregates.plans)
+
+
 def _agent_blocks(
-    con: Any, aggregates: UsageAggregates, options: AggregateOptions, book: PriceBook
+    session: Session, aggregates: UsageAggregates, options: AggregateOptions, book: PriceBook
 ) -> list[Block]:
     """The 5-hour blocks of coding-agent logs (none when another source is read too)."""
-    if not aggregates.plans or any(p.format not in AGENT_FORMATS for p in aggregates.plans):
+    if not _agent_logs(aggregates):
         return []
-    hourly = hourly_groups(con, aggregates.rows, options.since, options.until, options.thresholds)
+    from tokenecon.aggregate.hourly import hourly_groups
+
+    hourly = hourly_groups(
+        session.ibis(), aggregates.rows, options.since, options.until, options.thresholds
+    )
     priced = price_groups([g for _, g in hourly], book)
     return blocks(
         [
@@ -247,11 +272,14 @@ def _agent_blocks(
     )
 
 
-def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
+def _estimated_models(session: Session, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
     """The models of sources whose token counts are estimates (one small query, if any)."""
     ids = [i for i, plan in enumerate(aggregates.plans) if plan.estimated]
     if not ids:
         return set()
+    from tokenecon.engine.results import arrow_result
+
+    con = session.ibis()
     rows = aggregates.rows
     names = rows.filter(rows.source_id.isin(ids) & rows.model.notnull()).select("model").distinct()
     found = [r["model"] for r in arrow_result(con, names).to_pylist()]
