@@ -22,6 +22,7 @@ Where: ``TOKENECON_CACHE_DIR``, else ``$XDG_CACHE_HOME/tokenecon``, else ``~/.ca
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -62,23 +63,33 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
 def _code_version() -> list[Any]:
-    """What the compiled SQL depends on besides the caller's key: tokenecon's own modules
-    (each file's name, size and modification time) and the engine libraries' versions."""
-    from importlib.metadata import PackageNotFoundError, version
+    """What the compiled SQL depends on besides the caller's key: tokenecon's own modules and
+    those of Ibis, sqlglot, DuckDB and pyarrow (each file's name, size and modification time:
+    an upgrade or an edit rewrites them; read once per process, without importlib.metadata,
+    whose scan of the installed packages cost more than the rest)."""
+    import importlib.util
 
     root = Path(__file__).resolve().parent.parent
     files = []
     for path in sorted(root.rglob("*.py")):
         stat = path.stat()
         files.append((str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns))
-    versions: list[tuple[str, str | None]] = []
-    for name in ("ibis-framework", "sqlglot", "duckdb", "pyarrow"):
+    for name in ("ibis", "sqlglot", "duckdb", "pyarrow"):
         try:
-            versions.append((name, version(name)))
-        except PackageNotFoundError:
-            versions.append((name, None))
-    return [ENTRY_FORMAT, str(root), hashlib.sha256(repr(files).encode()).hexdigest(), versions]
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.origin:
+            files.append((name, 0, 0))
+            continue
+        folder = Path(spec.origin).parent
+        for path in sorted([folder / "__init__.py", *folder.glob("*version*.py")]):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return [ENTRY_FORMAT, str(root), hashlib.sha256(repr(files).encode()).hexdigest()]
 
 
 def cache_key(parts: Any) -> str:
