@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+from tokenecon.ingest.options import ColumnPlan, ReadOptions
 from tokenecon.progress import Reporter
 
 DECLARED_ABOVE = 1 << 40

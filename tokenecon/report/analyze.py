@@ -20,7 +20,7 @@ from tokenecon.economics.value import ValueAssessment, assess_value, value_findi
 from tokenecon.engine.connect import EngineOptions, Session
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS, BILLABLE_TOKEN_COLUMNS
-from tokenecon.ingest.generic import ReadOptions
+from tokenecon.ingest.options import ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
