@@ -17,6 +17,7 @@ cost, need the Ibis expression a replay does not build).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
@@ -197,9 +198,12 @@ def _same(a: UsageAggregates | None, b: UsageAggregates) -> bool:
 
 
 def _reads_only(entry: sqlcache.Entry, files: set[str]) -> bool:
-    """Whether every file the statements read is one whose content is in the key."""
-    for sql in sqlcache.statements_read(entry):
-        for quoted in _READS.findall(sql):
+    """Whether every file the statements read is one whose content is in the key (a path
+    in a reading function, or a parameter naming a file)."""
+    for text in sqlcache.statements_read(entry):
+        for quoted in _READS.findall(text):
             if quoted.replace("''", "'") not in files:
                 return False
+        if "\n" not in text and len(text) < 4096 and os.path.exists(text) and text not in files:
+            return False
     return True

@@ -50,7 +50,12 @@ def cache_folder() -> Path | None:
     given = os.environ.get(ENV)
     if given is not None:
         return None if given.strip().lower() in ("", "off", "0", "no") else Path(given) / "sql"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home folder to be found: no cache
+            return None
     return Path(base) / "tokenecon" / "sql"
 
 
@@ -303,5 +308,11 @@ def replay(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[pa.Table]:
 
 
 def statements_read(entry: Entry) -> Sequence[str]:
-    """The text of every statement of ``entry`` (for checks on what it reads)."""
-    return [sql for _, sql, _ in entry.statements]
+    """The text of every statement of ``entry``, and the text of every parameter of one (for
+    checks on what it reads)."""
+    texts = []
+    for kind, sql, extra in entry.statements:
+        texts.append(sql)
+        if kind == "execute" and extra:
+            texts += [p for p in extra if isinstance(p, str)]
+    return texts
