@@ -115,6 +115,9 @@ def duckdb_session(options: EngineOptions, input_bytes: int = 0) -> duckdb.DuckD
     # Timestamps are handled as UTC. Without ICU, DuckDB is UTC-only; with it, say so.
     with contextlib.suppress(Exception):  # ICU is optional; without it DuckDB works in UTC
         con.execute("LOAD icu; SET TimeZone = 'UTC'")
+    # As Ibis sets it on every connection (it does again in ibis_backend): a replayed query
+    # runs in the same session as a compiled one. Names never resolve to Python variables.
+    con.execute("SET python_enable_replacements = false")
     return con
 
 
