@@ -249,3 +249,69 @@ def test_only_the_duckdb_compiler_is_imported() -> None:
     ).stdout.split("\n")
     assert out[0] == "42"
     assert out[1] == "['_compat', 'base', 'duckdb']"
+
+
+def test_replayed_results_are_typed_by_duckdb() -> None:
+    import duckdb
+    import pyarrow as pa
+
+    con = duckdb.connect()
+    sql = "SELECT SUM(x) AS n, 'a' AS k FROM (VALUES (1), (2), (9007199254740993)) t(x)"
+    raw = con.sql(sql).to_arrow_table()
+    assert pa.types.is_decimal(raw.schema.field("n").type)  # DuckDB's sum of integers
+    wanted = pa.schema([("n", pa.int64()), ("k", pa.string())])
+    typed = con.sql(sqlcache._typed(sql, raw.schema, wanted)).to_arrow_table()
+    assert typed.schema == wanted
+    assert typed.equals(raw.cast(wanted))
+    assert typed["n"][0].as_py() == 9007199254740996  # exact, past 2^53
+    ordered = sql + " ORDER BY n"
+    assert sqlcache._typed(ordered, raw.schema, wanted) == ordered  # order kept as it is
+    assert sqlcache._ordered("SELECT * FROM (SELECT a FROM t ORDER BY a) AS s") is False
+    assert sqlcache._ordered("SELECT 'ORDER BY' AS a FROM t") is False
+
+
+def test_a_recording_refuses_what_a_list_of_statements_cannot_repeat() -> None:
+    import pyarrow as pa
+
+    from tokenecon.engine.connect import EngineOptions, connect
+
+    con = connect(EngineOptions())
+    with sqlcache.recording(con) as notes:
+        con.con.execute("CREATE TEMP VIEW v AS SELECT 1 AS a")
+    assert notes.replayable and notes.statements == [
+        ("execute", "CREATE TEMP VIEW v AS SELECT 1 AS a", None)
+    ]
+    with sqlcache.recording(con) as notes:
+        con.con.register("python_table", pa.table({"a": [1]}))
+    assert not notes.replayable
+    with sqlcache.recording(con) as notes:
+        con.con.sql("CREATE TEMP TABLE t AS SELECT 1 AS a")
+    assert not notes.replayable
+
+
+def test_concurrent_writers_never_leave_half_an_entry(cache: Path) -> None:
+    import threading
+
+    key = "k" * 64
+    state = list(range(200_000))
+    seen: list[object] = []
+    stop = threading.Event()
+
+    def write() -> None:
+        while not stop.is_set():
+            sqlcache.store(sqlcache.Entry(key, state=state))
+
+    def read() -> None:
+        for _ in range(200):
+            entry = sqlcache.load(key)
+            seen.append(None if entry is None else entry.state == state)
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for w in writers:
+        w.start()
+    read()
+    stop.set()
+    for w in writers:
+        w.join()
+    assert True in seen and False not in seen
+    assert not [p for p in (cache / "sql").iterdir() if p.name.startswith(".entry-")]

@@ -207,7 +207,8 @@ class _Recorder:
     def sql(self, query: Any, *args: Any, **kwargs: Any) -> Any:
         # A relation: Ibis reads schemas (DESCRIBE) and results this way. A result is noted
         # by :func:`~tokenecon.engine.results.arrow_result`; the rest only read.
-        self._recording.last_sql = query if isinstance(query, str) and not args else None
+        plain = isinstance(query, str) and not args and not kwargs  # (no parameters)
+        self._recording.last_sql = query if plain else None
         if not isinstance(query, str) or not query.lstrip().upper().startswith(
             ("SELECT", "WITH", "DESCRIBE", "(")
         ):
