@@ -47,6 +47,9 @@ class EngineOptions:
     """Spark master URL, for ``spark``."""
 
 
+ONE_THREAD_BYTES = 8 << 20
+"""Inputs up to this size run on one DuckDB thread unless told otherwise (see
+:func:`duckdb_session`)."""
 MEMORY_FLOOR = 1_600_000_000
 """The least memory tokenecon gives DuckDB by default, in bytes."""
 DUCKDB_SHARE_OF_RAM = 0.8
@@ -105,6 +108,12 @@ def duckdb_session(options: EngineOptions, input_bytes: int = 0) -> duckdb.DuckD
     config["temp_directory"] = options.temp_directory or scratch_directory("spill-")
     if options.threads:
         config["threads"] = options.threads
+    elif 0 < input_bytes <= ONE_THREAD_BYTES:
+        # A small file is one buffer of DuckDB's readers, scanned by one thread anyway; a second
+        # thread only adds per-thread hash tables to merge. Measured on the example month
+        # (2.5 MB, 2 cores, loaded): replaying its queries 0.56 -> 0.37 s, 0.18 -> 0.12 s of CPU;
+        # a 2-row CSV 0.18 -> 0.14 s.
+        config["threads"] = 1
     con = duckdb.connect(":memory:", config=config)
     # DuckDB's own progress bar writes to stdout, where --json output must stand alone.
     con.execute("SET enable_progress_bar = false")
