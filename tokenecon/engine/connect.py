@@ -42,7 +42,7 @@ class EngineOptions:
     temp_directory: str | None = None
     """Where DuckDB spills when memory runs short (Spark: ``spark.local.dir``)."""
     threads: int | None = None
-    """Worker threads (default: all cores)."""
+    """Worker threads (default: all cores; one for inputs up to :data:`ONE_THREAD_BYTES`)."""
     spark_master: str = "local[*]"
     """Spark master URL, for ``spark``."""
 
