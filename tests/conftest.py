@@ -19,6 +19,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sql_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's own SQL cache (tokenecon/engine/sqlcache.py), not the user's: runs that read
+    the same inputs again replay their SQL, as a user's would, and every golden checks it."""
+    folder = tmp_path_factory.mktemp("sql-cache")
+    os.environ["TOKENECON_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -8,12 +8,14 @@ as errors naming the file, like a syntax error, before anything reads the docume
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from tokenecon.errors import TokenEconError
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 16 * 1024 * 1024
 """A YAML input larger than this is refused unread (a mapping or a price book is kilobytes)."""
@@ -30,30 +32,32 @@ class LineDict(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-_SAFE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser where PyYAML has it (3x faster on the 5,000-line default price book)."""
+@functools.cache
+def _loader() -> Any:
+    """SafeLoader (libyaml's parser where PyYAML has it: 3x faster on the 5,000-line default
+    price book) whose mappings are :class:`LineDict` instances. Made on first use: PyYAML's
+    import is ~20 ms that a run reading no YAML (the shipped price book comes parsed from
+    the cache, tokenecon/price/book.py) need not pay."""
+    import yaml
 
+    safe: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _LineLoader(_SAFE):  # type: ignore[valid-type,misc]
-    """SafeLoader whose mappings are :class:`LineDict` instances."""
+    class LineLoader(safe):  # type: ignore[valid-type,misc]
+        """SafeLoader whose mappings are :class:`LineDict` instances."""
 
+    def construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
+        loader.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            result[str(key)] = loader.construct_object(value_node, deep=True)
+            result.key_lines[str(key)] = key_node.start_mark.line + 1
+        return result
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        result[str(key)] = loader.construct_object(value_node, deep=True)
-        result.key_lines[str(key)] = key_node.start_mark.line + 1
-    return result
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
 
 def load_yaml(path: Path, error: type[TokenEconError], what: str) -> Any:
@@ -79,7 +83,9 @@ def load_yaml(path: Path, error: type[TokenEconError], what: str) -> Any:
         ) from None
     except OSError as exc:
         raise error(f"cannot read {what} {path}: {exc.strerror}") from None
-    loader = _LineLoader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -141,6 +147,8 @@ def _check_size(root: yaml.Node, path: Path, error: type[TokenEconError], what: 
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
     if isinstance(node, yaml.SequenceNode):

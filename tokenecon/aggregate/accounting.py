@@ -13,10 +13,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import ibis
-
-from tokenecon.aggregate.columns import sample_key
-from tokenecon.aggregate.read import fetch_records, watch_pass
 from tokenecon.aggregate.types import BEYOND_FIRST, SAMPLE_LIMIT, RowAccounting
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
@@ -44,6 +40,8 @@ ACCOUNTING_KINDS = ("source", "reject", "reject_sample", "filtered")
 
 def shape(table: ir.Table, kind: str, values: dict[str, Any]) -> ir.Table:
     """Project a branch onto the common result schema (missing columns are typed nulls)."""
+    import ibis  # here, not at the top: a replayed run files records without Ibis (memo.py)
+
     out: dict[str, Any] = {}
     for name, dtype in RESULT_KEYS.items():
         out[name] = values.get(name, ibis.null(dtype)) if name != "kind" else ibis.literal(kind)
@@ -62,6 +60,8 @@ def accounting_branches(grain: ir.Table) -> list[ir.Table]:
 
     ``grain`` has ``source_id``, ``reject_reason``, ``in_window``, ``dup_id`` and ``rows``.
     """
+    import ibis
+
     by_source = grain.group_by("source_id").aggregate(
         rows=grain.rows.sum(),
         rejected=(grain.rows * grain.reject_reason.notnull().cast("int64")).sum(),
@@ -123,6 +123,11 @@ def account_rows(
     rejected, outside the period, copies of repeated ids; return the models of the rows kept,
     each with its first day. For a reader that keeps every row (`convert`); `analyze` adds
     the same roll-ups to its own query instead (:func:`accounting_branches`)."""
+    import ibis
+
+    from tokenecon.aggregate.columns import sample_key
+    from tokenecon.aggregate.read import fetch_records, watch_pass
+
     valid = rows.reject_reason.isnull()
     prepared = rows.mutate(
         dup_id=ibis.cases(

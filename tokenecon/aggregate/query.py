@@ -26,7 +26,7 @@ from tokenecon.aggregate.accounting import (
     shape,
 )
 from tokenecon.aggregate.columns import bare_model, local_date, prompt_class, sample_key
-from tokenecon.aggregate.merge import SUM_KEYS, file_usage, without_by_value
+from tokenecon.aggregate.merge import SUM_KEYS, file_repeated, file_usage, without_by_value
 from tokenecon.aggregate.read import (
     attributed_rows,
     fetch_records,
@@ -39,7 +39,6 @@ from tokenecon.aggregate.read import (
 )
 from tokenecon.aggregate.rejects import locate_rejected
 from tokenecon.aggregate.repeated import (
-    file_repeated,
     merge_where,
     repeated_branches,
     repeated_ids_table,

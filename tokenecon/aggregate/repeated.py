@@ -22,7 +22,7 @@ import ibis
 from tokenecon.aggregate.accounting import RESULT_KEYS, RESULT_NUMBERS, shape
 from tokenecon.aggregate.merge import SUM_KEYS
 from tokenecon.aggregate.read import INLINE_IDS, rank_copies
-from tokenecon.aggregate.types import BEYOND_FIRST, SAMPLE_LIMIT, UsageAggregates, UsageGroup
+from tokenecon.aggregate.types import BEYOND_FIRST, SAMPLE_LIMIT
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 from tokenecon.ingest.readers import materialize
 
@@ -176,30 +176,3 @@ def _hourly(singles: ir.Table, kept: ir.Table | None) -> ir.Table:
         **{c: both[c].sum() for c in TOKEN_COLUMNS},
     )
     return shape(summed, "hourly", {c: summed[c] for c in summed.columns})
-
-
-def file_repeated(records: list[dict[str, Any]], result: UsageAggregates) -> None:
-    """File this module's records (``repeated_count``, ``repeated_sample``, ``tasks_adjust``,
-    ``hourly``) into ``result``, after :func:`~.merge.file_usage` has filed the tasks."""
-    samples = list(result.duplicate_samples)
-    for r in records:
-        kind = r["kind"]
-        if kind == "repeated_count":
-            result.rows_duplicate += int(r["rows"] or 0)
-            result.duplicates_conflicting += int(r["rejected"] or 0)
-        elif kind == "repeated_sample":
-            samples.append((r["request_id"], int(r["rows"])))
-        elif kind == "tasks_adjust" and r["use_case"] in result.tasks:
-            result.tasks[r["use_case"]] += int(r["tasks"] or 0)
-        elif kind == "hourly":
-            hour = r["hour"]
-            group = UsageGroup(
-                use_case=None, model=r["model"], day=hour.date(),
-                service_tier=r["service_tier"], prompt_class=int(r["prompt_class"]),
-                by_value=None, rows=int(r["rows"]), requests=int(r["requests"] or 0),
-                requests_unknown_rows=0, tokens={c: int(r[c] or 0) for c in TOKEN_COLUMNS},
-                reported_cost=None, reported_rows=0,
-            )  # fmt: skip
-            result.hourly.append((hour, group))
-    result.duplicate_samples = sorted(samples)[:SAMPLE_LIMIT]
-    result.hourly.sort(key=lambda h: (h[0], h[1].model, h[1].service_tier or ""))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
-from tokenecon.ingest.generic import ColumnPlan, ReadOptions
+from tokenecon.ingest.options import ColumnPlan, ReadOptions
 from tokenecon.progress import Reporter
 
 DECLARED_ABOVE = 1 << 40

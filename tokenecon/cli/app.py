@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from tokenecon.cli.coercion import install as install_coercion
 from tokenecon.cli.dates import parse_when as parse_when  # prices.py imports it from here
 from tokenecon.cli.failures import click, exit_code_of, interrupt_watch
 
@@ -54,6 +55,7 @@ class Group(TyperGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_ARGV] = list(args)
+        install_coercion(self.get_params(ctx))
         try:
             return super().parse_args(ctx, args)
         except click.exceptions.UsageError as exc:
@@ -74,7 +76,12 @@ class Group(TyperGroup):
 
 class Command(TyperCommand):
     """A command whose help names an argument by its metavar alone (``USAGE...``, where Typer
-    writes ``USAGE... <list[str]>`` and ``{USAGE}...``)."""
+    writes ``USAGE... <list[str]>`` and ``{USAGE}...``), and whose values are coerced without
+    Pydantic where they need no conversion (:mod:`tokenecon.cli.coercion`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        install_coercion(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []

@@ -168,7 +168,7 @@ class UsageFlags(NamedTuple):
     ) -> AnalyzeOptions:
         """The core's options from these values (raises an OptionError on a bad value)."""
         from tokenecon.engine.connect import EngineOptions
-        from tokenecon.ingest.generic import parse_column_map
+        from tokenecon.ingest.options import parse_column_map
         from tokenecon.report.analyze import AnalyzeOptions
 
         return AnalyzeOptions(

@@ -12,10 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ibis
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from tokenecon.engine.connect import is_duckdb
 
 if TYPE_CHECKING:
@@ -46,9 +42,14 @@ def small_table(
             )
             con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT {selects}')
             return con.table(name)
+        import ibis
+        import pyarrow as pa
+
         data = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
         # (Ibis 12 fails on a raw Arrow table here: hand it a memtable.)
         return con.create_table(name, ibis.memtable(data), temp=True)
+    import pyarrow as pa
+
     data = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     # Ibis's PySpark backend has no temporary tables: a temporary view of a DataFrame.
     session = con._session
@@ -188,6 +189,8 @@ def _write_spark(
 
 
 def _join_parquet(parts: list[Any], target: Any, metadata: dict[str, str]) -> int:
+    import pyarrow.parquet as pq
+
     if not parts:
         raise RuntimeError("Spark wrote no Parquet part")
     rows = 0

@@ -25,9 +25,26 @@ def arrow_result(con: BaseBackend, expr: ir.Expr) -> Any:
     """
     if not is_duckdb(con):
         return con.to_pyarrow(expr)
+    from tokenecon.engine.sqlcache import active
+
     with unfused_selects():
         relation = con._to_duckdb_relation(expr)
-    return expr.__pyarrow_result__(relation.to_arrow_table(), data_mapper=_arrow_mapper())
+    recording = active(con)
+    sql = recording.last_sql if recording else None
+    raw = relation.to_arrow_table()
+    result = expr.__pyarrow_result__(raw, data_mapper=_arrow_mapper())
+    if recording is not None:
+        if hasattr(result, "schema"):
+            recording.result(sql, raw, result)
+        else:  # a scalar (a forced format's row count): not kept
+            recording.replayable = False
+    return result
+
+
+def arrow_of(expr: ir.Expr) -> Any:
+    """:func:`arrow_result` on the backend ``expr`` is bound to, as ``expr.to_pyarrow()`` gives
+    it (without pandas, which Ibis's DuckDB result converters import)."""
+    return arrow_result(expr._find_backend(), expr)
 
 
 @contextmanager

@@ -71,8 +71,10 @@ def _rows_with_cache(raw: ir.Table, plan: ColumnPlan, caches: list[str]) -> tupl
     model = raw[f"c{plan.canonical['model']}"].cast("string").lower()
     matters = cached > 0
     claude = matters & model.contains("claude").fill_null(False)
-    counts = raw.aggregate(
-        rows=matters.cast("int64").sum(), claude=claude.cast("int64").sum()
-    ).to_pyarrow()
+    from tokenecon.engine.results import arrow_of  # (Ibis's to_pyarrow imports pandas)
+
+    counts = arrow_of(
+        raw.aggregate(rows=matters.cast("int64").sum(), claude=claude.cast("int64").sum())
+    )
     row = counts.to_pylist()[0]
     return int(row["rows"] or 0), int(row["claude"] or 0)

@@ -30,7 +30,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.aggregate.columns import billable_tokens, in_period, prompt_class
 from tokenecon.aggregate.types import UsageGroup
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
@@ -128,6 +127,10 @@ def zero_cost_groups(
     Identical copies of a request count once (``DISTINCT``). Returns the groups and their
     row counts by (model, day).
     """
+    # Imported here: these build Ibis expressions, and a run whose SQL is replayed from the
+    # cache (aggregate/memo.py) imports no Ibis.
+    from tokenecon.aggregate.columns import billable_tokens, in_period, prompt_class
+    from tokenecon.engine.results import arrow_result
 
     wanted = rows.reject_reason.isnull() & (rows.reported_cost == 0) & (billable_tokens(rows) > 0)
     wanted &= in_period(rows, since, until)
@@ -143,7 +146,7 @@ def zero_cost_groups(
         **{c: zero[c].sum() for c in TOKEN_COLUMNS},
     )
     groups, counts = [], {}
-    for r in con.to_pyarrow(sums).to_pylist():
+    for r in arrow_result(con, sums).to_pylist():  # (Ibis's to_pyarrow imports pandas)
         tokens = {c: int(r[c] or 0) for c in TOKEN_COLUMNS}
         group = UsageGroup(
             use_case=None, model=r["model"], day=r["day"], service_tier=r["service_tier"],

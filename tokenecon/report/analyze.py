@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tokenecon.aggregate.query import aggregate_usage
+from tokenecon.aggregate.memo import aggregate_usage_cached
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.aggregate.user_outcomes import count_user_outcomes
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
@@ -18,11 +18,10 @@ from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
 from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.economics.value import ValueAssessment, assess_value, value_findings
-from tokenecon.engine.connect import EngineOptions, connect
-from tokenecon.engine.results import arrow_result
+from tokenecon.engine.connect import EngineOptions, Session
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
-from tokenecon.ingest.generic import ReadOptions
+from tokenecon.ingest.options import ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, expand_sources, scan_bytes
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
@@ -178,13 +177,19 @@ def run_analysis(
         timezone=options.timezone,
         hourly_formats=AGENT_FORMATS,
     )
-    con = connect(options.engine, scan_bytes(sources))
+    session = Session(options.engine, scan_bytes(sources))
     # Hash the inputs for the report while the engine reads them (both release the GIL); the
     # same read counts newlines, which is how rejected rows get their line numbers.
     with ThreadPoolExecutor(max_workers=1) as pool:
         futures = [pool.submit(digest_file, s) for s in sources]
-        aggregates = aggregate_usage(
-            con, sources, mapping, aggregate_options, lambda i: futures[i].result().newlines
+        aggregates = aggregate_usage_cached(
+            session,
+            sources,
+            mapping,
+            aggregate_options,
+            lambda i: futures[i].result().newlines,
+            # outcomes per user (a people file) query the rows again after the aggregates
+            lambda a: _replay_suffices(a) and aggregate_options.by != "user",
         )
         digests = [f.result().sha256 for f in futures]
     if options.timezone:
@@ -194,11 +199,15 @@ def run_analysis(
     reconciliation: list[ModelReconciliation] = []
     if any(g.reported_rows for g in aggregates.groups):
         zero, _ = zero_cost_groups(
-            con, aggregates.rows, aggregate_options.thresholds, options.since, options.until
+            session.ibis(),
+            aggregates.rows,
+            aggregate_options.thresholds,
+            options.since,
+            options.until,
         )
         reconciliation = reconcile(computed, zero, book)
     priced = choose_costs(computed, options.cost_source)
-    estimated = _estimated_models(con, aggregates, book)
+    estimated = _estimated_models(session, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
     owned = priced
@@ -208,7 +217,7 @@ def run_analysis(
         )
     ownership = account(
         owned, economics, mapping, aggregate_options.by,
-        lambda m: count_user_outcomes(con, aggregates.rows, m, aggregate_options),
+        lambda m: count_user_outcomes(session.ibis(), aggregates.rows, m, aggregate_options),
     )  # fmt: skip
     value = assess_value(economics, priced, book)
     findings = findings + value_findings(value)
@@ -245,11 +254,28 @@ AGENT_FORMATS = ("claude_code_jsonl", "codex_jsonl")
 """Formats whose usage is metered in 5-hour billing blocks (their hourly sums are kept)."""
 
 
-def _estimated_models(con: Any, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
+def _replay_suffices(aggregates: UsageAggregates) -> bool:
+    """Whether the rest of the run asks nothing more of the rows than the aggregates (then
+    their SQL may be replayed without building the Ibis expression: aggregate/memo.py)."""
+    return not (
+        any(g.reported_rows for g in aggregates.groups)
+        or any(p.estimated for p in aggregates.plans)
+        or _agent_logs(aggregates)
+    )
+
+
+def _agent_logs(aggregates: UsageAggregates) -> bool:
+    return bool(aggregates.plans) and all(p.format in AGENT_FORMATS for p in aggregates.plans)
+
+
+def _estimated_models(session: Session, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
     """The models of sources whose token counts are estimates (one small query, if any)."""
     ids = [i for i, plan in enumerate(aggregates.plans) if plan.estimated]
     if not ids:
         return set()
+    from tokenecon.engine.results import arrow_result
+
+    con = session.ibis()
     rows = aggregates.rows
     names = rows.filter(rows.source_id.isin(ids) & rows.model.notnull()).select("model").distinct()
     found = [r["model"] for r in arrow_result(con, names).to_pylist()]

@@ -227,10 +227,11 @@ def _not_this_format(
 def _check_rows(fmt: Format, source: SourceFile, table: ir.Table) -> None:
     """Zero rows from a non-empty file under a forced format is a misreading, not a month of
     no usage: refuse it (one count over the source, only with --format)."""
+    from tokenecon.engine.results import arrow_of  # (Ibis's to_pyarrow imports pandas)
     from tokenecon.errors import first_line
 
     try:
-        rows = int(table.count().to_pyarrow().as_py())
+        rows = int(arrow_of(table.count()).as_py())
     except Exception as exc:  # the engine's own read errors on a file of another shape
         raise UsageInputError(
             f"{source.display}: cannot be read as --format {fmt.name}: {first_line(exc)}",

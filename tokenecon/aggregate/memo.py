@@ -1,0 +1,212 @@
+"""`aggregate_usage` with its compiled SQL reused when the same inputs are read again.
+
+A small run is start-up bound: Ibis's import and compiling the run's expressions cost ~1 s
+where DuckDB answers in milliseconds (docs/engine.md, "Start-up"). When the inputs are local
+files of at most :data:`MAX_BYTES` together, the run's SQL is kept in the user's cache
+(:mod:`tokenecon.engine.sqlcache`) under a key made of every file's content (usage files and
+the mapping's events files, by SHA-256), their paths, the mapping and the options; the next
+run with that key sends the same SQL to a plain DuckDB connection, reads the files afresh
+and files the results as :func:`~.query.aggregate_usage` does, without importing Ibis.
+
+An entry is kept only when that replay, done on the recorded results, gives exactly the
+aggregates the compiled run gave (so a change to how results are filed can never be
+replayed wrongly), when every file the SQL reads is one the key hashes, and when the caller's
+``reusable`` holds (later steps that query the rows again, such as reconciling a reported
+cost, need the Ibis expression a replay does not build).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
+from typing import TYPE_CHECKING, Any
+
+from tokenecon.aggregate.accounting import count_rows
+from tokenecon.aggregate.merge import file_repeated, file_usage
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
+from tokenecon.attribute.mapping import OutcomeMapping
+from tokenecon.attribute.outcomes import event_sources
+from tokenecon.engine import sqlcache
+from tokenecon.ingest.sources import SourceFile
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from tokenecon.engine.connect import Session
+
+MAX_BYTES = 32 << 20
+"""Inputs up to this size (together) are worth a cached SQL: above it the query, not
+start-up, is the run (and hashing them first would cost more than compiling saves)."""
+_READS = re.compile(r"\bread_\w+\(\s*\[?\s*'((?:[^']|'')*)'", re.IGNORECASE)
+
+
+def aggregate_usage_cached(
+    session: Session,
+    sources: Sequence[SourceFile],
+    mapping: OutcomeMapping | None,
+    options: AggregateOptions,
+    newlines: Callable[[int], Sequence[int] | None],
+    reusable: Callable[[UsageAggregates], bool],
+) -> UsageAggregates:
+    """:func:`~.query.aggregate_usage` on ``session``, its SQL replayed from the cache when
+    the inputs were read before (then ``result.rows`` is None: no Ibis expression is built)."""
+    key, files = _key(session, sources, mapping, options)
+    if key is not None:
+        entry = sqlcache.load(key)
+        if entry is not None:
+            replayed = _replayed(session, entry)
+            if replayed is not None:
+                return replayed
+    from tokenecon.aggregate.query import aggregate_usage
+
+    con = session.ibis()
+    if key is None:
+        return aggregate_usage(con, sources, mapping, options, newlines)
+    with sqlcache.recording(con) as notes:
+        result = aggregate_usage(con, sources, mapping, options, newlines)
+    main = _main_result(notes.tables)
+    if notes.replayable and main is not None and reusable(result):
+        entry = sqlcache.Entry(key, _through(notes.statements, main), _state(result, notes, main))
+        replica = _filed(entry.state, notes.tables[: main + 1])
+        if _reads_only(entry, files) and _same(replica, result):
+            sqlcache.store(entry)
+    return result
+
+
+def _main_result(tables: Sequence[pa.Table]) -> int | None:
+    """Which result is the main query's (the first with the accounting ``kind`` column; the
+    ones before it are the duplicate pre-pass, the ones after it locate rejected rows)."""
+    for index, table in enumerate(tables):
+        if "kind" in table.column_names:
+            return index
+    return None
+
+
+def _through(statements: list[tuple[str, str, Any]], main: int) -> list[tuple[str, str, Any]]:
+    """The statements up to the ``main``-th result (what follows located rejected rows)."""
+    seen = -1
+    for index, (kind, _, _) in enumerate(statements):
+        seen += kind == "result"
+        if seen == main:
+            return statements[: index + 1]
+    raise AssertionError("fewer results than tables")
+
+
+def _key(
+    session: Session,
+    sources: Sequence[SourceFile],
+    mapping: OutcomeMapping | None,
+    options: AggregateOptions,
+) -> tuple[str | None, set[str]]:
+    """The cache key of a run, and the files it hashes; (None, ...) when not worth one."""
+    if session.options.name != "duckdb" or sqlcache.cache_folder() is None:
+        return None, set()
+    paths = [s.path for s in sources]
+    for source in sources:
+        if source.url or source.members or source.kind == "postgres":
+            return None, set()
+        if "tokenecon-run-" in str(source.path):  # stdin spooled to this run's folder
+            return None, set()
+    events = [(s, sorted(names)) for s, names in event_sources(mapping)]
+    paths += [s.path for s, _ in events if s.path is not None]
+    try:
+        if sum(p.stat().st_size for p in paths) > MAX_BYTES or not all(p.is_file() for p in paths):
+            return None, set()
+        described = [
+            [
+                str(s.path),
+                str(s.path.resolve()),
+                s.display,
+                s.kind,
+                s.compressed,
+                sqlcache.file_digest(s.path),
+            ]
+            for s in sources
+        ]
+        described_events = [
+            [
+                str(s.path),
+                str(s.path.resolve()),
+                s.key,
+                s.verified,
+                names,
+                sqlcache.file_digest(s.path),
+            ]
+            for s, names in events
+            if s.path is not None
+        ]
+    except OSError:  # unreadable: the compiled run says so properly
+        return None, set()
+    parts = {
+        "what": "aggregate_usage",
+        "sources": described,
+        "events": described_events,
+        "mapping": [mapping.path, mapping.sha256] if mapping else None,
+        "options": repr(replace(options, progress=None)),
+    }
+    files = {str(d[i]) for d in described + described_events for i in (0, 1)}
+    return sqlcache.cache_key(parts), files
+
+
+def _state(result: UsageAggregates, notes: sqlcache.Recording, main: int) -> dict[str, Any]:
+    """What a replay needs besides the results, all of it found by reading the files whose
+    content is in the key: what the compiled run decided before the main query (the sources'
+    plans, the attributes no source has), the results of the queries before it (the repeated
+    ids, which the main query's SQL holds), and the lines of the rejected rows it found (by
+    bisecting and scanning the files in Python) for the sample rows the main query returned."""
+    return {
+        "plans": list(result.plans),
+        "missing_attributes": list(result.missing_attributes),
+        "before": [t.to_pylist() for t in notes.tables[:main]],
+        "reject_sample_rows": list(result.reject_sample_rows),
+        "rejected_samples": list(result.rejected_samples),
+        "dated_outcomes": list(result.dated_outcomes),
+    }
+
+
+def _filed(state: dict[str, Any], results: Sequence[pa.Table]) -> UsageAggregates | None:
+    """The aggregates of a replay: the main query's records filed after ``state``; None when
+    the queries before it came out otherwise than when the SQL was compiled."""
+    if not results or [t.to_pylist() for t in results[:-1]] != state["before"]:
+        return None
+    result = UsageAggregates(
+        plans=list(state["plans"]), missing_attributes=list(state["missing_attributes"])
+    )
+    records = results[-1].to_pylist()
+    count_rows(records, result)
+    file_usage(records, result)
+    file_repeated(records, result)
+    result.dated_outcomes = list(state["dated_outcomes"])
+    if result.reject_sample_rows:
+        if result.reject_sample_rows != state["reject_sample_rows"]:
+            return None
+        result.rejected_samples = list(state["rejected_samples"])
+    return result
+
+
+def _replayed(session: Session, entry: sqlcache.Entry) -> UsageAggregates | None:
+    try:
+        return _filed(entry.state, sqlcache.replay(session.raw(), entry))
+    except Exception:  # an entry this code cannot use, an engine error: compile instead
+        return None
+
+
+def _same(a: UsageAggregates | None, b: UsageAggregates) -> bool:
+    if a is None:
+        return False
+    names = [f.name for f in fields(UsageAggregates) if f.name != "rows"]
+    return all(getattr(a, n) == getattr(b, n) for n in names)
+
+
+def _reads_only(entry: sqlcache.Entry, files: set[str]) -> bool:
+    """Whether every file the statements read is one whose content is in the key (a path
+    in a reading function, or a parameter naming a file)."""
+    for text in sqlcache.statements_read(entry):
+        for quoted in _READS.findall(text):
+            if quoted.replace("''", "'") not in files:
+                return False
+        if "\n" not in text and len(text) < 4096 and os.path.exists(text) and text not in files:
+            return False
+    return True

@@ -1,0 +1,319 @@
+"""Compiled SQL kept between runs, so that a run whose inputs were read before skips Ibis.
+
+On a small input a run is imports and compiling, not the query: importing Ibis and sqlglot and
+compiling the expressions of `analyze` cost ~1 s where DuckDB runs the query in well under
+0.1 s (docs/engine.md, "Start-up"). A run under :func:`recording` notes every statement it
+sends to DuckDB (the views over the files, the queries whose results come back) and the Arrow
+type of each result; :func:`store` keeps that list in the user's cache folder. A later run with
+the same key (:func:`cache_key`) sends the same statements to a plain DuckDB connection
+(:func:`replay`) without importing Ibis at all. The data is always read afresh: only the SQL
+is reused.
+
+The key is the caller's description of everything the SQL depends on (input files by content,
+options, mapping), plus this package's code and the versions of Ibis, sqlglot, DuckDB and
+pyarrow: any change makes a new key. Entries are written atomically (a temporary file renamed
+into place, so concurrent runs never read half an entry); an unreadable or foreign entry is
+ignored and the run compiles as if there were none.
+
+Where: ``TOKENECON_CACHE_DIR``, else ``$XDG_CACHE_HOME/tokenecon``, else ``~/.cache/tokenecon``
+(an ``sql`` folder inside). ``TOKENECON_CACHE_DIR=off`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+    from ibis.backends import BaseBackend
+
+ENTRY_FORMAT = 1
+"""Bumped whenever the layout of an entry changes."""
+MAX_ENTRIES = 256
+"""Entries kept; beyond this the least recently used are removed."""
+ENV = "TOKENECON_CACHE_DIR"
+
+
+def cache_folder() -> Path | None:
+    """Where entries live (see the module docs); None when the cache is off."""
+    given = os.environ.get(ENV)
+    if given is not None:
+        return None if given.strip().lower() in ("", "off", "0", "no") else Path(given) / "sql"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home folder to be found: no cache
+            return None
+    return Path(base) / "tokenecon" / "sql"
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_version() -> list[Any]:
+    """What the compiled SQL depends on besides the caller's key: tokenecon's own modules and
+    those of Ibis, sqlglot, DuckDB and pyarrow (each file's name, size and modification time:
+    an upgrade or an edit rewrites them; read once per process, without importlib.metadata,
+    whose scan of the installed packages cost more than the rest)."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    files = []
+    for path in sorted(root.rglob("*.py")):
+        stat = path.stat()
+        files.append((str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    for name in ("ibis", "sqlglot", "duckdb", "pyarrow"):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.origin:
+            files.append((name, 0, 0))
+            continue
+        folder = Path(spec.origin).parent
+        for path in sorted([folder / "__init__.py", *folder.glob("*version*.py")]):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return [ENTRY_FORMAT, str(root), hashlib.sha256(repr(files).encode()).hexdigest()]
+
+
+def cache_key(parts: Any) -> str:
+    """The key of an entry: ``parts`` (JSON-able: the caller's description of what the SQL
+    depends on) with the code and library versions."""
+    text = json.dumps([_code_version(), parts], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Entry:
+    """What a recorded run sent to DuckDB, in order, and what the caller keeps beside it."""
+
+    key: str
+    statements: list[tuple[str, str, Any]] = field(default_factory=list)
+    """``("execute", sql, parameters)`` or ``("result", sql, arrow schema as IPC bytes)``."""
+    state: Any = None
+    """The caller's own values (plain data), returned by :func:`load` with the statements."""
+
+
+def load(key: str) -> Entry | None:
+    """The entry stored under ``key``; None if there is none or it cannot be read."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    path = folder / f"{key}.entry"
+    try:
+        # Pickle, from a folder only this user writes (made 0700), like Python's own caches.
+        entry = pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated, corrupt or foreign file: compile as if there were none
+        return None
+    if not isinstance(entry, Entry) or entry.key != key:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used
+    return entry
+
+
+def store(entry: Entry) -> None:
+    """Keep ``entry`` (atomically; a failure to write is not an error: the next run compiles)."""
+    folder = cache_folder()
+    if folder is None:
+        return
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp = tempfile.mkstemp(prefix=".entry-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, folder / f"{entry.key}.entry")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    entries = list(folder.glob("*.entry"))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    aged = []
+    for path in entries:
+        with contextlib.suppress(OSError):
+            aged.append((path.stat().st_mtime, path))
+    for _, path in sorted(aged)[: len(aged) - MAX_ENTRIES]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+class Recording:
+    """The statements a run sends to DuckDB through Ibis (see :func:`recording`)."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, str, Any]] = []
+        self.replayable = True
+        """False once the run did something a list of statements cannot repeat (registered a
+        Python object or function, a statement with parameters of other types...)."""
+        self.last_sql: str | None = None
+        self.tables: list[pa.Table] = []
+        """The results, in order, as the pipeline got them."""
+
+    def result(self, sql: str | None, raw: pa.Table, converted: pa.Table) -> None:
+        """A query whose result came back: ``raw`` as DuckDB gave it, ``converted`` as the
+        pipeline uses it (replay casts to its type, so the two must agree)."""
+        self.tables.append(converted)
+        if sql is None or not raw.cast(converted.schema).equals(converted):
+            self.replayable = False
+            return
+        typed = _typed(sql, raw.schema, converted.schema)
+        self.statements.append(("result", typed, converted.schema.serialize().to_pybytes()))
+
+
+class _Recorder:
+    """Stands in for the DuckDB connection inside an Ibis backend, noting what is sent."""
+
+    def __init__(self, raw: duckdb.DuckDBPyConnection, recording: Recording) -> None:
+        self._raw = raw
+        self._recording = recording
+
+    def execute(self, query: Any, parameters: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(query, str) or not _plain(parameters):
+            self._recording.replayable = False
+        else:
+            self._recording.statements.append(("execute", query, parameters))
+        return self._raw.execute(query, parameters, *args, **kwargs)
+
+    def sql(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        # A relation: Ibis reads schemas (DESCRIBE) and results this way. A result is noted
+        # by :func:`~tokenecon.engine.results.arrow_result`; the rest only read.
+        plain = isinstance(query, str) and not args and not kwargs  # (no parameters)
+        self._recording.last_sql = query if plain else None
+        if not isinstance(query, str) or not query.lstrip().upper().startswith(
+            ("SELECT", "WITH", "DESCRIBE", "(")
+        ):
+            self._recording.replayable = False
+        return self._raw.sql(query, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._raw, name)
+        if callable(value):
+            self._recording.replayable = False  # register, create_function, from_arrow...
+        return value
+
+
+def _typed(sql: str, raw: pa.Schema, wanted: pa.Schema) -> str:
+    """``sql`` with DuckDB's whole-number decimals (its sums of integers) cast to BIGINT where
+    the pipeline wants int64, so that a replay gets the wanted types from DuckDB itself
+    instead of importing pyarrow's compute kernels (~0.1 s) to cast them."""
+    import pyarrow as pa
+
+    if raw.names != wanted.names or _ordered(sql):
+        return sql  # (a projection over an ordered query need not keep its order)
+    columns, changed = [], False
+    for have, want in zip(raw, wanted, strict=True):
+        name = '"' + have.name.replace('"', '""') + '"'
+        whole = pa.types.is_decimal(have.type) and have.type.scale == 0
+        if whole and want.type == pa.int64():
+            columns.append(f"CAST({name} AS BIGINT) AS {name}")
+            changed = True
+        else:
+            columns.append(name)
+    return f"SELECT {', '.join(columns)} FROM ({sql}) AS replayed" if changed else sql
+
+
+def _ordered(sql: str) -> bool:
+    """Whether ``sql`` has an ORDER BY of its own (outside parentheses and quotes)."""
+    depth, quote, outer = 0, "", []
+    for char in sql:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            outer.append(char)
+    return "ORDER BY" in " ".join("".join(outer).upper().split())
+
+
+def _plain(parameters: Any) -> bool:
+    if parameters is None:
+        return True
+    if not isinstance(parameters, list | tuple):
+        return False
+    return all(
+        isinstance(p, str | int | float | bool) or p is None
+        or (isinstance(p, list | tuple) and all(isinstance(x, str | int) for x in p))
+        for p in parameters
+    )  # fmt: skip
+
+
+_ACTIVE: dict[int, Recording] = {}
+
+
+def active(con: Any) -> Recording | None:
+    """The recording running on the backend ``con``, if any."""
+    return _ACTIVE.get(id(con))
+
+
+@contextlib.contextmanager
+def recording(con: BaseBackend) -> Iterator[Recording]:
+    """Note the statements sent through the DuckDB backend ``con`` within the block."""
+    notes = Recording()
+    raw = con.con
+    con.con = _Recorder(raw, notes)
+    _ACTIVE[id(con)] = notes
+    try:
+        yield notes
+    finally:
+        con.con = raw
+        _ACTIVE.pop(id(con), None)
+
+
+def replay(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[pa.Table]:
+    """Send an entry's statements to ``raw`` in order; the results, typed as when recorded."""
+    import pyarrow as pa
+
+    results = []
+    for kind, sql, extra in entry.statements:
+        if kind == "execute":
+            raw.execute(sql, extra)
+        else:
+            schema = pa.ipc.read_schema(pa.py_buffer(extra))
+            table = raw.sql(sql).to_arrow_table()
+            results.append(table if table.schema == schema else table.cast(schema))
+    return results
+
+
+def statements_read(entry: Entry) -> Sequence[str]:
+    """The text of every statement of ``entry``, and the text of every parameter of one (for
+    checks on what it reads)."""
+    texts = []
+    for kind, sql, extra in entry.statements:
+        texts.append(sql)
+        if kind == "execute" and extra:
+            texts += [p for p in extra if isinstance(p, str)]
+    return texts
