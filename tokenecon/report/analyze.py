@@ -11,7 +11,6 @@ from typing import Any
 
 from tokenecon.aggregate.memo import aggregate_usage_cached
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
-from tokenecon.aggregate.user_outcomes import count_user_outcomes
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.economics.blocks import hourly_blocks
 from tokenecon.economics.decompose import Economics, decompose
@@ -217,7 +216,7 @@ def run_analysis(
         )
     ownership = account(
         owned, economics, mapping, aggregate_options.by,
-        lambda m: count_user_outcomes(session.ibis(), aggregates.rows, m, aggregate_options),
+        lambda m: _user_outcomes(session, aggregates, m, aggregate_options),
     )  # fmt: skip
     value = assess_value(economics, priced, book)
     findings = findings + value_findings(value)
@@ -266,6 +265,18 @@ def _replay_suffices(aggregates: UsageAggregates) -> bool:
 
 def _agent_logs(aggregates: UsageAggregates) -> bool:
     return bool(aggregates.plans) and all(p.format in AGENT_FORMATS for p in aggregates.plans)
+
+
+def _user_outcomes(
+    session: Session,
+    aggregates: UsageAggregates,
+    mapping: OutcomeMapping,
+    options: AggregateOptions,
+) -> dict[tuple[str, str], int]:
+    """Outcomes per (use case, user): a query of its own, so Ibis only where it is asked."""
+    from tokenecon.aggregate.user_outcomes import count_user_outcomes
+
+    return count_user_outcomes(session.ibis(), aggregates.rows, mapping, options)
 
 
 def _estimated_models(session: Session, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
