@@ -20,6 +20,8 @@ import ibis
 
 from tokenecon.aggregate.columns import billable_tokens, prompt_class
 from tokenecon.aggregate.read import fetch_records
+from tokenecon.attribute.mapping import OutcomeMapping
+from tokenecon.attribute.rules import residency_expression
 from tokenecon.convert.conversion import UnpricedModel
 from tokenecon.convert.focus_prices import (
     PRICE_FIELDS,
@@ -86,27 +88,47 @@ class FocusExpression:
     table: Any
 
 
-def _engine_tables(con: BaseBackend, tables: PriceTables) -> tuple[ir.Table, ir.Table, ir.Table]:
-    """The three tables in the engine (a table needs one row: an empty one gets a row of nulls,
-    which no usage row joins and every cast accepts, as when every row was rejected)."""
+def _engine_tables(con: BaseBackend, tables: PriceTables) -> list[ir.Table]:
+    """The tables in the engine: models, periods, prices, regional rates (a table needs one
+    row: an empty one gets a row of nulls, which no usage row joins and every cast accepts, as
+    when every row was rejected)."""
     out = []
     for name, columns in (("models", tables.models), ("periods", tables.periods),
-                          ("prices", tables.prices)):  # fmt: skip
+                          ("prices", tables.prices), ("regional", tables.regional)):  # fmt: skip
         empty = not next(iter(columns.values()))
         filled: dict[str, list[str | None]] = {c: [None] for c in columns}
         out.append(small_table(con, f"tokenecon_focus_{name}", filled if empty else columns))
-    return out[0], out[1], out[2]
+    return out
+
+
+def _rate_index(rows: ir.Table, regional: ir.Table, mapping: OutcomeMapping) -> ir.Table:
+    """``rate_index``: the regional rate a row is priced at, as `analyze` prices it (its use
+    case's residency policy kept it in an allowed region that the book prices regionally), or
+    0 for the global price."""
+    # residency resolves only the canonical `region` column, which every kept row has
+    in_region = residency_expression(mapping, rows.mapped_use_case, lambda a: rows[a])
+    rows = rows.mutate(row_in_region=in_region.fill_null(False))
+    rows = rows.left_join(
+        regional,
+        (rows.rate_key == regional.regional_key)
+        & (rows.mapped_use_case == regional.regional_use_case),
+    )
+    index = regional.regional_rate.cast("int64")
+    rate = ibis.cases((rows.row_in_region & index.notnull(), index), else_=0)
+    return rows.mutate(rate_index=rate).drop(*regional.columns, "row_in_region")
 
 
 def _priced_rows(
     kept: ir.Table,
     book: PriceBook,
-    tables: tuple[ir.Table, ir.Table, ir.Table],
+    tables: PriceTables,
+    engine_tables: list[ir.Table],
     option: str,
+    mapping: OutcomeMapping | None,
 ) -> ir.Table:
-    """Canonical rows with their book key, price period, tier, cliff side, cost source, and
-    each token type's prices."""
-    models, periods, prices = tables
+    """Canonical rows with their book key, price period, tier, cliff side, regional rate, cost
+    source, and each token type's prices."""
+    models, periods, prices, regional = engine_tables
     rows = kept.mutate(
         day=kept.timestamp.date(), prompt_class=prompt_class(kept, book.cliff_thresholds())
     )
@@ -122,8 +144,12 @@ def _priced_rows(
     source = cost_source(option, rows.period_id.notnull(), rows.reported_cost.notnull())
     above = ibis.cases((threshold.notnull() & (rows.prompt_class >= threshold), 1), else_=0)
     tier = ibis.cases(*[(rows.service_tier == t, i) for i, t in enumerate(TIERS) if i], else_=0)
+    rate: Any = 0
+    if len(tables.rates) > 1 and mapping is not None:
+        rows = _rate_index(rows, regional, mapping)
+        rate = rows.rate_index
     rows = rows.mutate(
-        row_price_key=price_key(rows.period_id.cast("int64"), tier, above),
+        row_price_key=price_key(rows.period_id.cast("int64"), tier, above, rate, len(tables.rates)),
         cost_source=source,
         request_row=(source == "reported") | no_tokens,
     )
@@ -199,14 +225,21 @@ order; the rest only breaks ties between requests without a request id."""
 
 
 def focus_table(
-    con: BaseBackend, kept: ir.Table, book: PriceBook, tables: PriceTables, option: str
+    con: BaseBackend,
+    kept: ir.Table,
+    book: PriceBook,
+    tables: PriceTables,
+    option: str,
+    mapping: OutcomeMapping | None = None,
 ) -> FocusExpression:
-    """The FOCUS rows of the kept canonical rows, priced under ``--cost-source`` ``option``.
+    """The FOCUS rows of the kept canonical rows, priced under ``--cost-source`` ``option``;
+    rows that a use case's ``residency:`` in ``mapping`` keeps in a region are priced at the
+    book's regional rate (``tables.regional``), as `analyze` prices them.
 
     Text that is the same for every row of a request (tags, names, periods) is made once per
     request, before the request is split into its token types.
     """
-    rows = _priced_rows(kept, book, _engine_tables(con, tables), option)
+    rows = _priced_rows(kept, book, tables, _engine_tables(con, tables), option, mapping)
     rows = rows.mutate(**_request_text(rows, book.currency))
     long = _long(rows)
     long = long.mutate(**_costs(long))

@@ -1,7 +1,10 @@
-"""The price book as three small tables for the engine, to price FOCUS rows exactly: model as
+"""The price book as small tables for the engine, to price FOCUS rows exactly: model as
 reported -> book key; the book key's price periods, split where a price or discount changes;
-per period, service tier, token type and side of the long-context cliff, the price per token
-after multiplier and discounts (DECIMAL(21, 20) text)."""
+per period, service tier, side of the long-context cliff and regional rate, and per token type,
+the price per token after multiplier, discounts and regional uplift (DECIMAL(21, 20) text);
+and, when a use case's ``residency:`` policy meets a book's ``regions:``, (book key, use case)
+-> the regional rate its in-region rows are priced at (:mod:`tokenecon.price.regional`, as
+`analyze` prices them)."""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import product
 from typing import Any
 
 from tokenecon.price.book import MILLION, SERVICE_TIERS, PriceBook
+from tokenecon.price.regional import Policies, regional_rate
 
 TOKEN_TYPES = (
     ("input", "uncached_input_tokens", "input", "input tokens"),
@@ -26,10 +31,12 @@ OPEN_END = "9999-12-31"
 """The end of a price period that has none (a date, so that the join is a plain range)."""
 
 
-def price_key(period: Any, tier: Any, above: Any) -> Any:
-    """One number for (price period, tier, cliff side): the rows join the prices on it alone
-    (in Python with ints, in the engine with integer expressions)."""
-    return (period * len(TIERS) + tier) * 2 + above
+def price_key(period: Any, tier: Any, above: Any, rate: Any = 0, rates: int = 1) -> Any:
+    """One number for (price period, tier, cliff side, regional rate): the rows join the prices
+    on it alone (in Python with ints, in the engine with integer expressions). ``rate`` 0 is
+    the global price, 1.. the regional rates of :attr:`PriceTables.rates` (``rates`` of them
+    with the global one)."""
+    return ((period * len(TIERS) + tier) * 2 + above) * rates + rate
 
 
 PRICE_FIELDS = ("unit", "list_unit", "list_price", "contracted_price", "sku_price_id")
@@ -54,6 +61,13 @@ class PriceTables:
     """Per period, tier and cliff side (one number, ``price_key``: see :func:`price_key`), and
     for each token type: ``unit`` and ``list_unit`` per token (after and before discounts),
     ``list_price`` and ``contracted_price`` per 1M tokens, ``sku_price_id``."""
+    regional: dict[str, list[str]] = field(default_factory=dict)
+    """``regional_key`` (book key), ``regional_use_case``, ``regional_rate`` (index into
+    :attr:`rates`): where a use case's residency policy has one regional rate for the model
+    (empty when none has)."""
+    rates: list[tuple[str, Decimal]] = field(default_factory=lambda: [("", Decimal(1))])
+    """The rates prices are given at: the global one (index 0), then each (book region, uplift)
+    some residency policy prices at."""
     reasons: dict[str, str] = field(default_factory=dict)
     """Models with usage the book does not price (on some day, at least), and why."""
     inexact: int = 0
@@ -80,10 +94,14 @@ def _plain(value: Decimal) -> str:
     return text if text != "-0" else "0"
 
 
-def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
-    """The rates of ``models`` (as reported, each with its first day of usage)."""
+def price_tables(
+    book: PriceBook, models: Mapping[str, date], residency: Policies | None = None
+) -> PriceTables:
+    """The rates of ``models`` (as reported, each with its first day of usage), and the
+    regional rates that ``residency`` (use case -> allowed regions) applies to them."""
     out = PriceTables(
         models={"rate_model": [], "rate_key": [], "rate_provider": []},
+        regional={"regional_key": [], "regional_use_case": [], "regional_rate": []},
         periods={c: [] for c in ("period_key", "period_id", "period_start", "period_end",
                                  "period_threshold")},
         prices={"price_key": [], **{f"{f}_{t[0]}": [] for t in TOKEN_TYPES for f in PRICE_FIELDS}},
@@ -100,6 +118,7 @@ def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
         keys.add(key)
         if first < model.entries[0].valid_from:
             out.reasons[name] = f"no price for {key} before {model.entries[0].valid_from}"
+    applies = _regional_rates(book, sorted(keys), residency or {}, out)
     for period in book.periods(keys):
         entry = period.entry
         threshold = entry.above_input_tokens
@@ -113,17 +132,23 @@ def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
         sides = [("below", entry.rates)]
         if threshold is not None and entry.above_rates:
             sides.append(("above", entry.above_rates))
+        at = [0, *sorted(applies.get(period.model_key, ()))]
         for tier_index, tier in enumerate(TIERS):
             multiplier = entry.multipliers.get(tier, Decimal(1))
-            for side, rates in sides:
-                key = price_key(period.price_id, tier_index, int(side == "above"))
+            for (side, rates), rate in product(sides, at):
+                region, uplift = out.rates[rate]
+                key = price_key(
+                    period.price_id, tier_index, int(side == "above"), rate, len(out.rates)
+                )
                 out.prices["price_key"].append(str(key))
                 for token_type, _, bucket, _ in TOKEN_TYPES:
                     list_price = rates.of(bucket) * multiplier
+                    list_price = list_price if rate == 0 else list_price * uplift
                     contracted = list_price * period.discount
                     sku = f"{period.model_key}:{token_type}:{entry.valid_from.isoformat()}"
                     sku += "" if tier == "standard" else f":{tier}"
                     sku += f":above-{threshold}" if side == "above" else ""
+                    sku += f":region-{region}" if rate else ""
                     values = (
                         out.per_token(contracted), out.per_token(list_price),
                         _plain(list_price), _plain(contracted), sku,
@@ -131,3 +156,24 @@ def price_tables(book: PriceBook, models: Mapping[str, date]) -> PriceTables:
                     for name, value in zip(PRICE_FIELDS, values, strict=True):
                         out.prices[f"{name}_{token_type}"].append(value)
     return out
+
+
+def _regional_rates(
+    book: PriceBook, keys: list[str], residency: Policies, out: PriceTables
+) -> dict[str, set[int]]:
+    """Fill ``out.regional`` and ``out.rates`` for the book keys that a residency policy prices
+    at a regional rate (:func:`~tokenecon.price.regional.regional_rate`, as `analyze`); return
+    book key -> the indexes of its regional rates."""
+    applies: dict[str, set[int]] = {}
+    for key in keys:
+        for use_case, policy in sorted(residency.items()):
+            found = regional_rate(book.models[key], policy)
+            if found is None:
+                continue
+            if found not in out.rates:
+                out.rates.append(found)
+            index = out.rates.index(found)
+            applies.setdefault(key, set()).add(index)
+            for column, value in zip(out.regional, (key, use_case, str(index)), strict=True):
+                out.regional[column].append(value)
+    return applies

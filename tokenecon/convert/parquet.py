@@ -45,6 +45,7 @@ from tokenecon.ingest.canonical import (
 )
 from tokenecon.ingest.generic import ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, local_files
+from tokenecon.price.regional import residency_policies
 from tokenecon.report.analyze import AnalyzeOptions, prepare_inputs
 
 if TYPE_CHECKING:
@@ -104,9 +105,10 @@ def convert_usage(
     ]  # fmt: skip
     kept = keep_one_copy(con, rows, bool(repeated))
     if focus:
-        tables = price_tables(book, models)
+        residency = residency_policies(mapping.use_cases) if mapping else None
+        tables = price_tables(book, models, residency)
         result.inexact_prices = tables.inexact
-        expression = focus_table(con, kept, book, tables, options.cost_source)
+        expression = focus_table(con, kept, book, tables, options.cost_source, mapping)
         if tables.maybe_unpriced or options.cost_source == "reported":
             with watch_pass(con, sources, options.progress, "unpriced usage"):
                 result.unpriced = unpriced_usage(con, expression, tables, options.cost_source)
