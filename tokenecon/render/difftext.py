@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokenecon.render.formats import count, dec, usd
+from tokenecon.render.formats import count, dec, signed_percent, unsigned_zero, usd
 
 SYMBOLS = {"added": "+", "removed": "-", "changed": "~", "unchanged": " "}
 FACTOR_LABELS = {
@@ -52,15 +52,15 @@ def signed_usd(value: str | None) -> str:
 
 
 def signed_pct(value: str | None, places: int = 1) -> str:
-    """A relative change: +29.0%."""
+    """A relative change: +29.0% (0.0% when it rounds to zero)."""
     x = dec(value)
-    return "—" if x is None else f"{x * 100:+.{places}f}%"
+    return "—" if x is None else signed_percent(x, places)
 
 
 def signed_pp(change: str | None) -> str:
-    """A change of a share in percentage points."""
+    """A change of a share in percentage points: +2.0pp (0.0pp when it rounds to zero)."""
     x = dec(change)
-    return "—" if x is None else f"{x * 100:+.1f}pp"
+    return "—" if x is None else signed_percent(x, 1, "pp")
 
 
 def money_line(c: dict[str, Any]) -> str:
@@ -77,7 +77,7 @@ def share_line(c: dict[str, Any]) -> str:
 def pct1(value: str | None) -> str:
     """A share with one decimal."""
     x = dec(value)
-    return "—" if x is None else f"{x * 100:.1f}%"
+    return "—" if x is None else unsigned_zero(f"{x * 100:.1f}%")
 
 
 def board_line(name: str, c: dict[str, Any]) -> str:
@@ -128,10 +128,10 @@ def _measured(c: dict[str, Any]) -> str:
         return "+∞" if c["measured"] == "Infinity" else signed_pct(c["measured"])
     sign = "+" if c["mode"] == "change" and x > 0 else ""
     if c.get("kind") == "share":
-        return f"{sign}{x * 100:.1f}" + ("pp" if c["mode"] == "change" else "%")
+        return signed_pp(c["measured"]) if c["mode"] == "change" else pct1(c["measured"])
     if c.get("kind") == "money":
         return signed_usd(c["measured"]) if c["mode"] == "change" else usd(c["measured"])
-    return f"{sign}{x.normalize():f}"
+    return unsigned_zero(f"{sign}{x.normalize():f}")
 
 
 def check_line(c: dict[str, Any], verdict: bool = True) -> str:

@@ -1,7 +1,9 @@
 """Number formatting shared by the human renderers: one format per quantity.
 
 Money, whatever it measures (a bill, a cost per outcome, a price per million tokens): two
-decimals from $1 up, four below; zero is $0.00 and never carries a minus sign.
+decimals from $1 up, four below; zero is $0.00 and never carries a minus sign. No figure
+prints a signed zero: a change, share or count that rounds to zero is shown without its sign
+(``0.0pp``, ``0.0%``, ``0``, never ``-0.0pp`` or ``+0.0%``).
 """
 
 from __future__ import annotations
@@ -38,22 +40,28 @@ def per_million(value: str | None) -> str:
     return "—" if x is None else money_text(x * 1_000_000)
 
 
+def unsigned_zero(text: str) -> str:
+    """A formatted number without its sign when every digit of it is 0 (``-0.0pp`` ->
+    ``0.0pp``, ``+0%`` -> ``0%``): a figure that rounds to zero is neither up nor down."""
+    return text if any(c in "123456789" for c in text) else text.lstrip("+-")
+
+
 def count(value: str | int | None, places: int = 0) -> str:
     """A count or ratio with thousands separators (no ``-0``)."""
     x = dec(value)
-    if x is None:
-        return "—"
-    text = f"{x:,.{places}f}"
-    return text.removeprefix("-") if text.lstrip("-0.,") == "" else text
+    return "—" if x is None else unsigned_zero(f"{x:,.{places}f}")
 
 
 def pct(value: str | None, places: int = 0) -> str:
     """A share as a percentage (no ``-0%``)."""
     x = dec(value)
-    if x is None:
-        return "—"
-    text = f"{x * 100:.{places}f}%"
-    return text.removeprefix("-") if text.lstrip("-0.").rstrip("%") == "" else text
+    return "—" if x is None else unsigned_zero(f"{x * 100:.{places}f}%")
+
+
+def signed_percent(x: Decimal, places: int = 1, unit: str = "%") -> str:
+    """A change of a ratio ``x`` in percent (``unit`` ``%``) or percentage points (``pp``),
+    with its sign: ``+29.0%``, ``-1.5pp``; one that rounds to zero has none (``0.0pp``)."""
+    return unsigned_zero(f"{x * 100:+.{places}f}{unit}")
 
 
 def tokens(value: int | None) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from tokenecon.render import charts
 from tokenecon.render.board import board_lines
-from tokenecon.render.formats import count, dec, pct, per_million, tokens, usd
+from tokenecon.render.formats import count, dec, pct, per_million, signed_percent, tokens, usd
 from tokenecon.render.time_charts import daily_chart
 from tokenecon.render.value import waterfall_bars
 
@@ -35,7 +35,7 @@ def _trend_change(report: dict[str, Any], previous: dict[str, Any] | None) -> di
         return None
     change = (now - before) / before
     return {
-        "text": f"{change * 100:+.1f}%",
+        "text": signed_percent(change),
         "direction": "up" if change > 0 else "down" if change < 0 else "",
         "since": period_label(previous),
     }
