@@ -6,6 +6,7 @@ $2 per 1M input, $8 per 1M output)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,46 @@ def test_the_html_draws_cost_per_outcome_over_time(folder: Path, tmp_path: Path)
     html = page.read_text()
     assert "cost per verified outcome (line) by day" in html
     assert 'data-note="outcomes-over-time">chat count outcomes without dates' in html
+
+
+def _table(data: dict[str, Any], width: int) -> tuple[list[list[str]], str]:
+    """The time table's cells on the terminal (the header row, then the data rows), and the
+    text."""
+    from rich.console import Console
+
+    from tokenecon.render.timeviews import time_tables
+
+    console = Console(width=width, no_color=True, record=True)
+    with console.capture() as capture:
+        for table in time_tables(data, width):
+            console.print(table)
+    text = capture.get()
+    cells = [[c.strip() for c in re.split(r"[┃│]", line)[1:-1]] for line in text.splitlines()]
+    return [c for c in cells if c], text
+
+
+def test_the_terminal_shows_outcomes_per_day(folder: Path) -> None:
+    """--by day on the terminal: outcomes and $/outcome per day, and the whole series' in the
+    total row ($6.50 of support over its 3 outcomes = $2.1667)."""
+    cells, text = _table(report(folder, "--by", "day"), 120)
+    header, *rows = cells
+    assert header[:6] == ["day", "cost", "share", "requests", "outcomes", "$/outcome"]
+    assert [r[:6] for r in rows] == [
+        ["2026-10-01", "$2.50", "29%", "2", "1", "$2.50"],
+        ["2026-10-02", "$6.00", "71%", "2", "2", "$2.00"],
+        ["total", "$8.50", "100%", "4", "3", "$2.17"],
+    ]
+    assert "outcomes and $/outcome: support only" in text
+
+
+def test_the_terminal_has_no_outcome_columns_without_dated_outcomes(folder: Path) -> None:
+    cells, _ = _table(report(folder, "--by", "day", mapping="counts-only.yaml"), 120)
+    assert "outcomes" not in cells[0] and "$/outcome" not in cells[0]
+
+
+def test_narrow_tables_keep_cost_per_outcome(folder: Path) -> None:
+    """Too narrow for all: the columns left out are named, cost per outcome is not one."""
+    _, text = _table(report(folder, "--by", "day"), 60)
+    left_out = " ".join(text.split()).split("not shown at 60 columns: ")[1].split(" (--width")[0]
+    assert left_out.split(", ") == ["share", "requests", "outcomes", "cache write"]
+    assert "$2.17" in text

@@ -94,21 +94,50 @@ def time_tables(report: dict[str, Any], width: int) -> list[Table]:
     period, series = series_of(report)
     if not series:
         return []
+    dated = any(r.get("outcomes") is not None for r in series)
     columns = [
         Column(period, "left"), Column("cost", rank=9), Column("share", rank=4),
-        Column("requests", rank=5), Column("uncached in", rank=8), Column("cache write", rank=6),
+        Column("requests", rank=5),
+        *([Column("outcomes", rank=6), Column("$/outcome", rank=9)] if dated else []),
+        Column("uncached in", rank=8), Column("cache write", rank=6),
         Column("cache read", rank=7), Column("output", rank=8),
     ]  # fmt: skip
     rows = []
     for r in series:
         share = Decimal(r["cost"]) / total if total else None
         rows.append([r["value"], usd(r["cost"]), pct(None if share is None else str(share)),
-                     count(r["requests"]), *_token_cells(r["tokens"])])  # fmt: skip
+                     count(r["requests"]), *(_outcome_cells(r) if dated else []),
+                     *_token_cells(r["tokens"])])  # fmt: skip
     if len(rows) > 1:
         totals = report["totals"]
         rows.append([Text("total", style="bold"), usd(totals["cost"]), "100%" if total else "—",
-                     count(totals["requests"]), *_token_cells(totals["tokens"])])  # fmt: skip
-    return fitted_tables(f"Spend by {period} (days in {zone})", columns, rows, width)
+                     count(totals["requests"]),
+                     *(_outcome_cells(_outcome_total(series)) if dated else []),
+                     *_token_cells(totals["tokens"])])  # fmt: skip
+    tables = fitted_tables(f"Spend by {period} (days in {zone})", columns, rows, width)
+    covered = report.get("time", {}).get("outcomes", {})
+    if dated and covered.get("left_out"):
+        note = (
+            f"outcomes and $/outcome: {', '.join(covered['use_cases'])} only (the others' "
+            "outcomes have no dates: docs/time-views.md)"
+        )
+        caption = tables[0].caption
+        tables[0].caption = note if caption is None else f"{note}\n{caption}"
+    return tables
+
+
+def _outcome_cells(row: dict[str, Any]) -> list[str]:
+    """Verified outcomes dated in the period, and the cost of each (— where none)."""
+    return [count(row.get("outcomes")), usd(row.get("cost_per_outcome"))]
+
+
+def _outcome_total(series: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The outcomes of the whole series, and their cost each (the sums divided again)."""
+    dated = [r for r in series if r.get("outcomes") is not None]
+    outcomes = sum(r["outcomes"] for r in dated)
+    cost = sum((Decimal(r["outcome_cost"]) for r in dated), Decimal(0))
+    each = str((cost / outcomes).quantize(Decimal("0.000001"))) if outcomes else None
+    return {"outcomes": outcomes, "cost_per_outcome": each}
 
 
 BLOCK_ROWS = 10
