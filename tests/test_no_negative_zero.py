@@ -95,3 +95,16 @@ def test_no_golden_file_holds_a_signed_zero() -> None:
             text = path.read_text(encoding="utf-8")
             found = SIGNED_ZERO.findall(text)
             assert not found, (path.name, found)
+
+
+def test_findings_write_money_and_shares_as_the_tables_do() -> None:
+    from tokenecon.economics.diagnose import _usd
+    from tokenecon.units import percent_text
+
+    assert percent_text(Decimal("-0.0000004")) == "0.0%"
+    assert percent_text(Decimal("-1.348")) == "-134.8%"
+    assert _usd(Decimal("-0.00001")) == ">-$0.0001"
+    assert _usd(Decimal("-0.0012")) == "-$0.0012"
+    assert _usd(Decimal("-1234.5")) == "-$1,234.50"
+    assert _usd(Decimal("0")) == "$0.00"
+    assert _usd(Decimal("0.48145")) == "$0.4815"

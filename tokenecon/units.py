@@ -6,7 +6,7 @@ One parser for every option, scenario field and threshold that takes a share (``
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from tokenecon.errors import OptionError
@@ -50,3 +50,26 @@ def _decimal(text: str, value: Any, where: str) -> Decimal:
 def _fraction(number: Decimal) -> str:
     """``20`` as the fraction it would be as a percentage: ``0.2``."""
     return f"{(number / 100).normalize():f}"
+
+
+def unsigned_zero(text: str) -> str:
+    """A formatted number without its sign when every digit of it is 0 (``-0.0pp`` ->
+    ``0.0pp``, ``+0%`` -> ``0%``): a figure that rounds to zero is neither up nor down."""
+    return text if any(c in "123456789" for c in text) else text.lstrip("+-")
+
+
+def percent_text(share: Decimal, places: int = 1) -> str:
+    """A share (0.25) as a percentage (``25.0%``), never ``-0.0%``."""
+    return unsigned_zero(f"{share * 100:,.{places}f}%")
+
+
+def money_text(x: Decimal, symbol: str = "$") -> str:
+    """Money by magnitude: 2 decimals from 1 up, 4 below; zero is ``$0.00``, and a sum too
+    small for 4 decimals ``<$0.0001`` (``>-$0.0001``), never ``$0.0000`` or ``-$0.0000``."""
+    places = 2 if abs(x) >= 1 else 4
+    rounded = x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if x == 0:
+        return f"{symbol}0.00"
+    if rounded == 0:
+        return f"<{symbol}0.0001" if x > 0 else f">-{symbol}0.0001"
+    return f"{'-' if rounded < 0 else ''}{symbol}{abs(rounded):,.{places}f}"

@@ -16,6 +16,7 @@ from tokenecon.economics.diagnose import _usd
 from tokenecon.economics.frontier_share import FrontierShare
 from tokenecon.economics.operating_ladder import OperatingStage
 from tokenecon.economics.value import ValueAssessment
+from tokenecon.units import percent_text
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _buyer(key: str, buyer: str, missing: str, closes: str) -> Answer:
 
 
 def _pct(x: Decimal | None) -> str:
-    return "n/a" if x is None else f"{x * 100:,.1f}%"
+    return "n/a" if x is None else percent_text(x)
 
 
 def answer_questions(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, ratio
+from tokenecon.units import money_text
 
 DEFAULT_PRICE_RATIO = Decimal(3)
 """Blended price this many times the cheapest utility model's (same provider) ..."""
@@ -97,8 +98,8 @@ def _fmt(x: Decimal, places: int = 2) -> str:
 
 
 def _usd(x: Decimal) -> str:
-    """Money as the tables show it: cents from $1 up, four decimals below."""
-    return f"${x:,.2f}" if abs(x) >= 1 or x == 0 else f"${x:,.4f}"
+    """Money as the tables show it (:func:`tokenecon.units.money_text`)."""
+    return money_text(x)
 
 
 def _mapping_target(u: UseCaseEconomics, metric: str) -> Decimal | None:

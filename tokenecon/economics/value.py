@@ -22,6 +22,7 @@ from tokenecon.economics.waterfall import (
 )
 from tokenecon.price.apply import PricedGroup
 from tokenecon.price.book import PriceBook
+from tokenecon.units import percent_text
 
 PLACEMENT_SHARE = Decimal("0.05")
 """A placement premium above this share of the use case's model cost is a finding."""
@@ -102,7 +103,7 @@ def value_findings(assessment: ValueAssessment) -> list[Finding]:
                     i.saving,
                     f"expected errors cost {_usd(i.error_cost)} against a saving "
                     f"of {_usd(i.saving)}: liability, not ROI (net ROI "
-                    f"{(i.roi_net or 0) * 100:,.1f}%)",
+                    f"{percent_text(i.roi_net or Decimal(0))})",
                 )
             )
         p = v.placement

@@ -8,24 +8,14 @@ prints a signed zero: a change, share or count that rounds to zero is shown with
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from tokenecon.units import money_text, unsigned_zero
 
 
 def dec(value: str | int | None) -> Decimal | None:
     """A report value as Decimal (None stays None)."""
     return None if value is None else Decimal(str(value))
-
-
-def money_text(x: Decimal, symbol: str = "$") -> str:
-    """Money by magnitude: 2 decimals from 1 up, 4 below; zero is ``$0.00``, and a sum too
-    small for 4 decimals ``<$0.0001`` (``>-$0.0001``), never ``$0.0000`` or ``-$0.0000``."""
-    places = 2 if abs(x) >= 1 else 4
-    rounded = x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if x == 0:
-        return f"{symbol}0.00"
-    if rounded == 0:
-        return f"<{symbol}0.0001" if x > 0 else f">-{symbol}0.0001"
-    return f"{'-' if rounded < 0 else ''}{symbol}{abs(rounded):,.{places}f}"
 
 
 def usd(value: str | None, symbol: str = "$") -> str:
@@ -38,12 +28,6 @@ def per_million(value: str | None) -> str:
     """A per-token rate shown per million tokens, as money."""
     x = dec(value)
     return "—" if x is None else money_text(x * 1_000_000)
-
-
-def unsigned_zero(text: str) -> str:
-    """A formatted number without its sign when every digit of it is 0 (``-0.0pp`` ->
-    ``0.0pp``, ``+0%`` -> ``0%``): a figure that rounds to zero is neither up nor down."""
-    return text if any(c in "123456789" for c in text) else text.lstrip("+-")
 
 
 def count(value: str | int | None, places: int = 0) -> str:

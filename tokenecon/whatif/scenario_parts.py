@@ -21,6 +21,7 @@ from tokenecon.economics.decompose import UseCaseEconomics, ratio
 from tokenecon.errors import UnknownModelError
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.price.book import PriceBook
+from tokenecon.units import unsigned_zero
 
 if TYPE_CHECKING:
     from tokenecon.report.analyze import Analysis
@@ -248,7 +249,7 @@ def usd(x: Count) -> str:
 
 def pct(x: Count | None, places: int = 0) -> str:
     """A share as a percentage for assumption texts."""
-    return "—" if x is None else f"{Decimal(x) * 100:.{places}f}%"
+    return "—" if x is None else unsigned_zero(f"{Decimal(x) * 100:.{places}f}%")
 
 
 def tasks_per_call(state: State, use_case: str | None) -> Decimal | None:
