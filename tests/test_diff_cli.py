@@ -136,7 +136,7 @@ def test_missing_and_broken_reports_exit_2(pair: tuple[Path, Path], tmp_path: Pa
     assert result.exit_code == 2 and "does not exist" in result.stderr
     (tmp_path / "broken.json").write_text('{"schema": \n')
     result = run_cli("diff", str(pair[0]), str(tmp_path / "broken.json"))
-    assert result.exit_code == 2 and f"{tmp_path / 'broken.json'}:2: not a JSON report" in (
+    assert result.exit_code == 2 and f"{tmp_path / 'broken.json'}:2:1: not valid JSON" in (
         result.stderr
     )
 

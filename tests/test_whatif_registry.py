@@ -29,7 +29,7 @@ IDS = [kind.name for kind in LEVERS]
 
 
 def example(kind: type[LeverKind]) -> LeverKind:
-    return kind.parse(kind.example, {}, kind.flag.option)
+    return kind.parse(kind.flag.example, {}, kind.flag.option)
 
 
 def test_names_and_flags_are_unique_and_match() -> None:
@@ -50,7 +50,7 @@ def test_the_registry_is_the_order_flags_apply_levers() -> None:
     # others produced), the prompt's size before caching it.
     assert order[0] == "route" and order[-1] == "max_attempts"
     assert order.index("context_cap") < order.index("trim_prompt") < order.index("cache")
-    every = levers_from_flags({kind.name: kind.example for kind in reversed(LEVERS)})
+    every = levers_from_flags({kind.name: kind.flag.example for kind in reversed(LEVERS)})
     assert every is not None
     assert [lever.kind for lever in every.levers] == [kind.name for kind in LEVERS]
 
@@ -80,13 +80,13 @@ def test_json_reads_back(kind: type[LeverKind]) -> None:
 
 @pytest.mark.parametrize("kind", LEVERS, ids=IDS)
 def test_flag_and_file_give_the_same_lever(kind: type[LeverKind], tmp_path: Path) -> None:
-    flags = levers_from_flags({kind.name: kind.example}, use_cases=["agent"])
+    flags = levers_from_flags({kind.name: kind.flag.example}, use_cases=["agent"])
     assert flags is not None
     (lever,) = flags.levers
     assert flags.name == lever.action.short()
     assert lever.where == kind.flag.option
     plans = tmp_path / "plans.yaml"
-    item = f"{{{kind.name}: '{kind.example}', use_case: agent}}"
+    item = f"{{{kind.name}: '{kind.flag.example}', use_case: agent}}"
     plans.write_text(f"scenarios:\n  one:\n    - {item}\n")
     (scenario,) = load_scenarios(plans)
     assert scenario.levers == (lever,)

@@ -8,6 +8,11 @@ that no error leaves the user without a next step.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from json import JSONDecodeError
+
 
 class TokenEconError(Exception):
     """Base class: a problem with the user's input, configuration or options."""
@@ -58,6 +63,13 @@ class UnknownModelError(TokenEconError):
     """A model name that no price book knows, with the closest known names as the hint."""
 
     default_hint = "price it in a book of your own: --prices FILE (docs/price-book.md)"
+
+
+def broken_json(where: object, exc: JSONDecodeError, line: int | None = None) -> str:
+    """Where a JSON text breaks and why, for an error message: ``file:line:column: not valid
+    JSON (Expecting value)``. ``line`` is the file's line of a text parsed alone (a JSON Lines
+    line), which the parser counts as its line 1."""
+    return f"{where}:{line or exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
 
 
 def first_line(exc: BaseException) -> str:

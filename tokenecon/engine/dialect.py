@@ -67,44 +67,44 @@ def scan_order(con: DuckDBBackend) -> Iterator[None]:
         con.raw_sql("SET preserve_insertion_order = false")
 
 
-def lines_matching(con: DuckDBBackend, path: str, pattern: str) -> list[tuple[int, str]]:
-    """(line number, text) of the physical lines of a text file that match an RE2 pattern.
+_NUMBERED_LINES = """
+    SELECT row_number() OVER () AS number, line
+    FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false,
+                  auto_detect = false, delim = '\x01', quote = '', escape = '',
+                  strict_mode = false, null_padding = true)
+"""
+"""Every physical line of a text file with its number (one parameter: the path).
 
-    Engine-specific on purpose: a streaming ROW_NUMBER() OVER () over the file read as whole
-    lines is one pass (10M lines: ~4.5 s); the portable Ibis window carries a frame clause that
-    makes DuckDB buffer every row first (~14 s).
-    """
-    sql = """
-        SELECT number, line FROM (
-            SELECT row_number() OVER () AS number, line
-            FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false,
-                          auto_detect = false, delim = '\x01', quote = '', escape = '',
-                          strict_mode = false, null_padding = true)
-        ) WHERE regexp_matches(line, ?)
-        ORDER BY number
-    """
+Engine-specific on purpose: a streaming ROW_NUMBER() OVER () over the file read as whole lines
+is one pass (10M lines: ~4.5 s); the portable Ibis window carries a frame clause that makes
+DuckDB buffer every row first (~14 s)."""
+
+
+def _numbered_lines(
+    con: DuckDBBackend, path: str, where: str, params: list[object]
+) -> list[tuple[int, str]]:
+    """(line number, text) of the lines of ``path`` kept by ``where`` (SQL over ``number`` and
+    ``line``, then ORDER BY and any LIMIT), in file order; ``params`` fill its placeholders."""
+    sql = f"SELECT number, line FROM ({_NUMBERED_LINES}) WHERE {where}"
     with scan_order(con):
-        rows = con.con.execute(sql, [path, pattern]).fetchall()
+        rows = con.con.execute(sql, [path, *params]).fetchall()
     return [(int(number), str(line)) for number, line in rows]
+
+
+def lines_matching(con: DuckDBBackend, path: str, pattern: str) -> list[tuple[int, str]]:
+    """(line number, text) of the physical lines of a text file that match an RE2 pattern, in
+    one pass over the file."""
+    return _numbered_lines(con, path, "regexp_matches(line, ?) ORDER BY number", [pattern])
 
 
 def lines_not_json_objects(con: DuckDBBackend, path: str, limit: int) -> list[tuple[int, str]]:
     """(line number, text) of the first ``limit`` physical lines of a JSON Lines file whose
     text is not a JSON object (malformed JSON, an array, a string), blank lines left out. One
     pass, as :func:`lines_matching`."""
-    sql = """
-        SELECT number, line FROM (
-            SELECT row_number() OVER () AS number, line
-            FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false,
-                          auto_detect = false, delim = '\x01', quote = '', escape = '',
-                          strict_mode = false, null_padding = true)
-        ) WHERE trim(coalesce(line, '')) <> ''
-            AND coalesce(json_type(TRY_CAST(line AS JSON)), '') <> 'OBJECT'
-        ORDER BY number LIMIT ?
-    """
-    with scan_order(con):
-        rows = con.con.execute(sql, [path, limit]).fetchall()
-    return [(int(number), str(line)) for number, line in rows]
+    where = """trim(coalesce(line, '')) <> ''
+        AND coalesce(json_type(TRY_CAST(line AS JSON)), '') <> 'OBJECT'
+        ORDER BY number LIMIT ?"""
+    return _numbered_lines(con, path, where, [limit])
 
 
 def parquet_rows_of(

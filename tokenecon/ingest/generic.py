@@ -14,7 +14,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.errors import OptionError, UsageInputError
+from tokenecon.errors import OptionError, UsageInputError, broken_json
 from tokenecon.ingest.canonical import (
     ALIASES,
     CANONICAL_COLUMNS,
@@ -56,7 +56,14 @@ def read_headers(source: SourceFile) -> list[str]:
             return [h.strip() for h in headers]
         keys: dict[str, None] = {}
         if source.kind == "json":
-            document = json.load(handle)
+            try:
+                document = json.load(handle)
+            except json.JSONDecodeError as exc:
+                raise UsageInputError(
+                    broken_json(source.display, exc),
+                    "a JSON source is one JSON document (an object or an array of objects), or "
+                    "JSON Lines with one object per line (docs/sources.md)",
+                ) from None
             records = document if isinstance(document, list) else [document]
             for record in records[:200]:
                 if isinstance(record, dict):
@@ -74,7 +81,7 @@ def read_headers(source: SourceFile) -> list[str]:
                 # One bad line is one rejected row (docs/sources.md): only a file with no
                 # object in its first lines is refused.
                 first_error = first_error or UsageInputError(
-                    f"{source.display}:{number}:{exc.colno}: not valid JSON ({exc.msg})",
+                    broken_json(source.display, exc, number),
                     "a JSONL file has one JSON object per line",
                 )
                 continue

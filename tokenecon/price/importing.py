@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from tokenecon.errors import OptionError, PriceBookError
+from tokenecon.errors import OptionError, PriceBookError, broken_json
 from tokenecon.price.book import load_price_book
 from tokenecon.price.genai import genai_book
 from tokenecon.price.history import merge_books
@@ -44,7 +44,7 @@ def read_source(path: Path, fmt: str | None) -> tuple[str, Any]:
         raise PriceBookError(f"cannot read {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise PriceBookError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
+            broken_json(path, exc),
             "download the raw JSON file, not the web page that shows it",
         ) from None
     found = "litellm" if isinstance(data, dict) else "genai-prices"

@@ -122,11 +122,7 @@ def _budgets(section: dict[str, Any], width: int) -> list[Table]:
             [
                 f"{b['scope']}:{b['name']}",
                 f"{b['start']}..{b['end']}",
-                usd(b["amount"]),
-                usd(b["spent"]),
-                usd(b["remaining"]),
-                usd(b["daily_burn"]),
-                usd(b["projected"]),
+                *(usd(b[k]) for k in ("amount", "spent", "remaining", "daily_burn", "projected")),
                 b["runs_out"] or "—",
                 Text(alerts, style=style),
             ]

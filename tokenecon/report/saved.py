@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+from tokenecon.errors import broken_json
 from tokenecon.report.document import SCHEMA, Report, ReportSchemaError
 
 
@@ -24,7 +25,7 @@ def read_report(path: Path) -> Report:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReportSchemaError(
-            f"{path}:{exc.lineno}: not a JSON report ({exc.msg})",
+            broken_json(path, exc),
             "save one with `tokenecon analyze ... --save FILE`",
         ) from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...]]]]

@@ -24,11 +24,13 @@ How the modules relate, bottom to top:
 - ``frontier``: cost per outcome against outcome rate, now, per model and per scenario.
 - ``run``: analyse once, apply every scenario, build the document.
 
-Adding a lever touches three files: a module with its :class:`LeverKind` subclass (name,
-``flag``, ``modifiers``, ``example``, ``parse``, ``describe``, ``to_dict``, ``from_dict``,
-``shown``, ``apply``, and ``prompt_step`` if it changes prompt sizes; a new module, or the one
-of its family), ``registry.py`` (its place in ``LEVERS``), and ``tests/test_whatif_levers.py``
-(its effect computed by hand; ``tests/test_whatif_registry.py`` checks the rest for every kind).
+Adding a lever touches three files: a module with its :class:`LeverKind` subclass (its
+``flag`` with an example value, which names it; ``modifiers``, ``parse``, ``describe``,
+``to_dict``, ``from_dict``, ``shown``, ``apply``, and ``prompt_step`` if it changes prompt
+sizes; a one-value lever gets ``parse``, the JSON and ``shown`` from :class:`OneValueLever`;
+a new module, or the one of its family), ``registry.py`` (its place in ``LEVERS``), and
+``tests/test_whatif_levers.py`` (its effect computed by hand; ``tests/test_whatif_registry.py``
+checks the rest for every kind).
 The ``whatif`` flags and ``--help``, scenario-file keys, hints and JSON follow from the
 registry; the user reference (README's lever table) gets a row for it.
 """

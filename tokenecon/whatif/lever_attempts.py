@@ -19,15 +19,26 @@ from tokenecon.whatif.scenario_parts import Context, Part, State, scaled, tasks_
 from tokenecon.whatif.slices import by_use_case, take, total
 
 
+def parse_attempts(value: Any, where: str) -> Decimal:
+    """A number of tasks per outcome, 1 or more."""
+    number = parse_number(value, where)
+    if number < 1:
+        raise OptionError(
+            f"{where}: {value} is below 1", "every verified outcome takes at least one task"
+        )
+    return number
+
+
 @dataclass(frozen=True)
 class RetryCut(ShareLever):
     """Cut a fraction of the calls beyond the first of each task (retries, re-asks, steps)."""
 
-    name = "retry_cut"
     flag = Flag(
-        "retry_cut", "This share (20% or 0.2) of the calls beyond each task's first cut.", "SHARE"
+        "retry_cut",
+        "This share (20% or 0.2) of the calls beyond each task's first cut.",
+        "SHARE",
+        "50%",
     )
-    example = "50%"
 
     def describe(self) -> str:
         """``cut 50% of retried calls``."""
@@ -67,28 +78,11 @@ class MaxAttempts(OneValueLever):
 
     attempts: Decimal
 
-    name = "max_attempts"
-    key = "attempts"
-    flag = Flag("max_attempts", "At most N tasks per verified outcome.", "N")
-    example = "1.5"
-
-    @classmethod
-    def read(cls, value: Any, where: str) -> Decimal:
-        """A number of tasks, 1 or more."""
-        number = parse_number(value, where)
-        if number < 1:
-            raise OptionError(
-                f"{where}: {value} is below 1", "every verified outcome takes at least one task"
-            )
-        return number
+    flag = Flag("max_attempts", "At most N tasks per verified outcome.", "N", "1.5", parse_attempts)
 
     def describe(self) -> str:
         """``at most 1.5 attempts per outcome``."""
         return f"at most {self.attempts} attempts per outcome"
-
-    def shown(self) -> str:
-        """``1.5``."""
-        return str(self.attempts)
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """At most N tasks per verified outcome: the surplus tasks (average ones) are not run."""

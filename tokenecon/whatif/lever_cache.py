@@ -52,14 +52,14 @@ class Cache(LeverKind):
     ttl: str = "5m"
     """Cache lifetime: ``5m`` (cache_write price) or ``1h`` (cache_write_1h price)."""
 
-    name = "cache"
-    flag = Flag("cache", "Share of input tokens (60% or 0.6) that becomes cache reads.", "RATE")
+    flag = Flag(
+        "cache", "Share of input tokens (60% or 0.6) that becomes cache reads.", "RATE", "0.6"
+    )
     modifiers = (
         Flag("cache_prefix", "Cached prefix per call, in tokens.", "TOKENS"),
         Flag("cache_scope", "task (default) or shared: what one prefix serves.", "task|shared"),
         Flag("cache_ttl", "5m (default) or 1h.", "5m|1h"),
     )
-    example = "0.6"
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:

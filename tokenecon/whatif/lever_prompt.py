@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
@@ -35,7 +35,6 @@ class _Trim(ShareLever):
 
     side: ClassVar[str]
     columns: ClassVar[tuple[str, ...]]
-    example = "20%"
 
     def describe(self) -> str:
         """``trim prompts by 20%``."""
@@ -68,8 +67,9 @@ class _Trim(ShareLever):
 class TrimPrompt(_Trim):
     """Fewer prompt tokens per call: every input bucket in proportion."""
 
-    name = "trim_prompt"
-    flag = Flag("trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE")
+    flag = Flag(
+        "trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE", "20%"
+    )
     side = "prompt"
     columns = INPUT_TOKEN_COLUMNS
 
@@ -82,8 +82,9 @@ class TrimPrompt(_Trim):
 class TrimOutput(_Trim):
     """Fewer output tokens per call, reasoning included."""
 
-    name = "trim_output"
-    flag = Flag("trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE")
+    flag = Flag(
+        "trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE", "20%"
+    )
     side = "output"
     columns = ("output_tokens", "reasoning_tokens")
 
@@ -94,15 +95,9 @@ class ContextCap(OneValueLever):
 
     tokens: int
 
-    name = "context_cap"
-    key = "tokens"
-    flag = Flag("context_cap", "No prompt above TOKENS (cut to it).", "TOKENS")
-    example = "150k"
-
-    @classmethod
-    def read(cls, value: Any, where: str) -> int:
-        """Tokens: ``150000``, ``150_000`` or ``150k``."""
-        return parse_tokens(value, where)
+    flag = Flag(
+        "context_cap", "No prompt above TOKENS (cut to it).", "TOKENS", "150k", parse_tokens
+    )
 
     def describe(self) -> str:
         """``cap prompts at 150,000 tokens``."""

@@ -19,14 +19,17 @@ from tokenecon.whatif.slices import Pairs, by_use_case, take, total
 SERVICE_TIERS = ("flex", "priority")
 
 
+def parse_tier(value: Any, where: str) -> str:
+    """``flex`` or ``priority``."""
+    return parse_choice(value, SERVICE_TIERS, where)
+
+
 @dataclass(frozen=True)
 class Batch(ShareLever):
     """Move non-urgent standard-tier traffic to the batch tier: ``fraction`` of the slice's
     non-urgent standard traffic (times the slice's share)."""
 
-    name = "batch"
-    flag = Flag("batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE")
-    example = "0.5"
+    flag = Flag("batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE", "0.5")
 
     def describe(self) -> str:
         """``batch 50% of non-urgent traffic``."""
@@ -71,23 +74,13 @@ class Tier(OneValueLever):
 
     tier: str
 
-    name = "tier"
-    key = "tier"
-    flag = Flag("tier", "Move standard traffic to flex or priority.", "flex|priority")
-    example = "flex"
-
-    @classmethod
-    def read(cls, value: Any, where: str) -> str:
-        """``flex`` or ``priority``."""
-        return parse_choice(value, SERVICE_TIERS, where)
+    flag = Flag(
+        "tier", "Move standard traffic to flex or priority.", "flex|priority", "flex", parse_tier
+    )
 
     def describe(self) -> str:
         """``move standard traffic to the flex tier``."""
         return f"move standard traffic to the {self.tier} tier"
-
-    def shown(self) -> str:
-        """``flex``."""
-        return self.tier
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Move the slice's standard traffic to the flex or priority tier."""

@@ -13,8 +13,8 @@ The kinds themselves live in :mod:`~tokenecon.whatif.routing`, :mod:`~.lever_pro
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
@@ -32,6 +32,11 @@ class Flag:
     """One line for ``--help``."""
     metavar: str | None = None
     """The value's placeholder in ``--help`` (``TARGET``, ``PCT``)."""
+    example: str = ""
+    """A value of the flag, for hints (``small-model``); a lever's own flag has one."""
+    parse: Callable[[Any, str], Any] | None = None
+    """How a one-value lever's value reads (see :meth:`OneValueLever.read`): from the flag's
+    text, a file's value or the JSON, with ``where`` for messages."""
     switch: bool = False
     """A flag without a value (``--any-provider``); ``true``/``false`` in a file."""
 
@@ -51,13 +56,18 @@ class LeverKind(ABC):
     """
 
     name: ClassVar[str]
-    """``route``, ``trim_prompt`` ...: the JSON ``lever`` and assumption label."""
+    """``route``, ``trim_prompt`` ...: the JSON ``lever`` and assumption label; always its
+    flag's key (set from :attr:`flag`)."""
     flag: ClassVar[Flag]
-    """The flag that gives the lever's value (its key is :attr:`name`)."""
+    """The flag that gives the lever's value, with an example value for hints."""
     modifiers: ClassVar[tuple[Flag, ...]] = ()
     """Flags that refine this lever only (``--any-provider``, ``--cache-ttl``)."""
-    example: ClassVar[str]
-    """A value of the flag, for hints (``small-model``)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A kind that states its flag is named by it."""
+        super().__init_subclass__(**kwargs)
+        if "flag" in vars(cls):
+            cls.name = cls.flag.key
 
     @classmethod
     @abstractmethod
@@ -99,34 +109,44 @@ class LeverKind(ABC):
 
 
 class OneValueLever(LeverKind):
-    """A lever kind with one value: the field named :attr:`key`, which is also its JSON key.
+    """A lever kind with one value: its one field, whose name is also its JSON key.
 
-    The flag, the scenario file and the JSON all read the value with :meth:`read`, so that a
-    subclass says only how its value is written, described and applied.
+    The flag, the scenario file and the JSON all read the value with :meth:`read` (the flag's
+    ``parse``), so that a subclass says only how its value is described and applied.
     """
 
-    key: ClassVar[str]
-    """The value's field and JSON key (``fraction``, ``tier``, ``tokens`` ...)."""
+    @classmethod
+    def key(cls) -> str:
+        """The value's field and JSON key (``fraction``, ``tier``, ``tokens`` ...)."""
+        (value,) = fields(cls)  # type: ignore[arg-type]
+        return value.name
 
     @classmethod
-    @abstractmethod
     def read(cls, value: Any, where: str) -> Any:
         """The value from a flag's text, a file's value or the JSON (``where`` for messages)."""
+        if cls.flag.parse is None:
+            raise TypeError(f"{cls.__name__}: its flag says no parse for its value")
+        return cls.flag.parse(value, where)
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
         """The lever from its one value (it takes no modifiers)."""
         return cls(cls.read(value, where))  # type: ignore[call-arg]
 
+    def shown(self) -> str:
+        """The value as it reads: ``1.5``, ``flex``."""
+        return str(getattr(self, self.key()))
+
     def to_dict(self) -> dict[str, Any]:
         """``{key: value}``: a decimal as text (``"0.5"``), a count or a name as it is."""
-        value = getattr(self, self.key)
-        return {self.key: str(value) if isinstance(value, Decimal) else value}
+        value = getattr(self, self.key())
+        return {self.key(): str(value) if isinstance(value, Decimal) else value}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str) -> Self:
         """From ``{key: value}``."""
-        return cls(cls.read(data[cls.key], f"{where}: {cls.key}"))  # type: ignore[call-arg]
+        key = cls.key()
+        return cls(cls.read(data[key], f"{where}: {key}"))  # type: ignore[call-arg]
 
 
 @dataclass(frozen=True)
@@ -134,8 +154,6 @@ class ShareLever(OneValueLever):
     """A lever whose value is a share, ``fraction``: written ``20%`` or ``0.2``."""
 
     fraction: Decimal
-
-    key = "fraction"
 
     @classmethod
     def read(cls, value: Any, where: str) -> Decimal:

@@ -57,12 +57,12 @@ class Route(LeverKind):
     any_provider: bool = False
     """Look for the cheapest model of the tier at every provider, not only the source's."""
 
-    name = "route"
-    flag = Flag("route", "Move traffic to MODEL, small-model or mid-model.", "TARGET")
+    flag = Flag(
+        "route", "Move traffic to MODEL, small-model or mid-model.", "TARGET", "small-model"
+    )
     modifiers = (
         Flag("any_provider", "small-model/mid-model: look at every provider.", switch=True),
     )
-    example = "small-model"
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:

@@ -54,7 +54,7 @@ def levers_from_flags(
     for kind in LEVERS:
         lone = _lone_modifiers(kind, stated, lambda flag: flag.option)
         if lone:
-            raise OptionError(lone, f"add {kind.flag.option} {kind.example}")
+            raise OptionError(lone, f"add {kind.flag.option} {kind.flag.example}")
     slice_share = parse_share(share, "--share") if share is not None else Decimal(1)
     levers = tuple(
         Lever(
