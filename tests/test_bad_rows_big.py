@@ -119,6 +119,15 @@ def test_an_open_quote_in_a_big_file_is_refused_at_its_line(tmp_path: Path, unch
 def test_a_ragged_row_of_a_big_outcomes_file_refuses_it(tmp_path: Path, unchecked) -> None:
     # An outcomes file has no rejected rows to count a skipped row in: it is refused, at
     # its line, rather than read one outcome short.
+    _ragged_outcomes_refused(tmp_path)
+
+
+def test_a_ragged_row_of_a_small_outcomes_file_refuses_it(tmp_path: Path) -> None:
+    # Below the size the fast read checks, too: the row is not skipped without a word.
+    _ragged_outcomes_refused(tmp_path)
+
+
+def _ragged_outcomes_refused(tmp_path: Path) -> None:
     usage = tmp_path / "usage.csv"
     usage.write_text(HEADER.replace("note", "task_id") + good_row(1).replace(",\n", ",T-1\n"))
     events = tmp_path / "events.csv"
@@ -132,7 +141,7 @@ def test_a_ragged_row_of_a_big_outcomes_file_refuses_it(tmp_path: Path, unchecke
         "analyze", str(usage), "--outcomes", str(mapping), "--prices", BOOK, "--no-default-prices"
     )  # fmt: skip
     assert result.exit_code == 2, result.output
-    assert f"{events}:3: cannot read: missing columns" in result.stderr
+    assert f"{events}:3: 1 fields where the header has 2" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -48,9 +48,17 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
 
     assert source.path is not None
     with text_lines(source.path, "outcomes file") as handle:
-        header = next(csv.reader(handle), [])
-        for _ in handle:  # the engine reads it next: check that all of it is text
-            pass
+        # The engine reads it next: check here that all of it is text, and that every row has
+        # the header's fields (a ragged row would be skipped: an outcome lost without a word).
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        for row in reader:
+            if row and len(row) != len(header):
+                raise MappingError(
+                    f"{source.path}:{reader.line_num}: {len(row)} fields where the header has "
+                    f"{len(header)}",
+                    f"fix that row of the outcomes file (quote a value that holds a comma); {HINT}",
+                )
     for needed in (source.key, source.verified):
         if needed and needed not in header:
             raise MappingError(
