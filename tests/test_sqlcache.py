@@ -316,3 +316,14 @@ def test_concurrent_writers_never_leave_half_an_entry(cache: Path) -> None:
         w.join()
     assert seen == [True] * 200  # replaced whole, never missing nor half-written
     assert not [p for p in (cache / "sql").iterdir() if p.name.startswith(".entry-")]
+
+
+def test_a_json_source_read_into_a_table_replays_its_rows(cache: Path) -> None:
+    # JSON sources are parsed once into a temporary table that Ibis creates and then fills
+    # on the connection DuckDB hands back: a replay that created the table without filling
+    # it priced nothing ($0.00, 0 rows read) from the second run on.
+    otel = FIXTURES / "conformance" / "same_call_otel.jsonl"
+    args = ("analyze", str(otel), "--prices", str(FIXTURES / "book.yaml"), "--no-default-prices")
+    runs = [json.loads(run_cli(*args, "--json").stdout) for _ in range(3)]
+    assert [r["totals"]["cost"] for r in runs] == ["0.007412"] * 3
+    assert [r["totals"]["rows_read"] for r in runs] == [1, 1, 1]

@@ -69,8 +69,10 @@ def aggregate_usage_cached(
     main = _main_result(notes.tables)
     if notes.replayable and main is not None and reusable(result):
         entry = sqlcache.Entry(key, _through(notes.statements, main), _state(result, notes, main))
-        replica = _filed(entry.state, notes.tables[: main + 1])
-        if _reads_only(entry, files) and _same(replica, result):
+        # Proof, not trust: the statements are replayed on a connection of their own, and the
+        # entry is kept only if that gives this run's aggregates (a statement the recording
+        # missed would otherwise be replayed as nothing: a confident $0.00 on the next run).
+        if _reads_only(entry, files) and _same(_replayed(session, entry, fresh=True), result):
             sqlcache.store(entry)
     return result
 
@@ -186,11 +188,20 @@ def _filed(state: dict[str, Any], results: Sequence[pa.Table]) -> UsageAggregate
     return result
 
 
-def _replayed(session: Session, entry: sqlcache.Entry) -> UsageAggregates | None:
+def _replayed(
+    session: Session, entry: sqlcache.Entry, fresh: bool = False
+) -> UsageAggregates | None:
+    """The aggregates of ``entry``'s statements sent to the session's connection, or with
+    ``fresh`` to a new one of the same settings (None when they cannot be replayed)."""
+    raw = session.fresh_raw() if fresh else session.raw()
+    send = sqlcache.rehearse if fresh else sqlcache.replay
     try:
-        return _filed(entry.state, sqlcache.replay(session.raw(), entry))
+        return _filed(entry.state, send(raw, entry))
     except Exception:  # an entry this code cannot use, an engine error: compile instead
         return None
+    finally:
+        if fresh:
+            raw.close()
 
 
 def _same(a: UsageAggregates | None, b: UsageAggregates) -> bool:

@@ -224,6 +224,10 @@ class Session:
             self._raw = duckdb_session(self.options, self._input_bytes)
         return self._raw
 
+    def fresh_raw(self) -> duckdb.DuckDBPyConnection:
+        """A new DuckDB connection with the settings of :meth:`raw` (the caller closes it)."""
+        return duckdb_session(self.options, self._input_bytes)
+
     def ibis(self) -> BaseBackend:
         """The Ibis backend: over :meth:`raw` for DuckDB, a Spark session for Spark."""
         if self._ibis is None:
