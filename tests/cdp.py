@@ -132,6 +132,41 @@ class Browser:
             except queue.Empty:
                 return seen
 
+    def load(self, page: Path) -> list[dict[str, Any]]:
+        """Navigate to ``page`` and return the events up to the load and the quiet after it."""
+        self.call("Page.navigate", url=page.as_uri())
+        return self.wait_for("Page.loadEventFired") + self.drain()
+
+    def load_offline(self, page: Path) -> list[dict[str, Any]]:
+        """:meth:`load`, asserting the page threw nothing, logged no error and asked the
+        network for nothing but itself."""
+        url = page.as_uri()
+        events = self.load(page)
+        problems = [
+            e for e in events
+            if e["method"] in ("Runtime.exceptionThrown", "Page.javascriptDialogOpening")
+            or (e["method"] == "Runtime.consoleAPICalled"
+                and e["params"]["type"] in ("error", "assert"))
+            or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+        ]  # fmt: skip
+        assert problems == [], problems
+        requests = [e["params"]["request"]["url"] for e in events
+                    if e["method"] == "Network.requestWillBeSent"]  # fmt: skip
+        assert requests == [url], requests
+        return events
+
+    def charts(self, selector: str) -> list[list[Any]]:
+        """Per chart SVG under ``selector``: whether it is drawn at a readable size (over
+        100 x 50 px), and how many marks (paths, rects) it holds."""
+        return list(
+            self.evaluate(
+                f"[...document.querySelectorAll({json.dumps(selector)})].map(s => {{"
+                " const r = s.getBoundingClientRect();"
+                " return [r.width > 100 && r.height > 50, s.querySelectorAll('path,rect').length];"
+                "})"
+            )
+        )
+
     def evaluate(self, expression: str) -> Any:
         """A JavaScript expression's value in the page."""
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)

@@ -133,26 +133,8 @@ def test_page_in_headless_chromium(months: dict[str, Any], hostile: Path, tmp_pa
     try:
         browser.open_page()
         for page in (months["dir"] / "trend.html", hostile):
-            url = page.as_uri()
-            browser.call("Page.navigate", url=url)
-            events = browser.wait_for("Page.loadEventFired") + browser.drain()
-            problems = [
-                e for e in events
-                if e["method"] in ("Runtime.exceptionThrown", "Page.javascriptDialogOpening")
-                or (e["method"] == "Runtime.consoleAPICalled"
-                    and e["params"]["type"] in ("error", "assert"))
-                or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
-            ]  # fmt: skip
-            assert problems == [], problems
-            requests = [e["params"]["request"]["url"] for e in events
-                        if e["method"] == "Network.requestWillBeSent"]  # fmt: skip
-            assert requests == [url], requests
-            charts_drawn = browser.evaluate(
-                "[...document.querySelectorAll('.chart svg')].map(s => {"
-                " const r = s.getBoundingClientRect();"
-                " return [r.width > 100 && r.height > 50, s.querySelectorAll('path,rect').length];"
-                "})"
-            )
+            browser.load_offline(page)
+            charts_drawn = browser.charts(".chart svg")
             assert charts_drawn and all(ok and marks > 5 for ok, marks in charts_drawn)
             shot = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
             png = base64.b64decode(shot["data"])
@@ -208,9 +190,7 @@ def test_pages_fit_1280_pixels_without_empty_tables_or_local_paths(
     try:
         browser.open_page()
         for page in pages:
-            browser.call("Page.navigate", url=page.as_uri())
-            browser.wait_for("Page.loadEventFired")
-            browser.drain()
+            browser.load(page)
             assert browser.evaluate("window.innerWidth") == 1280
             assert browser.evaluate(
                 "document.documentElement.scrollWidth <= document.documentElement.clientWidth"

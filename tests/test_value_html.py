@@ -37,9 +37,7 @@ def test_page_in_headless_chromium(page: Path, tmp_path: Path) -> None:
     browser = Browser(binary, tmp_path / "profile")
     try:
         browser.open_page()
-        browser.call("Page.navigate", url=page.as_uri())
-        browser.wait_for("Page.loadEventFired")
-        browser.drain()
+        browser.load(page)
         questions = browser.evaluate(
             "[...document.querySelectorAll('tr[data-question]')].map(r => r.dataset.question)"
         )
