@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import CSV_SOURCE, PARQUET_SOURCE, data_file, measure
+from run import CSV_SOURCE, PARQUET_SOURCE, alternate, data_file
 
 HERE = Path(__file__).resolve().parent
 USERS = 500
@@ -145,21 +144,15 @@ def main() -> None:
         anchor = [sys.executable, "-c", ANCHOR, reader, str(events), case_sql(n)]
         tool = [sys.executable, "-m", "tokenecon.cli.main", "analyze", str(data),
                 "--outcomes", str(mapping), "--json", "--quiet"]  # fmt: skip
-        base_times, tool_times, base_rss, tool_rss = [], [], 0.0, 0.0
-        for _ in range(args.repeat):  # alternately, so that load on a shared machine hits both
-            seconds, rss, base_out = measure(anchor, 1)
-            base_times.append(seconds)
-            base_rss = max(base_rss, rss)
-            seconds, rss, tool_out = measure(tool, 1)
-            tool_times.append(seconds)
-            tool_rss = max(tool_rss, rss)
+        (base_s, _, base_rss, base_out), (tool_s, _, tool_rss, tool_out) = alternate(
+            [anchor, tool], args.repeat
+        )
         theirs = json.loads(base_out)
         report = json.loads(tool_out)
         mine = {
             "output": report["totals"]["tokens"]["output"],
             "outcomes": sum(u["outcomes"] or 0 for u in report["use_cases"]),
         }
-        base_s, tool_s = statistics.median(base_times), statistics.median(tool_times)
         same = "same" if mine == theirs else f"DIFFER {mine} vs {theirs}"
         print(
             f"{n:>10}{base_s:>10.2f}{tool_s:>13.2f}{tool_s / base_s:>8.2f}"

@@ -55,30 +55,41 @@ print(json.dumps(totals))
 """
 
 
-def measure(command: list[str], repeat: int) -> tuple[float, float, str]:
-    """Median wall seconds, peak RSS (MB) and stdout of ``repeat`` fresh runs of a command."""
-    times, peaks, out = [], [], ""
+def once(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS (MB) and stdout of one fresh run of a command."""
+    # A fresh interpreter per run: the RSS and CPU figures must be this command's alone.
+    wrapper = [sys.executable, "-c", (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "e = time.perf_counter() - t\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "sys.stderr.write(p.stderr[-2000:] if p.returncode else '')\n"
+        "print(json.dumps({'s': e, 'cpu': u.ru_utime + u.ru_stime, 'rss': u.ru_maxrss / 1024,"
+        " 'rc': p.returncode, 'out': p.stdout}))\n"
+    ), *command]  # fmt: skip
+    process = subprocess.run(wrapper, capture_output=True, text=True, check=False)
+    result = json.loads(process.stdout) if process.returncode == 0 else {"rc": -1}
+    if result["rc"] != 0:
+        sys.exit(f"failed ({result['rc']}): {' '.join(command)}\n{process.stderr}")
+    return result["s"], result["cpu"], result["rss"], result["out"]
+
+
+def alternate(commands: list[list[str]], repeat: int) -> list[tuple[float, float, float, str]]:
+    """Median wall and CPU seconds, peak RSS and last stdout of each command, run in turn."""
+    runs: list[list[tuple[float, float, float, str]]] = [[] for _ in commands]
     for _ in range(repeat):
-        # A fresh interpreter per run: the RSS figure must be this command's alone.
-        wrapper = [sys.executable, "-c", (
-            "import resource, subprocess, sys, time, json\n"
-            "t = time.perf_counter()\n"
-            "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-            "e = time.perf_counter() - t\n"
-            "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-            "sys.stderr.write(p.stderr[-2000:] if p.returncode else '')\n"
-            "print(json.dumps({'s': e, 'rss': rss, 'rc': p.returncode, 'out': p.stdout}))\n"
-        ), *command]  # fmt: skip
-        process = subprocess.run(wrapper, capture_output=True, text=True, check=False)
-        if process.returncode != 0:
-            sys.exit(f"failed: {' '.join(command)}\n{process.stderr}")
-        result = json.loads(process.stdout)
-        if result["rc"] != 0:
-            sys.exit(f"failed ({result['rc']}): {' '.join(command)}\n{process.stderr}")
-        times.append(result["s"])
-        peaks.append(result["rss"])
-        out = result["out"]
-    return statistics.median(times), max(peaks), out
+        for command, out in zip(commands, runs, strict=True):
+            out.append(once(command))
+    return [
+        (
+            statistics.median(r[0] for r in rs),
+            statistics.median(r[1] for r in rs),
+            max(r[2] for r in rs),
+            rs[-1][3],
+        )
+        for rs in runs
+    ]
 
 
 def data_file(rows: int, fmt: str, shuffle: bool = False) -> Path:
@@ -118,13 +129,11 @@ def main() -> None:
                    "--engine", engine]  # fmt: skip
         if args.memory_limit:
             command += ["--memory-limit", args.memory_limit]
-        runs = [(measure(baseline, 1), measure(command, 1)) for _ in range(args.repeat)]
-        base_s = statistics.median(b[0] for b, _ in runs)
-        base_rss = max(b[1] for b, _ in runs)
-        tool_s = statistics.median(t[0] for _, t in runs)
-        tool_rss = max(t[1] for _, t in runs)
-        theirs = json.loads(runs[-1][0][2])
-        mine = json.loads(runs[-1][1][2])["totals"]["tokens"]
+        (base_s, _, base_rss, base_out), (tool_s, _, tool_rss, tool_out) = alternate(
+            [baseline, command], args.repeat
+        )
+        theirs = json.loads(base_out)
+        mine = json.loads(tool_out)["totals"]["tokens"]
         same = (mine["output"], mine["uncached_input"]) == (
             theirs["output"], theirs["uncached_input"],
         )  # fmt: skip

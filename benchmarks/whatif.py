@@ -17,61 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
+from run import alternate, data_file
+
 HERE = Path(__file__).resolve().parent
-
-
-def once(command: list[str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds, peak RSS (MB) and stdout of one fresh run of a command."""
-    # A fresh interpreter per run: the RSS and CPU figures must be this command's alone.
-    wrapper = [sys.executable, "-c", (
-        "import resource, subprocess, sys, time, json\n"
-        "t = time.perf_counter()\n"
-        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "e = time.perf_counter() - t\n"
-        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "sys.stderr.write(p.stderr[-2000:] if p.returncode else '')\n"
-        "print(json.dumps({'s': e, 'cpu': u.ru_utime + u.ru_stime, 'rss': u.ru_maxrss / 1024,"
-        " 'rc': p.returncode, 'out': p.stdout}))\n"
-    ), *command]  # fmt: skip
-    process = subprocess.run(wrapper, capture_output=True, text=True, check=False)
-    result = json.loads(process.stdout) if process.returncode == 0 else {"rc": -1}
-    if result["rc"] != 0:
-        sys.exit(f"failed ({result['rc']}): {' '.join(command)}\n{process.stderr}")
-    return result["s"], result["cpu"], result["rss"], result["out"]
-
-
-def alternate(commands: list[list[str]], repeat: int) -> list[tuple[float, float, float, str]]:
-    """Median wall and CPU seconds, peak RSS and last stdout of each command, run in turn."""
-    runs: list[list[tuple[float, float, float, str]]] = [[] for _ in commands]
-    for _ in range(repeat):
-        for command, out in zip(commands, runs, strict=True):
-            out.append(once(command))
-    return [
-        (
-            statistics.median(r[0] for r in rs),
-            statistics.median(r[1] for r in rs),
-            max(r[2] for r in rs),
-            rs[-1][3],
-        )
-        for rs in runs
-    ]
 
 
 def prepare(rows: int) -> tuple[Path, Path]:
     """The usage file, and a mapping whose support-triage outcomes are per-task events."""
     import duckdb
 
-    data = HERE / "data" / f"usage-{rows}.csv"
-    if not data.exists():
-        subprocess.run(
-            [sys.executable, str(HERE / "generate_usage.py"), "--rows", str(rows),
-             "-o", str(data)], check=True,
-        )  # fmt: skip
+    data = data_file(rows, "csv")
     events = HERE / "data" / f"support-outcomes-{rows}.csv"
     if not events.exists():
         duckdb.connect().execute(
