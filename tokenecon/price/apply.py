@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
-from tokenecon.price.book import BUCKETS, PriceBook, PricePeriod, cost_of
+from tokenecon.price.book import BUCKETS, ModelPrice, PriceBook, PricePeriod, cost_of
 from tokenecon.price.regional import Policies, regional_rate
 from tokenecon.price.resolve import unknown_reason
 
@@ -115,9 +115,7 @@ def price_groups(
         tokens = _buckets(group)
         above = cliff == "above"
         cost = cost_of(active, tokens, group.service_tier, above)
-        policy = (residency or {}).get(group.use_case or "") if group.in_region else None
-        regional = regional_rate(model, policy) if policy else None
-        region, m = regional if regional else (None, Decimal(1))
+        region, m = _region(model, group, residency)
         later = _beyond_first(group, active, above)
         standard = cost_of(active, tokens, "standard", above)
         uncached = cost_of(active, _uncached(tokens), "standard", above)
@@ -164,11 +162,19 @@ def costs_at(
                 continue
             above = _cliff(prompt_class, active.entry.above_input_tokens) == "above"
             cost = cost_of(active, tokens, group.service_tier, above)
-            policy = (residency or {}).get(group.use_case or "") if group.in_region else None
-            regional = regional_rate(model, policy) if policy else None
-            costs.append(_uplift(cost, regional[1]) if regional else cost)
+            costs.append(_uplift(cost, _region(model, group, residency)[1]))
         out[key] = costs
     return out
+
+
+def _region(
+    model: ModelPrice, group: UsageGroup, residency: Policies | None
+) -> tuple[str | None, Decimal]:
+    """The book region and multiplier ``group`` is billed at: its use case's residency policy
+    kept it in a region the book prices regionally; else (None, 1), the global price."""
+    policy = (residency or {}).get(group.use_case or "") if group.in_region else None
+    regional = regional_rate(model, policy) if policy else None
+    return regional if regional else (None, Decimal(1))
 
 
 def _buckets(group: UsageGroup) -> dict[str, int]:
