@@ -17,13 +17,13 @@ Fixture: tests/fixtures/value/regional/ (gpt-5.4 at litellm 1.110.2's prices and
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
+from sources import report as analyzed
 
 from tokenecon.errors import PriceBookError
 from tokenecon.price.book import load_price_book
@@ -34,13 +34,9 @@ HERE = FIXTURES / "value" / "regional"
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    result = run_cli(
-        "analyze", str(HERE / "usage.csv"), "--prices", str(HERE / "book.yaml"),
-        "--no-default-prices", "--outcomes", str(HERE / "mapping.yaml"), "--json",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
+    return analyzed(
+        HERE / "usage.csv", "--outcomes", HERE / "mapping.yaml", book=str(HERE / "book.yaml")
+    )
 
 
 def _of(report: dict[str, Any], name: str) -> tuple[dict[str, Any], dict[str, Any] | None]:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from sources import report as analyzed
 
 import tokenecon.aggregate.repeated as repeated
 from tokenecon.aggregate.read import INLINE_IDS
 
 
 def _report(path: Path, *extra: str) -> dict:
-    result = run_cli("analyze", str(path), "--prices", str(FIXTURES / "book.yaml"),
-                     "--no-default-prices", "--json", "-q", *extra)  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return analyzed(path, "-q", *extra)
 
 
 def test_engine_and_python_merges_give_the_same_report(

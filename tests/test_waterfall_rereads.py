@@ -17,12 +17,12 @@ from them. Hand-computed on tests/fixtures/small.csv with tests/fixtures/book.ya
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
+from sources import report as analyzed
 
 from tokenecon.report.analyze import AnalyzeOptions, run_analysis
 
@@ -51,13 +51,7 @@ def _later(analysis: Any, use_case: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    result = run_cli(
-        "analyze", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
-        "--no-default-prices", "--outcomes", str(FIXTURES / "mapping.yaml"), "--json",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
+    return analyzed(FIXTURES / "small.csv", "--outcomes", FIXTURES / "mapping.yaml")
 
 
 def _steps(report: dict[str, Any], name: str) -> dict[str, str]:
