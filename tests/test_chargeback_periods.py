@@ -178,3 +178,17 @@ def test_each_period_reconciles_to_the_cent(lines: list[tuple[int, Decimal, Deci
             assert sum(cents) == exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             for (x, _), value in zip(mine, cents, strict=True):
                 assert abs(value - getattr(x, field)) < Decimal("0.01")
+
+
+def test_analyze_takes_the_invoices_dated_in_the_months_it_covers() -> None:
+    """The evals invoices are $3.00 (October) and $5.00 (November): a report of October holds
+    October's invoice only, as October's chargeback line does, not the whole file's $8.00."""
+    amounts = {}
+    for span in (("--until", "2026-11-01"), ("--since", "2026-11-01"), ()):
+        result = run_cli("analyze", *ARGS, "--json", *span)
+        assert result.exit_code == 0, result.output
+        pools = json.loads(result.stdout)["allocation"]
+        amounts[span[:1]] = {p["pool"]: Decimal(p["amount"]) for p in pools}
+    assert amounts[("--until",)] == {"gateway": Decimal(10), "evals": Decimal(3)}
+    assert amounts[("--since",)] == {"gateway": Decimal(10), "evals": Decimal(5)}
+    assert amounts[()] == {"gateway": Decimal(10), "evals": Decimal(8)}

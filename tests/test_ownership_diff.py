@@ -105,7 +105,7 @@ def test_markdown_diff_has_the_showback_and_budgets(saved: Path) -> None:
 
     total = legal["total"]
     assert f"| Legal | {usd(total['base'])} | {usd(total['head'])} | " in part
-    assert "| Legal | $6,498.71 | $2,872.17 | -$3,626.54 |" in part
+    assert "| Legal | $6,498.71 | $2,842.27 | -$3,656.44 |" in part
     assert "| domain:Sales | $90.00 | $184.87 | $184.20 | -$0.6674 | $184.20 | 205% |" in part
 
 

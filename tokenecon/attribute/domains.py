@@ -9,7 +9,7 @@ these keys. Every error names the file and line.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -219,6 +219,17 @@ def invoiced_between(
     if pool.invoices is None:
         return None
     return _invoice_total(pool.invoices, pool.name, (first, last), dated)
+
+
+def invoiced_in(ownership: Ownership, first: date, last: date, dated: bool = False) -> Ownership:
+    """The ownership with each invoiced pool's amount the sum of its invoices dated from
+    ``first`` to ``last``; a pool whose invoices file has no date column keeps the whole file's
+    sum (unless ``dated``, which makes that an error)."""
+    pools = []
+    for pool in ownership.pools:
+        amount = invoiced_between(pool, first, last, dated)
+        pools.append(pool if amount is None else replace(pool, amount=amount))
+    return replace(ownership, pools=tuple(pools))
 
 
 def _weights(raw: Any, where: str, domains: set[str]) -> tuple[tuple[str, Decimal], ...]:

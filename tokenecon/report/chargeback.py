@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tokenecon.attribute.domains import STAGES, Ownership, invoiced_between
+from tokenecon.attribute.domains import STAGES, invoiced_in
 from tokenecon.economics.chargeback import (
     ChargeLine,
     billing_period,
@@ -79,20 +79,10 @@ class Chargeback:
         }
 
 
-def _dated_pools(ownership: Ownership, start: date, end: date, several: bool) -> Ownership:
-    """The ownership with each invoiced pool's amount the invoices dated in the period (a file
-    without a date column: its whole sum for a single period, an error for several)."""
-    pools = []
-    for pool in ownership.pools:
-        amount = invoiced_between(pool, start, end, dated=several)
-        pools.append(pool if amount is None else replace(pool, amount=amount))
-    return replace(ownership, pools=tuple(pools))
-
-
 def _accounts(analysis: Analysis, start: date, end: date, several: bool) -> Accounts:
     """The period's accounts, with the invoiced pools cut to the period."""
     accounts: Accounts = analysis.ownership
-    dated = _dated_pools(accounts.ownership, start, end, several)
+    dated = invoiced_in(accounts.ownership, start, end, several)
     if dated == accounts.ownership:
         return accounts
     return account_ownership(analysis.priced, analysis.economics, dated, accounts.key)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from tokenecon.attribute.domains import owner_key
+from tokenecon.attribute.domains import Ownership, invoiced_in, owner_key
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources
-from tokenecon.economics.budgets import BudgetStatus
+from tokenecon.economics.budgets import BudgetStatus, period_of
 from tokenecon.economics.decompose import Economics
 from tokenecon.economics.ownership import Accounts, account_ownership
 from tokenecon.economics.people import RoleBudget, TierStats
@@ -226,4 +226,15 @@ def account(
     counted = frozenset(n for _, names in event_sources(mapping) for n in names)
     if count_outcomes is not None and mapping.ownership.people and key == "user" and counted:
         per_user = UserOutcomes(counted, count_outcomes(mapping))
-    return account_ownership(priced, economics, mapping.ownership, key, per_user)
+    return account_ownership(
+        priced, economics, _invoiced(mapping.ownership, economics), key, per_user
+    )
+
+
+def _invoiced(ownership: Ownership, economics: Economics) -> Ownership:
+    """The ownership with each invoiced pool cut to the invoices dated in the calendar months
+    the usage spans, as a chargeback of those months bills them."""
+    if economics.start is None or economics.end is None:
+        return ownership
+    first, last = period_of(economics.start, "month")[0], period_of(economics.end, "month")[1]
+    return invoiced_in(ownership, first, last)
