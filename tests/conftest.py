@@ -11,12 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from tokenecon.cli.main import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
+
+# No per-example deadline: speed is measured by benchmarks/, and a deadline on a shared or slow
+# machine only makes property tests fail at random. Tests that need a bound set their own.
+settings.register_profile("tokenecon", deadline=None)
+settings.load_profile("tokenecon")
 
 
 @pytest.fixture(scope="session", autouse=True)
