@@ -7,7 +7,7 @@ tokens 6 / 0.60 / 7.50 / 22.50; gpt-4.1 2 / 0.50 / 8; gpt-4.1-mini 0.40 / 0.10 /
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 from sources import model, report
 
 C = FIXTURES / "conformance"
@@ -46,12 +46,14 @@ def test_inclusive_and_exclusive_sources_give_the_same_buckets(name: str, extra:
 def test_an_inclusive_source_with_exclusive_counts_is_rejected_not_double_counted() -> None:
     # OTel says input SHOULD include cached tokens; an instrumentation writing 41 here would
     # otherwise be priced as -2907 uncached tokens or, worse, as 2989 + 2948.
-    r = report(C / "exclusive_input_in_otel.jsonl")
-    assert r["totals"]["rows_rejected"] == 1
-    assert r["rejected"]["reasons"][0]["reason"] == (
-        "cache_read_tokens + cache_write_tokens 2948 > input_tokens 41 "
-        "(the source counts cached tokens inside input)"
-    )
+    # its only row rejected, the run is refused rather than reported as $0.00
+    result = run_cli("analyze", str(C / "exclusive_input_in_otel.jsonl"), "--json")
+    assert result.exit_code == 2
+    assert "every row read was rejected (1 of 1)" in result.output
+    assert (
+        "exclusive_input_in_otel.jsonl:1: cache_read_tokens + cache_write_tokens 2948 > "
+        "input_tokens 41 (the source counts cached tokens inside input)"
+    ) in result.output
 
 
 # 2. The long-context cliff --------------------------------------------------------------

@@ -80,9 +80,10 @@ def test_inclusive_input_smaller_than_cache_is_rejected_with_the_hint(tmp_path: 
     usage.write_text(
         "timestamp,model,input_tokens,cache_read_tokens,output_tokens\n"
         "2026-10-01T10:00:00Z,gpt-4.1-mini,10,4000,500\n"
+        "2026-10-01T10:01:00Z,gpt-4.1-mini,5000,4000,500\n"
     )
     r = report(str(usage))
-    assert r["totals"]["rows_rejected"] == 1
+    assert (r["totals"]["rows_read"], r["totals"]["rows_rejected"]) == (2, 1)
     assert "--input-convention exclusive" in r["rejected"]["rows"][0]["reason"]
 
 

@@ -28,6 +28,7 @@ from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconci
 from tokenecon.price.regional import residency_policies
 from tokenecon.progress import Reporter
 from tokenecon.report.document import Report, build_report
+from tokenecon.report.empty import refuse_empty
 from tokenecon.report.ownership import account, ownership_key, with_ownership
 from tokenecon.report.time_sections import (
     OutcomeSeries,
@@ -144,11 +145,16 @@ def prepare_inputs(
 
 
 def run_analysis(
-    usage: Sequence[str], options: AnalyzeOptions, book: PriceBook | None = None
+    usage: Sequence[str],
+    options: AnalyzeOptions,
+    book: PriceBook | None = None,
+    empty_ok: bool = False,
 ) -> Analysis:
     """Read, price, attribute and decompose the usage; diagnose the result.
 
-    ``book`` is the price book of ``options`` when the caller has loaded it already.
+    ``book`` is the price book of ``options`` when the caller has loaded it already. Usage
+    that leaves no row to analyse is refused (:func:`~.empty.refuse_empty`) unless
+    ``empty_ok`` (one billing period of several may have none).
     """
     period, attribute = split_by(options.by)
     options = replace(
@@ -191,6 +197,8 @@ def run_analysis(
             lambda a: _replay_suffices(a) and aggregate_options.by != "user",
         )
         digests = [f.result().sha256 for f in futures]
+    if not empty_ok:
+        refuse_empty(aggregates, [s.display for s in sources])
     if options.timezone:
         aggregates.groups = [split_local_day(g) for g in aggregates.groups]
     policies = residency_policies(mapping.use_cases) if mapping else None

@@ -123,7 +123,11 @@ def run_chargeback(
     periods = []
     for start, end in spans:
         # one period is the analysis already made; several are analysed one at a time
-        done = run_analysis(usage, _window(options, start, end)) if several else analysis
+        done = (
+            run_analysis(usage, _window(options, start, end), empty_ok=True)
+            if several
+            else analysis
+        )
         mine = _accounts(done, start, end, several)
         lines = charge_lines(mine.showback, start, end, stage)
         periods.append(PeriodCharge(start, end, mine, lines))
