@@ -1,19 +1,15 @@
-"""`convert --focus` of a file whose rows are all rejected: a FOCUS file of its header alone and
-the rejected rows accounted for, exit 0 (as the Parquet conversion does), not an engine error
-blamed on -o."""
+"""`convert --focus` of a file whose rows are all rejected: exit 2 naming each rejected line,
+and no FOCUS file (a file of its header alone would reach a FinOps tool as $0.00), not an
+engine error blamed on -o."""
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 from conftest import FIXTURES, run_cli
 
-from tokenecon.convert.focus import FOCUS_COLUMNS
 
-
-def test_every_row_rejected_writes_an_empty_focus_file(tmp_path: Path) -> None:
+def test_every_row_rejected_writes_no_focus_file(tmp_path: Path) -> None:
     usage = tmp_path / "usage.csv"
     usage.write_text(
         "timestamp,model,input_tokens,output_tokens\n"
@@ -23,9 +19,9 @@ def test_every_row_rejected_writes_an_empty_focus_file(tmp_path: Path) -> None:
     out = tmp_path / "focus.csv"
     result = run_cli("convert", str(usage), "--focus", "-o", str(out), "--json", "--prices",
                      str(FIXTURES / "book.yaml"), "--no-default-prices")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    rows = list(csv.reader(out.open(newline="")))
-    assert rows == [list(FOCUS_COLUMNS)]
-    document = json.loads(result.stdout)
-    assert (document["rows_read"], document["rows_rejected"], document["focus_rows"]) == (2, 2, 0)
-    assert [r["line"] for r in document["rejected"]["rows"]] == [2, 3]
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "every row read was rejected (2 of 2)" in said
+    assert f"{usage}:2: timestamp: 'yesterday' is not a date-time" in said
+    assert f"{usage}:3: input_tokens: 'x' is not a number" in said
+    assert not out.exists()

@@ -29,11 +29,13 @@ HEADER = "timestamp,provider,model,input_tokens,output_tokens\n"
 def test_nothing_to_analyse_is_bad_input(tmp_path: Path, content: str, said: str) -> None:
     path = tmp_path / "usage.csv"
     path.write_text(content)
-    for command in (("analyze",), ("whatif", "--batch", "50%")):
+    out = tmp_path / "usage.parquet"
+    for command in (("analyze",), ("whatif", "--batch", "50%"), ("convert", "-o", str(out))):
         result = run_cli(*command, str(path), "--json")
         assert result.exit_code == 2, result.output
         assert said.format(path=path) in " ".join(result.output.split()), result.output
         assert "Hint:" in result.output
+    assert not out.exists()  # convert wrote nothing
 
 
 def test_a_period_outside_the_usage_is_bad_input() -> None:

@@ -47,6 +47,7 @@ from tokenecon.ingest.generic import ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, local_files
 from tokenecon.price.regional import residency_policies
 from tokenecon.report.analyze import AnalyzeOptions, prepare_inputs
+from tokenecon.report.empty import refuse_empty
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -103,6 +104,7 @@ def convert_usage(
          "rows": result.rows_per_source.get(i, 0), "notes": p.notes, "estimated": p.estimated}
         for i, (s, p) in enumerate(zip(sources, plans, strict=True))
     ]  # fmt: skip
+    refuse_empty(result, [s.display for s in sources])  # before any file is written
     kept = keep_one_copy(con, rows, bool(repeated))
     if focus:
         residency = residency_policies(mapping.use_cases) if mapping else None
