@@ -18,9 +18,9 @@ HEADER = "timestamp,provider,model,input_tokens,output_tokens\n"
     ("content", "said"),
     [
         (HEADER, "usage.csv: no usage rows"),
-        # a spreadsheet's thousands separator: the row is rejected, and it was the only one
-        (HEADER + '2026-10-01T09:00:00Z,openai,gpt-4o,"1,234",500\n',
-         "every row read was rejected (1 of 1): {path}:2: input_tokens: '1,234' is not a number"),
+        # a decimal comma in a count: the row is rejected, and it was the only one
+        (HEADER + '2026-10-01T09:00:00Z,openai,gpt-4o,"12,34",500\n',
+         "every row read was rejected (1 of 1): {path}:2: input_tokens: '12,34' is not a number"),
         (HEADER + "2026-10-01T09:00:00Z,openai,gpt-4o,12,x\n2026-10-01T09:00:00Z,openai,,1,1\n",
          "every row read was rejected (2 of 2): {path}:2: output_tokens: 'x' is not a number; "
          "{path}:3: model: empty"),

@@ -67,7 +67,7 @@ def build_canonical(
             parsed[name] = columns[name].cast("float64")
         elif name in columns:
             parsed[f"{name}__text"] = text(name)
-            parsed[name] = text(name).try_cast("float64")
+            parsed[name] = _count(text(name))
     if typed("timestamp"):
         parsed["timestamp__text"] = columns["timestamp"].cast("string")
         parsed["timestamp"] = _typed_timestamp(columns["timestamp"])
@@ -78,7 +78,7 @@ def build_canonical(
     if typed("reported_cost"):
         parsed["reported_cost"] = columns["reported_cost"].cast("decimal(38, 12)")
     else:
-        parsed["reported_cost"] = text("reported_cost").try_cast("decimal(38, 12)")
+        parsed["reported_cost"] = _amount(text("reported_cost"))
     tier = text("service_tier").lower()
     parsed["service_tier"] = ibis.cases(
         (tier.isnull() | tier.isin(["default", "standard", "on_demand", "auto"]), "standard"),
@@ -162,6 +162,45 @@ def build_canonical(
         "reject_reason": ibis.cases(*checks, else_=ibis.null("string")),
     }
     return stage.select(**out)
+
+
+GROUPED_COUNT = r"^[0-9]{1,3}(,[0-9]{3})+$"
+"""A count written with thousands separators, as a spreadsheet saves a formatted cell
+("1,234"): a count is whole, so the comma cannot be a decimal comma."""
+GROUPED_AMOUNT = r"^[0-9]{1,3}(,[0-9]{3})+\.[0-9]+$"
+"""An amount with thousands separators and a decimal point ("1,234.50"); "1,234" alone is
+refused, since it reads as 1.234 where the comma is the decimal mark."""
+
+
+def _count(value: ir.StringValue) -> ir.FloatingValue:
+    """A count's text as a number, thousands separators allowed (checked only when the plain
+    cast fails, so a file without them pays one test of null per cell)."""
+    import ibis
+
+    plain = value.try_cast("float64")
+    grouped = value.strip()
+    return ibis.cases(
+        (
+            plain.isnull() & grouped.re_search(GROUPED_COUNT),
+            grouped.replace(",", "").try_cast("float64"),
+        ),
+        else_=plain,
+    )
+
+
+def _amount(value: ir.StringValue) -> ir.DecimalValue:
+    """An amount's text as a decimal, thousands separators allowed with a decimal point."""
+    import ibis
+
+    plain = value.try_cast("decimal(38, 12)")
+    grouped = value.strip()
+    return ibis.cases(
+        (
+            plain.isnull() & grouped.re_search(GROUPED_AMOUNT),
+            grouped.replace(",", "").try_cast("decimal(38, 12)"),
+        ),
+        else_=plain,
+    )
 
 
 def _number_checks(
