@@ -26,6 +26,7 @@ from tokenecon.engine.dialect import (
     parquet_rows_of,
     scan_order,
 )
+from tokenecon.ingest.csv_shape import csv_delimiter
 from tokenecon.ingest.formats import canonical_table
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.json_lines import MALFORMED
@@ -132,7 +133,9 @@ def _lines_by_time(
 ) -> dict[int, int]:
     """Lines of samples found by bisection on time, keyed by ``id(sample)``."""
     if source.kind == "csv":
-        fields = csv_fields(plan.canonical["request_id"], plan.canonical["timestamp"])
+        fields = csv_fields(
+            plan.canonical["request_id"], plan.canonical["timestamp"], csv_delimiter(source)
+        )
     else:
         headers = plan.headers
         fields = jsonl_fields(

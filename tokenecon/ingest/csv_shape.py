@@ -52,6 +52,40 @@ NO_NULL = "\u2400tokenecon-no-null\u2400"
 """A null string no real field holds: empty fields stay empty, a short row's padding is null."""
 
 
+SEPARATORS = ("\t", ";", "|")
+"""Field separators other than the comma, in the order they are tried (:func:`delimiter_of`)."""
+
+
+def delimiter_of(header: str) -> str:
+    """The field separator of a CSV, read from its header line: a comma, unless the header has
+    none and has a tab (a TSV), a semicolon (a spreadsheet's CSV where the comma is the decimal
+    mark) or a vertical bar."""
+    if "," not in header:
+        for separator in SEPARATORS:
+            if separator in header:
+                return separator
+    return ","
+
+
+def csv_delimiter(source: SourceFile) -> str:
+    """The field separator of a local CSV (:func:`delimiter_of` its first line); a comma for
+    a remote one."""
+    if is_remote(source) or source.kind != "csv":
+        return ","
+    stat = source.path.stat()
+    return _delimiter(source.path, source.compressed, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _delimiter(path: Path, compressed: bool, mtime: int, size: int) -> str:
+    opener: Any = gzip.open if compressed else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+            return delimiter_of(handle.readline())
+    except (OSError, EOFError, UnicodeDecodeError):
+        return ","  # the read reports it
+
+
 def read_shape(source: SourceFile) -> str:
     """How to read a CSV: ``strict``, ``tolerant`` or ``rejects`` (see the module)."""
     if is_remote(source):
@@ -59,7 +93,9 @@ def read_shape(source: SourceFile) -> str:
     stat = source.path.stat()
     if stat.st_size > CHECK_LIMIT:
         return "rejects"
-    ragged = _is_ragged(source.path, source.compressed, stat.st_mtime_ns, stat.st_size)
+    ragged = _is_ragged(
+        source.path, source.compressed, stat.st_mtime_ns, stat.st_size, csv_delimiter(source)
+    )
     return "tolerant" if ragged else "strict"
 
 
@@ -80,11 +116,11 @@ def shape_options(shape: str, names: list[str]) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=64)
-def _is_ragged(path: Path, compressed: bool, mtime: int, size: int) -> bool:
+def _is_ragged(path: Path, compressed: bool, mtime: int, size: int, delimiter: str) -> bool:
     opener: Any = gzip.open if compressed else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle, strict=True)
+            rows = csv.reader(handle, strict=True, delimiter=delimiter)
             width = len(next(rows, []))
             ragged = False
             for row in rows:

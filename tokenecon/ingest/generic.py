@@ -23,6 +23,7 @@ from tokenecon.ingest.canonical import (
     normalise_header,
 )
 from tokenecon.ingest.convention import decide_convention
+from tokenecon.ingest.csv_shape import delimiter_of
 from tokenecon.ingest.formats.base import Format, Normalized
 from tokenecon.ingest.options import CONVENTIONS, ColumnPlan, ReadOptions, parse_column_map
 from tokenecon.ingest.probe import Probe
@@ -50,7 +51,7 @@ def read_headers(source: SourceFile) -> list[str]:
     with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
         if source.kind == "csv":
             first = handle.readline()
-            headers = next(csv.reader(io.StringIO(first)), [])
+            headers = next(csv.reader(io.StringIO(first), delimiter=delimiter_of(first)), [])
             if not any(h.strip() for h in headers):
                 raise UsageInputError(f"{source.display}: the first line is not a CSV header")
             return [h.strip() for h in headers]

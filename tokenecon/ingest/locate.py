@@ -38,12 +38,12 @@ Fields = Callable[[bytes], tuple[str | None, datetime | None] | None]
 """Parses one line into (request id, timestamp); None when the line cannot be parsed."""
 
 
-def csv_fields(id_column: int, timestamp_column: int) -> Fields:
+def csv_fields(id_column: int, timestamp_column: int, delimiter: str = ",") -> Fields:
     """A line parser for CSV files with the id and timestamp at these positions."""
 
     def parse(line: bytes) -> tuple[str | None, datetime | None] | None:
         try:
-            row = next(csv.reader([line.decode("utf-8-sig", "replace")]))
+            row = next(csv.reader([line.decode("utf-8-sig", "replace")], delimiter=delimiter))
         except (csv.Error, StopIteration):
             return None
         if len(row) <= max(id_column, timestamp_column):

@@ -12,6 +12,7 @@ from typing import Any
 
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
+from tokenecon.ingest.csv_shape import delimiter_of
 from tokenecon.ingest.sources import SourceFile, is_remote
 
 HEAD_BYTES = 1 << 16
@@ -107,7 +108,7 @@ def csv_headers(source: SourceFile) -> list[str]:
     opener: Any = gzip.open if source.compressed else open
     with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
         first = handle.readline()
-    headers = next(csv.reader(io.StringIO(first)), [])
+    headers = next(csv.reader(io.StringIO(first), delimiter=delimiter_of(first)), [])
     if not any(h.strip() for h in headers):
         raise UsageInputError(f"{source.display}: the first line is not a CSV header")
     return [h.strip() for h in headers]

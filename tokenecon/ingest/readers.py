@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
-from tokenecon.ingest.csv_shape import read_shape, shape_options, with_row_errors
+from tokenecon.ingest.csv_shape import (
+    csv_delimiter,
+    read_shape,
+    shape_options,
+    with_row_errors,
+)
 from tokenecon.ingest.postgres import postgres_table
 from tokenecon.ingest.probe import csv_headers, probe_source
 from tokenecon.ingest.sources import SourceFile, local_files, location
@@ -57,6 +62,7 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
                 header=True,
                 inferSchema=False,
                 schema=spark_schema(dict.fromkeys(names, "text")),
+                sep=csv_delimiter(source),
                 quote='"',
                 escape='"',
                 # A quoted field may hold a newline; Spark then reads each file whole.
@@ -71,7 +77,7 @@ def read_csv_text(con: Backend, source: SourceFile, names: list[str] | None = No
             location(source),
             header=True,
             auto_detect=False,
-            delim=",",
+            delim=csv_delimiter(source),
             quote='"',
             escape='"',
             compression="gzip" if source.compressed else "none",
