@@ -123,8 +123,8 @@ def test_one_bad_value_is_one_rejected_row_with_its_line(tmp_path: Path) -> None
     assert lines == {
         2: "input_tokens: 'NaN' is not a finite number",
         3: "input_tokens: '99999999999999999999' is too large (2^63 or more)",
-        4: "timestamp: '10000-10-01T00:00:00Z' is not a date-time (ISO 8601 or Unix seconds)",
-        5: "timestamp: 'Infinity' is not a date-time (ISO 8601 or Unix seconds)",
+        4: "timestamp: '10000-10-01T00:00:00Z' is not a date-time (ISO 8601 or Unix time)",
+        5: "timestamp: 'Infinity' is not a date-time (ISO 8601 or Unix time)",
         6: "row has fewer fields than the header's 4",
         7: "row has more fields than the header's 4",
     }

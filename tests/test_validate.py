@@ -75,7 +75,7 @@ def test_each_bad_value_is_a_reason(rows: list[dict[str, Any]]) -> None:
         "cache_read_tokens + cache_write_tokens 150 > input_tokens 100" + GENERIC_INCLUSIVE_HINT,
         "input_tokens: '1.5' is not a whole number",
         "input_tokens: '-3' is negative",
-        "timestamp: 'yesterday' is not a date-time (ISO 8601 or Unix seconds)",
+        "timestamp: 'yesterday' is not a date-time (ISO 8601 or Unix time)",
         "reasoning_tokens 60 > output_tokens 50",
         "timestamp: empty",
         "model: empty",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import mmap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tokenecon.ingest.sources import DIGEST_CHUNK
+from tokenecon.ingest.validate import EPOCH_UNITS
 
 SLACK = timedelta(seconds=1)
 """Tolerance between the engine's timestamp and the one parsed here (epoch rounding)."""
@@ -69,15 +71,25 @@ def jsonl_fields(id_key: str, timestamp_key: str) -> Fields:
     return parse
 
 
+EPOCH = datetime(1970, 1, 1)
+"""Where Unix time starts (naive UTC)."""
+
+
 def parse_timestamp(text: str | None) -> datetime | None:
-    """ISO 8601 (no offset means UTC) or Unix seconds, as naive UTC; None when neither."""
+    """ISO 8601 (no offset means UTC) or Unix time (its unit told by its size, as the engine
+    does: ``validate.EPOCH_UNITS``), as naive UTC; None when neither."""
     if not text or not text.strip():
         return None
     text = text.strip()
     try:
-        return datetime.fromtimestamp(float(text), UTC).replace(tzinfo=None)
-    except (ValueError, OverflowError, OSError):
-        pass
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None:
+        for limit, millis_per_unit in EPOCH_UNITS:
+            if 0 < number < limit:
+                return EPOCH + timedelta(milliseconds=math.floor(number * millis_per_unit))
+        return None
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

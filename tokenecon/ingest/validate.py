@@ -96,9 +96,7 @@ def build_canonical(
         (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
         (
             stage.timestamp.isnull(),
-            "timestamp: '"
-            + stage.timestamp__text
-            + "' is not a date-time (ISO 8601 or Unix seconds)",
+            "timestamp: '" + stage.timestamp__text + "' is not a date-time (ISO 8601 or Unix time)",
         ),
         (stage.model.isnull(), ibis.literal("model: empty")),
     ]
@@ -248,18 +246,11 @@ def _typed_number_checks(
 
 def _typed_timestamp(value: ir.Value) -> ir.TimestampValue:
     """A typed time column as a UTC timestamp: timestamps (with a zone: converted), dates, or
-    Unix seconds."""
-    import ibis
+    Unix time (:func:`from_epoch`)."""
 
     kind = value.type()
     if kind.is_numeric():
-        seconds = value.cast("float64")
-        in_range = (seconds > 0) & (seconds < EPOCH_LIMIT)
-        millis = ibis.cases((in_range, (seconds * 1000).floor()), else_=ibis.null("float64"))
-        stamp: ir.TimestampValue = ibis.literal(datetime(1970, 1, 1)) + (
-            millis.cast("int64").as_interval("ms")
-        )
-        return stamp
+        return from_epoch(value.cast("float64"))
     if kind.is_string():
         return parse_timestamp(value)
     return within_range(value.cast("timestamp"))
@@ -295,7 +286,8 @@ def _uncached_from_input(
 
 
 def parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
-    """ISO 8601 (no offset means UTC) or Unix seconds, as a UTC timestamp."""
+    """ISO 8601 (no offset means UTC) or Unix time (seconds, or milli-, micro- or nanoseconds
+    told apart by size: :data:`EPOCH_UNITS`), as a UTC timestamp."""
     import ibis
 
     # The offset-aware cast costs twice the plain one: use it only where an offset is written
@@ -306,18 +298,36 @@ def parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
         (has_offset, value.try_cast("timestamp('UTC')").cast("timestamp")),
         else_=value.try_cast("timestamp"),
     )
-    epoch = value.try_cast("float64")
+    return ibis.coalesce(within_range(iso), from_epoch(value.try_cast("float64")))
+
+
+def from_epoch(epoch: ir.FloatingValue) -> ir.TimestampValue:
+    """A Unix time as a timestamp, its unit told by its size (:data:`EPOCH_UNITS`); null when
+    it is no time (zero or less, or past 1e20)."""
+    import ibis
+
     # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and a plain
     # timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
     millis = ibis.cases(
-        ((epoch > 0) & (epoch < EPOCH_LIMIT), (epoch * 1000).floor()), else_=ibis.null("float64")
+        *(
+            ((epoch > 0) & (epoch < limit), (epoch * millis_per_unit).floor())
+            for limit, millis_per_unit in EPOCH_UNITS
+        ),
+        else_=ibis.null("float64"),
     )
-    from_epoch = ibis.literal(datetime(1970, 1, 1)) + millis.cast("int64").as_interval("ms")
-    return ibis.coalesce(within_range(iso), from_epoch)
+    stamp: ir.TimestampValue = ibis.literal(datetime(1970, 1, 1)) + millis.cast(
+        "int64"
+    ).as_interval("ms")
+    return stamp
 
 
 EPOCH_LIMIT = 1e11
-"""Unix seconds below this (the year 5138) are a time; beyond, a number is not a timestamp."""
+"""Unix seconds below this (the year 5138) are a time in seconds."""
+EPOCH_UNITS = ((EPOCH_LIMIT, 1e3), (1e14, 1.0), (1e17, 1e-3), (1e20, 1e-6))
+"""(below, milliseconds per unit): a Unix time below 1e11 is in seconds, then milliseconds
+(JavaScript's Date.now()), microseconds and nanoseconds; each unit's range starts where the
+one before would pass the year 5138, so the size of a number tells its unit. Beyond 1e20 a
+number is not a time."""
 FIRST_TIME = datetime(1970, 1, 1)
 LAST_TIME = datetime(9999, 12, 31, 23, 59, 59)
 
