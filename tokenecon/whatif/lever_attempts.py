@@ -13,7 +13,7 @@ from typing import Any
 
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
-from tokenecon.whatif.lever_values import as_percent, parse_number
+from tokenecon.whatif.lever_values import parse_number
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, scaled, tasks_per_call
 from tokenecon.whatif.slices import by_use_case, take, total
@@ -39,10 +39,7 @@ class RetryCut(ShareLever):
         "SHARE",
         "50%",
     )
-
-    def describe(self) -> str:
-        """``cut 50% of retried calls``."""
-        return f"cut {as_percent(self.fraction)} of retried calls"
+    sentence = "cut {0.percent} of retried calls"
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Cut a fraction of the calls beyond the first of each task; tasks and outcomes hold."""
@@ -79,10 +76,7 @@ class MaxAttempts(OneValueLever):
     attempts: Decimal
 
     flag = Flag("max_attempts", "At most N tasks per verified outcome.", "N", "1.5", parse_attempts)
-
-    def describe(self) -> str:
-        """``at most 1.5 attempts per outcome``."""
-        return f"at most {self.attempts} attempts per outcome"
+    sentence = "at most {0.attempts} attempts per outcome"
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """At most N tasks per verified outcome: the surplus tasks (average ones) are not run."""

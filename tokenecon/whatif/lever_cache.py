@@ -57,8 +57,10 @@ class Cache(LeverKind):
     )
     modifiers = (
         Flag("cache_prefix", "Cached prefix per call, in tokens.", "TOKENS"),
-        Flag("cache_scope", "task (default) or shared: what one prefix serves.", "task|shared"),
-        Flag("cache_ttl", "5m (default) or 1h.", "5m|1h"),
+        Flag.choice(
+            "cache_scope", "task (default) or shared: what one prefix serves.", CACHE_SCOPES
+        ),
+        Flag.choice("cache_ttl", "5m (default) or 1h.", CACHE_TTLS),
     )
 
     @classmethod

@@ -14,7 +14,7 @@ from typing import ClassVar
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS
-from tokenecon.whatif.lever_values import as_percent, parse_tokens
+from tokenecon.whatif.lever_values import parse_tokens
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import (
     Context,
@@ -35,10 +35,7 @@ class _Trim(ShareLever):
 
     side: ClassVar[str]
     columns: ClassVar[tuple[str, ...]]
-
-    def describe(self) -> str:
-        """``trim prompts by 20%``."""
-        return f"trim {self.side}s by {as_percent(self.fraction)}"
+    sentence = "trim {0.side}s by {0.percent}"
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Scale the slice's tokens on this side; a prompt trim records its prompt step."""
@@ -98,10 +95,7 @@ class ContextCap(OneValueLever):
     flag = Flag(
         "context_cap", "No prompt above TOKENS (cut to it).", "TOKENS", "150k", parse_tokens
     )
-
-    def describe(self) -> str:
-        """``cap prompts at 150,000 tokens``."""
-        return f"cap prompts at {self.tokens:,} tokens"
+    sentence = "cap prompts at {0.tokens:,} tokens"
 
     def shown(self) -> str:
         """``150,000``."""

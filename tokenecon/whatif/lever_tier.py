@@ -8,20 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from tokenecon.errors import OptionError
-from tokenecon.whatif.lever_values import as_percent, parse_choice
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, with_counts
 from tokenecon.whatif.slices import Pairs, by_use_case, take, total
 
 SERVICE_TIERS = ("flex", "priority")
-
-
-def parse_tier(value: Any, where: str) -> str:
-    """``flex`` or ``priority``."""
-    return parse_choice(value, SERVICE_TIERS, where)
+"""The tiers standard traffic may move to besides batch (``--tier``)."""
 
 
 @dataclass(frozen=True)
@@ -30,10 +24,7 @@ class Batch(ShareLever):
     non-urgent standard traffic (times the slice's share)."""
 
     flag = Flag("batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE", "0.5")
-
-    def describe(self) -> str:
-        """``batch 50% of non-urgent traffic``."""
-        return f"batch {as_percent(self.fraction)} of non-urgent traffic"
+    sentence = "batch {0.percent} of non-urgent traffic"
 
     def shown(self) -> str:
         """The share as given: ``0.5``."""
@@ -74,13 +65,8 @@ class Tier(OneValueLever):
 
     tier: str
 
-    flag = Flag(
-        "tier", "Move standard traffic to flex or priority.", "flex|priority", "flex", parse_tier
-    )
-
-    def describe(self) -> str:
-        """``move standard traffic to the flex tier``."""
-        return f"move standard traffic to the {self.tier} tier"
+    flag = Flag.choice("tier", "Move standard traffic to flex or priority.", SERVICE_TIERS, "flex")
+    sentence = "move standard traffic to the {0.tier} tier"
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Move the slice's standard traffic to the flex or priority tier."""

@@ -13,12 +13,12 @@ The kinds themselves live in :mod:`~tokenecon.whatif.routing`, :mod:`~.lever_pro
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
-from tokenecon.whatif.lever_values import as_percent, parse_share
+from tokenecon.whatif.lever_values import as_percent, parse_choice, parse_share
 from tokenecon.whatif.scenario_parts import Context, PromptStep, State
 
 
@@ -44,6 +44,16 @@ class Flag:
     def option(self) -> str:
         """The flag as typed: ``--cache-prefix``."""
         return "--" + self.key.replace("_", "-")
+
+    @classmethod
+    def choice(cls, key: str, help: str, choices: Sequence[str], example: str = "") -> Flag:
+        """A flag whose value is one of ``choices`` (any case): they are its placeholder
+        (``flex|priority``) and all its value may be."""
+
+        def parse(value: Any, where: str) -> str:
+            return parse_choice(value, choices, where)
+
+        return cls(key, help, "|".join(choices), example, parse)
 
 
 class LeverKind(ABC):
@@ -115,6 +125,10 @@ class OneValueLever(LeverKind):
     ``parse``), so that a subclass says only how its value is described and applied.
     """
 
+    sentence: ClassVar[str]
+    """What it does, as :meth:`describe` says it: a format string of the lever itself
+    (``"cap prompts at {0.tokens:,} tokens"``)."""
+
     @classmethod
     def key(cls) -> str:
         """The value's field and JSON key (``fraction``, ``tier``, ``tokens`` ...)."""
@@ -132,6 +146,10 @@ class OneValueLever(LeverKind):
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
         """The lever from its one value (it takes no modifiers)."""
         return cls(cls.read(value, where))  # type: ignore[call-arg]
+
+    def describe(self) -> str:
+        """Its :attr:`sentence` with its value: ``cap prompts at 150,000 tokens``."""
+        return self.sentence.format(self)
 
     def shown(self) -> str:
         """The value as it reads: ``1.5``, ``flex``."""
@@ -160,9 +178,14 @@ class ShareLever(OneValueLever):
         """A share: ``20%`` or ``0.2`` (a bare ``20`` is refused)."""
         return parse_share(value, where)
 
+    @property
+    def percent(self) -> str:
+        """The share as people read it: ``20%``."""
+        return as_percent(self.fraction)
+
     def shown(self) -> str:
         """``20%``."""
-        return as_percent(self.fraction)
+        return self.percent
 
 
 @dataclass(frozen=True)
