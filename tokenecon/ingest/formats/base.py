@@ -50,6 +50,19 @@ class Normalized:
     """Why a row cannot be read (e.g. its usage JSON is broken), null where it can: such a
     row is rejected with that reason."""
 
+    @classmethod
+    def of(
+        cls, table: Mapping[str, tuple[Any, str]], extras: dict[str, Any] | None = None, **more: Any
+    ) -> Normalized:
+        """From one table of canonical name -> (expression, the source field it comes from):
+        each column named once, beside where it comes from."""
+        return cls(
+            {name: expression for name, (expression, _) in table.items()},
+            {name: source for name, (_, source) in table.items()},
+            extras or {},
+            **more,
+        )
+
 
 class Format:
     """A source format: subclasses set the class attributes and the three steps."""
