@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from tokenecon.ingest.options import ReadOptions
 
-__all__ = ["JSON_KINDS", "Format", "Normalized", "Probe"]
+__all__ = ["JSON_KINDS", "CostReport", "Format", "Normalized", "Probe"]
 
 JSON_KINDS = ("json", "jsonl")
 """The kinds of a format that reads JSON records."""
@@ -108,6 +108,14 @@ class CSVExport(Format):
         from tokenecon.ingest.readers import read_csv_text
 
         return read_csv_text(con, source)
+
+
+class CostReport(Format):
+    """A vendor's cost report: dollars per bucket (day x project x model ...) and no tokens,
+    read for reconciliation and joined to usage."""
+
+    cost_only = True
+    granularity = "bucket"
 
 
 def column(raw: ir.Table, *names: str) -> ir.Value:
