@@ -1,10 +1,12 @@
-"""Write docs/cli.md, the command-line reference, from every command's ``--help``.
+"""Write docs/cli.md, the command-line reference, from every command's ``--help``, and the
+lever parts of the ``scenarios`` and ``whatif`` JSON Schemas from the lever registry.
 
-    .venv/bin/python docs/gen_cli.py          # rewrite docs/cli.md
-    .venv/bin/python docs/gen_cli.py --check  # exit 1 if docs/cli.md is stale
+    .venv/bin/python docs/gen_cli.py          # rewrite docs/cli.md and the two schemas
+    .venv/bin/python docs/gen_cli.py --check  # exit 1 if any of them is stale
 
 The help is rendered at a fixed width, without colour, so the page does not depend on the
-terminal it was generated in. tests/test_docs.py fails when the page is stale.
+terminal it was generated in. tests/test_docs.py fails when the page is stale,
+tests/test_whatif_schema.py when a schema is (see tokenecon/whatif/file_schema.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from pathlib import Path
 
 PAGE = Path(__file__).with_name("cli.md")
+SCHEMAS = Path(__file__).parent.parent / "tokenecon" / "report" / "schemas"
 WIDTH = 100
 COMMAND = ".venv/bin/python docs/gen_cli.py"
 
@@ -58,17 +61,27 @@ def page() -> str:
     return "\n".join(parts)
 
 
+def generated() -> dict[Path, str]:
+    """Every file this writes, with what it should hold."""
+    from tokenecon.report.schemas import SCHEMAS as FILES
+    from tokenecon.whatif.file_schema import DERIVED, derived_text
+
+    return {PAGE: page()} | {SCHEMAS / FILES[name]: derived_text(name) for name in DERIVED}
+
+
 def main() -> int:
-    """Rewrite the page, or with ``--check`` say whether it is current."""
-    text = page()
-    if "--check" in sys.argv[1:]:
-        current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
-        if current != text:
-            print(f"{PAGE} is stale: run {COMMAND}", file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(text, encoding="utf-8")
-    return 0
+    """Rewrite the files, or with ``--check`` say whether they are current."""
+    stale = 0
+    for path, text in generated().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current == text:
+            continue
+        if "--check" in sys.argv[1:]:
+            print(f"{path} is stale: run {COMMAND}", file=sys.stderr)
+            stale = 1
+        else:
+            path.write_text(text, encoding="utf-8")
+    return stale
 
 
 if __name__ == "__main__":

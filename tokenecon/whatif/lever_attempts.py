@@ -13,7 +13,7 @@ from typing import Any
 
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
-from tokenecon.whatif.lever_values import parse_number
+from tokenecon.whatif.lever_values import SHARE_VALUE, parse_number
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, scaled, tasks_per_call
 from tokenecon.whatif.slices import by_use_case, take, total
@@ -38,6 +38,8 @@ class RetryCut(ShareLever):
         "This share (20% or 0.2) of the calls beyond each task's first cut.",
         "SHARE",
         "50%",
+        means="this share of the calls beyond the first of each task is not made",
+        schema=SHARE_VALUE,
     )
     sentence = "cut {0.percent} of retried calls"
 
@@ -75,7 +77,11 @@ class MaxAttempts(OneValueLever):
 
     attempts: Decimal
 
-    flag = Flag("max_attempts", "At most N tasks per verified outcome.", "N", "1.5", parse_attempts)
+    flag = Flag(
+        "max_attempts", "At most N tasks per verified outcome.", "N", "1.5", parse_attempts,
+        means="at most this many tasks per verified outcome",
+        schema={"anyOf": [{"type": "number", "minimum": 1}, {"type": "string"}]},
+    )  # fmt: skip
     sentence = "at most {0.attempts} attempts per outcome"
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:

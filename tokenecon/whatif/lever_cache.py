@@ -17,7 +17,14 @@ from typing import Any, Self
 
 from tokenecon.aggregate.types import UsageGroup
 from tokenecon.economics.decompose import ratio
-from tokenecon.whatif.lever_values import as_percent, parse_choice, parse_share, parse_tokens
+from tokenecon.whatif.lever_values import (
+    SHARE_VALUE,
+    TOKENS_VALUE,
+    as_percent,
+    parse_choice,
+    parse_share,
+    parse_tokens,
+)
 from tokenecon.whatif.levers import Flag, Lever, LeverKind
 from tokenecon.whatif.scenario_parts import (
     Context,
@@ -53,15 +60,26 @@ class Cache(LeverKind):
     """Cache lifetime: ``5m`` (cache_write price) or ``1h`` (cache_write_1h price)."""
 
     flag = Flag(
-        "cache", "Share of input tokens (60% or 0.6) that becomes cache reads.", "RATE", "0.6"
-    )
+        "cache", "Share of input tokens (60% or 0.6) that becomes cache reads.", "RATE", "0.6",
+        means="this share of the slice's input becomes cache reads where reachable",
+        schema=SHARE_VALUE,
+    )  # fmt: skip
     modifiers = (
-        Flag("cache_prefix", "Cached prefix per call, in tokens.", "TOKENS"),
-        Flag.choice(
-            "cache_scope", "task (default) or shared: what one prefix serves.", CACHE_SCOPES
+        Flag(
+            "cache_prefix", "Cached prefix per call, in tokens.", "TOKENS",
+            means="cache: the cached prefix, in tokens (default: the rate of the average prompt)",
+            schema=TOKENS_VALUE,
         ),
-        Flag.choice("cache_ttl", "5m (default) or 1h.", CACHE_TTLS),
-    )
+        Flag.choice(
+            "cache_scope", "task (default) or shared: what one prefix serves.", CACHE_SCOPES,
+            means="cache: a prefix per task (default) or one shared by the use case and model",
+        ),
+        Flag.choice(
+            "cache_ttl", "5m (default) or 1h.", CACHE_TTLS,
+            means="cache: the cache's lifetime (default 5m), priced as cache_write or "
+            "cache_write_1h",
+        ),
+    )  # fmt: skip
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:

@@ -14,7 +14,7 @@ from typing import ClassVar
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS
-from tokenecon.whatif.lever_values import parse_tokens
+from tokenecon.whatif.lever_values import SHARE_VALUE, TOKENS_VALUE, parse_tokens
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import (
     Context,
@@ -65,8 +65,9 @@ class TrimPrompt(_Trim):
     """Fewer prompt tokens per call: every input bucket in proportion."""
 
     flag = Flag(
-        "trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE", "20%"
-    )
+        "trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE", "20%",
+        means="this share fewer input tokens per call", schema=SHARE_VALUE,
+    )  # fmt: skip
     side = "prompt"
     columns = INPUT_TOKEN_COLUMNS
 
@@ -80,8 +81,9 @@ class TrimOutput(_Trim):
     """Fewer output tokens per call, reasoning included."""
 
     flag = Flag(
-        "trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE", "20%"
-    )
+        "trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE", "20%",
+        means="this share fewer output tokens per call", schema=SHARE_VALUE,
+    )  # fmt: skip
     side = "output"
     columns = ("output_tokens", "reasoning_tokens")
 
@@ -93,8 +95,9 @@ class ContextCap(OneValueLever):
     tokens: int
 
     flag = Flag(
-        "context_cap", "No prompt above TOKENS (cut to it).", "TOKENS", "150k", parse_tokens
-    )
+        "context_cap", "No prompt above TOKENS (cut to it).", "TOKENS", "150k", parse_tokens,
+        means="no prompt above this many tokens", schema=TOKENS_VALUE,
+    )  # fmt: skip
     sentence = "cap prompts at {0.tokens:,} tokens"
 
     def shown(self) -> str:

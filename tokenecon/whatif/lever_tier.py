@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tokenecon.errors import OptionError
+from tokenecon.whatif.lever_values import SHARE_VALUE, any_case
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, with_counts
 from tokenecon.whatif.slices import Pairs, by_use_case, take, total
@@ -23,7 +24,12 @@ class Batch(ShareLever):
     """Move non-urgent standard-tier traffic to the batch tier: ``fraction`` of the slice's
     non-urgent standard traffic (times the slice's share)."""
 
-    flag = Flag("batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE", "0.5")
+    flag = Flag(
+        "batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE", "0.5",
+        means="this share of the standard-tier traffic of non-urgent use cases moves to the "
+        "batch tier",
+        schema=SHARE_VALUE,
+    )  # fmt: skip
     sentence = "batch {0.percent} of non-urgent traffic"
 
     def shown(self) -> str:
@@ -65,7 +71,11 @@ class Tier(OneValueLever):
 
     tier: str
 
-    flag = Flag.choice("tier", "Move standard traffic to flex or priority.", SERVICE_TIERS, "flex")
+    flag = Flag.choice(
+        "tier", "Move standard traffic to flex or priority.", SERVICE_TIERS, "flex",
+        means="flex or priority: the slice's standard-tier traffic moves there",
+        schema=any_case(SERVICE_TIERS),
+    )  # fmt: skip
     sentence = "move standard traffic to the {0.tier} tier"
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:

@@ -39,21 +39,45 @@ class Flag:
     text, a file's value or the JSON, with ``where`` for messages."""
     switch: bool = False
     """A flag without a value (``--any-provider``); ``true``/``false`` in a file."""
+    means: str = ""
+    """What its value does, for the scenario file's schema (``this share fewer input tokens
+    per call``)."""
+    schema: Mapping[str, Any] | None = field(default=None, compare=False)
+    """The JSON Schema of its value in a scenario file (``SHARE_VALUE`` ...); a switch's is a
+    boolean."""
 
     @property
     def option(self) -> str:
         """The flag as typed: ``--cache-prefix``."""
         return "--" + self.key.replace("_", "-")
 
+    def value_schema(self) -> dict[str, Any]:
+        """Its key's entry in the scenario file's schema: the value's schema and :attr:`means`."""
+        if self.schema is None and not self.switch:
+            raise TypeError(f"{self.option}: the flag says no schema for its value")
+        return {**(self.schema or {"type": "boolean"}), "description": self.means}
+
     @classmethod
-    def choice(cls, key: str, help: str, choices: Sequence[str], example: str = "") -> Flag:
+    def choice(
+        cls,
+        key: str,
+        help: str,
+        choices: Sequence[str],
+        example: str = "",
+        *,
+        means: str,
+        schema: Mapping[str, Any] | None = None,
+    ) -> Flag:
         """A flag whose value is one of ``choices`` (any case): they are its placeholder
-        (``flex|priority``) and all its value may be."""
+        (``flex|priority``) and all its value may be; ``schema`` defaults to an enum of them."""
 
         def parse(value: Any, where: str) -> str:
             return parse_choice(value, choices, where)
 
-        return cls(key, help, "|".join(choices), example, parse)
+        return cls(
+            key, help, "|".join(choices), example, parse,
+            means=means, schema=schema or {"enum": list(choices)},
+        )  # fmt: skip
 
 
 class LeverKind(ABC):

@@ -58,11 +58,17 @@ class Route(LeverKind):
     """Look for the cheapest model of the tier at every provider, not only the source's."""
 
     flag = Flag(
-        "route", "Move traffic to MODEL, small-model or mid-model.", "TARGET", "small-model"
-    )
+        "route", "Move traffic to MODEL, small-model or mid-model.", "TARGET", "small-model",
+        means="move the slice's calls to this model, or small-model / mid-model (the cheapest "
+        "utility / mid model on the slice's token mix)",
+        schema={"type": "string", "minLength": 1},
+    )  # fmt: skip
     modifiers = (
-        Flag("any_provider", "small-model/mid-model: look at every provider.", switch=True),
-    )
+        Flag(
+            "any_provider", "small-model/mid-model: look at every provider.", switch=True,
+            means="route: candidates from every provider, not only the source model's",
+        ),
+    )  # fmt: skip
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
