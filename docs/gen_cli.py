@@ -1,12 +1,12 @@
-"""Write docs/cli.md, the command-line reference, from every command's ``--help``, and the
-lever parts of the ``scenarios`` and ``whatif`` JSON Schemas from the lever registry.
+"""Write docs/cli.md, the command-line reference, from every command's ``--help``; and from
+the lever registry (tokenecon/whatif/registry.py), the lever table of docs/whatif.md and the
+lever parts of the ``scenarios`` and ``whatif`` JSON Schemas (tokenecon/whatif/file_schema.py).
 
-    .venv/bin/python docs/gen_cli.py          # rewrite docs/cli.md and the two schemas
+    .venv/bin/python docs/gen_cli.py          # rewrite every file that is stale
     .venv/bin/python docs/gen_cli.py --check  # exit 1 if any of them is stale
 
 The help is rendered at a fixed width, without colour, so the page does not depend on the
-terminal it was generated in. tests/test_docs.py fails when the page is stale,
-tests/test_whatif_schema.py when a schema is (see tokenecon/whatif/file_schema.py).
+terminal it was generated in. tests/test_docs.py fails when any of the files is stale.
 """
 
 from __future__ import annotations
@@ -15,6 +15,12 @@ import sys
 from pathlib import Path
 
 PAGE = Path(__file__).with_name("cli.md")
+WHATIF = Path(__file__).with_name("whatif.md")
+TABLE = (
+    "<!-- the lever table: docs/gen_cli.py writes it from each lever's `reference` -->\n",
+    "<!-- end of the lever table -->",
+)
+"""What the lever table of docs/whatif.md stands between."""
 SCHEMAS = Path(__file__).parent.parent / "tokenecon" / "report" / "schemas"
 WIDTH = 100
 COMMAND = ".venv/bin/python docs/gen_cli.py"
@@ -61,12 +67,32 @@ def page() -> str:
     return "\n".join(parts)
 
 
+def lever_table() -> str:
+    """The lever table of docs/whatif.md: each lever's flag and ``reference``, in the order
+    flags apply them."""
+    from tokenecon.whatif.registry import LEVERS
+
+    rows = ["| lever | what changes |", "|---|---|"]
+    for kind in LEVERS:
+        flag = f"{kind.flag.option} {kind.flag.metavar}".replace("|", "\\|")
+        rows.append(f"| `{flag}` | {kind.reference} |")
+    return "\n".join(rows) + "\n"
+
+
+def whatif_page() -> str:
+    """docs/whatif.md with its lever table as the registry says it."""
+    begin, end = TABLE
+    head, rest = WHATIF.read_text(encoding="utf-8").split(begin, 1)
+    return f"{head}{begin}\n{lever_table()}\n{end}{rest.split(end, 1)[1]}"
+
+
 def generated() -> dict[Path, str]:
     """Every file this writes, with what it should hold."""
     from tokenecon.report.schemas import SCHEMAS as FILES
     from tokenecon.whatif.file_schema import DERIVED, derived_text
 
-    return {PAGE: page()} | {SCHEMAS / FILES[name]: derived_text(name) for name in DERIVED}
+    schemas = {SCHEMAS / FILES[name]: derived_text(name) for name in DERIVED}
+    return {PAGE: page(), WHATIF: whatif_page()} | schemas
 
 
 def main() -> int:

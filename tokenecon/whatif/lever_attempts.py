@@ -42,6 +42,11 @@ class RetryCut(ShareLever):
         schema=SHARE_VALUE,
     )
     sentence = "cut {0.percent} of retried calls"
+    reference = (
+        "SHARE (`20%` or `0.2`) of the calls beyond the first of each task (retries, re-asks, "
+        "agent steps) are not made; they are the use case's average calls; tasks and outcomes "
+        "hold."
+    )
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Cut a fraction of the calls beyond the first of each task; tasks and outcomes hold."""
@@ -83,6 +88,11 @@ class MaxAttempts(OneValueLever):
         schema={"anyOf": [{"type": "number", "minimum": 1}, {"type": "string"}]},
     )  # fmt: skip
     sentence = "at most {0.attempts} attempts per outcome"
+    reference = (
+        "at most N tasks (attempts) per verified outcome: a use case above N runs only N × "
+        "outcomes tasks, the ones not run being average ones. Needs outcomes; applies to whole "
+        "use cases."
+    )
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """At most N tasks per verified outcome: the surplus tasks (average ones) are not run."""

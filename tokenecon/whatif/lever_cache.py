@@ -80,6 +80,18 @@ class Cache(LeverKind):
             "cache_write_1h",
         ),
     )  # fmt: skip
+    reference = (
+        "RATE of the slice's input becomes cache reads where that is reachable: each distinct "
+        "prefix is written once per TTL and read by the calls after it. `--cache-scope task` "
+        "(default): a prefix per task; a use case's calls-per-task say how many calls write (its "
+        "tasks) and how many read (the rest), so single-call tasks gain nothing. `--cache-scope "
+        "shared`: one prefix for all calls of a use case and model, written at most once per TTL "
+        "window of a day (288 for `--cache-ttl 5m`, 24 for `1h`: an upper bound that assumes "
+        "traffic in every window). The prefix is `--cache-prefix TOKENS` or RATE of the average "
+        "prompt; reads never exceed what the reading calls' prompts hold. Writes are priced as "
+        "`cache_write` (5m) or `cache_write_1h` (1h). A slice that already reads at least as "
+        "much is left alone."
+    )
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:

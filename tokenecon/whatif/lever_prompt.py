@@ -70,6 +70,10 @@ class TrimPrompt(_Trim):
     )  # fmt: skip
     side = "prompt"
     columns = INPUT_TOKEN_COLUMNS
+    reference = (
+        "SHARE fewer prompt tokens per call (`20%` or `0.2`), every input bucket in proportion. "
+        "A trimmed prompt that falls below a long-context cliff is priced below it."
+    )
 
     def prompt_step(self) -> PromptStep:
         """Prompts scale by 1 - fraction."""
@@ -86,6 +90,7 @@ class TrimOutput(_Trim):
     )  # fmt: skip
     side = "output"
     columns = ("output_tokens", "reasoning_tokens")
+    reference = "SHARE fewer output tokens per call (`20%` or `0.2`), reasoning tokens with them."
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,11 @@ class ContextCap(OneValueLever):
         means="no prompt above this many tokens", schema=TOKENS_VALUE,
     )  # fmt: skip
     sentence = "cap prompts at {0.tokens:,} tokens"
+    reference = (
+        "no prompt above TOKENS (`150000` or `150k`): calls above it are cut to it (every input "
+        "bucket in proportion) and priced on the side of each cliff where TOKENS is. Bucket rows "
+        "without a per-call prompt size are left as they are."
+    )
 
     def shown(self) -> str:
         """``150,000``."""

@@ -31,6 +31,10 @@ class Batch(ShareLever):
         schema=SHARE_VALUE,
     )  # fmt: skip
     sentence = "batch {0.percent} of non-urgent traffic"
+    reference = (
+        "SHARE of the standard-tier traffic of use cases marked `urgent: false` moves to the "
+        "batch tier (naming an urgent use case is an error)."
+    )
 
     def shown(self) -> str:
         """The share as given: ``0.5``."""
@@ -77,6 +81,7 @@ class Tier(OneValueLever):
         schema=any_case(SERVICE_TIERS),
     )  # fmt: skip
     sentence = "move standard traffic to the {0.tier} tier"
+    reference = "the slice's standard-tier traffic moves to that tier."
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Move the slice's standard traffic to the flex or priority tier."""

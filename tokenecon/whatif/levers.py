@@ -86,7 +86,8 @@ class LeverKind(ABC):
     A subclass sets the class attributes, parses its values from a flag or a file
     (:meth:`parse`) and from its JSON (:meth:`from_dict`), describes itself and applies its
     effect; add it to :data:`tokenecon.whatif.registry.LEVERS` and every flag, file key, hint
-    and document knows it.
+    and document knows it (the schemas and docs/whatif.md once ``docs/gen_cli.py`` has run:
+    see :mod:`tokenecon.whatif`).
     """
 
     name: ClassVar[str]
@@ -96,6 +97,9 @@ class LeverKind(ABC):
     """The flag that gives the lever's value, with an example value for hints."""
     modifiers: ClassVar[tuple[Flag, ...]] = ()
     """Flags that refine this lever only (``--any-provider``, ``--cache-ttl``)."""
+    reference: ClassVar[str]
+    """What it changes, for people: its row of the lever table in docs/whatif.md, which
+    docs/gen_cli.py writes (markdown; the flag's placeholder, ``SHARE``, in capitals)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A kind that states its flag is named by it."""

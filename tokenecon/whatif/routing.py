@@ -69,6 +69,14 @@ class Route(LeverKind):
             means="route: candidates from every provider, not only the source model's",
         ),
     )  # fmt: skip
+    reference = (
+        "the slice's calls move to TARGET: a model of the price book, or `small-model` / "
+        "`mid-model`, the cheapest model of the utility / mid tier **on the slice's own token "
+        "mix** (its uncached input, cache reads and writes, output, service tiers, days and cliff "
+        "side priced at each candidate; from the source model's provider unless "
+        "`--any-provider`; a candidate without a price on every day of the slice is skipped). "
+        "Token counts move as they are (a cache read stays one; tokenizers are not modelled)."
+    )
 
     @classmethod
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
