@@ -44,6 +44,7 @@ def test_every_lever_key_is_in_the_schema_and_nothing_else() -> None:
     lever = lever_schema()
     keys = {k for kind in LEVERS for f in (kind.flag, *kind.modifiers) for k in spellings(f.key)}
     assert set(lever["properties"]) == keys | SLICE
+    assert all(entry["description"] for entry in lever["properties"].values())
     named = {k for kind in LEVERS for k in spellings(kind.name)}
     assert {entry["required"][0] for entry in lever["oneOf"]} == named
     assert len(lever["oneOf"]) == len(named)
