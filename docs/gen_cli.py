@@ -1,10 +1,12 @@
-"""Write docs/cli.md, the command-line reference, from every command's ``--help``.
+"""Write docs/cli.md, the command-line reference, from every command's ``--help``; and from
+the lever registry (tokenecon/whatif/registry.py), the lever table of docs/whatif.md and the
+lever parts of the ``scenarios`` and ``whatif`` JSON Schemas (tokenecon/whatif/file_schema.py).
 
-    .venv/bin/python docs/gen_cli.py          # rewrite docs/cli.md
-    .venv/bin/python docs/gen_cli.py --check  # exit 1 if docs/cli.md is stale
+    .venv/bin/python docs/gen_cli.py          # rewrite every file that is stale
+    .venv/bin/python docs/gen_cli.py --check  # exit 1 if any of them is stale
 
 The help is rendered at a fixed width, without colour, so the page does not depend on the
-terminal it was generated in. tests/test_docs.py fails when the page is stale.
+terminal it was generated in. tests/test_docs.py fails when any of the files is stale.
 """
 
 from __future__ import annotations
@@ -13,6 +15,13 @@ import sys
 from pathlib import Path
 
 PAGE = Path(__file__).with_name("cli.md")
+WHATIF = Path(__file__).with_name("whatif.md")
+TABLE = (
+    "<!-- the lever table: docs/gen_cli.py writes it from each lever's `reference` -->\n",
+    "<!-- end of the lever table -->",
+)
+"""What the lever table of docs/whatif.md stands between."""
+SCHEMAS = Path(__file__).parent.parent / "tokenecon" / "report" / "schemas"
 WIDTH = 100
 COMMAND = ".venv/bin/python docs/gen_cli.py"
 
@@ -58,17 +67,47 @@ def page() -> str:
     return "\n".join(parts)
 
 
+def lever_table() -> str:
+    """The lever table of docs/whatif.md: each lever's flag and ``reference``, in the order
+    flags apply them."""
+    from tokenecon.whatif.registry import LEVERS
+
+    rows = ["| lever | what changes |", "|---|---|"]
+    for kind in LEVERS:
+        flag = f"{kind.flag.option} {kind.flag.metavar}".replace("|", "\\|")
+        rows.append(f"| `{flag}` | {kind.reference} |")
+    return "\n".join(rows) + "\n"
+
+
+def whatif_page() -> str:
+    """docs/whatif.md with its lever table as the registry says it."""
+    begin, end = TABLE
+    head, rest = WHATIF.read_text(encoding="utf-8").split(begin, 1)
+    return f"{head}{begin}\n{lever_table()}\n{end}{rest.split(end, 1)[1]}"
+
+
+def generated() -> dict[Path, str]:
+    """Every file this writes, with what it should hold."""
+    from tokenecon.report.schemas import SCHEMAS as FILES
+    from tokenecon.whatif.file_schema import DERIVED, derived_text
+
+    schemas = {SCHEMAS / FILES[name]: derived_text(name) for name in DERIVED}
+    return {PAGE: page(), WHATIF: whatif_page()} | schemas
+
+
 def main() -> int:
-    """Rewrite the page, or with ``--check`` say whether it is current."""
-    text = page()
-    if "--check" in sys.argv[1:]:
-        current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
-        if current != text:
-            print(f"{PAGE} is stale: run {COMMAND}", file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(text, encoding="utf-8")
-    return 0
+    """Rewrite the files, or with ``--check`` say whether they are current."""
+    stale = 0
+    for path, text in generated().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current == text:
+            continue
+        if "--check" in sys.argv[1:]:
+            print(f"{path} is stale: run {COMMAND}", file=sys.stderr)
+            stale = 1
+        else:
+            path.write_text(text, encoding="utf-8")
+    return stale
 
 
 if __name__ == "__main__":

@@ -58,15 +58,11 @@ class DomainLine:
     """Its direct usage."""
     review_overhead: Decimal = Decimal(0)
     """Human review and declared overhead of its use cases."""
-    shared: dict[str, Decimal] = field(default_factory=dict)
-    """Pool -> its allocated share."""
+    shared_total: Decimal = Decimal(0)
+    """All its allocated shares of the pools (each pool's :class:`PoolAllocation` has them
+    by domain)."""
     outcomes: int | None = None
     """Verified outcomes of its use cases (None: none of them counts outcomes)."""
-
-    @property
-    def shared_total(self) -> Decimal:
-        """All its allocated shares."""
-        return sum(self.shared.values(), Decimal(0))
 
     @property
     def total(self) -> Decimal:
@@ -153,8 +149,8 @@ def build_showback(
     for pool in ownership.pools:
         amount = unowned.cost if pool.name == UNATTRIBUTED else (pool.amount or Decimal(0))
         allocation = allocate_pool(pool, amount, list(lines), basis)
-        for domain, amount_ in allocation.shares.items():
-            lines[domain].shared[pool.name] = amount_
+        for domain, share in allocation.shares.items():
+            lines[domain].shared_total += share
         allocations.append(allocation)
     return Showback(ordered, allocations, unowned, unowned_review)
 

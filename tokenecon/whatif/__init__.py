@@ -14,23 +14,33 @@ How the modules relate, bottom to top:
   usage) and :class:`Scenario` (levers in order).
 - ``slices``: the slice a lever names (use cases, models, a share), taken out of the state and
   changed; every effect goes through it.
-- the kinds and their effects: ``routing`` (route; success rates from ``quality``),
-  ``lever_prompt`` (trim_prompt, trim_output, context_cap), ``lever_cache`` (cache),
-  ``lever_tier`` (batch, tier), ``lever_attempts`` (retry_cut, max_attempts).
+- the kinds and their effects, a module per family: ``routing`` (success rates from
+  ``quality``), ``lever_prompt``, ``lever_cache``, ``lever_tier``, ``lever_attempts``.
 - ``registry``: every kind, in the order flags apply them.
+- ``file_schema``: the lever parts of the ``scenarios`` and ``whatif`` JSON Schemas, from the
+  registry.
 - ``scenario_input``: scenarios from lever flags or a YAML file, read through the registry.
 - ``scenarios``: :func:`apply_scenario` runs each lever's effect in order, then prices and
   decomposes the result like ``analyze``.
 - ``frontier``: cost per outcome against outcome rate, now, per model and per scenario.
 - ``run``: analyse once, apply every scenario, build the document.
 
-Adding a lever touches three files: a module with its :class:`LeverKind` subclass (its
-``flag`` with an example value, which names it; ``modifiers``, ``parse``, ``describe``,
-``to_dict``, ``from_dict``, ``shown``, ``apply``, and ``prompt_step`` if it changes prompt
-sizes; a one-value lever gets ``parse``, the JSON and ``shown`` from :class:`OneValueLever`;
-a new module, or the one of its family), ``registry.py`` (its place in ``LEVERS``), and
-``tests/test_whatif_levers.py`` (its effect computed by hand; ``tests/test_whatif_registry.py``
-checks the rest for every kind).
-The ``whatif`` flags and ``--help``, scenario-file keys, hints and JSON follow from the
-registry; the user reference (README's lever table) gets a row for it.
+Adding a lever touches three files by hand:
+
+1. a module with its :class:`LeverKind` subclass, a new one or its family's: its ``flag``
+   (which names it) with an example value, ``means`` and ``schema`` (its value in a scenario
+   file: ``SHARE_VALUE``, ``TOKENS_VALUE`` ... from ``lever_values``), likewise each of its
+   ``modifiers``; its ``reference`` (its row of the user reference's lever table); ``parse``,
+   ``describe``, ``to_dict``, ``from_dict``, ``shown``, ``apply``, and ``prompt_step`` if it
+   changes prompt sizes (a one-value lever gets ``parse``, the JSON, ``describe`` from its
+   ``sentence`` and ``shown`` from :class:`OneValueLever`);
+2. ``registry.py``: its place in ``LEVERS``;
+3. ``tests/test_whatif_levers.py``: its effect computed by hand (``tests/test_whatif_registry.py``
+   and ``tests/test_whatif_schema.py`` check the rest for every kind).
+
+Then ``.venv/bin/python docs/gen_cli.py`` rewrites what follows from the registry and is kept
+in files: docs/cli.md (``--help``), the lever table of docs/whatif.md, and the lever parts of
+``tokenecon/report/schemas/scenarios.schema.json`` and ``whatif.schema.json``;
+``tests/test_docs.py`` fails until it has. The ``whatif`` flags, scenario-file keys, hints
+and JSON follow from the registry at run time.
 """

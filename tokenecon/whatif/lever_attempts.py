@@ -13,7 +13,7 @@ from typing import Any
 
 from tokenecon.economics.decompose import ratio
 from tokenecon.errors import OptionError
-from tokenecon.whatif.lever_values import as_percent, parse_number
+from tokenecon.whatif.lever_values import SHARE_VALUE, parse_number
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, scaled, tasks_per_call
 from tokenecon.whatif.slices import by_use_case, take, total
@@ -38,11 +38,15 @@ class RetryCut(ShareLever):
         "This share (20% or 0.2) of the calls beyond each task's first cut.",
         "SHARE",
         "50%",
+        means="this share of the calls beyond the first of each task is not made",
+        schema=SHARE_VALUE,
     )
-
-    def describe(self) -> str:
-        """``cut 50% of retried calls``."""
-        return f"cut {as_percent(self.fraction)} of retried calls"
+    sentence = "cut {0.percent} of retried calls"
+    reference = (
+        "SHARE (`20%` or `0.2`) of the calls beyond the first of each task (retries, re-asks, "
+        "agent steps) are not made; they are the use case's average calls; tasks and outcomes "
+        "hold."
+    )
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Cut a fraction of the calls beyond the first of each task; tasks and outcomes hold."""
@@ -78,11 +82,17 @@ class MaxAttempts(OneValueLever):
 
     attempts: Decimal
 
-    flag = Flag("max_attempts", "At most N tasks per verified outcome.", "N", "1.5", parse_attempts)
-
-    def describe(self) -> str:
-        """``at most 1.5 attempts per outcome``."""
-        return f"at most {self.attempts} attempts per outcome"
+    flag = Flag(
+        "max_attempts", "At most N tasks per verified outcome.", "N", "1.5", parse_attempts,
+        means="at most this many tasks per verified outcome",
+        schema={"anyOf": [{"type": "number", "minimum": 1}, {"type": "string"}]},
+    )  # fmt: skip
+    sentence = "at most {0.attempts} attempts per outcome"
+    reference = (
+        "at most N tasks (attempts) per verified outcome: a use case above N runs only N × "
+        "outcomes tasks, the ones not run being average ones. Needs outcomes; applies to whole "
+        "use cases."
+    )
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """At most N tasks per verified outcome: the surplus tasks (average ones) are not run."""

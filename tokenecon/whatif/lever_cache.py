@@ -17,7 +17,14 @@ from typing import Any, Self
 
 from tokenecon.aggregate.types import UsageGroup
 from tokenecon.economics.decompose import ratio
-from tokenecon.whatif.lever_values import as_percent, parse_choice, parse_share, parse_tokens
+from tokenecon.whatif.lever_values import (
+    SHARE_VALUE,
+    TOKENS_VALUE,
+    as_percent,
+    parse_choice,
+    parse_share,
+    parse_tokens,
+)
 from tokenecon.whatif.levers import Flag, Lever, LeverKind
 from tokenecon.whatif.scenario_parts import (
     Context,
@@ -53,12 +60,37 @@ class Cache(LeverKind):
     """Cache lifetime: ``5m`` (cache_write price) or ``1h`` (cache_write_1h price)."""
 
     flag = Flag(
-        "cache", "Share of input tokens (60% or 0.6) that becomes cache reads.", "RATE", "0.6"
-    )
+        "cache", "Share of input tokens (60% or 0.6) that becomes cache reads.", "RATE", "0.6",
+        means="this share of the slice's input becomes cache reads where reachable",
+        schema=SHARE_VALUE,
+    )  # fmt: skip
     modifiers = (
-        Flag("cache_prefix", "Cached prefix per call, in tokens.", "TOKENS"),
-        Flag("cache_scope", "task (default) or shared: what one prefix serves.", "task|shared"),
-        Flag("cache_ttl", "5m (default) or 1h.", "5m|1h"),
+        Flag(
+            "cache_prefix", "Cached prefix per call, in tokens.", "TOKENS",
+            means="cache: the cached prefix, in tokens (default: the rate of the average prompt)",
+            schema=TOKENS_VALUE,
+        ),
+        Flag.choice(
+            "cache_scope", "task (default) or shared: what one prefix serves.", CACHE_SCOPES,
+            means="cache: a prefix per task (default) or one shared by the use case and model",
+        ),
+        Flag.choice(
+            "cache_ttl", "5m (default) or 1h.", CACHE_TTLS,
+            means="cache: the cache's lifetime (default 5m), priced as cache_write or "
+            "cache_write_1h",
+        ),
+    )  # fmt: skip
+    reference = (
+        "RATE of the slice's input becomes cache reads where that is reachable: each distinct "
+        "prefix is written once per TTL and read by the calls after it. `--cache-scope task` "
+        "(default): a prefix per task; a use case's calls-per-task say how many calls write (its "
+        "tasks) and how many read (the rest), so single-call tasks gain nothing. `--cache-scope "
+        "shared`: one prefix for all calls of a use case and model, written at most once per TTL "
+        "window of a day (288 for `--cache-ttl 5m`, 24 for `1h`: an upper bound that assumes "
+        "traffic in every window). The prefix is `--cache-prefix TOKENS` or RATE of the average "
+        "prompt; reads never exceed what the reading calls' prompts hold. Writes are priced as "
+        "`cache_write` (5m) or `cache_write_1h` (1h). A slice that already reads at least as "
+        "much is left alone."
     )
 
     @classmethod

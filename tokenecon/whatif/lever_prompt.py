@@ -14,7 +14,7 @@ from typing import ClassVar
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT
 from tokenecon.economics.decompose import ratio
 from tokenecon.ingest.canonical import INPUT_TOKEN_COLUMNS
-from tokenecon.whatif.lever_values import as_percent, parse_tokens
+from tokenecon.whatif.lever_values import SHARE_VALUE, TOKENS_VALUE, parse_tokens
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import (
     Context,
@@ -35,10 +35,7 @@ class _Trim(ShareLever):
 
     side: ClassVar[str]
     columns: ClassVar[tuple[str, ...]]
-
-    def describe(self) -> str:
-        """``trim prompts by 20%``."""
-        return f"trim {self.side}s by {as_percent(self.fraction)}"
+    sentence = "trim {0.side}s by {0.percent}"
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Scale the slice's tokens on this side; a prompt trim records its prompt step."""
@@ -68,10 +65,15 @@ class TrimPrompt(_Trim):
     """Fewer prompt tokens per call: every input bucket in proportion."""
 
     flag = Flag(
-        "trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE", "20%"
-    )
+        "trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE", "20%",
+        means="this share fewer input tokens per call", schema=SHARE_VALUE,
+    )  # fmt: skip
     side = "prompt"
     columns = INPUT_TOKEN_COLUMNS
+    reference = (
+        "SHARE fewer prompt tokens per call (`20%` or `0.2`), every input bucket in proportion. "
+        "A trimmed prompt that falls below a long-context cliff is priced below it."
+    )
 
     def prompt_step(self) -> PromptStep:
         """Prompts scale by 1 - fraction."""
@@ -83,10 +85,12 @@ class TrimOutput(_Trim):
     """Fewer output tokens per call, reasoning included."""
 
     flag = Flag(
-        "trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE", "20%"
-    )
+        "trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE", "20%",
+        means="this share fewer output tokens per call", schema=SHARE_VALUE,
+    )  # fmt: skip
     side = "output"
     columns = ("output_tokens", "reasoning_tokens")
+    reference = "SHARE fewer output tokens per call (`20%` or `0.2`), reasoning tokens with them."
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,15 @@ class ContextCap(OneValueLever):
     tokens: int
 
     flag = Flag(
-        "context_cap", "No prompt above TOKENS (cut to it).", "TOKENS", "150k", parse_tokens
+        "context_cap", "No prompt above TOKENS (cut to it).", "TOKENS", "150k", parse_tokens,
+        means="no prompt above this many tokens", schema=TOKENS_VALUE,
+    )  # fmt: skip
+    sentence = "cap prompts at {0.tokens:,} tokens"
+    reference = (
+        "no prompt above TOKENS (`150000` or `150k`): calls above it are cut to it (every input "
+        "bucket in proportion) and priced on the side of each cliff where TOKENS is. Bucket rows "
+        "without a per-call prompt size are left as they are."
     )
-
-    def describe(self) -> str:
-        """``cap prompts at 150,000 tokens``."""
-        return f"cap prompts at {self.tokens:,} tokens"
 
     def shown(self) -> str:
         """``150,000``."""

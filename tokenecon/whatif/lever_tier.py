@@ -8,20 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from tokenecon.errors import OptionError
-from tokenecon.whatif.lever_values import as_percent, parse_choice
+from tokenecon.whatif.lever_values import SHARE_VALUE, any_case
 from tokenecon.whatif.levers import Flag, Lever, OneValueLever, ShareLever
 from tokenecon.whatif.scenario_parts import Context, Part, State, with_counts
 from tokenecon.whatif.slices import Pairs, by_use_case, take, total
 
 SERVICE_TIERS = ("flex", "priority")
-
-
-def parse_tier(value: Any, where: str) -> str:
-    """``flex`` or ``priority``."""
-    return parse_choice(value, SERVICE_TIERS, where)
+"""The tiers standard traffic may move to besides batch (``--tier``)."""
 
 
 @dataclass(frozen=True)
@@ -29,11 +24,17 @@ class Batch(ShareLever):
     """Move non-urgent standard-tier traffic to the batch tier: ``fraction`` of the slice's
     non-urgent standard traffic (times the slice's share)."""
 
-    flag = Flag("batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE", "0.5")
-
-    def describe(self) -> str:
-        """``batch 50% of non-urgent traffic``."""
-        return f"batch {as_percent(self.fraction)} of non-urgent traffic"
+    flag = Flag(
+        "batch", "Share (50% or 0.5) of non-urgent traffic moved to batch.", "SHARE", "0.5",
+        means="this share of the standard-tier traffic of non-urgent use cases moves to the "
+        "batch tier",
+        schema=SHARE_VALUE,
+    )  # fmt: skip
+    sentence = "batch {0.percent} of non-urgent traffic"
+    reference = (
+        "SHARE of the standard-tier traffic of use cases marked `urgent: false` moves to the "
+        "batch tier (naming an urgent use case is an error)."
+    )
 
     def shown(self) -> str:
         """The share as given: ``0.5``."""
@@ -74,13 +75,13 @@ class Tier(OneValueLever):
 
     tier: str
 
-    flag = Flag(
-        "tier", "Move standard traffic to flex or priority.", "flex|priority", "flex", parse_tier
-    )
-
-    def describe(self) -> str:
-        """``move standard traffic to the flex tier``."""
-        return f"move standard traffic to the {self.tier} tier"
+    flag = Flag.choice(
+        "tier", "Move standard traffic to flex or priority.", SERVICE_TIERS, "flex",
+        means="flex or priority: the slice's standard-tier traffic moves there",
+        schema=any_case(SERVICE_TIERS),
+    )  # fmt: skip
+    sentence = "move standard traffic to the {0.tier} tier"
+    reference = "the slice's standard-tier traffic moves to that tier."
 
     def apply(self, state: State, lever: Lever, ctx: Context) -> None:
         """Move the slice's standard traffic to the flex or priority tier."""

@@ -6,6 +6,7 @@ value) and ``where`` (the flag, or ``file:line: key``) for the message when it i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -68,6 +69,32 @@ def parse_switch(value: Any, where: str) -> bool:
 def given(value: Any) -> bool:
     """Whether a flag or a file key states something (None and an unset switch do not)."""
     return value is not None and value is not False
+
+
+SHARE_VALUE: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*(?:[0-9.]+\s*%|0*\.[0-9]+|0|1|1\.0*)\s*$"},
+    ]
+}
+"""A share as a scenario file may write it (the JSON Schema of what :func:`parse_share` reads)."""
+
+TOKENS_VALUE: dict[str, Any] = {
+    "anyOf": [
+        {"type": "integer", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": r"^\s*[0-9][0-9_,.]*\s*[kKmM]?\s*$"},
+    ]
+}
+"""A token count as a scenario file may write it (what :func:`parse_tokens` reads)."""
+
+
+def any_case(choices: Sequence[str]) -> dict[str, Any]:
+    """The JSON Schema of one of ``choices`` in any case (what :func:`parse_choice` reads)."""
+    spelled = (
+        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in choice)
+        for choice in choices
+    )
+    return {"type": "string", "pattern": f"^(?:{'|'.join(spelled)})$"}
 
 
 def as_percent(x: Decimal) -> str:

@@ -13,12 +13,12 @@ The kinds themselves live in :mod:`~tokenecon.whatif.routing`, :mod:`~.lever_pro
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
-from tokenecon.whatif.lever_values import as_percent, parse_share
+from tokenecon.whatif.lever_values import as_percent, parse_choice, parse_share
 from tokenecon.whatif.scenario_parts import Context, PromptStep, State
 
 
@@ -39,11 +39,45 @@ class Flag:
     text, a file's value or the JSON, with ``where`` for messages."""
     switch: bool = False
     """A flag without a value (``--any-provider``); ``true``/``false`` in a file."""
+    means: str = ""
+    """What its value does, for the scenario file's schema (``this share fewer input tokens
+    per call``)."""
+    schema: Mapping[str, Any] | None = field(default=None, compare=False)
+    """The JSON Schema of its value in a scenario file (``SHARE_VALUE`` ...); a switch's is a
+    boolean."""
 
     @property
     def option(self) -> str:
         """The flag as typed: ``--cache-prefix``."""
         return "--" + self.key.replace("_", "-")
+
+    def value_schema(self) -> dict[str, Any]:
+        """Its key's entry in the scenario file's schema: the value's schema and :attr:`means`."""
+        if self.schema is None and not self.switch:
+            raise TypeError(f"{self.option}: the flag says no schema for its value")
+        return {**(self.schema or {"type": "boolean"}), "description": self.means}
+
+    @classmethod
+    def choice(
+        cls,
+        key: str,
+        help: str,
+        choices: Sequence[str],
+        example: str = "",
+        *,
+        means: str,
+        schema: Mapping[str, Any] | None = None,
+    ) -> Flag:
+        """A flag whose value is one of ``choices`` (any case): they are its placeholder
+        (``flex|priority``) and all its value may be; ``schema`` defaults to an enum of them."""
+
+        def parse(value: Any, where: str) -> str:
+            return parse_choice(value, choices, where)
+
+        return cls(
+            key, help, "|".join(choices), example, parse,
+            means=means, schema=schema or {"enum": list(choices)},
+        )  # fmt: skip
 
 
 class LeverKind(ABC):
@@ -52,7 +86,8 @@ class LeverKind(ABC):
     A subclass sets the class attributes, parses its values from a flag or a file
     (:meth:`parse`) and from its JSON (:meth:`from_dict`), describes itself and applies its
     effect; add it to :data:`tokenecon.whatif.registry.LEVERS` and every flag, file key, hint
-    and document knows it.
+    and document knows it (the schemas and docs/whatif.md once ``docs/gen_cli.py`` has run:
+    see :mod:`tokenecon.whatif`).
     """
 
     name: ClassVar[str]
@@ -62,6 +97,9 @@ class LeverKind(ABC):
     """The flag that gives the lever's value, with an example value for hints."""
     modifiers: ClassVar[tuple[Flag, ...]] = ()
     """Flags that refine this lever only (``--any-provider``, ``--cache-ttl``)."""
+    reference: ClassVar[str]
+    """What it changes, for people: its row of the lever table in docs/whatif.md, which
+    docs/gen_cli.py writes (markdown; the flag's placeholder, ``SHARE``, in capitals)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A kind that states its flag is named by it."""
@@ -115,6 +153,10 @@ class OneValueLever(LeverKind):
     ``parse``), so that a subclass says only how its value is described and applied.
     """
 
+    sentence: ClassVar[str]
+    """What it does, as :meth:`describe` says it: a format string of the lever itself
+    (``"cap prompts at {0.tokens:,} tokens"``)."""
+
     @classmethod
     def key(cls) -> str:
         """The value's field and JSON key (``fraction``, ``tier``, ``tokens`` ...)."""
@@ -132,6 +174,10 @@ class OneValueLever(LeverKind):
     def parse(cls, value: Any, modifiers: Mapping[str, Any], where: str) -> Self:
         """The lever from its one value (it takes no modifiers)."""
         return cls(cls.read(value, where))  # type: ignore[call-arg]
+
+    def describe(self) -> str:
+        """Its :attr:`sentence` with its value: ``cap prompts at 150,000 tokens``."""
+        return self.sentence.format(self)
 
     def shown(self) -> str:
         """The value as it reads: ``1.5``, ``flex``."""
@@ -160,9 +206,14 @@ class ShareLever(OneValueLever):
         """A share: ``20%`` or ``0.2`` (a bare ``20`` is refused)."""
         return parse_share(value, where)
 
+    @property
+    def percent(self) -> str:
+        """The share as people read it: ``20%``."""
+        return as_percent(self.fraction)
+
     def shown(self) -> str:
         """``20%``."""
-        return as_percent(self.fraction)
+        return self.percent
 
 
 @dataclass(frozen=True)

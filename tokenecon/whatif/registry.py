@@ -5,7 +5,9 @@ that the trim reads the capped prompt), output, caching of the prompts that rema
 service tier, and retries and attempts last (they scale whatever the others produced). A
 scenario file applies its levers in its own order.
 
-Flags, scenario-file keys, hints, ``--help`` and the JSON ``lever`` names all come from here.
+Flags, scenario-file keys, hints, ``--help`` and the JSON ``lever`` names all come from here,
+and so, written by ``docs/gen_cli.py``, do the lever parts of the ``scenarios`` and ``whatif``
+schemas and the lever table of docs/whatif.md.
 """
 
 from __future__ import annotations

@@ -58,10 +58,24 @@ class Route(LeverKind):
     """Look for the cheapest model of the tier at every provider, not only the source's."""
 
     flag = Flag(
-        "route", "Move traffic to MODEL, small-model or mid-model.", "TARGET", "small-model"
-    )
+        "route", "Move traffic to MODEL, small-model or mid-model.", "TARGET", "small-model",
+        means="move the slice's calls to this model, or small-model / mid-model (the cheapest "
+        "utility / mid model on the slice's token mix)",
+        schema={"type": "string", "minLength": 1},
+    )  # fmt: skip
     modifiers = (
-        Flag("any_provider", "small-model/mid-model: look at every provider.", switch=True),
+        Flag(
+            "any_provider", "small-model/mid-model: look at every provider.", switch=True,
+            means="route: candidates from every provider, not only the source model's",
+        ),
+    )  # fmt: skip
+    reference = (
+        "the slice's calls move to TARGET: a model of the price book, or `small-model` / "
+        "`mid-model`, the cheapest model of the utility / mid tier **on the slice's own token "
+        "mix** (its uncached input, cache reads and writes, output, service tiers, days and cliff "
+        "side priced at each candidate; from the source model's provider unless "
+        "`--any-provider`; a candidate without a price on every day of the slice is skipped). "
+        "Token counts move as they are (a cache read stays one; tokenizers are not modelled)."
     )
 
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import CSVExport, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import CostReport, CSVExport, Format, Normalized, Probe, column
 from tokenecon.ingest.formats.pages import BucketPages
 from tokenecon.ingest.sources import SourceFile
 
@@ -51,12 +51,35 @@ WEB_SEARCH_NOTE = (
 """Said wherever a source counts web searches: their price is not in the book."""
 
 
-class AnthropicUsageAPI(BucketPages):
+class AdminReport(BucketPages):
+    """Pages of an Admin API report (usage or cost): buckets from ``starting_at`` to
+    ``ending_at``, whose results share the model, tier, context window and workspace."""
+
+    bucket_times = ("starting_at", "ending_at")
+
+    def report_columns(self, raw: ir.Table) -> dict[str, tuple[Any, str]]:
+        """The columns (expression, source) every Admin API report has."""
+        import ibis
+
+        return {
+            "timestamp": (raw.bucket_start, "starting_at"),
+            "timestamp_end": (raw.bucket_end, "ending_at"),
+            "provider": (ibis.literal("anthropic"), "(anthropic)"),
+            "model": (raw.model, "model"),
+            "service_tier": (raw.service_tier, "service_tier"),
+            "context_window": (raw.context_window, "context_window"),
+            "project": (
+                raw.workspace_id.fill_null("default"),
+                "workspace_id (null: default workspace)",
+            ),
+        }
+
+
+class AnthropicUsageAPI(AdminReport):
     """Pages of ``GET /v1/organizations/usage_report/messages``."""
 
     name = "anthropic_usage_api"
     title = "Anthropic usage report API pages (JSON)"
-    bucket_times = ("starting_at", "ending_at")
     result_keys = ("uncached_input_tokens", "cache_read_input_tokens")
     result = USAGE_RESULT
 
@@ -64,51 +87,33 @@ class AnthropicUsageAPI(BucketPages):
         """Disjoint buckets as reported; no request count."""
         import ibis
 
-        return Normalized(
+        return Normalized.of(
             {
-                "timestamp": raw.bucket_start,
-                "timestamp_end": raw.bucket_end,
-                "provider": ibis.literal("anthropic"),
-                "model": raw.model,
-                "uncached_input_tokens": raw.uncached_input_tokens,
-                "cache_read_tokens": raw.cache_read_input_tokens,
-                "cache_write_tokens": raw.cache_creation__ephemeral_5m_input_tokens,
-                "cache_write_1h_tokens": raw.cache_creation__ephemeral_1h_input_tokens,
-                "output_tokens": raw.output_tokens,
-                "requests": ibis.null("string"),
-                "service_tier": raw.service_tier,
-                "context_window": raw.context_window,
-                "project": raw.workspace_id.fill_null("default"),
-                "api_key": raw.api_key_id,
-            },
-            {
-                "timestamp": "starting_at",
-                "timestamp_end": "ending_at",
-                "provider": "(anthropic)",
-                "model": "model",
-                "uncached_input_tokens": "uncached_input_tokens",
-                "cache_read_tokens": "cache_read_input_tokens",
-                "cache_write_tokens": "cache_creation.ephemeral_5m_input_tokens",
-                "cache_write_1h_tokens": "cache_creation.ephemeral_1h_input_tokens",
-                "output_tokens": "output_tokens",
-                "requests": "(not reported)",
-                "service_tier": "service_tier",
-                "context_window": "context_window",
-                "project": "workspace_id (null: default workspace)",
-                "api_key": "api_key_id",
+                **self.report_columns(raw),
+                "uncached_input_tokens": (raw.uncached_input_tokens, "uncached_input_tokens"),
+                "cache_read_tokens": (raw.cache_read_input_tokens, "cache_read_input_tokens"),
+                "cache_write_tokens": (
+                    raw.cache_creation__ephemeral_5m_input_tokens,
+                    "cache_creation.ephemeral_5m_input_tokens",
+                ),
+                "cache_write_1h_tokens": (
+                    raw.cache_creation__ephemeral_1h_input_tokens,
+                    "cache_creation.ephemeral_1h_input_tokens",
+                ),
+                "output_tokens": (raw.output_tokens, "output_tokens"),
+                "requests": (ibis.null("string"), "(not reported)"),
+                "api_key": (raw.api_key_id, "api_key_id"),
             },
             {"web_search_requests": raw.server_tool_use__web_search_requests},
             notes=[WEB_SEARCH_NOTE.format(field="server_tool_use.web_search_requests")],
         )
 
 
-class AnthropicCostAPI(BucketPages):
+class AnthropicCostAPI(CostReport, AdminReport):
     """Pages of ``GET /v1/organizations/cost_report``."""
 
     name = "anthropic_cost_api"
     title = "Anthropic cost report API pages (JSON)"
-    cost_only = True
-    bucket_times = ("starting_at", "ending_at")
     result_keys = ("amount", "cost_type")
     result = COST_RESULT
 
@@ -122,27 +127,8 @@ class AnthropicCostAPI(BucketPages):
             (cents.notnull(), (cents / 100).cast("decimal(38, 12)").cast("string")),
             else_=raw.amount,
         )
-        return Normalized(
-            {
-                "timestamp": raw.bucket_start,
-                "timestamp_end": raw.bucket_end,
-                "provider": ibis.literal("anthropic"),
-                "model": raw.model,
-                "reported_cost": dollars,
-                "service_tier": raw.service_tier,
-                "context_window": raw.context_window,
-                "project": raw.workspace_id.fill_null("default"),
-            },
-            {
-                "timestamp": "starting_at",
-                "timestamp_end": "ending_at",
-                "provider": "(anthropic)",
-                "model": "model",
-                "reported_cost": "amount (cents) / 100",
-                "service_tier": "service_tier",
-                "context_window": "context_window",
-                "project": "workspace_id (null: default workspace)",
-            },
+        return Normalized.of(
+            {**self.report_columns(raw), "reported_cost": (dollars, "amount (cents) / 100")},
             {
                 "token_type": raw.token_type,
                 "cost_type": raw.cost_type,
@@ -215,13 +201,11 @@ class AnthropicConsoleUsageCSV(CSVExport):
         return Normalized(columns, sources, extras, notes=notes)
 
 
-class AnthropicConsoleCostCSV(CSVExport):
+class AnthropicConsoleCostCSV(CostReport, CSVExport):
     """Console -> Cost -> Export."""
 
     name = "anthropic_console_cost_csv"
     title = "Anthropic Console cost export (CSV)"
-    cost_only = True
-    granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
         """A usage date, a token type and a dollar cost."""

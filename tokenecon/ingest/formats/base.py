@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from tokenecon.ingest.options import ReadOptions
 
-__all__ = ["JSON_KINDS", "Format", "Normalized", "Probe"]
+__all__ = ["JSON_KINDS", "CostReport", "Format", "Normalized", "Probe"]
 
 JSON_KINDS = ("json", "jsonl")
 """The kinds of a format that reads JSON records."""
@@ -49,6 +49,19 @@ class Normalized:
     row_error: Any = None
     """Why a row cannot be read (e.g. its usage JSON is broken), null where it can: such a
     row is rejected with that reason."""
+
+    @classmethod
+    def of(
+        cls, table: Mapping[str, tuple[Any, str]], extras: dict[str, Any] | None = None, **more: Any
+    ) -> Normalized:
+        """From one table of canonical name -> (expression, the source field it comes from):
+        each column named once, beside where it comes from."""
+        return cls(
+            {name: expression for name, (expression, _) in table.items()},
+            {name: source for name, (_, source) in table.items()},
+            extras or {},
+            **more,
+        )
 
 
 class Format:
@@ -95,6 +108,14 @@ class CSVExport(Format):
         from tokenecon.ingest.readers import read_csv_text
 
         return read_csv_text(con, source)
+
+
+class CostReport(Format):
+    """A vendor's cost report: dollars per bucket (day x project x model ...) and no tokens,
+    read for reconciliation and joined to usage."""
+
+    cost_only = True
+    granularity = "bucket"
 
 
 def column(raw: ir.Table, *names: str) -> ir.Value:

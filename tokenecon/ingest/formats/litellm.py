@@ -90,39 +90,49 @@ class LiteLLMSpendLogs(Format):
             return ibis.cases((hit, ibis.literal("0")), else_=value.cast("string"))
 
         columns = {
-            "timestamp": raw.starttime,
-            "timestamp_end": column(raw, "endtime"),
-            "provider": column(raw, "custom_llm_provider"),
-            "model": raw.model,
-            "input_tokens": billed(raw.prompt_tokens),
-            "cache_read_tokens": billed(read),
-            "cache_write_tokens": billed(write),
-            "output_tokens": billed(raw.completion_tokens),
-            "reasoning_tokens": billed(reasoning),
-            "reported_cost": raw.spend,
-            "team": ibis.coalesce(column(raw, "team_id"), metadata.user_api_key_team_alias),
-            "project": metadata.user_api_key_project_alias,
-            "user": ibis.coalesce(column(raw, "end_user").nullif(""), column(raw, "user")),
-            "api_key": ibis.coalesce(metadata.user_api_key_alias, column(raw, "api_key")),
-            "session_id": column(raw, "session_id"),
-            "request_id": raw.request_id,
-            "tags": tags_object(column(raw, "request_tags"), metadata["spend_logs_metadata"]),
+            "timestamp": (raw.starttime, "startTime"),
+            "timestamp_end": (column(raw, "endtime"), "endTime"),
+            "provider": (column(raw, "custom_llm_provider"), "custom_llm_provider"),
+            "model": (raw.model, "model"),
+            "input_tokens": (
+                billed(raw.prompt_tokens),
+                "prompt_tokens (inclusive of cache reads and writes)",
+            ),
+            "cache_read_tokens": (
+                billed(read),
+                "metadata.usage_object.cache_read_input_tokens "
+                "| prompt_tokens_details.cached_tokens",
+            ),
+            "cache_write_tokens": (
+                billed(write),
+                "metadata.usage_object.cache_creation_input_tokens",
+            ),
+            "output_tokens": (billed(raw.completion_tokens), "completion_tokens"),
+            "reasoning_tokens": (
+                billed(reasoning),
+                "metadata.usage_object.completion_tokens_details.reasoning_tokens",
+            ),
+            "reported_cost": (raw.spend, "spend (USD)"),
+            "team": (
+                ibis.coalesce(column(raw, "team_id"), metadata.user_api_key_team_alias),
+                "team_id | metadata.user_api_key_team_alias",
+            ),
+            "project": (metadata.user_api_key_project_alias, "metadata.user_api_key_project_alias"),
+            "user": (
+                ibis.coalesce(column(raw, "end_user").nullif(""), column(raw, "user")),
+                "end_user | user",
+            ),
+            "api_key": (
+                ibis.coalesce(metadata.user_api_key_alias, column(raw, "api_key")),
+                "metadata.user_api_key_alias | api_key (hash)",
+            ),
+            "session_id": (column(raw, "session_id"), "session_id"),
+            "request_id": (raw.request_id, "request_id"),
+            "tags": (
+                tags_object(column(raw, "request_tags"), metadata["spend_logs_metadata"]),
+                "request_tags + metadata.spend_logs_metadata",
+            ),
         }
-        sources = {
-            "timestamp": "startTime", "timestamp_end": "endTime",
-            "provider": "custom_llm_provider", "model": "model",
-            "input_tokens": "prompt_tokens (inclusive of cache reads and writes)",
-            "cache_read_tokens": "metadata.usage_object.cache_read_input_tokens "
-            "| prompt_tokens_details.cached_tokens",
-            "cache_write_tokens": "metadata.usage_object.cache_creation_input_tokens",
-            "output_tokens": "completion_tokens",
-            "reasoning_tokens": "metadata.usage_object.completion_tokens_details.reasoning_tokens",
-            "reported_cost": "spend (USD)", "team": "team_id | metadata.user_api_key_team_alias",
-            "project": "metadata.user_api_key_project_alias", "user": "end_user | user",
-            "api_key": "metadata.user_api_key_alias | api_key (hash)",
-            "session_id": "session_id", "request_id": "request_id",
-            "tags": "request_tags + metadata.spend_logs_metadata",
-        }  # fmt: skip
         extras = {
             "model_group": column(raw, "model_group"),
             "call_type": column(raw, "call_type"),
@@ -131,9 +141,8 @@ class LiteLLMSpendLogs(Format):
             "organization_id": column(raw, "organization_id"),
             "cache_hit": column(raw, "cache_hit"),
         }
-        return Normalized(
+        return Normalized.of(
             columns,
-            sources,
             extras,
             convention="inclusive",
             notes=["response-cache hits (cache_hit) are requests at $0 with no billable tokens"],

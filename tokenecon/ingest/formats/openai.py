@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import CSVExport, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import CostReport, CSVExport, Format, Normalized, Probe, column
 from tokenecon.ingest.formats.pages import BucketPages
 from tokenecon.ingest.sources import SourceFile
 
@@ -193,13 +193,11 @@ def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normal
     )
 
 
-class OpenAICostCSV(CSVExport):
+class OpenAICostCSV(CostReport, CSVExport):
     """The dashboard's ``cost_<start>_<end>.csv``."""
 
     name = "openai_cost_csv"
     title = "OpenAI cost, dashboard CSV export"
-    cost_only = True
-    granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
         """Amount and line item columns."""
@@ -215,12 +213,11 @@ COSTS_RESULT = {"amount": {"value": "text", "currency": "text"}, "line_item": "t
 """The fields of a Costs API result that are read."""
 
 
-class OpenAICostsAPI(BucketPages):
+class OpenAICostsAPI(CostReport, BucketPages):
     """Pages of ``GET /v1/organization/costs``."""
 
     name = "openai_costs_api"
     title = "OpenAI Costs API pages (JSON)"
-    cost_only = True
     bucket_times = ("start_time", "end_time")
     result_keys = ("amount", "line_item")
     result = COSTS_RESULT
