@@ -14,6 +14,13 @@ median CPU times (user + system, all threads: what a loaded machine distorts lea
 tool's peak RSS, and the script compares the tokens per day and model of both (input,
 output, cache reads and writes).
 
+tokenecon's compiled-SQL cache (docs/engine.md) starts empty for each folder (a temporary
+`TOKENECON_CACHE_DIR`): its first run compiles (and, for inputs up to 32 MiB, stores the SQL),
+the later ones replay when they may. The medians are of the later runs ("warm"); the first
+run's wall time is shown apart ("cold"). With `--compare TREE` the tokenecon of another source
+tree (a checkout of an earlier commit) runs in turn too, with a cache of its own, so that a
+change is measured before and after in the same run.
+
     npm install --prefix /tmp/ccusage ccusage@20.0.24   # the native build for linux-x64
     python benchmarks/ccusage.py --messages 2000,200000 --ccusage /tmp/ccusage [--repeat 3]
 """
@@ -141,11 +148,13 @@ def main() -> None:
     parser.add_argument("--messages", default="2000,200000")
     parser.add_argument("--ccusage", type=Path, required=True, help="its npm install folder")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", type=Path, help="another tokenecon source tree, timed too")
     args = parser.parse_args()
     binary = args.ccusage / "node_modules" / ".bin" / "ccusage"
+    trees = {"tokenecon": HERE.parent, **({"compared": args.compare} if args.compare else {})}
     print(
-        f"{'messages':>10}{'ccusage s':>11}{'tokenecon s':>13}{'ratio':>7}"
-        f"{'cpu ratio':>10}{'ccusage MiB':>13}{'tokenecon MiB':>15}  tokens per day x model"
+        f"{'messages':>10} {'tool':<10}{'wall s':>8}{'cold s':>8}{'ratio':>7}{'cpu s':>7}"
+        f"{'cpu ratio':>10}{'MiB':>7}  tokens per day x model (vs ccusage); reports"
     )
     for n in (int(x) for x in args.messages.split(",")):
         folder = HERE / "data" / f"claude-code-{n}"
@@ -160,21 +169,43 @@ def main() -> None:
                 "TZ": "UTC",
             }
             anchor = [str(binary), "claude", "daily", "--json", "--offline"]
-            mine = [sys.executable, "-m", "tokenecon.cli.main", "analyze",
+            mine = [sys.executable, "-P", "-m", "tokenecon.cli.main", "analyze",
                     str(folder / "projects"), "--json", "--quiet"]  # fmt: skip
-            theirs: list[Run] = []
-            ours: list[Run] = []
+            # (-P: tokenecon from the tree on PYTHONPATH, not from the current folder)
+            envs = {
+                name: {**os.environ, "PYTHONPATH": str(tree),
+                       "TOKENECON_CACHE_DIR": str(Path(home) / f"cache-{name}")}
+                for name, tree in trees.items()
+            }  # fmt: skip
+            runs: dict[str, list[Run]] = {"ccusage": [], **{name: [] for name in trees}}
             for _ in range(args.repeat):
-                theirs.append(timed(anchor, env))
-                ours.append(timed(mine))
-        same = ccusage_tokens(theirs[-1].stdout) == tokenecon_tokens(folder / "projects")
-        a, b = (statistics.median(r.wall for r in runs) for runs in (theirs, ours))
-        ca, cb = (statistics.median(r.cpu for r in runs) for runs in (theirs, ours))
-        ma, mb = (max(r.rss_mib for r in runs) for runs in (theirs, ours))
-        print(
-            f"{n:>10,}{a:>11.2f}{b:>13.2f}{b / a:>7.2f}{cb / ca:>10.2f}{ma:>13,.0f}{mb:>15,.0f}"
-            f"  {'same' if same else 'DIFFER'}"
-        )
+                runs["ccusage"].append(timed(anchor, env))
+                for name in trees:
+                    runs[name].append(timed(mine, envs[name]))
+            theirs = runs["ccusage"]
+            same = ccusage_tokens(theirs[-1].stdout) == tokenecon_tokens(folder / "projects")
+            # every tokenecon report (cold, replayed, either tree) the same document
+            reports = len({r.stdout for name in trees for r in runs[name]}) == 1
+            wall = statistics.median(r.wall for r in theirs)
+            cpu = statistics.median(r.cpu for r in theirs)
+            print(
+                f"{n:>10,} {'ccusage':<10}{wall:>8.2f}{'':>8}{'':>7}{cpu:>7.2f}{'':>10}"
+                f"{max(r.rss_mib for r in theirs):>7,.0f}"
+            )
+            for name in trees:
+                ours = runs[name]
+                warm = ours[1:] or ours
+                b = statistics.median(r.wall for r in warm)
+                cb = statistics.median(r.cpu for r in warm)
+                checks = (
+                    f"  {'same' if same else 'DIFFER'}; reports "
+                    f"{'identical' if reports else 'DIFFER'}"
+                )
+                print(
+                    f"{'':>10} {name:<10}{b:>8.2f}{ours[0].wall:>8.2f}{b / wall:>7.2f}"
+                    f"{cb:>7.2f}{cb / cpu:>10.2f}{max(r.rss_mib for r in ours):>7,.0f}"
+                    + (checks if name == "tokenecon" else "")
+                )
 
 
 if __name__ == "__main__":

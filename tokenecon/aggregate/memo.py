@@ -3,10 +3,12 @@
 A small run is start-up bound: Ibis's import and compiling the run's expressions cost ~1 s
 where DuckDB answers in milliseconds (docs/engine.md, "Start-up"). When the inputs are local
 files of at most :data:`MAX_BYTES` together, the run's SQL is kept in the user's cache
-(:mod:`tokenecon.engine.sqlcache`) under a key made of every file's content (usage files and
-the mapping's events files, by SHA-256), their paths, the mapping and the options; the next
-run with that key sends the same SQL to a plain DuckDB connection, reads the files afresh
-and files the results as :func:`~.query.aggregate_usage` does, without importing Ibis.
+(:mod:`tokenecon.engine.sqlcache`) under a key made of every file's content (usage files, each
+log of a folder of agent logs, and the mapping's events files, by SHA-256), their paths, the
+mapping and the options; the next run with that key sends the same SQL to a plain DuckDB
+connection, reads the files afresh and files the results as :func:`~.query.aggregate_usage`
+does, without importing Ibis. A folder is listed afresh by every run: a log added, removed or
+rewritten (same size and time or not) makes another key.
 
 An entry is kept only when that replay, done on the recorded results, gives exactly the
 aggregates the compiled run gave (so a change to how results are filed can never be
@@ -21,6 +23,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.aggregate.accounting import count_rows
@@ -39,7 +42,12 @@ if TYPE_CHECKING:
 MAX_BYTES = 32 << 20
 """Inputs up to this size (together) are worth a cached SQL: above it the query, not
 start-up, is the run (and hashing them first would cost more than compiling saves)."""
-_READS = re.compile(r"\bread_\w+\(\s*\[?\s*'((?:[^']|'')*)'", re.IGNORECASE)
+_QUOTE = r"'(?:[^']|'')*'"
+_READS = re.compile(rf"\bread_\w+\(\s*(\[\s*{_QUOTE}(?:\s*,\s*{_QUOTE})*\s*\]|{_QUOTE}|\?)?", re.I)
+"""A reading function and its file argument: one quoted path, a list of them (a folder's
+logs) or a parameter (checked as one); none matched when it is neither (then nothing tells
+what it reads)."""
+_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 
 
 def aggregate_usage_cached(
@@ -105,27 +113,22 @@ def _key(
     """The cache key of a run, and the files it hashes; (None, ...) when not worth one."""
     if session.options.name != "duckdb" or sqlcache.cache_folder() is None:
         return None, set()
-    paths = [s.path for s in sources]
     for source in sources:
-        if source.url or source.members or source.kind == "postgres":
+        if source.url or source.kind == "postgres":
             return None, set()
         if "tokenecon-run-" in str(source.path):  # stdin spooled to this run's folder
             return None, set()
+    # A folder of logs is its member files (listed afresh by every run: a file added or
+    # removed is another list, so another key), each by content like a single file.
+    paths = [p for s in sources for p in s.members or (s.path,)]
     events = [(s, sorted(names)) for s, names in event_sources(mapping)]
     paths += [s.path for s, _ in events if s.path is not None]
     try:
         if sum(p.stat().st_size for p in paths) > MAX_BYTES or not all(p.is_file() for p in paths):
             return None, set()
+        read = [[_described(p) for p in s.members or (s.path,)] for s in sources]
         described = [
-            [
-                str(s.path),
-                str(s.path.resolve()),
-                s.display,
-                s.kind,
-                s.compressed,
-                sqlcache.file_digest(s.path),
-            ]
-            for s in sources
+            [s.display, s.kind, s.compressed, files] for s, files in zip(sources, read, strict=True)
         ]
         described_events = [
             [
@@ -148,8 +151,15 @@ def _key(
         "mapping": [mapping.path, mapping.sha256] if mapping else None,
         "options": repr(replace(options, progress=None)),
     }
-    files = {str(d[i]) for d in described + described_events for i in (0, 1)}
+    files = {str(d[i]) for d in described_events for i in (0, 1)}
+    files |= {name for files in read for f in files for name in f[:2]}
     return sqlcache.cache_key(parts), files
+
+
+def _described(path: Path) -> list[str]:
+    """A file read by the SQL as a key describes it: its path as given, resolved, and its
+    content (SHA-256: a file rewritten with the same size and time is another key)."""
+    return [str(path), str(path.resolve()), sqlcache.file_digest(path)]
 
 
 def _state(result: UsageAggregates, notes: sqlcache.Recording, main: int) -> dict[str, Any]:
@@ -215,9 +225,12 @@ def _reads_only(entry: sqlcache.Entry, files: set[str]) -> bool:
     """Whether every file the statements read is one whose content is in the key (a path
     in a reading function, or a parameter naming a file)."""
     for text in sqlcache.statements_read(entry):
-        for quoted in _READS.findall(text):
-            if quoted.replace("''", "'") not in files:
+        for argument in _READS.findall(text):
+            if not argument:
                 return False
+            for quoted in _QUOTED.findall(argument):
+                if quoted.replace("''", "'") not in files:
+                    return False
         if "\n" not in text and len(text) < 4096 and os.path.exists(text) and text not in files:
             return False
     return True

@@ -267,12 +267,7 @@ def _replay_suffices(aggregates: UsageAggregates) -> bool:
     return not (
         any(g.reported_rows for g in aggregates.groups)
         or any(p.estimated for p in aggregates.plans)
-        or _agent_logs(aggregates)
     )
-
-
-def _agent_logs(aggregates: UsageAggregates) -> bool:
-    return bool(aggregates.plans) and all(p.format in AGENT_FORMATS for p in aggregates.plans)
 
 
 def _user_outcomes(
