@@ -16,6 +16,7 @@ from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.csv_shape import read_shape, shape_options, with_row_errors
+from tokenecon.ingest.json_records import number_documents
 from tokenecon.ingest.postgres import postgres_table
 from tokenecon.ingest.probe import csv_headers, probe_source
 from tokenecon.ingest.sources import SourceFile, local_files, location
@@ -156,8 +157,8 @@ def read_json(
     if tolerant:
         from tokenecon.ingest.json_lines import with_line_errors
 
-        return with_line_errors(table, list(schema))
-    return table
+        table = with_line_errors(table, list(schema))
+    return number_documents(table)
 
 
 def largest_object(source: SourceFile) -> int:

@@ -10,6 +10,13 @@ from typing import TYPE_CHECKING
 
 from tokenecon.errors import OptionError, UsageInputError
 from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.json_records import (
+    RECORD,
+    key_path,
+    locate_records,
+    numbered_records,
+    numbering,
+)
 from tokenecon.ingest.sources import SourceFile, is_remote
 
 if TYPE_CHECKING:
@@ -140,6 +147,9 @@ def canonical_table(
     else:
         columns = {k: _text(v) for k, v in normalized.columns.items()}
         extras = {k: _text(v) for k, v in normalized.extras.items()}
+    numbered = numbering() and RECORD in raw.columns
+    if numbered:  # locating rejected rows: each row's record key rides along
+        extras = {**extras, RECORD: raw[RECORD]}
     table = build_canonical(
         raw,
         columns,
@@ -152,7 +162,7 @@ def canonical_table(
     )
     if options.format and not is_remote(source):
         _check_rows(fmt, source, table)
-    if fmt.materialize:
+    if fmt.materialize and not numbered:
         from tokenecon.ingest.readers import materialize
 
         # the stored types can be more precise (timestamp(6)): keep the expression's schema so
@@ -171,6 +181,52 @@ def canonical_table(
         estimated=normalized.estimated,
     )
     return table, plan
+
+
+def json_rejects(
+    con: Backend,
+    source: SourceFile,
+    source_id: int,
+    options: ReadOptions,
+    limit: int,
+    skip: str | None = None,
+) -> list[tuple[int | None, str]] | None:
+    """The first ``limit`` rejected rows of a JSON source, each as (physical line, reason
+    led by the record's JSON path, e.g. ``data[0].results[3]: input_tokens: ...``), in file
+    order; None when the source's rows cannot be told apart this way (a folder of logs, a
+    reader that does not keep record keys). Rows whose reason is ``skip`` are left out.
+
+    The rows of a JSON document are not lines, and the engine unnests nested arrays in no
+    fixed order: each row is read again with its record key (:mod:`..json_records`).
+    """
+    from tokenecon.engine.results import arrow_of
+
+    if source.kind not in ("json", "jsonl") or source.members or is_remote(source):
+        return None
+    with numbered_records():
+        table, _ = canonical_table(con, source, source_id, options)
+    column = f"x_{RECORD}"
+    if column not in table.columns:
+        return None
+    rejected = table.reject_reason.notnull()
+    if skip is not None:
+        rejected = rejected & (table.reject_reason != skip)
+    # more than asked: file order is restored here, from the keys (the engine's is not it)
+    found = table.filter(rejected).select(key=table[column], reason=table.reject_reason)
+    rows = arrow_of(found.limit(max(limit, 1) * 50)).to_pylist()
+    rows.sort(key=lambda r: [int(p) for p in str(r["key"] or "0").split(".")])
+    rows = rows[:limit]
+    steps = detect_format(source, options.format).record_steps(source)
+    places = locate_records(source, steps, (str(r["key"]) for r in rows))
+    out: list[tuple[int | None, str]] = []
+    for row in rows:
+        place = places.get(str(row["key"]))
+        if place is None:
+            out.append((None, f"{key_path(str(row['key']), steps)}: {row['reason']}"))
+        else:
+            path = f"{place.path}: " if place.path else ""
+            out.append((place.line, f"{path}{row['reason']}"))
+    return out
 
 
 def _row_error(raw: ir.Table, normalized: Normalized) -> ir.StringValue | None:

@@ -9,7 +9,6 @@ cheaply), reads the source into a raw Ibis table (engine-specific reading lives 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -82,6 +81,12 @@ class Format:
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Canonical columns over the raw table."""
         raise NotImplementedError
+
+    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
+        """The arrays a JSON document's rows are unnested from, outermost first (an API page:
+        ``data``, then ``results``); none when each record is a row (to locate rejected rows,
+        :mod:`tokenecon.ingest.json_records`)."""
+        return ()
 
 
 class CSVExport(Format):
@@ -225,8 +230,3 @@ def bad_json_reason(**fields: Any) -> ir.StringValue:
         (invalid_json(v), ibis.literal(f"{name}: not valid JSON")) for name, v in fields.items()
     ]
     return ibis.cases(*cases, else_=ibis.null("string"))
-
-
-def described(columns: Mapping[str, Any], sources: Mapping[str, str]) -> Normalized:
-    """A :class:`Normalized` whose source descriptions cover exactly the given columns."""
-    return Normalized(dict(columns), {k: sources.get(k, k) for k in columns})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tokenecon.ingest.formats.base import JSON_KINDS, Format
+from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.probe import Probe, probe_source
 from tokenecon.ingest.readers import Schema, read_json
 from tokenecon.ingest.sources import SourceFile
@@ -64,15 +65,21 @@ def read_buckets(
     bucket = {start: "text", end: "text", "results": [dict(result)]}
     if bare_buckets(probe_source(source)):
         raw = read_json(con, source, bucket)
-        buckets = raw.select(bucket_start=raw[start], bucket_end=raw[end], result=raw.results)
+        buckets = raw.select(
+            *record_key(raw), bucket_start=raw[start], bucket_end=raw[end], result=raw.results
+        )
     else:
         raw = read_json(con, source, {"data": [bucket]})
-        pages = raw.unnest("data")
+        pages = unnest_records(raw, "data")
         buckets = pages.select(
-            bucket_start=pages.data[start], bucket_end=pages.data[end], result=pages.data.results
+            *record_key(pages),
+            bucket_start=pages.data[start],
+            bucket_end=pages.data[end],
+            result=pages.data.results,
         )
-    rows = buckets.unnest("result")
+    rows = unnest_records(buckets, "result")
     columns: dict[str, Any] = {"bucket_start": rows.bucket_start, "bucket_end": rows.bucket_end}
+    columns |= {name: rows[name] for name in record_key(rows)}
     for name, node in result.items():
         if isinstance(node, dict):
             for inner in node:
@@ -102,3 +109,7 @@ class BucketPages(Format):
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
         """One row per bucket result."""
         return read_buckets(con, source, *self.bucket_times, self.result)
+
+    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
+        """Results in buckets, in pages unless the file holds the buckets alone."""
+        return ("results",) if bare_buckets(probe_source(source)) else ("data", "results")
