@@ -65,12 +65,19 @@ def format_named(name: str) -> Format:
 
 
 def detect_format(source: SourceFile, forced: str | None = None) -> Format:
-    """The format of a source: ``forced`` if given, else the first whose detect() holds."""
+    """The format of a source: ``forced`` if given, else the first whose detect() holds.
+
+    A JSON document that does not parse is refused here, with where it breaks: its records
+    cannot be told apart, so no format can read part of it."""
+    from tokenecon.ingest.probe import BROKEN_JSON_HINT, probe_source
+
+    wanted = forced is None or (source.kind == "json" and not is_remote(source))
+    probe = probe_source(source) if wanted else None
+    if probe is not None and probe.broken:
+        raise UsageInputError(probe.broken, BROKEN_JSON_HINT)
     if forced:
         return format_named(forced)
-    from tokenecon.ingest.probe import probe_source
-
-    probe = probe_source(source)
+    assert probe is not None
     for fmt in registry():
         if fmt.detect(probe):
             return fmt
@@ -311,9 +318,14 @@ def _check_generic(source: SourceFile, options: ReadOptions) -> None:
         GENERIC.plan(source, options)
     except UsageInputError as exc:
         shape = looks_like(probe_source(source))
+        why = exc.message.removeprefix(f"{source.display}: ")
+        if why == exc.message and exc.message.startswith(f"{source.display}:"):
+            # located (``file:line:col: ...``): the place is the news, kept whole
+            what = f"{exc.message}; it matches no known format"
+        else:
+            what = f"{source.display} matches no known format ({why})"
         raise UsageInputError(
-            f"{source.display} matches no known format ({exc.message.split(': ', 1)[-1]}); "
-            f"it looked like {shape}",
+            f"{what}; it looked like {shape}",
             f"{exc.hint}; or read it as a known format: --format NAME "
             "(`tokenecon sources` lists them)",
         ) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from tokenecon.ingest.csv_shape import ROW_ERROR
 from tokenecon.ingest.formats.base import JSON_KINDS, Format
 from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.probe import Probe, probe_source
@@ -62,14 +63,20 @@ def read_buckets(
     A nested result field ``a: {b: ...}`` becomes the column ``a__b``. Pages and bare
     buckets (:func:`bare_buckets`) are both read.
     """
+    import ibis
+
     bucket = {start: "text", end: "text", "results": [dict(result)]}
     if bare_buckets(probe_source(source)):
-        raw = read_json(con, source, bucket)
+        raw = read_json(con, source, bucket, lines=True)
+        broken = _broken_lines(raw)
+        raw = _good_lines(raw)
         buckets = raw.select(
             *record_key(raw), bucket_start=raw[start], bucket_end=raw[end], result=raw.results
         )
     else:
-        raw = read_json(con, source, {"data": [bucket]})
+        raw = read_json(con, source, {"data": [bucket]}, lines=True)
+        broken = _broken_lines(raw)
+        raw = _good_lines(raw)
         pages = unnest_records(raw, "data")
         buckets = pages.select(
             *record_key(pages),
@@ -86,7 +93,22 @@ def read_buckets(
                 columns[f"{name}__{inner}"] = rows.result[name][inner]
         else:
             columns[name] = rows.result[name]
-    return rows.select(**columns)
+    table = rows.select(**columns)
+    if broken is None:
+        return table
+    # A JSON Lines line that is not valid JSON: one row that says so (its results unknown).
+    table = table.mutate(**{ROW_ERROR: ibis.null("string")})
+    nulls = {name: ibis.null(kind) for name, kind in table.schema().items() if name != ROW_ERROR}
+    return ibis.union(table, broken.select(**nulls, **{ROW_ERROR: broken[ROW_ERROR]}))
+
+
+def _broken_lines(raw: ir.Table) -> ir.Table | None:
+    """The rows of a JSON Lines file's lines that are not valid JSON (None: not JSON Lines)."""
+    return raw.filter(raw[ROW_ERROR].notnull()) if ROW_ERROR in raw.columns else None
+
+
+def _good_lines(raw: ir.Table) -> ir.Table:
+    return raw.filter(raw[ROW_ERROR].isnull()).drop(ROW_ERROR) if ROW_ERROR in raw.columns else raw
 
 
 class BucketPages(Format):
