@@ -289,21 +289,34 @@ def _not_this_format(
 
 def _check_rows(fmt: Format, source: SourceFile, table: ir.Table) -> None:
     """Zero rows from a non-empty file under a forced format is a misreading, not a month of
-    no usage: refuse it (one count over the source, only with --format)."""
+    no usage; so is every row rejected (the fields the format reads are not there): refuse
+    both (one pass over the source, only with --format)."""
     from tokenecon.engine.results import arrow_of  # (Ibis's to_pyarrow imports pandas)
     from tokenecon.errors import first_line
 
+    counts = table.aggregate(
+        rows=table.count(),
+        readable=table.reject_reason.isnull().sum(),
+        reason=table.reject_reason.min(),
+    )
     try:
-        rows = int(arrow_of(table.count()).as_py())
+        [found] = arrow_of(counts).to_pylist()
     except Exception as exc:  # the engine's own read errors on a file of another shape
         raise UsageInputError(
             f"{source.display}: cannot be read as --format {fmt.name}: {first_line(exc)}",
             FORCED_HINT,
         ) from None
+    rows = int(found["rows"] or 0)
     if rows == 0:
         raise UsageInputError(
             f"{source.display}: read as --format {fmt.name}, it gave no rows: it is not such "
             "an export",
+            FORCED_HINT,
+        )
+    if not found["readable"]:
+        raise UsageInputError(
+            f"{source.display}: read as --format {fmt.name}, none of its {rows:,} rows could "
+            f"be read (e.g. {found['reason']}): it is not such an export",
             FORCED_HINT,
         )
 

@@ -30,7 +30,9 @@ ATTRIBUTES = [{"key": "text", "value": {"stringValue": "text", "intValue": "text
 SPAN = {"traceId": "text", "spanId": "text", "name": "text", "startTimeUnixNano": "text",
         "endTimeUnixNano": "text", "attributes": ATTRIBUTES}  # fmt: skip
 OTLP = {"resourceSpans": [{"resource": {"attributes": ATTRIBUTES},
-                           "scopeSpans": [{"spans": [SPAN]}]}]}  # fmt: skip
+                           "scopeSpans": [{"spans": [SPAN]}]}],
+        # named so that the file exporter's metrics and logs lines are no broken lines
+        "resourceMetrics": "json", "resourceLogs": "json"}  # fmt: skip
 NAMES = {
     "provider": ("gen_ai.provider.name", "gen_ai.system"),
     "model": ("gen_ai.response.model", "gen_ai.request.model"),

@@ -1,0 +1,80 @@
+"""`--format X` on a real file of another kind is an error (exit 2, the hint to drop it), never
+"0 read" or "every row rejected" with exit 0; the same files under their own format still read.
+
+The files are public ones written by others (tests/fixtures/public/PROVENANCE.md, and
+tests/fixtures/prices/litellm-sample.json: LiteLLM's own price list, records verbatim).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+PUBLIC = FIXTURES / "public"
+BOOK = str(FIXTURES / "book.yaml")
+COOKBOOK = PUBLIC / "openai_cookbook_usage_list.json"
+ANTHROPIC = PUBLIC / "anthropic_usage_report_example.json"
+CODEX = PUBLIC / "ccusage_codex_branch" / "2026-05-12T08-00-00-parent.jsonl"
+CLAUDE = PUBLIC / "claude_usage_tracker" / "streaming_dedup.jsonl"
+LITELLM_PRICES = FIXTURES / "prices" / "litellm-sample.json"
+
+
+def analyze(path: Path, *extra: str):  # type: ignore[no-untyped-def]
+    return run_cli(
+        "analyze", str(path), "--prices", BOOK, "--no-default-prices", "--json", *extra
+    )  # fmt: skip
+
+
+MISFITS = [
+    # every row read, every row rejected: exit 0 and an empty report before
+    (COOKBOOK, "anthropic_usage_api", "none of its 9 rows could be read (e.g. timestamp: empty)"),
+    (COOKBOOK, "langfuse_observations", "none of its 10 rows could be read"),
+    (ANTHROPIC, "openai_usage_api", "none of its 1 rows could be read (e.g. timestamp: empty)"),
+    (CODEX, "openai_usage_api", "none of its 2 rows could be read"),
+    (CODEX, "otel_genai", "none of its 2 rows could be read"),
+    (CLAUDE, "anthropic_usage_api", "none of its 4 rows could be read"),
+    (CLAUDE, "otel_genai", "none of its 4 rows could be read"),
+    (LITELLM_PRICES, "langfuse_observations", "none of its 1 rows could be read"),
+    # nothing read at all
+    (COOKBOOK, "otel_genai", "it gave no rows"),
+    (COOKBOOK, "claude_code_jsonl", "it gave no rows"),
+    (ANTHROPIC, "claude_code_jsonl", "it gave no rows"),
+    (CLAUDE, "codex_jsonl", "it gave no rows"),
+    (LITELLM_PRICES, "openai_usage_api", "it gave no rows"),
+    # another kind of file
+    (CODEX, "openai_usage_csv", "reads csv files; this is jsonl"),
+]
+
+
+@pytest.mark.parametrize(("path", "forced", "said"), MISFITS,
+                         ids=[f"{p.name}-{f}" for p, f, _ in MISFITS])  # fmt: skip
+def test_a_real_file_forced_into_another_format_is_refused(
+    path: Path, forced: str, said: str
+) -> None:
+    result = analyze(path, "--format", forced)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert said in result.stderr
+    assert f"--format {forced}" in result.stderr
+    assert "drop --format" in result.stderr and "docs/sources.md" in result.stderr
+
+
+def test_the_same_files_read_under_their_own_format() -> None:
+    # forcing the right format reads what detection reads (tests/test_public_fixtures.py)
+    own_formats = [
+        (COOKBOOK, "openai_usage_api", 9),
+        (ANTHROPIC, "anthropic_usage_api", 1),
+        (CODEX, "codex_jsonl", 1),
+        (CLAUDE, "claude_code_jsonl", 3),
+    ]
+    for path, own, rows in own_formats:
+        forced = analyze(path, "--format", own)
+        detected = analyze(path)
+        assert forced.exit_code == detected.exit_code == 0, forced.output
+        f, d = json.loads(forced.stdout)["totals"], json.loads(detected.stdout)["totals"]
+        assert f["rows_read"] == d["rows_read"] == rows
+        assert f["rows_rejected"] == 0
+        assert (f["cost"], f["rows_unpriced"]) == (d["cost"], d["rows_unpriced"])
