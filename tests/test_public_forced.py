@@ -78,3 +78,37 @@ def test_the_same_files_read_under_their_own_format() -> None:
         assert f["rows_read"] == d["rows_read"] == rows
         assert f["rows_rejected"] == 0
         assert (f["cost"], f["rows_unpriced"]) == (d["cost"], d["rows_unpriced"])
+
+
+MISSPELLED = PUBLIC / "price_books" / "misspelled_sonnet.yaml"
+
+
+def test_a_real_misspelled_model_key_is_warned_at_its_line_and_changes_nothing() -> None:
+    # The key is a real typo from public code (PROVENANCE.md). It was ignored silently: the
+    # model meant kept the default book's prices with no word said.
+    plain = run_cli("analyze", str(ANTHROPIC), "--json")
+    typo = run_cli("analyze", str(ANTHROPIC), "--prices", str(MISSPELLED), "--json")
+    assert plain.exit_code == typo.exit_code == 0, typo.output
+    assert f"{MISSPELLED}:8:" in typo.stderr
+    assert "did you mean 'claude-3-5-sonnet-20241022'" in typo.stderr
+    # the Anthropic example's usage (claude-opus-4-6) is priced as without the book
+    a, b = json.loads(plain.stdout)["totals"], json.loads(typo.stdout)["totals"]
+    assert (a["cost"], a["rows_priced"]) == (b["cost"], b["rows_priced"])
+    assert b["rows_read"] == b["rows_priced"] == 1
+
+
+def test_the_misspelled_key_is_a_model_of_its_own_and_the_meant_one_keeps_its_price() -> None:
+    from decimal import Decimal
+
+    from tokenecon.price.book import load_price_book
+    from tokenecon.price.periods import cost_of
+
+    book = load_price_book([MISSPELLED])
+    meant = book.resolve("claude-3-5-sonnet-20241022")
+    typo = book.resolve("claude-3-5- sonet-20241022")
+    assert meant is not None and typo == "claude-3-5- sonet-20241022" != meant
+    million = {"input": 1_000_000, "output": 1_000_000}
+    for name in (meant, typo):
+        period = book.periods([name])[0]
+        # both at $3 + $15: the typo did not reprice the meant model, it added another
+        assert cost_of(period, million, "standard", False) == Decimal(18)
