@@ -302,3 +302,24 @@ def test_matching_no_format_keeps_the_place_of_the_cause(tmp_path: Path) -> None
     path.write_text('{}\n{bad\n{"x": \n')
     message = refused(analyze(path), f"{path}:2:2: not valid JSON", "matches no known format")
     assert f"{path} matches" not in message
+
+
+def test_a_bad_value_in_a_gzip_page_is_placed_in_the_decompressed_text(tmp_path: Path) -> None:
+    import gzip
+
+    page = copy.deepcopy(PAGE)
+    page["data"][0]["results"][1]["num_model_requests"] = 1.5
+    text = json.dumps(page, indent=2)
+    plain = tmp_path / "usage.json"
+    plain.write_text(text)
+    path = tmp_path / "usage.json.gz"
+    path.write_bytes(gzip.compress(text.encode()))
+    r = read_ok(path)
+    assert (r["totals"]["rows_read"], r["totals"]["rows_rejected"]) == (2, 1)
+    assert rejected(r) == [
+        (
+            "usage.json.gz",
+            opening_line(plain, '"gpt-4.1-2025'),
+            "data[0].results[1]: requests: '1.5' is not a whole number",
+        )
+    ]

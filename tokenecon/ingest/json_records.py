@@ -78,6 +78,14 @@ def record_key(table: ir.Table) -> list[str]:
     return [RECORD] if RECORD in table.columns else []
 
 
+def walkable(source: SourceFile) -> bool:
+    """Whether :func:`locate_records` walks the source's text (one local JSON file, not too
+    large)."""
+    if source.members or source.kind not in ("json", "jsonl") or source.url:
+        return False
+    return source.path.stat().st_size <= LARGEST_WALKED
+
+
 def key_path(key: str, steps: Sequence[str]) -> str:
     """A record key as words, where its text could not be walked: ``record data[0].results[3]
     of document 1``."""
@@ -106,10 +114,7 @@ def locate_records(
     file changed since it was read) is left out.
     """
     keys = list(keys)
-    if source.members or source.kind not in ("json", "jsonl"):
-        return {}
-    size = source.path.stat().st_size
-    if size > LARGEST_WALKED:
+    if not walkable(source):
         return {}
     opener: Any = gzip.open if source.compressed else open
     with opener(source.path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -129,7 +134,7 @@ def locate_records(
                 path += f"{'.' if path else ''}{step}[{index}]"
         except (ValueError, IndexError, KeyError):
             continue
-        out[key] = RecordPlace(path, None if source.compressed else lines(at))
+        out[key] = RecordPlace(path, lines(at))
     return out
 
 

@@ -16,6 +16,7 @@ from tokenecon.ingest.json_records import (
     locate_records,
     numbered_records,
     numbering,
+    walkable,
 )
 from tokenecon.ingest.sources import SourceFile, is_remote
 
@@ -210,6 +211,8 @@ def json_rejects(
 
     if source.kind not in ("json", "jsonl") or source.members or is_remote(source):
         return None
+    if source.kind == "jsonl" and not walkable(source):
+        return None  # a line is a record: scan order numbers lines well enough
     with numbered_records():
         table, _ = canonical_table(con, source, source_id, options)
     column = f"x_{RECORD}"
