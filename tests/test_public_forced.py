@@ -112,3 +112,31 @@ def test_the_misspelled_key_is_a_model_of_its_own_and_the_meant_one_keeps_its_pr
         period = book.periods([name])[0]
         # both at $3 + $15: the typo did not reprice the meant model, it added another
         assert cost_of(period, million, "standard", False) == Decimal(18)
+
+
+MISTRAL_EUR = PUBLIC / "price_books" / "mistral_eur.yaml"
+
+
+def test_a_real_euro_price_list_names_no_default_prices_and_prices_in_euros(
+    tmp_path: Path,
+) -> None:
+    usage = tmp_path / "mistral.csv"
+    usage.write_text(
+        "timestamp,model,input_tokens,output_tokens\n"
+        "2024-01-15T10:00:00Z,mistral-small,1000000,100000\n"
+        "2024-01-15T11:00:00Z,mistral-medium,200000,20000\n"
+    )
+    refused = run_cli("analyze", str(usage), "--prices", str(MISTRAL_EUR))
+    assert refused.exit_code == 2, refused.output
+    assert "currency EUR differs from USD" in refused.stderr
+    assert "--no-default-prices" in refused.stderr.split("Hint:", 1)[1]
+    alone = run_cli(
+        "analyze", str(usage), "--prices", str(MISTRAL_EUR), "--no-default-prices", "--json"
+    )
+    assert alone.exit_code == 0, alone.output
+    r = json.loads(alone.stdout)
+    assert r["currency"] == "EUR"
+    # small: 1M x 0.6 + 0.1M x 1.8 = 0.78; medium: 0.2M x 2.5 + 0.02M x 7.5 = 0.65 (EUR)
+    costs = {m["model"]: m["cost"] for m in r["models"]}
+    assert costs == {"mistral-small": "0.780000", "mistral-medium": "0.650000"}
+    assert r["totals"]["cost"] == "1.430000"
