@@ -1,5 +1,7 @@
-"""`--format X` on a real file of another kind is an error (exit 2, the hint to drop it), never
-"0 read" or "every row rejected" with exit 0; the same files under their own format still read.
+"""Public files as bad input. `--format X` on a real file of another kind is an error (exit 2,
+the hint to drop it), never "0 read" or "every row rejected" with exit 0; the same files under
+their own format still read. Price books built around real public data: a misspelled model
+key from public code, and Mistral's own euro price list against the default USD book.
 
 The files are public ones written by others (tests/fixtures/public/PROVENANCE.md, and
 tests/fixtures/prices/litellm-sample.json: LiteLLM's own price list, records verbatim).

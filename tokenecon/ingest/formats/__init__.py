@@ -297,29 +297,28 @@ def _check_rows(fmt: Format, source: SourceFile, table: ir.Table) -> None:
     from tokenecon.engine.results import arrow_of  # (Ibis's to_pyarrow imports pandas)
     from tokenecon.errors import first_line
 
-    counts = table.aggregate(
-        rows=table.count(),
-        readable=table.reject_reason.isnull().sum(),
-        reason=table.reject_reason.min(),
-    )
     try:
-        [found] = arrow_of(counts).to_pylist()
+        rows = int(arrow_of(table.count()).as_py())
+        # the first readable row ends the scan: a file that fits costs one row more
+        readable = rows and int(
+            arrow_of(table.filter(table.reject_reason.isnull()).limit(1).count()).as_py()
+        )
     except Exception as exc:  # the engine's own read errors on a file of another shape
         raise UsageInputError(
             f"{source.display}: cannot be read as --format {fmt.name}: {first_line(exc)}",
             FORCED_HINT,
         ) from None
-    rows = int(found["rows"] or 0)
     if rows == 0:
         raise UsageInputError(
             f"{source.display}: read as --format {fmt.name}, it gave no rows: it is not such "
             "an export",
             FORCED_HINT,
         )
-    if not found["readable"]:
+    if not readable:
+        reason = arrow_of(table.reject_reason.min()).as_py()
         raise UsageInputError(
             f"{source.display}: read as --format {fmt.name}, none of its {rows:,} rows could "
-            f"be read (e.g. {found['reason']}): it is not such an export",
+            f"be read (e.g. {reason}): it is not such an export",
             FORCED_HINT,
         )
 
