@@ -135,7 +135,9 @@ def read_json(
     are ignored, leaves named ``text`` are read as text whatever their JSON type. With
     ``filename`` a column ``filename`` names each record's file (a directory source). With
     ``lines``, a JSON Lines line that is not valid JSON is a row that says so
-    (:mod:`tokenecon.ingest.json_lines`) instead of an error that stops the read.
+    (:mod:`tokenecon.ingest.json_lines`) instead of an error that stops the read. While
+    rejected rows are being located, each row carries its document's number
+    (:mod:`tokenecon.ingest.json_records`).
     """
     paths = [str(p) for p in source.members] if source.members else location(source)
     if not is_duckdb(con):
