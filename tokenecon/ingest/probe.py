@@ -224,3 +224,27 @@ def looks_like(probe: Probe) -> str:
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     members = f"{len(probe.source.members)} .jsonl files; first: " if probe.source.members else ""
     return f"{members}{kinds.get(probe.source.kind, probe.source.kind)} {shown or '(none)'}"
+
+
+LARGEST_PARSED = 256 << 20
+"""A JSON document the engine could not read is parsed again to say where it breaks, up to
+this size (the engine's byte offset is not the file's)."""
+
+
+def json_break(source: SourceFile) -> str:
+    """Where a JSON document breaks (``file:line:col: not valid JSON (...)``), or empty."""
+    if source.kind != "json" or source.members or source.url:
+        return ""
+    try:
+        if source.path.stat().st_size > LARGEST_PARSED:
+            return ""
+        with source.path.open("rb") as handle:
+            data = handle.read()
+        if source.compressed:
+            data = gzip.decompress(data)
+        json.loads(data.decode("utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        return broken_json(source.display, exc)
+    except (OSError, EOFError, UnicodeDecodeError, RecursionError, ValueError):
+        return ""
+    return ""

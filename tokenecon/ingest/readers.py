@@ -13,12 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.engine.connect import is_duckdb, spark_cached
-from tokenecon.errors import UsageInputError, broken_json, first_line
+from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.csv_shape import read_shape, shape_options, with_row_errors
 from tokenecon.ingest.json_records import number_documents
 from tokenecon.ingest.postgres import postgres_table
-from tokenecon.ingest.probe import BROKEN_JSON_HINT, csv_headers, probe_source
+from tokenecon.ingest.probe import BROKEN_JSON_HINT, csv_headers, json_break, probe_source
 from tokenecon.ingest.sources import SourceFile, local_files, location
 
 if TYPE_CHECKING:
@@ -392,34 +392,8 @@ def _guard(source: SourceFile, read: Any) -> ir.Table:
         table: ir.Table = read()
     except Exception as exc:  # DuckDB raises its own error types for unreadable files
         message = first_line(exc)
-        where = _json_break(source) if "JSON" in message else ""
+        where = json_break(source) if "JSON" in message else ""
         if where:
             raise UsageInputError(where, BROKEN_JSON_HINT) from None
         raise UsageInputError(f"{source.display}: cannot read: {message}") from None
     return table
-
-
-LARGEST_PARSED = 256 << 20
-"""A JSON document the engine could not read is parsed again to say where it breaks, up to
-this size (the engine's byte offset is not the file's)."""
-
-
-def _json_break(source: SourceFile) -> str:
-    """Where a JSON document breaks (``file:line:col: not valid JSON (...)``), or empty."""
-    if source.kind != "json" or source.members or source.url:
-        return ""
-    try:
-        if source.path.stat().st_size > LARGEST_PARSED:
-            return ""
-        with source.path.open("rb") as handle:
-            data = handle.read()
-        if source.compressed:
-            import gzip
-
-            data = gzip.decompress(data)
-        json.loads(data.decode("utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        return broken_json(source.display, exc)
-    except (OSError, EOFError, UnicodeDecodeError, RecursionError, ValueError):
-        return ""
-    return ""
