@@ -24,6 +24,8 @@ PRICE_BOOKS = [
     FIXTURES / "whatif" / "book.yaml",
     FIXTURES / "money" / "empty_book.yaml",
     FIXTURES / "value" / "regional" / "book.yaml",
+    FIXTURES / "public" / "price_books" / "misspelled_sonnet.yaml",
+    FIXTURES / "public" / "price_books" / "mistral_eur.yaml",
     *sorted((ROOT / "pricing" / "examples").glob("*.yaml")),
 ]
 OVERRIDES = ROOT / "pricing" / "overrides.yaml"  # the build's input, not a price book

@@ -207,9 +207,10 @@ def test_exports_without_an_optional_column_are_read(
 
 
 def test_a_json_document_that_breaks_is_refused_with_its_line(tmp_path: Path) -> None:
-    # The first line is no whole object, so the file reads as one JSON document; it broke
-    # with exit 3 (an unguarded json.load) before.
+    # The first line is no whole object, nor is the next, so the file reads as one JSON
+    # document; it broke with exit 3 (an unguarded json.load) before. (A first broken line
+    # followed by whole objects is JSON Lines: tests/test_json_rows.py.)
     usage = tmp_path / "usage.jsonl"
-    usage.write_text('{"timestamp": "2026-10-01T00:00:00Z"\n{"model": "gpt-4o"}\n')
-    refused(analyze(str(usage), "--format", "generic"), f"{usage}:2:1: not valid JSON")
+    usage.write_text('{"timestamp": "2026-10-01T00:00:00Z",\n "model": "gpt-4o"\n')
+    refused(analyze(str(usage), "--format", "generic"), f"{usage}:3:1: not valid JSON")
     refused(analyze(str(usage)), "not valid JSON", "one JSON document")

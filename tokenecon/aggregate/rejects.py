@@ -27,7 +27,7 @@ from tokenecon.engine.dialect import (
     scan_order,
 )
 from tokenecon.ingest.csv_shape import csv_delimiter
-from tokenecon.ingest.formats import canonical_table
+from tokenecon.ingest.formats import canonical_table, json_rejects
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.json_lines import MALFORMED
 from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
@@ -74,8 +74,8 @@ def locate_rejected(
         unknown = [
             RejectedRow(sources[int(s["source_id"])].display, None, s["label"]) for s in remote
         ]
-        return unknown + _locate(local, sources, plans, local_samples, local_rows, newlines)
-    return _locate(con, sources, plans, samples, lambda _: rows, newlines)
+        return unknown + _locate(local, sources, plans, local_samples, local_rows, newlines, read)
+    return _locate(con, sources, plans, samples, lambda _: rows, newlines, read)
 
 
 def _locate(
@@ -85,6 +85,7 @@ def _locate(
     samples: list[dict[str, Any]],
     rows_of: Callable[[int], ir.Table],
     newlines: Callable[[int], Sequence[int] | None],
+    read: ReadOptions | None = None,
 ) -> list[RejectedRow]:
     out: list[RejectedRow] = []
     by_source: dict[int, list[dict[str, Any]]] = {}
@@ -120,6 +121,12 @@ def _locate(
             if numbered is not None:
                 out.extend(RejectedRow(source.display, n, s["label"]) for n, s in numbered)
                 continue
+        # JSON records are no lines (and nested ones come out of the engine in no order):
+        # each is found by its record key, its line and JSON path named.
+        records = json_rejects(con, source, source_id, read or ReadOptions(), SAMPLE_LIMIT, skip)
+        if records is not None:
+            out.extend(RejectedRow(source.display, line, reason) for line, reason in records)
+            continue
         out.extend(_numbered_rejects(con, source, source_id, rows_of(source_id), skip))
     unique = {(r.source, r.line, r.reason): r for r in out}
     return sorted(unique.values(), key=lambda r: (r.source, r.line or 0))[:SAMPLE_LIMIT]

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tokenecon.errors import UsageInputError, first_line
+from tokenecon.errors import UsageInputError, broken_json, first_line
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.csv_shape import delimiter_of
 from tokenecon.ingest.sources import SourceFile, is_remote
@@ -21,6 +21,13 @@ FIRST_RECORDS = 20
 """How many JSON Lines records detection parses."""
 WHOLE_DOCUMENT = 64 << 20
 """A JSON document up to this size is parsed whole for detection (bigger ones by their head)."""
+
+BROKEN_JSON_HINT = (
+    "fix the file at that place or export it again whole; a JSON source is one JSON document "
+    "(an object or an array of objects), or JSON Lines with one object per line, where a "
+    "broken line is one rejected row (docs/sources.md)"
+)
+"""What fixes a JSON document that does not parse."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,9 @@ class Probe:
     """The first JSON records (JSON Lines) or the document itself (a JSON file)."""
     text: str = ""
     """The first kilobytes of the file as text."""
+    broken: str = ""
+    """Where and why a JSON document does not parse (``file:line:col: not valid JSON
+    (...)``), empty when it does or was too large to parse whole."""
 
     def has(self, *names: str) -> bool:
         """Whether every one of ``names`` is a column (or a key of the first records)."""
@@ -92,13 +102,14 @@ def _probe(source: SourceFile, version: object) -> Probe:
     if source.kind == "csv":
         raw = csv_headers(source)
         return Probe(source, tuple(normalise_header(h) for h in raw), tuple(raw), text=head)
-    records = _records(source, head)
+    records, broken = _records(source, head)
     keys: dict[str, None] = {}
     for record in records:
         keys.update(dict.fromkeys(record))
     return Probe(
-        source, tuple(normalise_header(k) for k in keys), tuple(keys), tuple(records), head
-    )
+        source, tuple(normalise_header(k) for k in keys), tuple(keys), tuple(records), head,
+        broken,
+    )  # fmt: skip
 
 
 def csv_headers(source: SourceFile) -> list[str]:
@@ -167,8 +178,9 @@ def _head(source: SourceFile) -> str:
     return data.decode("utf-8-sig", errors="replace")
 
 
-def _records(source: SourceFile, head: str) -> list[dict[str, Any]]:
-    """The first records: JSON Lines line by line (whole lines, however long), a document whole."""
+def _records(source: SourceFile, head: str) -> tuple[list[dict[str, Any]], str]:
+    """The first records: JSON Lines line by line (whole lines, however long), a document
+    whole; and, for a document that does not parse, where it breaks."""
     if source.kind == "json":
         size = source.path.stat().st_size
         if size <= WHOLE_DOCUMENT:
@@ -176,11 +188,15 @@ def _records(source: SourceFile, head: str) -> list[dict[str, Any]]:
             try:
                 with opener(source.path, "rt", encoding="utf-8-sig") as handle:
                     document = json.load(handle)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                return []
+            except json.JSONDecodeError as exc:
+                return [], broken_json(source.display, exc)
+            except UnicodeDecodeError:
+                return [], ""
+            except RecursionError:  # nested deeper than the parser goes: the engine's turn
+                return [], ""
             items = document if isinstance(document, list) else [document]
-            return [r for r in items[:FIRST_RECORDS] if isinstance(r, dict)]
-        return []
+            return [r for r in items[:FIRST_RECORDS] if isinstance(r, dict)], ""
+        return [], ""
     out: list[dict[str, Any]] = []
     opener = gzip.open if source.compressed else open
     with opener(source.path, "rt", encoding="utf-8-sig", errors="replace") as handle:
@@ -193,7 +209,7 @@ def _records(source: SourceFile, head: str) -> list[dict[str, Any]]:
                 continue
             if isinstance(record, dict):
                 out.append(record)
-    return out
+    return out, ""
 
 
 def looks_like(probe: Probe) -> str:
@@ -209,3 +225,27 @@ def looks_like(probe: Probe) -> str:
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     members = f"{len(probe.source.members)} .jsonl files; first: " if probe.source.members else ""
     return f"{members}{kinds.get(probe.source.kind, probe.source.kind)} {shown or '(none)'}"
+
+
+LARGEST_PARSED = 256 << 20
+"""A JSON document the engine could not read is parsed again to say where it breaks, up to
+this size (the engine's byte offset is not the file's)."""
+
+
+def json_break(source: SourceFile) -> str:
+    """Where a JSON document breaks (``file:line:col: not valid JSON (...)``), or empty."""
+    if source.kind != "json" or source.members or source.url:
+        return ""
+    try:
+        if source.path.stat().st_size > LARGEST_PARSED:
+            return ""
+        with source.path.open("rb") as handle:
+            data = handle.read()
+        if source.compressed:
+            data = gzip.decompress(data)
+        json.loads(data.decode("utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        return broken_json(source.display, exc)
+    except (OSError, EOFError, UnicodeDecodeError, RecursionError, ValueError):
+        return ""
+    return ""

@@ -21,8 +21,9 @@ from tokenecon.ingest.csv_shape import (
     shape_options,
     with_row_errors,
 )
+from tokenecon.ingest.json_records import number_documents
 from tokenecon.ingest.postgres import postgres_table
-from tokenecon.ingest.probe import csv_headers, probe_source
+from tokenecon.ingest.probe import BROKEN_JSON_HINT, csv_headers, json_break, probe_source
 from tokenecon.ingest.sources import SourceFile, local_files, location
 
 if TYPE_CHECKING:
@@ -140,7 +141,9 @@ def read_json(
     are ignored, leaves named ``text`` are read as text whatever their JSON type. With
     ``filename`` a column ``filename`` names each record's file (a directory source). With
     ``lines``, a JSON Lines line that is not valid JSON is a row that says so
-    (:mod:`tokenecon.ingest.json_lines`) instead of an error that stops the read.
+    (:mod:`tokenecon.ingest.json_lines`) instead of an error that stops the read. While
+    rejected rows are being located, each row carries its document's number
+    (:mod:`tokenecon.ingest.json_records`).
     """
     paths = [str(p) for p in source.members] if source.members else location(source)
     if not is_duckdb(con):
@@ -154,7 +157,9 @@ def read_json(
         lambda: con.read_json(
             paths,
             columns={k: duckdb_type(v) for k, v in schema.items()},
-            format="auto",
+            # line by line: with "auto", a broken first line that leaves an object open made
+            # the reader take the file for one document and refuse it whole
+            format="newline_delimited" if tolerant else "auto",
             maximum_object_size=largest_object(source),
             **options,
         ),
@@ -162,8 +167,8 @@ def read_json(
     if tolerant:
         from tokenecon.ingest.json_lines import with_line_errors
 
-        return with_line_errors(table, list(schema))
-    return table
+        table = with_line_errors(table, list(schema))
+    return number_documents(table)
 
 
 def largest_object(source: SourceFile) -> int:
@@ -393,5 +398,8 @@ def _guard(source: SourceFile, read: Any) -> ir.Table:
         table: ir.Table = read()
     except Exception as exc:  # DuckDB raises its own error types for unreadable files
         message = first_line(exc)
+        where = json_break(source) if "JSON" in message else ""
+        if where:
+            raise UsageInputError(where, BROKEN_JSON_HINT) from None
         raise UsageInputError(f"{source.display}: cannot read: {message}") from None
     return table

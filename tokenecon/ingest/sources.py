@@ -138,9 +138,34 @@ def _describe(path: Path, display: str) -> SourceFile:
     try:
         record = json.loads(first)
     except json.JSONDecodeError:
-        return SourceFile(path, display, "json", compressed)
+        # A first line that does not parse alone: a document spread over lines, or JSON
+        # Lines whose first line is broken (one rejected row, not a refused file).
+        kind = "jsonl" if _later_lines_are_objects(path, compressed) else "json"
+        return SourceFile(path, display, kind, compressed)
     kind = "jsonl" if isinstance(record, dict) else "json"
     return SourceFile(path, display, kind, compressed)
+
+
+def _later_lines_are_objects(path: Path, compressed: bool, lines: int = 20) -> bool:
+    """Whether most of the first lines after the first are whole JSON objects on their own
+    (JSON Lines), which few lines of a document spread over lines are (its innermost
+    objects can be)."""
+    opener = gzip.open if compressed else open
+    seen = whole = 0
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+        next(handle, None)
+        for line in handle:
+            if not line.strip():
+                continue
+            if seen == lines:
+                break
+            seen += 1
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, RecursionError):
+                continue
+            whole += isinstance(record, dict) and bool(record)
+    return whole * 2 > seen
 
 
 def _first_line(path: Path, compressed: bool) -> str:

@@ -10,6 +10,14 @@ from typing import TYPE_CHECKING
 
 from tokenecon.errors import OptionError, UsageInputError
 from tokenecon.ingest.formats.base import Format, Normalized, Probe
+from tokenecon.ingest.json_records import (
+    RECORD,
+    key_path,
+    locate_records,
+    numbered_records,
+    numbering,
+    walkable,
+)
 from tokenecon.ingest.sources import SourceFile, is_remote
 
 if TYPE_CHECKING:
@@ -58,12 +66,19 @@ def format_named(name: str) -> Format:
 
 
 def detect_format(source: SourceFile, forced: str | None = None) -> Format:
-    """The format of a source: ``forced`` if given, else the first whose detect() holds."""
+    """The format of a source: ``forced`` if given, else the first whose detect() holds.
+
+    A JSON document that does not parse is refused here, with where it breaks: its records
+    cannot be told apart, so no format can read part of it."""
+    from tokenecon.ingest.probe import BROKEN_JSON_HINT, probe_source
+
+    wanted = forced is None or (source.kind == "json" and not is_remote(source))
+    probe = probe_source(source) if wanted else None
+    if probe is not None and probe.broken:
+        raise UsageInputError(probe.broken, BROKEN_JSON_HINT)
     if forced:
         return format_named(forced)
-    from tokenecon.ingest.probe import probe_source
-
-    probe = probe_source(source)
+    assert probe is not None
     for fmt in registry():
         if fmt.detect(probe):
             return fmt
@@ -140,6 +155,9 @@ def canonical_table(
     else:
         columns = {k: _text(v) for k, v in normalized.columns.items()}
         extras = {k: _text(v) for k, v in normalized.extras.items()}
+    numbered = numbering() and RECORD in raw.columns
+    if numbered:  # locating rejected rows: each row's record key rides along
+        extras = {**extras, RECORD: raw[RECORD]}
     table = build_canonical(
         raw,
         columns,
@@ -152,7 +170,7 @@ def canonical_table(
     )
     if options.format and not is_remote(source):
         _check_rows(fmt, source, table)
-    if fmt.materialize:
+    if fmt.materialize and not numbered:
         from tokenecon.ingest.readers import materialize
 
         # the stored types can be more precise (timestamp(6)): keep the expression's schema so
@@ -171,6 +189,54 @@ def canonical_table(
         estimated=normalized.estimated,
     )
     return table, plan
+
+
+def json_rejects(
+    con: Backend,
+    source: SourceFile,
+    source_id: int,
+    options: ReadOptions,
+    limit: int,
+    skip: str | None = None,
+) -> list[tuple[int | None, str]] | None:
+    """The first ``limit`` rejected rows of a JSON source, each as (physical line, reason
+    led by the record's JSON path, e.g. ``data[0].results[3]: input_tokens: ...``), in file
+    order; None when the source's rows cannot be told apart this way (a folder of logs, a
+    reader that does not keep record keys). Rows whose reason is ``skip`` are left out.
+
+    The rows of a JSON document are not lines, and the engine unnests nested arrays in no
+    fixed order: each row is read again with its record key (:mod:`..json_records`).
+    """
+    from tokenecon.engine.results import arrow_of
+
+    if source.kind not in ("json", "jsonl") or source.members or is_remote(source):
+        return None
+    if source.kind == "jsonl" and not walkable(source):
+        return None  # a line is a record: scan order numbers lines well enough
+    with numbered_records():
+        table, _ = canonical_table(con, source, source_id, options)
+    column = f"x_{RECORD}"
+    if column not in table.columns:
+        return None
+    rejected = table.reject_reason.notnull()
+    if skip is not None:
+        rejected = rejected & (table.reject_reason != skip)
+    # more than asked: file order is restored here, from the keys (the engine's is not it)
+    found = table.filter(rejected).select(key=table[column], reason=table.reject_reason)
+    rows = arrow_of(found.limit(max(limit, 1) * 50)).to_pylist()
+    rows.sort(key=lambda r: [int(p) for p in str(r["key"] or "0").split(".")])
+    rows = rows[:limit]
+    steps = detect_format(source, options.format).record_steps(source)
+    places = locate_records(source, steps, (str(r["key"]) for r in rows))
+    out: list[tuple[int | None, str]] = []
+    for row in rows:
+        place = places.get(str(row["key"]))
+        if place is None:
+            out.append((None, f"{key_path(str(row['key']), steps)}: {row['reason']}"))
+        else:
+            path = f"{place.path}: " if place.path else ""
+            out.append((place.line, f"{path}{row['reason']}"))
+    return out
 
 
 def _row_error(raw: ir.Table, normalized: Normalized) -> ir.StringValue | None:
@@ -226,12 +292,17 @@ def _not_this_format(
 
 def _check_rows(fmt: Format, source: SourceFile, table: ir.Table) -> None:
     """Zero rows from a non-empty file under a forced format is a misreading, not a month of
-    no usage: refuse it (one count over the source, only with --format)."""
+    no usage; so is every row rejected (the fields the format reads are not there): refuse
+    both (one pass over the source, only with --format)."""
     from tokenecon.engine.results import arrow_of  # (Ibis's to_pyarrow imports pandas)
     from tokenecon.errors import first_line
 
     try:
         rows = int(arrow_of(table.count()).as_py())
+        # the first readable row ends the scan: a file that fits costs one row more
+        readable = rows and int(
+            arrow_of(table.filter(table.reject_reason.isnull()).limit(1).count()).as_py()
+        )
     except Exception as exc:  # the engine's own read errors on a file of another shape
         raise UsageInputError(
             f"{source.display}: cannot be read as --format {fmt.name}: {first_line(exc)}",
@@ -241,6 +312,13 @@ def _check_rows(fmt: Format, source: SourceFile, table: ir.Table) -> None:
         raise UsageInputError(
             f"{source.display}: read as --format {fmt.name}, it gave no rows: it is not such "
             "an export",
+            FORCED_HINT,
+        )
+    if not readable:
+        reason = arrow_of(table.reject_reason.min()).as_py()
+        raise UsageInputError(
+            f"{source.display}: read as --format {fmt.name}, none of its {rows:,} rows could "
+            f"be read (e.g. {reason}): it is not such an export",
             FORCED_HINT,
         )
 
@@ -255,9 +333,14 @@ def _check_generic(source: SourceFile, options: ReadOptions) -> None:
         GENERIC.plan(source, options)
     except UsageInputError as exc:
         shape = looks_like(probe_source(source))
+        why = exc.message.removeprefix(f"{source.display}: ")
+        if why == exc.message and exc.message.startswith(f"{source.display}:"):
+            # located (``file:line:col: ...``): the place is the news, kept whole
+            what = f"{exc.message}; it matches no known format"
+        else:
+            what = f"{source.display} matches no known format ({why})"
         raise UsageInputError(
-            f"{source.display} matches no known format ({exc.message.split(': ', 1)[-1]}); "
-            f"it looked like {shape}",
+            f"{what}; it looked like {shape}",
             f"{exc.hint}; or read it as a known format: --format NAME "
             "(`tokenecon sources` lists them)",
         ) from None

@@ -96,6 +96,12 @@ class Format:
         """Canonical columns over the raw table."""
         raise NotImplementedError
 
+    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
+        """The arrays a JSON document's rows are unnested from, outermost first (an API page:
+        ``data``, then ``results``); none when each record is a row (to locate rejected rows,
+        :mod:`tokenecon.ingest.json_records`)."""
+        return ()
+
 
 class CSVExport(Format):
     """A vendor's CSV export: every column read as text, by header name (columns vary across
@@ -246,8 +252,3 @@ def bad_json_reason(**fields: Any) -> ir.StringValue:
         (invalid_json(v), ibis.literal(f"{name}: not valid JSON")) for name, v in fields.items()
     ]
     return ibis.cases(*cases, else_=ibis.null("string"))
-
-
-def described(columns: Mapping[str, Any], sources: Mapping[str, str]) -> Normalized:
-    """A :class:`Normalized` whose source descriptions cover exactly the given columns."""
-    return Normalized(dict(columns), {k: sources.get(k, k) for k in columns})

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tokenecon.ingest.csv_shape import ROW_ERROR
 from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
+from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -28,7 +30,9 @@ ATTRIBUTES = [{"key": "text", "value": {"stringValue": "text", "intValue": "text
 SPAN = {"traceId": "text", "spanId": "text", "name": "text", "startTimeUnixNano": "text",
         "endTimeUnixNano": "text", "attributes": ATTRIBUTES}  # fmt: skip
 OTLP = {"resourceSpans": [{"resource": {"attributes": ATTRIBUTES},
-                           "scopeSpans": [{"spans": [SPAN]}]}]}  # fmt: skip
+                           "scopeSpans": [{"spans": [SPAN]}]}],
+        # named so that the file exporter's metrics and logs lines are no broken lines
+        "resourceMetrics": "json", "resourceLogs": "json"}  # fmt: skip
 NAMES = {
     "provider": ("gen_ai.provider.name", "gen_ai.system"),
     "model": ("gen_ai.response.model", "gen_ai.request.model"),
@@ -73,16 +77,30 @@ class OTelGenAI(Format):
         return probe.has("resourcespans") and "gen_ai." in probe.text
 
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per span, with its resource's attributes."""
-        raw = read_json(con, source, OTLP)
-        resources = raw.unnest("resourceSpans")
+        """One row per span, with its resource's attributes; a JSON Lines line that is not
+        valid JSON is one row that says so (its spans cannot be known)."""
+        raw = read_json(con, source, OTLP, lines=True)
+        # A broken line is a row of nulls: kept through the unnests, to be rejected.
+        broken = ROW_ERROR in raw.columns
+        carried = [ROW_ERROR] if broken else []
+        resources = unnest_records(raw, "resourceSpans", keep_empty=broken)
         resources = resources.select(
+            *carried,
+            *record_key(resources),
             resource=resources.resourceSpans.resource.attributes,
             scope=resources.resourceSpans.scopeSpans,
-        ).unnest("scope")
-        spans = resources.select(resource=resources.resource, span=resources.scope.spans)
-        spans = spans.unnest("span")
+        )
+        resources = unnest_records(resources, "scope", keep_empty=broken)
+        spans = resources.select(
+            *carried,
+            *record_key(resources),
+            resource=resources.resource,
+            span=resources.scope.spans,
+        )
+        spans = unnest_records(spans, "span", keep_empty=broken)
         return spans.select(
+            *carried,
+            *record_key(spans),
             resource=spans.resource,
             trace_id=spans.span.traceId,
             span_id=spans.span.spanId,
@@ -91,6 +109,10 @@ class OTelGenAI(Format):
             end=spans.span.endTimeUnixNano,
             attributes=spans.span.attributes,
         )
+
+    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
+        """Spans in scopes in resources."""
+        return ("resourceSpans", "scopeSpans", "spans")
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Spans with token usage; inclusive input; nanoseconds to seconds."""

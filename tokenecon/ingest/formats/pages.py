@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from tokenecon.ingest.csv_shape import ROW_ERROR
 from tokenecon.ingest.formats.base import JSON_KINDS, Format
+from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.probe import Probe, probe_source
 from tokenecon.ingest.readers import Schema, read_json
 from tokenecon.ingest.sources import SourceFile
@@ -61,25 +63,52 @@ def read_buckets(
     A nested result field ``a: {b: ...}`` becomes the column ``a__b``. Pages and bare
     buckets (:func:`bare_buckets`) are both read.
     """
+    import ibis
+
     bucket = {start: "text", end: "text", "results": [dict(result)]}
     if bare_buckets(probe_source(source)):
-        raw = read_json(con, source, bucket)
-        buckets = raw.select(bucket_start=raw[start], bucket_end=raw[end], result=raw.results)
-    else:
-        raw = read_json(con, source, {"data": [bucket]})
-        pages = raw.unnest("data")
-        buckets = pages.select(
-            bucket_start=pages.data[start], bucket_end=pages.data[end], result=pages.data.results
+        raw = read_json(con, source, bucket, lines=True)
+        broken = _broken_lines(raw)
+        raw = _good_lines(raw)
+        buckets = raw.select(
+            *record_key(raw), bucket_start=raw[start], bucket_end=raw[end], result=raw.results
         )
-    rows = buckets.unnest("result")
+    else:
+        raw = read_json(con, source, {"data": [bucket]}, lines=True)
+        broken = _broken_lines(raw)
+        raw = _good_lines(raw)
+        pages = unnest_records(raw, "data")
+        buckets = pages.select(
+            *record_key(pages),
+            bucket_start=pages.data[start],
+            bucket_end=pages.data[end],
+            result=pages.data.results,
+        )
+    rows = unnest_records(buckets, "result")
     columns: dict[str, Any] = {"bucket_start": rows.bucket_start, "bucket_end": rows.bucket_end}
+    columns |= {name: rows[name] for name in record_key(rows)}
     for name, node in result.items():
         if isinstance(node, dict):
             for inner in node:
                 columns[f"{name}__{inner}"] = rows.result[name][inner]
         else:
             columns[name] = rows.result[name]
-    return rows.select(**columns)
+    table = rows.select(**columns)
+    if broken is None:
+        return table
+    # A JSON Lines line that is not valid JSON: one row that says so (its results unknown).
+    table = table.mutate(**{ROW_ERROR: ibis.null("string")})
+    nulls = {name: ibis.null(kind) for name, kind in table.schema().items() if name != ROW_ERROR}
+    return ibis.union(table, broken.select(**nulls, **{ROW_ERROR: broken[ROW_ERROR]}))
+
+
+def _broken_lines(raw: ir.Table) -> ir.Table | None:
+    """The rows of a JSON Lines file's lines that are not valid JSON (None: not JSON Lines)."""
+    return raw.filter(raw[ROW_ERROR].notnull()) if ROW_ERROR in raw.columns else None
+
+
+def _good_lines(raw: ir.Table) -> ir.Table:
+    return raw.filter(raw[ROW_ERROR].isnull()).drop(ROW_ERROR) if ROW_ERROR in raw.columns else raw
 
 
 class BucketPages(Format):
@@ -102,3 +131,7 @@ class BucketPages(Format):
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
         """One row per bucket result."""
         return read_buckets(con, source, *self.bucket_times, self.result)
+
+    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
+        """Results in buckets, in pages unless the file holds the buckets alone."""
+        return ("results",) if bare_buckets(probe_source(source)) else ("data", "results")
