@@ -12,6 +12,7 @@ from typing import Any
 from tokenecon.aggregate.memo import aggregate_usage_cached
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
+from tokenecon.attribute.outcomes import event_sources
 from tokenecon.economics.blocks import hourly_blocks
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
@@ -188,8 +189,11 @@ def run_analysis(
             mapping,
             aggregate_options,
             lambda i: futures[i].result().newlines,
-            # outcomes per user (a people file) query the rows again after the aggregates
-            lambda a: _replay_suffices(a) and aggregate_options.by != "user",
+            # outcomes per user (a people file with events files) query the rows again
+            lambda a: (
+                _replay_suffices(a)
+                and (aggregate_options.by != "user" or not (mapping and event_sources(mapping)))
+            ),
         )
         digests = [f.result().sha256 for f in futures]
     if options.timezone:
