@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.aggregate.accounting import count_rows
-from tokenecon.aggregate.merge import file_repeated, file_usage
+from tokenecon.aggregate.merge import file_repeated, file_usage, split_owner_groups
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources
@@ -76,7 +76,8 @@ def aggregate_usage_cached(
         result = aggregate_usage(con, sources, mapping, options, newlines)
     main = _main_result(notes.tables)
     if notes.replayable and main is not None and reusable(result):
-        entry = sqlcache.Entry(key, _through(notes.statements, main), _state(result, notes, main))
+        state = _state(result, notes, main, options)
+        entry = sqlcache.Entry(key, _through(notes.statements, main), state)
         # Proof, not trust: the statements are replayed on a connection of their own, and the
         # entry is kept only if that gives this run's aggregates (a statement the recording
         # missed would otherwise be replayed as nothing: a confident $0.00 on the next run).
@@ -162,7 +163,9 @@ def _described(path: Path) -> list[str]:
     return [str(path), str(path.resolve()), sqlcache.file_digest(path)]
 
 
-def _state(result: UsageAggregates, notes: sqlcache.Recording, main: int) -> dict[str, Any]:
+def _state(
+    result: UsageAggregates, notes: sqlcache.Recording, main: int, options: AggregateOptions
+) -> dict[str, Any]:
     """What a replay needs besides the results, all of it found by reading the files whose
     content is in the key: what the compiled run decided before the main query (the sources'
     plans, the attributes no source has), the results of the queries before it (the repeated
@@ -175,6 +178,8 @@ def _state(result: UsageAggregates, notes: sqlcache.Recording, main: int) -> dic
         "reject_sample_rows": list(result.reject_sample_rows),
         "rejected_samples": list(result.rejected_samples),
         "dated_outcomes": list(result.dated_outcomes),
+        "owner_only": options.owner_only,
+        "timezone": options.timezone,
     }
 
 
@@ -190,6 +195,8 @@ def _filed(state: dict[str, Any], results: Sequence[pa.Table]) -> UsageAggregate
     count_rows(records, result)
     file_usage(records, result)
     file_repeated(records, result)
+    if state.get("owner_only"):  # the per-user groups, summed as aggregate_usage sums them
+        split_owner_groups(result, state.get("timezone"))
     result.dated_outcomes = list(state["dated_outcomes"])
     if result.reject_sample_rows:
         if result.reject_sample_rows != state["reject_sample_rows"]:

@@ -11,7 +11,13 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from tokenecon.aggregate.types import BEYOND_FIRST, SAMPLE_LIMIT, UsageAggregates, UsageGroup
+from tokenecon.aggregate.types import (
+    BEYOND_FIRST,
+    SAMPLE_LIMIT,
+    UsageAggregates,
+    UsageGroup,
+    split_local_day,
+)
 from tokenecon.errors import UsageInputError
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 
@@ -201,6 +207,18 @@ def without_by_value(groups: list[UsageGroup]) -> list[UsageGroup]:
         for first, rows, requests, unknown, tokens, cost, reported, later in sums.values()
     ]  # fmt: skip
     return sorted(out, key=_group_order)
+
+
+def split_owner_groups(result: UsageAggregates, timezone: str | None) -> None:
+    """With :attr:`~.types.AggregateOptions.owner_only`: the groups per value of the ownership
+    key kept as ``owner_groups``, and ``groups`` summed over it.
+
+    Summing the per-user groups of a pricing key loses nothing: a price is the same for every
+    user, and cost is linear in the tokens (exact Decimal either way). The local day of
+    --timezone rides in by_value: taken out first, and kept apart."""
+    owned = [split_local_day(g) for g in result.groups] if timezone else result.groups
+    result.owner_groups = owned
+    result.groups = without_by_value(owned)
 
 
 def _group_order(g: UsageGroup) -> tuple[Any, ...]:

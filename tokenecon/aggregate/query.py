@@ -26,7 +26,7 @@ from tokenecon.aggregate.accounting import (
     shape,
 )
 from tokenecon.aggregate.columns import bare_model, local_date, prompt_class, sample_key
-from tokenecon.aggregate.merge import SUM_KEYS, file_repeated, file_usage, without_by_value
+from tokenecon.aggregate.merge import SUM_KEYS, file_repeated, file_usage, split_owner_groups
 from tokenecon.aggregate.read import (
     attributed_rows,
     fetch_records,
@@ -48,7 +48,6 @@ from tokenecon.aggregate.types import (
     BEYOND_FIRST,
     AggregateOptions,
     UsageAggregates,
-    split_local_day,
 )
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
@@ -322,12 +321,7 @@ def aggregate_usage(
     file_usage(records, result)
     file_repeated(records, result)
     if options.owner_only:
-        # Summing the per-user groups of a pricing key loses nothing: a price is the same
-        # for every user, and cost is linear in the tokens (exact Decimal either way).
-        # The local day of --timezone rides in by_value: taken out first, and kept apart.
-        owned = [split_local_day(g) for g in result.groups] if options.timezone else result.groups
-        result.owner_groups = owned
-        result.groups = without_by_value(owned)
+        split_owner_groups(result, options.timezone)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, id_rows, newlines, options.read

@@ -14,7 +14,7 @@ from tokenecon.attribute.people import Person
 from tokenecon.economics.budgets import BudgetStatus, scoper, track_budgets
 from tokenecon.economics.decompose import Economics, Volume, ratio
 from tokenecon.economics.diagnose import Finding, FindingKind
-from tokenecon.economics.owner_usage import fold_usage
+from tokenecon.economics.owner_usage import OwnerUsage, fold_usage
 from tokenecon.economics.people import RoleBudget, TierStats, size_role_budgets, tier_stats
 from tokenecon.economics.showback import Showback, build_showback, domain_resolver
 from tokenecon.economics.user_outcomes import TierOutcomes, UserOutcomes, outcomes_by_tier
@@ -158,18 +158,19 @@ def _shared_findings(showback: Showback) -> list[Finding]:
 
 
 def account_ownership(
-    priced: Sequence[PricedGroup],
+    priced: Sequence[PricedGroup] | OwnerUsage,
     economics: Economics,
     ownership: Ownership,
     key: str | None,
     user_outcomes: UserOutcomes | None = None,
 ) -> Accounts:
     """Showback, budgets, credits and people of one analysed period (with ``user_outcomes``,
-    the engine's verified outcomes per user, each tier's outcomes per user)."""
+    the engine's verified outcomes per user, each tier's outcomes per user). ``priced`` may
+    come folded already (:func:`~.owner_usage.fold_owner_groups`)."""
     people = ownership.people
     team_of = {u: p.team for u, p in people.items() if p.team}
     resolve = domain_resolver(ownership, key, team_of)
-    usage = fold_usage(priced)
+    usage = priced if isinstance(priced, OwnerUsage) else fold_usage(priced)
     showback = build_showback(usage, economics, ownership, resolve)
     statuses = (
         track_budgets(

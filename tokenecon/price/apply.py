@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.price.book import BUCKETS, ModelPrice, PriceBook, PricePeriod, cost_of
+from tokenecon.price.rates import MILLION, Rates
 from tokenecon.price.regional import Policies, regional_rate
 from tokenecon.price.resolve import unknown_reason
 
@@ -165,6 +166,87 @@ def costs_at(
             costs.append(_uplift(cost, _region(model, group, residency)[1]))
         out[key] = costs
     return out
+
+
+@dataclass(frozen=True)
+class UnitRates:
+    """What one token of each billable column costs at a pricing key (model, day, service
+    tier, prompt class, use case, in region): :func:`price_groups`'s cost of a group at that
+    key is the dot product of its billable tokens (``BILLABLE_TOKEN_COLUMNS`` order) with
+    ``cost``, exactly (cost is linear in the tokens; each rate is an exact Decimal)."""
+
+    model_key: str
+    tier: str
+    cliff: str
+    cost: tuple[Decimal, ...]
+    """At the group's service tier, discounts and regional uplift included."""
+    standard: tuple[Decimal, ...]
+    """At the standard tier (``PricedGroup.cost_standard_tier``)."""
+    uncached: tuple[Decimal, ...]
+    """At the standard tier with every prompt token uncached (``cost_without_cache``)."""
+
+
+RATE_PRECISION = 100
+"""Digits for a per-token rate: price x discount x uplift / 1M, kept exact."""
+
+
+class UnitPricer:
+    """Per-token rates of pricing keys, each worked out once: pricing hundreds of thousands of
+    per-user groups (a people file) is then a multiply-add per bucket instead of five
+    :func:`~.book.cost_of` calls and a :class:`PricedGroup` each."""
+
+    def __init__(self, book: PriceBook, residency: Policies | None = None) -> None:
+        self.book = book
+        self.residency = residency
+        self._keys: dict[tuple[object, ...], UnitRates | None] = {}
+        self._resolved: dict[str, str | None] = {}
+        self._periods: dict[str, list[PricePeriod]] = {}
+
+    def rates(self, group: UsageGroup) -> UnitRates | None:
+        """The group's per-token rates; None where :func:`price_groups` leaves it unpriced
+        (no model matches, or no price on its day)."""
+        key = (
+            group.model, group.day, group.service_tier, group.prompt_class, group.use_case,
+            group.in_region,
+        )  # fmt: skip
+        if key not in self._keys:
+            self._keys[key] = self._work_out(group)
+        return self._keys[key]
+
+    def _work_out(self, group: UsageGroup) -> UnitRates | None:
+        if group.model not in self._resolved:
+            self._resolved[group.model] = self.book.resolve(group.model)
+        model_key = self._resolved[group.model]
+        if model_key is None:
+            return None
+        if model_key not in self._periods:
+            self._periods[model_key] = list(self.book.periods([model_key]))
+        active = _period_for(self._periods[model_key], group)
+        if active is None:
+            return None
+        model = self.book.models[model_key]
+        cliff = _cliff(group.prompt_class, active.entry.above_input_tokens)
+        above = cliff == "above"
+        m = _region(model, group, self.residency)[1]
+        standard = active.entry.rates_for("standard", above)
+        uncached = ("input",) * (len(BUCKETS) - 1) + ("output",)  # every prompt token as input
+        return UnitRates(
+            model_key, model.tier, cliff,
+            cost=_per_token(active.entry.rates_for(group.service_tier, above), BUCKETS,
+                            active.discount, m),
+            standard=_per_token(standard, BUCKETS, active.discount, m),
+            uncached=_per_token(standard, uncached, active.discount, m),
+        )  # fmt: skip
+
+
+def _per_token(
+    rates: Rates, buckets: Sequence[str], discount: Decimal, multiplier: Decimal
+) -> tuple[Decimal, ...]:
+    """The price of one token of each bucket: what :func:`~.book.cost_of` and
+    :func:`_uplift` make of one token, exactly."""
+    with localcontext() as ctx:
+        ctx.prec = RATE_PRECISION
+        return tuple(rates.of(b) * discount / MILLION * multiplier for b in buckets)
 
 
 def _region(

@@ -12,9 +12,11 @@ from typing import Any
 from tokenecon.aggregate.memo import aggregate_usage_cached
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
+from tokenecon.attribute.outcomes import event_sources
 from tokenecon.economics.blocks import hourly_blocks
 from tokenecon.economics.decompose import Economics, decompose
 from tokenecon.economics.diagnose import Finding, diagnose, maturity
+from tokenecon.economics.owner_usage import OwnerUsage, fold_owner_groups
 from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.economics.value import ValueAssessment, assess_value, value_findings
 from tokenecon.engine.connect import EngineOptions, Session
@@ -193,8 +195,11 @@ def run_analysis(
             mapping,
             aggregate_options,
             lambda i: futures[i].result().newlines,
-            # outcomes per user (a people file) query the rows again after the aggregates
-            lambda a: _replay_suffices(a) and aggregate_options.by != "user",
+            # outcomes per user (a people file with events files) query the rows again
+            lambda a: (
+                _replay_suffices(a)
+                and (aggregate_options.by != "user" or not (mapping and event_sources(mapping)))
+            ),
         )
         digests = [f.result().sha256 for f in futures]
     if not empty_ok:
@@ -217,11 +222,9 @@ def run_analysis(
     estimated = _estimated_models(session, aggregates, book)
     economics = decompose(priced, aggregates, mapping, book)
     findings = diagnose(economics)
-    owned = priced
+    owned: Sequence[PricedGroup] | OwnerUsage = priced
     if aggregates.owner_groups:  # priced per user for ownership alone (see owner_only)
-        owned = choose_costs(
-            price_groups(aggregates.owner_groups, book, policies), options.cost_source
-        )
+        owned = fold_owner_groups(aggregates.owner_groups, book, policies, options.cost_source)
     ownership = account(
         owned, economics, mapping, aggregate_options.by,
         lambda m: _user_outcomes(session, aggregates, m, aggregate_options),

@@ -13,6 +13,7 @@ from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources
 from tokenecon.economics.budgets import BudgetStatus, period_of
 from tokenecon.economics.decompose import Economics
+from tokenecon.economics.owner_usage import OwnerUsage
 from tokenecon.economics.ownership import Accounts, account_ownership
 from tokenecon.economics.people import RoleBudget, TierStats
 from tokenecon.economics.showback import Showback, cost_per_verified_outcome
@@ -210,7 +211,7 @@ def ownership_key(mapping: OutcomeMapping | None, by: str | None) -> str | None:
 
 
 def account(
-    priced: Sequence[PricedGroup],
+    priced: Sequence[PricedGroup] | OwnerUsage,
     economics: Economics,
     mapping: OutcomeMapping | None,
     key: str | None,
