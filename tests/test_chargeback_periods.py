@@ -192,3 +192,18 @@ def test_analyze_takes_the_invoices_dated_in_the_months_it_covers() -> None:
     assert amounts[("--until",)] == {"gateway": Decimal(10), "evals": Decimal(3)}
     assert amounts[("--since",)] == {"gateway": Decimal(10), "evals": Decimal(5)}
     assert amounts[()] == {"gateway": Decimal(10), "evals": Decimal(8)}
+
+
+def test_a_quarter_bills_invoices_dated_in_a_month_without_usage() -> None:
+    """October's usage billed by the quarter: the evals pool holds the quarter's invoices,
+    $3.00 (October) + $5.00 (November), though November has no usage in the span; the direct
+    costs are those of the month's analysis."""
+    result = run_cli("chargeback", *ARGS, "--until", "2026-11-01", "--period", "quarter",
+                     "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    care, platform, rest = json.loads(result.stdout)["lines"]
+    assert (care["period_start"], care["period_end"]) == ("2026-10-01", "2026-12-31")
+    assert rest["shared_cost"] == "0.000000"
+    # gateway $10 even ($5 each) + evals $8 by requests 2:1 ($5.33, $2.67)
+    assert (care["shared_cost"], platform["shared_cost"]) == ("10.330000", "7.670000")
+    assert (care["direct_cost"], platform["direct_cost"]) == ("0.003600", "0.045000")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,9 @@ class AnalyzeOptions:
     """``--timezone``: the IANA zone whose clocks the time views use (None: UTC)."""
     since: datetime | None = None
     until: datetime | None = None
+    invoice_window: tuple[date, date] | None = None
+    """The first and last day whose invoices the shared pools hold (a billing period); None:
+    the calendar months the usage spans."""
     column_map: dict[str, str] = field(default_factory=dict)
     input_convention: str | None = None
     """None: the mapping's ``usage.input_convention``, else inclusive."""
@@ -228,6 +231,7 @@ def run_analysis(
     ownership = account(
         owned, economics, mapping, aggregate_options.by,
         lambda m: _user_outcomes(session, aggregates, m, aggregate_options),
+        options.invoice_window,
     )  # fmt: skip
     value = assess_value(economics, priced, book)
     findings = findings + value_findings(value)

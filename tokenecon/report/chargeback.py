@@ -20,9 +20,9 @@ from tokenecon.economics.chargeback import (
     billing_periods,
     charge_lines,
 )
-from tokenecon.economics.ownership import Accounts, account_ownership
+from tokenecon.economics.ownership import Accounts
 from tokenecon.errors import OptionError
-from tokenecon.report.analyze import Analysis, AnalyzeOptions, run_analysis
+from tokenecon.report.analyze import AnalyzeOptions, run_analysis
 from tokenecon.report.figures import money
 
 SCHEMA = "tokenecon.chargeback/v1"
@@ -79,15 +79,6 @@ class Chargeback:
         }
 
 
-def _accounts(analysis: Analysis, start: date, end: date, several: bool) -> Accounts:
-    """The period's accounts, with the invoiced pools cut to the period."""
-    accounts: Accounts = analysis.ownership
-    dated = invoiced_in(accounts.ownership, start, end, several)
-    if dated == accounts.ownership:
-        return accounts
-    return account_ownership(analysis.priced, analysis.economics, dated, accounts.key)
-
-
 def _window(options: AnalyzeOptions, start: date, end: date) -> AnalyzeOptions:
     """The options narrowed to one period (within any --since/--until given)."""
     first = datetime(start.year, start.month, start.day)
@@ -122,13 +113,16 @@ def run_chargeback(
     several = len(spans) > 1
     periods = []
     for start, end in spans:
-        # one period is the analysis already made; several are analysed one at a time
-        done = (
-            run_analysis(usage, _window(options, start, end), empty_ok=True)
-            if several
-            else analysis
-        )
-        mine = _accounts(done, start, end, several)
+        # an undated invoices file cannot be split over several periods: that fails here
+        dated = invoiced_in(accounts.ownership, start, end, several)
+        billed = replace(options, invoice_window=(start, end))
+        if several:  # each period analysed on its own
+            done = run_analysis(usage, _window(billed, start, end), empty_ok=True)
+        elif dated == accounts.ownership:  # the analysis already made holds the same invoices
+            done = analysis
+        else:  # a quarter with invoices dated in a month without usage: the accounts anew
+            done = run_analysis(usage, billed)
+        mine: Accounts = done.ownership
         lines = charge_lines(mine.showback, start, end, stage)
         periods.append(PeriodCharge(start, end, mine, lines))
     return Chargeback(kind, periods, analysis.book.currency)

@@ -6,6 +6,7 @@ report's ``findings`` list.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from tokenecon.attribute.domains import Ownership, invoiced_in, owner_key
@@ -216,11 +217,13 @@ def account(
     mapping: OutcomeMapping | None,
     key: str | None,
     count_outcomes: Callable[[OutcomeMapping], Mapping[tuple[str, str], int]] | None = None,
+    window: tuple[date, date] | None = None,
 ) -> Accounts | None:
     """The ownership accounts of an analysis, when its mapping declares any.
 
     ``count_outcomes`` asks the engine for verified outcomes per (use case, user); it is
-    called only with a people file and use cases that count outcomes per task."""
+    called only with a people file and use cases that count outcomes per task. Invoiced
+    pools hold the invoices dated in ``window`` (default: the months the usage spans)."""
     if mapping is None or mapping.ownership is None:
         return None
     per_user = None
@@ -228,13 +231,17 @@ def account(
     if count_outcomes is not None and mapping.ownership.people and key == "user" and counted:
         per_user = UserOutcomes(counted, count_outcomes(mapping))
     return account_ownership(
-        priced, economics, _invoiced(mapping.ownership, economics), key, per_user
+        priced, economics, _invoiced(mapping.ownership, economics, window), key, per_user
     )
 
 
-def _invoiced(ownership: Ownership, economics: Economics) -> Ownership:
-    """The ownership with each invoiced pool cut to the invoices dated in the calendar months
-    the usage spans, as a chargeback of those months bills them."""
+def _invoiced(
+    ownership: Ownership, economics: Economics, window: tuple[date, date] | None
+) -> Ownership:
+    """The ownership with each invoiced pool cut to the invoices dated in ``window``, else in
+    the calendar months the usage spans, as a chargeback of those months bills them."""
+    if window is not None:
+        return invoiced_in(ownership, *window)
     if economics.start is None or economics.end is None:
         return ownership
     first, last = period_of(economics.start, "month")[0], period_of(economics.end, "month")[1]
