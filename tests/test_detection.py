@@ -18,6 +18,7 @@ EXPECTED = {
     "openai_usage_api.json": "openai_usage_api",
     "openai_cost.csv": "openai_cost_csv",
     "openai_costs_api.json": "openai_costs_api",
+    "openai_embeddings_api.json": "openai_embeddings_api",
     "anthropic_usage_api.json": "anthropic_usage_api",
     "anthropic_cost_api.json": "anthropic_cost_api",
     "anthropic_console_usage.csv": "anthropic_console_usage_csv",

@@ -28,6 +28,7 @@ def registry() -> list[Format]:
         langfuse,
         litellm,
         openai,
+        openai_endpoints,
         openrouter,
         otel,
         text,
@@ -35,7 +36,9 @@ def registry() -> list[Format]:
     from tokenecon.ingest.generic import GENERIC
 
     return [
-        *openai.FORMATS,
+        *openai.FORMATS[:2],
+        *openai_endpoints.FORMATS,
+        *openai.FORMATS[2:],
         *anthropic.FORMATS,
         *litellm.FORMATS,
         *langfuse.FORMATS,
