@@ -32,6 +32,7 @@ EXPECTED = {
     "codex": "codex_jsonl",
     "openrouter_activity.csv": "openrouter_activity_csv",
     "openrouter_daily.csv": "openrouter_daily_csv",
+    "openrouter_generation.json": "openrouter_generation_json",
     "otel_traces.jsonl": "otel_genai",
     "focus.csv": "focus_csv",
     "bedrock_invocations.jsonl": "bedrock_invocation_log",
