@@ -46,9 +46,19 @@ FIELDS = {
         "json",
     ),
 }  # fmt: skip
+INPUT_KEYS = ("input", "input_tokens")
+OUTPUT_KEYS = ("output", "output_tokens")
 READ_KEYS = ("input_cache_read", "input_cached_tokens", "cache_read_input_tokens", "input_cached")
-WRITE_KEYS = ("input_cache_creation", "input_cache_write", "cache_creation_input_tokens")
+WRITE_KEYS = ("input_cache_creation", "input_cache_write", "cache_creation_input_tokens",
+              "input_cache_creation_5m")  # fmt: skip
+WRITE_1H_KEYS = ("input_cache_creation_1h",)
 REASONING_KEYS = ("output_reasoning_tokens", "output_reasoning")
+"""Usage-detail keys per bucket: each a usage type of Langfuse's own model prices
+(langfuse/langfuse ``worker/src/constants/default-model-prices.json``: Claude models price
+``input``, ``input_tokens``, ``output``, ``output_tokens``, ``cache_creation_input_tokens``,
+``input_cache_creation``, ``input_cache_creation_5m``, ``input_cache_creation_1h`` at twice the
+input rate, ``cache_read_input_tokens``, ``input_cached_tokens``, ``input_cache_read``). Langfuse
+prices each key on its own and adds them up, so keys of one bucket add up here too."""
 
 
 def _first(values: list[Any]) -> Any:
@@ -85,6 +95,10 @@ class LangfuseObservations(Format):
         # Older SDKs write `usage: {input, output, total, unit, inputCost, outputCost,
         # totalCost}` (no cache split): read where usage details say nothing.
         legacy = as_json(column(raw, "usage"))
+
+        def summed(keys: tuple[str, ...]) -> ir.Value:
+            return total(*[json_text(usage[k]) for k in keys]).cast("string")
+
         reasoning = _first([json_text(usage[k]) for k in REASONING_KEYS])
         kind = column(raw, "type").cast("string").upper()
         columns = {
@@ -94,14 +108,12 @@ class LangfuseObservations(Format):
                 column(raw, "provided_model_name", "providedmodelname").nullif(""),
                 column(raw, "model"),
             ),
-            "uncached_input_tokens": ibis.coalesce(
-                json_text(usage["input"]), json_text(legacy["input"])
-            ),
-            "cache_read_tokens": _first([json_text(usage[k]) for k in READ_KEYS]),
-            "cache_write_tokens": _first([json_text(usage[k]) for k in WRITE_KEYS]),
+            "uncached_input_tokens": ibis.coalesce(summed(INPUT_KEYS), json_text(legacy["input"])),
+            "cache_read_tokens": summed(READ_KEYS),
+            "cache_write_tokens": summed(WRITE_KEYS),
+            "cache_write_1h_tokens": summed(WRITE_1H_KEYS),
             "output_tokens": ibis.coalesce(
-                total(json_text(usage["output"]), reasoning).cast("string"),
-                json_text(legacy["output"]),
+                summed((*OUTPUT_KEYS, *REASONING_KEYS)), json_text(legacy["output"])
             ),
             "reasoning_tokens": reasoning,
             "reported_cost": ibis.coalesce(
@@ -120,10 +132,13 @@ class LangfuseObservations(Format):
         sources = {
             "timestamp": "start_time | startTime", "timestamp_end": "end_time | endTime",
             "model": "provided_model_name | model",
-            "uncached_input_tokens": "usage_details.input | usage.input (older SDKs)",
-            "cache_read_tokens": "usage_details." + " | ".join(READ_KEYS),
-            "cache_write_tokens": "usage_details." + " | ".join(WRITE_KEYS),
-            "output_tokens": "usage_details.output + output_reasoning_tokens | usage.output",
+            "uncached_input_tokens": "usage_details.input + input_tokens | usage.input "
+            "(older SDKs)",
+            "cache_read_tokens": "usage_details." + " + ".join(READ_KEYS),
+            "cache_write_tokens": "usage_details." + " + ".join(WRITE_KEYS),
+            "cache_write_1h_tokens": "usage_details.input_cache_creation_1h",
+            "output_tokens": "usage_details.output + output_tokens + output_reasoning_tokens "
+            "| usage.output",
             "reasoning_tokens": "usage_details.output_reasoning_tokens",
             "reported_cost": "total_cost | calculatedTotalCost | cost_details.total "
             "| usage.totalCost (USD)",
