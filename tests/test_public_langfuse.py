@@ -61,3 +61,23 @@ def test_every_usage_type_of_langfuses_price_list_is_a_bucket(
     }  # fmt: skip
     # 100*3 + 2000*0.3 + 400*3.75 + 600*6 + 50*15 = 300 + 600 + 1500 + 3600 + 750 = 6750
     assert (t["rows_priced"], t["cost"]) == (1, "0.006750")
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def test_a_saved_api_page_of_observations_reads_as_the_export(tmp_path: Path) -> None:
+    # GET /api/public/observations (and its v2) answer {"data": [observation...], "meta": {..}}
+    # in camelCase: refused before as "no timestamp column (found: data, meta)"
+    lines = (FIXTURES / "sources" / "langfuse_observations.jsonl").read_text().splitlines()
+    data = [{_camel(k): v for k, v in json.loads(line).items()} for line in lines]
+    page = tmp_path / "observations_page.json"
+    page.write_text(json.dumps({"data": data, "meta": {"page": 1, "totalPages": 1}}))
+    paged = report(page)
+    assert paged["inputs"]["usage"][0]["format"] == "langfuse_observations"
+    flat = report(FIXTURES / "sources" / "langfuse_observations.jsonl")
+    # the SPAN is no model call: 2 GENERATIONs, the same figures as the flat export
+    assert paged["totals"] == flat["totals"]
+    assert (paged["totals"]["rows_read"], paged["totals"]["cost"]) == (2, "0.010850")

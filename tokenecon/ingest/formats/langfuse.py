@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.formats.base import (
     Format,
     Normalized,
@@ -22,7 +23,7 @@ from tokenecon.ingest.formats.base import (
     tags_object,
     total,
 )
-from tokenecon.ingest.readers import as_json, read_flat
+from tokenecon.ingest.readers import as_json, read_flat, read_json
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -61,6 +62,22 @@ input rate, ``cache_read_input_tokens``, ``input_cached_tokens``, ``input_cache_
 prices each key on its own and adds them up, so keys of one bucket add up here too."""
 
 
+def page_keys(probe: Probe) -> list[str] | None:
+    """The observation keys of a saved API page (``GET /api/public/observations``:
+    ``{"data": [observation, ...], "meta": {...}}``), or None if the file is no such page."""
+    records = probe.records
+    if not records or not all(
+        isinstance(r.get("data"), list) and isinstance(r.get("meta"), dict) for r in records
+    ):
+        return None
+    keys: dict[str, None] = {}
+    for record in records:
+        for item in record["data"][:200]:
+            if isinstance(item, dict):
+                keys.update(dict.fromkeys(item))
+    return list(keys)
+
+
 def _first(values: list[Any]) -> Any:
     import ibis
 
@@ -77,14 +94,25 @@ class LangfuseObservations(Format):
     def detect(self, probe: Probe) -> bool:
         """A trace id and usage details, in either spelling; or (older SDKs and exports) the
         ``usage`` object beside a start time."""
-        if not probe.any_of("trace_id", "traceid"):
+        keys = page_keys(probe)
+        names = {normalise_header(k) for k in keys} if keys is not None else set(probe.headers)
+        if not names & {"trace_id", "traceid"}:
             return False
-        legacy = probe.has("usage") and probe.any_of("start_time", "starttime")
-        return probe.any_of("usage_details", "usagedetails") or legacy
+        legacy = "usage" in names and bool(names & {"start_time", "starttime"})
+        return bool(names & {"usage_details", "usagedetails"}) or legacy
 
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The observation fields, usage and cost details as JSON."""
-        return read_flat(con, source, FIELDS)
+        """The observation fields, usage and cost details as JSON; a saved API page's
+        ``data`` unnested, one row per observation."""
+        from tokenecon.ingest.probe import probe_source
+
+        keys = page_keys(probe_source(source)) if source.kind in ("json", "jsonl") else None
+        if keys is None:
+            return read_flat(con, source, FIELDS)
+        wanted = {k: FIELDS[normalise_header(k)] for k in keys if normalise_header(k) in FIELDS}
+        pages = read_json(con, source, {"data": [wanted]})
+        rows = pages.unnest("data")
+        return rows.select(**{normalise_header(k): rows.data[k] for k in wanted})
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Additive usage keys to disjoint buckets."""
