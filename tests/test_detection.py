@@ -24,6 +24,7 @@ EXPECTED = {
     "anthropic_console_usage.csv": "anthropic_console_usage_csv",
     "anthropic_console_usage_old.csv": "anthropic_console_usage_csv",
     "anthropic_console_cost.csv": "anthropic_console_cost_csv",
+    "claude_code_usage_report.json": "claude_code_usage_report",
     "litellm_spendlogs.csv": "litellm_spendlogs",
     "litellm_spendlogs.json": "litellm_spendlogs",
     "langfuse_observations.jsonl": "langfuse_observations",

@@ -24,6 +24,7 @@ def registry() -> list[Format]:
     from tokenecon.ingest.formats import (
         agents,
         anthropic,
+        claude_code_report,
         cloud,
         langfuse,
         litellm,
@@ -40,6 +41,7 @@ def registry() -> list[Format]:
         *openai_endpoints.FORMATS,
         *openai.FORMATS[2:],
         *anthropic.FORMATS,
+        *claude_code_report.FORMATS,
         *litellm.FORMATS,
         *langfuse.FORMATS,
         *agents.FORMATS,
