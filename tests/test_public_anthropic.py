@@ -53,3 +53,9 @@ def test_the_claude_code_usage_report_example(tmp_path: Path) -> None:
     raw = (P / "claude_code_analytics_example.json").read_text()
     later.write_text(raw.replace("2025-09-01T00:00:00Z", "2025-10-01T00:00:00Z"))
     assert report(later)["totals"]["cost"] == "0.846750"
+
+
+def test_the_usage_reports_inference_geo_is_the_region() -> None:
+    # as the Console CSV's inference_geo already was: the region a residency policy checks
+    source = report(FIXTURES / "public" / "anthropic_usage_report_example.json")["inputs"]["usage"]
+    assert source[0]["columns"]["region"] == "inference_geo"

@@ -31,6 +31,7 @@ USAGE_RESULT = {
     "model": "text",
     "service_tier": "text",
     "context_window": "text",
+    "inference_geo": "text",
 }
 COST_RESULT = {
     "amount": "text", "currency": "text", "cost_type": "text", "description": "text",
@@ -78,6 +79,7 @@ class AnthropicUsageAPI(BucketPages):
                 "requests": ibis.null("string"),
                 "service_tier": raw.service_tier,
                 "context_window": raw.context_window,
+                "region": raw.inference_geo,
                 "project": raw.workspace_id.fill_null("default"),
                 "api_key": raw.api_key_id,
             },
@@ -94,6 +96,7 @@ class AnthropicUsageAPI(BucketPages):
                 "requests": "(not reported)",
                 "service_tier": "service_tier",
                 "context_window": "context_window",
+                "region": "inference_geo",
                 "project": "workspace_id (null: default workspace)",
                 "api_key": "api_key_id",
             },
