@@ -32,10 +32,12 @@ def registry() -> list[Format]:
     from tokenecon.ingest.formats import (
         agents,
         anthropic,
+        claude_code_report,
         cloud,
         langfuse,
         litellm,
         openai,
+        openai_endpoints,
         openrouter,
         otel,
         text,
@@ -43,8 +45,11 @@ def registry() -> list[Format]:
     from tokenecon.ingest.generic import GENERIC
 
     return [
-        *openai.FORMATS,
+        *openai.FORMATS[:2],
+        *openai_endpoints.FORMATS,
+        *openai.FORMATS[2:],
         *anthropic.FORMATS,
+        *claude_code_report.FORMATS,
         *litellm.FORMATS,
         *langfuse.FORMATS,
         *agents.FORMATS,

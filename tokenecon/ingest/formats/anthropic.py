@@ -31,6 +31,7 @@ USAGE_RESULT = {
     "model": "text",
     "service_tier": "text",
     "context_window": "text",
+    "inference_geo": "text",
 }
 COST_RESULT = {
     "amount": "text", "currency": "text", "cost_type": "text", "description": "text",
@@ -102,6 +103,7 @@ class AnthropicUsageAPI(AdminReport):
                 ),
                 "output_tokens": (raw.output_tokens, "output_tokens"),
                 "requests": (ibis.null("string"), "(not reported)"),
+                "region": (raw.inference_geo, "inference_geo"),
                 "api_key": (raw.api_key_id, "api_key_id"),
             },
             {"web_search_requests": raw.server_tool_use__web_search_requests},

@@ -71,9 +71,22 @@ class FocusCSV(CSVExport):
             else_=raw.consumedquantity,
         )
         sku = column(raw, "skuid").cast("string")
-        model = ibis.coalesce(
+        is_tokens = unit.contains("token")
+        # An AI charge in another unit (LiteLLM's export: one "Requests" row per day, key and
+        # model, the spend in EffectiveCost) is real spend: kept as a cost-only row, its model
+        # the charged resource where no x_Model or SKU names one.
+        category = column(raw, "servicecategory").cast("string").lower()
+        subcategory = column(raw, "servicesubcategory").cast("string").lower()
+        ai = (category == "ai and machine learning") | (subcategory == "generative ai")
+        usage = column(raw, "chargecategory").cast("string").lower().fill_null("usage")
+        named = ibis.coalesce(
             column(raw, "x_model").nullif(""), sku.re_extract(r"^(.*):[^:]*$", 1).nullif("")
         )
+        resource = column(raw, "resourcename", "resourceid").cast("string").nullif("")
+        # (a charge that names no model, e.g. a support plan in hours, is no model usage)
+        ai_cost = ~is_tokens & (ai & (usage == "usage") & (named.notnull() | resource.notnull()))
+        ai_cost = ai_cost.fill_null(False)
+        model = ibis.coalesce(named, ibis.cases((ai_cost, resource), else_=ibis.null("string")))
         token_type = ibis.coalesce(
             column(raw, "x_tokentype").nullif(""), sku.re_extract(r":([^:]*)$", 1).nullif("")
         ).lower()
@@ -92,7 +105,10 @@ class FocusCSV(CSVExport):
         }
         for bucket, names in TOKEN_TYPES.items():
             columns[bucket] = ibis.cases(
-                (token_type.isin(list(names)), quantity_text), else_=ibis.null("string")
+                (token_type.isin(list(names)), quantity_text),
+                # a cost-only AI charge: zero tokens, not "no counts" (which is rejected)
+                (ai_cost & (bucket == "output_tokens"), ibis.literal("0")),
+                else_=ibis.null("string"),
             )
         columns["reasoning_tokens"] = ibis.null("string")
         sources = {name: name for name in columns}
@@ -102,8 +118,12 @@ class FocusCSV(CSVExport):
             **{b: f"ConsumedQuantity x unit where x_TokenType in {'/'.join(n[:2])}"
                for b, n in TOKEN_TYPES.items()},
         }  # fmt: skip
-        keep = unit.contains("token")
-        notes = ["rows without a token ConsumedUnit (not token usage) are skipped"]
+        keep = is_tokens | ai_cost
+        notes = [
+            "rows without a token ConsumedUnit are skipped, except usage charges of AI and "
+            "Machine Learning (or Generative AI) that name a model (x_Model, the SKU or the "
+            "resource): those are kept as cost-only rows (their EffectiveCost, no tokens)"
+        ]
         extras = {"charge_description": column(raw, "chargedescription"), "sku_id": sku}
         return Normalized(columns, sources, extras, keep=keep, notes=notes)
 

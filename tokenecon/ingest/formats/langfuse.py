@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.formats.base import (
     Format,
     Normalized,
@@ -22,7 +23,7 @@ from tokenecon.ingest.formats.base import (
     tags_object,
     total,
 )
-from tokenecon.ingest.readers import as_json, read_flat
+from tokenecon.ingest.readers import as_json, read_flat, read_json
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -46,9 +47,35 @@ FIELDS = {
         "json",
     ),
 }  # fmt: skip
+INPUT_KEYS = ("input", "input_tokens")
+OUTPUT_KEYS = ("output", "output_tokens")
 READ_KEYS = ("input_cache_read", "input_cached_tokens", "cache_read_input_tokens", "input_cached")
-WRITE_KEYS = ("input_cache_creation", "input_cache_write", "cache_creation_input_tokens")
+WRITE_KEYS = ("input_cache_creation", "input_cache_write", "cache_creation_input_tokens",
+              "input_cache_creation_5m")  # fmt: skip
+WRITE_1H_KEYS = ("input_cache_creation_1h",)
 REASONING_KEYS = ("output_reasoning_tokens", "output_reasoning")
+"""Usage-detail keys per bucket: each a usage type of Langfuse's own model prices
+(langfuse/langfuse ``worker/src/constants/default-model-prices.json``: Claude models price
+``input``, ``input_tokens``, ``output``, ``output_tokens``, ``cache_creation_input_tokens``,
+``input_cache_creation``, ``input_cache_creation_5m``, ``input_cache_creation_1h`` at twice the
+input rate, ``cache_read_input_tokens``, ``input_cached_tokens``, ``input_cache_read``). Langfuse
+prices each key on its own and adds them up, so keys of one bucket add up here too."""
+
+
+def page_keys(probe: Probe) -> list[str] | None:
+    """The observation keys of a saved API page (``GET /api/public/observations``:
+    ``{"data": [observation, ...], "meta": {...}}``), or None if the file is no such page."""
+    records = probe.records
+    if not records or not all(
+        isinstance(r.get("data"), list) and isinstance(r.get("meta"), dict) for r in records
+    ):
+        return None
+    keys: dict[str, None] = {}
+    for record in records:
+        for item in record["data"][:200]:
+            if isinstance(item, dict):
+                keys.update(dict.fromkeys(item))
+    return list(keys)
 
 
 def _first(values: list[Any]) -> Any:
@@ -67,14 +94,25 @@ class LangfuseObservations(Format):
     def detect(self, probe: Probe) -> bool:
         """A trace id and usage details, in either spelling; or (older SDKs and exports) the
         ``usage`` object beside a start time."""
-        if not probe.any_of("trace_id", "traceid"):
+        keys = page_keys(probe)
+        names = {normalise_header(k) for k in keys} if keys is not None else set(probe.headers)
+        if not names & {"trace_id", "traceid"}:
             return False
-        legacy = probe.has("usage") and probe.any_of("start_time", "starttime")
-        return probe.any_of("usage_details", "usagedetails") or legacy
+        legacy = "usage" in names and bool(names & {"start_time", "starttime"})
+        return bool(names & {"usage_details", "usagedetails"}) or legacy
 
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The observation fields, usage and cost details as JSON."""
-        return read_flat(con, source, FIELDS)
+        """The observation fields, usage and cost details as JSON; a saved API page's
+        ``data`` unnested, one row per observation."""
+        from tokenecon.ingest.probe import probe_source
+
+        keys = page_keys(probe_source(source)) if source.kind in ("json", "jsonl") else None
+        if keys is None:
+            return read_flat(con, source, FIELDS)
+        wanted = {k: FIELDS[normalise_header(k)] for k in keys if normalise_header(k) in FIELDS}
+        pages = read_json(con, source, {"data": [wanted]})
+        rows = pages.unnest("data")
+        return rows.select(**{normalise_header(k): rows.data[k] for k in wanted})
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Additive usage keys to disjoint buckets."""
@@ -85,6 +123,10 @@ class LangfuseObservations(Format):
         # Older SDKs write `usage: {input, output, total, unit, inputCost, outputCost,
         # totalCost}` (no cache split): read where usage details say nothing.
         legacy = as_json(column(raw, "usage"))
+
+        def summed(keys: tuple[str, ...]) -> ir.Value:
+            return total(*[json_text(usage[k]) for k in keys]).cast("string")
+
         reasoning = _first([json_text(usage[k]) for k in REASONING_KEYS])
         kind = column(raw, "type").cast("string").upper()
         columns = {
@@ -94,14 +136,12 @@ class LangfuseObservations(Format):
                 column(raw, "provided_model_name", "providedmodelname").nullif(""),
                 column(raw, "model"),
             ),
-            "uncached_input_tokens": ibis.coalesce(
-                json_text(usage["input"]), json_text(legacy["input"])
-            ),
-            "cache_read_tokens": _first([json_text(usage[k]) for k in READ_KEYS]),
-            "cache_write_tokens": _first([json_text(usage[k]) for k in WRITE_KEYS]),
+            "uncached_input_tokens": ibis.coalesce(summed(INPUT_KEYS), json_text(legacy["input"])),
+            "cache_read_tokens": summed(READ_KEYS),
+            "cache_write_tokens": summed(WRITE_KEYS),
+            "cache_write_1h_tokens": summed(WRITE_1H_KEYS),
             "output_tokens": ibis.coalesce(
-                total(json_text(usage["output"]), reasoning).cast("string"),
-                json_text(legacy["output"]),
+                summed((*OUTPUT_KEYS, *REASONING_KEYS)), json_text(legacy["output"])
             ),
             "reasoning_tokens": reasoning,
             "reported_cost": ibis.coalesce(
@@ -120,10 +160,13 @@ class LangfuseObservations(Format):
         sources = {
             "timestamp": "start_time | startTime", "timestamp_end": "end_time | endTime",
             "model": "provided_model_name | model",
-            "uncached_input_tokens": "usage_details.input | usage.input (older SDKs)",
-            "cache_read_tokens": "usage_details." + " | ".join(READ_KEYS),
-            "cache_write_tokens": "usage_details." + " | ".join(WRITE_KEYS),
-            "output_tokens": "usage_details.output + output_reasoning_tokens | usage.output",
+            "uncached_input_tokens": "usage_details.input + input_tokens | usage.input "
+            "(older SDKs)",
+            "cache_read_tokens": "usage_details." + " + ".join(READ_KEYS),
+            "cache_write_tokens": "usage_details." + " + ".join(WRITE_KEYS),
+            "cache_write_1h_tokens": "usage_details.input_cache_creation_1h",
+            "output_tokens": "usage_details.output + output_tokens + output_reasoning_tokens "
+            "| usage.output",
             "reasoning_tokens": "usage_details.output_reasoning_tokens",
             "reported_cost": "total_cost | calculatedTotalCost | cost_details.total "
             "| usage.totalCost (USD)",

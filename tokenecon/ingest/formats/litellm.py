@@ -43,7 +43,13 @@ METADATA = {
         "cache_read_input_tokens": "text",
         "cache_creation_input_tokens": "text",
         "prompt_tokens_details": {
-            "cached_tokens": "text", "cache_creation_tokens": "text", "cache_write_tokens": "text"
+            "cached_tokens": "text", "cache_creation_tokens": "text", "cache_write_tokens": "text",
+            "cache_creation_token_details": {
+                "ephemeral_5m_input_tokens": "text", "ephemeral_1h_input_tokens": "text"
+            },
+        },
+        "cache_creation": {
+            "ephemeral_5m_input_tokens": "text", "ephemeral_1h_input_tokens": "text"
         },
         "completion_tokens_details": {"reasoning_tokens": "text"},
     },
@@ -83,6 +89,26 @@ class LiteLLMSpendLogs(Format):
             prompt_details.cache_creation_tokens,
             prompt_details.cache_write_tokens,
         )
+        # Anthropic's 1-hour cache writes (2x input, not 1.25x) are inside the write count;
+        # LiteLLM splits them in prompt_tokens_details.cache_creation_token_details.
+        ttl = prompt_details.cache_creation_token_details
+        write_1h = ibis.coalesce(
+            ttl.ephemeral_1h_input_tokens, usage.cache_creation.ephemeral_1h_input_tokens
+        )
+        write_5m = ibis.coalesce(
+            ttl.ephemeral_5m_input_tokens, usage.cache_creation.ephemeral_5m_input_tokens
+        )
+        write_1h_n = write_1h.try_cast("float64")
+        write = ibis.cases(
+            (
+                write_1h_n.notnull(),
+                ibis.coalesce(
+                    (write.try_cast("float64") - write_1h_n).cast("int64").cast("string"),
+                    write_5m,
+                ),
+            ),
+            else_=write,
+        )
         reasoning = usage.completion_tokens_details.reasoning_tokens
         hit = column(raw, "cache_hit").cast("string").lower().isin(["true", "1", "t"])
 
@@ -105,7 +131,12 @@ class LiteLLMSpendLogs(Format):
             ),
             "cache_write_tokens": (
                 billed(write),
-                "metadata.usage_object.cache_creation_input_tokens",
+                "metadata.usage_object.cache_creation_input_tokens (less the 1-hour writes)",
+            ),
+            "cache_write_1h_tokens": (
+                billed(write_1h),
+                "metadata.usage_object.prompt_tokens_details."
+                "cache_creation_token_details.ephemeral_1h_input_tokens",
             ),
             "output_tokens": (billed(raw.completion_tokens), "completion_tokens"),
             "reasoning_tokens": (

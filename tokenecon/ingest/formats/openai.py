@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import CostReport, CSVExport, Format, Normalized, Probe, column
+from tokenecon.ingest.formats.base import (
+    CostReport,
+    CSVExport,
+    Format,
+    Normalized,
+    Probe,
+    column,
+    text,
+    total,
+)
 from tokenecon.ingest.formats.pages import BucketPages
 from tokenecon.ingest.sources import SourceFile
 
@@ -26,17 +35,54 @@ USAGE_FIELDS = (
     "input_cache_write_tokens", "input_cache_write_12h_tokens", "input_audio_tokens",
     "input_cached_audio_tokens",
     "output_audio_tokens", "input_image_tokens", "input_cached_image_tokens",
-    "output_image_tokens", "num_model_requests", "project_id", "user_id", "api_key_id",
+    "output_image_tokens", "input_text_tokens", "input_cached_text_tokens", "output_text_tokens",
+    "num_model_requests", "project_id", "user_id", "api_key_id",
     "model", "batch", "service_tier", "api_source",
 )  # fmt: skip
 MODALITY = (
     "input_audio_tokens",
+    "input_cached_audio_tokens",
     "output_audio_tokens",
     "input_image_tokens",
+    "input_cached_image_tokens",
     "output_image_tokens",
 )
-"""Kept as tags, and said so: OpenAI counts these apart from the text tokens (``input_tokens`` is
-text input), and the price book has no audio or image rates, so they are not priced."""
+"""Kept as tags, and said so: the price book has no audio or image rates, so they are not
+priced. Older pages count them apart from the text tokens (``input_tokens`` was text input);
+newer ones (with ``input_text_tokens``) inside ``input_tokens`` and ``output_tokens``, from which
+:func:`_text_only` takes them out."""
+
+
+def _text_only(raw: ir.Table, columns: dict[str, Any], sources: dict[str, str]) -> None:
+    """The text buckets of a page that splits tokens by modality.
+
+    Such pages (the API reference: ``input_tokens`` "includes text, audio, and image tokens")
+    give the text apart: uncached ``input_text_tokens``, ``input_cached_text_tokens`` and
+    ``output_text_tokens``. Pricing the whole ``input_tokens`` at text rates would price audio
+    input (8-16x the text rate) as text. Cache writes are not split by modality: read as text.
+    A row of an older page in the same file (no text split) keeps the inclusive reading.
+    """
+    import ibis
+
+    split = text(raw["input_text_tokens"]).notnull()
+    writes = [column(raw, n) for n in ("input_cache_write_tokens", "input_cache_write_12h_tokens")]
+    cached_text = column(raw, "input_cached_text_tokens")
+    text_in = total(raw["input_text_tokens"], cached_text, *writes)
+    whole_in = text(column(raw, "input_tokens")).try_cast("float64")
+    columns["input_tokens"] = ibis.cases((split, text_in), else_=whole_in)
+    columns["cache_read_tokens"] = ibis.cases(
+        (split, text(cached_text)), else_=text(column(raw, "input_cached_tokens"))
+    )
+    out_text = text(column(raw, "output_text_tokens"))
+    columns["output_tokens"] = ibis.cases(
+        (split & out_text.notnull(), out_text), else_=text(column(raw, "output_tokens"))
+    )
+    sources["input_tokens"] = (
+        "input_text_tokens + input_cached_text_tokens + cache writes (text only; "
+        "else input_tokens, inclusive)"
+    )
+    sources["cache_read_tokens"] = "input_cached_text_tokens (else input_cached_tokens)"
+    sources["output_tokens"] = "output_text_tokens (else output_tokens)"
 
 
 ALL_MODELS = "(all models)"
@@ -92,7 +138,9 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
         # The longer retention is the canonical long-retention bucket (price: cache_write_1h).
         columns["cache_write_1h_tokens"] = raw["input_cache_write_12h_tokens"]
         sources["cache_write_1h_tokens"] = "input_cache_write_12h_tokens (12-hour retention)"
-    if "input_tokens" in raw.columns:
+    if "input_text_tokens" in raw.columns:
+        _text_only(raw, columns, sources)
+    elif "input_tokens" in raw.columns:
         columns["input_tokens"] = raw["input_tokens"]
         sources["input_tokens"] = "input_tokens (inclusive of cached)"
     else:
@@ -101,8 +149,10 @@ def _usage(raw: ir.Table, start: str, end: str) -> Normalized:
     extras = {name: raw[name] for name in MODALITY if name in raw.columns}
     modality = (
         [
-            f"{', '.join(extras)}: counted by OpenAI apart from the text tokens and not priced "
-            "(the price book has no audio or image rates); kept as tags (docs/sources.md)"
+            f"{', '.join(extras)}: audio and image tokens, not priced (the price book has no "
+            "audio or image rates) and kept out of the text buckets (pages with "
+            "input_text_tokens count them inside input_tokens and output_tokens: they are "
+            "taken out); kept as tags (docs/sources.md)"
         ]
         if extras
         else []
@@ -227,4 +277,9 @@ class OpenAICostsAPI(CostReport, BucketPages):
         return _line_item(raw, "bucket_start", raw["amount__value"], raw["line_item"])
 
 
-FORMATS: list[Format] = [OpenAIUsageCSV(), OpenAIUsageAPI(), OpenAICostCSV(), OpenAICostsAPI()]
+FORMATS: list[Format] = [
+    OpenAIUsageCSV(),
+    OpenAIUsageAPI(),
+    OpenAICostCSV(),
+    OpenAICostsAPI(),
+]

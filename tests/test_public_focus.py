@@ -1,0 +1,53 @@
+"""FOCUS exports written by other tools (tests/fixtures/public/PROVENANCE.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import FIXTURES, run_cli
+
+LITELLM = FIXTURES / "public" / "focus" / "litellm_focus_export.csv"
+
+
+def report(*paths: Path) -> dict[str, Any]:
+    result = run_cli("analyze", *map(str, paths), "--json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    t = data["totals"]
+    parts = ("rows_priced", "rows_unpriced", "rows_rejected", "rows_duplicate")
+    assert t["rows_read"] == sum(t[p] for p in parts) + t["rows_outside_period"]
+    return data
+
+
+def test_litellms_focus_export_keeps_its_spend() -> None:
+    # LiteLLM writes one "Requests" row per day x key x model (no token unit), the spend in
+    # EffectiveCost: skipped as "not token usage" before, which read 0 rows and $0.00, exit 0
+    r = report(LITELLM)
+    assert r["inputs"]["usage"][0]["format"] == "focus_csv"
+    t = r["totals"]
+    assert (t["rows_read"], t["rows_priced"], t["rows_rejected"]) == (1, 1, 0)
+    assert (t["cost"], t["reported_cost"], t["tokens"]["billable"]) == ("0.050000",) * 2 + (0,)
+    assert [(m["model"], m["cost_source"]) for m in r["models"]] == [("claude-sonnet", "reported")]
+
+
+def test_a_cost_only_focus_row_of_a_priced_model_is_not_priced_at_zero(tmp_path: Path) -> None:
+    # the same row for a model the book prices: its $0.05 stands (no tokens to price), not $0
+    raw = LITELLM.read_text().replace(
+        ",claude-sonnet,claude-sonnet,claude-sonnet,",
+        ",claude-sonnet-4-5,claude-sonnet-4-5,claude-sonnet-4-5,",
+    )
+    export = tmp_path / "focus.csv"
+    export.write_text(raw)
+    r = report(export)
+    assert r["totals"]["cost"] == "0.050000"
+    assert [m["model"] for m in r["models"]] == ["claude-sonnet-4-5"]
+
+
+def test_a_non_ai_charge_in_another_unit_is_still_skipped(tmp_path: Path) -> None:
+    raw = LITELLM.read_text().replace("AI and Machine Learning,Generative AI", "Compute,")
+    export = tmp_path / "focus.csv"
+    export.write_text(raw)
+    t = report(export)["totals"]
+    assert (t["rows_read"], t["cost"]) == (0, "0.000000")
