@@ -24,6 +24,8 @@ def test_python_twin_reads_every_unit() -> None:
         nine.replace(microsecond=999000),
     ]  # fmt: skip
     assert parse_timestamp("1e25") is None and parse_timestamp("-5") is None
+    # seconds past the year 5138 (a broken time) are no time in any unit, not 1978 in ms
+    assert parse_timestamp("253402300800") is None
 
 
 def test_engine_reads_every_unit_in_text_and_typed_columns(tmp_path: Path) -> None:

@@ -152,12 +152,12 @@ PAGE_BAD = {
     "year 10000": (
         "start_time",
         253402300800,
-        "timestamp: '253402300800' is not a date-time (ISO 8601 or Unix seconds)",
+        "timestamp: '253402300800' is not a date-time (ISO 8601 or Unix time)",
     ),
     "Infinity": (
         "start_time",
         "Infinity",
-        "timestamp: 'Infinity' is not a date-time (ISO 8601 or Unix seconds)",
+        "timestamp: 'Infinity' is not a date-time (ISO 8601 or Unix time)",
     ),
 }
 
@@ -176,17 +176,19 @@ def test_a_bad_value_in_one_result_of_an_api_page_is_one_rejected_row(
         bucket["results"][1][field] = value
     path = tmp_path / "usage.json"
     path.write_text(json.dumps(page, indent=2))
-    r = read_ok(path)
-    t = r["totals"]
     # the lines where the two results' objects open
     opening = [opening_line(path, '"gpt-4.1-mini-2025'), opening_line(path, '"gpt-4.1-2025')]
     if field == "start_time":
-        assert (t["rows_read"], t["rows_priced"], t["rows_rejected"]) == (2, 0, 2)
-        assert rejected(r) == [
-            ("usage.json", opening[0], f"data[0].results[0]: {reason}"),
-            ("usage.json", opening[1], f"data[0].results[1]: {reason}"),
-        ]
+        # every row of the page rejected: the run is refused, each line named
+        result = analyze(path)
+        assert result.exit_code == 2, result.output
+        said = " ".join(result.output.split())
+        assert "every row read was rejected (2 of 2)" in said
+        for i, line in enumerate(opening):
+            assert f"{path}:{line}: data[0].results[{i}]: {reason}" in said
     else:
+        r = read_ok(path)
+        t = r["totals"]
         assert (t["rows_read"], t["rows_priced"], t["rows_rejected"]) == (2, 1, 1)
         # gpt-4.1-mini, kept: 56500*0.4 + 64000*0.1 + 9800*1.6 = 44680 (x1e-6)
         assert r["totals"]["cost"] == "0.044680"
@@ -323,3 +325,29 @@ def test_a_bad_value_in_a_gzip_page_is_placed_in_the_decompressed_text(tmp_path:
             "data[0].results[1]: requests: '1.5' is not a whole number",
         )
     ]
+
+
+def test_a_bad_part_of_a_summed_count_rejects_the_row(tmp_path: Path) -> None:
+    """A page that splits tokens by modality sums the text parts: a part that is no number
+    makes the row rejected, never summed as if it were 0."""
+    page = copy.deepcopy(PAGE)
+    for result in page["data"][0]["results"]:
+        result.update(input_text_tokens=100, input_cached_text_tokens=0, output_text_tokens=10)
+    page["data"][0]["results"][1]["input_cached_text_tokens"] = "abc"
+    path = tmp_path / "usage.json"
+    path.write_text(json.dumps(page, indent=2))
+    r = read_ok(path)
+    assert (r["totals"]["rows_read"], r["totals"]["rows_rejected"]) == (2, 1)
+    [(_, _, why)] = rejected(r)
+    assert why == "data[0].results[1]: cache_read_tokens: 'abc' is not a number"
+
+
+def test_total_is_nan_for_a_part_that_is_no_number() -> None:
+    import ibis
+
+    from tokenecon.ingest.formats.base import difference, total
+
+    t = ibis.memtable({"a": ["5", "5", None], "b": ["abc", None, None]})
+    summed = t.select(s=total(t.a, t.b), d=difference(t.a, t.b)).to_pyarrow().to_pylist()
+    assert [str(x["s"]) for x in summed] == ["nan", "5.0", "None"]
+    assert [str(x["d"]) for x in summed] == ["nan", "5.0", "None"]

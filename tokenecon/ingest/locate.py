@@ -86,8 +86,8 @@ def parse_timestamp(text: str | None) -> datetime | None:
     except ValueError:
         number = None
     if number is not None:
-        for limit, millis_per_unit in EPOCH_UNITS:
-            if 0 < number < limit:
+        for low, high, millis_per_unit in EPOCH_UNITS:
+            if low < number < high:
                 return EPOCH + timedelta(milliseconds=math.floor(number * millis_per_unit))
         return None
     try:

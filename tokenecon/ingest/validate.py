@@ -310,8 +310,8 @@ def from_epoch(epoch: ir.FloatingValue) -> ir.TimestampValue:
     # timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
     millis = ibis.cases(
         *(
-            ((epoch > 0) & (epoch < limit), (epoch * millis_per_unit).floor())
-            for limit, millis_per_unit in EPOCH_UNITS
+            ((epoch > low) & (epoch < high), (epoch * millis_per_unit).floor())
+            for low, high, millis_per_unit in EPOCH_UNITS
         ),
         else_=ibis.null("float64"),
     )
@@ -323,11 +323,17 @@ def from_epoch(epoch: ir.FloatingValue) -> ir.TimestampValue:
 
 EPOCH_LIMIT = 1e11
 """Unix seconds below this (the year 5138) are a time in seconds."""
-EPOCH_UNITS = ((EPOCH_LIMIT, 1e3), (1e14, 1.0), (1e17, 1e-3), (1e20, 1e-6))
-"""(below, milliseconds per unit): a Unix time below 1e11 is in seconds, then milliseconds
-(JavaScript's Date.now()), microseconds and nanoseconds; each unit's range starts where the
-one before would pass the year 5138, so the size of a number tells its unit. Beyond 1e20 a
-number is not a time."""
+EPOCH_UNITS = (
+    (0.0, EPOCH_LIMIT, 1e3),
+    (946_684_800e3, 1e14, 1.0),
+    (946_684_800e6, 1e17, 1e-3),
+    (946_684_800e9, 1e20, 1e-6),
+)
+"""(from, below, milliseconds per unit): a Unix time below 1e11 is in seconds (to the year
+5138); milliseconds (JavaScript's Date.now()), microseconds and nanoseconds are read from the
+year 2000 on, so that each unit's range is apart from the others and the size of a number
+tells its unit: a count of seconds past the year 5138 (a broken time) is no time in any unit,
+never a millisecond time of the 1970s. Anything else is not a time."""
 FIRST_TIME = datetime(1970, 1, 1)
 LAST_TIME = datetime(9999, 12, 31, 23, 59, 59)
 

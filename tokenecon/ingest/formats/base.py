@@ -174,20 +174,34 @@ def json_path(value: Any, *path: str) -> ir.JSONValue:
 
 
 def total(*values: Any) -> ir.IntegerValue:
-    """Sum of token counts read as numbers, null when every part is null (null is not 0)."""
+    """Sum of token counts read as numbers, null when every part is null (null is not 0), NaN
+    when a part is no number (the row is then rejected as "not a finite number", never summed
+    as if that part were 0)."""
     import ibis
 
-    parts = [text(v).try_cast("float64") for v in values]
+    written = [text(v) for v in values]
+    parts = [w.try_cast("float64") for w in written]
+    bad = ibis.or_(*[w.notnull() & p.isnull() for w, p in zip(written, parts, strict=True)])
     known = ibis.or_(*[p.notnull() for p in parts])
     summed = sum((p.fill_null(0) for p in parts[1:]), parts[0].fill_null(0))
-    return ibis.cases((known, summed), else_=ibis.null("float64"))
+    return ibis.cases(
+        (bad, ibis.literal(float("nan"))), (known, summed), else_=ibis.null("float64")
+    )
 
 
 def difference(whole: Any, *parts: Any) -> ir.FloatingValue:
-    """``whole`` minus the known ``parts`` (a negative result is rejected by the checks)."""
+    """``whole`` minus the known ``parts`` (a negative result is rejected by the checks; a part
+    that is no number makes it NaN, rejected as "not a finite number")."""
+    import ibis
+
     value = text(whole).try_cast("float64")
     for part in parts:
-        value = value - text(part).try_cast("float64").fill_null(0)
+        written = text(part)
+        parsed = written.try_cast("float64")
+        value = value - ibis.cases(
+            (written.notnull() & parsed.isnull(), ibis.literal(float("nan"))),
+            else_=parsed.fill_null(0),
+        )
     return value
 
 

@@ -68,8 +68,9 @@ def _text_only(raw: ir.Table, columns: dict[str, Any], sources: dict[str, str]) 
     writes = [column(raw, n) for n in ("input_cache_write_tokens", "input_cache_write_12h_tokens")]
     cached_text = column(raw, "input_cached_text_tokens")
     text_in = total(raw["input_text_tokens"], cached_text, *writes)
-    whole_in = text(column(raw, "input_tokens")).try_cast("float64")
-    columns["input_tokens"] = ibis.cases((split, text_in), else_=whole_in)
+    # as text, so that a bad value of either is a rejected row, not a null that prices as none
+    whole_in = text(column(raw, "input_tokens"))
+    columns["input_tokens"] = ibis.cases((split, text_in.cast("string")), else_=whole_in)
     columns["cache_read_tokens"] = ibis.cases(
         (split, text(cached_text)), else_=text(column(raw, "input_cached_tokens"))
     )
