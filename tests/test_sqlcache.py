@@ -31,8 +31,8 @@ def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = sqlcache.replay
 
-    def counted(raw: Any, entry: sqlcache.Entry) -> Any:
-        results = real(raw, entry)
+    def counted(raw: Any, entry: sqlcache.Entry, known: int = 0) -> Any:
+        results = real(raw, entry, known)
         calls.append(len(results))
         return results
 
@@ -71,7 +71,7 @@ def test_a_second_run_replays_and_gives_the_same_report(
     first = report(inputs)
     assert replays == [] and len(list((cache / "sql").glob("*.entry"))) == 1
     second = report(inputs)
-    assert replays == [2]  # the duplicate pre-pass and the main query
+    assert replays == [2]  # the duplicate pre-pass (its recorded result) and the main query
     assert second == first
     # the figures are the hand-checked ones (test_analyze_small.py): replayed, not guessed
     assert second["totals"]["rows_read"] == 12
@@ -379,3 +379,26 @@ def test_a_replayed_run_with_a_mapping_imports_no_yaml(tmp_path: Path) -> None:
     assert runs[0].stderr.strip().endswith("['ibis', 'sqlglot', 'yaml']")
     assert runs[1].stderr.strip().endswith("[]")
     assert runs[1].stdout == runs[0].stdout
+
+
+def test_a_replay_queries_only_the_main_query(
+    cache: Path, inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The duplicate pre-pass reads only files whose content is in the key: a replay takes its
+    recorded result instead of querying it again; the rehearsal before an entry is stored
+    runs every query."""
+    sent: list[list[str]] = []
+    real = sqlcache._send
+
+    def noted(raw: Any, entry: sqlcache.Entry, known: int) -> Any:
+        results = real(raw, entry, known)
+        sent.append(["queried" if t is not None else "recorded" for t in results])
+        return results
+
+    monkeypatch.setattr(sqlcache, "_send", noted)
+    first = report(inputs)
+    assert sent == [["queried", "queried"]]  # the rehearsal
+    second = report(inputs)
+    assert sent[1:] == [["recorded", "queried"]]
+    assert second == first
+    assert second["duplicates"] == first["duplicates"] and first["duplicates"]["count"] > 0

@@ -366,24 +366,31 @@ def recording(con: BaseBackend) -> Iterator[Recording]:
         _ACTIVE.pop(id(con), None)
 
 
-def replay(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[pa.Table]:
-    """Send an entry's statements to ``raw`` in order; the results, typed as when recorded."""
-    return _send(raw, entry)
+def replay(raw: duckdb.DuckDBPyConnection, entry: Entry, known: int = 0) -> list[pa.Table | None]:
+    """Send an entry's statements to ``raw`` in order; the results, typed as when recorded.
+
+    The first ``known`` results are not queried again (None in their place): the caller has
+    them, because they follow from what the key holds (the same files, by content, read by
+    the same SQL on the same DuckDB). A query has no effect on the ones after it, so leaving
+    one out changes nothing else; :func:`rehearse` runs them all."""
+    return _send(raw, entry, known)
 
 
-def rehearse(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[pa.Table]:
-    """:func:`replay` before an entry is stored, on a connection of its own: what a later
-    run would get, to compare with what the compiled run got."""
-    return _send(raw, entry)
+def rehearse(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[pa.Table | None]:
+    """:func:`replay` before an entry is stored, on a connection of its own, every query
+    run: what a later run would get, to compare with what the compiled run got."""
+    return _send(raw, entry, 0)
 
 
-def _send(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[pa.Table]:
+def _send(raw: duckdb.DuckDBPyConnection, entry: Entry, known: int) -> list[pa.Table | None]:
     import pyarrow as pa
 
-    results = []
+    results: list[pa.Table | None] = []
     for kind, sql, extra in entry.statements:
         if kind == "execute":
             raw.execute(sql, extra)
+        elif len(results) < known:
+            results.append(None)
         else:
             schema = pa.ipc.read_schema(pa.py_buffer(extra))
             table = raw.sql(sql).to_arrow_table()
