@@ -18,7 +18,11 @@ anchors' libraries come with their bytecode already.
 Besides wall time, the CPU time of each process (user + system, DuckDB's threads included)
 is shown: on a loaded machine it says more than the wall clock.
 
-    python benchmarks/startup.py [--runs 5]
+With ``--baseline DIR`` (a checkout of another commit, e.g. made by
+``git archive COMMIT | tar -x -C DIR``), that checkout's tokenecon is timed too, in the same
+alternation (anchor, baseline, this tree), with a cache of its own: before and after in one run.
+
+    python benchmarks/startup.py [--runs 5] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -41,11 +45,12 @@ TWO_ROWS = (
 )
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system) of one run of ``command``."""
+def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run of ``command`` in ``cwd``
+    (which ``python -m`` puts first on the module path)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=env)
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=env, cwd=cwd)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -55,6 +60,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="another checkout, timed alongside")
     args = parser.parse_args()
     python = sys.executable
     tool = [python, "-m", "tokenecon.cli.main"]
@@ -64,6 +70,12 @@ def main() -> None:
         base["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), base.get("PYTHONPATH")]))
         warm = {**base, "TOKENECON_CACHE_DIR": str(Path(folder) / "cache")}
         off = {**base, "TOKENECON_CACHE_DIR": "off"}
+        other: dict[str, str] = {}
+        if args.baseline:  # its own modules first on the path, and its own cache
+            other["PYTHONPATH"] = os.pathsep.join(
+                [str(args.baseline.resolve()), base["PYTHONPATH"]]
+            )
+            other["TOKENECON_CACHE_DIR"] = str(Path(folder) / "baseline-cache")
         two = Path(folder) / "two.csv"
         two.write_text(TWO_ROWS, encoding="utf-8")
         month = ROOT / "examples" / "usage-2026-10.csv"
@@ -78,20 +90,34 @@ def main() -> None:
              [*tool, "analyze", str(month), "--outcomes", str(mapping)], off),
             ("--help", [python, "-c", "import typer, rich"], [*tool, "--help"], warm),
         ]  # fmt: skip
-        print(
-            f"{'run':17}{'anchor s':>9}{'tokenecon s':>12}{'ratio':>7}"
-            f"{'anchor cpu':>11}{'tokenecon cpu':>14}{'ratio':>7}   (medians of {args.runs})"
-        )
+        widths = [11, 12] if args.baseline else [12]  # (the CPU columns are 2 wider)
+        head = f"{'run':17}{'anchor s':>9}"
+        head += f"{'baseline s':>11}{'ratio':>7}" if args.baseline else ""
+        head += f"{'tokenecon s':>12}{'ratio':>7}{'anchor cpu':>11}"
+        head += f"{'baseline cpu':>13}{'ratio':>7}" if args.baseline else ""
+        print(f"{head}{'tokenecon cpu':>14}{'ratio':>7}   (medians of {args.runs})")
         for name, anchor, mine, env in cases:
-            timed(anchor, env)  # bytecode, and the SQL cache where it is on
-            timed(mine, env)
-            theirs, ours = [], []
+            commands = [(anchor, env, ROOT), (mine, env, ROOT)]
+            if args.baseline:
+                baseline_env = {**env, **other}
+                if env["TOKENECON_CACHE_DIR"] == "off":
+                    baseline_env["TOKENECON_CACHE_DIR"] = "off"
+                commands.insert(1, (mine, baseline_env, args.baseline.resolve()))
+            timings: list[list[tuple[float, float]]] = [[] for _ in commands]
+            for command in commands:
+                timed(*command)  # bytecode, and the SQL cache where it is on
             for _ in range(args.runs):
-                theirs.append(timed(anchor, env))
-                ours.append(timed(mine, env))
-            a, b = (statistics.median(t[0] for t in runs) for runs in (theirs, ours))
-            ac, bc = (statistics.median(t[1] for t in runs) for runs in (theirs, ours))
-            print(f"{name:17}{a:>9.2f}{b:>12.2f}{b / a:>7.2f}{ac:>11.2f}{bc:>14.2f}{bc / ac:>7.2f}")
+                for runs, command in zip(timings, commands, strict=True):
+                    runs.append(timed(*command))
+            walls = [statistics.median(t[0] for t in runs) for runs in timings]
+            cpus = [statistics.median(t[1] for t in runs) for runs in timings]
+            line = f"{name:17}{walls[0]:>9.2f}"
+            for width, wall in zip(widths, walls[1:], strict=True):
+                line += f"{wall:>{width}.2f}{wall / walls[0]:>7.2f}"
+            line += f"{cpus[0]:>11.2f}"
+            for width, cpu in zip(widths, cpus[1:], strict=True):
+                line += f"{cpu:>{width + 2}.2f}{cpu / cpus[0]:>7.2f}"
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,8 @@ def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = sqlcache.replay
 
-    def counted(raw: Any, entry: sqlcache.Entry) -> Any:
-        results = real(raw, entry)
+    def counted(raw: Any, entry: sqlcache.Entry, known: int = 0) -> Any:
+        results = real(raw, entry, known)
         calls.append(len(results))
         return results
 
@@ -71,7 +71,7 @@ def test_a_second_run_replays_and_gives_the_same_report(
     first = report(inputs)
     assert replays == [] and len(list((cache / "sql").glob("*.entry"))) == 1
     second = report(inputs)
-    assert replays == [2]  # the duplicate pre-pass and the main query
+    assert replays == [2]  # the duplicate pre-pass (its recorded result) and the main query
     assert second == first
     # the figures are the hand-checked ones (test_analyze_small.py): replayed, not guessed
     assert second["totals"]["rows_read"] == 12
@@ -327,3 +327,78 @@ def test_a_json_source_read_into_a_table_replays_its_rows(cache: Path) -> None:
     runs = [json.loads(run_cli(*args, "--json").stdout) for _ in range(3)]
     assert [r["totals"]["cost"] for r in runs] == ["0.007412"] * 3
     assert [r["totals"]["rows_read"] for r in runs] == [1, 1, 1]
+
+
+def test_a_mapping_read_again_is_kept_parsed_with_its_lines(cache: Path, inputs: Path) -> None:
+    from tokenecon.attribute.mapping import load_mapping
+    from tokenecon.errors import MappingError
+
+    mapping = inputs / "mapping.yaml"
+    first = load_mapping(mapping)
+    assert len(list((cache / "yaml").glob("*.entry"))) == 1
+    again = load_mapping(mapping)
+    assert again == first
+    assert [u.name for u in again.use_cases] == [u.name for u in first.use_cases]
+    # a changed file is a new key: its own content, never the kept one
+    text = mapping.read_text()
+    mapping.write_text(
+        text.replace("use_cases:", "use_cases:\n  extra-case:\n    match: {team: nobody}", 1)
+    )
+    changed = load_mapping(mapping)
+    assert changed.use_cases[0].name == "extra-case"
+    assert changed.sha256 != first.sha256
+    # a file that fails to load fails the same way every time, with its line, and is not kept
+    mapping.write_text("use_cases:\n  a: [\n")
+    errors = []
+    for _ in range(2):
+        with pytest.raises(MappingError) as caught:
+            load_mapping(mapping)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and f"{mapping}:" in errors[0]
+    assert len(list((cache / "yaml").glob("*.entry"))) == 2
+
+
+def test_a_replayed_run_with_a_mapping_imports_no_yaml(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from tokenecon.cli.main import run\n"
+        f"sys.argv = ['tokenecon', 'analyze', {str(ROOT / 'examples' / 'usage-2026-10.csv')!r},"
+        f" '--outcomes', {str(ROOT / 'examples' / 'outcomes.yaml')!r}, '--json']\n"
+        "try: run()\n"
+        "except SystemExit: pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'ibis', 'sqlglot'}),"
+        " file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TOKENECON_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        for _ in range(2)
+    ]
+    assert runs[0].stderr.strip().endswith("['ibis', 'sqlglot', 'yaml']")
+    assert runs[1].stderr.strip().endswith("[]")
+    assert runs[1].stdout == runs[0].stdout
+
+
+def test_a_replay_queries_only_the_main_query(
+    cache: Path, inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The duplicate pre-pass reads only files whose content is in the key: a replay takes its
+    recorded result instead of querying it again; the rehearsal before an entry is stored
+    runs every query."""
+    sent: list[list[str]] = []
+    real = sqlcache._send
+
+    def noted(raw: Any, entry: sqlcache.Entry, known: int) -> Any:
+        results = real(raw, entry, known)
+        sent.append(["queried" if t is not None else "recorded" for t in results])
+        return results
+
+    monkeypatch.setattr(sqlcache, "_send", noted)
+    first = report(inputs)
+    assert sent == [["queried", "queried"]]  # the rehearsal
+    second = report(inputs)
+    assert sent[1:] == [["recorded", "queried"]]
+    assert second == first
+    assert second["duplicates"] == first["duplicates"] and first["duplicates"]["count"] > 0

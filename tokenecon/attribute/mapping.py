@@ -15,7 +15,7 @@ from tokenecon.attribute.fields import named_file, non_negative
 from tokenecon.attribute.value_keys import VALUE_KEYS, ValueInputs, parse_value_keys
 from tokenecon.errors import MappingError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
-from tokenecon.yamlfile import line_of, load_yaml
+from tokenecon.yamlfile import line_of
 
 TOP_LEVEL_KEYS = ("use_cases", "usage", "domains", "shared_costs", "budgets", "people", "roles")
 """Every key a mapping may have at its top level (docs/mapping.md, docs/ownership.md)."""
@@ -333,7 +333,10 @@ def _check_top_level(data: dict[str, Any], path: Path) -> None:
 
 def load_mapping(path: Path) -> OutcomeMapping:
     """Load and validate an outcome mapping; file paths inside are relative to it."""
-    data = load_yaml(path, MappingError, "outcome mapping")
+    # (kept parsed between runs: a run that reads this mapping again never imports PyYAML)
+    from tokenecon.engine.sqlcache import kept_yaml
+
+    data = kept_yaml(path, MappingError, "outcome mapping")
     if isinstance(data, dict):
         _check_top_level(data, path)
     if not isinstance(data, dict) or not isinstance(data.get("use_cases"), dict):

@@ -7,24 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tokenecon.attribute.domains import Ownership, invoiced_in, owner_key
-from tokenecon.attribute.mapping import OutcomeMapping
-from tokenecon.attribute.outcomes import event_sources
-from tokenecon.economics.budgets import BudgetStatus, period_of
-from tokenecon.economics.decompose import Economics
-from tokenecon.economics.owner_usage import OwnerUsage
-from tokenecon.economics.ownership import Accounts, account_ownership
-from tokenecon.economics.people import RoleBudget, TierStats
-from tokenecon.economics.showback import Showback, cost_per_verified_outcome
-from tokenecon.economics.user_outcomes import TierOutcomes, UserOutcomes
-from tokenecon.price.apply import PricedGroup
+from tokenecon.attribute.domains import invoiced_in, owner_key
 from tokenecon.report.document import Report, finding_json
 from tokenecon.report.figures import money, number
 
+# The accounts are imported where a mapping declares ownership: a run without any (the
+# usual one) does not load them (docs/benchmarks.md, "Start-up").
+if TYPE_CHECKING:
+    from tokenecon.attribute.domains import Ownership
+    from tokenecon.attribute.mapping import OutcomeMapping
+    from tokenecon.economics.budgets import BudgetStatus
+    from tokenecon.economics.decompose import Economics
+    from tokenecon.economics.owner_usage import OwnerUsage
+    from tokenecon.economics.ownership import Accounts
+    from tokenecon.economics.people import RoleBudget, TierStats
+    from tokenecon.economics.showback import Showback
+    from tokenecon.economics.user_outcomes import TierOutcomes
+    from tokenecon.price.apply import PricedGroup
+
 
 def _showback(s: Showback) -> dict[str, Any]:
+    from tokenecon.economics.showback import cost_per_verified_outcome
+
     rows = [
         {
             "domain": x.domain.name,
@@ -226,6 +232,10 @@ def account(
     pools hold the invoices dated in ``window`` (default: the months the usage spans)."""
     if mapping is None or mapping.ownership is None:
         return None
+    from tokenecon.attribute.outcomes import event_sources
+    from tokenecon.economics.ownership import account_ownership
+    from tokenecon.economics.user_outcomes import UserOutcomes
+
     per_user = None
     counted = frozenset(n for _, names in event_sources(mapping) for n in names)
     if count_outcomes is not None and mapping.ownership.people and key == "user" and counted:
@@ -240,6 +250,8 @@ def _invoiced(
 ) -> Ownership:
     """The ownership with each invoiced pool cut to the invoices dated in ``window``, else in
     the calendar months the usage spans, as a chargeback of those months bills them."""
+    from tokenecon.economics.budgets import period_of
+
     if window is not None:
         return invoiced_in(ownership, *window)
     if economics.start is None or economics.end is None:
