@@ -35,8 +35,8 @@ def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = sqlcache.replay
 
-    def counted(raw: Any, entry: sqlcache.Entry) -> Any:
-        results = real(raw, entry)
+    def counted(raw: Any, entry: sqlcache.Entry, *known: int) -> Any:
+        results = real(raw, entry, *known)
         calls.append(len(results))
         return results
 
