@@ -49,5 +49,7 @@ def test_a_non_ai_charge_in_another_unit_is_still_skipped(tmp_path: Path) -> Non
     raw = LITELLM.read_text().replace("AI and Machine Learning,Generative AI", "Compute,")
     export = tmp_path / "focus.csv"
     export.write_text(raw)
-    t = report(export)["totals"]
-    assert (t["rows_read"], t["cost"]) == (0, "0.000000")
+    # its only charge skipped, nothing is left: refused, never a report of $0.00
+    result = run_cli("analyze", str(export), "--json")
+    assert result.exit_code == 2, result.output
+    assert "focus.csv: no usage rows" in " ".join(result.output.split())
