@@ -102,8 +102,16 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
             else_=ibis.null("string"),
         ),
     )
-    if options.tasks:  # a window: projected before the aggregation, which cannot hold one
-        prepared = prepared.mutate(**_beyond_first(prepared))
+    if options.tasks:
+        # Calls of a task are kept apart by their instant, so that the first call of each task
+        # can be found from the grain (:func:`_beyond_first`), not by a window over the rows.
+        valid = prepared.reject_reason.isnull() & prepared.in_window
+        prepared = prepared.mutate(
+            first_key=ibis.cases(
+                (prepared.task_key.notnull() & valid, prepared.timestamp),
+                else_=ibis.null(prepared.timestamp.type()),
+            )
+        )
     if options.hourly:
         # The hour of a single row is a key; the copies of a repeated id take their earliest
         # hour (as a key it would split identical copies into conflicting ones).
@@ -118,8 +126,6 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
         "requests_unknown_rows": prepared.count() - prepared.requests.count(),
         **{c: exact_sum(prepared[c]) for c in TOKEN_COLUMNS},
     }
-    if options.tasks:
-        sums.update({name: exact_sum(prepared[name]) for name in BEYOND_FIRST.values()})
     if options.reported_cost:
         # Decimal sums are the costliest aggregate: only where a source reports cost.
         sums["reported_cost"] = prepared.reported_cost.sum()
@@ -138,10 +144,14 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     if not options.reported_cost:
         constant["has_cost"] = ibis.literal(False)
     keys = [k for k in GRAIN if k not in constant]
+    if options.tasks:
+        keys.append("first_key")
     if options.hourly:
         keys.append("hour_key")
         sums["hour"] = prepared.hour.min()
     grain = prepared.group_by(keys).aggregate(**sums)
+    if options.tasks:
+        grain = _beyond_first(grain)
     if constant:
         grain = grain.mutate(**constant)
     if not options.tasks:
@@ -153,17 +163,53 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     return grain
 
 
-def _beyond_first(rows: ir.Table) -> dict[str, Any]:
-    """Each bucket of a call beyond the first of its task, else 0 (:data:`BEYOND_FIRST`).
+def _beyond_first(grain: ir.Table) -> ir.Table:
+    """Each bucket of the calls beyond the first of their task, else 0 (:data:`BEYOND_FIRST`),
+    for a grain keyed by ``first_key`` (the instant of a valid call with a task key).
 
     The first call is the task's earliest valid row in the period (calls at that same instant
-    count as first too); a row with no task key is its own task.
+    count as first too); a row with no task key is its own task. Every row of a grain group
+    has the same instant, so a group is beyond the first call or not as a whole: each task's
+    first instant is a small aggregation of the grain, joined back to it. A window over the
+    rows (partitioned by task) held and sorted every row: 4.8 s of the 18 s of CPU of the
+    query on 1M rows; a window over the grain still 3.4 s; this aggregation and join 1.0 s.
     """
-    valid = rows.reject_reason.isnull() & rows.in_window
-    first = rows.timestamp.min().over(group_by=[rows.use_case, rows.task_key, valid])
-    later = rows.task_key.notnull() & valid & (rows.timestamp > first)
+    keyed = grain.filter(grain.first_key.notnull())
+    firsts = keyed.group_by(["use_case", "task_key"]).aggregate(first_at=keyed.first_key.min())
+    joined = grain.left_join(
+        firsts, (grain.use_case == firsts.use_case) & (grain.task_key == firsts.task_key)
+    )
+    joined = joined.select(*[grain[c] for c in grain.columns], firsts.first_at)
+    later = (joined.first_key > joined.first_at).fill_null(False)
     zero = ibis.literal(0, "int64")
-    return {name: ibis.cases((later, rows[c]), else_=zero) for c, name in BEYOND_FIRST.items()}
+    return joined.mutate(
+        **{name: ibis.cases((later, joined[c]), else_=zero) for c, name in BEYOND_FIRST.items()}
+    ).drop("first_at")
+
+
+def _whole_copies(copies: ir.Table) -> ir.Table:
+    """The grain groups of repeated ids without ``first_key``: copies of an id sent at
+    different instants are one group of identical copies again, as the duplicate rule
+    (:mod:`.repeated`) takes them."""
+    if "first_key" not in copies.columns:
+        return copies
+    numbers = {
+        "rows", "requests", "requests_unknown_rows", *TOKEN_COLUMNS, *BEYOND_FIRST.values(),
+        "reported_cost", "reported_rows", "hour",
+    }  # fmt: skip
+    keys = [c for c in copies.columns if c not in numbers and c != "first_key"]
+    sums: dict[str, Any] = {
+        c: copies[c].sum().cast(copies[c].type())
+        for c in copies.columns
+        if c in numbers and c != "hour"
+    }
+    if "hour" in copies.columns:
+        sums["hour"] = copies.hour.min()
+    return (
+        copies.group_by(keys)
+        .aggregate(**sums)
+        .select(*[c for c in copies.columns if c != "first_key"])
+    )
 
 
 Events = list[tuple["ir.Table", list[str]]]
@@ -195,7 +241,7 @@ def _branches(
     )
     branches.append(shape(sums, "sums", {c: sums[c] for c in sums.columns}))
     branches += repeated_branches(
-        single, grain.filter(kept_rows & grain.dup_id.notnull()), hourly, merge
+        single, _whole_copies(grain.filter(kept_rows & grain.dup_id.notnull())), hourly, merge
     )
     # Tasks per use case: keyless requests from the grain, plus the distinct (use case, task)
     # pairs, which the outcome joins read as well: one hash of the pairs, where a distinct
