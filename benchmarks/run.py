@@ -4,9 +4,10 @@ Baseline: benchmarks/baseline.sql run by the duckdb Python client, in its own pr
 same file (CSV read with every column as text, as tokenecon reads it; or Parquet). tokenecon
 runs on each engine asked for (`--engines duckdb,spark`). Each command runs `--repeat` times
 in a fresh process, baseline and tokenecon alternately (so that load on the machine hits
-both); the table reports the median wall time, the largest peak RSS of each command's
-processes and the ratio of the medians, and checks that every run produced the same token
-totals. `--shuffle` reads the same rows in a seeded random order (not sorted by time);
+both); the table reports the median wall and CPU time (user + system, threads included: on
+a shared machine the steadier figure), the largest peak RSS of each command's processes and
+the ratios of the medians, and checks that every run produced the same token totals.
+`--shuffle` reads the same rows in a seeded random order (not sorted by time);
 `--outcomes benchmarks/owners.yaml` adds domains, budgets and a people file.
 
     python benchmarks/run.py --rows 10000000 [--format csv|parquet] [--engines duckdb,spark]
@@ -122,14 +123,14 @@ def main() -> None:
         f"mapping: {args.outcomes.name}  repeat: {args.repeat}  cores: {os.cpu_count()}  "
         f"memory limit: {args.memory_limit or 'engine default'}"
     )
-    print(f"{'':26}{'median s':>10}{'peak RSS MB':>14}{'ratio':>8}")
+    print(f"{'':26}{'median s':>10}{'CPU s':>8}{'peak RSS MB':>14}{'ratio':>8}{'CPU ratio':>10}")
     for engine in args.engines.split(","):
         command = [sys.executable, "-m", "tokenecon.cli.main", "analyze", str(data),
                    "--outcomes", str(args.outcomes), "--json", "--quiet",
                    "--engine", engine]  # fmt: skip
         if args.memory_limit:
             command += ["--memory-limit", args.memory_limit]
-        (base_s, _, base_rss, base_out), (tool_s, _, tool_rss, tool_out) = alternate(
+        (base_s, base_cpu, base_rss, base_out), (tool_s, tool_cpu, tool_rss, tool_out) = alternate(
             [baseline, command], args.repeat
         )
         theirs = json.loads(base_out)
@@ -137,9 +138,16 @@ def main() -> None:
         same = (mine["output"], mine["uncached_input"]) == (
             theirs["output"], theirs["uncached_input"],
         )  # fmt: skip
-        print(f"{'baseline (DuckDB SQL)':26}{base_s:>10.2f}{base_rss:>14,.0f}{1:>8.2f}")
+        print(
+            f"{'baseline (DuckDB SQL)':26}{base_s:>10.2f}{base_cpu:>8.2f}{base_rss:>14,.0f}"
+            f"{1:>8.2f}{1:>10.2f}"
+        )
         label = f"tokenecon analyze ({engine})"
-        print(f"{label:26}{tool_s:>10.2f}{tool_rss:>14,.0f}{tool_s / base_s:>8.2f}", end="")
+        print(
+            f"{label:26}{tool_s:>10.2f}{tool_cpu:>8.2f}{tool_rss:>14,.0f}{tool_s / base_s:>8.2f}"
+            f"{tool_cpu / base_cpu:>10.2f}",
+            end="",
+        )
         print("" if same else "  TOKEN TOTALS DIFFER FROM THE BASELINE")
 
 

@@ -111,3 +111,26 @@ def test_a_repeated_later_call_counts_once(tmp_path: Path) -> None:
     assert a.aggregates.rows_duplicate == 2  # r6 as before, and r2
     assert _later(a, "support-triage")["uncached_input_tokens"] == 2000
     assert _later(a, "support-triage")["output_tokens"] == 1000
+
+
+def test_calls_at_the_first_instant_are_all_first(tmp_path: Path) -> None:
+    lines = (FIXTURES / "small.csv").read_text().splitlines(keepends=True)
+    # r7: another call of T-1 at r1's instant (the same grain group as r1 but for its id):
+    # nothing of it is beyond the first call; r2 still is.
+    tied = lines[1].replace(",r1,", ",r7,").replace(",1000,4000,", ",300,0,")
+    usage = tmp_path / "usage.csv"
+    usage.write_text("".join([*lines[:2], tied, *lines[2:]]))
+    later = _later(_analysis(usage), "support-triage")
+    assert (later["uncached_input_tokens"], later["output_tokens"]) == (2000, 1000)
+
+
+def test_copies_of_a_later_call_sent_at_other_instants_count_once(tmp_path: Path) -> None:
+    lines = (FIXTURES / "small.csv").read_text().splitlines(keepends=True)
+    # r2 sent again 30 s later: one call beyond the first (its copies are one group again).
+    resent = lines[2].replace("09:01:00Z", "09:01:30Z")
+    usage = tmp_path / "usage.csv"
+    usage.write_text("".join([*lines[:3], resent, *lines[3:]]))
+    a = _analysis(usage)
+    assert a.aggregates.rows_duplicate == 2  # r6 as before, and r2
+    later = _later(a, "support-triage")
+    assert (later["uncached_input_tokens"], later["output_tokens"]) == (2000, 1000)

@@ -50,21 +50,26 @@ class EngineOptions:
 ONE_THREAD_BYTES = 8 << 20
 """Inputs up to this size run on one DuckDB thread unless told otherwise (see
 :func:`duckdb_session`)."""
-MEMORY_FLOOR = 1_600_000_000
+MEMORY_FLOOR = 1_200_000_000
 """The least memory tokenecon gives DuckDB by default, in bytes."""
+INPUT_SHARE = 0.7
+"""The default memory limit as a share of the inputs' size (above :data:`MEMORY_FLOOR`)."""
 DUCKDB_SHARE_OF_RAM = 0.8
 """DuckDB's own default memory limit, as a share of physical memory."""
 
 
 def default_memory_limit(input_bytes: int) -> str | None:
-    """DuckDB's memory limit when the user sets none: the inputs' size, at least
-    :data:`MEMORY_FLOOR`, at most DuckDB's own default (80% of RAM); None when the size is
-    unknown (a database table).
+    """DuckDB's memory limit when the user sets none: :data:`INPUT_SHARE` of the inputs' size,
+    at least :data:`MEMORY_FLOOR`, at most DuckDB's own default (80% of RAM); None when the
+    size is unknown (a database table).
 
-    DuckDB takes what its limit allows whether or not the query needs it: on 10M rows (1.7 GB
-    of CSV) the run peaked at 2.2 GB with 80% of 24 GB and at 1.8 GB with a 1.7 GB limit, in
-    the same time; at 1.2 GB the duplicate pre-pass spills and the run takes 25% longer. The
-    memory a run needs grows with the distinct request ids, so with the input's size.
+    DuckDB takes what its limit allows whether or not the query needs it, and the process
+    needs a few hundred MB besides (Python, Ibis, Arrow). 10M rows (1.7 GB of CSV), measured
+    in one run on a loaded 2-core machine: a limit of the file's size peaked at 1,885 MiB and
+    55.2 s of CPU, 1.2 GB at 1,467 MiB and 58.5 s of CPU (the grain and the duplicate
+    pre-pass spill a little); DuckDB's default (80% of 24 GB) peaked at 2.2 GB in the same
+    time. The memory a run needs grows with the distinct request ids and tasks, so with the
+    input's size.
     """
     if input_bytes <= 0:
         return None
@@ -72,7 +77,8 @@ def default_memory_limit(input_bytes: int) -> str | None:
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # no sysconf: leave DuckDB its own default
         return None
-    limit = min(int(ram * DUCKDB_SHARE_OF_RAM), max(MEMORY_FLOOR, input_bytes))
+    wanted = max(MEMORY_FLOOR, int(input_bytes * INPUT_SHARE))
+    limit = min(int(ram * DUCKDB_SHARE_OF_RAM), wanted)
     return f"{limit // 1_000_000}MB"
 
 
