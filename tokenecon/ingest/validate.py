@@ -173,30 +173,23 @@ refused, since it reads as 1.234 where the comma is the decimal mark."""
 def _count(value: ir.StringValue) -> ir.FloatingValue:
     """A count's text as a number, thousands separators allowed (checked only when the plain
     cast fails, so a file without them pays one test of null per cell)."""
-    import ibis
-
-    plain = value.try_cast("float64")
-    grouped = value.strip()
-    return ibis.cases(
-        (
-            plain.isnull() & grouped.re_search(GROUPED_COUNT),
-            grouped.replace(",", "").try_cast("float64"),
-        ),
-        else_=plain,
-    )
+    return _grouped(value, GROUPED_COUNT, "float64")
 
 
 def _amount(value: ir.StringValue) -> ir.DecimalValue:
     """An amount's text as a decimal, thousands separators allowed with a decimal point."""
+    return _grouped(value, GROUPED_AMOUNT, "decimal(38, 12)")
+
+
+def _grouped(value: ir.StringValue, pattern: str, kind: str) -> Any:
+    """``value`` cast to ``kind``, or, where that fails and it matches ``pattern``, its digits
+    without the thousands separators."""
     import ibis
 
-    plain = value.try_cast("decimal(38, 12)")
+    plain = value.try_cast(kind)
     grouped = value.strip()
     return ibis.cases(
-        (
-            plain.isnull() & grouped.re_search(GROUPED_AMOUNT),
-            grouped.replace(",", "").try_cast("decimal(38, 12)"),
-        ),
+        (plain.isnull() & grouped.re_search(pattern), grouped.replace(",", "").try_cast(kind)),
         else_=plain,
     )
 

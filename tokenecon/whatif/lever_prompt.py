@@ -28,6 +28,15 @@ from tokenecon.whatif.scenario_parts import (
 from tokenecon.whatif.slices import by_use_case, take, total
 
 
+def _trim_flag(key: str, tokens: str, means: str) -> Flag:
+    """The flag of a trim lever: this share fewer ``tokens`` per call (``means``: the same, as
+    the scenario file's schema says it)."""
+    return Flag(
+        key, f"This share (20% or 0.2) fewer {tokens} per call.", "SHARE", "20%",
+        means=f"this share fewer {means} per call", schema=SHARE_VALUE,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class _Trim(ShareLever):
     """Fewer tokens per call on one side, ``fraction`` fewer (the two trim levers differ only
@@ -64,10 +73,7 @@ class _Trim(ShareLever):
 class TrimPrompt(_Trim):
     """Fewer prompt tokens per call: every input bucket in proportion."""
 
-    flag = Flag(
-        "trim_prompt", "This share (20% or 0.2) fewer prompt tokens per call.", "SHARE", "20%",
-        means="this share fewer input tokens per call", schema=SHARE_VALUE,
-    )  # fmt: skip
+    flag = _trim_flag("trim_prompt", "prompt tokens", "input tokens")
     side = "prompt"
     columns = INPUT_TOKEN_COLUMNS
     reference = (
@@ -84,10 +90,7 @@ class TrimPrompt(_Trim):
 class TrimOutput(_Trim):
     """Fewer output tokens per call, reasoning included."""
 
-    flag = Flag(
-        "trim_output", "This share (20% or 0.2) fewer output tokens per call.", "SHARE", "20%",
-        means="this share fewer output tokens per call", schema=SHARE_VALUE,
-    )  # fmt: skip
+    flag = _trim_flag("trim_output", "output tokens", "output tokens")
     side = "output"
     columns = ("output_tokens", "reasoning_tokens")
     reference = "SHARE fewer output tokens per call (`20%` or `0.2`), reasoning tokens with them."

@@ -39,6 +39,7 @@ def registry() -> list[Format]:
         openai,
         openai_endpoints,
         openrouter,
+        openrouter_generation,
         otel,
         text,
     )
@@ -54,6 +55,7 @@ def registry() -> list[Format]:
         *langfuse.FORMATS,
         *agents.FORMATS,
         *openrouter.FORMATS,
+        *openrouter_generation.FORMATS,
         *otel.FORMATS,
         *cloud.FORMATS,
         *text.FORMATS,
