@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from decimal import Decimal
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli
 
 from tokenecon.price.book import load_price_book
 from tokenecon.price.history import tidy_history
@@ -168,3 +170,26 @@ def test_batch_rules_apply_to_first_party_entries_only(
     build.apply_batch_rules({key: model}, rules)
     assert model["prices"][0].get("batch") == given
     assert model["prices"][1]["batch"] == 0.6  # explicit data untouched
+
+
+def test_analyze_names_batch_rows_billed_at_standard(tmp_path: Path) -> None:
+    """analyze with the default book: a batch row of claude-3-5-sonnet (provider rule: half
+    price) and one of azure/gpt-4-turbo (a reseller's route with no batch price: standard,
+    and a portfolio finding names it). Hand-computed: 1M in x $3 + 100k out x $15 = $4.50,
+    batch $2.25; azure/gpt-4-turbo 1M x $11 + 100k x $33 = $14.30 at standard."""
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "timestamp,model,uncached_input_tokens,output_tokens,requests,service_tier\n"
+        "2026-10-01T10:00:00Z,claude-3-5-sonnet,1000000,100000,1,batch\n"
+        "2026-10-01T11:00:00Z,azure/gpt-4-turbo,1000000,100000,3,batch\n"
+    )
+    result = run_cli("analyze", str(usage), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    costs = {m["model"]: Decimal(m["cost"]) for m in report["models"]}
+    assert costs["claude-3-5-sonnet"] == Decimal("2.25")
+    assert costs["azure/gpt-4-turbo"] == Decimal("14.3")
+    found = [f for f in report["findings"] if f["metric"] == "tier_billed_at_standard"]
+    assert len(found) == 1 and Decimal(found[0]["actual"]) == 3
+    assert "batch on azure/gpt-4-turbo (3 requests)" in found[0]["message"]
+    assert "claude-3-5-sonnet" not in found[0]["message"]
