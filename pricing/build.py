@@ -81,7 +81,10 @@ def add_genai(models: dict[str, dict[str, Any]], genai: list[dict[str, Any]], da
             if not free or (item["deprecated"] and False):
                 continue
             key = free[0]
-            model: dict[str, Any] = {"provider": item["provider"], "aliases": free[1:]}
+            # a name only a reseller's listing gives (Vertex's claude-3-opus) is still its
+            # maker's model: discounts, routing and the batch rule go by the maker
+            maker = family_of(key) if item.get("resold") else item["provider"]
+            model: dict[str, Any] = {"provider": maker, "aliases": free[1:]}
             if item["context"]:
                 model["context"] = {"input": int(item["context"])}
             model["prices"] = [{**e, "checked": date} for e in entries]

@@ -193,3 +193,16 @@ def test_analyze_names_batch_rows_billed_at_standard(tmp_path: Path) -> None:
     assert len(found) == 1 and Decimal(found[0]["actual"]) == 3
     assert "batch on azure/gpt-4-turbo (3 requests)" in found[0]["message"]
     assert "claude-3-5-sonnet" not in found[0]["message"]
+
+
+def test_claude_models_only_vertex_lists_are_anthropics() -> None:
+    """genai-prices lists claude-3-opus only under google (Vertex AI): the book's model is
+    still Anthropic's (provider discounts and routing go by the maker), and its batch rows
+    get Anthropic's rule: 1M in x $15 = $15 standard, $7.50 batch."""
+    book = load_price_book()
+    key = book.resolve("claude-3-opus-20240229")
+    assert key == "claude-3-opus" and book.models[key].provider == "anthropic"
+    tokens = {"input": 1_000_000}
+    day = date(2024, 11, 1)
+    assert cost("claude-3-opus-20240229", day, tokens, "standard") == 15
+    assert cost("claude-3-opus-20240229", day, tokens, "batch") == Decimal("7.5")
