@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 from tokenecon.price.genai import genai_models, plain  # noqa: E402
-from tokenecon.price.history import add_snapshot_aliases, merge_books  # noqa: E402
-from tokenecon.price.sources import litellm_models  # noqa: E402
+from tokenecon.price.history import add_snapshot_aliases, merge_books, tidy_history  # noqa: E402
+from tokenecon.price.sources import bare_name, family_of, litellm_models  # noqa: E402
 from tokenecon.price.write import render_book  # noqa: E402
 
 BOOK = ROOT / "tokenecon" / "data" / "pricing" / "default.yaml"
@@ -81,7 +81,10 @@ def add_genai(models: dict[str, dict[str, Any]], genai: list[dict[str, Any]], da
             if not free or (item["deprecated"] and False):
                 continue
             key = free[0]
-            model: dict[str, Any] = {"provider": item["provider"], "aliases": free[1:]}
+            # a name only a reseller's listing gives (Vertex's claude-3-opus) is still its
+            # maker's model: discounts, routing and the batch rule go by the maker
+            maker = family_of(key) if item.get("resold") else item["provider"]
+            model: dict[str, Any] = {"provider": maker, "aliases": free[1:]}
             if item["context"]:
                 model["context"] = {"input": int(item["context"])}
             model["prices"] = [{**e, "checked": date} for e in entries]
@@ -93,6 +96,14 @@ def add_genai(models: dict[str, dict[str, Any]], genai: list[dict[str, Any]], da
         current = model["prices"][-1]
         today = [e for e in entries if e["from"] <= date]
         latest = today[-1] if today else entries[0]
+        if item.get("resold"):
+            # a reseller's listing of another maker's model (Vertex's Claude): its spellings
+            # where its price is the maker's, never its entries (the reseller's page and dates)
+            if _same_base(current, latest):
+                free = [n for n in names if n not in table]
+                model["aliases"] = sorted({*model.get("aliases", []), *free})
+                table.update(dict.fromkeys(free, target))
+            continue
         # a change genai-prices has announced for a later day (the provider's date) comes after
         announced = [dict(e, checked=date) for e in entries if e["from"] > date]
         for entry in announced:  # tiers that scale every bucket alike hold after the change
@@ -192,6 +203,37 @@ def apply_overrides(models: dict[str, dict[str, Any]], overrides: dict[str, Any]
             model["retired"] = fix["retired"]
 
 
+def first_party(key: str, maker: str) -> bool:
+    """Whether a book model is the maker's own API's: its key is a bare name of the maker's
+    family (no reseller route, Bedrock id or Vertex ``@``)."""
+    return "/" not in key and bare_name(key) == key and family_of(key) == maker
+
+
+def apply_batch_rules(models: dict[str, dict[str, Any]], rules: dict[str, Any]) -> int:
+    """The providers' batch rules (pricing/overrides.yaml ``batch_rules``) on every entry of
+    their first-party models that gives no batch price; explicit batch prices stand. Returns
+    the number of entries given one."""
+    given = 0
+    for key, model in models.items():
+        maker = str(model.get("provider"))
+        rule = rules.get(maker)
+        if rule is None or not first_party(key, maker):
+            continue
+        if rule.get("except") and re.search(rule["except"], key):
+            continue
+        for entry in model["prices"]:
+            if "batch" in entry or "gpu_hour" in entry:
+                continue
+            multiply = Decimal(str(rule["multiply"]))
+            if rule.get("cache_read_at_standard"):
+                read = Decimal(str(entry.get("cache_read", entry["input"])))
+                entry["batch"] = {"multiply": multiply, "cache_read": read}
+            else:
+                entry["batch"] = multiply
+            given += 1
+    return given
+
+
 def build(base_text: str | None, date: str) -> str:
     """The book's text from the installed sources, the overrides and the previous book."""
     from genai_prices import data as genai_data
@@ -199,11 +241,16 @@ def build(base_text: str | None, date: str) -> str:
     models = litellm_models(litellm_data(), date)
     providers = plain(genai_data.providers)
     add_genai(models, genai_models(providers, date), date)
-    apply_overrides(models, yaml.safe_load(OVERRIDES.read_text(encoding="utf-8")) or {})
+    overrides = yaml.safe_load(OVERRIDES.read_text(encoding="utf-8")) or {}
+    apply_overrides(models, overrides)
     base = (yaml.safe_load(base_text) or {}).get("models", {}) if base_text else {}
     merged = merge_books(base, models, date)
     add_snapshot_aliases(merged)
     add_openrouter(merged, providers)
+    tidied = sum(len(tidy_history(model, key)) for key, model in merged.items())
+    batched = apply_batch_rules(merged, overrides.get("batch_rules") or {})
+    print(f"history: {tidied} entries re-dated or merged; batch rule: {batched} entries",
+          file=sys.stderr)  # fmt: skip
     for model in merged.values():
         model.setdefault("tier", _tier(model))
     header = HEADER.format(

@@ -6,6 +6,8 @@ write / $10 1-hour cache write / $0.50 cache read / $25 output."""
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,19 @@ def test_the_anthropic_usage_report_example_of_the_api_reference() -> None:
         "uncached_input": 1500, "cache_read": 200, "cache_write": 500, "cache_write_1h": 1000,
         "output": 500, "reasoning": 0, "billable": 3700,
     }  # fmt: skip
+    # The reference's example is dated 2025-08-01, before claude-opus-4-6 was released
+    # (2026-02-05, its snapshot's date): the default book has no price then, and says so
+    # (docs/price-book.md, "How the default book is built") instead of a 2023 placeholder.
+    assert t["cost"] == "0.000000" and t["unpriced_tokens"] == 3700
+    assert r["unpriced"][0]["reason"] == "no price for claude-opus-4-6 before 2026-02-05"
+    # From its release the same buckets price apart, 1-hour writes at their own rate:
     # 1500*5 + 200*0.5 + 500*6.25 + 1000*10 + 500*25 = 7500 + 100 + 3125 + 10000 + 12500
-    assert t["cost"] == "0.033225"
+    from tokenecon.price.book import load_price_book
+
+    entry = load_price_book().models["claude-opus-4-6"].active(date(2026, 2, 5))
+    assert entry is not None
+    rates = entry.rates_for("standard", False)
+    buckets = {"input": 1500, "cache_read": 200, "cache_write": 500, "cache_write_1h": 1000,
+               "output": 500}  # fmt: skip
+    assert sum(n * rates.of(b) for b, n in buckets.items()) / 1_000_000 == Decimal("0.033225")
     assert any("web_search_requests" in n and "not priced" in n for n in source["notes"])

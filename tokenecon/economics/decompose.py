@@ -18,6 +18,7 @@ from tokenecon.attribute.outcomes import count_for_period
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, INPUT_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.price.apply import PricedGroup
 from tokenecon.price.book import BUCKETS, PriceBook
+from tokenecon.price.rates import SERVICE_TIERS
 
 PRECISION = 50
 
@@ -240,6 +241,9 @@ class Economics:
     end: date | None
     model_tiers: dict[str, str]
     model_providers: dict[str, str]
+    tier_at_standard: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(book model, service tier) -> requests of a tier the price in force does not price,
+    billed at the standard price (docs/price-book.md, "Buckets and tiers")."""
 
 
 def _cheapest_utility(book: PriceBook, provider: str | None, at: date) -> str | None:
@@ -297,8 +301,11 @@ def decompose(
     unpriced: dict[str, Volume] = defaultdict(Volume)
     reasons: dict[str, str] = {}
     breakdown: dict[str, Volume] = defaultdict(Volume)
+    at_standard: dict[tuple[str, str], int] = defaultdict(int)
     for p in priced:
         name = p.model_key or p.group.model
+        if _tier_unpriced(p, book):
+            at_standard[(name, p.group.service_tier)] += p.group.requests
         total.add(p)
         models[name].add(p)
         breakdown[p.group.by_value or "(none)"].add(p)
@@ -340,7 +347,18 @@ def decompose(
         end=end,
         model_tiers={k: m.tier for k, m in book.models.items()},
         model_providers={k: m.provider for k, m in book.models.items()},
+        tier_at_standard=dict(at_standard),
     )
+
+
+def _tier_unpriced(p: PricedGroup, book: PriceBook) -> bool:
+    """Whether the book priced ``p`` at standard for want of a price of its service tier."""
+    if p.model_key is None or p.cost is None or p.cost_source != "computed":
+        return False
+    if p.group.service_tier not in SERVICE_TIERS:
+        return False
+    entry = book.models[p.model_key].active(p.group.day)
+    return entry is not None and p.group.service_tier not in entry.tiers
 
 
 def _reasons(known: str | None, reason: str | None) -> str:

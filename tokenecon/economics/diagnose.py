@@ -309,7 +309,29 @@ def diagnose(economics: Economics) -> list[Finding]:
     unpriced = _unpriced_models(economics)
     if unpriced:
         findings.append(unpriced)
+    at_standard = _tier_at_standard(economics)
+    if at_standard:
+        findings.append(at_standard)
     return findings
+
+
+def _tier_at_standard(economics: Economics) -> Finding | None:
+    """Batch (flex, priority) requests of a model whose price has no price of that tier: they
+    are billed at standard, which the bill may not be; named so that nobody takes it for a
+    discount applied."""
+    if not economics.tier_at_standard:
+        return None
+    requests = sum(economics.tier_at_standard.values())
+    ranked = sorted(economics.tier_at_standard.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{tier} on {model} ({n:,} requests)" for (model, tier), n in ranked[:5])
+    more = f" and {len(ranked) - 5} more" if len(ranked) > 5 else ""
+    return Finding(
+        "portfolio", "data", "tier_billed_at_standard", Decimal(requests), Decimal(0),
+        "default", "price",
+        f"{requests:,} requests are billed at the standard price for want of a price of their "
+        f"service tier in the book ({shown}{more}): give the model that tier's price in a "
+        "--prices book (docs/price-book-fields.md)",
+    )  # fmt: skip
 
 
 LADDER = ("Blind", "Metered", "Attributed", "Unit-economic", "Optimized")

@@ -128,7 +128,8 @@ def genai_models(providers: Any, today: str | None = None) -> list[dict[str, Any
         page = (provider.get("pricing_urls") or [GENAI_URL])[0]
         for model in provider.get("models") or []:
             names = list(dict.fromkeys([str(model["id"]).lower(), *_equals(model.get("match"))]))
-            if family_of(names[0]) is None:
+            family = family_of(names[0])
+            if family is None:
                 continue
             entries = _entries(model.get("prices"), page)
             if not entries:
@@ -138,6 +139,7 @@ def genai_models(providers: Any, today: str | None = None) -> list[dict[str, Any
             out.append({
                 "provider": maker, "names": names, "entries": entries,
                 "context": model.get("context_window"), "deprecated": bool(model.get("deprecated")),
+                "resold": family != maker,  # another maker's model (Vertex's Claude under google)
             })  # fmt: skip
     return out
 

@@ -6,7 +6,10 @@
 - tiers and cliffs (batch, flex, priority, ``above``) carry no dates in either source: the
   sources' statement of them replaces the latest entry's in place, as do bucket prices the
   previous entry did not give (knowledge added, not a price change);
-- aliases and the context window follow the sources; the hand-set ``tier`` is kept.
+- aliases and the context window follow the sources; the hand-set ``tier`` is kept;
+- :func:`tidy_history`: no entry starts before the model's release (the earliest snapshot date
+  its names carry), and no two entries share a start: of those that do, the one listed last
+  (the one the book already bills on that day) is kept.
 """
 
 from __future__ import annotations
@@ -121,6 +124,32 @@ def merge_books(
         out[key] = {**model, "aliases": aliases}
         claimed |= {key, *aliases}
     return out
+
+
+def tidy_history(model: dict[str, Any], key: str) -> list[tuple[str, str]]:
+    """Entries of ``model`` (book key ``key``) that start before its release start on the
+    release day; of entries that share a start, the last listed is kept (``model.active``
+    already bills it, so no figure moves). Returns (from, what) for each change."""
+    from tokenecon.price.sources import release_date
+
+    changes: list[tuple[str, str]] = []
+    release = release_date([key, *(model.get("aliases") or [])])
+    entries = [dict(e) for e in model["prices"]]
+    if release:
+        for entry in entries:
+            if str(entry["from"]) < release:
+                changes.append((str(entry["from"]), f"moved to the release day {release}"))
+                entry["from"] = release
+    entries.sort(key=lambda e: str(e["from"]))  # stable: the order of a shared day is kept
+    kept: list[dict[str, Any]] = []
+    for entry in entries:
+        if kept and str(kept[-1]["from"]) == str(entry["from"]):
+            changes.append((str(entry["from"]), f"dropped {kept[-1].get('source', '')}"))
+            kept[-1] = entry
+        else:
+            kept.append(entry)
+    model["prices"] = kept
+    return changes
 
 
 def add_snapshot_aliases(models: dict[str, dict[str, Any]]) -> None:

@@ -228,13 +228,20 @@ def _signature(entry: dict[str, Any]) -> str:
     return repr(sorted((k, repr(v)) for k, v in entry.items() if k not in ("source", "checked")))
 
 
-def _first_date(names: list[str]) -> str:
+def release_date(names: list[str]) -> str | None:
+    """The earliest snapshot date the names carry (``claude-opus-4-6-20260205``,
+    ``gpt-4o-2024-08-06``): the names, at these prices, exist from that day. None when no
+    name carries one."""
     dates = []
     for name in names:
         m = _NAME_DATE.search(bare_name(name))
         if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
             dates.append(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
-    return min(dates) if dates else FLOOR_DATE
+    return min(dates) if dates else None
+
+
+def _first_date(names: list[str]) -> str:
+    return release_date(names) or FLOOR_DATE
 
 
 def litellm_models(data: Any, checked: str) -> dict[str, dict[str, Any]]:
@@ -316,4 +323,4 @@ def _name_groups(
     return models
 
 
-__all__ = ["SERVICE_TIERS", "litellm_models", "tier_value"]
+__all__ = ["SERVICE_TIERS", "litellm_models", "release_date", "tier_value"]
