@@ -8,7 +8,8 @@ from typing import Any
 
 from tokenecon.attribute.mapping import UseCase
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, Volume
-from tokenecon.economics.diagnose import Finding, diagnose, layer_checks, maturity
+from tokenecon.economics.diagnose import Finding, diagnose, layer_checks
+from tokenecon.economics.maturity import maturity
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
 
 D = Decimal

@@ -334,7 +334,7 @@ def _check_top_level(data: dict[str, Any], path: Path) -> None:
 def load_mapping(path: Path) -> OutcomeMapping:
     """Load and validate an outcome mapping; file paths inside are relative to it."""
     # (kept parsed between runs: a run that reads this mapping again never imports PyYAML)
-    from tokenecon.engine.sqlcache import kept_yaml
+    from tokenecon.engine.yamlcache import kept_yaml
 
     data = kept_yaml(path, MappingError, "outcome mapping")
     if isinstance(data, dict):

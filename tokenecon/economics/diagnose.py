@@ -297,22 +297,10 @@ def _unpriced_models(economics: Economics) -> Finding | None:
 
 def diagnose(economics: Economics) -> list[Finding]:
     """All findings, use case by use case, then the portfolio's."""
-    findings: list[Finding] = []
-    for u in economics.use_cases:
-        for rule in (_pricing, _efficiency, _design, _value, _outcome_target, _unpriced):
-            found = rule(u)
-            if found:
-                findings.append(found)
-    attribution = _unattributed(economics)
-    if attribution:
-        findings.append(attribution)
-    unpriced = _unpriced_models(economics)
-    if unpriced:
-        findings.append(unpriced)
-    at_standard = _tier_at_standard(economics)
-    if at_standard:
-        findings.append(at_standard)
-    return findings
+    rules = (_pricing, _efficiency, _design, _value, _outcome_target, _unpriced)
+    found = [rule(u) for u in economics.use_cases for rule in rules]
+    found += [rule(economics) for rule in (_unattributed, _unpriced_models, _tier_at_standard)]
+    return [f for f in found if f is not None]
 
 
 def _tier_at_standard(economics: Economics) -> Finding | None:
@@ -332,32 +320,6 @@ def _tier_at_standard(economics: Economics) -> Finding | None:
         f"service tier in the book ({shown}{more}): give the model that tier's price in a "
         "--prices book (docs/price-book-fields.md)",
     )  # fmt: skip
-
-
-LADDER = ("Blind", "Metered", "Attributed", "Unit-economic", "Optimized")
-NEXT_STEPS = {
-    "Blind": "price the usage: add the models to a --prices book",
-    "Metered": "attribute spend: write an outcome mapping (--outcomes) with a use case per job",
-    "Attributed": "count outcomes: give each use case an `outcomes:` source",
-    "Unit-economic": "act on the findings and set targets until none is off",
-    "Optimized": "keep it there: diff each month's report in CI with --fail-on thresholds",
-}
-
-
-def maturity(economics: Economics, findings: list[Finding]) -> str:
-    """The rung of the maturity ladder the inputs support."""
-    if economics.total.cost == 0 and economics.total.unpriced_tokens:
-        return "Blind"
-    attributed = [u for u in economics.use_cases if u.volume.rows]
-    if not attributed:
-        return "Metered"
-    with_outcomes = [u for u in attributed if u.outcomes is not None]
-    if not with_outcomes:
-        return "Attributed"
-    levers = {"pricing", "efficiency", "design", "value", "attribution", "integrity", "placement"}
-    if len(with_outcomes) == len(attributed) and not any(f.layer in levers for f in findings):
-        return "Optimized"
-    return "Unit-economic"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ into place, so concurrent runs never read half an entry); an unreadable or forei
 ignored and the run compiles as if there were none.
 
 Where: ``TOKENECON_CACHE_DIR``, else ``$XDG_CACHE_HOME/tokenecon``, else ``~/.cache/tokenecon``
-(an ``sql`` folder inside, and ``yaml`` for parsed YAML files: :func:`kept_yaml`).
+(an ``sql`` folder inside, and ``yaml`` for parsed YAML files:
+:func:`tokenecon.engine.yamlcache.kept_yaml`).
 ``TOKENECON_CACHE_DIR=off`` turns the cache off.
 """
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from ibis.backends import BaseBackend
 
-    from tokenecon.errors import TokenEconError
 
 ENTRY_FORMAT = 1
 """Bumped whenever the layout of an entry changes."""
@@ -134,7 +134,7 @@ class Entry:
 
 def _shelf(kind: str) -> Path | None:
     """The folder of one kind of entry: ``sql`` (compiled SQL, the shipped price book),
-    ``yaml`` (parsed files, :func:`kept_yaml`), side by side."""
+    ``yaml`` (parsed files, :mod:`.yamlcache`), side by side."""
     folder = cache_folder()
     return None if folder is None else folder.with_name(kind)
 
@@ -189,33 +189,6 @@ def _prune(folder: Path) -> None:
     for _, path in sorted(aged)[: len(aged) - MAX_ENTRIES]:
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-def kept_yaml(path: Path, error: type[TokenEconError], what: str) -> Any:
-    """:func:`~tokenecon.yamlfile.load_yaml` of ``path``, kept parsed under a key of the
-    file's content (and this code's and PyYAML's versions), as the shipped price book is: a
-    run that reads the same mapping again never imports PyYAML (~10 ms of a run; its parse
-    is ~1 ms more). A file that fails to load is never kept: its error is raised as
-    ``load_yaml`` raises it, on every run."""
-    from tokenecon.yamlfile import MAX_BYTES, load_yaml
-
-    if cache_folder() is None:
-        return load_yaml(path, error, what)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return load_yaml(path, error, what)
-        digest = file_digest(path)
-    except OSError:  # missing or unreadable: load_yaml says so
-        return load_yaml(path, error, what)
-    key = cache_key({"what": "yaml", "sha256": digest})
-    entry = load(key, "yaml")
-    if entry is not None:
-        return entry.state
-    data = load_yaml(path, error, what)
-    with contextlib.suppress(OSError):
-        if file_digest(path) == digest:  # (not rewritten while it was parsed)
-            store(Entry(key, state=data), "yaml")
-    return data
 
 
 class Recording:

@@ -24,15 +24,19 @@ from tokenecon.ingest.csv_shape import (
 from tokenecon.ingest.json_records import number_documents
 from tokenecon.ingest.postgres import postgres_table
 from tokenecon.ingest.probe import BROKEN_JSON_HINT, csv_headers, json_break, probe_source
+from tokenecon.ingest.schema_types import (
+    DUCKDB_LEAVES,
+    Schema,
+    duckdb_type,
+    spark_schema,
+    spark_type,
+)
 from tokenecon.ingest.sources import SourceFile, local_files, location
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend
 
-Schema = Mapping[str, Any]
-"""A JSON schema as nested dicts: a field is ``"text"``, ``"json"`` (kept whole), a dict (an
-object) or a one-element list (an array of that)."""
 
 MAX_JSON_OBJECT = 1 << 30
 """Largest JSON document (an API page can be big)."""
@@ -96,35 +100,6 @@ def read_parquet_typed(con: Backend, source: SourceFile) -> ir.Table:
     """
     table = _guard(source, lambda: con.read_parquet(location(source)))
     return table.rename({f"c{i}": n for i, n in enumerate(table.columns)})
-
-
-def spark_type(schema: Any) -> str:
-    """The Spark SQL type of a schema node (a JSON leaf kept whole is its text)."""
-    if schema in ("text", "json"):
-        return "STRING"
-    if isinstance(schema, list):
-        return f"ARRAY<{spark_type(schema[0])}>"
-    fields = ", ".join(f"`{k}`: {spark_type(v)}" for k, v in schema.items())
-    return f"STRUCT<{fields}>"
-
-
-def spark_schema(schema: Schema) -> str:
-    """A Spark DDL schema string for top-level fields."""
-    return ", ".join(f"`{k.replace('`', '``')}` {spark_type(v)}" for k, v in schema.items())
-
-
-DUCKDB_LEAVES = {"text": "VARCHAR", "json": "JSON"}
-"""The DuckDB type of each schema leaf (``json``: the value kept whole)."""
-
-
-def duckdb_type(schema: Any) -> str:
-    """The DuckDB type of a schema node."""
-    if isinstance(schema, str):
-        return DUCKDB_LEAVES[schema]
-    if isinstance(schema, list):
-        return duckdb_type(schema[0]) + "[]"
-    fields = ", ".join(f'"{k}" {duckdb_type(v)}' for k, v in schema.items())
-    return f"STRUCT({fields})"
 
 
 def read_json(

@@ -277,8 +277,12 @@ def load_price_book(paths: Sequence[Path] = (), *, include_default: bool = True)
             continue
         # A book of the user's is kept parsed between runs, as the mapping is (the shipped one
         # is kept whole, priced models and all: _keep_default).
-        default = include_default and index == 0
-        data = (load_yaml if default else _kept_yaml)(path, PriceBookError, "price book")
+        if include_default and index == 0:
+            data = load_yaml(path, PriceBookError, "price book")
+        else:
+            from tokenecon.engine.yamlcache import kept_yaml
+
+            data = kept_yaml(path, PriceBookError, "price book")
         if not isinstance(data, dict) or not isinstance(data.get("models", {}), dict):
             raise PriceBookError(
                 f"{path}: expected a mapping with `models:`",
@@ -318,12 +322,6 @@ def load_price_book(paths: Sequence[Path] = (), *, include_default: bool = True)
             _keep_default(path, book)
     _check_aliases(book)
     return book
-
-
-def _kept_yaml(path: Path, error: type[PriceBookError], what: str) -> Any:
-    from tokenecon.engine.sqlcache import kept_yaml
-
-    return kept_yaml(path, error, what)
 
 
 def _default_key(path: Path) -> str:

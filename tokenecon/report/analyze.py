@@ -15,7 +15,8 @@ from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.attribute.outcomes import event_sources
 from tokenecon.economics.blocks import hourly_blocks
 from tokenecon.economics.decompose import Economics, decompose
-from tokenecon.economics.diagnose import Finding, diagnose, maturity
+from tokenecon.economics.diagnose import Finding, diagnose
+from tokenecon.economics.maturity import maturity
 from tokenecon.economics.owner_usage import OwnerUsage, fold_owner_groups
 from tokenecon.economics.periods import check_timezone, period_breakdown, series, split_by
 from tokenecon.economics.value import ValueAssessment, assess_value, value_findings

@@ -14,7 +14,8 @@ from typing import Any
 from tokenecon.aggregate.types import UsageAggregates
 from tokenecon.economics.board import BoardLines, OutcomeGroup, board_lines
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, Volume, ratio
-from tokenecon.economics.diagnose import LADDER, NEXT_STEPS, Finding, LayerCheck, layer_checks
+from tokenecon.economics.diagnose import Finding, LayerCheck, layer_checks
+from tokenecon.economics.maturity import LADDER, NEXT_STEPS
 from tokenecon.errors import TokenEconError
 from tokenecon.report.figures import (
     money,

@@ -13,7 +13,8 @@ from tokenecon.ingest.csv_shape import ROW_ERROR
 from tokenecon.ingest.formats.base import JSON_KINDS, Format
 from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.probe import Probe, probe_source
-from tokenecon.ingest.readers import Schema, read_json
+from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.schema_types import Schema
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
