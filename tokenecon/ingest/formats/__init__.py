@@ -335,7 +335,9 @@ def _check_generic(source: SourceFile, options: ReadOptions) -> None:
     say what it looked like and the two ways to read it."""
     from tokenecon.ingest.generic import GENERIC
     from tokenecon.ingest.probe import looks_like, probe_source
+    from tokenecon.ingest.unread import refuse_known_bill
 
+    refuse_known_bill(probe_source(source))  # a bill read as a generic table would be wrong
     try:
         GENERIC.plan(source, options)
     except UsageInputError as exc:
