@@ -34,6 +34,7 @@ EXPECTED = {
     "openrouter_activity.csv": "openrouter_activity_csv",
     "openrouter_daily.csv": "openrouter_daily_csv",
     "openrouter_generation.json": "openrouter_generation_json",
+    "gemini_usage.csv": "gemini_usage_csv",
     "otel_traces.jsonl": "otel_genai",
     "focus.csv": "focus_csv",
     "bedrock_invocations.jsonl": "bedrock_invocation_log",
