@@ -6,17 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import FIXTURES
-from sources import report
+from sources import default_report
 
 from tokenecon.ingest.formats import detect_format
 from tokenecon.ingest.sources import expand_sources
 
 FIREBASE = FIXTURES / "public" / "gemini" / "firebase_template_usage.csv"
-DEFAULT_BOOK = str(Path(__file__).parent.parent / "tokenecon" / "data" / "pricing" / "default.yaml")
 
 
 def test_thoughts_are_output_beside_the_candidates() -> None:
-    r = report(str(FIREBASE), book=DEFAULT_BOOK)
+    r = default_report(FIREBASE)
     tokens = r["totals"]["tokens"]
     # the response's own total: 34 + 418 + 438 = 890
     assert (tokens["uncached_input"], tokens["output"], tokens["reasoning"]) == (34, 856, 438)
@@ -35,7 +34,7 @@ def test_snake_case_names_of_the_python_sdk(tmp_path: Path) -> None:
     )
     (source,) = expand_sources([str(usage)])
     assert detect_format(source).name == "gemini_usage_csv"
-    r = report(str(usage), book=DEFAULT_BOOK)
+    r = default_report(usage)
     tokens = r["totals"]["tokens"]
     # prompt includes the cached content: 800 uncached + 4200 read; output 30 + 12
     assert (tokens["uncached_input"], tokens["cache_read"], tokens["output"]) == (800, 4200, 42)

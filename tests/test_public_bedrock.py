@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
+from sources import default_report as report
 
 P = FIXTURES / "public" / "bedrock"
 
 
-def report(name: str) -> dict[str, Any]:
-    result = run_cli("analyze", str(P / name), "--json")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    t = data["totals"]
-    parts = ("rows_priced", "rows_unpriced", "rows_rejected", "rows_duplicate")
-    assert t["rows_read"] == sum(t[p] for p in parts) + t["rows_outside_period"]
-    return data
-
-
 def test_a_pretty_printed_converse_stream_log_of_a_model_the_book_lacks() -> None:
-    r = report("nova_lite_converse_stream.json")
+    r = report(P / "nova_lite_converse_stream.json")
     assert r["inputs"]["usage"][0]["format"] == "bedrock_invocation_log"
     t = r["totals"]
     assert (t["rows_read"], t["requests"]) == (1, 1)

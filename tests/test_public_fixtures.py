@@ -5,26 +5,14 @@ write / $10 1-hour cache write / $0.50 cache read / $25 output."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
+from sources import default_report as report
 
 P = FIXTURES / "public"
 MALFORMED = "line is not valid JSON (or a JSON value with none of the fields read)"
-
-
-def report(*paths: Path) -> dict[str, Any]:
-    result = run_cli("analyze", *map(str, paths), "--json")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    t = data["totals"]
-    parts = ("rows_priced", "rows_unpriced", "rows_rejected", "rows_duplicate")
-    assert t["rows_read"] == sum(t[p] for p in parts) + t["rows_outside_period"]
-    return data
 
 
 def test_the_openai_cookbooks_usage_list_is_kept_whole() -> None:

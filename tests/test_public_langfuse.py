@@ -15,24 +15,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
+from sources import default_report as report
 
 FIRST = json.loads(
     (FIXTURES / "sources" / "langfuse_observations.jsonl").read_text().splitlines()[0]
 )
-
-
-def report(path: Path) -> dict[str, Any]:
-    result = run_cli("analyze", str(path), "--json")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    t = data["totals"]
-    parts = ("rows_priced", "rows_unpriced", "rows_rejected", "rows_duplicate")
-    assert t["rows_read"] == sum(t[p] for p in parts) + t["rows_outside_period"]
-    return data
 
 
 @pytest.mark.parametrize(

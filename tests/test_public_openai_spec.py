@@ -5,24 +5,13 @@ commit f85dbe2): one page per Usage API endpoint and the Costs API page, verbati
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import FIXTURES, run_cli
+from sources import default_report as report
 
 P = FIXTURES / "public" / "openai"
-
-
-def report(*paths: Path) -> dict[str, Any]:
-    result = run_cli("analyze", *map(str, paths), "--json")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    t = data["totals"]
-    parts = ("rows_priced", "rows_unpriced", "rows_rejected", "rows_duplicate")
-    assert t["rows_read"] == sum(t[p] for p in parts) + t["rows_outside_period"]
-    return data
 
 
 def test_a_completions_page_split_by_modality_prices_only_the_text() -> None:

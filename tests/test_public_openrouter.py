@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
+from sources import default_report as report
 
 SAMPLE = FIXTURES / "public" / "openrouter" / "generation_llama4_scout.json"
-
-
-def report(*paths: Path) -> dict[str, Any]:
-    result = run_cli("analyze", *map(str, paths), "--json")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    t = data["totals"]
-    parts = ("rows_priced", "rows_unpriced", "rows_rejected", "rows_duplicate")
-    assert t["rows_read"] == sum(t[p] for p in parts) + t["rows_outside_period"]
-    return data
 
 
 def test_a_generation_response_reads_its_native_counts_and_cost() -> None:
