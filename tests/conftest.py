@@ -35,6 +35,31 @@ def sql_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A SQL cache folder of the test's own (empty at the start)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TOKENECON_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many results each replay from the SQL cache returned (one item per replay)."""
+    from tokenecon.engine import sqlcache
+
+    calls: list[int] = []
+    real = sqlcache.replay
+
+    def counted(raw: Any, entry: sqlcache.Entry, known: int = 0) -> Any:
+        results = real(raw, entry, known)
+        calls.append(len(results))
+        return results
+
+    monkeypatch.setattr(sqlcache, "replay", counted)
+    return calls
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 

@@ -13,23 +13,6 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES, run_cli
-from tokenecon.engine import sqlcache
-
-
-@pytest.fixture
-def replays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many results each replay from the cache returned (one item per replay)."""
-    monkeypatch.setenv("TOKENECON_CACHE_DIR", str(tmp_path / "cache"))
-    calls: list[int] = []
-    real = sqlcache.replay
-
-    def counted(raw: Any, entry: sqlcache.Entry, *known: int) -> Any:
-        results = real(raw, entry, *known)
-        calls.append(len(results))
-        return results
-
-    monkeypatch.setattr(sqlcache, "replay", counted)
-    return calls
 
 
 def inputs(tmp_path: Path, events: bool) -> Path:
@@ -60,7 +43,7 @@ def report(folder: Path) -> dict[str, Any]:
 
 
 def test_a_people_run_replays_and_gives_the_same_report(
-    tmp_path: Path, replays: list[int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cache: Path, replays: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = inputs(tmp_path, events=False)
     first = report(folder)
@@ -75,7 +58,9 @@ def test_a_people_run_replays_and_gives_the_same_report(
     assert tiers and sum(len(t["top_users"]) for t in tiers) > 0  # priced per user
 
 
-def test_outcomes_per_user_compile_every_time(tmp_path: Path, replays: list[int]) -> None:
+def test_outcomes_per_user_compile_every_time(
+    tmp_path: Path, cache: Path, replays: list[int]
+) -> None:
     folder = inputs(tmp_path, events=True)
     first = report(folder)
     assert report(folder) == first

@@ -19,28 +19,6 @@ from tokenecon.engine import sqlcache
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("TOKENECON_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many results each replay from the cache returned (one item per replay)."""
-    calls: list[int] = []
-    real = sqlcache.replay
-
-    def counted(raw: Any, entry: sqlcache.Entry, known: int = 0) -> Any:
-        results = real(raw, entry, known)
-        calls.append(len(results))
-        return results
-
-    monkeypatch.setattr(sqlcache, "replay", counted)
-    return calls
-
-
-@pytest.fixture
 def inputs(tmp_path: Path) -> Path:
     """A copy of the hand-checked fixture (usage, book, mapping and its outcome files)."""
     folder = tmp_path / "inputs"

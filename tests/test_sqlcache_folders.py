@@ -23,28 +23,6 @@ SUBAGENT = "-home-u-src-shop/6b1e2c4d-0000-4000-8000-000000000001/subagents/agen
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("TOKENECON_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many results each replay from the cache returned (one item per replay)."""
-    calls: list[int] = []
-    real = sqlcache.replay
-
-    def counted(raw: Any, entry: sqlcache.Entry, *known: int) -> Any:
-        results = real(raw, entry, *known)
-        calls.append(len(results))
-        return results
-
-    monkeypatch.setattr(sqlcache, "replay", counted)
-    return calls
-
-
-@pytest.fixture
 def logs(tmp_path: Path) -> Path:
     folder = tmp_path / "projects"
     shutil.copytree(SOURCES / "claude_code", folder)
