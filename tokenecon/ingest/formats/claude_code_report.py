@@ -39,7 +39,8 @@ RECORD = {
 def _records(probe: Probe) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for page in probe.records:
-        out += [r for r in page.get("data") or [] if isinstance(r, dict)]
+        data = page.get("data")  # a damaged page's "data": -1 detects as no report
+        out += [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
     return out
 
 

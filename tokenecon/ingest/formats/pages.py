@@ -39,11 +39,17 @@ def page_results(probe: Probe) -> list[dict[str, Any]]:
     """The results of the first buckets of the probed pages or bare buckets (empty if none)."""
     out: list[dict[str, Any]] = []
     for record in probe.records:
-        buckets = [record] if is_bucket(record) else record.get("data") or []
+        buckets = [record] if is_bucket(record) else _listed(record.get("data"))
         for bucket in buckets:
             if isinstance(bucket, dict):
-                out += [r for r in bucket.get("results") or [] if isinstance(r, dict)]
+                out += [r for r in _listed(bucket.get("results")) if isinstance(r, dict)]
     return out
+
+
+def _listed(value: Any) -> list[Any]:
+    """``value`` if it is a list, else none: a damaged page (``"results": true``) detects as
+    no page rather than failing."""
+    return value if isinstance(value, list) else []
 
 
 def results_have(probe: Probe, *keys: str) -> bool:
