@@ -19,3 +19,17 @@ def test_a_pretty_printed_converse_stream_log_of_a_model_the_book_lacks() -> Non
     assert [m["model"] for m in r["models"]] == ["amazon.nova-lite-v1:0"]
     assert (t["rows_unpriced"], t["unpriced_tokens"]) == (1, 42)
     assert t["cost"] == "0.000000"
+
+
+def test_a_model_id_logged_as_an_inference_profile_arn_is_priced() -> None:
+    # Claude Code on Bedrock: modelId is the system inference profile's ARN. It was kept whole
+    # as the model, which no price matches: 6,396 tokens unpriced, $0.00
+    r = report(P / "claude_code_opus_profile_arn.json")
+    t = r["totals"]
+    assert (t["rows_read"], t["rows_priced"], t["unpriced_tokens"]) == (1, 1, 0)
+    assert (t["tokens"]["uncached_input"], t["tokens"]["output"]) == (5757, 639)
+    # us.anthropic.claude-opus-4-6-v1, a geographic (us.) profile: the default book prices it
+    # at AWS's regional rate, $5.50 in / $27.50 out per 1M (10% over the global $5 / $25):
+    # 5,757 x 5.5 + 639 x 27.5 = 31,663.5 + 17,572.5 = 49,236 per 1M
+    assert t["cost"] == "0.049236"
+    assert any("tags.model_arn" in n for n in r["inputs"]["usage"][0]["notes"])

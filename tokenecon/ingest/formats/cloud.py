@@ -24,6 +24,7 @@ from tokenecon.ingest.formats.base import (
     column,
     tags_object,
 )
+from tokenecon.ingest.model_names import BEDROCK_ARN
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -161,7 +162,7 @@ class BedrockInvocationLogs(Format):
         columns = {
             "timestamp": raw.timestamp,
             "provider": ibis.literal("aws.bedrock"),
-            "model": raw.modelId,
+            "model": raw.modelId.re_replace(BEDROCK_ARN.pattern, ""),
             "uncached_input_tokens": raw.input.inputTokenCount,
             "cache_read_tokens": raw.input.cacheReadInputTokenCount,
             "cache_write_tokens": raw.input.cacheWriteInputTokenCount,
@@ -173,7 +174,8 @@ class BedrockInvocationLogs(Format):
             "tags": tags_object(None, raw.requestMetadata),
         }
         sources = {
-            "timestamp": "timestamp", "provider": "(aws.bedrock)", "model": "modelId",
+            "timestamp": "timestamp", "provider": "(aws.bedrock)",
+            "model": "modelId (an inference-profile or foundation-model ARN: its model id)",
             "uncached_input_tokens": "input.inputTokenCount",
             "cache_read_tokens": "input.cacheReadInputTokenCount",
             "cache_write_tokens": "input.cacheWriteInputTokenCount",
@@ -181,7 +183,14 @@ class BedrockInvocationLogs(Format):
             "project": "accountId", "user": "identity.arn", "request_id": "requestId",
             "tags": "requestMetadata",
         }  # fmt: skip
-        return Normalized(columns, sources, {"operation": raw.operation})
+        extras = {"operation": raw.operation, "model_arn": raw.modelId.re_search("^arn:")
+                  .ifelse(raw.modelId, ibis.null("string"))}  # fmt: skip
+        notes = [
+            "a modelId given as an inference-profile or foundation-model ARN is read as the "
+            "model id inside it (the ARN kept as tags.model_arn); an application inference "
+            "profile's ARN names no model and stays unpriced"
+        ]
+        return Normalized(columns, sources, extras, notes=notes)
 
 
 FORMATS: list[Format] = [FocusCSV(), BedrockInvocationLogs()]
