@@ -75,7 +75,9 @@ class FocusCSV(CSVExport):
         is_tokens = unit.contains("token")
         # An AI charge in another unit (LiteLLM's export: one "Requests" row per day, key and
         # model, the spend in EffectiveCost) is real spend: kept as a cost-only row, its model
-        # the charged resource where no x_Model or SKU names one.
+        # the charged resource where no x_Model or SKU names one -- a resource of Generative AI
+        # only: an Azure Machine Learning workspace's disks, VMs and bandwidth are "AI and
+        # Machine Learning" too, and the workspace is no model.
         category = column(raw, "servicecategory").cast("string").lower()
         subcategory = column(raw, "servicesubcategory").cast("string").lower()
         ai = (category == "ai and machine learning") | (subcategory == "generative ai")
@@ -84,10 +86,14 @@ class FocusCSV(CSVExport):
             column(raw, "x_model").nullif(""), sku.re_extract(r"^(.*):[^:]*$", 1).nullif("")
         )
         resource = column(raw, "resourcename", "resourceid").cast("string").nullif("")
+        generative = (subcategory == "generative ai").fill_null(False)
         # (a charge that names no model, e.g. a support plan in hours, is no model usage)
-        ai_cost = ~is_tokens & (ai & (usage == "usage") & (named.notnull() | resource.notnull()))
+        ai_cost = ~is_tokens & (
+            ai & (usage == "usage") & (named.notnull() | (generative & resource.notnull()))
+        )
         ai_cost = ai_cost.fill_null(False)
-        model = ibis.coalesce(named, ibis.cases((ai_cost, resource), else_=ibis.null("string")))
+        by_resource = ai_cost & generative
+        model = ibis.coalesce(named, ibis.cases((by_resource, resource), else_=ibis.null("string")))
         token_type = ibis.coalesce(
             column(raw, "x_tokentype").nullif(""), sku.re_extract(r":([^:]*)$", 1).nullif("")
         ).lower()
@@ -122,7 +128,7 @@ class FocusCSV(CSVExport):
         keep = is_tokens | ai_cost
         notes = [
             "rows without a token ConsumedUnit are skipped, except usage charges of AI and "
-            "Machine Learning (or Generative AI) that name a model (x_Model, the SKU or the "
+            "Machine Learning that name a model (x_Model or the SKU; for Generative AI, the "
             "resource): those are kept as cost-only rows (their EffectiveCost, no tokens)"
         ]
         extras = {"charge_description": column(raw, "chargedescription"), "sku_id": sku}
