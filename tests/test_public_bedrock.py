@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from conftest import FIXTURES
 from sources import default_report as report
 
@@ -33,3 +36,22 @@ def test_a_model_id_logged_as_an_inference_profile_arn_is_priced() -> None:
     # 5,757 x 5.5 + 639 x 27.5 = 31,663.5 + 17,572.5 = 49,236 per 1M
     assert t["cost"] == "0.049236"
     assert any("tags.model_arn" in n for n in r["inputs"]["usage"][0]["notes"])
+
+
+def test_a_foundation_model_arn_and_an_application_profile(tmp_path: Path) -> None:
+    log = json.loads((P / "claude_code_opus_profile_arn.json").read_text())
+    # a foundation-model ARN (no account): the model id inside it, anthropic.claude-opus-4-6-v1,
+    # at the global $5 / $25: 5,757 x 5 + 639 x 25 = 28,785 + 15,975 = 44,760 per 1M
+    log["modelId"] = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-4-6-v1"
+    # an application inference profile's id is opaque: kept whole, unpriced (never $0 as free)
+    other = dict(
+        log,
+        requestId="c91de5d3-2",
+        modelId=("arn:aws:bedrock:us-east-2:111111111111:application-inference-profile/abc123"),
+    )
+    path = tmp_path / "logs.jsonl"
+    path.write_text(json.dumps(log) + "\n" + json.dumps(other) + "\n")
+    r = report(path)
+    t = r["totals"]
+    assert (t["rows_priced"], t["rows_unpriced"], t["unpriced_tokens"]) == (1, 1, 6396)
+    assert t["cost"] == "0.044760"

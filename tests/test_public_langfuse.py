@@ -98,3 +98,16 @@ def test_a_saved_daily_metrics_page_reads_per_day_and_model() -> None:
     assert (groq["cost"], groq["cost_source"]) == ("0.192387", "reported")  # 0.063039+0.129348
     notes = r["inputs"]["usage"][0]["notes"]
     assert any("cannot be split" in n for n in notes)
+
+
+@pytest.mark.parametrize("shape", ["jsonl", "array"])
+def test_daily_metrics_pages_one_per_line_or_in_an_array(tmp_path: Path, shape: str) -> None:
+    # the page split in two (a page per day), saved one per line or as a JSON array
+    page = json.loads(DAILY.read_text())
+    pages = [{**page, "data": [day]} for day in page["data"]]
+    path = tmp_path / f"pages.{'jsonl' if shape == 'jsonl' else 'json'}"
+    text = "\n".join(map(json.dumps, pages)) + "\n" if shape == "jsonl" else json.dumps(pages)
+    path.write_text(text)
+    r = report(path)
+    t = r["totals"]
+    assert (t["rows_read"], t["requests"], t["cost"]) == (9, 202, "0.928758")
