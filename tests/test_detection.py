@@ -29,6 +29,7 @@ EXPECTED = {
     "litellm_spendlogs.json": "litellm_spendlogs",
     "langfuse_observations.jsonl": "langfuse_observations",
     "langfuse_observations.csv": "langfuse_observations",
+    "langfuse_daily_metrics.json": "langfuse_daily_metrics",
     "claude_code": "claude_code_jsonl",
     "codex": "codex_jsonl",
     "openrouter_activity.csv": "openrouter_activity_csv",

@@ -42,3 +42,27 @@ def test_a_non_ai_charge_in_another_unit_is_still_skipped(tmp_path: Path) -> Non
     result = run_cli("analyze", str(export), "--json")
     assert result.exit_code == 2, result.output
     assert "focus.csv: no usage rows" in " ".join(result.output.split())
+
+
+AZURE_ML = FIXTURES / "public" / "focus" / "focus10_azure_ml_workspace.csv"
+
+
+def test_an_ml_workspaces_infrastructure_is_no_model() -> None:
+    # the FOCUS 1.0 sandbox's Azure rows of an "AI and Machine Learning" service: a Machine
+    # Learning workspace's disk, VM, load balancer, bandwidth and IP charges (Hours, GB,
+    # Units/Month). They were read as nine cost lines of a model "zmltestplayground" (the
+    # workspace's name) at -$0.151898; no row of this file is token or model usage
+    result = run_cli("analyze", str(AZURE_ML), "--json")
+    assert result.exit_code == 2, result.output
+    assert "focus10_azure_ml_workspace.csv: no usage rows" in " ".join(result.output.split())
+
+
+def test_a_generative_ai_row_still_names_its_resource(tmp_path: Path) -> None:
+    # the same workspace's VM hour, were it billed under Generative AI (as LiteLLM's export
+    # files its rows), would be kept as the resource's cost line
+    lines = AZURE_ML.read_text().splitlines()
+    header, vm = lines[0], next(line for line in lines if "D11 v2" in line)
+    export = tmp_path / "focus.csv"
+    export.write_text(f'{header},"ServiceSubcategory"\n{vm},"Generative AI"\n')
+    r = report(export)
+    assert [(m["model"], m["cost"]) for m in r["models"]] == [("zmltestplayground", "-0.149000")]

@@ -71,3 +71,43 @@ def test_a_saved_api_page_of_observations_reads_as_the_export(tmp_path: Path) ->
     # the SPAN is no model call: 2 GENERATIONs, the same figures as the flat export
     assert paged["totals"] == flat["totals"]
     assert (paged["totals"]["rows_read"], paged["totals"]["cost"]) == (2, "0.010850")
+
+
+DAILY = FIXTURES / "public" / "langfuse" / "langshark_metrics_daily.json"
+
+
+def test_a_saved_daily_metrics_page_reads_per_day_and_model() -> None:
+    # LangShark's (a Langfuse deployment) documented response of GET /api/public/metrics/daily:
+    # refused before as "no timestamp column (found: data, meta)" with a hint to --map one
+    r = report(DAILY)
+    assert r["inputs"]["usage"][0]["format"] == "langfuse_daily_metrics"
+    t = r["totals"]
+    # 2 + 7 model entries; the two null-model entries (0 usage, $0: spans) are no usage rows
+    assert (t["rows_read"], t["rows_priced"], t["rows_rejected"]) == (9, 9, 0)
+    # countObservations of the model entries: 1 + 6 + 2 + 33 + 33 + 18 + 33 + 27 + 49
+    assert t["requests"] == 202
+    # inputUsage: 23 + 258 + 2158 + 84845 + 85200 + 40114 + 76410 + 59472 + 173354
+    assert (t["tokens"]["uncached_input"], t["tokens"]["output"]) == (521_834, 38_520)
+    # the days' totalCost: 0.068223 + 0.86053464 = 0.92875764
+    assert t["reported_cost"] == t["cost"] == "0.928758"
+    sonnet = next(m for m in r["models"] if m["model"].startswith("anthropic.claude-3-5-sonnet"))
+    # 2181 in, 1904 out at $3 / $15 per 1M = 0.035103, what Langfuse reported (0.005184 +
+    # 0.029919): the input has no cache tokens to hide here
+    assert (sonnet["cost"], sonnet["cost_source"]) == ("0.035103", "computed")
+    groq = next(m for m in r["models"] if m["model"] == "llama-3.1-70b-versatile")
+    assert (groq["cost"], groq["cost_source"]) == ("0.192387", "reported")  # 0.063039+0.129348
+    notes = r["inputs"]["usage"][0]["notes"]
+    assert any("cannot be split" in n for n in notes)
+
+
+@pytest.mark.parametrize("shape", ["jsonl", "array"])
+def test_daily_metrics_pages_one_per_line_or_in_an_array(tmp_path: Path, shape: str) -> None:
+    # the page split in two (a page per day), saved one per line or as a JSON array
+    page = json.loads(DAILY.read_text())
+    pages = [{**page, "data": [day]} for day in page["data"]]
+    path = tmp_path / f"pages.{'jsonl' if shape == 'jsonl' else 'json'}"
+    text = "\n".join(map(json.dumps, pages)) + "\n" if shape == "jsonl" else json.dumps(pages)
+    path.write_text(text)
+    r = report(path)
+    t = r["totals"]
+    assert (t["rows_read"], t["requests"], t["cost"]) == (9, 202, "0.928758")

@@ -283,12 +283,20 @@ class CodexRollouts(Format):
         modelled = numbered.mutate(model=numbered.payload["model"].nullif("").first().over(turn))
         # Token events with a cumulative total; where an event has no per-turn usage (older
         # logs), the turn is the difference from the file's previous total.
+        # The cumulative total: total_tokens, or (a log that leaves it out, as tokscale's
+        # fixtures do) input + output, which is what Codex's total_tokens adds up.
         total = modelled.payload.info.total_token_usage
+        modelled = modelled.mutate(
+            cumulative_total=ibis.coalesce(
+                total.total_tokens.try_cast("int64"),
+                total.input_tokens.try_cast("int64") + total.output_tokens.try_cast("int64"),
+            ).cast("string")
+        )
         events = modelled.filter(
             (
                 (modelled.type == "event_msg")
                 & (modelled.payload["type"] == "token_count")
-                & total.total_tokens.notnull()
+                & modelled.cumulative_total.notnull()
             )
             | modelled[ROW_ERROR].notnull()  # a line that is not JSON: rejected, not skipped
         )
@@ -298,7 +306,7 @@ class CodexRollouts(Format):
         # event shares it; so does a forked session's copy of its parent's events (same times,
         # same totals), which a key by file would count again.
         first_seen = events.timestamp.min().over(
-            ibis.window(group_by=[events.filename, cumulative.total_tokens])
+            ibis.window(group_by=[events.filename, events.cumulative_total])
         )
         deltas = {
             f"delta_{field}": cumulative[field].try_cast("int64")
@@ -328,7 +336,7 @@ class CodexRollouts(Format):
             "reasoning_tokens": turn("reasoning_output_tokens"),
             "task_id": session,
             "session_id": session,
-            "request_id": raw.first_seen + "|" + raw.payload.info.total_token_usage.total_tokens,
+            "request_id": raw.first_seen + "|" + raw.cumulative_total,
         }
         sources = {
             "timestamp": "timestamp", "provider": "(openai)",
@@ -339,7 +347,8 @@ class CodexRollouts(Format):
             "output_tokens": "last_token_usage.output_tokens",
             "reasoning_tokens": "last_token_usage.reasoning_output_tokens",
             "task_id": "session (file name)", "session_id": "session (file name)",
-            "request_id": "first time of total_token_usage.total_tokens in the file|the total",
+            "request_id": "first time of total_token_usage.total_tokens (else input + output) "
+            "in the file|the total",
         }  # fmt: skip
         notes = [
             "per-turn usage of token_count events (or the difference of cumulative totals); "

@@ -24,6 +24,7 @@ from tokenecon.ingest.formats.base import (
     column,
     tags_object,
 )
+from tokenecon.ingest.model_names import BEDROCK_ARN
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -74,7 +75,9 @@ class FocusCSV(CSVExport):
         is_tokens = unit.contains("token")
         # An AI charge in another unit (LiteLLM's export: one "Requests" row per day, key and
         # model, the spend in EffectiveCost) is real spend: kept as a cost-only row, its model
-        # the charged resource where no x_Model or SKU names one.
+        # the charged resource where no x_Model or SKU names one -- a resource of Generative AI
+        # only: an Azure Machine Learning workspace's disks, VMs and bandwidth are "AI and
+        # Machine Learning" too, and the workspace is no model.
         category = column(raw, "servicecategory").cast("string").lower()
         subcategory = column(raw, "servicesubcategory").cast("string").lower()
         ai = (category == "ai and machine learning") | (subcategory == "generative ai")
@@ -83,10 +86,14 @@ class FocusCSV(CSVExport):
             column(raw, "x_model").nullif(""), sku.re_extract(r"^(.*):[^:]*$", 1).nullif("")
         )
         resource = column(raw, "resourcename", "resourceid").cast("string").nullif("")
+        generative = (subcategory == "generative ai").fill_null(False)
         # (a charge that names no model, e.g. a support plan in hours, is no model usage)
-        ai_cost = ~is_tokens & (ai & (usage == "usage") & (named.notnull() | resource.notnull()))
+        ai_cost = ~is_tokens & (
+            ai & (usage == "usage") & (named.notnull() | (generative & resource.notnull()))
+        )
         ai_cost = ai_cost.fill_null(False)
-        model = ibis.coalesce(named, ibis.cases((ai_cost, resource), else_=ibis.null("string")))
+        by_resource = ai_cost & generative
+        model = ibis.coalesce(named, ibis.cases((by_resource, resource), else_=ibis.null("string")))
         token_type = ibis.coalesce(
             column(raw, "x_tokentype").nullif(""), sku.re_extract(r":([^:]*)$", 1).nullif("")
         ).lower()
@@ -121,7 +128,7 @@ class FocusCSV(CSVExport):
         keep = is_tokens | ai_cost
         notes = [
             "rows without a token ConsumedUnit are skipped, except usage charges of AI and "
-            "Machine Learning (or Generative AI) that name a model (x_Model, the SKU or the "
+            "Machine Learning that name a model (x_Model or the SKU; for Generative AI, the "
             "resource): those are kept as cost-only rows (their EffectiveCost, no tokens)"
         ]
         extras = {"charge_description": column(raw, "chargedescription"), "sku_id": sku}
@@ -161,7 +168,7 @@ class BedrockInvocationLogs(Format):
         columns = {
             "timestamp": raw.timestamp,
             "provider": ibis.literal("aws.bedrock"),
-            "model": raw.modelId,
+            "model": raw.modelId.re_replace(BEDROCK_ARN.pattern, ""),
             "uncached_input_tokens": raw.input.inputTokenCount,
             "cache_read_tokens": raw.input.cacheReadInputTokenCount,
             "cache_write_tokens": raw.input.cacheWriteInputTokenCount,
@@ -173,7 +180,8 @@ class BedrockInvocationLogs(Format):
             "tags": tags_object(None, raw.requestMetadata),
         }
         sources = {
-            "timestamp": "timestamp", "provider": "(aws.bedrock)", "model": "modelId",
+            "timestamp": "timestamp", "provider": "(aws.bedrock)",
+            "model": "modelId (an inference-profile or foundation-model ARN: its model id)",
             "uncached_input_tokens": "input.inputTokenCount",
             "cache_read_tokens": "input.cacheReadInputTokenCount",
             "cache_write_tokens": "input.cacheWriteInputTokenCount",
@@ -181,7 +189,14 @@ class BedrockInvocationLogs(Format):
             "project": "accountId", "user": "identity.arn", "request_id": "requestId",
             "tags": "requestMetadata",
         }  # fmt: skip
-        return Normalized(columns, sources, {"operation": raw.operation})
+        extras = {"operation": raw.operation, "model_arn": raw.modelId.re_search("^arn:")
+                  .ifelse(raw.modelId, ibis.null("string"))}  # fmt: skip
+        notes = [
+            "a modelId given as an inference-profile or foundation-model ARN is read as the "
+            "model id inside it (the ARN kept as tags.model_arn); an application inference "
+            "profile's ARN names no model and stays unpriced"
+        ]
+        return Normalized(columns, sources, extras, notes=notes)
 
 
 FORMATS: list[Format] = [FocusCSV(), BedrockInvocationLogs()]

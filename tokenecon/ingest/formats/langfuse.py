@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.formats.base import (
+    JSON_KINDS,
     Format,
     Normalized,
     Probe,
@@ -23,6 +24,7 @@ from tokenecon.ingest.formats.base import (
     tags_object,
     total,
 )
+from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.readers import as_json, read_flat, read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -187,4 +189,82 @@ class LangfuseObservations(Format):
         )  # fmt: skip
 
 
-FORMATS: list[Format] = [LangfuseObservations()]
+DAILY_USAGE = {
+    "model": "text", "inputUsage": "text", "outputUsage": "text", "totalUsage": "text",
+    "totalCost": "text", "countObservations": "text", "countTraces": "text",
+}  # fmt: skip
+DAILY_NOTE = (
+    "daily metrics: inputUsage sums every usage key named input (Langfuse adds cache reads "
+    "and writes into it) and cannot be split, so it is priced as uncached input; totalCost "
+    "is Langfuse's own cost (docs/sources.md)"
+)
+
+
+def _daily_pages(probe: Probe) -> bool:
+    """Whether the probed records are saved ``GET /api/public/metrics/daily`` pages: ``data``
+    of days, each with a ``usage`` list of per-model entries (``inputUsage``...)."""
+    if not probe.records:
+        return False
+    for record in probe.records:
+        days = record.get("data")
+        if not isinstance(days, list) or not all(
+            isinstance(d, dict) and isinstance(d.get("usage"), list) and "date" in d for d in days
+        ):
+            return False
+    entries = [u for r in probe.records for d in r["data"] for u in d["usage"]]
+    return all(isinstance(u, dict) and "inputUsage" in u for u in entries) and bool(entries)
+
+
+class LangfuseDailyMetrics(Format):
+    """Saved pages of Langfuse's Daily Metrics API: one row per day and model."""
+
+    name = "langfuse_daily_metrics"
+    title = "Langfuse daily metrics (GET /api/public/metrics/daily pages)"
+    kinds = JSON_KINDS
+    granularity = "bucket"
+
+    def detect(self, probe: Probe) -> bool:
+        """``{data: [{date, usage: [{model, inputUsage, ...}]}], meta}`` pages."""
+        return probe.source.kind in JSON_KINDS and _daily_pages(probe)
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """The usage entries of every day, with their day."""
+        raw = read_json(con, source, {"data": [{"date": "text", "usage": [DAILY_USAGE]}]})
+        days = unnest_records(raw, "data")
+        days = days.select(*record_key(days), date=days.data.date, usage=days.data.usage)
+        rows = unnest_records(days, "usage")
+        fields = {name: rows.usage[name] for name in DAILY_USAGE}
+        return rows.select(*record_key(rows), date=rows.date, **fields)
+
+    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
+        """Usage entries in days, in pages."""
+        return ("data", "usage")
+
+    def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
+        """A day's model entry as one bucket row; entries without a model and without usage
+        (observations that are not generations: spans, events) are not usage rows."""
+        import ibis
+
+        day = raw.date.cast("string")
+        model = raw.model.cast("string").nullif("")
+        usage = (raw.inputUsage, raw.outputUsage, raw.totalCost)
+        idle = ibis.and_(*[u.cast("string").fill_null("0").isin(["0", "0.0"]) for u in usage])
+        return Normalized.of(
+            {
+                "timestamp": (day, "date"),
+                "model": (model, "usage[].model"),
+                "uncached_input_tokens": (raw.inputUsage, "usage[].inputUsage (all input)"),
+                "output_tokens": (raw.outputUsage, "usage[].outputUsage"),
+                "requests": (raw.countObservations, "usage[].countObservations"),
+                "reported_cost": (raw.totalCost, "usage[].totalCost (USD)"),
+            },
+            {"count_traces": raw.countTraces},
+            keep=model.notnull() | ~idle,
+            notes=[
+                DAILY_NOTE,
+                "entries without a model and without usage (spans and events) are skipped",
+            ],
+        )
+
+
+FORMATS: list[Format] = [LangfuseObservations(), LangfuseDailyMetrics()]
