@@ -27,7 +27,7 @@ EXPORTS = sorted(
     p
     for folder in ("sources", "public", "exports")
     for p in (FIXTURES / folder).rglob("*")
-    if p.is_file() and p.suffix in (".csv", ".json", ".jsonl") and p.name not in SKIP
+    if p.is_file() and p.suffix in (".csv", ".tsv", ".json", ".jsonl") and p.name not in SKIP
     and "price_books" not in p.parts
 )  # fmt: skip
 ODD = [
@@ -96,8 +96,8 @@ def _json(draw: st.DrawFn, text: str) -> str:
     return json.dumps(_damage_json(draw, doc), indent=1)
 
 
-def _csv(draw: st.DrawFn, text: str) -> str:
-    rows = list(csv.reader(io.StringIO(text)))
+def _csv(draw: st.DrawFn, text: str, delimiter: str = ",") -> str:
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if len(rows) < 2:
         return text
     for _ in range(draw(st.integers(1, 3))):
@@ -116,8 +116,12 @@ def _csv(draw: st.DrawFn, text: str) -> str:
                 value = draw(st.sampled_from(ODD))
                 rows[i][j] = "" if value is None else str(value)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return out.getvalue()
+
+
+def _tsv(draw: st.DrawFn, text: str) -> str:
+    return _csv(draw, text, "\t")
 
 
 @st.composite
@@ -125,13 +129,13 @@ def damaged_exports(draw: st.DrawFn) -> tuple[Path, str]:
     """(the real export, its damaged text)."""
     source = draw(st.sampled_from(EXPORTS))
     text = source.read_text(encoding="utf-8")
-    damage = {".csv": _csv, ".json": _json, ".jsonl": _jsonl}[source.suffix]
+    damage = {".csv": _csv, ".tsv": _tsv, ".json": _json, ".jsonl": _jsonl}[source.suffix]
     return source, damage(draw, text)
 
 
 def test_there_are_exports_to_damage() -> None:
     assert len(EXPORTS) >= 40
-    assert {p.suffix for p in EXPORTS} == {".csv", ".json", ".jsonl"}
+    assert {p.suffix for p in EXPORTS} >= {".csv", ".json", ".jsonl"}
 
 
 @settings(
