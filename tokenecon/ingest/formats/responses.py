@@ -231,9 +231,10 @@ class OpenAIBatchOutput(Format):
             "timestamp | response.body." + columns["timestamp"][1],
         )
         columns["service_tier"] = (ibis.literal("batch"), "(batch: the Batch API's 50% tier)")
+        # not the line's own id (batch_req_...): OpenAI's error file repeats it across lines
         columns["request_id"] = (
-            ibis.coalesce(text(body["id"]), text(response["request_id"]), text(raw["id"])),
-            "response.body.id | response.request_id | id",
+            ibis.coalesce(text(body["id"]), text(response["request_id"])),
+            "response.body.id | response.request_id",
         )
         code = text(raw["error"]["code"])
         message = text(raw["error"]["message"])
