@@ -96,7 +96,8 @@ def test_batch_output_is_priced_at_half_and_failed_lines_are_rejected_at_their_l
         (1, reason),
         (2, reason),
     ]
-    assert all(row["source"].endswith("openai_batch_errors_guide.jsonl") for row in r["rejected"]["rows"])
+    sources = {Path(row["source"]).name for row in r["rejected"]["rows"]}
+    assert sources == {"openai_batch_errors_guide.jsonl"}
     # the same bodies saved as plain responses are billed at standard: twice the batch cost
     bodies = _write(tmp_path / "bodies.jsonl", [line["response"]["body"] for line in _lines(BATCH)])
     standard = default_report(bodies)
