@@ -14,7 +14,7 @@ from conftest import FIXTURES, run_cli
 from sources import accounted, default_report, fmt, model
 
 PUBLIC = FIXTURES / "public" / "responses"
-SPEC = PUBLIC / "openai_spec_responses.jsonl"
+REFERENCE = PUBLIC / "openai_spec_responses.jsonl"
 BATCH = PUBLIC / "openai_batch_output_litellm.jsonl"
 BATCH_ERRORS = PUBLIC / "openai_batch_errors_guide.jsonl"
 VERTEX_BATCH = PUBLIC / "vertex_batch_output_litellm.jsonl"
@@ -36,7 +36,7 @@ def _write(path: Path, records: list[Any]) -> Path:
 @pytest.mark.parametrize(
     ("path", "name"),
     [
-        (SPEC, "openai_responses"),
+        (REFERENCE, "openai_responses"),
         (BATCH, "openai_batch_output"),
         (BATCH_ERRORS, "openai_batch_output"),
         (VERTEX_BATCH, "vertex_batch_output"),
@@ -54,7 +54,7 @@ def test_each_file_is_detected_without_format(path: Path, name: str) -> None:
 
 
 def test_openai_response_objects_of_the_api_reference() -> None:
-    r = default_report(SPEC)
+    r = default_report(REFERENCE)
     assert fmt(r) == "openai_responses"
     # o1 (Responses API): 81 in, 1035 out of which 832 reasoning; $15 / $60 per 1M:
     # 81 x 15 + 1035 x 60 = 1215 + 62100 = 63315 micro-dollars
@@ -122,7 +122,7 @@ def test_a_non_200_line_is_rejected_with_its_status(tmp_path: Path) -> None:
 
 
 def test_a_broken_line_is_rejected_with_its_file_and_line(tmp_path: Path) -> None:
-    lines = SPEC.read_text().splitlines()
+    lines = REFERENCE.read_text().splitlines()
     broken = lines[2][: len(lines[2]) // 2]  # the o1 response cut short
     path = _write(tmp_path / "responses.jsonl", [lines[0], lines[1], broken, lines[3]])
     r = default_report(path)
@@ -229,3 +229,29 @@ def test_anthropic_batch_results_read_once_each_line_has_a_timestamp(tmp_path: P
     assert (t["rows_read"], t["rows_priced"], t["rows_rejected"]) == (3, 2, 1)
     (row,) = r["rejected"]["rows"]
     assert (row["line"], row["reason"]) == (3, "result: errored (no usage, not billed)")
+
+
+def test_the_service_tier_of_a_response_is_priced_as_the_book_has_it(tmp_path: Path) -> None:
+    # the two real bodies, their service_tier set (ours) to priority and to flex
+    bodies = [line["response"]["body"] for line in _lines(BATCH)]
+    pairs = zip(bodies, ("priority", "flex"), strict=True)
+    tiers = [{**body, "service_tier": tier} for body, tier in pairs]
+    r = default_report(_write(tmp_path / "tiers.jsonl", tiers))
+    # gpt-4o-mini priority ($0.25 / $1.00 per 1M): 20 x 0.25 + 10 x 1 = 15 micro-dollars;
+    # the book has no flex price for it: standard, 22 x 0.15 + 10 x 0.6 = 9.3; 24.3 in all
+    assert r["totals"]["cost"] == "0.000024"
+    (finding,) = [f for f in r["findings"] if f["metric"] == "tier_billed_at_standard"]
+    assert "flex on gpt-4o-mini (1 requests)" in finding["message"]
+
+
+def test_audio_tokens_are_taken_out_of_the_text_buckets(tmp_path: Path) -> None:
+    # a real body with audio counts set (ours): 5 of the 20 prompt tokens, 3 of the 10 output
+    body = _lines(BATCH)[0]["response"]["body"]
+    usage = body["usage"]
+    usage["prompt_tokens_details"]["audio_tokens"] = 5
+    usage["completion_tokens_details"]["audio_tokens"] = 3
+    r = default_report(_write(tmp_path / "audio.jsonl", [body]))
+    tokens = r["totals"]["tokens"]
+    assert (tokens["uncached_input"], tokens["output"]) == (15, 7)
+    notes = r["inputs"]["usage"][0]["notes"]
+    assert any(n.startswith("audio tokens") and "not priced" in n for n in notes)
