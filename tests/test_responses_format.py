@@ -255,3 +255,11 @@ def test_audio_tokens_are_taken_out_of_the_text_buckets(tmp_path: Path) -> None:
     assert (tokens["uncached_input"], tokens["output"]) == (15, 7)
     notes = r["inputs"]["usage"][0]["notes"]
     assert any(n.startswith("audio tokens") and "not priced" in n for n in notes)
+
+
+def test_a_file_forced_into_a_response_format_it_is_not_is_refused_as_such() -> None:
+    # OpenAI responses forced through the Gemini reader: not "no line carries a time"
+    result = run_cli("analyze", str(REFERENCE), "--format", "gemini_responses")
+    assert result.exit_code == 2, result.output
+    assert "no line carries a time" not in result.output
+    assert "--format gemini_responses" in result.output

@@ -78,8 +78,10 @@ def refuse_without_time(
     from tokenecon.errors import UsageInputError
     from tokenecon.ingest.probe import probe_source
 
-    records = probe_source(source).records
-    if records and not any(has_time(r) for r in records):
+    probe = probe_source(source)
+    records = probe.records
+    # a file forced (--format) into this format that is not one: the forced checks say so
+    if fmt.detect(probe) and not any(has_time(r) for r in records):
         raise UsageInputError(
             f"{source.display}: {what}, format {fmt.name}: no line carries a time, and usage "
             "without a day cannot be priced; nothing in it was read",
