@@ -42,6 +42,9 @@ def registry() -> list[Format]:
         openrouter,
         openrouter_generation,
         otel,
+        responses,
+        responses_anthropic,
+        responses_google,
         text,
     )
     from tokenecon.ingest.generic import GENERIC
@@ -57,6 +60,9 @@ def registry() -> list[Format]:
         *agents.FORMATS,
         *openrouter.FORMATS,
         *openrouter_generation.FORMATS,
+        *responses.FORMATS,
+        *responses_google.FORMATS,
+        *responses_anthropic.FORMATS,
         *gemini.FORMATS,
         *otel.FORMATS,
         *cloud.FORMATS,

@@ -10,6 +10,7 @@ tool-use prompts (``toolUsePromptTokenCount``) are billed as input beside it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.formats.base import CSVExport, Format, Normalized, Probe, column, total
@@ -19,6 +20,34 @@ if TYPE_CHECKING:
 
     from tokenecon.ingest.options import ReadOptions
     from tokenecon.ingest.sources import SourceFile
+
+
+THOUGHTS_NOTE = (
+    "thoughtsTokenCount is added to candidatesTokenCount: Gemini counts thinking apart from "
+    "the answer and bills both as output"
+)
+
+
+def usage_metadata_columns(field: Callable[[str, str], Any]) -> dict[str, tuple[Any, str]]:
+    """The token columns of a ``usageMetadata``, as (expression, source field) by canonical
+    name; ``field(camel, snake)`` is the expression of one of its fields (a table column, or
+    a field of a JSON response's struct). Shared by every reader of Gemini usage."""
+    candidates = field("candidatesTokenCount", "candidates_token_count")
+    thoughts = field("thoughtsTokenCount", "thoughts_token_count")
+    prompt = field("promptTokenCount", "prompt_token_count")
+    tool_use = field("toolUsePromptTokenCount", "tool_use_prompt_token_count")
+    return {
+        "input_tokens": (
+            total(prompt, tool_use),
+            "promptTokenCount + toolUsePromptTokenCount (inclusive of cached content)",
+        ),
+        "cache_read_tokens": (
+            field("cachedContentTokenCount", "cached_content_token_count"),
+            "cachedContentTokenCount",
+        ),
+        "output_tokens": (total(candidates, thoughts), "candidatesTokenCount + thoughtsTokenCount"),
+        "reasoning_tokens": (thoughts, "thoughtsTokenCount (part of output)"),
+    }
 
 
 def _field(raw: ir.Table, camel: str, snake: str) -> Any:
@@ -41,10 +70,6 @@ class GeminiUsageCSV(CSVExport):
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Output = candidates + thoughts; input = prompt (+ tool-use prompts), inclusive."""
-        candidates = _field(raw, "candidatesTokenCount", "candidates_token_count")
-        thoughts = _field(raw, "thoughtsTokenCount", "thoughts_token_count")
-        prompt = _field(raw, "promptTokenCount", "prompt_token_count")
-        tool_use = _field(raw, "toolUsePromptTokenCount", "tool_use_prompt_token_count")
         return Normalized.of(
             {
                 "timestamp": (
@@ -56,19 +81,7 @@ class GeminiUsageCSV(CSVExport):
                     column(raw, "model", "modelversion", "model_version"),
                     "model | modelVersion",
                 ),
-                "input_tokens": (
-                    total(prompt, tool_use),
-                    "promptTokenCount + toolUsePromptTokenCount (inclusive of cached content)",
-                ),
-                "cache_read_tokens": (
-                    _field(raw, "cachedContentTokenCount", "cached_content_token_count"),
-                    "cachedContentTokenCount",
-                ),
-                "output_tokens": (
-                    total(candidates, thoughts),
-                    "candidatesTokenCount + thoughtsTokenCount",
-                ),
-                "reasoning_tokens": (thoughts, "thoughtsTokenCount (part of output)"),
+                **usage_metadata_columns(lambda camel, snake: _field(raw, camel, snake)),
                 "reported_cost": (column(raw, "reported_cost", "cost"), "reported_cost | cost"),
                 "user": (column(raw, "user"), "user"),
                 "team": (column(raw, "team"), "team"),
@@ -82,10 +95,7 @@ class GeminiUsageCSV(CSVExport):
             },
             {"total_tokens": _field(raw, "totalTokenCount", "total_token_count")},
             convention="inclusive",
-            notes=[
-                "thoughtsTokenCount is added to candidatesTokenCount: Gemini counts thinking "
-                "apart from the answer and bills both as output"
-            ],
+            notes=[THOUGHTS_NOTE],
         )
 
 
