@@ -29,8 +29,8 @@ def test_a_byok_generation_costs_the_fee_plus_the_providers_inference(tmp_path: 
     # 0.0008976 (the gpt-4.1-mini row, no BYOK) + 0.0005 + 0.0095
     assert r["totals"]["reported_cost"] == "0.010898"
     assert model(r, "anthropic/claude-4.5-sonnet-20250929")["reported_cost"] == "0.010000"
-    notes = r["inputs"]["usage"][0]["notes"]
-    assert any("byok_usage_inference" in n and "cost_total" in n for n in notes)
+    column = r["inputs"]["usage"][0]["columns"]["reported_cost"]
+    assert column == "cost_total (USD; + byok_usage_inference)"
 
 
 def test_without_byok_the_cost_is_cost_total() -> None:

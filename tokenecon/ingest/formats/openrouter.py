@@ -27,12 +27,6 @@ if TYPE_CHECKING:
     from tokenecon.ingest.options import ReadOptions
 
 
-BYOK_NOTE = (
-    "BYOK rows: {byok} (the provider's inference, estimated by OpenRouter at market rates) is "
-    "added to {fee} (OpenRouter's fee) as the reported cost (docs/sources.md)"
-)
-
-
 def with_byok(raw: ir.Table, fee: str, byok: str) -> tuple[ir.Value, ir.Value | None]:
     """The reported cost with the BYOK inference added where the export states one, and the
     reason a row cannot be read (a BYOK amount that is not a number), null where it can."""
@@ -90,10 +84,7 @@ class OpenRouterActivity(CSVExport):
         names = ("app_name", "variant", "cancelled", "streamed", "finish_reason_normalized",
                  "byok_usage_inference", "cost_cache")  # fmt: skip
         extras = {n: raw[n] for n in names if n in raw.columns}
-        notes = [BYOK_NOTE.format(byok="byok_usage_inference", fee="cost_total")]
-        return Normalized(
-            columns, sources, extras, convention="inclusive", notes=notes, row_error=error
-        )
+        return Normalized(columns, sources, extras, convention="inclusive", row_error=error)
 
 
 class OpenRouterDaily(CSVExport):
@@ -126,8 +117,7 @@ class OpenRouterDaily(CSVExport):
             "output_tokens": "Completion Tokens", "reasoning_tokens": "Reasoning Tokens",
             "requests": "Requests", "reported_cost": "Usage (USD; + BYOK Usage)",
         }  # fmt: skip
-        notes = ["no cached-token count: prompt tokens priced as uncached (an upper bound)",
-                 BYOK_NOTE.format(byok="BYOK Usage", fee="Usage")]  # fmt: skip
+        notes = ["no cached-token count: prompt tokens priced as uncached (an upper bound)"]
         extras = {"byok_usage": column(raw, "byok_usage")}
         return Normalized(columns, sources, extras, notes=notes, row_error=error)
 
