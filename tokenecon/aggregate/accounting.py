@@ -27,7 +27,7 @@ RESULT_KEYS = {
     "kind": "string", "use_case": "string", "task_key": "string", "model": "string",
     "service_tier": "string", "by_value": "string", "label": "string",
     "request_id": "string", "day": "date", "prompt_class": "int64", "source_id": "int64",
-    "in_region": "boolean", "has_cost": "boolean", "hour": "timestamp",
+    "in_region": "boolean", "has_cost": "boolean", "hour": "timestamp", "billing_geo": "string",
 }  # fmt: skip
 """The key columns of the result schema, with their types."""
 RESULT_NUMBERS = (

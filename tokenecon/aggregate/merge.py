@@ -23,6 +23,7 @@ from tokenecon.ingest.canonical import TOKEN_COLUMNS
 
 SUM_KEYS = [
     "use_case", "model", "day", "service_tier", "prompt_class", "by_value", "in_region", "has_cost",
+    "billing_geo",
 ]  # fmt: skip
 """The grain at which prices are constant (the ``sums`` result)."""
 EXACT_SUM_LIMIT = 2**53
@@ -45,6 +46,7 @@ def usage_group(r: Mapping[str, Any], rows: int, tokens: dict[str, int]) -> Usag
         reported_cost=r["reported_cost"],
         reported_rows=int(r["reported_rows"] or 0),
         in_region=r.get("in_region"),
+        billing_geo=r.get("billing_geo"),
         beyond_first={c: int(r.get(name) or 0) for c, name in BEYOND_FIRST.items()},
     )
 
@@ -151,7 +153,7 @@ def combine(groups: list[UsageGroup]) -> list[UsageGroup]:
     for g in groups:
         key = (
             g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value, g.in_region,
-            g.reported_rows > 0,
+            g.reported_rows > 0, g.billing_geo,
         )  # fmt: skip
         if key not in merged:
             merged[key] = g
@@ -181,7 +183,7 @@ def without_by_value(groups: list[UsageGroup]) -> list[UsageGroup]:
     for g in groups:
         key = (
             g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.in_region,
-            g.reported_rows > 0, g.local_day,
+            g.reported_rows > 0, g.local_day, g.billing_geo,
         )  # fmt: skip
         acc = sums.get(key)
         if acc is None:
@@ -224,7 +226,7 @@ def split_owner_groups(result: UsageAggregates, timezone: str | None) -> None:
 def _group_order(g: UsageGroup) -> tuple[Any, ...]:
     return (
         g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "",
-        (g.in_region is None, g.in_region is True), g.reported_rows > 0,
+        (g.in_region is None, g.in_region is True), g.reported_rows > 0, g.billing_geo or "",
     )  # fmt: skip
 
 

@@ -85,7 +85,15 @@ def repeated_branches(
         # the rest of the grain, so that the same copy is kept on every run
         ties=[
             ibis.desc(copies[c])
-            for c in ("use_case", "prompt_class", "by_value", "in_region", "task_key", "dup_id")
+            for c in (
+                "use_case",
+                "prompt_class",
+                "by_value",
+                "in_region",
+                "billing_geo",
+                "task_key",
+                "dup_id",
+            )
         ],
     )
     same_id = ibis.window(group_by=copies.request_key)

@@ -47,6 +47,9 @@ class UsageGroup:
     reported_rows: int
     in_region: bool | None = None
     """For use cases that declare ``residency:``: ran in an allowed region (None: unknown)."""
+    billing_geo: str | None = None
+    """The geo the source says the request was billed at (Anthropic's ``inference_geo``, lower
+    case); None where the source does not say (docs/price-book-fields.md#regional-prices)."""
     local_day: date | None = None
     """The day on the clocks of ``--timezone`` (None: the UTC ``day``)."""
     beyond_first: dict[str, int] = field(default_factory=dict)
@@ -143,6 +146,8 @@ class AggregateOptions:
     """How many files are read (set by :func:`~.query.aggregate_usage`)."""
     residency: bool = True
     """Whether any use case declares ``residency:`` (set by :func:`~.query.aggregate_usage`)."""
+    billing_geo: bool = True
+    """Whether any source states the geo it billed (set by :func:`~.query.aggregate_usage`)."""
     tasks: bool = True
     """Whether any use case has a ``task_key`` (set by :func:`~.query.aggregate_usage`)."""
     progress: Reporter | None = None

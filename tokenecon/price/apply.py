@@ -1,6 +1,7 @@
 """Usage sums x price book -> exact cost per group; unpriced usage collected, never guessed.
 
-Usage a residency policy keeps in a region the book prices regionally is priced at that rate
+Usage whose source states the geo it was billed at (Anthropic's ``inference_geo: us``), or that
+a residency policy keeps in a region the book prices regionally, is priced at that rate
 (:mod:`tokenecon.price.regional`); ``cost_global`` keeps the same tokens at the global price.
 """
 
@@ -15,7 +16,7 @@ from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageGroup
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.price.book import BUCKETS, ModelPrice, PriceBook, PricePeriod, cost_of
 from tokenecon.price.rates import MILLION, Rates
-from tokenecon.price.regional import Policies, regional_rate
+from tokenecon.price.regional import Policies, billed_geo_rate, regional_rate
 from tokenecon.price.resolve import unknown_reason
 
 _BUCKET_OF_COLUMN = dict(zip(BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True))
@@ -207,7 +208,7 @@ class UnitPricer:
         (no model matches, or no price on its day)."""
         key = (
             group.model, group.day, group.service_tier, group.prompt_class, group.use_case,
-            group.in_region,
+            group.in_region, group.billing_geo,
         )  # fmt: skip
         if key not in self._keys:
             self._keys[key] = self._work_out(group)
@@ -252,8 +253,12 @@ def _per_token(
 def _region(
     model: ModelPrice, group: UsageGroup, residency: Policies | None
 ) -> tuple[str | None, Decimal]:
-    """The book region and multiplier ``group`` is billed at: its use case's residency policy
-    kept it in a region the book prices regionally; else (None, 1), the global price."""
+    """The book region and multiplier ``group`` is billed at: the geo its source says it was
+    billed at (Anthropic's ``inference_geo``), which decides whatever the policy; else its use
+    case's residency policy kept it in a region the book prices regionally; else (None, 1),
+    the global price."""
+    if group.billing_geo is not None:
+        return billed_geo_rate(model, group.billing_geo) or (None, Decimal(1))
     policy = (residency or {}).get(group.use_case or "") if group.in_region else None
     regional = regional_rate(model, policy) if policy else None
     return regional if regional else (None, Decimal(1))

@@ -1,5 +1,14 @@
-"""Regional prices: what a request of a use case whose ``residency:`` policy keeps it in a
-region costs, from the book's ``regions:`` uplifts (docs/price-book-fields.md#regional-prices).
+"""Regional prices: what a request billed in a region costs, from the book's ``regions:``
+uplifts (docs/price-book-fields.md#regional-prices): a request whose source states the geo it
+was billed at, or of a use case whose ``residency:`` policy keeps it in a region.
+
+A source that states the billed geo decides: Anthropic bills a request sent with
+``inference_geo: "us"`` at 1.1x on every token bucket (Opus 4.6, Sonnet 4.6 and later; the book's
+``regions: {us: 1.1}`` from litellm's ``provider_specific_entry``) and says so in the usage
+report and Claude Code's ``message.usage.inference_geo``. Such a row is priced at the book's
+rate for exactly that geo, with or without a mapping; ``global`` (or a geo the model lists no
+rate for) is the global price, whatever a policy says. A cloud region (Bedrock's
+``us-east-1``) is not a billing geo: only a policy can price it regionally.
 
 A book's ``regions: {eu: 1.1}`` says a request processed only in that region costs 1.1x the
 global price (litellm's ``regional_processing_uplift_multiplier_eu``, OpenAI's data-residency
@@ -41,6 +50,14 @@ def regional_rate(model: ModelPrice, policy: Iterable[str]) -> tuple[str, Decima
         return None
     keys = sorted({r for r in regions if r is not None})
     return "+".join(keys), rates.pop()
+
+
+def billed_geo_rate(model: ModelPrice, geo: str) -> tuple[str, Decimal] | None:
+    """The book region and multiplier of a geo the source says the request was billed at
+    (the exact key: ``us``, never a prefix of a cloud region); None at the global price."""
+    key = geo.strip().lower()
+    rate = model.regions.get(key)
+    return (key, rate) if rate is not None else None
 
 
 Policies = Mapping[str, tuple[str, ...]]

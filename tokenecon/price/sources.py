@@ -56,6 +56,9 @@ _REGIONS = {
     "fedramp": "fedramp_uplift_multiplier",
 }
 """Data-residency uplifts litellm lists: processing kept in a region costs this multiple."""
+_INFERENCE_GEOS = ("us",)
+"""Billing geos litellm lists in ``provider_specific_entry`` (keyed by the ``inference_geo`` a
+request was served in: Anthropic's ``us: 1.1``); ``global`` is the standard price."""
 _ABOVE = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 LITELLM_URL = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
 """Where a litellm record that names no page of its own comes from."""
@@ -316,6 +319,13 @@ def _name_groups(
             for name, k in _REGIONS.items()
             if isinstance(record.get(k), int | float) and not isinstance(record.get(k), bool)
         }
+        geos = record.get("provider_specific_entry")
+        geos = geos if isinstance(geos, dict) else {}
+        for geo in _INFERENCE_GEOS:
+            value = geos.get(geo)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                where = f"litellm[{primary[0]!r}].provider_specific_entry.{geo}"
+                regions[geo] = per_million(value, where) / 1_000_000
         if regions:
             model["regions"] = {k: _plain(v) for k, v in sorted(regions.items())}
         model["prices"] = [entry]

@@ -9,6 +9,7 @@ in dollars, per day x model (display name) x token type.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.formats.base import CostReport, CSVExport, Format, Normalized, Probe, column
@@ -18,7 +19,7 @@ from tokenecon.ingest.sources import SourceFile
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from tokenecon.ingest.options import ReadOptions
+    from tokenecon.ingest.options import ColumnPlan, ReadOptions
 
 USAGE_RESULT = {
     "uncached_input_tokens": "text",
@@ -240,6 +241,33 @@ class AnthropicConsoleCostCSV(CostReport, CSVExport):
             },
             {n: raw[n] for n in ("token_type", "list_price_usd", "cost_type") if n in raw.columns},
         )
+
+
+BILLING_GEO_FIELD = "inference_geo"
+"""Anthropic's field for the geo a request was served and billed in (``global``, ``us``): the
+Admin usage report, the Console CSVs and Claude Code's ``message.usage`` carry it."""
+_FIELD_NAME = re.compile(r"[^a-z0-9]+")
+
+
+def states_billing_geo(plan: ColumnPlan) -> bool:
+    """Whether the source's ``region`` is the geo it billed (an ``inference_geo`` field), not
+    a cloud region (Bedrock's ``us-east-1``) or a data region that sets no price."""
+    at = plan.canonical.get("region")
+    if at is None or at >= len(plan.headers):
+        return False
+    last = plan.headers[at].rsplit(".", 1)[-1]
+    return _FIELD_NAME.sub("_", last.strip().lower()).strip("_") == BILLING_GEO_FIELD
+
+
+def billing_geo_expression(table: ir.Table, plan: ColumnPlan) -> ir.StringValue:
+    """Each row's billed geo in lower case where the source states it (:func:`states_billing_geo`),
+    else null: the price stage prices a row at its geo's rate (docs/price-book-fields.md)."""
+    import ibis
+
+    if not states_billing_geo(plan):
+        return ibis.null("string")
+    geo = table.region.cast("string").strip().lower()
+    return ibis.cases((geo == "", ibis.null("string")), else_=geo)
 
 
 FORMATS: list[Format] = [
