@@ -42,6 +42,7 @@ def registry() -> list[Format]:
         openrouter,
         openrouter_generation,
         otel,
+        otel_logs,
         text,
     )
     from tokenecon.ingest.generic import GENERIC
@@ -58,6 +59,7 @@ def registry() -> list[Format]:
         *openrouter.FORMATS,
         *openrouter_generation.FORMATS,
         *gemini.FORMATS,
+        *otel_logs.FORMATS,  # before spans: a file of both is read for its agent events
         *otel.FORMATS,
         *cloud.FORMATS,
         *text.FORMATS,
