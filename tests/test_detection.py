@@ -36,6 +36,7 @@ EXPECTED = {
     "openrouter_generation.json": "openrouter_generation_json",
     "gemini_usage.csv": "gemini_usage_csv",
     "otel_traces.jsonl": "otel_genai",
+    "otel_agent_logs.jsonl": "otel_agent_logs",
     "focus.csv": "focus_csv",
     "bedrock_invocations.jsonl": "bedrock_invocation_log",
     "text_log.csv": "text_log",

@@ -50,6 +50,8 @@ EVENTS = ("claude_code.api_request", "codex.sse_event", "gemini_cli.api_response
 """The log events that carry one API call's usage."""
 AGENT_MARKS = ("claude_code.", "codex.", "gemini_cli.")
 """Event name prefixes that tell an agent's log export (in the first kilobytes)."""
+UNNAMED = "(model not named)"
+"""The model of a call whose record names none: its tokens are kept, unpriced."""
 
 
 def _seconds(nanos: ir.StringValue) -> ir.StringValue:
@@ -152,7 +154,7 @@ class OTelAgentLogs(Format):
             "provider": per_agent(
                 ibis.literal("anthropic"), ibis.literal("openai"), ibis.literal("google")
             ),
-            "model": a("model"),
+            "model": ibis.coalesce(a("model").nullif(""), ibis.literal(UNNAMED)),
             "input_tokens": per_agent(
                 cast(total(a("input_tokens"), a("cache_read_tokens"), a("cache_creation_tokens"))),
                 a("input_token_count"),
@@ -179,7 +181,7 @@ class OTelAgentLogs(Format):
         sources = {
             "timestamp": "event.timestamp | timeUnixNano | observedTimeUnixNano",
             "provider": "(anthropic | openai | google, by event)",
-            "model": "model",
+            "model": f"model (none: {UNNAMED}, unpriced)",
             "input_tokens": "Claude Code: input_tokens + cache_read_tokens + "
             "cache_creation_tokens; Codex: input_token_count (cached inside); Gemini CLI: "
             "input_token_count + tool_token_count (cached inside)",
