@@ -8,10 +8,13 @@ $0.175 cache read / $14 output; gemini-2.5-pro $1.25 input / $0.125 cache read /
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import FIXTURES, run_cli
 from sources import SOURCES, accounted, fmt, model
 from sources import default_report as report
@@ -181,3 +184,27 @@ def test_sources_names_the_format() -> None:
     assert '"otel_agent_logs"' in result.stdout
     listing = run_cli("sources", "--json")
     assert "otel_agent_logs" in listing.stdout
+
+
+@pytest.mark.slow
+def test_on_spark_a_broken_line_is_rejected_not_dropped(tmp_path: Path) -> None:
+    # Spark's PERMISSIVE reader nulls a malformed line; it was unnested away unseen (two good
+    # lines read, nothing rejected, exit 0) before it was named as DuckDB's reader names it.
+    if not (importlib.util.find_spec("pyspark") and shutil.which("java")):
+        pytest.skip("PySpark or Java is not installed")
+    path = tmp_path / "collector.jsonl"
+    broken = '{"resourceLogs":[{"scopeLogs":[nul]}]}\n'
+    path.write_text(CODEX.read_text() + broken + GEMINI.read_text())
+    spark = ("--engine", "spark", "--spark-master", "local[1]")
+    reports = []
+    for engine in ((), spark):
+        result = run_cli("analyze", str(path), "--json", *engine)
+        assert result.exit_code == 0, result.output
+        reports.append(accounted(json.loads(result.stdout)))
+    duckdb, on_spark = reports
+    assert on_spark["totals"] == duckdb["totals"]
+    assert (on_spark["totals"]["rows_read"], on_spark["totals"]["rows_rejected"]) == (3, 1)
+    assert on_spark["rejected"]["rows"] == duckdb["rejected"]["rows"]
+    assert [r["line"] for r in on_spark["rejected"]["rows"]] == [2]
+    # 0.0043925 + 0.01219775
+    assert on_spark["totals"]["cost"] == "0.016590"
