@@ -42,6 +42,7 @@ EXPECTED = {
     "vertex_batch_output.jsonl": "vertex_batch_output",
     "anthropic_responses.jsonl": "anthropic_responses",
     "otel_traces.jsonl": "otel_genai",
+    "otel_agent_logs.jsonl": "otel_agent_logs",
     "focus.csv": "focus_csv",
     "bedrock_invocations.jsonl": "bedrock_invocation_log",
     "text_log.csv": "text_log",

@@ -121,10 +121,17 @@ def read_json(
     (:mod:`tokenecon.ingest.json_records`).
     """
     paths = [str(p) for p in source.members] if source.members else location(source)
-    if not is_duckdb(con):
-        return _guard(source, lambda: _spark_json(con, source, paths, schema, filename))
-    options: dict[str, Any] = {"filename": True} if filename else {}
     tolerant = lines and source.kind == "jsonl"
+    if not is_duckdb(con):
+        table = _guard(source, lambda: _spark_json(con, source, paths, schema, filename))
+        if tolerant:
+            from tokenecon.ingest.json_lines import with_line_errors
+
+            # Spark's PERMISSIVE mode nulls a malformed line's fields as DuckDB's
+            # ignore_errors does: named the same, it is rejected, not unnested away unseen
+            table = with_line_errors(table, list(schema))
+        return table
+    options: dict[str, Any] = {"filename": True} if filename else {}
     if tolerant:
         options["ignore_errors"] = True
     table = _guard(

@@ -42,6 +42,7 @@ def registry() -> list[Format]:
         openrouter,
         openrouter_generation,
         otel,
+        otel_logs,
         responses,
         responses_anthropic,
         responses_google,
@@ -64,6 +65,7 @@ def registry() -> list[Format]:
         *responses_google.FORMATS,
         *responses_anthropic.FORMATS,
         *gemini.FORMATS,
+        *otel_logs.FORMATS,  # before spans: a file of both is read for its agent events
         *otel.FORMATS,
         *cloud.FORMATS,
         *text.FORMATS,

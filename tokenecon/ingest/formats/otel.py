@@ -143,7 +143,11 @@ class OTelGenAI(Format):
             "span_name": raw.span_name,
         }
         keep = found["input_tokens"].notnull() | found["output_tokens"].notnull()
-        notes = ["spans without gen_ai token usage (tools, agents, HTTP) are not model calls"]
+        notes = [
+            "spans without gen_ai token usage (tools, agents, HTTP) are not model calls; "
+            "logs and metrics lines are not read (coding agents' log events: --format "
+            "otel_agent_logs)"
+        ]
         return Normalized(columns, sources, extras, convention="inclusive", keep=keep,
                           notes=notes)  # fmt: skip
 
