@@ -116,6 +116,14 @@ def build_canonical(
             "reported_cost: '" + stage.reported_cost__text + "' is not a number",
         )
     )
+    checks.append(
+        (
+            stage.reported_cost.abs() >= COST_LIMIT,
+            "reported_cost: '"
+            + stage.reported_cost__text
+            + "' is out of range (a trillion or more)",
+        )
+    )
     tokens = {name: numbers[name] for name in TOKEN_COLUMNS}
     if "input_tokens" in columns:
         tokens["uncached_input_tokens"] = _uncached_from_input(
@@ -313,6 +321,10 @@ def from_epoch(epoch: ir.FloatingValue) -> ir.TimestampValue:
     ).as_interval("ms")
     return stamp
 
+
+COST_LIMIT = 10**12
+"""A row's cost of a trillion (dollars or any currency) or more is a broken value, not spend:
+sums of such amounts would pass the 28 digits money is computed with."""
 
 EPOCH_LIMIT = 1e11
 """Unix seconds below this (the year 5138) are a time in seconds."""
