@@ -82,3 +82,31 @@ def test_a_file_out_of_time_order_still_gets_lines(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = {(r["line"], r["reason"]) for r in json.loads(result.stdout)["rejected"]["rows"]}
     assert lines == {(3, "output_tokens: '-4' is negative"), (5, "output_tokens: '-7' is negative")}
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_rejected_rows_sharing_a_request_id_each_get_their_own_line(
+    tmp_path: Path, suffix: str
+) -> None:
+    """Found reading a Batch API error file, whose lines repeat one id: both rejected rows were
+    shown at the first one's line."""
+    rows = [("2026-10-01T00:00:00Z", "x", "r1"), ("2026-10-01T00:00:01Z", "y", "r1"),
+            ("2026-10-01T00:00:02Z", "5", "r2")]  # fmt: skip
+    usage = tmp_path / f"usage.{suffix}"
+    if suffix == "csv":
+        body = "".join(f"{t},gpt-4.1,{o},{r},x\n" for t, o, r in rows)
+        usage.write_text(HEADER + body)
+    else:
+        keys = ("timestamp", "output_tokens", "request_id")
+        usage.write_text("".join(json.dumps(dict(zip(keys, r, strict=True)) | {"model": "gpt-4.1"})
+                                 + "\n"
+                                 for r in rows))  # fmt: skip
+    result = run_cli("analyze", str(usage), "--prices", str(FIXTURES / "book.yaml"),
+                     "--no-default-prices", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first = 2 if suffix == "csv" else 1
+    lines = {(r["line"], r["reason"]) for r in json.loads(result.stdout)["rejected"]["rows"]}
+    assert lines == {
+        (first, "output_tokens: 'x' is not a number"),
+        (first + 1, "output_tokens: 'y' is not a number"),
+    }

@@ -104,7 +104,9 @@ def _locate(
                     continue
         plain = plain and not source.members  # a folder of logs, a table: scan order
         keyed = [s for s in mine if s["request_id"]]
-        if plain and len(keyed) == len(mine):
+        # Rows that share a request id cannot be told apart by it: scan order finds them.
+        distinct = len(_by_request_id(keyed)) == len(keyed)
+        if plain and len(keyed) == len(mine) and distinct:
             found: dict[int, int] = {}
             if source.kind in ("csv", "jsonl") and plans[source_id].format == "generic":
                 found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
