@@ -255,7 +255,7 @@ def _cause(usage: list[PricedGroup], book: PriceBook) -> str:
 def _explain_ungrouped(line: ModelReconciliation, cost: PricedGroup, usage: list[PricedGroup],
                        book: PriceBook) -> None:  # fmt: skip
     """Fold one "(all models)" cost line into its line: compared with the computed cost of
-    the usage of its day across models (docs/sources.md, "Cost sources")."""
+    the usage of its day across models (docs/sources.md, "Computed vs reported cost")."""
     reported = cost.group.reported_cost or Decimal(0)
     computed = sum((p.cost for p in usage if p.cost is not None), Decimal(0))
     line.computed += computed
