@@ -8,6 +8,7 @@ of the usage of its day; the figures below are worked by hand.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,12 @@ import pytest
 from conftest import FIXTURES
 from sources import accounted as rows_add_up
 from sources import default_report, model, report
+
+from tokenecon.aggregate.types import UsageGroup
+from tokenecon.ingest.canonical import TOKEN_COLUMNS
+from tokenecon.price.apply import price_groups
+from tokenecon.price.book import load_price_book
+from tokenecon.price.reconcile import choose_costs, reconcile
 
 GUARDIAN = FIXTURES / "public" / "openai"
 USAGE = GUARDIAN / "dashboard_usage_2025-10.tsv"
@@ -158,3 +165,41 @@ def test_the_all_models_notes_only_where_such_rows_were_read(
     said = [n for n in notes if "'(all models)'" in n]
     assert any("group_by=model" in n for n in said) is usage_note
     assert any("group_by=line_item" in n for n in said) is cost_note
+
+
+def _group(
+    model: str, use_case: str | None, uncached: int = 0, reported: str | None = None
+) -> UsageGroup:
+    tokens = dict.fromkeys(TOKEN_COLUMNS, 0)
+    tokens["uncached_input_tokens"] = uncached
+    return UsageGroup(
+        use_case=use_case, model=model, day=date(2026, 1, 5), service_tier="standard",
+        prompt_class=0, by_value=None, rows=1, requests=1, requests_unknown_rows=0,
+        tokens=tokens, reported_cost=None if reported is None else Decimal(reported),
+        reported_rows=0 if reported is None else 1,
+    )  # fmt: skip
+
+
+def test_a_line_of_a_use_case_covers_that_use_cases_usage_only() -> None:
+    """Test book, gpt-4.1-mini at $0.40 per 1M input: 1M tokens of use case a ($0.40) and 1M
+    of b ($0.40). A line of a ($0.50) is a's cost report: $0 under auto, and a's usage is
+    unpriced under reported while b's has no reported cost; a line of no use case ($0.90)
+    covers both."""
+    book = load_price_book([FIXTURES / "book.yaml"], include_default=False)
+    a, b = _group("gpt-4.1-mini", "a", 1_000_000), _group("gpt-4.1-mini", "b", 1_000_000)
+    for line, covered in ((_group("(all models)", "a", reported="0.50"), {"a"}),
+                          (_group("(all models)", None, reported="0.90"), {"a", "b"})):  # fmt: skip
+        priced = price_groups([a, b, line], book)
+        auto = choose_costs(priced, "auto")
+        assert [(p.cost, p.cost_source) for p in auto] == [
+            (Decimal("0.40"), "computed"), (Decimal("0.40"), "computed"), (0, "computed"),
+        ]  # fmt: skip
+        reported = choose_costs(priced, "reported")
+        assert reported[2].cost == line.reported_cost
+        unpriced = {p.group.use_case: p.unpriced_reason for p in reported[:2]}
+        assert unpriced == {u: IN_LINE if u in covered else "no reported cost" for u in "ab"}
+        (rec,) = reconcile(priced, [], book)
+        # computed: the covered usage, $0.40 per use case; the gap unexplained
+        computed = Decimal("0.40") * len(covered)
+        assert (rec.computed, rec.reported) == (computed, line.reported_cost)
+        assert rec.causes == {"unexplained": line.reported_cost - computed}

@@ -5,7 +5,8 @@ per day (and project) and no model: tokenecon reads them as the model ``(all mod
 line matches no model's usage, yet it is the bill of every model used that day. It *covers*
 the usage groups of its UTC day that carry no reported cost of their own — of its use case and
 ``--by`` value where the line has one (a line of no use case, or ``unattributed``, covers the
-day's usage of every use case). docs/sources.md, "Computed vs reported cost", gives the rule that follows.
+day's usage of every use case). docs/sources.md, "Computed vs reported cost", gives the rule
+that follows.
 """
 
 from __future__ import annotations
