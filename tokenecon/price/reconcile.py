@@ -11,6 +11,10 @@ splits the gap (reported - computed) into causes that add up to it exactly:
 - ``unpriced model``: the book has no price (the whole reported cost is gap);
 - ``no token usage to compare``: the source's cost lines have no usage of their model and
   day beside them (a cost report read alone);
+- a cost line without a model (``(all models)``, an ungrouped OpenAI cost export) is compared
+  with the computed cost of every model's usage of its day that has no reported cost of its
+  own (:mod:`tokenecon.price.ungrouped`), its gap booked under the causes below; where some of
+  that usage has no price in the book, the whole gap is ``unpriced model``;
 - ``no reported cost``: usage of the model for which no source recorded a cost;
 - ``reported at $0 with tokens``: rows with tokens that the source recorded at $0 — the
   streaming-loss bug of proxies and SDKs — at their computed cost (found by a query of its own);
@@ -33,8 +37,10 @@ from typing import TYPE_CHECKING, Any
 from tokenecon.aggregate.types import UsageGroup
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
+from tokenecon.ingest.formats.openai import ALL_MODELS
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook
+from tokenecon.price.ungrouped import choose_ungrouped, covers, in_ungrouped_line
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend
@@ -51,6 +57,9 @@ def choose_costs(priced: Sequence[PricedGroup], source: str) -> list[PricedGroup
     group with no billable tokens (a cost report's line) takes the source's cost: the book
     would price it at $0 — unless the book prices token usage of the same model and day: then
     the line is a cost report of that usage (reconciliation compares the two), not more spend.
+    A line without a model ("(all models)", :mod:`tokenecon.price.ungrouped`) is likewise the
+    cost report of the usage of its day; under ``reported`` that usage is unpriced per model,
+    its dollars being the line's.
     """
     if source not in COST_SOURCES:
         raise OptionError(
@@ -58,7 +67,15 @@ def choose_costs(priced: Sequence[PricedGroup], source: str) -> list[PricedGroup
             "auto: computed where the price book prices it, reported otherwise",
         )
     metered = {_cell(p) for p in priced if p.cost is not None and p.billable_tokens}
-    return [_choose(p, source, _cell(p) in metered) for p in priced]
+    chosen = [_choose(p, source, _cell(p) in metered) for p in priced]
+    if source == "computed":
+        return chosen
+    for i, cover in covers(priced).items():
+        chosen[i] = choose_ungrouped(priced[i], source, cover)
+        if source == "reported":
+            for j in cover.usage:
+                chosen[j] = in_ungrouped_line(priced[j])
+    return chosen
 
 
 def _cell(p: PricedGroup) -> tuple[str, date]:
@@ -170,15 +187,19 @@ def reconcile(
         if z.cost is not None:
             zero_cost[_key(z.group)] += z.cost
             zero_rows[_key(z.group)] += z.group.rows
+    ungrouped = covers(priced)
     cells: dict[tuple[Any, ...], list[PricedGroup]] = defaultdict(list)
-    for p in priced:
+    for i, p in enumerate(priced):
         name = p.model_key or p.group.model
-        if name in reported_models:
+        if name in reported_models and i not in ungrouped:
             cells[(name, *_key(p.group))].append(p)
     out: dict[str, ModelReconciliation] = {}
     for (name, *key), members in sorted(cells.items(), key=lambda kv: str(kv[0])):
         line = out.setdefault(name, ModelReconciliation(name))
         _explain(line, tuple(key), members, zero_cost, zero_rows, book)
+    for i, cover in sorted(ungrouped.items(), key=lambda kv: priced[kv[0]].group.day):
+        line = out.setdefault(ALL_MODELS, ModelReconciliation(ALL_MODELS))
+        _explain_ungrouped(line, priced[i], [priced[j] for j in cover.usage], book)
     return sorted(out.values(), key=lambda m: (-abs(m.gap), m.model))
 
 
@@ -213,22 +234,39 @@ def _explain(
     line.add("reported at $0 with tokens", -streamed)
     line.zero_cost_rows += zero_rows.get(key, 0)
     rest = reported - computed + streamed
-    first = members[0]
-    day: date = first.group.day
-    priced = [p for p in members if p.billable_tokens]
-    if any(p.cliff != "below" or p.group.service_tier != "standard" for p in priced):
-        line.add("tier or long-context cliff", rest)
-        return
-    model = book.models.get(first.model_key or "")
-    if model is not None and book.discount_at(model, day) != 1:
-        line.add("discount", rest)
-        return
-    entry = model.active(day) if model else None
-    checked = _checked(entry.checked if entry else "")
-    if checked is not None and day > checked:
-        line.add("price book older than the usage", rest)
+    line.add(_cause([p for p in members if p.billable_tokens], book), rest)
+
+
+def _cause(usage: list[PricedGroup], book: PriceBook) -> str:
+    """The cause of the rest of a cell's gap, from the priced usage of one day."""
+    if any(p.cliff != "below" or p.group.service_tier != "standard" for p in usage):
+        return "tier or long-context cliff"
+    models = [(book.models.get(p.model_key or ""), p.group.day) for p in usage]
+    if any(m is not None and book.discount_at(m, day) != 1 for m, day in models):
+        return "discount"
+    for model, day in models:
+        entry = model.active(day) if model else None
+        checked = _checked(entry.checked if entry else "")
+        if checked is not None and day > checked:
+            return "price book older than the usage"
+    return "unexplained"
+
+
+def _explain_ungrouped(line: ModelReconciliation, cost: PricedGroup, usage: list[PricedGroup],
+                       book: PriceBook) -> None:  # fmt: skip
+    """Fold one "(all models)" cost line into its line: compared with the computed cost of
+    the usage of its day across models (docs/sources.md, "Computed vs reported cost")."""
+    reported = cost.group.reported_cost or Decimal(0)
+    computed = sum((p.cost for p in usage if p.cost is not None), Decimal(0))
+    line.computed += computed
+    line.reported += reported
+    if not usage:
+        line.add("no token usage to compare", reported)
+    elif any(p.cost is None for p in usage):
+        # the dollars beyond the priced part are (at least partly) the unpriced usage's cost
+        line.add("unpriced model", reported - computed)
     else:
-        line.add("unexplained", rest)
+        line.add(_cause(usage, book), reported - computed)
 
 
 def _without_unreported(line: ModelReconciliation, members: list[PricedGroup]) -> list[PricedGroup]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenecon.aggregate.memo import aggregate_usage_cached
-from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, UsageGroup, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.attribute.outcomes import event_sources
 from tokenecon.economics.blocks import hourly_blocks
@@ -23,6 +23,7 @@ from tokenecon.economics.value import ValueAssessment, assess_value, value_findi
 from tokenecon.engine.connect import EngineOptions, Session
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
+from tokenecon.ingest.formats.openai import ALL_MODELS, said_notes
 from tokenecon.ingest.options import ReadOptions
 from tokenecon.ingest.sources import (
     FileDigest,
@@ -244,6 +245,7 @@ def run_analysis(
     )  # fmt: skip
     value = assess_value(economics, priced, book)
     findings = findings + value_findings(value)
+    ungrouped = _ungrouped_rows(aggregates.groups)
     inputs = {
         "usage": [
             {
@@ -252,7 +254,7 @@ def run_analysis(
                 "format": "generic_" + s.kind if plan.format == "generic" else plan.format,
                 "rows": aggregates.rows_per_source.get(i, 0),
                 "columns": {k: plan.headers[v] for k, v in sorted(plan.canonical.items())},
-                "notes": plan.notes,
+                "notes": said_notes(plan.notes, *ungrouped),
                 "estimated": plan.estimated,
             }
             for i, (s, plan) in enumerate(zip(sources, aggregates.plans, strict=True))
@@ -329,6 +331,12 @@ def _user_outcomes(
     from tokenecon.aggregate.user_outcomes import count_user_outcomes
 
     return count_user_outcomes(session.ibis(), aggregates.rows, mapping, options)
+
+
+def _ungrouped_rows(groups: Sequence[UsageGroup]) -> tuple[bool, bool]:
+    """Whether the run read usage rows, and cost rows, without a model ("(all models)")."""
+    ungrouped = [g for g in groups if g.model == ALL_MODELS]
+    return any(g.rows > g.reported_rows for g in ungrouped), any(g.reported_rows for g in ungrouped)
 
 
 def _estimated_models(session: Session, aggregates: UsageAggregates, book: PriceBook) -> set[str]:

@@ -16,8 +16,10 @@ from tokenecon.economics.board import BoardLines, OutcomeGroup, board_lines
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, Volume, ratio
 from tokenecon.economics.diagnose import Finding, LayerCheck, layer_checks
 from tokenecon.economics.maturity import LADDER, NEXT_STEPS
+from tokenecon.economics.waterfall import rounded_steps
 from tokenecon.errors import TokenEconError
 from tokenecon.report.figures import (
+    MONEY,
     money,
     number,
     rate,
@@ -50,13 +52,21 @@ def _reconciliation(lines: list[Any]) -> list[dict[str, Any]]:
             "computed": money(m.computed),
             "reported": money(m.reported),
             "gap": money(m.gap),
-            "causes": [
-                {"cause": cause, "amount": money(amount)}
-                for cause, amount in sorted(m.causes.items(), key=lambda kv: -abs(kv[1]))
-            ],
+            "causes": _causes(m.causes, m.gap),
             "zero_cost_rows": m.zero_cost_rows,
         }
         for m in lines
+    ]
+
+
+def _causes(causes: dict[str, Decimal], gap: Decimal) -> list[dict[str, Any]]:
+    """The gap's parts, largest first, rounded so that they add up to the rounded gap (two
+    parts of half a micro-dollar each would otherwise print one more than their sum)."""
+    ranked = sorted(causes.items(), key=lambda kv: -abs(kv[1]))
+    amounts = rounded_steps([amount for _, amount in ranked], gap, MONEY)
+    return [
+        {"cause": cause, "amount": money(amount)}
+        for (cause, _), amount in zip(ranked, amounts, strict=True)
     ]
 
 

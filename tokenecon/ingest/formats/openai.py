@@ -97,6 +97,23 @@ UNGROUPED_NOTE = (
 )
 
 
+COST_UNGROUPED_NOTE = (
+    f"a cost without a line item (fetched without group_by=line_item) is read as model "
+    f"{ALL_MODELS!r}: its dollars are kept, as the cost report of the day's usage where "
+    "the usage is read beside it (docs/sources.md)"
+)
+
+
+def said_notes(notes: list[str], usage: bool, costs: bool) -> list[str]:
+    """A source's notes without those about rows of model :data:`ALL_MODELS` where the run
+    read none: ``usage``, ``costs``: whether it read such usage (tokens or requests) and
+    such cost lines. The notes are written before the rows are read; the report keeps them
+    only when they describe rows it has."""
+    drop = {UNGROUPED_NOTE} if not usage else set()
+    drop |= {COST_UNGROUPED_NOTE} if not costs else set()
+    return [n for n in notes if n not in drop]
+
+
 def all_models(model: Any) -> ir.StringValue:
     """A result's model, or :data:`ALL_MODELS` where the export names none."""
     import ibis
@@ -238,8 +255,7 @@ def _line_item(raw: ir.Table, start: str, amount: Any, line_item: Any) -> Normal
         keep=amount.cast("string").fill_null("") != "",
         notes=[
             "rows without an amount (empty days) are skipped",
-            f"a cost without a line item (fetched without group_by=line_item) is read as model "
-            f"{ALL_MODELS!r}: its dollars are kept (docs/sources.md)",
+            COST_UNGROUPED_NOTE,
         ],
     )
 
