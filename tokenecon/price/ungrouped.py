@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from tokenecon.aggregate.types import UsageGroup
 from tokenecon.attribute.domains import UNATTRIBUTED
 from tokenecon.ingest.formats.openai import ALL_MODELS
 from tokenecon.price.apply import PricedGroup
@@ -100,3 +101,9 @@ def in_ungrouped_line(p: PricedGroup) -> PricedGroup:
 
 def _priced(p: PricedGroup, cost: Decimal, source: str) -> PricedGroup:
     return replace(p, cost=cost, unpriced_reason=None, cost_source=source)
+
+
+def ungrouped_rows(groups: Sequence[UsageGroup]) -> tuple[bool, bool]:
+    """Whether the run read usage rows, and cost rows, without a model ("(all models)")."""
+    ungrouped = [g for g in groups if g.model == ALL_MODELS]
+    return any(g.rows > g.reported_rows for g in ungrouped), any(g.reported_rows for g in ungrouped)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenecon.aggregate.memo import aggregate_usage_cached
-from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, UsageGroup, split_local_day
+from tokenecon.aggregate.types import AggregateOptions, UsageAggregates, split_local_day
 from tokenecon.attribute.mapping import OutcomeMapping, load_mapping
 from tokenecon.attribute.outcomes import event_sources
 from tokenecon.economics.blocks import hourly_blocks
@@ -23,7 +23,7 @@ from tokenecon.economics.value import ValueAssessment, assess_value, value_findi
 from tokenecon.engine.connect import EngineOptions, Session
 from tokenecon.errors import OptionError
 from tokenecon.ingest.canonical import ATTRIBUTE_COLUMNS
-from tokenecon.ingest.formats.openai import ALL_MODELS, said_notes
+from tokenecon.ingest.formats.openai import said_notes
 from tokenecon.ingest.options import ReadOptions
 from tokenecon.ingest.sources import (
     FileDigest,
@@ -36,6 +36,7 @@ from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
 from tokenecon.price.regional import residency_policies
+from tokenecon.price.ungrouped import ungrouped_rows
 from tokenecon.progress import Reporter
 from tokenecon.report.document import Report, build_report
 from tokenecon.report.empty import refuse_empty
@@ -245,7 +246,7 @@ def run_analysis(
     )  # fmt: skip
     value = assess_value(economics, priced, book)
     findings = findings + value_findings(value)
-    ungrouped = _ungrouped_rows(aggregates.groups)
+    ungrouped = ungrouped_rows(aggregates.groups)
     inputs = {
         "usage": [
             {
@@ -331,12 +332,6 @@ def _user_outcomes(
     from tokenecon.aggregate.user_outcomes import count_user_outcomes
 
     return count_user_outcomes(session.ibis(), aggregates.rows, mapping, options)
-
-
-def _ungrouped_rows(groups: Sequence[UsageGroup]) -> tuple[bool, bool]:
-    """Whether the run read usage rows, and cost rows, without a model ("(all models)")."""
-    ungrouped = [g for g in groups if g.model == ALL_MODELS]
-    return any(g.rows > g.reported_rows for g in ungrouped), any(g.reported_rows for g in ungrouped)
 
 
 def _estimated_models(session: Session, aggregates: UsageAggregates, book: PriceBook) -> set[str]:
