@@ -203,3 +203,27 @@ def test_a_line_of_a_use_case_covers_that_use_cases_usage_only() -> None:
         computed = Decimal("0.40") * len(covered)
         assert (rec.computed, rec.reported) == (computed, line.reported_cost)
         assert rec.causes == {"unexplained": line.reported_cost - computed}
+
+
+def test_convert_focus_writes_the_same_3_11(tmp_path: Path) -> None:
+    """`convert --focus` under auto: the same 3.11 as analyze (1.76 computed; the 01-05 line
+    $0; 01-07 0.75; 01-08 1.00 - 0.40 = 0.60), o9-preview's rows without a cost."""
+    import csv
+
+    from conftest import run_cli
+
+    out = tmp_path / "focus.csv"
+    usage, cost = _files(tmp_path)
+    result = run_cli(
+        "convert", str(usage), str(cost), "--prices", str(FIXTURES / "book.yaml"),
+        "--no-default-prices", "--focus", "--allow-unpriced", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    lines = {r["ChargePeriodStart"][:10]: r["BilledCost"] for r in rows
+             if r["x_Model"] == "(all models)"}  # fmt: skip
+    assert {d: Decimal(v) for d, v in lines.items()} == {
+        "2026-01-05": Decimal(0), "2026-01-07": Decimal("0.75"), "2026-01-08": Decimal("0.60"),
+    }  # fmt: skip
+    assert sum(Decimal(r["BilledCost"] or 0) for r in rows) == Decimal("3.11")

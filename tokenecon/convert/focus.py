@@ -23,6 +23,7 @@ from tokenecon.aggregate.read import fetch_records
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.rules import residency_expression
 from tokenecon.convert.conversion import UnpricedModel
+from tokenecon.convert.focus_lines import auto_cost_lines
 from tokenecon.convert.focus_prices import (
     PRICE_FIELDS,
     TIERS,
@@ -201,10 +202,14 @@ def _costs(long: ir.Table) -> dict[str, Any]:
     token = long.token_type != REQUEST_ROW
     computed = long.cost_source == "computed"
     quantity = long.tokens.cast("decimal(16, 0)")
+    reported = long.reported_cost.cast(money)
+    if "line_offset" in long.columns:  # a cost line beside usage it reports in part
+        less = ibis.greatest(reported - long.line_offset, zero)
+        reported = ibis.cases((long.line_offset.notnull(), less), else_=reported)
     billed = ibis.cases(
         (token & computed, (quantity * long.unit).cast(money)),
         (~token & computed, zero),
-        (~token & (long.cost_source == "reported"), long.reported_cost.cast(money)),
+        (~token & (long.cost_source == "reported"), reported),
         else_=ibis.null(money),
     )
     listed = ibis.cases(
@@ -240,6 +245,8 @@ def focus_table(
     request, before the request is split into its token types.
     """
     rows = _priced_rows(kept, book, tables, _engine_tables(con, tables), option, mapping)
+    if option == "auto":
+        rows = auto_cost_lines(rows)
     rows = rows.mutate(**_request_text(rows, book.currency))
     long = _long(rows)
     long = long.mutate(**_costs(long))
