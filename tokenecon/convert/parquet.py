@@ -110,7 +110,7 @@ def convert_usage(
         residency = residency_policies(mapping.use_cases) if mapping else None
         tables = price_tables(book, models, residency)
         result.inexact_prices = tables.inexact
-        expression = focus_table(con, kept, book, tables, options.cost_source, mapping)
+        expression = focus_table(con, kept, book, tables, options.cost_source, mapping, plans)
         if tables.maybe_unpriced or options.cost_source == "reported":
             with watch_pass(con, sources, options.progress, "unpriced usage"):
                 result.unpriced = unpriced_usage(con, expression, tables, options.cost_source)
