@@ -1,6 +1,6 @@
 """`convert --focus` prices a row whose source states the geo it was billed at (Anthropic's
 ``inference_geo: "us"``) at the book's rate for exactly that geo, as `analyze` does, so that the
-FOCUS costs add up to analyze's (docs/convert.md#pricing). claude-opus-4-6 in the default book:
+FOCUS costs add up to analyze's (docs/convert.md). claude-opus-4-6 in the default book:
 $5 input, $0.50 cache read, $6.25 cache write, $10 1h cache write, $25 output per 1M, from
 2026-02-05, ``regions: {us: 1.1}`` (tests/test_inference_geo.py checks the book). By hand:
 
@@ -159,3 +159,49 @@ def test_a_stated_geo_decides_over_a_residency_policy(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # 4262.5 x 2 + 3875 per 1M
     _matches_analyze(rows, json.loads(result.stdout), "0.0124")
+
+
+def _parquet(tmp_path: Path, *paths: Path) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path / "usage.parquet"
+    result = run_cli("convert", *map(str, paths), "-o", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    return out, json.loads(result.stdout)
+
+
+def test_the_parquet_file_keeps_the_billed_geo_for_analyze(tmp_path: Path) -> None:
+    # no cost column: the geo is what prices the rows again, under the name that says so
+    import pyarrow.parquet as pq
+
+    session = _claude_code(tmp_path)
+    out, _ = _parquet(tmp_path, session)
+    table = pq.read_table(out)
+    assert "region" not in table.column_names
+    assert table.column("inference_geo").to_pylist() == ["us", "global"]
+    again = default_report(out)
+    assert again["inputs"]["usage"][0]["columns"]["region"] == "inference_geo"
+    assert again["totals"]["cost"] == default_report(session)["totals"]["cost"] == "0.008138"
+    us = _report_at(tmp_path, "us")
+    out, _ = _parquet(tmp_path, us)
+    assert default_report(out)["totals"]["cost"] == "0.036548"  # 36,547.5 per 1M, half-up
+
+
+def test_a_parquet_file_with_cloud_regions_too_says_the_geo_is_lost(tmp_path: Path) -> None:
+    # one column cannot say which rows' region is a billed geo: the file keeps `region`, and
+    # the Claude Code source's notes say that analyze of it prices `us` at the global price
+    import pyarrow.parquet as pq
+
+    out, done = _parquet(tmp_path, _claude_code(tmp_path), _bedrock(tmp_path))
+    assert "region" in pq.read_table(out).column_names
+    notes = [" ".join(s["notes"]) for s in done["sources"]]
+    assert "convert it alone to keep the geo" in notes[0]
+    assert "inference_geo" not in notes[1]
+    # 3875 x 2 + 3875 per 1M: the us line at the global price, as the note says
+    assert default_report(out)["totals"]["cost"] == "0.011625"
+
+
+def test_a_parquet_file_of_cloud_regions_keeps_region(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    out, _ = _parquet(tmp_path, _bedrock(tmp_path))
+    assert pq.read_table(out).column("region").to_pylist() == ["us-west-2"]
+    assert default_report(out)["totals"]["cost"] == "0.003875"
