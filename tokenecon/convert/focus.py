@@ -12,6 +12,7 @@ row carries follows ``--cost-source`` as `analyze` applies it (:func:`cost_sourc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,8 @@ from tokenecon.convert.focus_text import (
 from tokenecon.csvsafe import safe_cell_expression
 from tokenecon.engine.dialect import small_table
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
+from tokenecon.ingest.formats.anthropic import billing_geo_expression, states_billing_geo
+from tokenecon.ingest.generic import ColumnPlan
 from tokenecon.price.book import PriceBook
 
 if TYPE_CHECKING:
@@ -90,33 +93,58 @@ class FocusExpression:
 
 
 def _engine_tables(con: BaseBackend, tables: PriceTables) -> list[ir.Table]:
-    """The tables in the engine: models, periods, prices, regional rates (a table needs one
-    row: an empty one gets a row of nulls, which no usage row joins and every cast accepts, as
-    when every row was rejected)."""
+    """The tables in the engine: models, periods, prices, regional rates, billed geos' rates (a
+    table needs one row: an empty one gets a row of nulls, which no usage row joins and every
+    cast accepts, as when every row was rejected)."""
     out = []
     for name, columns in (("models", tables.models), ("periods", tables.periods),
-                          ("prices", tables.prices), ("regional", tables.regional)):  # fmt: skip
+                          ("prices", tables.prices), ("regional", tables.regional),
+                          ("geos", tables.geos)):  # fmt: skip
         empty = not next(iter(columns.values()))
         filled: dict[str, list[str | None]] = {c: [None] for c in columns}
         out.append(small_table(con, f"tokenecon_focus_{name}", filled if empty else columns))
     return out
 
 
-def _rate_index(rows: ir.Table, regional: ir.Table, mapping: OutcomeMapping) -> ir.Table:
-    """``rate_index``: the regional rate a row is priced at, as `analyze` prices it (its use
-    case's residency policy kept it in an allowed region that the book prices regionally), or
-    0 for the global price."""
-    # residency resolves only the canonical `region` column, which every kept row has
-    in_region = residency_expression(mapping, rows.mapped_use_case, lambda a: rows[a])
-    rows = rows.mutate(row_in_region=in_region.fill_null(False))
-    rows = rows.left_join(
-        regional,
-        (rows.rate_key == regional.regional_key)
-        & (rows.mapped_use_case == regional.regional_use_case),
+def billing_geos(rows: ir.Table, plans: Sequence[ColumnPlan]) -> ir.StringValue:
+    """Each canonical row's billed geo, as `analyze` reads it
+    (:func:`~tokenecon.ingest.formats.anthropic.billing_geo_expression`): its ``region`` in
+    lower case where its source's region is an ``inference_geo`` field, else null."""
+    stating = [(i, p) for i, p in enumerate(plans) if states_billing_geo(p)]
+    if not stating:
+        return ibis.null("string")
+    ids = [i for i, _ in stating]
+    return ibis.cases(
+        (rows.source_id.isin(ids), billing_geo_expression(rows, stating[0][1])),
+        else_=ibis.null("string"),
     )
-    index = regional.regional_rate.cast("int64")
-    rate = ibis.cases((rows.row_in_region & index.notnull(), index), else_=0)
-    return rows.mutate(rate_index=rate).drop(*regional.columns, "row_in_region")
+
+
+def _rate_index(
+    rows: ir.Table, regional: ir.Table, geos: ir.Table, mapping: OutcomeMapping | None
+) -> ir.Table:
+    """``rate_index``: the rate a row is priced at, by `analyze`'s rule
+    (:func:`tokenecon.price.apply.price_groups`): a geo its source says it was billed at
+    decides, whatever a policy says (the book's rate for exactly that geo, or the global
+    price); else its use case's residency policy kept it in an allowed region that the book
+    prices regionally; else 0, the global price."""
+    rows = rows.left_join(geos, (rows.rate_key == geos.geo_key) & (rows.billing_geo == geos.geo))
+    drop = list(geos.columns)
+    policy: Any = 0
+    if mapping is not None:
+        rows = rows.left_join(
+            regional,
+            (rows.rate_key == regional.regional_key)
+            & (rows.mapped_use_case == regional.regional_use_case),
+        )
+        drop += regional.columns
+        # residency resolves only the canonical `region` column, which every kept row has
+        in_region = residency_expression(mapping, rows.mapped_use_case, lambda a: rows[a])
+        index = rows.regional_rate.cast("int64")
+        policy = ibis.cases((in_region.fill_null(False) & index.notnull(), index), else_=0)
+    stated = rows.geo_rate.cast("int64").fill_null(0)
+    rate = ibis.cases((rows.billing_geo.notnull(), stated), else_=policy)
+    return rows.mutate(rate_index=rate).drop(*drop)
 
 
 def _priced_rows(
@@ -129,7 +157,7 @@ def _priced_rows(
 ) -> ir.Table:
     """Canonical rows with their book key, price period, tier, cliff side, regional rate, cost
     source, and each token type's prices."""
-    models, periods, prices, regional = engine_tables
+    models, periods, prices, regional, geos = engine_tables
     rows = kept.mutate(
         day=kept.timestamp.date(), prompt_class=prompt_class(kept, book.cliff_thresholds())
     )
@@ -140,15 +168,15 @@ def _priced_rows(
         & (rows.day >= periods.period_start.cast("date"))
         & (rows.day < periods.period_end.cast("date")),
     )
+    rate: Any = 0
+    if len(tables.rates) > 1:
+        rows = _rate_index(rows, regional, geos, mapping)
+        rate = rows.rate_index
     threshold = rows.period_threshold.nullif("").cast("int64")
     no_tokens = ibis.and_(*[rows[c].fill_null(0) == 0 for c in BILLABLE_TOKEN_COLUMNS])
     source = cost_source(option, rows.period_id.notnull(), rows.reported_cost.notnull())
     above = ibis.cases((threshold.notnull() & (rows.prompt_class >= threshold), 1), else_=0)
     tier = ibis.cases(*[(rows.service_tier == t, i) for i, t in enumerate(TIERS) if i], else_=0)
-    rate: Any = 0
-    if len(tables.rates) > 1 and mapping is not None:
-        rows = _rate_index(rows, regional, mapping)
-        rate = rows.rate_index
     rows = rows.mutate(
         row_price_key=price_key(rows.period_id.cast("int64"), tier, above, rate, len(tables.rates)),
         cost_source=source,
@@ -236,14 +264,18 @@ def focus_table(
     tables: PriceTables,
     option: str,
     mapping: OutcomeMapping | None = None,
+    plans: Sequence[ColumnPlan] = (),
 ) -> FocusExpression:
     """The FOCUS rows of the kept canonical rows, priced under ``--cost-source`` ``option``;
-    rows that a use case's ``residency:`` in ``mapping`` keeps in a region are priced at the
-    book's regional rate (``tables.regional``), as `analyze` prices them.
+    a row whose source (its plan in ``plans``, by ``source_id``) states the geo it was billed
+    at is priced at the book's rate for that geo (``tables.geos``), and rows that a use case's
+    ``residency:`` in ``mapping`` keeps in a region at the book's regional rate
+    (``tables.regional``), as `analyze` prices them.
 
     Text that is the same for every row of a request (tags, names, periods) is made once per
     request, before the request is split into its token types.
     """
+    kept = kept.mutate(billing_geo=billing_geos(kept, plans))
     rows = _priced_rows(kept, book, tables, _engine_tables(con, tables), option, mapping)
     if option == "auto":
         rows = auto_cost_lines(rows)

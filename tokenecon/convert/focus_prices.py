@@ -2,9 +2,10 @@
 reported -> book key; the book key's price periods, split where a price or discount changes;
 per period, service tier, side of the long-context cliff and regional rate, and per token type,
 the price per token after multiplier, discounts and regional uplift (DECIMAL(21, 20) text);
-and, when a use case's ``residency:`` policy meets a book's ``regions:``, (book key, use case)
--> the regional rate its in-region rows are priced at (:mod:`tokenecon.price.regional`, as
-`analyze` prices them)."""
+(book key, billed geo) -> the rate of a row whose source states the geo it was billed at
+(Anthropic's ``inference_geo: us``); and, when a use case's ``residency:`` policy meets a book's
+``regions:``, (book key, use case) -> the regional rate its in-region rows are priced at
+(:mod:`tokenecon.price.regional`, as `analyze` prices them)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from itertools import product
 from typing import Any
 
 from tokenecon.price.book import MILLION, SERVICE_TIERS, PriceBook
-from tokenecon.price.regional import Policies, regional_rate
+from tokenecon.price.regional import Policies, billed_geo_rate, regional_rate
 
 TOKEN_TYPES = (
     ("input", "uncached_input_tokens", "input", "input tokens"),
@@ -65,9 +66,14 @@ class PriceTables:
     """``regional_key`` (book key), ``regional_use_case``, ``regional_rate`` (index into
     :attr:`rates`): where a use case's residency policy has one regional rate for the model
     (empty when none has)."""
+    geos: dict[str, list[str]] = field(default_factory=dict)
+    """``geo_key`` (book key), ``geo`` (a billed geo, lower case), ``geo_rate`` (index into
+    :attr:`rates`): the rate of a row whose source states that geo
+    (:func:`~tokenecon.price.regional.billed_geo_rate`, as `analyze`; empty when no model used
+    has a regional price)."""
     rates: list[tuple[str, Decimal]] = field(default_factory=lambda: [("", Decimal(1))])
     """The rates prices are given at: the global one (index 0), then each (book region, uplift)
-    some residency policy prices at."""
+    some billed geo or residency policy prices at."""
     reasons: dict[str, str] = field(default_factory=dict)
     """Models with usage the book does not price (on some day, at least), and why."""
     inexact: int = 0
@@ -102,6 +108,7 @@ def price_tables(
     out = PriceTables(
         models={"rate_model": [], "rate_key": [], "rate_provider": []},
         regional={"regional_key": [], "regional_use_case": [], "regional_rate": []},
+        geos={"geo_key": [], "geo": [], "geo_rate": []},
         periods={c: [] for c in ("period_key", "period_id", "period_start", "period_end",
                                  "period_threshold")},
         prices={"price_key": [], **{f"{f}_{t[0]}": [] for t in TOKEN_TYPES for f in PRICE_FIELDS}},
@@ -119,6 +126,8 @@ def price_tables(
         if first < model.entries[0].valid_from:
             out.reasons[name] = f"no price for {key} before {model.entries[0].valid_from}"
     applies = _regional_rates(book, sorted(keys), residency or {}, out)
+    for key, indexes in _geo_rates(book, sorted(keys), out).items():
+        applies.setdefault(key, set()).update(indexes)
     for period in book.periods(keys):
         entry = period.entry
         threshold = entry.above_input_tokens
@@ -176,4 +185,25 @@ def _regional_rates(
             applies.setdefault(key, set()).add(index)
             for column, value in zip(out.regional, (key, use_case, str(index)), strict=True):
                 out.regional[column].append(value)
+    return applies
+
+
+def _geo_rates(book: PriceBook, keys: list[str], out: PriceTables) -> dict[str, set[int]]:
+    """Fill ``out.geos`` (and ``out.rates``) with every geo of the book keys' ``regions:``, each
+    at :func:`~tokenecon.price.regional.billed_geo_rate` (the one rule `analyze` prices a
+    stated geo by); return book key -> the indexes of those rates. A geo the model lists no
+    rate for joins nothing here and keeps the global price, as in `analyze`."""
+    applies: dict[str, set[int]] = {}
+    for key in keys:
+        model = book.models[key]
+        for geo in sorted(model.regions):
+            found = billed_geo_rate(model, geo)
+            if found is None or found[0] != geo:
+                continue  # a book region that is not a plain lower-case key: no row states it
+            if found not in out.rates:
+                out.rates.append(found)
+            index = out.rates.index(found)
+            applies.setdefault(key, set()).add(index)
+            for column, value in zip(out.geos, (key, geo, str(index)), strict=True):
+                out.geos[column].append(value)
     return applies

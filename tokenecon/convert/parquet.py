@@ -43,7 +43,8 @@ from tokenecon.ingest.canonical import (
     STRING_COLUMNS,
     TOKEN_COLUMNS,
 )
-from tokenecon.ingest.generic import ReadOptions
+from tokenecon.ingest.formats.anthropic import states_billing_geo
+from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, local_files
 from tokenecon.price.regional import residency_policies
 from tokenecon.report.analyze import AnalyzeOptions, prepare_inputs
@@ -110,7 +111,7 @@ def convert_usage(
         residency = residency_policies(mapping.use_cases) if mapping else None
         tables = price_tables(book, models, residency)
         result.inexact_prices = tables.inexact
-        expression = focus_table(con, kept, book, tables, options.cost_source, mapping)
+        expression = focus_table(con, kept, book, tables, options.cost_source, mapping, plans)
         if tables.maybe_unpriced or options.cost_source == "reported":
             with watch_pass(con, sources, options.progress, "unpriced usage"):
                 result.unpriced = unpriced_usage(con, expression, tables, options.cost_source)
@@ -122,8 +123,9 @@ def convert_usage(
         )
     else:
         metadata = {"tokenecon": json.dumps(_provenance(result, read, options), sort_keys=True)}
+        geo = _region_name(con, kept, plans, result)
         result.rows_written = _write(
-            con, _parquet_table(kept, extras), output, "parquet", sources, options, metadata
+            con, _parquet_table(kept, extras, geo), output, "parquet", sources, options, metadata
         )
     return result
 
@@ -185,11 +187,37 @@ def parquet_name(extra: str) -> str:
     return f"x_{extra}" if extra in taken or extra.startswith("x_") else extra
 
 
-def _parquet_table(kept: ir.Table, extras: list[str]) -> ir.Table:
+GEO_NOTE = (
+    "its region is the geo Anthropic billed (inference_geo), written as `region` beside other "
+    "sources' cloud regions: analyze of the Parquet file prices its `us` rows at the global "
+    "price; convert it alone to keep the geo (docs/convert.md)"
+)
+
+
+def _region_name(
+    con: BaseBackend, kept: ir.Table, plans: Sequence[ColumnPlan], result: Conversion
+) -> str:
+    """The Parquet name of the ``region`` column: ``inference_geo`` when the regions it holds
+    are all geos a source billed at (Anthropic's), so that `analyze` of the file prices its
+    ``us`` rows at the book's rate for that geo as it does the original files; else ``region``
+    (then each source whose geo is lost on reading the file back says so in its notes)."""
+    stating = [i for i, p in enumerate(plans) if states_billing_geo(p)]
+    if not stating:
+        return "region"
+    others = kept.filter(~kept.source_id.isin(stating) & kept.region.notnull())
+    if not int(con.execute(others.count())):
+        return "inference_geo"
+    for i in stating:
+        result.sources[i]["notes"] = [*result.sources[i]["notes"], GEO_NOTE]
+    return "region"
+
+
+def _parquet_table(kept: ir.Table, extras: list[str], region: str = "region") -> ir.Table:
     """The canonical columns, sorted by time (then every column, so that the same input gives
     the same file); ``timestamp`` a UTC instant (read back as UTC by any Parquet reader). A
     cost-only row (a cost report's line) has 0 in each billable bucket, not
-    null, so that the generic reader takes it as a row that carries no tokens."""
+    null, so that the generic reader takes it as a row that carries no tokens; the ``region``
+    column goes under the name :func:`_region_name` chose."""
     cost_only = ibis.and_(*[kept[c].isnull() for c in TOKEN_COLUMNS])
     values: dict[str, Any] = {}
     for name in PARQUET_COLUMNS:
@@ -201,6 +229,8 @@ def _parquet_table(kept: ir.Table, extras: list[str]) -> ir.Table:
             values[name] = kept[name]
     for extra in extras:
         values[parquet_name(extra)] = kept[f"x_{extra}"]
+    if region != "region":  # the same place in the file, under the name that prices it
+        values = {region if name == "region" else name: v for name, v in values.items()}
     table = kept.select(**values)
     first = ["timestamp", "source", "request_id"]
     return table.order_by([*first, *(c for c in table.columns if c not in first)])
