@@ -6,6 +6,11 @@ count: priced as uncached, an upper bound where caching was used), ``completion_
 ``reasoning_tokens`` inside it, ``requests``, and ``usage`` (the OpenRouter credits spent) with
 ``byok_usage_inference`` (the provider's inference on BYOK requests) beside it: the reported
 cost is their sum, as for the CSV exports (:mod:`.openrouter`).
+
+The model priced is the slug (``model``, ``anthropic/claude-sonnet-4``), not the permaslug
+(``anthropic/claude-4-sonnet-20250522``): OpenRouter's permaslugs reorder Anthropic's names and
+date xAI's in their own way (``x-ai/grok-4-07-09``), which the price book does not know, while
+the slugs resolve; the permaslug is kept as a tag (docs/sources.md).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ ITEM = dict.fromkeys(
     "text",
 )  # fmt: skip
 """The fields of an activity item (``workspace_id`` only with ``group_by=workspace``)."""
-SIGNATURE = ("date", "model_permaslug", "endpoint_id", "prompt_tokens", "byok_usage_inference")
+SIGNATURE = ("date", "endpoint_id", "provider_name", "usage", "requests", "prompt_tokens")
 """Keys an activity item carries and no other format's record does (for detection)."""
 
 
@@ -63,7 +68,7 @@ class OpenRouterActivityAPI(Format):
     granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
-        """Items with a date, a permaslug, an endpoint, prompt tokens and a BYOK amount."""
+        """Items with a date, an endpoint and its provider, credits, requests and tokens."""
         if probe.source.kind not in JSON_KINDS:
             return False
         items = [i for r in probe.records for i in _items(r) if isinstance(i, dict)]
@@ -94,14 +99,14 @@ class OpenRouterActivityAPI(Format):
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Prompt tokens as uncached (no cached count), reasoning inside completion, the
-        permaslug as the model, BYOK inference added to the credits spent."""
+        slug as the model, BYOK inference added to the credits spent."""
         import ibis
 
         cost, error = with_byok(raw, "usage", "byok_usage_inference")
         columns = {
             "timestamp": raw.date,
             "provider": text(raw.provider_name).lower(),
-            "model": ibis.coalesce(text(raw.model_permaslug).strip().nullif(""), raw.model),
+            "model": ibis.coalesce(text(raw.model).strip().nullif(""), raw.model_permaslug),
             "uncached_input_tokens": raw.prompt_tokens,
             "output_tokens": raw.completion_tokens,
             "reasoning_tokens": raw.reasoning_tokens,
@@ -110,7 +115,7 @@ class OpenRouterActivityAPI(Format):
         }
         sources = {
             "timestamp": "date", "provider": "provider_name",
-            "model": "model_permaslug (else model)",
+            "model": "model (the slug; else model_permaslug)",
             "uncached_input_tokens": "prompt_tokens (no cached count: all taken as uncached)",
             "output_tokens": "completion_tokens",
             "reasoning_tokens": "reasoning_tokens (part of completion)",
@@ -118,7 +123,7 @@ class OpenRouterActivityAPI(Format):
             "reported_cost": "usage (USD; + byok_usage_inference)",
         }  # fmt: skip
         extras = {
-            "slug": raw.model,
+            "model_permaslug": raw.model_permaslug,
             "endpoint_id": raw.endpoint_id,
             "provider_name": raw.provider_name,
             "byok_usage_inference": raw.byok_usage_inference,
