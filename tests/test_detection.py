@@ -35,6 +35,7 @@ EXPECTED = {
     "openrouter_activity.csv": "openrouter_activity_csv",
     "openrouter_daily.csv": "openrouter_daily_csv",
     "openrouter_generation.json": "openrouter_generation_json",
+    "openrouter_activity_api.json": "openrouter_activity_json",
     "gemini_usage.csv": "gemini_usage_csv",
     "openai_responses.jsonl": "openai_responses",
     "openai_batch_output.jsonl": "openai_batch_output",

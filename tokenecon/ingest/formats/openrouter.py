@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from tokenecon.ingest.options import ReadOptions
 
 
+NO_CACHED_COUNT = "no cached-token count: prompt tokens priced as uncached (an upper bound)"
+"""The note of an aggregate (the daily CSV, the activity API) whose prompt tokens cannot be
+split into cached and uncached."""
+
+
 def with_byok(raw: ir.Table, fee: str, byok: str) -> tuple[ir.Value, ir.Value | None]:
     """The reported cost with the BYOK inference added where the export states one, and the
     reason a row cannot be read (a BYOK amount that is not a number), null where it can."""
@@ -117,7 +122,7 @@ class OpenRouterDaily(CSVExport):
             "output_tokens": "Completion Tokens", "reasoning_tokens": "Reasoning Tokens",
             "requests": "Requests", "reported_cost": "Usage (USD; + BYOK Usage)",
         }  # fmt: skip
-        notes = ["no cached-token count: prompt tokens priced as uncached (an upper bound)"]
+        notes = [NO_CACHED_COUNT]
         extras = {"byok_usage": column(raw, "byok_usage")}
         return Normalized(columns, sources, extras, notes=notes, row_error=error)
 

@@ -1,6 +1,7 @@
 """OpenRouter's generation API: ``GET /api/v1/generation?id=...`` responses, one generation
 each, billed on the model's own (native) token counts, with the cost OpenRouter charged.
-The activity exports (CSV) are in :mod:`.openrouter`.
+The activity exports (CSV) are in :mod:`.openrouter`, the activity API in
+:mod:`.openrouter_activity`.
 """
 
 from __future__ import annotations
