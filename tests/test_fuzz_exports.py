@@ -141,7 +141,7 @@ def test_there_are_exports_to_damage() -> None:
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
     deadline=None,  # each example is bounded by at_most instead (the machine is shared)
-    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # no shrinking: the damage is printed
+    phases=(Phase.explicit, Phase.generate),  # no shrinking (the damage is printed), no replay
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(damaged_exports())
