@@ -272,3 +272,37 @@ def test_a_bedrock_geo_profile_group_is_keyed_by_its_us_name() -> None:
     # a key that is not a geo profile of the same model stays the previous book's
     kept = merge_books({"my-sonnet": {**new[names[3]], "aliases": names}}, new, "2026-11-29")
     assert list(kept) == ["my-sonnet"]
+
+
+def test_long_context_batch_is_half_the_long_context_rate() -> None:
+    """litellm gives Bedrock's Claude batch prices only flat (``*_batches``): past the 200K
+    cliff they are still 50% of the long-context rate (Anthropic: modifiers stack; AWS: batch
+    is half of on-demand), not the short-context batch price the flat field holds. The
+    us.anthropic Sonnet 4.5 record: long-context input 6.6, output 24.75; batch 3.3, 12.375
+    (before: 1.65 and 8.25, the short-context batch price, half of what AWS bills)."""
+    from tokenecon.price.sources import litellm_models
+
+    record = {
+        "mode": "chat", "litellm_provider": "bedrock_converse",
+        "input_cost_per_token": 3.3e-06, "output_cost_per_token": 1.65e-05,
+        "input_cost_per_token_above_200k_tokens": 6.6e-06,
+        "output_cost_per_token_above_200k_tokens": 2.475e-05,
+        "cache_read_input_token_cost": 3.3e-07,
+        "cache_read_input_token_cost_above_200k_tokens": 6.6e-07,
+        "input_cost_per_token_batches": 1.65e-06, "output_cost_per_token_batches": 8.25e-06,
+    }  # fmt: skip
+    name = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    (model,) = litellm_models({name: record}, "2026-11-29").values()
+    (entry,) = model["prices"]
+    # cache reads keep their standard rate in batch below the cliff, and so above it
+    assert entry["batch"] == {"multiply": D("0.5"), "cache_read": D("0.33")}
+    assert entry["above"]["batch"] == {"multiply": D("0.5"), "cache_read": D("0.66")}
+    book = load_price_book()
+    key = book.resolve(name)
+    assert key is not None
+    active = book.models[key].active(date(2026, 11, 1))
+    assert active is not None
+    high = active.rates_for("batch", True)
+    assert (high.input, high.output, high.cache_read) == (D("3.3"), D("12.375"), D("0.66"))
+    low = active.rates_for("batch", False)
+    assert (low.input, low.output) == (D("1.65"), D("8.25"))

@@ -223,11 +223,42 @@ def litellm_entry(record: dict[str, Any], where: str) -> dict[str, Any] | None:
             if tier not in entry:
                 continue
             rates = litellm_rates(record, suffix, size, where)
+            if (
+                rates is not None
+                and tier in _SCALED_PAST_CLIFF
+                and not any(k.endswith(f"_above_{size}k_tokens_{suffix}") for k in record)
+            ):
+                rates = _scaled_like(rates, high, litellm_rates(record, suffix, None, where),
+                                     standard)  # fmt: skip
             if rates is not None:
                 above[tier] = tier_value(high, rates)
         entry["above"] = above
     entry["source"] = str(record.get("source") or LITELLM_URL)
     return entry
+
+
+_SCALED_PAST_CLIFF = ("batch", "flex")
+"""Tiers that are a discount on whatever rate applies, past the long-context cliff too
+(Anthropic: modifiers stack; OpenAI: long-context pricing applies to batch and flex; Google:
+batch at 50%). Priority past the cliff is left as litellm gives it: OpenAI's priority tables
+exclude long context."""
+
+
+def _scaled_like(
+    rates: dict[str, Decimal],
+    high: dict[str, Decimal],
+    tier: dict[str, Decimal] | None,
+    standard: dict[str, Decimal],
+) -> dict[str, Decimal]:
+    """A tier's prices past the cliff where litellm gives only its flat ones (Bedrock's and
+    Gemini's ``*_batches``): each bucket's above-cliff price times the tier's own ratio below
+    it (batch = 50% of the long-context rate, as Anthropic stacks its modifiers and Google and
+    AWS list them), not the flat tier price, which is the short-context batch price."""
+    if tier is None:
+        return rates
+    return {
+        b: _plain(high[b] * tier[b] / standard[b]) if standard[b] else rates[b] for b in BUCKETS
+    }
 
 
 def _signature(entry: dict[str, Any]) -> str:
