@@ -229,6 +229,11 @@ def _regions(raw: Any, where: str, field: str = "regions") -> dict[str, Decimal]
     if raw is None:
         return {}
     example = "{fast: 2}" if field == "speeds" else "{eu: 1.1, us: 1.1}"
+    zero = (
+        "a multiplier of 0 would make that speed free"
+        if field == "speeds"
+        else "an uplift of 0 would make the region free"
+    )
     if not isinstance(raw, dict):
         raise PriceBookError(f"{where}.{field}: expected {example} (multipliers)")
     out = {}
@@ -237,7 +242,7 @@ def _regions(raw: Any, where: str, field: str = "regions") -> dict[str, Decimal]
         assert factor is not None
         if factor == 0:
             raise PriceBookError(
-                f"{where}.{field}.{k}: a multiplier of 0 would make it free",
+                f"{where}.{field}.{k}: {zero}",
                 f"the price there is the standard price times this multiplier, e.g. {example} "
                 "(docs/price-book-fields.md)",
             )
