@@ -2,8 +2,10 @@
 fast-mode multiple of every rate (platform.claude.com/docs/en/build-with-claude/fast-mode: "a
 multiplier on standard rates across the full context window"; prompt-caching and data-residency
 multipliers stack on top), 2x for Opus 4.8, Opus 5 and Opus 5.5 (the book's ``speeds: {fast: 2}``
-from litellm's ``provider_specific_entry``). A fast row of a model the book has no fast rate for
-stays at the standard price and a finding names it (docs/price-book-fields.md#fast-mode)."""
+from litellm's ``provider_specific_entry``), 6x for Opus 4.6 and 4.7 while they had it
+(pricing/overrides.yaml: litellm no longer lists it). A fast row of a model the book has no
+fast rate for stays at the standard price and a finding names it
+(docs/price-book-fields.md#fast-mode)."""
 
 from __future__ import annotations
 
@@ -45,7 +47,9 @@ def test_the_book_prices_fast_mode_of_the_models_litellm_lists_it_for() -> None:
     book = load_price_book()
     for key in ("claude-opus-4-8", "claude-opus-5", "claude-opus-5-5"):
         assert book.models[key].speeds == {"fast": Decimal(2)}, key
-    for key in ("claude-opus-4-6", "claude-sonnet-4-6", "claude-haiku-4-5"):
+    for key in ("claude-opus-4-6", "claude-opus-4-7"):
+        assert book.models[key].speeds == {"fast": Decimal(6)}, key
+    for key in ("claude-sonnet-4-6", "claude-haiku-4-5", "claude-opus-4-5"):
         assert book.models[key].speeds == {}, key
     # fast mode runs on Anthropic's own API, not on Bedrock
     assert book.models["anthropic.claude-opus-4-8"].speeds == {}
@@ -76,10 +80,12 @@ def test_fast_mode_stacks_with_us_inference(tmp_path: Path) -> None:
 def test_a_fast_row_of_a_model_with_no_fast_rate_stays_at_standard_and_is_named(
     tmp_path: Path,
 ) -> None:
-    r = default_report(_report_at(tmp_path, "claude-opus-4-6", "fast"))
-    assert r["totals"]["cost"] == "0.033225"  # the standard price, as the book has no other
+    r = default_report(_report_at(tmp_path, "claude-sonnet-4-6", "fast"))
+    # the standard price, as the book has no other: 1500*3 + 200*0.3 + 500*3.75 + 1000*6
+    # + 500*15 = 19,935 per 1M
+    assert r["totals"]["cost"] == "0.019935"
     (finding,) = [f for f in r["findings"] if f["metric"] == "tier_billed_at_standard"]
-    assert "speed fast on claude-opus-4-6" in finding["message"]
+    assert "speed fast on claude-sonnet-4-6" in finding["message"]
 
 
 def test_the_fast_rate_is_exact_and_is_no_regional_premium() -> None:
@@ -109,8 +115,12 @@ def test_the_fast_rate_is_exact_and_is_no_regional_premium() -> None:
         rates = pricer.rates(group)
         assert rates is not None
         assert sum(r * n for r, n in zip(rates.cost, tokens.values(), strict=True)) == priced.cost
-    (slow,) = price_groups([replace(base, model="claude-opus-4-6", speed="fast")], book)
-    assert (slow.cost, slow.speed_at_standard) == (Decimal("0.003875"), True)
+    (slow,) = price_groups([replace(base, model="claude-sonnet-4-6", speed="fast")], book)
+    assert (slow.cost, slow.speed_at_standard) == (Decimal("0.002325"), True)  # 25*3 + 150*15
+    # Opus 4.6 in fast mode (February 2026): 6x, $30 / $150
+    (old,) = price_groups([replace(base, model="claude-opus-4-6", speed="fast",
+                                   day=date(2026, 3, 2))], book)  # fmt: skip
+    assert (old.cost, old.speed_at_standard) == (Decimal("0.02325"), False)
 
 
 def _claude_code(tmp_path: Path) -> Path:
