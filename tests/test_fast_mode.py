@@ -168,3 +168,23 @@ def test_a_speed_column_of_another_source_sets_no_price(tmp_path: Path) -> None:
         "2026-08-03T12:00:00Z,claude-opus-4-8,25,150,fast\n"
     )
     assert default_report(path)["totals"]["cost"] == "0.003875"
+
+
+def test_a_console_usage_csv_row_in_fast_mode_is_priced_at_2x(tmp_path: Path) -> None:
+    """The Console usage CSV's ``speed`` column (header of tests/fixtures/sources/
+    anthropic_console_usage.csv), one claude-opus-4-8 row fast, one standard."""
+    header = (
+        (FIXTURES / "sources" / "anthropic_console_usage.csv")
+        .read_text(encoding="utf-8-sig")
+        .splitlines()[0]
+    )
+    assert header.endswith(",inference_geo,speed")
+    rows = [
+        "2026-08-03,claude-opus-4-8,k,Default,standard,≤ 200k,25,0,0,0,150,0,global,fast",
+        "2026-08-03,claude-opus-4-8,k,Default,standard,≤ 200k,25,0,0,0,150,0,global,standard",
+    ]
+    path = tmp_path / "console.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    r = default_report(path)
+    assert r["inputs"]["usage"][0]["format"] == "anthropic_console_usage_csv"
+    assert r["totals"]["cost"] == "0.011625"  # 7,750 fast + 3,875 standard per 1M
