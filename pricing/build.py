@@ -201,6 +201,14 @@ def apply_overrides(models: dict[str, dict[str, Any]], overrides: dict[str, Any]
             model["prices"].append({**entry, "source": fix["source"], "checked": fix["checked"]})
         if fix.get("retired"):
             model["retired"] = fix["retired"]
+    for name, fix in (overrides.get("speeds") or {}).items():
+        key = table.get(name, name)
+        for needed in ("fast", "reason", "source", "checked"):
+            if not fix.get(needed):
+                raise SystemExit(f"pricing/overrides.yaml: speeds: {key}: missing `{needed}`")
+        if key not in models:
+            raise SystemExit(f"pricing/overrides.yaml: speeds: {key}: no such model")
+        models[key]["speeds"] = {**models[key].get("speeds", {}), "fast": fix["fast"]}
 
 
 def first_party(key: str, maker: str) -> bool:

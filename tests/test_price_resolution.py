@@ -38,13 +38,13 @@ CASES = [
     ("claude-3-opus-20240229", "claude-3-opus", D("15"), D("75")),
     (
         "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-        "au.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
         D("3.3"),
         D("16.5"),
     ),
     (
         "eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
-        "au.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
         D("3.3"),
         D("16.5"),
     ),
@@ -72,7 +72,7 @@ CASES = [
         D("3"),
         D("15"),
     ),
-    ("us.anthropic.claude-opus-4-6-v1", "au.anthropic.claude-opus-4-6-v1", D("5.5"), D("27.5")),
+    ("us.anthropic.claude-opus-4-6-v1", "us.anthropic.claude-opus-4-6-v1", D("5.5"), D("27.5")),
     ("global.anthropic.claude-opus-4-6-v1", "anthropic.claude-opus-4-6-v1", D("5"), D("25")),
     (
         "anthropic.claude-haiku-4-5-20251001-v1:0",
@@ -250,3 +250,59 @@ def test_a_source_dated_change_keeps_its_own_date() -> None:
     merged = merge_books(base, new, "2026-11-29")["m"]["prices"]
     assert [(e["from"], e["input"]) for e in merged] == [("2025-01-01", 2), ("2026-06-01", 1)]
     assert merged[0]["batch"] == 0.5  # a tier restated, not a price change
+
+
+def test_a_bedrock_geo_profile_group_is_keyed_by_its_us_name() -> None:
+    """The same-priced au./eu./jp./us. profiles of a model are one book model named after the
+    us. one (what most users' rows say), not the alphabetically first au.; a previous book's
+    au. key gives way to it and stays a spelling; any other key is kept as the book had it."""
+    from tokenecon.price.history import merge_books
+    from tokenecon.price.sources import litellm_models
+
+    record = {"mode": "chat", "litellm_provider": "bedrock_converse",
+              "input_cost_per_token": 3.3e-06, "output_cost_per_token": 1.65e-05}  # fmt: skip
+    names = [f"{geo}.anthropic.claude-sonnet-4-5-20250929-v1:0" for geo in ("au", "eu", "jp")]
+    names.append("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    new = litellm_models(dict.fromkeys(names, record), "2026-11-29")
+    assert list(new) == [names[3]]
+    assert new[names[3]]["aliases"] == names[:3]
+    base = {names[0]: {**new[names[3]], "aliases": names[1:]}}
+    merged = merge_books(base, new, "2026-11-29")
+    assert list(merged) == [names[3]] and merged[names[3]]["aliases"] == names[:3]
+    # a key that is not a geo profile of the same model stays the previous book's
+    kept = merge_books({"my-sonnet": {**new[names[3]], "aliases": names}}, new, "2026-11-29")
+    assert list(kept) == ["my-sonnet"]
+
+
+def test_long_context_batch_is_half_the_long_context_rate() -> None:
+    """litellm gives Bedrock's Claude batch prices only flat (``*_batches``): past the 200K
+    cliff they are still 50% of the long-context rate (Anthropic: modifiers stack; AWS: batch
+    is half of on-demand), not the short-context batch price the flat field holds. The
+    us.anthropic Sonnet 4.5 record: long-context input 6.6, output 24.75; batch 3.3, 12.375
+    (before: 1.65 and 8.25, the short-context batch price, half of what AWS bills)."""
+    from tokenecon.price.sources import litellm_models
+
+    record = {
+        "mode": "chat", "litellm_provider": "bedrock_converse",
+        "input_cost_per_token": 3.3e-06, "output_cost_per_token": 1.65e-05,
+        "input_cost_per_token_above_200k_tokens": 6.6e-06,
+        "output_cost_per_token_above_200k_tokens": 2.475e-05,
+        "cache_read_input_token_cost": 3.3e-07,
+        "cache_read_input_token_cost_above_200k_tokens": 6.6e-07,
+        "input_cost_per_token_batches": 1.65e-06, "output_cost_per_token_batches": 8.25e-06,
+    }  # fmt: skip
+    name = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    (model,) = litellm_models({name: record}, "2026-11-29").values()
+    (entry,) = model["prices"]
+    # cache reads keep their standard rate in batch below the cliff, and so above it
+    assert entry["batch"] == {"multiply": D("0.5"), "cache_read": D("0.33")}
+    assert entry["above"]["batch"] == {"multiply": D("0.5"), "cache_read": D("0.66")}
+    book = load_price_book()
+    key = book.resolve(name)
+    assert key is not None
+    active = book.models[key].active(date(2026, 11, 1))
+    assert active is not None
+    high = active.rates_for("batch", True)
+    assert (high.input, high.output, high.cache_read) == (D("3.3"), D("12.375"), D("0.66"))
+    low = active.rates_for("batch", False)
+    assert (low.input, low.output) == (D("1.65"), D("8.25"))

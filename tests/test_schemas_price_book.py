@@ -185,7 +185,7 @@ def test_the_build_refuses_a_fix_without_its_why() -> None:
 def test_the_price_book_fields_page_validates() -> None:
     """Each example of docs/price-book-fields.md: a whole book, or a dated price's fields."""
     blocks = yaml_blocks("price-book-fields.md")
-    assert len(blocks) == 5
+    assert len(blocks) == 6
     for block in blocks:
         book = block if "models" in block else _entry(block)
         assert errors("price-book", book) == [], block

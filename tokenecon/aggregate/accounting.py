@@ -28,6 +28,7 @@ RESULT_KEYS = {
     "service_tier": "string", "by_value": "string", "label": "string",
     "request_id": "string", "day": "date", "prompt_class": "int64", "source_id": "int64",
     "in_region": "boolean", "has_cost": "boolean", "hour": "timestamp", "billing_geo": "string",
+    "speed": "string",
 }  # fmt: skip
 """The key columns of the result schema, with their types."""
 RESULT_NUMBERS = (

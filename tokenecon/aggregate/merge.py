@@ -23,7 +23,7 @@ from tokenecon.ingest.canonical import TOKEN_COLUMNS
 
 SUM_KEYS = [
     "use_case", "model", "day", "service_tier", "prompt_class", "by_value", "in_region", "has_cost",
-    "billing_geo",
+    "billing_geo", "speed",
 ]  # fmt: skip
 """The grain at which prices are constant (the ``sums`` result)."""
 EXACT_SUM_LIMIT = 2**53
@@ -47,6 +47,7 @@ def usage_group(r: Mapping[str, Any], rows: int, tokens: dict[str, int]) -> Usag
         reported_rows=int(r["reported_rows"] or 0),
         in_region=r.get("in_region"),
         billing_geo=r.get("billing_geo"),
+        speed=r.get("speed"),
         beyond_first={c: int(r.get(name) or 0) for c, name in BEYOND_FIRST.items()},
     )
 
@@ -153,7 +154,7 @@ def combine(groups: list[UsageGroup]) -> list[UsageGroup]:
     for g in groups:
         key = (
             g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.by_value, g.in_region,
-            g.reported_rows > 0, g.billing_geo,
+            g.reported_rows > 0, g.billing_geo, g.speed,
         )  # fmt: skip
         if key not in merged:
             merged[key] = g
@@ -183,7 +184,7 @@ def without_by_value(groups: list[UsageGroup]) -> list[UsageGroup]:
     for g in groups:
         key = (
             g.use_case, g.model, g.day, g.service_tier, g.prompt_class, g.in_region,
-            g.reported_rows > 0, g.local_day, g.billing_geo,
+            g.reported_rows > 0, g.local_day, g.billing_geo, g.speed,
         )  # fmt: skip
         acc = sums.get(key)
         if acc is None:
@@ -227,6 +228,7 @@ def _group_order(g: UsageGroup) -> tuple[Any, ...]:
     return (
         g.use_case or "", g.model, g.day, g.service_tier, g.prompt_class, g.by_value or "",
         (g.in_region is None, g.in_region is True), g.reported_rows > 0, g.billing_geo or "",
+        g.speed or "",
     )  # fmt: skip
 
 

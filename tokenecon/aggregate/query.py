@@ -53,7 +53,7 @@ from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources, events_table
 from tokenecon.engine.connect import is_duckdb, spark_cached
 from tokenecon.ingest.canonical import TOKEN_COLUMNS
-from tokenecon.ingest.formats.anthropic import states_billing_geo
+from tokenecon.ingest.formats.anthropic import states_billing_geo, states_speed
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 GRAIN = [
     "use_case", "task_key", "model", "day", "service_tier", "prompt_class", "by_value",
     "reject_reason", "source_id", "in_window", "dup_id", "in_region", "has_cost", "billing_geo",
+    "speed",
 ]  # fmt: skip
 """The grain of the one big aggregation: every output is a roll-up of it.
 
@@ -143,6 +144,8 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
         constant["in_region"] = ibis.null("boolean")
     if not options.billing_geo:
         constant["billing_geo"] = ibis.null("string")
+    if not options.speed:
+        constant["speed"] = ibis.null("string")
     if not options.reported_cost:
         constant["has_cost"] = ibis.literal(False)
     keys = [k for k in GRAIN if k not in constant]
@@ -363,6 +366,7 @@ def aggregate_usage(
         sources=len(sources),
         residency=bool(mapping and any(u.residency for u in mapping.use_cases)),
         billing_geo=any(states_billing_geo(p) for p in result.plans),
+        speed=any(states_speed(p) for p in result.plans),
         tasks=bool(mapping and any(u.task_key for u in mapping.use_cases)),
     )
     with watch_pass(con, sources, options.progress, "repeated ids"):

@@ -41,7 +41,7 @@ from tokenecon.engine.results import arrow_result, unfused_selects
 from tokenecon.errors import UsageInputError, first_line
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, STRING_COLUMNS, TOKEN_COLUMNS
 from tokenecon.ingest.formats import canonical_table
-from tokenecon.ingest.formats.anthropic import billing_geo_expression
+from tokenecon.ingest.formats.anthropic import billing_geo_expression, speed_expression
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.readers import materialize
 from tokenecon.ingest.sources import SourceFile, estimate_rows, source_bytes
@@ -137,11 +137,12 @@ def attributed_rows(
                 mapping, table.use_case, attribute_resolver(table, plan)
             ),
             billing_geo=billing_geo_expression(table, plan),
+            speed=speed_expression(table, plan),
         )
         keep = [
             "source_id", "timestamp", "model", *TOKEN_COLUMNS, "requests",
             "reported_cost", "service_tier", "context_window", "request_id", "use_case",
-            "task_key", "by_value", "reject_reason", "in_region", "billing_geo",
+            "task_key", "by_value", "reject_reason", "in_region", "billing_geo", "speed",
         ]  # fmt: skip
         tables.append(table.select(*keep))
     if mapping:

@@ -91,6 +91,7 @@ def repeated_branches(
                 "by_value",
                 "in_region",
                 "billing_geo",
+                "speed",
                 "task_key",
                 "dup_id",
             )

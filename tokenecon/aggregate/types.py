@@ -50,6 +50,9 @@ class UsageGroup:
     billing_geo: str | None = None
     """The geo the source says the request was billed at (Anthropic's ``inference_geo``, lower
     case); None where the source does not say (docs/price-book-fields.md#regional-prices)."""
+    speed: str | None = None
+    """The speed the source says the request ran at where it is not standard (Anthropic's
+    ``speed: fast``); None where standard or unstated (docs/price-book-fields.md#fast-mode)."""
     local_day: date | None = None
     """The day on the clocks of ``--timezone`` (None: the UTC ``day``)."""
     beyond_first: dict[str, int] = field(default_factory=dict)
@@ -148,6 +151,8 @@ class AggregateOptions:
     """Whether any use case declares ``residency:`` (set by :func:`~.query.aggregate_usage`)."""
     billing_geo: bool = True
     """Whether any source states the geo it billed (set by :func:`~.query.aggregate_usage`)."""
+    speed: bool = True
+    """Whether any source states the speed a request ran at (Anthropic's fast mode)."""
     tasks: bool = True
     """Whether any use case has a ``task_key`` (set by :func:`~.query.aggregate_usage`)."""
     progress: Reporter | None = None

@@ -243,7 +243,8 @@ class Economics:
     model_providers: dict[str, str]
     tier_at_standard: dict[tuple[str, str], int] = field(default_factory=dict)
     """(book model, service tier) -> requests of a tier the price in force does not price,
-    billed at the standard price (docs/price-book.md, "Buckets and tiers")."""
+    billed at the standard price (docs/price-book.md, "Buckets and tiers"); a speed the model
+    has no rate for (Anthropic's fast mode) is there as ``speed fast``."""
 
 
 def _cheapest_utility(book: PriceBook, provider: str | None, at: date) -> str | None:
@@ -306,6 +307,8 @@ def decompose(
         name = p.model_key or p.group.model
         if _tier_unpriced(p, book):
             at_standard[(name, p.group.service_tier)] += p.group.requests
+        if p.speed_at_standard and p.cost_source == "computed":  # fast mode without a rate
+            at_standard[(name, f"speed {p.group.speed}")] += p.group.requests
         total.add(p)
         models[name].add(p)
         breakdown[p.group.by_value or "(none)"].add(p)

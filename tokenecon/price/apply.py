@@ -3,6 +3,9 @@
 Usage whose source states the geo it was billed at (Anthropic's ``inference_geo: us``), or that
 a residency policy keeps in a region the book prices regionally, is priced at that rate
 (:mod:`tokenecon.price.regional`); ``cost_global`` keeps the same tokens at the global price.
+Usage the source says ran in Anthropic's fast mode (``speed: fast``) is priced at the book's
+``speeds: {fast: ...}`` multiple of every rate, under any regional uplift (they stack); a model
+with no such rate keeps the standard price and ``speed_at_standard`` says so.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from tokenecon.price.regional import Policies, billed_geo_rate, regional_rate
 from tokenecon.price.resolve import unknown_reason
 
 _BUCKET_OF_COLUMN = dict(zip(BILLABLE_TOKEN_COLUMNS, BUCKETS, strict=True))
+_ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class PricedGroup:
     cost_beyond_first: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))
     """(prompt, output) of the calls beyond the first of their task, at the global price of
     the group (``UsageGroup.beyond_first``): the context re-read and the rest of the rework."""
+    speed_at_standard: bool = False
+    """The source says the group ran at a speed (fast mode) the model's book entry has no
+    rate for: priced at the standard speed, which the bill may not be."""
 
     @property
     def regional_premium(self) -> Decimal:
@@ -116,17 +123,20 @@ def price_groups(
         cliff = _cliff(group.prompt_class, active.entry.above_input_tokens)
         tokens = _buckets(group)
         above = cliff == "above"
-        cost = cost_of(active, tokens, group.service_tier, above)
+        fast = _speed(model, group)
+        cost = _uplift(cost_of(active, tokens, group.service_tier, above), fast or _ONE)
         region, m = _region(model, group, residency)
-        later = _beyond_first(group, active, above)
-        standard = cost_of(active, tokens, "standard", above)
-        uncached = cost_of(active, _uncached(tokens), "standard", above)
+        later = tuple(_uplift(c, fast or _ONE) for c in _beyond_first(group, active, above))
+        standard = _uplift(cost_of(active, tokens, "standard", above), fast or _ONE)
+        uncached = _uplift(cost_of(active, _uncached(tokens), "standard", above), fast or _ONE)
         out.append(
             PricedGroup(
                 group, key, model.tier, _uplift(cost, m), None, cliff,
                 cost_standard_tier=_uplift(standard, m),
                 cost_without_cache=_uplift(uncached, m),
-                region=region, region_multiplier=m, cost_global=cost, cost_beyond_first=later,
+                region=region, region_multiplier=m, cost_global=cost,
+                cost_beyond_first=(later[0], later[1]),
+                speed_at_standard=group.speed is not None and fast is None,
             )
         )  # fmt: skip
     return out
@@ -163,7 +173,8 @@ def costs_at(
                 costs.append(None)
                 continue
             above = _cliff(prompt_class, active.entry.above_input_tokens) == "above"
-            cost = cost_of(active, tokens, group.service_tier, above)
+            cost = _uplift(cost_of(active, tokens, group.service_tier, above),
+                           _speed(model, group) or _ONE)  # fmt: skip
             costs.append(_uplift(cost, _region(model, group, residency)[1]))
         out[key] = costs
     return out
@@ -208,7 +219,7 @@ class UnitPricer:
         (no model matches, or no price on its day)."""
         key = (
             group.model, group.day, group.service_tier, group.prompt_class, group.use_case,
-            group.in_region, group.billing_geo,
+            group.in_region, group.billing_geo, group.speed,
         )  # fmt: skip
         if key not in self._keys:
             self._keys[key] = self._work_out(group)
@@ -228,7 +239,7 @@ class UnitPricer:
         model = self.book.models[model_key]
         cliff = _cliff(group.prompt_class, active.entry.above_input_tokens)
         above = cliff == "above"
-        m = _region(model, group, self.residency)[1]
+        m = _region(model, group, self.residency)[1] * (_speed(model, group) or _ONE)
         standard = active.entry.rates_for("standard", above)
         uncached = ("input",) * (len(BUCKETS) - 1) + ("output",)  # every prompt token as input
         return UnitRates(
@@ -262,6 +273,13 @@ def _region(
     policy = (residency or {}).get(group.use_case or "") if group.in_region else None
     regional = regional_rate(model, policy) if policy else None
     return regional if regional else (None, Decimal(1))
+
+
+def _speed(model: ModelPrice, group: UsageGroup) -> Decimal | None:
+    """The book's multiplier of the speed the source says ``group`` ran at (fast mode: every
+    rate, cache reads and writes included, docs/price-book-fields.md#fast-mode); None at the
+    standard speed or where the model has no rate for that speed."""
+    return model.speeds.get(group.speed) if group.speed is not None else None
 
 
 def _buckets(group: UsageGroup) -> dict[str, int]:

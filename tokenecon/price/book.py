@@ -27,7 +27,7 @@ from tokenecon.yamlfile import line_of, load_yaml
 
 TIERS = ("utility", "mid", "frontier")
 _MODEL_KEYS = {
-    "provider", "tier", "match", "aliases", "context", "regions", "retired", "prices"
+    "provider", "tier", "match", "aliases", "context", "regions", "speeds", "retired", "prices"
 }  # fmt: skip
 _ENTRY_KEYS = {
     "from", "source", "checked", "above", "gpu_hour", "tokens_per_second", *BUCKETS, *SERVICE_TIERS
@@ -219,24 +219,32 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
         max_output_tokens=max_out,
         retired=_date(retired, f"{where}.retired") if retired is not None else None,
         regions=_regions(raw.get("regions"), where),
+        speeds=_regions(raw.get("speeds"), where, "speeds"),
     )
 
 
-def _regions(raw: Any, where: str) -> dict[str, Decimal]:
-    """``regions: {eu: 1.1}``: data-residency uplifts, each a multiplier above 0."""
+def _regions(raw: Any, where: str, field: str = "regions") -> dict[str, Decimal]:
+    """``regions: {eu: 1.1}`` (data-residency uplifts) or ``speeds: {fast: 2}`` (Anthropic's
+    fast mode): each a multiplier above 0."""
     if raw is None:
         return {}
+    example = "{fast: 2}" if field == "speeds" else "{eu: 1.1, us: 1.1}"
+    zero = (
+        "a multiplier of 0 would make that speed free"
+        if field == "speeds"
+        else "an uplift of 0 would make the region free"
+    )
     if not isinstance(raw, dict):
-        raise PriceBookError(f"{where}.regions: expected {{eu: 1.1, us: 1.1}} (multipliers)")
+        raise PriceBookError(f"{where}.{field}: expected {example} (multipliers)")
     out = {}
     for k, v in raw.items():
-        factor = _money(v, f"{where}.regions.{k}")
+        factor = _money(v, f"{where}.{field}.{k}")
         assert factor is not None
         if factor == 0:
             raise PriceBookError(
-                f"{where}.regions.{k}: an uplift of 0 would make the region free",
-                "a region's price is the global price times this uplift, e.g. 1.1 for 10% "
-                "more (docs/price-book-fields.md)",
+                f"{where}.{field}.{k}: {zero}",
+                f"the price there is the standard price times this multiplier, e.g. {example} "
+                "(docs/price-book-fields.md)",
             )
         out[str(k).lower()] = factor
     return out
@@ -366,13 +374,18 @@ def _spellings(earlier: ModelPrice, raw: dict[str, Any], where: str) -> ModelPri
     book's model, at its prices (how a deployment name is mapped to its model)."""
     from dataclasses import replace
 
-    _no_unknown(raw, {"match", "aliases", "regions"}, f"{where} (no `prices`: spellings only)")
+    _no_unknown(
+        raw, {"match", "aliases", "regions", "speeds"}, f"{where} (no `prices`: spellings only)"
+    )
     match = earlier.match + _names(raw.get("match"), f"{where}.match")
     names = _names(raw.get("aliases"), f"{where}.aliases")
     regions = {**earlier.regions, **_regions(raw.get("regions"), where)}
+    speeds = {**earlier.speeds, **_regions(raw.get("speeds"), where, "speeds")}
     if earlier.aliases is None:  # keep a hand-written family price covering its snapshots
-        return replace(earlier, match=match + names, regions=regions)
-    return replace(earlier, match=match, aliases=earlier.aliases + names, regions=regions)
+        return replace(earlier, match=match + names, regions=regions, speeds=speeds)
+    return replace(
+        earlier, match=match, aliases=earlier.aliases + names, regions=regions, speeds=speeds
+    )
 
 
 def _warn_misspelling(key: str, known: set[str], where: str) -> None:

@@ -94,7 +94,11 @@ def _ordered(entry: dict[str, Any]) -> dict[str, Any]:
 def merge_books(
     base: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], build_date: str
 ) -> dict[str, dict[str, Any]]:
-    """Every model of ``new`` merged onto ``base``; models only in ``base`` kept, retired."""
+    """Every model of ``new`` merged onto ``base``; models only in ``base`` kept, retired.
+    A model keeps its base key (the old key stays a spelling of it when renamed), except that
+    a Bedrock geo profile's key moves to the preferred geo (``us.`` before ``au.``)."""
+    from tokenecon.price.sources import renamed_geo_key
+
     by_name: dict[str, str] = {}
     for key, model in new.items():
         for name in (key, *model.get("aliases", [])):
@@ -113,7 +117,10 @@ def merge_books(
             continue
         taken.add(target)
         merged = merge_model(model, new[target], build_date)
-        if target != key:
+        if renamed_geo_key(key, target):
+            merged["aliases"] = sorted({key, *merged.get("aliases", [])} - {target})
+            key = target
+        elif target != key:
             merged["aliases"] = sorted({target, *merged.get("aliases", [])} - {key})
         out[key] = merged
     claimed = {n for m in out.values() for n in m.get("aliases", [])} | set(out)

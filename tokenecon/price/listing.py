@@ -34,6 +34,7 @@ def _row(model: ModelPrice, at: date) -> dict[str, Any] | None:
         "aliases": list(model.aliases or ()),
         "retired": model.retired.isoformat() if model.retired else None,
         "regions": {k: _plain(v) for k, v in sorted(model.regions.items())},
+        "speeds": {k: _plain(v) for k, v in sorted(model.speeds.items())},
         "source": entry.source,
         "checked": entry.checked,
     }

@@ -44,6 +44,9 @@ class ModelPrice:
     """Data-residency uplifts (``eu: 1.1``): the multiple a request processed only in that
     region costs. Applied to the requests a use case's ``residency:`` keeps in the region
     (:mod:`tokenecon.price.regional`; docs/price-book-fields.md)."""
+    speeds: dict[str, Decimal] = field(default_factory=dict)
+    """Speed multipliers (``fast: 2``): the multiple of every rate a request the source says
+    ran at that speed costs (Anthropic's fast mode; docs/price-book-fields.md#fast-mode)."""
     retired: date | None = None
     """The day the provider retired the model or a source stopped listing it (prices kept)."""
 

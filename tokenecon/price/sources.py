@@ -59,6 +59,9 @@ _REGIONS = {
 _INFERENCE_GEOS = ("us",)
 """Billing geos litellm lists in ``provider_specific_entry`` (keyed by the ``inference_geo`` a
 request was served in: Anthropic's ``us: 1.1``); ``global`` is the standard price."""
+_SPEEDS = ("fast",)
+"""Speeds litellm lists in ``provider_specific_entry`` (keyed by the ``speed`` a request ran
+at: Anthropic's fast mode, ``fast: 2``); ``standard`` is the standard price."""
 _ABOVE = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 LITELLM_URL = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
 """Where a litellm record that names no page of its own comes from."""
@@ -220,11 +223,42 @@ def litellm_entry(record: dict[str, Any], where: str) -> dict[str, Any] | None:
             if tier not in entry:
                 continue
             rates = litellm_rates(record, suffix, size, where)
+            if (
+                rates is not None
+                and tier in _SCALED_PAST_CLIFF
+                and not any(k.endswith(f"_above_{size}k_tokens_{suffix}") for k in record)
+            ):
+                rates = _scaled_like(rates, high, litellm_rates(record, suffix, None, where),
+                                     standard)  # fmt: skip
             if rates is not None:
                 above[tier] = tier_value(high, rates)
         entry["above"] = above
     entry["source"] = str(record.get("source") or LITELLM_URL)
     return entry
+
+
+_SCALED_PAST_CLIFF = ("batch", "flex")
+"""Tiers that are a discount on whatever rate applies, past the long-context cliff too
+(Anthropic: modifiers stack; OpenAI: long-context pricing applies to batch and flex; Google:
+batch at 50%). Priority past the cliff is left as litellm gives it: OpenAI's priority tables
+exclude long context."""
+
+
+def _scaled_like(
+    rates: dict[str, Decimal],
+    high: dict[str, Decimal],
+    tier: dict[str, Decimal] | None,
+    standard: dict[str, Decimal],
+) -> dict[str, Decimal]:
+    """A tier's prices past the cliff where litellm gives only its flat ones (Bedrock's and
+    Gemini's ``*_batches``): each bucket's above-cliff price times the tier's own ratio below
+    it (batch = 50% of the long-context rate, as Anthropic stacks its modifiers and Google and
+    AWS list them), not the flat tier price, which is the short-context batch price."""
+    if tier is None:
+        return rates
+    return {
+        b: _plain(high[b] * tier[b] / standard[b]) if standard[b] else rates[b] for b in BUCKETS
+    }
 
 
 def _signature(entry: dict[str, Any]) -> str:
@@ -272,6 +306,33 @@ def litellm_models(data: Any, checked: str) -> dict[str, dict[str, Any]]:
     return _name_groups(groups, checked)
 
 
+_GEO_PREFERENCE = ("us", "global", "eu", "apac", "jp", "au", "ca", "us-gov")
+"""Bedrock cross-region inference-profile prefixes, in the order a shared key is chosen: the
+same-priced ``us.``/``eu.``/``au.`` profiles of a model are one book model, named after the
+``us.`` one (most users' rows), not the alphabetically first ``au.``."""
+
+
+def _key_order(name: str) -> tuple[bool, int, int, str]:
+    """How a group's names rank for its key: no ``/``, the shortest without a geo prefix, the
+    preferred geo (:data:`_GEO_PREFERENCE`; unprefixed first), then alphabetically."""
+    geo, dot, rest = name.partition(".")
+    rank = _GEO_PREFERENCE.index(geo) + 1 if dot and geo in _GEO_PREFERENCE else 0
+    return ("/" in name, len(rest) if rank else len(name), rank, name)
+
+
+def renamed_geo_key(old: str, new: str) -> bool:
+    """Whether a book key ``old`` gives way to ``new`` on a rebuild: both name one Bedrock
+    model behind different geo prefixes and ``new`` is the preferred one (``au.x`` -> ``us.x``);
+    any other key stays what the previous book called it."""
+    old_geo, _, old_rest = old.partition(".")
+    new_geo, _, new_rest = new.partition(".")
+    return (
+        old_rest == new_rest
+        and {old_geo, new_geo} <= set(_GEO_PREFERENCE)
+        and _key_order(new) < _key_order(old)
+    )
+
+
 def _name_groups(
     groups: dict[tuple[str, str, str], list[tuple[str, str, dict[str, Any], dict[str, Any]]]],
     checked: str,
@@ -290,7 +351,7 @@ def _name_groups(
             (neutral_form(n) for n, seller, _, _ in members if seller in FIRST_PARTY),
             key=lambda n: (len(n), n),
         )
-        names = sorted({n for n, _, _, _ in members}, key=lambda n: ("/" in n, len(n), n))
+        names = sorted({n for n, _, _, _ in members}, key=_key_order)
         key = next((n for n in own if n not in claimed), None)
         key = key or next((n for n in names if n not in claimed), None)
         if key is None:
@@ -328,6 +389,14 @@ def _name_groups(
                 regions[geo] = per_million(value, where) / 1_000_000
         if regions:
             model["regions"] = {k: _plain(v) for k, v in sorted(regions.items())}
+        speeds = {
+            speed: per_million(geos[speed], f"litellm[{primary[0]!r}].provider_specific_entry."
+                               f"{speed}") / 1_000_000
+            for speed in _SPEEDS
+            if isinstance(geos.get(speed), int | float) and not isinstance(geos.get(speed), bool)
+        }  # fmt: skip
+        if speeds:
+            model["speeds"] = {k: _plain(v) for k, v in sorted(speeds.items())}
         model["prices"] = [entry]
         models[key] = model
     return models

@@ -10,7 +10,7 @@ from typing import Any
 
 _PLAIN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _MODEL_ORDER = (
-    "provider", "tier", "retired", "context", "regions", "match", "aliases", "prices"
+    "provider", "tier", "retired", "context", "regions", "speeds", "match", "aliases", "prices"
 )  # fmt: skip
 
 

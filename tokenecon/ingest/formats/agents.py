@@ -43,7 +43,7 @@ CLAUDE_CODE = {
         "usage": {
             **dict.fromkeys(
                 ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
-                 "output_tokens", "service_tier", "inference_geo"),
+                 "output_tokens", "service_tier", "inference_geo", "speed"),
                 "text",
             ),
             "cache_creation": {"ephemeral_5m_input_tokens": "text",
@@ -226,7 +226,8 @@ class ClaudeCodeJSONL(Format):
             "request_id": "message.id:requestId (a /btw sidechain copy: its parent's)",
         }  # fmt: skip
         extras = {"git_branch": raw.gitBranch, "agent_id": raw.agentId,
-                  "is_sidechain": raw.isSidechain, "version": raw.version}  # fmt: skip
+                  "is_sidechain": raw.isSidechain, "version": raw.version,
+                  "speed": usage.speed}  # fmt: skip
         notes = [
             "only assistant lines with usage; <synthetic> lines (written by Claude Code, "
             "never billed) skipped; a response's repeated lines, and /btw sidechain copies "

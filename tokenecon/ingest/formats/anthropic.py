@@ -33,6 +33,7 @@ USAGE_RESULT = {
     "service_tier": "text",
     "context_window": "text",
     "inference_geo": "text",
+    "speed": "text",
 }
 COST_RESULT = {
     "amount": "text", "currency": "text", "cost_type": "text", "description": "text",
@@ -107,7 +108,7 @@ class AnthropicUsageAPI(AdminReport):
                 "region": (raw.inference_geo, "inference_geo"),
                 "api_key": (raw.api_key_id, "api_key_id"),
             },
-            {"web_search_requests": raw.server_tool_use__web_search_requests},
+            {"web_search_requests": raw.server_tool_use__web_search_requests, "speed": raw.speed},
             notes=[WEB_SEARCH_NOTE.format(field="server_tool_use.web_search_requests")],
         )
 
@@ -196,11 +197,6 @@ class AnthropicConsoleUsageCSV(CSVExport):
             if "web_search_count" in extras
             else []
         )
-        if "speed" in extras:
-            notes.append(
-                "speed: rows run in fast mode are priced at the standard rates (the price book "
-                "has no fast-mode rates); tags.speed tells them apart (docs/sources.md)"
-            )
         return Normalized(columns, sources, extras, notes=notes)
 
 
@@ -268,6 +264,35 @@ def billing_geo_expression(table: ir.Table, plan: ColumnPlan) -> ir.StringValue:
         return ibis.null("string")
     geo = table.region.cast("string").strip().lower()
     return ibis.cases((geo == "", ibis.null("string")), else_=geo)
+
+
+SPEED_FORMATS = frozenset(
+    {"anthropic_usage_api", "anthropic_console_usage_csv", "claude_code_jsonl", "otel_agent_logs"}
+)
+"""The formats whose ``speed`` (``tags.speed``) is Anthropic's: the speed a request ran at,
+``fast`` for fast mode. A ``speed`` column of any other source sets no price."""
+
+
+STANDARD_SPEEDS = ("", "standard", "normal")
+"""Speeds at the standard price: the API says ``standard``, Claude Code's OTel events
+``normal`` (tests/fixtures/public/otel_logs/claude_code_real_run.jsonl)."""
+
+
+def states_speed(plan: ColumnPlan) -> bool:
+    """Whether the source states the speed each request ran at (Anthropic's ``speed``)."""
+    return plan.format in SPEED_FORMATS and "speed" in plan.extra
+
+
+def speed_expression(table: ir.Table, plan: ColumnPlan) -> ir.StringValue:
+    """Each row's speed in lower case where the source states one other than ``standard``
+    (:func:`states_speed`), else null: the price stage prices a ``fast`` row at the book's
+    fast-mode rate (docs/price-book-fields.md#fast-mode)."""
+    import ibis
+
+    if not states_speed(plan):
+        return ibis.null("string")
+    speed = table["x_speed"].cast("string").strip().lower()
+    return ibis.cases((speed.isin(STANDARD_SPEEDS), ibis.null("string")), else_=speed)
 
 
 FORMATS: list[Format] = [

@@ -204,6 +204,7 @@ class OTelAgentLogs(Format):
             "organization_id": a("organization.id"),
             "query_source": a("query_source"),
             "duration_ms": a("duration_ms"),
+            "speed": per_agent(a("speed")),
         }
         notes = [
             "only API-call events (claude_code.api_request, codex.sse_event "
