@@ -42,6 +42,7 @@ from tokenecon.aggregate.repeated import (
     merge_where,
     repeated_branches,
     repeated_ids_table,
+    whole_copies,
 )
 from tokenecon.aggregate.skipped import add_engine_rejects
 from tokenecon.aggregate.types import (
@@ -204,31 +205,6 @@ def _beyond_first(groups: ir.Table, firsts: ir.Table | None) -> ir.Table:
     ).drop("first_at")
 
 
-def _whole_copies(copies: ir.Table) -> ir.Table:
-    """The grain groups of repeated ids without ``first_key``: copies of an id sent at
-    different instants are one group of identical copies again, as the duplicate rule
-    (:mod:`.repeated`) takes them."""
-    if "first_key" not in copies.columns:
-        return copies
-    numbers = {
-        "rows", "requests", "requests_unknown_rows", *TOKEN_COLUMNS, *BEYOND_FIRST.values(),
-        "reported_cost", "reported_rows", "hour",
-    }  # fmt: skip
-    keys = [c for c in copies.columns if c not in numbers and c != "first_key"]
-    sums: dict[str, Any] = {
-        c: copies[c].sum().cast(copies[c].type())
-        for c in copies.columns
-        if c in numbers and c != "hour"
-    }
-    if "hour" in copies.columns:
-        sums["hour"] = copies.hour.min()
-    return (
-        copies.group_by(keys)
-        .aggregate(**sums)
-        .select(*[c for c in copies.columns if c != "first_key"])
-    )
-
-
 Events = list[tuple["ir.Table", list[str]]]
 """Each distinct outcome events table of the mapping, with the use cases that read it."""
 
@@ -263,7 +239,7 @@ def _branches(
     if firsts is not None:
         # Only the tasks of the copies: the join builds its table from the firsts it is given.
         firsts_of_copies = firsts.filter(firsts.task_key.isin(copies.task_key))
-        copies = _whole_copies(_beyond_first(copies, firsts_of_copies))
+        copies = whole_copies(_beyond_first(copies, firsts_of_copies))
     branches += repeated_branches(single, copies, hourly, merge)
     # Tasks per use case: keyless requests from the grain, plus the distinct (use case, task)
     # pairs, which the outcome joins read as well: one hash of the pairs, where a distinct

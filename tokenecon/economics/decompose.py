@@ -305,10 +305,8 @@ def decompose(
     at_standard: dict[tuple[str, str], int] = defaultdict(int)
     for p in priced:
         name = p.model_key or p.group.model
-        if _tier_unpriced(p, book):
-            at_standard[(name, p.group.service_tier)] += p.group.requests
-        if p.speed_at_standard and p.cost_source == "computed":  # fast mode without a rate
-            at_standard[(name, f"speed {p.group.speed}")] += p.group.requests
+        for tier in _at_standard(p, book):
+            at_standard[(name, tier)] += p.group.requests
         total.add(p)
         models[name].add(p)
         breakdown[p.group.by_value or "(none)"].add(p)
@@ -354,14 +352,14 @@ def decompose(
     )
 
 
-def _tier_unpriced(p: PricedGroup, book: PriceBook) -> bool:
-    """Whether the book priced ``p`` at standard for want of a price of its service tier."""
+def _at_standard(p: PricedGroup, book: PriceBook) -> list[str]:
+    """The tier (or ``speed fast``) the book priced ``p`` at standard for want of its price."""
     if p.model_key is None or p.cost is None or p.cost_source != "computed":
-        return False
-    if p.group.service_tier not in SERVICE_TIERS:
-        return False
-    entry = book.models[p.model_key].active(p.group.day)
-    return entry is not None and p.group.service_tier not in entry.tiers
+        return []
+    tier = p.group.service_tier
+    entry = book.models[p.model_key].active(p.group.day) if tier in SERVICE_TIERS else None
+    out = [tier] if entry is not None and tier not in entry.tiers else []
+    return [*out, f"speed {p.group.speed}"] if p.speed_at_standard else out
 
 
 def _reasons(known: str | None, reason: str | None) -> str:

@@ -15,11 +15,12 @@ import hashlib
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tokenecon.errors import PriceBookError
+from tokenecon.price.book_values import money_value, multipliers
 from tokenecon.price.model import ModelPrice, PriceBook, PriceBookFile
 from tokenecon.price.periods import Discount, PricePeriod, cost_of
 from tokenecon.price.rates import BUCKETS, MILLION, SERVICE_TIERS, PriceEntry, Rates
@@ -43,21 +44,6 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _money(value: Any, where: str, *, allow_none: bool = False) -> Decimal | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PriceBookError(f"{where}: expected a number, got {value!r}", "use a plain number")
-    try:
-        # str() first: a YAML float 0.1 becomes Decimal('0.1'), not its binary expansion.
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise PriceBookError(f"{where}: expected a number, got {value!r}") from None
-    if number < 0 or not number.is_finite():
-        raise PriceBookError(f"{where}: expected a number >= 0, got {value!r}")
-    return number
-
-
 def _date(value: Any, where: str) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -79,7 +65,7 @@ def _count(value: Any, where: str) -> int:
 
 def _rates(raw: dict[str, Any], where: str, base: Rates | None) -> Rates:
     got: dict[str, Decimal | None] = {
-        b: _money(raw.get(b), f"{where}.{b}", allow_none=True) for b in BUCKETS
+        b: money_value(raw.get(b), f"{where}.{b}", allow_none=True) for b in BUCKETS
     }
     if base is None:
         if got["input"] is None or got["output"] is None:
@@ -103,11 +89,11 @@ def _tier(raw: Any, where: str, standard: Rates) -> Rates:
     """A service tier: a multiplier on every bucket, or ``{multiply: m, bucket: price ...}``
     where the buckets given are prices and the others are standard times ``multiply``."""
     if not isinstance(raw, dict):
-        factor = _money(raw, where)
+        factor = money_value(raw, where)
         assert factor is not None
         return standard.times(factor)
     _no_unknown(raw, _TIER_KEYS, where)
-    factor = _money(raw.get("multiply", 1), f"{where}.multiply")
+    factor = money_value(raw.get("multiply", 1), f"{where}.multiply")
     assert factor is not None
     return _rates(raw, where, standard.times(factor))
 
@@ -133,8 +119,8 @@ def _entry(raw: Any, where: str) -> PriceEntry:
     raw = dict(raw)
     if "gpu_hour" in raw:
         # Self-hosted: a GPU hour buys tokens_per_second * 3600 tokens, input or output alike.
-        gpu = _money(raw["gpu_hour"], f"{where}.gpu_hour")
-        tps = _money(raw.get("tokens_per_second"), f"{where}.tokens_per_second")
+        gpu = money_value(raw["gpu_hour"], f"{where}.gpu_hour")
+        tps = money_value(raw.get("tokens_per_second"), f"{where}.tokens_per_second")
         assert gpu is not None and tps is not None
         if tps == 0:
             raise PriceBookError(f"{where}.tokens_per_second: must be > 0")
@@ -218,43 +204,16 @@ def _model(key: str, raw: Any, where: str, book_index: int) -> ModelPrice:
         max_input_tokens=max_in,
         max_output_tokens=max_out,
         retired=_date(retired, f"{where}.retired") if retired is not None else None,
-        regions=_regions(raw.get("regions"), where),
-        speeds=_regions(raw.get("speeds"), where, "speeds"),
+        regions=multipliers(raw.get("regions"), where),
+        speeds=multipliers(raw.get("speeds"), where, "speeds"),
     )
-
-
-def _regions(raw: Any, where: str, field: str = "regions") -> dict[str, Decimal]:
-    """``regions: {eu: 1.1}`` (data-residency uplifts) or ``speeds: {fast: 2}`` (Anthropic's
-    fast mode): each a multiplier above 0."""
-    if raw is None:
-        return {}
-    example = "{fast: 2}" if field == "speeds" else "{eu: 1.1, us: 1.1}"
-    zero = (
-        "a multiplier of 0 would make that speed free"
-        if field == "speeds"
-        else "an uplift of 0 would make the region free"
-    )
-    if not isinstance(raw, dict):
-        raise PriceBookError(f"{where}.{field}: expected {example} (multipliers)")
-    out = {}
-    for k, v in raw.items():
-        factor = _money(v, f"{where}.{field}.{k}")
-        assert factor is not None
-        if factor == 0:
-            raise PriceBookError(
-                f"{where}.{field}.{k}: {zero}",
-                f"the price there is the standard price times this multiplier, e.g. {example} "
-                "(docs/price-book-fields.md)",
-            )
-        out[str(k).lower()] = factor
-    return out
 
 
 def _discount(raw: Any, where: str) -> Discount:
     if not isinstance(raw, dict) or "multiply" not in raw:
         raise PriceBookError(f"{where}: expected {{multiply: 0.85, provider: ..., from: ...}}")
     _no_unknown(raw, _DISCOUNT_KEYS, where)  # a misspelled `provider` would widen the discount
-    factor = _money(raw["multiply"], f"{where}.multiply")
+    factor = money_value(raw["multiply"], f"{where}.multiply")
     assert factor is not None
     return Discount(
         multiply=factor,
@@ -379,8 +338,8 @@ def _spellings(earlier: ModelPrice, raw: dict[str, Any], where: str) -> ModelPri
     )
     match = earlier.match + _names(raw.get("match"), f"{where}.match")
     names = _names(raw.get("aliases"), f"{where}.aliases")
-    regions = {**earlier.regions, **_regions(raw.get("regions"), where)}
-    speeds = {**earlier.speeds, **_regions(raw.get("speeds"), where, "speeds")}
+    regions = {**earlier.regions, **multipliers(raw.get("regions"), where)}
+    speeds = {**earlier.speeds, **multipliers(raw.get("speeds"), where, "speeds")}
     if earlier.aliases is None:  # keep a hand-written family price covering its snapshots
         return replace(earlier, match=match + names, regions=regions, speeds=speeds)
     return replace(

@@ -97,7 +97,7 @@ def merge_books(
     """Every model of ``new`` merged onto ``base``; models only in ``base`` kept, retired.
     A model keeps its base key (the old key stays a spelling of it when renamed), except that
     a Bedrock geo profile's key moves to the preferred geo (``us.`` before ``au.``)."""
-    from tokenecon.price.sources import renamed_geo_key
+    from tokenecon.price.geo_keys import renamed_geo_key
 
     by_name: dict[str, str] = {}
     for key, model in new.items():

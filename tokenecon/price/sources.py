@@ -17,6 +17,7 @@ from typing import Any
 
 from tokenecon.errors import PriceBookError
 from tokenecon.ingest.model_names import BEDROCK_PREFIX, DATE_SUFFIX, VENDOR_DOT
+from tokenecon.price.geo_keys import key_order
 from tokenecon.price.rates import BUCKETS, SERVICE_TIERS
 from tokenecon.price.resolve import NEUTRAL_PREFIXES
 
@@ -306,33 +307,6 @@ def litellm_models(data: Any, checked: str) -> dict[str, dict[str, Any]]:
     return _name_groups(groups, checked)
 
 
-_GEO_PREFERENCE = ("us", "global", "eu", "apac", "jp", "au", "ca", "us-gov")
-"""Bedrock cross-region inference-profile prefixes, in the order a shared key is chosen: the
-same-priced ``us.``/``eu.``/``au.`` profiles of a model are one book model, named after the
-``us.`` one (most users' rows), not the alphabetically first ``au.``."""
-
-
-def _key_order(name: str) -> tuple[bool, int, int, str]:
-    """How a group's names rank for its key: no ``/``, the shortest without a geo prefix, the
-    preferred geo (:data:`_GEO_PREFERENCE`; unprefixed first), then alphabetically."""
-    geo, dot, rest = name.partition(".")
-    rank = _GEO_PREFERENCE.index(geo) + 1 if dot and geo in _GEO_PREFERENCE else 0
-    return ("/" in name, len(rest) if rank else len(name), rank, name)
-
-
-def renamed_geo_key(old: str, new: str) -> bool:
-    """Whether a book key ``old`` gives way to ``new`` on a rebuild: both name one Bedrock
-    model behind different geo prefixes and ``new`` is the preferred one (``au.x`` -> ``us.x``);
-    any other key stays what the previous book called it."""
-    old_geo, _, old_rest = old.partition(".")
-    new_geo, _, new_rest = new.partition(".")
-    return (
-        old_rest == new_rest
-        and {old_geo, new_geo} <= set(_GEO_PREFERENCE)
-        and _key_order(new) < _key_order(old)
-    )
-
-
 def _name_groups(
     groups: dict[tuple[str, str, str], list[tuple[str, str, dict[str, Any], dict[str, Any]]]],
     checked: str,
@@ -351,7 +325,7 @@ def _name_groups(
             (neutral_form(n) for n, seller, _, _ in members if seller in FIRST_PARTY),
             key=lambda n: (len(n), n),
         )
-        names = sorted({n for n, _, _, _ in members}, key=_key_order)
+        names = sorted({n for n, _, _, _ in members}, key=key_order)
         key = next((n for n in own if n not in claimed), None)
         key = key or next((n for n in names if n not in claimed), None)
         if key is None:
