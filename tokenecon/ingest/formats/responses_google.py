@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, text
 from tokenecon.ingest.formats.gemini import THOUGHTS_NOTE, usage_metadata_columns
-from tokenecon.ingest.formats.responses import refuse_without_time
+from tokenecon.ingest.formats.responses import BATCH_FAILED, refuse_without_time
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -114,9 +114,6 @@ def _batch_line(record: Any) -> bool:
     return ("processed_time" in record and "status" in record) or (
         isinstance(response, dict) and _response(response) and "custom_id" not in record
     )
-
-
-BATCH_FAILED = " (a failed batch request: no usage, not billed)"
 
 
 class VertexBatchOutput(Format):
