@@ -231,7 +231,7 @@ def _note_speeds(
 ) -> None:
     """Say, in the notes of each source that states a speed other than the standard one on some
     row, that `analyze` of the Parquet file will not price that speed (a generic source's
-    ``speed`` sets no price: docs/sources.md)."""
+    ``speed`` sets no price: :data:`~tokenecon.ingest.formats.anthropic.SPEED_FORMATS`)."""
     for i, plan in enumerate(plans):
         if not states_speed(plan):
             continue
