@@ -116,9 +116,9 @@ def test_a_speed_column_of_another_source_sets_no_price(tmp_path: Path) -> None:
 def test_the_parquet_file_keeps_speed_and_says_analyze_of_it_prices_it_at_standard(
     tmp_path: Path,
 ) -> None:
-    """A generic file's ``speed`` sets no price (only Anthropic's formats' does), and the Parquet file is read
-    as one: the column is kept, the fast rows' sources say so in their notes, and `analyze` of
-    the file gives the standard price, as docs/convert.md says."""
+    """A generic file's ``speed`` sets no price (only Anthropic's formats' does), and the
+    Parquet file is read as one: the column is kept, the fast rows' sources say so in their
+    notes, and `analyze` of the file gives the standard price, as docs/convert.md says."""
     reports = _reports(tmp_path)
     out = tmp_path / "usage.parquet"
     result = run_cli("convert", *map(str, reports.values()), "-o", str(out), "--json")
