@@ -32,13 +32,8 @@ from tokenecon.convert.focus_prices import (
     PriceTables,
     price_key,
 )
-from tokenecon.convert.focus_text import (
-    decimal_text,
-    millionths,
-    named,
-    next_text,
-    tags_json,
-)
+from tokenecon.convert.focus_speed import row_speeds, speed_variant
+from tokenecon.convert.focus_text import decimal_text, millionths, named, next_text, tags_json
 from tokenecon.csvsafe import safe_cell_expression
 from tokenecon.engine.dialect import small_table
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
@@ -93,13 +88,13 @@ class FocusExpression:
 
 
 def _engine_tables(con: BaseBackend, tables: PriceTables) -> list[ir.Table]:
-    """The tables in the engine: models, periods, prices, regional rates, billed geos' rates (a
-    table needs one row: an empty one gets a row of nulls, which no usage row joins and every
-    cast accepts, as when every row was rejected)."""
+    """The tables in the engine: models, periods, prices, regional rates, billed geos' rates,
+    speeds' multiples (a table needs one row: an empty one gets a row of nulls, which no usage
+    row joins and every cast accepts, as when every row was rejected)."""
     out = []
     for name, columns in (("models", tables.models), ("periods", tables.periods),
                           ("prices", tables.prices), ("regional", tables.regional),
-                          ("geos", tables.geos)):  # fmt: skip
+                          ("geos", tables.geos), ("speeds", tables.fast)):  # fmt: skip
         empty = not next(iter(columns.values()))
         filled: dict[str, list[str | None]] = {c: [None] for c in columns}
         out.append(small_table(con, f"tokenecon_focus_{name}", filled if empty else columns))
@@ -155,9 +150,9 @@ def _priced_rows(
     option: str,
     mapping: OutcomeMapping | None,
 ) -> ir.Table:
-    """Canonical rows with their book key, price period, tier, cliff side, regional rate, cost
-    source, and each token type's prices."""
-    models, periods, prices, regional, geos = engine_tables
+    """Canonical rows with their book key, price period, tier, cliff side, regional rate and
+    speed, cost source, and each token type's prices."""
+    models, periods, prices, regional, geos, fast = engine_tables
     rows = kept.mutate(
         day=kept.timestamp.date(), prompt_class=prompt_class(kept, book.cliff_thresholds())
     )
@@ -172,13 +167,14 @@ def _priced_rows(
     if len(tables.rates) > 1:
         rows = _rate_index(rows, regional, geos, mapping)
         rate = rows.rate_index
+    rows, rate = speed_variant(rows, fast, tables, rate)
     threshold = rows.period_threshold.nullif("").cast("int64")
     no_tokens = ibis.and_(*[rows[c].fill_null(0) == 0 for c in BILLABLE_TOKEN_COLUMNS])
     source = cost_source(option, rows.period_id.notnull(), rows.reported_cost.notnull())
     above = ibis.cases((threshold.notnull() & (rows.prompt_class >= threshold), 1), else_=0)
     tier = ibis.cases(*[(rows.service_tier == t, i) for i, t in enumerate(TIERS) if i], else_=0)
     rows = rows.mutate(
-        row_price_key=price_key(rows.period_id.cast("int64"), tier, above, rate, len(tables.rates)),
+        row_price_key=price_key(rows.period_id.cast("int64"), tier, above, rate, tables.variants),
         cost_source=source,
         request_row=(source == "reported") | no_tokens,
     )
@@ -270,12 +266,13 @@ def focus_table(
     a row whose source (its plan in ``plans``, by ``source_id``) states the geo it was billed
     at is priced at the book's rate for that geo (``tables.geos``), and rows that a use case's
     ``residency:`` in ``mapping`` keeps in a region at the book's regional rate
-    (``tables.regional``), as `analyze` prices them.
+    (``tables.regional``); a row whose source states ``speed: fast`` at the model's fast-mode
+    multiple under either (``tables.fast``), as `analyze` prices them.
 
     Text that is the same for every row of a request (tags, names, periods) is made once per
     request, before the request is split into its token types.
     """
-    kept = kept.mutate(billing_geo=billing_geos(kept, plans))
+    kept = kept.mutate(billing_geo=billing_geos(kept, plans), speed=row_speeds(kept, plans))
     rows = _priced_rows(kept, book, tables, _engine_tables(con, tables), option, mapping)
     if option == "auto":
         rows = auto_cost_lines(rows)

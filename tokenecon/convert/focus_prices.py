@@ -3,7 +3,8 @@ reported -> book key; the book key's price periods, split where a price or disco
 per period, service tier, side of the long-context cliff and regional rate, and per token type,
 the price per token after multiplier, discounts and regional uplift (DECIMAL(21, 20) text);
 (book key, billed geo) -> the rate of a row whose source states the geo it was billed at
-(Anthropic's ``inference_geo: us``); and, when a use case's ``residency:`` policy meets a book's
+(Anthropic's ``inference_geo: us``); (book key, speed) -> the fast-mode multiple of a row whose
+source states ``speed: fast``; and, when a use case's ``residency:`` policy meets a book's
 ``regions:``, (book key, use case) -> the regional rate its in-region rows are priced at
 (:mod:`tokenecon.price.regional`, as `analyze` prices them)."""
 
@@ -33,10 +34,11 @@ OPEN_END = "9999-12-31"
 
 
 def price_key(period: Any, tier: Any, above: Any, rate: Any = 0, rates: int = 1) -> Any:
-    """One number for (price period, tier, cliff side, regional rate): the rows join the prices
-    on it alone (in Python with ints, in the engine with integer expressions). ``rate`` 0 is
-    the global price, 1.. the regional rates of :attr:`PriceTables.rates` (``rates`` of them
-    with the global one)."""
+    """One number for (price period, tier, cliff side, variant): the rows join the prices on it
+    alone (in Python with ints, in the engine with integer expressions). ``rate`` is the
+    variant, :attr:`PriceTables.variants` (``rates``) of them: 0 the global price at the
+    standard speed, else a regional rate of :attr:`PriceTables.rates` and a speed of
+    :attr:`PriceTables.speeds`, as ``rate * len(speeds) + speed``."""
     return ((period * len(TIERS) + tier) * 2 + above) * rates + rate
 
 
@@ -74,6 +76,13 @@ class PriceTables:
     rates: list[tuple[str, Decimal]] = field(default_factory=lambda: [("", Decimal(1))])
     """The rates prices are given at: the global one (index 0), then each (book region, uplift)
     some billed geo or residency policy prices at."""
+    fast: dict[str, list[str]] = field(default_factory=dict)
+    """``speed_key`` (book key), ``speed_name`` (a speed, lower case), ``speed_rate`` (index
+    into :attr:`speeds`): the multiple of a row whose source states that speed (Anthropic's
+    fast mode, the book's ``speeds:``; empty unless some source states speeds)."""
+    speeds: list[tuple[str, Decimal]] = field(default_factory=lambda: [("", Decimal(1))])
+    """The speeds prices are given at: the standard one (index 0), then each (speed, multiple)
+    of the book that some model used has."""
     reasons: dict[str, str] = field(default_factory=dict)
     """Models with usage the book does not price (on some day, at least), and why."""
     inexact: int = 0
@@ -83,6 +92,12 @@ class PriceTables:
     def maybe_unpriced(self) -> bool:
         """Whether some usage may lack a price (then the unpriced rows are counted)."""
         return bool(self.reasons)
+
+    @property
+    def variants(self) -> int:
+        """How many (rate, speed) pairs a price is given at: a row's variant is
+        ``rate * len(speeds) + speed`` (:func:`price_key`'s ``rate``)."""
+        return len(self.rates) * len(self.speeds)
 
     def per_token(self, per_million: Decimal) -> str:
         """A price per 1M tokens as a price per token with :data:`PRICE_SCALE` decimals: exact,
@@ -101,14 +116,19 @@ def _plain(value: Decimal) -> str:
 
 
 def price_tables(
-    book: PriceBook, models: Mapping[str, date], residency: Policies | None = None
+    book: PriceBook,
+    models: Mapping[str, date],
+    residency: Policies | None = None,
+    speeds: bool = False,
 ) -> PriceTables:
-    """The rates of ``models`` (as reported, each with its first day of usage), and the
-    regional rates that ``residency`` (use case -> allowed regions) applies to them."""
+    """The rates of ``models`` (as reported, each with its first day of usage), the regional
+    rates that ``residency`` (use case -> allowed regions) applies to them, and, if some source
+    states ``speeds``, the book's speed multiples of them (fast mode)."""
     out = PriceTables(
         models={"rate_model": [], "rate_key": [], "rate_provider": []},
         regional={"regional_key": [], "regional_use_case": [], "regional_rate": []},
         geos={"geo_key": [], "geo": [], "geo_rate": []},
+        fast={"speed_key": [], "speed_name": [], "speed_rate": []},
         periods={c: [] for c in ("period_key", "period_id", "period_start", "period_end",
                                  "period_threshold")},
         prices={"price_key": [], **{f"{f}_{t[0]}": [] for t in TOKEN_TYPES for f in PRICE_FIELDS}},
@@ -128,6 +148,7 @@ def price_tables(
     applies = _regional_rates(book, sorted(keys), residency or {}, out)
     for key, indexes in _geo_rates(book, sorted(keys), out).items():
         applies.setdefault(key, set()).update(indexes)
+    fast = _speed_rates(book, sorted(keys), out) if speeds else {}
     for period in book.periods(keys):
         entry = period.entry
         threshold = entry.above_input_tokens
@@ -142,21 +163,26 @@ def price_tables(
         if threshold is not None and entry.above_rates:
             sides.append(("above", entry.above_rates))
         at = [0, *sorted(applies.get(period.model_key, ()))]
+        paces = [0, *sorted(fast.get(period.model_key, ()))]
         for tier_index, tier in enumerate(TIERS):
             multiplier = entry.multipliers.get(tier, Decimal(1))
-            for (side, rates), rate in product(sides, at):
+            for (side, rates), rate, pace in product(sides, at, paces):
                 region, uplift = out.rates[rate]
-                key = price_key(
-                    period.price_id, tier_index, int(side == "above"), rate, len(out.rates)
-                )
+                speed, times = out.speeds[pace]
+                variant = rate * len(out.speeds) + pace
+                key = price_key(period.price_id, tier_index, int(side == "above"), variant,
+                                out.variants)  # fmt: skip
                 out.prices["price_key"].append(str(key))
                 for token_type, _, bucket, _ in TOKEN_TYPES:
+                    # as `analyze`: the speed's multiple, then the regional uplift on top
                     list_price = rates.of(bucket) * multiplier
+                    list_price = list_price if pace == 0 else list_price * times
                     list_price = list_price if rate == 0 else list_price * uplift
                     contracted = list_price * period.discount
                     sku = f"{period.model_key}:{token_type}:{entry.valid_from.isoformat()}"
                     sku += "" if tier == "standard" else f":{tier}"
                     sku += f":above-{threshold}" if side == "above" else ""
+                    sku += f":speed-{speed}" if pace else ""
                     sku += f":region-{region}" if rate else ""
                     values = (
                         out.per_token(contracted), out.per_token(list_price),
@@ -206,4 +232,21 @@ def _geo_rates(book: PriceBook, keys: list[str], out: PriceTables) -> dict[str, 
             applies.setdefault(key, set()).add(index)
             for column, value in zip(out.geos, (key, geo, str(index)), strict=True):
                 out.geos[column].append(value)
+    return applies
+
+
+def _speed_rates(book: PriceBook, keys: list[str], out: PriceTables) -> dict[str, set[int]]:
+    """Fill ``out.fast`` (and ``out.speeds``) with every speed of the book keys' ``speeds:``
+    (:func:`tokenecon.price.apply.price_groups` prices a row the source says ran at one at
+    that multiple of every rate); return book key -> the indexes of those speeds. A speed the
+    model has no rate for joins nothing and keeps the standard price, as in `analyze`."""
+    applies: dict[str, set[int]] = {}
+    for key in keys:
+        for speed, times in sorted(book.models[key].speeds.items()):
+            if (speed, times) not in out.speeds:
+                out.speeds.append((speed, times))
+            index = out.speeds.index((speed, times))
+            applies.setdefault(key, set()).add(index)
+            for column, value in zip(out.fast, (key, speed, str(index)), strict=True):
+                out.fast[column].append(value)
     return applies

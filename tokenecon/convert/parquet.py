@@ -43,7 +43,11 @@ from tokenecon.ingest.canonical import (
     STRING_COLUMNS,
     TOKEN_COLUMNS,
 )
-from tokenecon.ingest.formats.anthropic import states_billing_geo
+from tokenecon.ingest.formats.anthropic import (
+    speed_expression,
+    states_billing_geo,
+    states_speed,
+)
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, local_files
 from tokenecon.price.regional import residency_policies
@@ -109,7 +113,8 @@ def convert_usage(
     kept = keep_one_copy(con, rows, bool(repeated))
     if focus:
         residency = residency_policies(mapping.use_cases) if mapping else None
-        tables = price_tables(book, models, residency)
+        speeds = any(states_speed(p) for p in plans)
+        tables = price_tables(book, models, residency, speeds)
         result.inexact_prices = tables.inexact
         expression = focus_table(con, kept, book, tables, options.cost_source, mapping, plans)
         if tables.maybe_unpriced or options.cost_source == "reported":
@@ -124,6 +129,7 @@ def convert_usage(
     else:
         metadata = {"tokenecon": json.dumps(_provenance(result, read, options), sort_keys=True)}
         geo = _region_name(con, kept, plans, result)
+        _note_speeds(con, kept, plans, result)
         result.rows_written = _write(
             con, _parquet_table(kept, extras, geo), output, "parquet", sources, options, metadata
         )
@@ -210,6 +216,30 @@ def _region_name(
     for i in stating:
         result.sources[i]["notes"] = [*result.sources[i]["notes"], GEO_NOTE]
     return "region"
+
+
+SPEED_NOTE = (
+    "{rows} of its rows ran at a stated speed (Anthropic's fast mode, `speed`), kept in the "
+    "`speed` column: analyze of the Parquet file prices them at the standard speed, as it does "
+    "any generic source's `speed`; analyze or convert --focus the original file to price them "
+    "(docs/convert.md)"
+)
+
+
+def _note_speeds(
+    con: BaseBackend, kept: ir.Table, plans: Sequence[ColumnPlan], result: Conversion
+) -> None:
+    """Say, in the notes of each source that states a speed other than the standard one on some
+    row, that `analyze` of the Parquet file will not price that speed (a generic source's
+    ``speed`` sets no price: :data:`~tokenecon.ingest.formats.anthropic.SPEED_FORMATS`)."""
+    for i, plan in enumerate(plans):
+        if not states_speed(plan):
+            continue
+        mine = kept.filter(kept.source_id == i)
+        rows = int(con.execute(mine.filter(speed_expression(mine, plan).notnull()).count()))
+        if rows:
+            note = SPEED_NOTE.format(rows=rows)
+            result.sources[i]["notes"] = [*result.sources[i]["notes"], note]
 
 
 def _parquet_table(kept: ir.Table, extras: list[str], region: str = "region") -> ir.Table:
