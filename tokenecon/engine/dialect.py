@@ -52,8 +52,13 @@ def small_table(
 
     data = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     # Ibis's PySpark backend has no temporary tables: a temporary view of a DataFrame.
+    from pyspark.sql.types import StringType, StructField, StructType
+
     session = con._session
-    session.createDataFrame(data.to_pandas()).createOrReplaceTempView(name)
+    # Text typed explicitly: a column of nulls alone (an empty table's row) would be inferred
+    # as another type, and a join of text to it fails.
+    schema = StructType([StructField(k, StringType(), True) for k in columns])
+    session.createDataFrame(data.to_pandas(), schema=schema).createOrReplaceTempView(name)
     return con.table(name)
 
 
