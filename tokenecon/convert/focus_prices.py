@@ -193,6 +193,23 @@ def price_tables(
     return out
 
 
+def _add_rate(
+    rates: list[tuple[str, Decimal]],
+    rate: tuple[str, Decimal],
+    table: dict[str, list[str]],
+    row: tuple[str, str],
+    applies: dict[str, set[int]],
+) -> None:
+    """Register ``rate`` in ``rates`` (once), and a row (book key, what selects it, the rate's
+    index) in ``table``; note the index under the book key in ``applies``."""
+    if rate not in rates:
+        rates.append(rate)
+    index = rates.index(rate)
+    applies.setdefault(row[0], set()).add(index)
+    for column, value in zip(table, (*row, str(index)), strict=True):
+        table[column].append(value)
+
+
 def _regional_rates(
     book: PriceBook, keys: list[str], residency: Policies, out: PriceTables
 ) -> dict[str, set[int]]:
@@ -205,12 +222,7 @@ def _regional_rates(
             found = regional_rate(book.models[key], policy)
             if found is None:
                 continue
-            if found not in out.rates:
-                out.rates.append(found)
-            index = out.rates.index(found)
-            applies.setdefault(key, set()).add(index)
-            for column, value in zip(out.regional, (key, use_case, str(index)), strict=True):
-                out.regional[column].append(value)
+            _add_rate(out.rates, found, out.regional, (key, use_case), applies)
     return applies
 
 
@@ -226,12 +238,7 @@ def _geo_rates(book: PriceBook, keys: list[str], out: PriceTables) -> dict[str, 
             found = billed_geo_rate(model, geo)
             if found is None or found[0] != geo:
                 continue  # a book region that is not a plain lower-case key: no row states it
-            if found not in out.rates:
-                out.rates.append(found)
-            index = out.rates.index(found)
-            applies.setdefault(key, set()).add(index)
-            for column, value in zip(out.geos, (key, geo, str(index)), strict=True):
-                out.geos[column].append(value)
+            _add_rate(out.rates, found, out.geos, (key, geo), applies)
     return applies
 
 
@@ -243,10 +250,5 @@ def _speed_rates(book: PriceBook, keys: list[str], out: PriceTables) -> dict[str
     applies: dict[str, set[int]] = {}
     for key in keys:
         for speed, times in sorted(book.models[key].speeds.items()):
-            if (speed, times) not in out.speeds:
-                out.speeds.append((speed, times))
-            index = out.speeds.index((speed, times))
-            applies.setdefault(key, set()).add(index)
-            for column, value in zip(out.fast, (key, speed, str(index)), strict=True):
-                out.fast[column].append(value)
+            _add_rate(out.speeds, (speed, times), out.fast, (key, speed), applies)
     return applies
