@@ -38,13 +38,9 @@ from tokenecon.aggregate.read import (
     worth_parsing_once,
 )
 from tokenecon.aggregate.rejects import locate_rejected
-from tokenecon.aggregate.repeated import (
-    merge_where,
-    repeated_branches,
-    repeated_ids_table,
-    whole_copies,
-)
+from tokenecon.aggregate.repeated import merge_where, repeated_branches, repeated_ids_table
 from tokenecon.aggregate.skipped import add_engine_rejects
+from tokenecon.aggregate.task_grain import collapsed, task_firsts
 from tokenecon.aggregate.types import (
     BEYOND_FIRST,
     AggregateOptions,
@@ -106,7 +102,7 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     )
     if options.tasks:
         # Calls of a task are kept apart by their instant, so that the first call of each task
-        # can be found from the grain (:func:`_beyond_first`), not by a window over the rows.
+        # can be found from the grain (:mod:`.task_grain`), not by a window over the rows.
         valid = prepared.reject_reason.isnull() & prepared.in_window
         prepared = prepared.mutate(
             first_key=ibis.cases(
@@ -158,51 +154,13 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     grain = prepared.group_by(keys).aggregate(**sums)
     if constant:
         grain = grain.mutate(**constant)
-    if not options.tasks:  # else the branches that sum them add them (_beyond_first)
+    if not options.tasks:  # else task_grain.collapsed adds them
         grain = grain.mutate(**{name: ibis.literal(0, "int64") for name in BEYOND_FIRST.values()})
     if not options.reported_cost:
         grain = grain.mutate(
             reported_cost=ibis.null("decimal(38, 12)"), reported_rows=ibis.literal(0, "int64")
         )
     return grain
-
-
-def _task_firsts(grain: ir.Table) -> ir.Table | None:
-    """Each task's first instant (``use_case``, ``task_key``, ``first_at``), from a grain keyed
-    by ``first_key`` (the instant of a valid call with a task key; None without task keys).
-
-    The first call is the task's earliest valid row in the period (calls at that same instant
-    count as first too); a row with no task key is its own task. These are also the distinct
-    (use case, task) pairs that tasks and outcomes are counted from.
-    """
-    if "first_key" not in grain.columns:
-        return None
-    keyed = grain.filter(grain.first_key.notnull())
-    return keyed.group_by(["use_case", "task_key"]).aggregate(first_at=keyed.first_key.min())
-
-
-def _beyond_first(groups: ir.Table, firsts: ir.Table | None) -> ir.Table:
-    """``groups`` of the grain with each bucket of the calls beyond the first of their task,
-    else 0 (:data:`BEYOND_FIRST`).
-
-    Every row of a grain group has the same instant (``first_key``), so a group is beyond its
-    task's first call (:func:`_task_firsts`) or not as a whole, and only the branches that sum
-    these buckets join the firsts back. A window over the rows (partitioned by task) held and
-    sorted every row: 4.8 s of the 18 s of CPU of the query on 1M rows; a window over the grain
-    still 3.4 s; the join of the whole grain to the firsts 1.0 s, but it was a second copy
-    of the grain (the grain is a materialized CTE, and so was the grain joined).
-    """
-    if firsts is None:
-        return groups
-    joined = groups.left_join(
-        firsts, (groups.use_case == firsts.use_case) & (groups.task_key == firsts.task_key)
-    )
-    joined = joined.select(*[groups[c] for c in groups.columns], firsts.first_at)
-    later = (joined.first_key > joined.first_at).fill_null(False)
-    zero = ibis.literal(0, "int64")
-    return joined.mutate(
-        **{name: ibis.cases((later, joined[c]), else_=zero) for c, name in BEYOND_FIRST.items()}
-    ).drop("first_at")
 
 
 Events = list[tuple["ir.Table", list[str]]]
@@ -215,37 +173,37 @@ def _events(con: Backend, mapping: OutcomeMapping | None) -> Events:
 
 
 def _branches(
-    grain: ir.Table, events: Events, hourly: bool, merge: str, timezone: str | None = None
+    grain: ir.Table,
+    firsts: ir.Table | None,
+    events: Events,
+    hourly: bool,
+    merge: str,
+    timezone: str | None = None,
 ) -> list[ir.Table]:
-    """Roll-ups of the grain, each shaped to the common result schema."""
+    """Roll-ups of the grain (:func:`~.task_grain.collapsed`) and of the tasks' firsts
+    (:func:`~.task_grain.task_firsts`), each shaped to the common result schema."""
     branches = accounting_branches(grain)
     # Each branch filters the grain with its own predicate: a filtered table that several
     # branches read becomes a CTE of its own, which DuckDB materializes, a copy of the whole
     # grain (two such copies cost 1.4 s of CPU of 14 on 1M rows, and their memory).
     kept_rows = grain.reject_reason.isnull() & grain.in_window
-    firsts = _task_firsts(grain)
     single = grain.filter(kept_rows & grain.dup_id.isnull())
-    later = _beyond_first(single, firsts)
-    sums = later.group_by(SUM_KEYS).aggregate(
-        rows=later.rows.sum(),
-        requests=later.requests.sum(),
-        requests_unknown_rows=later.requests_unknown_rows.sum(),
-        **{c: later[c].sum() for c in (*TOKEN_COLUMNS, *BEYOND_FIRST.values())},
-        reported_cost=later.reported_cost.sum(),
-        reported_rows=later.reported_rows.sum(),
+    sums = single.group_by(SUM_KEYS).aggregate(
+        rows=single.rows.sum(),
+        requests=single.requests.sum(),
+        requests_unknown_rows=single.requests_unknown_rows.sum(),
+        **{c: single[c].sum() for c in (*TOKEN_COLUMNS, *BEYOND_FIRST.values())},
+        reported_cost=single.reported_cost.sum(),
+        reported_rows=single.reported_rows.sum(),
     )
     branches.append(shape(sums, "sums", {c: sums[c] for c in sums.columns}))
     copies = grain.filter(kept_rows & grain.dup_id.notnull())
-    if firsts is not None:
-        # Only the tasks of the copies: the join builds its table from the firsts it is given.
-        firsts_of_copies = firsts.filter(firsts.task_key.isin(copies.task_key))
-        copies = whole_copies(_beyond_first(copies, firsts_of_copies))
     branches += repeated_branches(single, copies, hourly, merge)
     # Tasks per use case: keyless requests from the grain, plus the distinct (use case, task)
     # pairs, which the outcome joins read as well: one hash of the pairs, where a distinct
     # count and the joins' own distinct pairs were two (1.5 s of CPU each on 1M rows).
     kept = grain.filter(kept_rows)
-    keyless = ibis.cases((kept.task_key.isnull(), kept.requests.fill_null(kept.rows)), else_=0)
+    keyless = ibis.cases((~kept.keyed, kept.requests.fill_null(kept.rows)), else_=0)
     tasks = kept.group_by("use_case").aggregate(tasks=keyless.sum())
     if firsts is not None:
         pairs = firsts.select("use_case", key=firsts.task_key)
@@ -357,9 +315,13 @@ def aggregate_usage(
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = spark_cached(con, grain)
+    firsts = task_firsts(grain)
+    over_tasks = collapsed(grain, firsts)
+    if not is_duckdb(con) and firsts is not None:
+        over_tasks = spark_cached(con, over_tasks)
     events = _events(con, mapping)
     branches = _branches(
-        grain, events, options.hourly, merge_where(duplicate_ids), options.timezone
+        over_tasks, firsts, events, options.hourly, merge_where(duplicate_ids), options.timezone
     )
     result.dated_outcomes = sorted(n for t, names in events if "at" in t.columns for n in names)
     if options.per_model_yields:

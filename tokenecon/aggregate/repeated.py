@@ -185,28 +185,3 @@ def _hourly(singles: ir.Table, kept: ir.Table | None) -> ir.Table:
         **{c: both[c].sum() for c in TOKEN_COLUMNS},
     )
     return shape(summed, "hourly", {c: summed[c] for c in summed.columns})
-
-
-def whole_copies(copies: ir.Table) -> ir.Table:
-    """The grain groups of repeated ids without ``first_key``: copies of an id sent at
-    different instants are one group of identical copies again, as the duplicate rule
-    (this module) takes them."""
-    if "first_key" not in copies.columns:
-        return copies
-    numbers = {
-        "rows", "requests", "requests_unknown_rows", *TOKEN_COLUMNS, *BEYOND_FIRST.values(),
-        "reported_cost", "reported_rows", "hour",
-    }  # fmt: skip
-    keys = [c for c in copies.columns if c not in numbers and c != "first_key"]
-    sums: dict[str, Any] = {
-        c: copies[c].sum().cast(copies[c].type())
-        for c in copies.columns
-        if c in numbers and c != "hour"
-    }
-    if "hour" in copies.columns:
-        sums["hour"] = copies.hour.min()
-    return (
-        copies.group_by(keys)
-        .aggregate(**sums)
-        .select(*[c for c in copies.columns if c != "first_key"])
-    )
