@@ -80,8 +80,10 @@ def exact_sum(column: ir.IntegerColumn) -> ir.IntegerScalar:
     return column.cast("float64").sum().cast("int64")
 
 
-def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
-    """Rows (flagged by :func:`~.read.flag_rows`) summed at :data:`GRAIN`.
+def _grain(rows: ir.Table, options: AggregateOptions) -> tuple[ir.Table, dict[str, Any]]:
+    """Rows (flagged by :func:`~.read.flag_rows`) summed at :data:`GRAIN`, without the columns
+    that are one value for every row: those are returned apart, to be put back once the grain
+    is summed over tasks (:func:`~.task_grain.collapsed`).
 
     Rejected rows keep their request id in ``dup_id`` (so samples can be located), and rows of
     a repeated id keep their id and token counts there: identical copies collapse into one
@@ -129,7 +131,9 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
         sums["reported_cost"] = prepared.reported_cost.sum()
         sums["reported_rows"] = prepared.reported_cost.count()
     # Keys that are one value for every row (no --by, no --since/--until, one file) are left
-    # out of the hash aggregation and put back as constants: hashing them costs time for nothing.
+    # out of the hash aggregation and put back as constants: hashing them costs time for nothing,
+    # and a grain at the task level is a materialized table of millions of rows, which columns
+    # of constants widened past DuckDB's memory limit (it spilled: 4.8 s of CPU at 10M rows).
     constant: dict[str, Any] = {}
     if not (options.by or options.timezone):  # --timezone puts the local day in by_value
         constant["by_value"] = ibis.null("string")
@@ -151,16 +155,14 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> ir.Table:
     if options.hourly:
         keys.append("hour_key")
         sums["hour"] = prepared.hour.min()
-    grain = prepared.group_by(keys).aggregate(**sums)
-    if constant:
-        grain = grain.mutate(**constant)
     if not options.tasks:  # else task_grain.collapsed adds them
-        grain = grain.mutate(**{name: ibis.literal(0, "int64") for name in BEYOND_FIRST.values()})
+        constant |= {name: ibis.literal(0, "int64") for name in BEYOND_FIRST.values()}
     if not options.reported_cost:
-        grain = grain.mutate(
-            reported_cost=ibis.null("decimal(38, 12)"), reported_rows=ibis.literal(0, "int64")
-        )
-    return grain
+        constant |= {
+            "reported_cost": ibis.null("decimal(38, 12)"),
+            "reported_rows": ibis.literal(0, "int64"),
+        }
+    return prepared.group_by(keys).aggregate(**sums), constant
 
 
 Events = list[tuple["ir.Table", list[str]]]
@@ -310,13 +312,13 @@ def aggregate_usage(
         elif has_request_ids:
             duplicate_ids = repeated_request_ids(con, id_rows)
     flagged = flag_rows(con, rows, duplicate_ids, options.since, options.until)
-    grain = _grain(flagged, options)
+    grain, constant = _grain(flagged, options)
     if not is_duckdb(con):
         # DuckDB computes the grain once for every branch that reads it (a materialized CTE);
         # Spark would scan the usage again per branch unless the grain is cached.
         grain = spark_cached(con, grain)
     firsts = task_firsts(grain)
-    over_tasks = collapsed(grain, firsts)
+    over_tasks = collapsed(grain, firsts).mutate(**constant)
     if not is_duckdb(con) and firsts is not None:
         over_tasks = spark_cached(con, over_tasks)
     events = _events(con, mapping)
@@ -325,7 +327,7 @@ def aggregate_usage(
     )
     result.dated_outcomes = sorted(n for t, names in events if "at" in t.columns for n in names)
     if options.per_model_yields:
-        branches += _yield_branches(grain, events)
+        branches += _yield_branches(grain.mutate(**constant), events)
     query = ibis.union(*branches, distinct=False)
     with watch_pass(con, sources, options.progress, "usage"), lookups_built_small(con):
         records = fetch_records(con, query)
