@@ -105,3 +105,8 @@ def test_a_result_typed_otherwise_goes_through_arrow() -> None:
 )
 def test_types_without_a_known_duckdb_twin_are_left_to_arrow(kind: pa.DataType) -> None:
     assert duckdb_columns(pa.schema([("a", pa.string()), ("b", kind)])) is None
+
+
+def test_a_result_with_two_columns_of_one_name_is_left_to_arrow() -> None:
+    """A row as a dict keeps one of two same-named columns: which one is Arrow's to say."""
+    assert duckdb_columns(pa.schema([("a", pa.string()), ("a", pa.int64())])) is None

@@ -42,6 +42,8 @@ def duckdb_columns(schema: pa.Schema) -> Columns | None:
     DuckDB type that gives the same Python values; None if a column's type has none here."""
     import pyarrow as pa
 
+    if len(set(schema.names)) != len(schema.names):
+        return None  # (a row as a dict keeps one of two same-named columns)
     columns = []
     for field in schema:
         name = _DUCKDB_TYPES.get(str(field.type))
