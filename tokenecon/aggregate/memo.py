@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from tokenecon.engine.connect import Session
+    from tokenecon.engine.rows import Result
 
 MAX_BYTES = 32 << 20
 """Inputs up to this size (together) are worth a cached SQL: above it the query, not
@@ -183,7 +184,7 @@ def _state(
     }
 
 
-def _filed(state: dict[str, Any], results: Sequence[pa.Table | None]) -> UsageAggregates | None:
+def _filed(state: dict[str, Any], results: Sequence[Result | None]) -> UsageAggregates | None:
     """The aggregates of a replay: the main query's records filed after ``state``; None when
     the queries before it came out otherwise than when the SQL was compiled (a query not
     run again, None, is the recorded one: sqlcache.replay)."""

@@ -35,13 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tokenecon.engine.rows import Result, duckdb_columns, fetch
+
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
     from ibis.backends import BaseBackend
 
 
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 """Bumped whenever the layout of an entry changes."""
 MAX_ENTRIES = 256
 """Entries kept; beyond this the least recently used are removed."""
@@ -127,7 +129,8 @@ class Entry:
 
     key: str
     statements: list[tuple[str, str, Any]] = field(default_factory=list)
-    """``("execute", sql, parameters)`` or ``("result", sql, arrow schema as IPC bytes)``."""
+    """``("execute", sql, parameters)`` or ``("result", sql, (arrow schema as IPC bytes,
+    DuckDB's types of it: :func:`.rows.duckdb_columns`))``."""
     state: Any = None
     """The caller's own values (plain data), returned by :func:`load` with the statements."""
 
@@ -217,7 +220,9 @@ class Recording:
             self.replayable = False
             return
         typed = _typed(sql, raw.schema, converted.schema)
-        self.statements.append(("result", typed, converted.schema.serialize().to_pybytes()))
+        schema = converted.schema
+        described = (schema.serialize().to_pybytes(), duckdb_columns(schema))
+        self.statements.append(("result", typed, described))
 
 
 class _Recorder:
@@ -345,8 +350,9 @@ def recording(con: BaseBackend) -> Iterator[Recording]:
         _ACTIVE.pop(id(con), None)
 
 
-def replay(raw: duckdb.DuckDBPyConnection, entry: Entry, known: int = 0) -> list[pa.Table | None]:
-    """Send an entry's statements to ``raw`` in order; the results, typed as when recorded.
+def replay(raw: duckdb.DuckDBPyConnection, entry: Entry, known: int = 0) -> list[Result | None]:
+    """Send an entry's statements to ``raw`` in order; the results, typed as when recorded
+    (DuckDB's Python rows where they are Arrow's, without importing pyarrow: :mod:`.rows`).
 
     The first ``known`` results are not queried again (None in their place): the caller has
     them, because they follow from what the key holds (the same files, by content, read by
@@ -355,25 +361,21 @@ def replay(raw: duckdb.DuckDBPyConnection, entry: Entry, known: int = 0) -> list
     return _send(raw, entry, known)
 
 
-def rehearse(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[pa.Table | None]:
+def rehearse(raw: duckdb.DuckDBPyConnection, entry: Entry) -> list[Result | None]:
     """:func:`replay` before an entry is stored, on a connection of its own, every query
     run: what a later run would get, to compare with what the compiled run got."""
     return _send(raw, entry, 0)
 
 
-def _send(raw: duckdb.DuckDBPyConnection, entry: Entry, known: int) -> list[pa.Table | None]:
-    import pyarrow as pa
-
-    results: list[pa.Table | None] = []
+def _send(raw: duckdb.DuckDBPyConnection, entry: Entry, known: int) -> list[Result | None]:
+    results: list[Result | None] = []
     for kind, sql, extra in entry.statements:
         if kind == "execute":
             raw.execute(sql, extra)
         elif len(results) < known:
             results.append(None)
         else:
-            schema = pa.ipc.read_schema(pa.py_buffer(extra))
-            table = raw.sql(sql).to_arrow_table()
-            results.append(table if table.schema == schema else table.cast(schema))
+            results.append(fetch(raw, sql, *extra))
     return results
 
 
