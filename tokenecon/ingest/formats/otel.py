@@ -11,6 +11,7 @@ names are read too (``gen_ai.system``, ``prompt_tokens``/``completion_tokens``, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.csv_shape import ROW_ERROR
@@ -65,6 +66,47 @@ def attribute(attributes: Any, *keys: str) -> ir.StringValue:
     return ibis.coalesce(*values) if len(values) > 1 else values[0]
 
 
+def unnest_otlp(
+    raw: ir.Table,
+    steps: tuple[str, ...],
+    item_fields: Callable[[Any], dict[str, Any]],
+    scope_fields: Callable[[Any], dict[str, Any]] = lambda scope: {},
+) -> ir.Table:
+    """One row per item (span, log record) of an OTLP/JSON file read as ``raw``, along its
+    ``steps`` (``resourceSpans``, ``scopeSpans``, ``spans``): the row key, the resource's
+    attributes (``resource``), ``scope_fields`` of the item's scope entry and ``item_fields``
+    of the item. A JSON Lines line that is not valid JSON is a row of nulls, kept through the
+    unnests to be rejected."""
+    resources_at, scopes_at, items_at = steps
+    broken = ROW_ERROR in raw.columns
+    carried = [ROW_ERROR] if broken else []
+    resources = unnest_records(raw, resources_at, keep_empty=broken)
+    resources = resources.select(
+        *carried,
+        *record_key(resources),
+        resource=resources[resources_at].resource.attributes,
+        scope=resources[resources_at][scopes_at],
+    )
+    scopes = unnest_records(resources, "scope", keep_empty=broken)
+    # the scope's fields are taken here, not the whole entry carried onto each of its items
+    of_scope = scope_fields(scopes.scope)
+    items = scopes.select(
+        *carried,
+        *record_key(scopes),
+        resource=scopes.resource,
+        **of_scope,
+        item=scopes.scope[items_at],
+    )
+    items = unnest_records(items, "item", keep_empty=broken)
+    return items.select(
+        *carried,
+        *record_key(items),
+        resource=items.resource,
+        **{name: items[name] for name in of_scope},
+        **item_fields(items.item),
+    )
+
+
 class OTelGenAI(Format):
     """OTLP/JSON traces with GenAI spans."""
 
@@ -79,35 +121,17 @@ class OTelGenAI(Format):
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
         """One row per span, with its resource's attributes; a JSON Lines line that is not
         valid JSON is one row that says so (its spans cannot be known)."""
-        raw = read_json(con, source, OTLP, lines=True)
-        # A broken line is a row of nulls: kept through the unnests, to be rejected.
-        broken = ROW_ERROR in raw.columns
-        carried = [ROW_ERROR] if broken else []
-        resources = unnest_records(raw, "resourceSpans", keep_empty=broken)
-        resources = resources.select(
-            *carried,
-            *record_key(resources),
-            resource=resources.resourceSpans.resource.attributes,
-            scope=resources.resourceSpans.scopeSpans,
-        )
-        resources = unnest_records(resources, "scope", keep_empty=broken)
-        spans = resources.select(
-            *carried,
-            *record_key(resources),
-            resource=resources.resource,
-            span=resources.scope.spans,
-        )
-        spans = unnest_records(spans, "span", keep_empty=broken)
-        return spans.select(
-            *carried,
-            *record_key(spans),
-            resource=spans.resource,
-            trace_id=spans.span.traceId,
-            span_id=spans.span.spanId,
-            span_name=spans.span["name"],
-            start=spans.span.startTimeUnixNano,
-            end=spans.span.endTimeUnixNano,
-            attributes=spans.span.attributes,
+        return unnest_otlp(
+            read_json(con, source, OTLP, lines=True),
+            self.record_steps(source),
+            lambda span: {
+                "trace_id": span.traceId,
+                "span_id": span.spanId,
+                "span_name": span["name"],
+                "start": span.startTimeUnixNano,
+                "end": span.endTimeUnixNano,
+                "attributes": span.attributes,
+            },
         )
 
     def record_steps(self, source: SourceFile) -> tuple[str, ...]:

@@ -26,10 +26,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.csv_shape import ROW_ERROR
 from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, total
-from tokenecon.ingest.formats.otel import ATTRIBUTES, attribute
-from tokenecon.ingest.json_records import record_key, unnest_records
+from tokenecon.ingest.formats.otel import ATTRIBUTES, attribute, unnest_otlp
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -79,34 +77,16 @@ class OTelAgentLogs(Format):
     def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
         """One row per log record, with its scope's name; a JSON Lines line that is not valid
         JSON is one row that says so (its records cannot be known)."""
-        raw = read_json(con, source, OTLP_LOGS, lines=True)
-        broken = ROW_ERROR in raw.columns  # a broken line: a row of nulls kept to be rejected
-        carried = [ROW_ERROR] if broken else []
-        resources = unnest_records(raw, "resourceLogs", keep_empty=broken)
-        resources = resources.select(
-            *carried,
-            *record_key(resources),
-            resource=resources.resourceLogs.resource.attributes,
-            scopes=resources.resourceLogs.scopeLogs,
-        )
-        scopes = unnest_records(resources, "scopes", keep_empty=broken)
-        records = scopes.select(
-            *carried,
-            *record_key(scopes),
-            resource=scopes.resource,
-            scope=scopes.scopes.scope["name"],
-            record=scopes.scopes.logRecords,
-        )
-        records = unnest_records(records, "record", keep_empty=broken)
-        return records.select(
-            *carried,
-            *record_key(records),
-            resource=records.resource,
-            scope=records.scope,
-            time=records.record.timeUnixNano,
-            observed=records.record.observedTimeUnixNano,
-            body=records.record.body.stringValue,
-            attributes=records.record.attributes,
+        return unnest_otlp(
+            read_json(con, source, OTLP_LOGS, lines=True),
+            self.record_steps(source),
+            lambda record: {
+                "time": record.timeUnixNano,
+                "observed": record.observedTimeUnixNano,
+                "body": record.body.stringValue,
+                "attributes": record.attributes,
+            },
+            lambda scope: {"scope": scope.scope["name"]},
         )
 
     def record_steps(self, source: SourceFile) -> tuple[str, ...]:
