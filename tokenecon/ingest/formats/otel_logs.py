@@ -26,14 +26,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, total
-from tokenecon.ingest.formats.otel import ATTRIBUTES, attribute, unnest_otlp
-from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.formats.base import Format, Normalized, Probe, total
+from tokenecon.ingest.formats.otel import ATTRIBUTES, OTLPExport, attribute
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
@@ -63,35 +61,31 @@ def _seconds(nanos: ir.StringValue) -> ir.StringValue:
     )
 
 
-class OTelAgentLogs(Format):
-    """OTLP/JSON logs of Claude Code, Codex and Gemini CLI."""
+class OTelAgentLogs(OTLPExport):
+    """OTLP/JSON logs of Claude Code, Codex and Gemini CLI: one row per log record, with its
+    scope's name."""
 
     name = "otel_agent_logs"
-    kinds = JSON_KINDS
     title = "Coding agents' OpenTelemetry log events (OTLP/JSON: Claude Code, Codex, Gemini CLI)"
+    schema = OTLP_LOGS
+    steps = ("resourceLogs", "scopeLogs", "logRecords")
 
     def detect(self, probe: Probe) -> bool:
         """OTLP resource logs naming an agent's events."""
         return probe.has("resourcelogs") and any(m in probe.text for m in AGENT_MARKS)
 
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per log record, with its scope's name; a JSON Lines line that is not valid
-        JSON is one row that says so (its records cannot be known)."""
-        return unnest_otlp(
-            read_json(con, source, OTLP_LOGS, lines=True),
-            self.record_steps(source),
-            lambda record: {
-                "time": record.timeUnixNano,
-                "observed": record.observedTimeUnixNano,
-                "body": record.body.stringValue,
-                "attributes": record.attributes,
-            },
-            lambda scope: {"scope": scope.scope["name"]},
-        )
+    def item_fields(self, item: Any) -> dict[str, Any]:
+        """The record's time, observed time, body and attributes."""
+        return {
+            "time": item.timeUnixNano,
+            "observed": item.observedTimeUnixNano,
+            "body": item.body.stringValue,
+            "attributes": item.attributes,
+        }
 
-    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
-        """Log records in scopes in resources."""
-        return ("resourceLogs", "scopeLogs", "logRecords")
+    def scope_fields(self, scope: Any) -> dict[str, Any]:
+        """The scope's name (Claude Code's events are told apart by it)."""
+        return {"scope": scope.scope["name"]}
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """API-call records of each agent, in its own convention made inclusive."""
