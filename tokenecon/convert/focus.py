@@ -32,12 +32,11 @@ from tokenecon.convert.focus_prices import (
     PriceTables,
     price_key,
 )
-from tokenecon.convert.focus_speed import row_speeds, speed_variant
+from tokenecon.convert.focus_speed import speed_variant, stated_columns
 from tokenecon.convert.focus_text import decimal_text, millionths, named, next_text, tags_json
 from tokenecon.csvsafe import safe_cell_expression
 from tokenecon.engine.dialect import small_table
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
-from tokenecon.ingest.formats.anthropic import billing_geo_expression, states_billing_geo
 from tokenecon.ingest.generic import ColumnPlan
 from tokenecon.price.book import PriceBook
 
@@ -99,20 +98,6 @@ def _engine_tables(con: BaseBackend, tables: PriceTables) -> list[ir.Table]:
         filled: dict[str, list[str | None]] = {c: [None] for c in columns}
         out.append(small_table(con, f"tokenecon_focus_{name}", filled if empty else columns))
     return out
-
-
-def billing_geos(rows: ir.Table, plans: Sequence[ColumnPlan]) -> ir.StringValue:
-    """Each canonical row's billed geo, as `analyze` reads it
-    (:func:`~tokenecon.ingest.formats.anthropic.billing_geo_expression`): its ``region`` in
-    lower case where its source's region is an ``inference_geo`` field, else null."""
-    stating = [(i, p) for i, p in enumerate(plans) if states_billing_geo(p)]
-    if not stating:
-        return ibis.null("string")
-    ids = [i for i, _ in stating]
-    return ibis.cases(
-        (rows.source_id.isin(ids), billing_geo_expression(rows, stating[0][1])),
-        else_=ibis.null("string"),
-    )
 
 
 def _rate_index(
@@ -272,7 +257,7 @@ def focus_table(
     Text that is the same for every row of a request (tags, names, periods) is made once per
     request, before the request is split into its token types.
     """
-    kept = kept.mutate(billing_geo=billing_geos(kept, plans), speed=row_speeds(kept, plans))
+    kept = kept.mutate(**stated_columns(kept, plans))
     rows = _priced_rows(kept, book, tables, _engine_tables(con, tables), option, mapping)
     if option == "auto":
         rows = auto_cost_lines(rows)

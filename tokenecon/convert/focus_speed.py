@@ -1,5 +1,6 @@
-"""The speed a FOCUS row ran at (Anthropic's fast mode), as `analyze` prices it: each canonical
-row's stated speed, and the price variant (regional rate x speed) it joins its prices on."""
+"""What a FOCUS row's source states that sets its price, as `analyze` prices it: the geo it
+was billed at and the speed it ran at (Anthropic's ``inference_geo``, fast mode), and the price
+variant (regional rate x speed) a row joins its prices on."""
 
 from __future__ import annotations
 
@@ -9,25 +10,42 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from tokenecon.convert.focus_prices import PriceTables
-from tokenecon.ingest.formats.anthropic import speed_expression, states_speed
+from tokenecon.ingest.formats.anthropic import (
+    billing_geo_expression,
+    speed_expression,
+    states_billing_geo,
+    states_speed,
+)
 from tokenecon.ingest.generic import ColumnPlan
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 
-def row_speeds(rows: ir.Table, plans: Sequence[ColumnPlan]) -> ir.StringValue:
-    """Each canonical row's speed, as `analyze` reads it
-    (:func:`~tokenecon.ingest.formats.anthropic.speed_expression`): lower case where its
-    source states one other than the standard speed (Anthropic's ``speed``), else null."""
-    stating = [(i, p) for i, p in enumerate(plans) if states_speed(p)]
-    if not stating:
-        return ibis.null("string")
-    ids = [i for i, _ in stating]
-    return ibis.cases(
-        (rows.source_id.isin(ids), speed_expression(rows, stating[0][1])),
-        else_=ibis.null("string"),
-    )
+STATED = {
+    "billing_geo": (states_billing_geo, billing_geo_expression),
+    "speed": (states_speed, speed_expression),
+}
+"""The columns a source may state that decide a row's price (the geo it was billed at, the
+speed it ran at): whether a source states it, and each row's value where it does."""
+
+
+def stated_columns(rows: ir.Table, plans: Sequence[ColumnPlan]) -> dict[str, ir.StringValue]:
+    """Each canonical row's :data:`STATED` columns, as `analyze` reads them
+    (:func:`~tokenecon.ingest.formats.anthropic.billing_geo_expression`, ``speed_expression``):
+    the billed geo (its ``region`` in lower case) where its source's region is an
+    ``inference_geo`` field, the speed where its source states one other than the standard
+    speed (Anthropic's ``speed``), else null."""
+    columns: dict[str, ir.StringValue] = {}
+    for name, (states, expression) in STATED.items():
+        stating = [(i, p) for i, p in enumerate(plans) if states(p)]
+        columns[name] = ibis.null("string")
+        if stating:
+            columns[name] = ibis.cases(
+                (rows.source_id.isin([i for i, _ in stating]), expression(rows, stating[0][1])),
+                else_=ibis.null("string"),
+            )
+    return columns
 
 
 def speed_variant(

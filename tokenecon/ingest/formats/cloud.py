@@ -166,29 +166,31 @@ class BedrockInvocationLogs(Format):
         import ibis
 
         columns = {
-            "timestamp": raw.timestamp,
-            "provider": ibis.literal("aws.bedrock"),
-            "model": raw.modelId.re_replace(BEDROCK_ARN.pattern, ""),
-            "uncached_input_tokens": raw.input.inputTokenCount,
-            "cache_read_tokens": raw.input.cacheReadInputTokenCount,
-            "cache_write_tokens": raw.input.cacheWriteInputTokenCount,
-            "output_tokens": raw.output.outputTokenCount,
-            "region": ibis.coalesce(raw.inferenceRegion.nullif(""), raw.region),
-            "project": raw.accountId,
-            "user": raw.identity.arn,
-            "request_id": raw.requestId,
-            "tags": tags_object(None, raw.requestMetadata),
+            "timestamp": (raw.timestamp, "timestamp"),
+            "provider": (ibis.literal("aws.bedrock"), "(aws.bedrock)"),
+            "model": (
+                raw.modelId.re_replace(BEDROCK_ARN.pattern, ""),
+                "modelId (an inference-profile or foundation-model ARN: its model id)",
+            ),
+            "uncached_input_tokens": (raw.input.inputTokenCount, "input.inputTokenCount"),
+            "cache_read_tokens": (
+                raw.input.cacheReadInputTokenCount,
+                "input.cacheReadInputTokenCount",
+            ),
+            "cache_write_tokens": (
+                raw.input.cacheWriteInputTokenCount,
+                "input.cacheWriteInputTokenCount",
+            ),
+            "output_tokens": (raw.output.outputTokenCount, "output.outputTokenCount"),
+            "region": (
+                ibis.coalesce(raw.inferenceRegion.nullif(""), raw.region),
+                "inferenceRegion | region",
+            ),
+            "project": (raw.accountId, "accountId"),
+            "user": (raw.identity.arn, "identity.arn"),
+            "request_id": (raw.requestId, "requestId"),
+            "tags": (tags_object(None, raw.requestMetadata), "requestMetadata"),
         }
-        sources = {
-            "timestamp": "timestamp", "provider": "(aws.bedrock)",
-            "model": "modelId (an inference-profile or foundation-model ARN: its model id)",
-            "uncached_input_tokens": "input.inputTokenCount",
-            "cache_read_tokens": "input.cacheReadInputTokenCount",
-            "cache_write_tokens": "input.cacheWriteInputTokenCount",
-            "output_tokens": "output.outputTokenCount", "region": "inferenceRegion | region",
-            "project": "accountId", "user": "identity.arn", "request_id": "requestId",
-            "tags": "requestMetadata",
-        }  # fmt: skip
         extras = {"operation": raw.operation, "model_arn": raw.modelId.re_search("^arn:")
                   .ifelse(raw.modelId, ibis.null("string"))}  # fmt: skip
         notes = [
@@ -196,7 +198,7 @@ class BedrockInvocationLogs(Format):
             "model id inside it (the ARN kept as tags.model_arn); an application inference "
             "profile's ARN names no model and stays unpriced"
         ]
-        return Normalized(columns, sources, extras, notes=notes)
+        return Normalized.of(columns, extras, notes=notes)
 
 
 FORMATS: list[Format] = [FocusCSV(), BedrockInvocationLogs()]

@@ -104,24 +104,21 @@ class OpenRouterActivityAPI(Format):
 
         cost, error = with_byok(raw, "usage", "byok_usage_inference")
         columns = {
-            "timestamp": raw.date,
-            "provider": text(raw.provider_name).lower(),
-            "model": ibis.coalesce(text(raw.model).strip().nullif(""), raw.model_permaslug),
-            "uncached_input_tokens": raw.prompt_tokens,
-            "output_tokens": raw.completion_tokens,
-            "reasoning_tokens": raw.reasoning_tokens,
-            "requests": raw.requests,
-            "reported_cost": cost,
+            "timestamp": (raw.date, "date"),
+            "provider": (text(raw.provider_name).lower(), "provider_name"),
+            "model": (
+                ibis.coalesce(text(raw.model).strip().nullif(""), raw.model_permaslug),
+                "model (the slug; else model_permaslug)",
+            ),
+            "uncached_input_tokens": (
+                raw.prompt_tokens,
+                "prompt_tokens (no cached count: all taken as uncached)",
+            ),
+            "output_tokens": (raw.completion_tokens, "completion_tokens"),
+            "reasoning_tokens": (raw.reasoning_tokens, "reasoning_tokens (part of completion)"),
+            "requests": (raw.requests, "requests"),
+            "reported_cost": (cost, "usage (USD; + byok_usage_inference)"),
         }
-        sources = {
-            "timestamp": "date", "provider": "provider_name",
-            "model": "model (the slug; else model_permaslug)",
-            "uncached_input_tokens": "prompt_tokens (no cached count: all taken as uncached)",
-            "output_tokens": "completion_tokens",
-            "reasoning_tokens": "reasoning_tokens (part of completion)",
-            "requests": "requests",
-            "reported_cost": "usage (USD; + byok_usage_inference)",
-        }  # fmt: skip
         extras = {
             "model_permaslug": raw.model_permaslug,
             "endpoint_id": raw.endpoint_id,
@@ -129,7 +126,7 @@ class OpenRouterActivityAPI(Format):
             "byok_usage_inference": raw.byok_usage_inference,
             "workspace_id": raw.workspace_id,
         }
-        return Normalized(columns, sources, extras, notes=[NO_CACHED_COUNT], row_error=error)
+        return Normalized.of(columns, extras, notes=[NO_CACHED_COUNT], row_error=error)
 
 
 FORMATS: list[Format] = [OpenRouterActivityAPI()]

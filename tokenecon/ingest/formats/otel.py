@@ -11,12 +11,13 @@ names are read too (``gen_ai.system``, ``prompt_tokens``/``completion_tokens``, 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tokenecon.ingest.csv_shape import ROW_ERROR
 from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
 from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.schema_types import Schema
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -65,54 +66,87 @@ def attribute(attributes: Any, *keys: str) -> ir.StringValue:
     return ibis.coalesce(*values) if len(values) > 1 else values[0]
 
 
-class OTelGenAI(Format):
-    """OTLP/JSON traces with GenAI spans."""
+class OTLPExport(Format):
+    """An OTLP/JSON file (a collector's file exporter: one export request per line), read one
+    row per item along :attr:`steps`: the row key, the resource's attributes (``resource``),
+    :meth:`scope_fields` of the item's scope entry and :meth:`item_fields` of the item. A JSON
+    Lines line that is not valid JSON is one row that says so (its items cannot be known)."""
+
+    kinds = JSON_KINDS
+    schema: ClassVar[Schema]
+    """The fields read (:func:`~tokenecon.ingest.readers.read_json`)."""
+    steps: ClassVar[tuple[str, str, str]]
+    """The arrays of resources, of their scopes and of the scopes' items (``resourceSpans``,
+    ``scopeSpans``, ``spans``)."""
+
+    def item_fields(self, item: Any) -> dict[str, Any]:
+        """The columns of an item (a struct of :attr:`schema`'s item)."""
+        raise NotImplementedError
+
+    def scope_fields(self, scope: Any) -> dict[str, Any]:
+        """The columns of an item's scope entry (none by default)."""
+        return {}
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """One row per item, with its resource's attributes."""
+        resources_at, scopes_at, items_at = self.steps
+        raw = read_json(con, source, self.schema, lines=True)
+        # A broken line is a row of nulls: kept through the unnests, to be rejected.
+        broken = ROW_ERROR in raw.columns
+        carried = [ROW_ERROR] if broken else []
+        resources = unnest_records(raw, resources_at, keep_empty=broken)
+        resources = resources.select(
+            *carried,
+            *record_key(resources),
+            resource=resources[resources_at].resource.attributes,
+            scope=resources[resources_at][scopes_at],
+        )
+        scopes = unnest_records(resources, "scope", keep_empty=broken)
+        # the scope's fields are taken here, not the whole entry carried onto each item
+        of_scope = self.scope_fields(scopes.scope)
+        items = scopes.select(
+            *carried,
+            *record_key(scopes),
+            resource=scopes.resource,
+            **of_scope,
+            item=scopes.scope[items_at],
+        )
+        items = unnest_records(items, "item", keep_empty=broken)
+        return items.select(
+            *carried,
+            *record_key(items),
+            resource=items.resource,
+            **{name: items[name] for name in of_scope},
+            **self.item_fields(items.item),
+        )
+
+    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
+        """Items in scopes in resources: :attr:`steps`."""
+        return self.steps
+
+
+class OTelGenAI(OTLPExport):
+    """OTLP/JSON traces with GenAI spans: one row per span."""
 
     name = "otel_genai"
-    kinds = JSON_KINDS
     title = "OpenTelemetry GenAI spans (OTLP/JSON)"
+    schema = OTLP
+    steps = ("resourceSpans", "scopeSpans", "spans")
 
     def detect(self, probe: Probe) -> bool:
         """OTLP resource spans mentioning gen_ai attributes."""
         return probe.has("resourcespans") and "gen_ai." in probe.text
 
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per span, with its resource's attributes; a JSON Lines line that is not
-        valid JSON is one row that says so (its spans cannot be known)."""
-        raw = read_json(con, source, OTLP, lines=True)
-        # A broken line is a row of nulls: kept through the unnests, to be rejected.
-        broken = ROW_ERROR in raw.columns
-        carried = [ROW_ERROR] if broken else []
-        resources = unnest_records(raw, "resourceSpans", keep_empty=broken)
-        resources = resources.select(
-            *carried,
-            *record_key(resources),
-            resource=resources.resourceSpans.resource.attributes,
-            scope=resources.resourceSpans.scopeSpans,
-        )
-        resources = unnest_records(resources, "scope", keep_empty=broken)
-        spans = resources.select(
-            *carried,
-            *record_key(resources),
-            resource=resources.resource,
-            span=resources.scope.spans,
-        )
-        spans = unnest_records(spans, "span", keep_empty=broken)
-        return spans.select(
-            *carried,
-            *record_key(spans),
-            resource=spans.resource,
-            trace_id=spans.span.traceId,
-            span_id=spans.span.spanId,
-            span_name=spans.span["name"],
-            start=spans.span.startTimeUnixNano,
-            end=spans.span.endTimeUnixNano,
-            attributes=spans.span.attributes,
-        )
-
-    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
-        """Spans in scopes in resources."""
-        return ("resourceSpans", "scopeSpans", "spans")
+    def item_fields(self, item: Any) -> dict[str, Any]:
+        """The span's ids, name, start and end, and attributes."""
+        return {
+            "trace_id": item.traceId,
+            "span_id": item.spanId,
+            "span_name": item["name"],
+            "start": item.startTimeUnixNano,
+            "end": item.endTimeUnixNano,
+            "attributes": item.attributes,
+        }
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Spans with token usage; inclusive input; nanoseconds to seconds."""

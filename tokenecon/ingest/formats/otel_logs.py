@@ -26,16 +26,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.csv_shape import ROW_ERROR
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, total
-from tokenecon.ingest.formats.otel import ATTRIBUTES, attribute
-from tokenecon.ingest.json_records import record_key, unnest_records
-from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.formats.base import Format, Normalized, Probe, total
+from tokenecon.ingest.formats.otel import ATTRIBUTES, OTLPExport, attribute
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
@@ -65,53 +61,31 @@ def _seconds(nanos: ir.StringValue) -> ir.StringValue:
     )
 
 
-class OTelAgentLogs(Format):
-    """OTLP/JSON logs of Claude Code, Codex and Gemini CLI."""
+class OTelAgentLogs(OTLPExport):
+    """OTLP/JSON logs of Claude Code, Codex and Gemini CLI: one row per log record, with its
+    scope's name."""
 
     name = "otel_agent_logs"
-    kinds = JSON_KINDS
     title = "Coding agents' OpenTelemetry log events (OTLP/JSON: Claude Code, Codex, Gemini CLI)"
+    schema = OTLP_LOGS
+    steps = ("resourceLogs", "scopeLogs", "logRecords")
 
     def detect(self, probe: Probe) -> bool:
         """OTLP resource logs naming an agent's events."""
         return probe.has("resourcelogs") and any(m in probe.text for m in AGENT_MARKS)
 
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """One row per log record, with its scope's name; a JSON Lines line that is not valid
-        JSON is one row that says so (its records cannot be known)."""
-        raw = read_json(con, source, OTLP_LOGS, lines=True)
-        broken = ROW_ERROR in raw.columns  # a broken line: a row of nulls kept to be rejected
-        carried = [ROW_ERROR] if broken else []
-        resources = unnest_records(raw, "resourceLogs", keep_empty=broken)
-        resources = resources.select(
-            *carried,
-            *record_key(resources),
-            resource=resources.resourceLogs.resource.attributes,
-            scopes=resources.resourceLogs.scopeLogs,
-        )
-        scopes = unnest_records(resources, "scopes", keep_empty=broken)
-        records = scopes.select(
-            *carried,
-            *record_key(scopes),
-            resource=scopes.resource,
-            scope=scopes.scopes.scope["name"],
-            record=scopes.scopes.logRecords,
-        )
-        records = unnest_records(records, "record", keep_empty=broken)
-        return records.select(
-            *carried,
-            *record_key(records),
-            resource=records.resource,
-            scope=records.scope,
-            time=records.record.timeUnixNano,
-            observed=records.record.observedTimeUnixNano,
-            body=records.record.body.stringValue,
-            attributes=records.record.attributes,
-        )
+    def item_fields(self, item: Any) -> dict[str, Any]:
+        """The record's time, observed time, body and attributes."""
+        return {
+            "time": item.timeUnixNano,
+            "observed": item.observedTimeUnixNano,
+            "body": item.body.stringValue,
+            "attributes": item.attributes,
+        }
 
-    def record_steps(self, source: SourceFile) -> tuple[str, ...]:
-        """Log records in scopes in resources."""
-        return ("resourceLogs", "scopeLogs", "logRecords")
+    def scope_fields(self, scope: Any) -> dict[str, Any]:
+        """The scope's name (Claude Code's events are told apart by it)."""
+        return {"scope": scope.scope["name"]}
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """API-call records of each agent, in its own convention made inclusive."""

@@ -13,13 +13,12 @@ document of them), as teams log them, and the output files of batch jobs.
 
 Gemini, Vertex AI and Anthropic responses are in :mod:`.responses_google` and
 :mod:`.responses_anthropic`. A response that carries no time of its own is refused by name
-with the way in (:func:`refuse_without_time`): usage without a day cannot be priced.
+with the way in (:class:`SavedResponses`): usage without a day cannot be priced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tokenecon.ingest.formats.base import (
     JSON_KINDS,
@@ -31,6 +30,7 @@ from tokenecon.ingest.formats.base import (
     total,
 )
 from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.schema_types import Schema
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ OPENAI_BODY = {
     "id": "text", "object": "text", "created": "text", "created_at": "text", "model": "text",
     "service_tier": "text", "request_id": "text", "usage": OPENAI_USAGE,
 }  # fmt: skip
+OPENAI_LINE = {**OPENAI_BODY, "timestamp": "text"}
+"""A saved body, and a ``timestamp`` the user may have written beside it."""
 BATCH_LINE = {
     "id": "text", "custom_id": "text", "timestamp": "text",
     "response": {"status_code": "text", "request_id": "text", "body": OPENAI_BODY},
@@ -69,32 +71,52 @@ TIME_HINT = (
 )
 
 
-def refuse_without_time(
-    source: SourceFile, fmt: Format, what: str, has_time: Callable[[dict[str, Any]], bool]
-) -> None:
-    """Refuse a source whose first records all lack a time: ``what`` they are and why (e.g.
-    "Gemini API responses (the API returns no time)"), and the way in. Read, they would be
-    rejected row by row ("timestamp: empty"), a run of nothing but rejects."""
-    from tokenecon.errors import UsageInputError
-    from tokenecon.ingest.probe import probe_source
+class SavedResponses(Format):
+    """Saved response objects, one per line or a JSON document of them: a subclass says which
+    records are its own (:meth:`is_record`) and which fields it reads (:attr:`schema`); one whose
+    API writes no time says so (:attr:`timeless`) and a file of such records is refused."""
 
-    probe = probe_source(source)
-    records = probe.records
-    # a file forced (--format) into this format that is not one: the forced checks say so
-    if fmt.detect(probe) and not any(has_time(r) for r in records):
-        raise UsageInputError(
-            f"{source.display}: {what}, format {fmt.name}: no line carries a time, and usage "
-            "without a day cannot be priced; nothing in it was read",
-            TIME_HINT.format(name=fmt.name),
-        )
+    kinds = JSON_KINDS
+    schema: ClassVar[Schema]
+    """The fields read, with a ``timestamp`` the user may have written beside them."""
+    timeless: ClassVar[str | None] = None
+    """What the records are and why they carry no time of their own (e.g. "Gemini API
+    responses (the API returns no time)"), when their API writes none: a file none of whose
+    first records :meth:`has_time` is refused, with the way in."""
 
+    def is_record(self, record: Any) -> bool:
+        """Whether a probed record is one of these responses."""
+        raise NotImplementedError
 
-def _openai_object(record: Any) -> bool:
-    return (
-        isinstance(record, dict)
-        and record.get("object") in OPENAI_OBJECTS
-        and isinstance(record.get("usage"), dict)
-    )
+    def has_time(self, record: dict[str, Any]) -> bool:
+        """Whether a record carries a time (by default a ``timestamp`` written beside it)."""
+        return bool(record.get("timestamp"))
+
+    def detect(self, probe: Probe) -> bool:
+        """Any probed record that :meth:`is_record`."""
+        return any(self.is_record(r) for r in probe.records)
+
+    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
+        """The :attr:`schema` fields of each line; refused when the records are
+        :attr:`timeless` and none of the first says when it ran."""
+        if self.timeless is not None:
+            self._refuse_without_time(source, self.timeless)
+        return read_json(con, source, self.schema, lines=True)
+
+    def _refuse_without_time(self, source: SourceFile, what: str) -> None:
+        # Read, such records would be rejected row by row ("timestamp: empty"), a run of
+        # nothing but rejects.
+        from tokenecon.errors import UsageInputError
+        from tokenecon.ingest.probe import probe_source
+
+        probe = probe_source(source)
+        # a file forced (--format) into this format that is not one: the forced checks say so
+        if self.detect(probe) and not any(self.has_time(r) for r in probe.records):
+            raise UsageInputError(
+                f"{source.display}: {what}, format {self.name}: no line carries a time, and "
+                "usage without a day cannot be priced; nothing in it was read",
+                TIME_HINT.format(name=self.name),
+            )
 
 
 def body_columns(body: Any, provider: str = "openai") -> dict[str, tuple[Any, str]]:
@@ -104,9 +126,28 @@ def body_columns(body: Any, provider: str = "openai") -> dict[str, tuple[Any, st
     import ibis
 
     u = body["usage"]
-    ptd, ctd = u["prompt_tokens_details"], u["completion_tokens_details"]
-    itd, otd = u["input_tokens_details"], u["output_tokens_details"]
     chat = text(u["prompt_tokens"]).notnull() | text(u["completion_tokens"]).notnull()
+
+    def without_audio(chat_count: str, count: str, note: str = "") -> tuple[Any, str]:
+        """A Chat Completions count less its audio (:data:`AUDIO_NOTE`), else the Responses
+        API's count."""
+        details = f"{chat_count}_details"
+        return (
+            ibis.cases(
+                (chat, difference(u[chat_count], u[details]["audio_tokens"])),
+                else_=total(u[count]),
+            ),
+            f"usage.{chat_count} - {details}.audio_tokens | usage.{count}{note}",
+        )
+
+    def detail(name: str, chat_count: str, count: str, note: str = "") -> tuple[Any, str]:
+        """A detail of either API's count (``prompt_tokens_details`` | ``input_tokens_details``)."""
+        chat_side, side = f"{chat_count}_details", f"{count}_details"
+        return (
+            ibis.coalesce(text(u[chat_side][name]), text(u[side][name])),
+            f"{chat_side}.{name} | {side}.{name}{note}",
+        )
+
     return {
         "timestamp": (
             ibis.coalesce(text(body["created"]), text(body["created_at"])),
@@ -114,34 +155,14 @@ def body_columns(body: Any, provider: str = "openai") -> dict[str, tuple[Any, st
         ),
         "provider": (ibis.literal(provider), f"({provider})"),
         "model": (body["model"], "model"),
-        "input_tokens": (
-            ibis.cases(
-                (chat, difference(u["prompt_tokens"], ptd["audio_tokens"])),
-                else_=total(u["input_tokens"]),
-            ),
-            "usage.prompt_tokens - prompt_tokens_details.audio_tokens | usage.input_tokens "
-            "(inclusive of cached tokens and cache writes)",
+        "input_tokens": without_audio(
+            "prompt_tokens", "input_tokens", " (inclusive of cached tokens and cache writes)"
         ),
-        "cache_read_tokens": (
-            ibis.coalesce(text(ptd["cached_tokens"]), text(itd["cached_tokens"])),
-            "prompt_tokens_details.cached_tokens | input_tokens_details.cached_tokens",
-        ),
-        "cache_write_tokens": (
-            ibis.coalesce(text(ptd["cache_write_tokens"]), text(itd["cache_write_tokens"])),
-            "prompt_tokens_details.cache_write_tokens | input_tokens_details.cache_write_tokens",
-        ),
-        "output_tokens": (
-            ibis.cases(
-                (chat, difference(u["completion_tokens"], ctd["audio_tokens"])),
-                else_=total(u["output_tokens"]),
-            ),
-            "usage.completion_tokens - completion_tokens_details.audio_tokens | "
-            "usage.output_tokens",
-        ),
-        "reasoning_tokens": (
-            ibis.coalesce(text(ctd["reasoning_tokens"]), text(otd["reasoning_tokens"])),
-            "completion_tokens_details.reasoning_tokens | output_tokens_details.reasoning_tokens "
-            "(part of output)",
+        "cache_read_tokens": detail("cached_tokens", "prompt_tokens", "input_tokens"),
+        "cache_write_tokens": detail("cache_write_tokens", "prompt_tokens", "input_tokens"),
+        "output_tokens": without_audio("completion_tokens", "output_tokens"),
+        "reasoning_tokens": detail(
+            "reasoning_tokens", "completion_tokens", "output_tokens", " (part of output)"
         ),
         "service_tier": (body["service_tier"], "service_tier"),
         "request_id": (ibis.coalesce(text(body["id"]), text(body["request_id"])), "id"),
@@ -166,21 +187,21 @@ AUDIO_NOTE = (
 )
 
 
-class OpenAIResponses(Format):
+class OpenAIResponses(SavedResponses):
     """OpenAI response objects as returned (``chat.completion``, ``text_completion``,
     ``response``), one per line or a JSON document of them."""
 
     name = "openai_responses"
     title = "OpenAI API responses (Chat Completions, Completions, Responses; JSON)"
-    kinds = JSON_KINDS
+    schema = OPENAI_LINE
 
-    def detect(self, probe: Probe) -> bool:
-        """Records with an OpenAI response ``object`` and a ``usage``."""
-        return any(_openai_object(r) for r in probe.records)
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The body fields, and a ``timestamp`` the user may have written beside them."""
-        return read_json(con, source, {**OPENAI_BODY, "timestamp": "text"}, lines=True)
+    def is_record(self, record: Any) -> bool:
+        """A record with an OpenAI response ``object`` and a ``usage``."""
+        return (
+            isinstance(record, dict)
+            and record.get("object") in OPENAI_OBJECTS
+            and isinstance(record.get("usage"), dict)
+        )
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Inclusive input, reasoning inside output, audio taken out; the tier as reported."""
@@ -194,32 +215,25 @@ class OpenAIResponses(Format):
         return Normalized.of(columns, body_extras(raw), convention="inclusive", notes=[AUDIO_NOTE])
 
 
-def _batch_line(record: Any) -> bool:
-    if not isinstance(record, dict) or "custom_id" not in record:
-        return False
-    response = record.get("response")
-    if isinstance(response, dict):
-        return "status_code" in response or "body" in response
-    return str(record.get("id", "")).startswith("batch_req")
-
-
 BATCH_FAILED = " (a failed batch request: no usage, not billed)"
 
 
-class OpenAIBatchOutput(Format):
-    """Lines of an OpenAI Batch API output (or error) file."""
+class OpenAIBatchOutput(SavedResponses):
+    """Lines of an OpenAI Batch API output (or error) file: the line's id, custom id, status,
+    error and the response body's fields."""
 
     name = "openai_batch_output"
     title = "OpenAI Batch API output or error file (JSONL)"
-    kinds = JSON_KINDS
+    schema = BATCH_LINE
 
-    def detect(self, probe: Probe) -> bool:
-        """Lines with a ``custom_id`` and a ``response`` (status code, body) or an error."""
-        return any(_batch_line(r) for r in probe.records)
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The line's id, custom id, status, error and the response body's fields."""
-        return read_json(con, source, BATCH_LINE, lines=True)
+    def is_record(self, record: Any) -> bool:
+        """A line with a ``custom_id`` and a ``response`` (status code, body) or an error."""
+        if not isinstance(record, dict) or "custom_id" not in record:
+            return False
+        response = record.get("response")
+        if isinstance(response, dict):
+            return "status_code" in response or "body" in response
+        return str(record.get("id", "")).startswith("batch_req")
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """The body as a response object, at the batch tier; a failed line is rejected."""

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, text
-from tokenecon.ingest.formats.responses import refuse_without_time
-from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.formats.base import Format, Normalized, text
+from tokenecon.ingest.formats.responses import SavedResponses
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
@@ -53,28 +51,21 @@ def _result(record: Any) -> bool:
     return isinstance(result, dict) and result.get("type") in RESULT_TYPES and "custom_id" in record
 
 
-class AnthropicResponses(Format):
-    """Messages API responses or Message Batches results, one per line."""
+class AnthropicResponses(SavedResponses):
+    """Messages API responses or Message Batches results, one per line: the message's fields
+    (under ``result.message`` for batch results)."""
 
     name = "anthropic_responses"
     title = "Anthropic Messages responses or Message Batches results (JSON)"
-    kinds = JSON_KINDS
+    schema = LINE
+    timeless = (
+        "Anthropic Messages responses or Message Batches results (the API writes no time "
+        "into either)"
+    )
 
-    def detect(self, probe: Probe) -> bool:
+    def is_record(self, record: Any) -> bool:
         """A ``message`` with usage, or a batch result of a known type beside a custom id."""
-        return any(_message(r) or _result(r) for r in probe.records)
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The message's fields (under ``result.message`` for batch results); refused when
-        no line carries a ``timestamp`` (the API writes none)."""
-        refuse_without_time(
-            source,
-            self,
-            "Anthropic Messages responses or Message Batches results (the API writes no time "
-            "into either)",
-            lambda r: bool(r.get("timestamp")),
-        )
-        return read_json(con, source, LINE, lines=True)
+        return _message(record) or _result(record)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Exclusive buckets; batch results at the batch tier, unsucceeded ones rejected."""

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, text
+from tokenecon.ingest.formats.base import Format, Normalized, text
 from tokenecon.ingest.formats.gemini import THOUGHTS_NOTE, usage_metadata_columns
-from tokenecon.ingest.formats.responses import BATCH_FAILED, refuse_without_time
-from tokenecon.ingest.readers import read_json
+from tokenecon.ingest.formats.responses import BATCH_FAILED, SavedResponses
 from tokenecon.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends.duckdb import Backend
 
     from tokenecon.ingest.options import ReadOptions
 
@@ -35,6 +33,8 @@ RESPONSE = {
     "usageMetadata": USAGE_METADATA, "modelVersion": "text", "responseId": "text",
     "createTime": "text",
 }  # fmt: skip
+RESPONSE_LINE = {**RESPONSE, "timestamp": "text"}
+"""A saved response, and a ``timestamp`` the user may have written beside it."""
 BATCH_LINE = {
     "status": "text", "processed_time": "text", "timestamp": "text", "key": "text",
     "response": RESPONSE,
@@ -70,26 +70,23 @@ def _extras(resp: Any) -> dict[str, Any]:
     return {"traffic_type": usage["trafficType"], "total_tokens": usage["totalTokenCount"]}
 
 
-class GeminiResponses(Format):
+class GeminiResponses(SavedResponses):
     """``generateContent`` responses as returned (Vertex AI's carry ``createTime``)."""
 
     name = "gemini_responses"
     title = "Gemini / Vertex AI generateContent responses (JSON)"
-    kinds = JSON_KINDS
+    schema = RESPONSE_LINE
+    timeless = (
+        "Gemini API responses (generateContent returns no time; Vertex AI's carry createTime)"
+    )
 
-    def detect(self, probe: Probe) -> bool:
-        """Records with a ``usageMetadata`` object at the top."""
-        return any(_response(r) for r in probe.records)
+    def is_record(self, record: Any) -> bool:
+        """A record with a ``usageMetadata`` object at the top."""
+        return _response(record)
 
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The response fields; refused when no response says when it ran."""
-        refuse_without_time(
-            source,
-            self,
-            "Gemini API responses (generateContent returns no time; Vertex AI's carry createTime)",
-            lambda r: bool(r.get("timestamp") or r.get("createTime")),
-        )
-        return read_json(con, source, {**RESPONSE, "timestamp": "text"}, lines=True)
+    def has_time(self, record: dict[str, Any]) -> bool:
+        """A ``timestamp`` written beside it, or Vertex AI's ``createTime``."""
+        return bool(record.get("timestamp") or record.get("createTime"))
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """Output = candidates + thoughts; inclusive input; time: timestamp | createTime."""
@@ -107,42 +104,30 @@ class GeminiResponses(Format):
         )
 
 
-def _batch_line(record: Any) -> bool:
-    if not isinstance(record, dict):
-        return False
-    response = record.get("response")
-    return ("processed_time" in record and "status" in record) or (
-        isinstance(response, dict) and _response(response) and "custom_id" not in record
-    )
-
-
-class VertexBatchOutput(Format):
+class VertexBatchOutput(SavedResponses):
     """Lines of a Vertex AI batch prediction output (``predictions.jsonl``) for Gemini, or of
-    the Gemini API's Batch Mode output (``{"key", "response"}``, which carries no time)."""
+    the Gemini API's Batch Mode output (``{"key", "response"}``, which carries no time): the
+    line's status and time, the response's fields."""
 
     name = "vertex_batch_output"
     title = "Vertex AI / Gemini batch prediction output (JSONL)"
-    kinds = JSON_KINDS
+    schema = BATCH_LINE
+    timeless = "Gemini Batch Mode results (the Gemini API writes no time into them)"
 
-    def detect(self, probe: Probe) -> bool:
-        """Lines of ``status`` and ``processed_time``, or a ``response`` with usageMetadata."""
-        return any(_batch_line(r) for r in probe.records)
-
-    def read(self, con: Backend, source: SourceFile, options: ReadOptions) -> ir.Table:
-        """The line's status and time, the response's fields; refused without any time."""
-
-        def has_time(record: dict[str, Any]) -> bool:
-            response = record.get("response")
-            created = response.get("createTime") if isinstance(response, dict) else None
-            return bool(record.get("timestamp") or record.get("processed_time") or created)
-
-        refuse_without_time(
-            source,
-            self,
-            "Gemini Batch Mode results (the Gemini API writes no time into them)",
-            has_time,
+    def is_record(self, record: Any) -> bool:
+        """A line of ``status`` and ``processed_time``, or a ``response`` with usageMetadata."""
+        if not isinstance(record, dict):
+            return False
+        response = record.get("response")
+        return ("processed_time" in record and "status" in record) or (
+            isinstance(response, dict) and _response(response) and "custom_id" not in record
         )
-        return read_json(con, source, BATCH_LINE, lines=True)
+
+    def has_time(self, record: dict[str, Any]) -> bool:
+        """A ``timestamp``, Vertex AI's ``processed_time``, or the response's ``createTime``."""
+        response = record.get("response")
+        created = response.get("createTime") if isinstance(response, dict) else None
+        return bool(record.get("timestamp") or record.get("processed_time") or created)
 
     def normalize(self, raw: ir.Table, source: SourceFile, options: ReadOptions) -> Normalized:
         """The response as a ``generateContent`` response, at the batch tier; a line with a
