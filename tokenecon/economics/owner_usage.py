@@ -13,10 +13,10 @@ are those of pricing each group on its own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 
 from tokenecon.aggregate.types import OwnedGroup, UsageGroup
 from tokenecon.economics.decompose import Volume
@@ -148,7 +148,10 @@ def _fold_priced(
         billable = zero
         if at is None or cliff == "unknown":
             billable = tuple(map(sum, zip(*o.tokens[:_BILLABLE], strict=True)))
-        costs = [_dot(o.tokens, x) for x in at] if at is not None else [zero] * 3
+        costs: list[Sequence[int]] = [zero] * 3
+        if at is not None:  # (at the standard tier, the cost is the standard tier's: once)
+            dots: dict[tuple[int, ...], Sequence[int]] = {}
+            costs = [dots[x] if x in dots else dots.setdefault(x, _dot(o.tokens, x)) for x in at]
         utility = at is not None and r is not None and r.tier == "utility"
         added = (  # what each part adds to the fields of _SUMS after rows and requests
             (g.service_tier == "batch", requests), (at is None, billable),
@@ -179,26 +182,29 @@ def _fold_priced(
                 on_day[value] = on_day.get(value, 0) + cost
         if g.reported_cost is None:  # no part has a reported cost
             continue
-        for value, money in zip(o.values, o.reported_cost, strict=True):
-            if money is not None:
+        for value, cost_reported in zip(o.values, o.reported_cost, strict=True):
+            if cost_reported is not None:
                 key = (g.use_case, value)
-                reported[key] = reported.get(key, Decimal(0)) + money
+                reported[key] = reported.get(key, Decimal(0)) + cost_reported
+    sums = {
+        (use_case, value): [sum(column) for column in zip(*parts, strict=True)]
+        for use_case, of_use_case in rows.items()
+        for value, parts in of_use_case.items()
+    }
+    costs_of = [n for a in sums.values() for n in a[_COST:]]
+    money = _to_money([*costs_of, *(n for d in daily.values() for n in d.values())], scale)
     volumes = {}
-    for use_case, of_use_case in rows.items():
-        for value, parts in of_use_case.items():
-            a = [sum(column) for column in zip(*parts, strict=True)]
-            v = Volume()
-            for name, n in zip(_SUMS, a, strict=False):  # the whole-number fields lead
-                setattr(v, name, n)
-            v.tokens = dict(zip(TOKEN_COLUMNS, a[_TOKENS:_COST], strict=True))
-            v.cost = _money(a[_COST], scale)
-            v.cost_standard_tier = _money(a[_COST + 1], scale)
-            v.cost_without_cache = _money(a[_COST + 2], scale)
-            v.reported_cost = reported.get((use_case, value), Decimal(0))
-            volumes[(use_case, value)] = v
+    for key, a in sums.items():
+        v = Volume()
+        for name, n in zip(_SUMS, a, strict=False):  # the whole-number fields lead
+            setattr(v, name, n)
+        v.tokens = dict(zip(TOKEN_COLUMNS, a[_TOKENS:_COST], strict=True))
+        v.cost, v.cost_standard_tier, v.cost_without_cache = map(money, a[_COST:])
+        v.reported_cost = reported.get(key, Decimal(0))
+        volumes[key] = v
     return OwnerUsage(
         volumes,
-        {(use_case, value, day): _money(n, scale)
+        {(use_case, value, day): money(n)
          for (use_case, day), on_day in daily.items() for value, n in on_day.items()},
     )  # fmt: skip
 
@@ -219,10 +225,8 @@ def _whole(rates: tuple[Decimal, ...], scale: int) -> tuple[int, ...]:
         return tuple(int(x.scaleb(scale)) for x in rates)
 
 
-def _money(n: int, scale: int) -> Decimal:
-    """n / 10^scale, exactly."""
-    if not n:
-        return Decimal(0)
-    with localcontext() as ctx:
-        ctx.prec = len(str(abs(n))) + 2
-        return Decimal(n).scaleb(-scale)
+def _to_money(amounts: Sequence[int], scale: int) -> Callable[[int], Decimal]:
+    """n / 10^scale, exactly, for each of ``amounts`` (a context as precise as the largest)."""
+    context = Context(prec=len(str(max(map(abs, amounts), default=0))) + 2)
+    zero = Decimal(0)
+    return lambda n: Decimal(n).scaleb(-scale, context) if n else zero
