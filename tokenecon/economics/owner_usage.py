@@ -1,13 +1,14 @@
 """Priced usage folded once by (use case, ownership key), with cost per day, for showback,
 budgets and people to read instead of each walking every priced group.
 
-With a people file the engine groups by user, so priced groups number in the hundreds of
-thousands at 10M rows; one pass here keeps ownership's own cost to a single fold, and
-:func:`fold_owner_groups` prices those groups inside that pass: each pricing key's per-token
-rates are worked out once (:class:`~tokenecon.price.apply.UnitPricer`) and scaled to whole
-numbers, so a group costs one integer multiply-add per bucket, and money is made Decimal again
-once per (use case, user) and day. Integers of one common scale add up exactly, so the figures
-are those of pricing each group on its own.
+With a people file the engine sums usage per user, so per-user parts number in the hundreds
+of thousands at 10M rows. They come filed per pricing key (the key's group and its parts as
+columns: :class:`~tokenecon.aggregate.types.OwnedGroup`), and :func:`fold_owner_groups`
+prices each key once: its per-token rates (:class:`~tokenecon.price.apply.UnitPricer`)
+scaled to whole numbers, so a part's cost is a dot product of its billable tokens with them,
+worked out a column at a time, and money is made Decimal again once per (use case, user)
+and day. Integers of one common scale add up exactly, so the figures are those of pricing
+each part on its own.
 """
 
 from __future__ import annotations
