@@ -8,9 +8,11 @@ pointing at that people file; "without" is benchmarks/outcomes.yaml, the same us
 ownership. Each runs `--repeat` times in a fresh process, alternately, so that load on the
 shared machine hits both; the table shows median wall and CPU seconds (user + system, DuckDB's
 threads included: steadier than wall time under load), peak RSS, and the ratios with/without.
-Both runs must report the same token totals.
+Both runs must report the same token totals. With ``--baseline DIR`` (another checkout, e.g.
+``git archive COMMIT | tar -x -C DIR``) that tree's two runs join the same alternation (its
+modules first on PYTHONPATH): before and after in one run, each with its own ratio.
 
-    python benchmarks/people.py --rows 1000000 [--repeat 3]
+    python benchmarks/people.py --rows 1000000 [--repeat 3] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout, timed alongside")
     args = parser.parse_args()
     data = data_file(args.rows, "csv")
     people = people_file(data)
@@ -76,25 +79,35 @@ def main() -> None:
         f"people: {listed:,}  repeat: {args.repeat}  cores: {os.cpu_count()}"
     )
 
-    def command(outcomes: Path) -> list[str]:
-        return [sys.executable, "-m", "tokenecon.cli.main", "analyze", str(data),
-                "--outcomes", str(outcomes), "--json", "--quiet"]  # fmt: skip
+    # Each tree's modules first on the path, run from the data's folder (`python -m` puts
+    # the working directory before PYTHONPATH: a checkout there would shadow the baseline).
+    os.chdir(data.parent)
+    trees = [("", HERE.parent)] + (
+        [("baseline: ", args.baseline.resolve())] if args.baseline else []
+    )
 
-    without, with_people = alternate(
-        [command(HERE / "outcomes.yaml"), command(mapping)], args.repeat
-    )
-    totals = [json.loads(out)["totals"]["tokens"] for *_, out in (without, with_people)]
-    print(f"{'':34}{'wall s':>9}{'CPU s':>9}{'peak RSS MB':>14}")
-    for label, (wall, cpu, rss, _) in (
-        ("without (outcomes.yaml)", without),
-        ("with people, budgets (owners)", with_people),
-    ):
-        print(f"{label:34}{wall:>9.2f}{cpu:>9.2f}{rss:>14,.0f}")
-    print(
-        f"ratio with/without: wall {with_people[0] / without[0]:.2f}x, "
-        f"CPU {with_people[1] / without[1]:.2f}x"
-        + ("" if totals[0] == totals[1] else "  TOKEN TOTALS DIFFER")
-    )
+    def command(tree: Path, outcomes: Path) -> list[str]:
+        path = os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))
+        return ["env", f"PYTHONPATH={path}", sys.executable, "-m", "tokenecon.cli.main",
+                "analyze", str(data), "--outcomes", str(outcomes), "--json", "--quiet"]  # fmt: skip
+
+    commands = [command(t, o) for _, t in trees for o in (HERE / "outcomes.yaml", mapping)]
+    results = alternate(commands, args.repeat)
+    totals = {json.dumps(json.loads(out)["totals"]["tokens"]) for *_, out in results}
+    print(f"{'':44}{'wall s':>9}{'CPU s':>9}{'peak RSS MB':>14}")
+    for i, (name, _) in enumerate(trees):
+        without, with_people = results[2 * i], results[2 * i + 1]
+        for label, (wall, cpu, rss, _) in (
+            (f"{name}without (outcomes.yaml)", without),
+            (f"{name}with people, budgets (owners)", with_people),
+        ):
+            print(f"{label:44}{wall:>9.2f}{cpu:>9.2f}{rss:>14,.0f}")
+        print(
+            f"{name}ratio with/without: wall {with_people[0] / without[0]:.2f}x, "
+            f"CPU {with_people[1] / without[1]:.2f}x"
+        )
+    if len(totals) > 1:
+        print("TOKEN TOTALS DIFFER")
 
 
 if __name__ == "__main__":

@@ -320,7 +320,8 @@ def test_per_user_groups_sum_to_the_usual_grain() -> None:
     (has_cost is part of the key), as does the residency flag."""
     from dataclasses import replace
 
-    from tokenecon.aggregate.merge import combine, file_usage, without_by_value
+    from tokenecon.aggregate.merge import combine, file_usage
+    from tokenecon.economics.owner_usage import per_part
 
     records = [
         record("sums", model="gpt-4.1", by_value="u1", rows=2, requests=2,
@@ -333,10 +334,17 @@ def test_per_user_groups_sum_to_the_usual_grain() -> None:
         record("sums", by_value="u3", rows=4, requests=4, output_tokens=1, in_region=True),
         record("sums", by_value="u4", rows=1, requests=1, output_tokens=2, in_region=True),
     ]  # fmt: skip
-    result = UsageAggregates()
+    result, owned = UsageAggregates(), UsageAggregates()
     file_usage(records, result)
-    summed = without_by_value(result.groups)
+    file_usage(records, owned, owners=True)
+    summed = owned.groups
     assert summed == combine([replace(g, by_value=None) for g in result.groups])
+    # each group's parts are the per-user groups of its key, by user
+    assert [o.group for o in owned.owner_groups] == summed
+    strip = {"requests_unknown_rows": 0, "beyond_first": {}}
+    assert sorted(per_part(owned.owner_groups), key=repr) == sorted(
+        (replace(g, **strip) for g in result.groups), key=repr
+    )
     got = {
         (g.model, g.reported_rows > 0, g.in_region): (
             g.rows,

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.aggregate.accounting import count_rows
-from tokenecon.aggregate.merge import file_repeated, file_usage, split_owner_groups
+from tokenecon.aggregate.merge import file_repeated, file_usage
 from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources
@@ -198,10 +198,8 @@ def _filed(state: dict[str, Any], results: Sequence[Result | None]) -> UsageAggr
     )
     records = results[-1].to_pylist()
     count_rows(records, result)
-    file_usage(records, result)
+    file_usage(records, result, bool(state.get("owner_only")))  # as aggregate_usage files them
     file_repeated(records, result)
-    if state.get("owner_only"):  # the per-user groups, summed as aggregate_usage sums them
-        split_owner_groups(result, state.get("timezone"))
     result.dated_outcomes = list(state["dated_outcomes"])
     if result.reject_sample_rows:
         if result.reject_sample_rows != state["reject_sample_rows"]:

@@ -26,7 +26,7 @@ from tokenecon.aggregate.accounting import (
     shape,
 )
 from tokenecon.aggregate.columns import bare_model, local_date, prompt_class, sample_key
-from tokenecon.aggregate.merge import SUM_KEYS, file_repeated, file_usage, split_owner_groups
+from tokenecon.aggregate.merge import SUM_KEYS, file_repeated, file_usage
 from tokenecon.aggregate.read import (
     attributed_rows,
     fetch_records,
@@ -332,10 +332,8 @@ def aggregate_usage(
     with watch_pass(con, sources, options.progress, "usage"), lookups_built_small(con):
         records = fetch_records(con, query)
     count_rows(records, result)
-    file_usage(records, result)
+    file_usage(records, result, options.owner_only)
     file_repeated(records, result)
-    if options.owner_only:
-        split_owner_groups(result, options.timezone)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(
             con, sources, result.plans, result.reject_sample_rows, id_rows, newlines, options.read

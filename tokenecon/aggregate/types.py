@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS
 from tokenecon.ingest.options import ColumnPlan, ReadOptions
@@ -65,6 +65,23 @@ class UsageGroup:
         return self.local_day or self.day
 
 
+class OwnedGroup(NamedTuple):
+    """A group at the pricing grain (summed over the ownership key) and its parts per value of
+    the key (a user's sums at that pricing key), as columns: pricing the group once prices
+    every part (cost is linear in the tokens), so that ownership need not price hundreds of
+    thousands of per-user groups. Only what ownership reads of a part is kept."""
+
+    group: UsageGroup
+    values: tuple[str | None, ...]
+    """The key's value of each part, ascending (None first); the columns below follow it."""
+    rows: tuple[int, ...]
+    requests: tuple[int, ...]
+    tokens: tuple[tuple[int, ...], ...]
+    """One column per ``TOKEN_COLUMNS``."""
+    reported_cost: tuple[Decimal | None, ...]
+    reported_rows: tuple[int, ...]
+
+
 @dataclass(frozen=True)
 class RejectedRow:
     """A row that failed validation, with where it is."""
@@ -101,9 +118,9 @@ class UsageAggregates(RowAccounting):
     """What the engine returns: small tables, ready for pricing and decomposition."""
 
     groups: list[UsageGroup] = field(default_factory=list)
-    owner_groups: list[UsageGroup] = field(default_factory=list)
-    """With :attr:`AggregateOptions.owner_only`: the groups per value of the ownership key
-    (``groups`` are then at the usual grain, without it)."""
+    owner_groups: list[OwnedGroup] = field(default_factory=list)
+    """With :attr:`AggregateOptions.owner_only`: each of ``groups`` (then at the usual grain,
+    without the ownership key) with its shares per value of the key, in the same order."""
     tasks: dict[str, int] = field(default_factory=dict)
     """Distinct tasks per use case (keyed tasks + keyless requests)."""
     outcomes_matched: dict[str, int] = field(default_factory=dict)
@@ -166,8 +183,9 @@ class AggregateOptions:
     """Whether the hourly sums are computed (set by :func:`~.query.aggregate_usage`)."""
     owner_only: bool = False
     """``by`` is the ownership's key alone (a people file: ``user``), not a breakdown asked
-    for: ``groups`` come back at the usual grain and ``owner_groups`` per value of ``by``,
-    so that only ownership folds the hundreds of thousands of per-user groups."""
+    for: ``groups`` come back at the usual grain and ``owner_groups`` split them per value of
+    ``by``, so that only ownership folds the hundreds of thousands of per-user sums. Not with
+    ``timezone`` (whose local day rides in ``by_value``): `analyze` then groups by the key."""
     timezone: str | None = None
     """``--timezone`` other than UTC: each group's ``by_value`` then starts with the local day
     and :data:`LOCAL_DAY_SEPARATOR` (:func:`split_local_day` takes it apart)."""

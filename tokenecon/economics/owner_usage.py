@@ -1,25 +1,25 @@
 """Priced usage folded once by (use case, ownership key), with cost per day, for showback,
 budgets and people to read instead of each walking every priced group.
 
-With a people file the engine groups by user, so priced groups number in the hundreds of
-thousands at 10M rows; one pass here keeps ownership's own cost to a single fold, and
-:func:`fold_owner_groups` prices those groups inside that pass: each pricing key's per-token
-rates are worked out once (:class:`~tokenecon.price.apply.UnitPricer`) and scaled to whole
-numbers, so a group costs one integer multiply-add per bucket, and money is made Decimal again
-once per (use case, user) and day. Integers of one common scale add up exactly, so the figures
-are those of pricing each group on its own.
+With a people file the engine sums usage per user, so per-user parts number in the hundreds
+of thousands at 10M rows. They come filed per pricing key (the key's group and its parts as
+columns: :class:`~tokenecon.aggregate.types.OwnedGroup`), and :func:`fold_owner_groups`
+prices each key once: its per-token rates (:class:`~tokenecon.price.apply.UnitPricer`)
+scaled to whole numbers, so a part's cost is a dot product of its billable tokens with them,
+worked out a column at a time, and money is made Decimal again once per (use case, user)
+and day. Integers of one common scale add up exactly, so the figures are those of pricing
+each part on its own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from decimal import Decimal, localcontext
-from operator import mul
+from decimal import Context, Decimal, localcontext
 
-from tokenecon.aggregate.types import UsageGroup
+from tokenecon.aggregate.types import OwnedGroup, UsageGroup
 from tokenecon.economics.decompose import Volume
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.price.apply import RATE_PRECISION, PricedGroup, UnitPricer, UnitRates, price_groups
@@ -78,16 +78,19 @@ _SUMS = (
 then the token columns, then cost, cost at the standard tier and cost without cache (scaled)."""
 _TOKENS = len(_SUMS)
 _COST = _TOKENS + len(TOKEN_COLUMNS)
+_BILLABLE = len(BILLABLE_TOKEN_COLUMNS)
 
 
 def fold_owner_groups(
-    groups: Sequence[UsageGroup], book: PriceBook, residency: Policies | None, source: str
+    owned: Sequence[OwnedGroup], book: PriceBook, residency: Policies | None, source: str
 ) -> OwnerUsage:
-    """What ``fold_usage(choose_costs(price_groups(groups, book, residency), source))``
-    gives, with each group priced by its key's per-token rates. Groups whose cost the
-    source's own figure may decide (reported rows, unless ``auto`` keeps the computed cost:
-    a priced model on a day the book meters) go that long way instead."""
+    """What ``fold_usage(choose_costs(price_groups(parts, book, residency), source))`` gives
+    for the per-user parts as groups of their own, with each pricing key priced once and its
+    parts folded at its per-token rates. Where the source's own cost may decide a price
+    (reported rows, unless ``auto`` keeps the computed cost: a priced model on a day the book
+    meters) the parts go that long way instead."""
     pricer = UnitPricer(book, residency)
+    groups = [o.group for o in owned]
     rates = [pricer.rates(g) for g in groups]
     metered = {
         (r.model_key, g.day)
@@ -100,73 +103,120 @@ def fold_owner_groups(
         and not (source == "auto" and r is not None and (r.model_key, g.day) in metered)
         for g, r in zip(groups, rates, strict=True)
     ):
-        return fold_usage(choose_costs(price_groups(groups, book, residency), source))
-    return _fold_priced(groups, rates, source != "reported")
+        return fold_usage(choose_costs(price_groups(per_part(owned), book, residency), source))
+    return _fold_priced(owned, rates, source != "reported")
+
+
+def per_part(owned: Sequence[OwnedGroup]) -> list[UsageGroup]:
+    """Each part as a group of its own (what ownership reads of it: no task buckets)."""
+    return [
+        replace(
+            o.group, by_value=value, rows=rows, requests=requests, requests_unknown_rows=0,
+            tokens=dict(zip(TOKEN_COLUMNS, tokens, strict=True)), reported_cost=cost,
+            reported_rows=reported, beyond_first={},
+        )
+        for o in owned
+        for value, rows, requests, tokens, cost, reported in zip(
+            o.values, o.rows, o.requests, zip(*o.tokens, strict=True), o.reported_cost,
+            o.reported_rows, strict=True,
+        )
+    ]  # fmt: skip
 
 
 def _fold_priced(
-    groups: Sequence[UsageGroup], rates: Sequence[UnitRates | None], priced: bool
+    owned: Sequence[OwnedGroup], rates: Sequence[UnitRates | None], priced: bool
 ) -> OwnerUsage:
-    """The fold of :class:`Volume.add` over groups whose cost is computed (``priced``) or
-    left out (``--cost-source reported`` with no reported cost), at their ``rates``."""
+    """The fold of :class:`Volume.add` over parts whose cost is computed (``priced``) or left
+    out (``--cost-source reported`` with no reported cost), at their group's ``rates``.
+
+    Per group, column by column: what its tier, cliff and region add each part's requests,
+    rows or billable tokens to is decided once, the parts' costs are dot products of their
+    tokens with the group's rates, and each part's figures go to its (use case, value) as a
+    row (:data:`_SUMS`, tokens, costs), added up column by column at the end."""
     distinct = {id(r): r for r in rates if r is not None}
     every = [x for r in distinct.values() for x in (*r.cost, *r.standard, *r.uncached)]
     scale = max([0, *(-int(x.as_tuple().exponent) for x in every)])
     scaled = {i: (_whole(r.cost, scale), _whole(r.standard, scale), _whole(r.uncached, scale))
               for i, r in distinct.items()}  # fmt: skip
-    width = _COST + 3
-    sums: dict[Key, list[int]] = {}
+    rows: dict[str | None, dict[str | None, list[tuple[int, ...]]]] = {}
     reported: dict[Key, Decimal] = {}
-    daily: dict[tuple[str | None, str | None, date], int] = {}
-    for g, r in zip(groups, rates, strict=True):
-        key = (g.use_case, g.by_value)
-        a = sums.get(key)
-        if a is None:
-            a = sums[key] = [0] * width
-        tokens = g.tokens
-        a[0] += g.rows
-        a[1] += g.requests
-        if g.service_tier == "batch":
-            a[2] += g.requests
-        for i, c in enumerate(TOKEN_COLUMNS, _TOKENS):
-            a[i] += tokens[c]
-        billable = [tokens[c] for c in BILLABLE_TOKEN_COLUMNS]
-        if r is None or not priced:
-            a[3] += sum(billable)
-        else:
-            at, standard, uncached = scaled[id(r)]
-            cost = sum(map(mul, billable, at))
-            a[_COST] += cost
-            a[_COST + 1] += sum(map(mul, billable, standard))
-            a[_COST + 2] += sum(map(mul, billable, uncached))
-            a[6] += g.rows
-            a[7] += g.requests
-            if r.tier == "utility":
-                a[8] += g.requests
-            day = (g.use_case, g.by_value, g.day)
-            daily[day] = daily.get(day, 0) + cost
-        if g.in_region is not None:
-            a[9 if g.in_region else 10] += g.requests
+    daily: dict[tuple[str | None, date], dict[str | None, int]] = {}
+    for o, r in zip(owned, rates, strict=True):
+        g, requests = o.group, o.requests
+        zero = (0,) * len(o.values)
+        at = scaled[id(r)] if r is not None and priced else None
         cliff = r.cliff if r is not None else "below"
-        if cliff == "unknown":
-            a[4] += sum(billable)
-        elif cliff == "above":
-            a[5] += g.requests
-        if g.reported_cost is not None:
-            reported[key] = reported.get(key, Decimal(0)) + g.reported_cost
-            a[11] += g.reported_rows
+        billable = zero
+        if at is None or cliff == "unknown":
+            billable = tuple(map(sum, zip(*o.tokens[:_BILLABLE], strict=True)))
+        costs: list[Sequence[int]] = [zero] * 3
+        if at is not None:  # (at the standard tier, the cost is the standard tier's: once)
+            dots: dict[tuple[int, ...], Sequence[int]] = {}
+            costs = [dots[x] if x in dots else dots.setdefault(x, _dot(o.tokens, x)) for x in at]
+        utility = at is not None and r is not None and r.tier == "utility"
+        added = (  # what each part adds to the fields of _SUMS after rows and requests
+            (g.service_tier == "batch", requests), (at is None, billable),
+            (cliff == "unknown", billable), (cliff == "above", requests),
+            (at is not None, o.rows), (at is not None, requests), (utility, requests),
+            (g.in_region is True, requests), (g.in_region is False, requests),
+        )  # fmt: skip
+        reported_rows = o.reported_rows
+        if g.reported_cost is not None and None in o.reported_cost:  # rows of no cost add none
+            reported_rows = tuple(
+                n if c is not None else 0
+                for n, c in zip(reported_rows, o.reported_cost, strict=True)
+            )
+        figures = zip(
+            o.rows, requests, *(column if yes else zero for yes, column in added),
+            reported_rows, *o.tokens, *costs, strict=True,
+        )  # fmt: skip
+        of_use_case = rows.setdefault(g.use_case, {})
+        for value, figure in zip(o.values, figures, strict=True):
+            got = of_use_case.get(value)
+            if got is None:
+                of_use_case[value] = [figure]
+            else:
+                got.append(figure)
+        if at is not None:
+            on_day = daily.setdefault((g.use_case, g.day), {})
+            for value, cost in zip(o.values, costs[0], strict=True):
+                on_day[value] = on_day.get(value, 0) + cost
+        if g.reported_cost is None:  # no part has a reported cost
+            continue
+        for value, cost_reported in zip(o.values, o.reported_cost, strict=True):
+            if cost_reported is not None:
+                key = (g.use_case, value)
+                reported[key] = reported.get(key, Decimal(0)) + cost_reported
+    sums = {
+        (use_case, value): [sum(column) for column in zip(*parts, strict=True)]
+        for use_case, of_use_case in rows.items()
+        for value, parts in of_use_case.items()
+    }
+    costs_of = [n for a in sums.values() for n in a[_COST:]]
+    money = _to_money([*costs_of, *(n for d in daily.values() for n in d.values())], scale)
     volumes = {}
     for key, a in sums.items():
         v = Volume()
         for name, n in zip(_SUMS, a, strict=False):  # the whole-number fields lead
             setattr(v, name, n)
         v.tokens = dict(zip(TOKEN_COLUMNS, a[_TOKENS:_COST], strict=True))
-        v.cost = _money(a[_COST], scale)
-        v.cost_standard_tier = _money(a[_COST + 1], scale)
-        v.cost_without_cache = _money(a[_COST + 2], scale)
+        v.cost, v.cost_standard_tier, v.cost_without_cache = map(money, a[_COST:])
         v.reported_cost = reported.get(key, Decimal(0))
         volumes[key] = v
-    return OwnerUsage(volumes, {k: _money(n, scale) for k, n in daily.items()})
+    return OwnerUsage(
+        volumes,
+        {(use_case, value, day): money(n)
+         for (use_case, day), on_day in daily.items() for value, n in on_day.items()},
+    )  # fmt: skip
+
+
+def _dot(tokens: Sequence[tuple[int, ...]], rates: tuple[int, ...]) -> list[int]:
+    """Each part's billable tokens (columns) x the per-token ``rates``, summed."""
+    a, b, c, d, e = rates
+    return [
+        a * t + b * u + c * v + d * w + e * x
+        for t, u, v, w, x in zip(*tokens[:_BILLABLE], strict=True)
+    ]
 
 
 def _whole(rates: tuple[Decimal, ...], scale: int) -> tuple[int, ...]:
@@ -176,10 +226,8 @@ def _whole(rates: tuple[Decimal, ...], scale: int) -> tuple[int, ...]:
         return tuple(int(x.scaleb(scale)) for x in rates)
 
 
-def _money(n: int, scale: int) -> Decimal:
-    """n / 10^scale, exactly."""
-    if not n:
-        return Decimal(0)
-    with localcontext() as ctx:
-        ctx.prec = len(str(abs(n))) + 2
-        return Decimal(n).scaleb(-scale)
+def _to_money(amounts: Sequence[int], scale: int) -> Callable[[int], Decimal]:
+    """n / 10^scale, exactly, for each of ``amounts`` (a context as precise as the largest)."""
+    context = Context(prec=len(str(max(map(abs, amounts), default=0))) + 2)
+    zero = Decimal(0)
+    return lambda n: Decimal(n).scaleb(-scale, context) if n else zero
