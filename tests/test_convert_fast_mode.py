@@ -113,20 +113,44 @@ def test_a_speed_column_of_another_source_sets_no_price(tmp_path: Path) -> None:
     _matches_analyze(rows, default_report(path), "0.003875")
 
 
-def test_the_parquet_file_keeps_speed_and_says_analyze_of_it_prices_it_at_standard(
+def test_the_parquet_file_keeps_speed_and_analyze_of_it_prices_it_as_the_originals(
     tmp_path: Path,
 ) -> None:
-    """A generic file's ``speed`` sets no price (only Anthropic's formats' does), and the
-    Parquet file is read as one: the column is kept, the fast rows' sources say so in their
-    notes, and `analyze` of the file gives the standard price, as docs/convert.md says."""
+    """The file's metadata says its ``speed`` is Anthropic's, so `analyze` reads it back as
+    ``tokenecon_usage`` and prices fast mode as the three reports themselves: $0.17277."""
     reports = _reports(tmp_path)
     out = tmp_path / "usage.parquet"
     result = run_cli("convert", *map(str, reports.values()), "-o", str(out), "--json")
     assert result.exit_code == 0, result.output
     notes = [any("speed" in n for n in s["notes"]) for s in json.loads(result.stdout)["sources"]]
-    assert notes == [False, True, True]
+    assert notes == [False, False, False]
     table = pq.read_table(out)
     assert sorted(table.column("speed").to_pylist()) == ["fast", "fast", "standard"]
-    # each at the standard speed: 33,225 x 2 + 36,547.5 (us) = 102,997.5 per 1M
-    reread = Decimal(default_report(out)["totals"]["cost"])
-    assert reread == Decimal("0.102998")  # 0.1029975 shown to the micro-dollar
+    assert json.loads(table.schema.metadata[b"tokenecon"])["speed"] == "anthropic"
+    reread = default_report(out)
+    assert reread["inputs"]["usage"][0]["format"] == "tokenecon_usage"
+    assert Decimal(reread["totals"]["cost"]) == Decimal("0.17277")
+    assert reread["totals"] == default_report(*reports.values())["totals"]
+
+
+def test_a_parquet_file_with_another_speed_column_prices_at_standard(tmp_path: Path) -> None:
+    """Beside a generic source's own ``speed`` the column cannot say whose speed it is: the
+    file is read as a generic one (the standard price), and the fast rows' sources say so."""
+    reports = _reports(tmp_path)
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "timestamp,model,input_tokens,output_tokens,speed\n"
+        "2026-08-03T12:00:00Z,claude-opus-4-8,25,150,fast\n"
+    )
+    out = tmp_path / "usage.parquet"
+    sources = [*map(str, reports.values()), str(other)]
+    result = run_cli("convert", *sources, "-o", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    notes = [any("speed" in n for n in s["notes"]) for s in json.loads(result.stdout)["sources"]]
+    assert notes == [False, True, True, False]
+    assert "speed" not in json.loads(pq.read_table(out).schema.metadata[b"tokenecon"])
+    reread = default_report(out)
+    assert reread["inputs"]["usage"][0]["format"] == "generic_parquet"
+    # each report at the standard speed: 33,225 x 2 + 36,547.5 (us) = 102,997.5 per 1M, and
+    # the generic row at its standard price: 25 x $5 + 150 x $25 per 1M = 3,875 per 1M
+    assert Decimal(reread["totals"]["cost"]) == Decimal("0.106873")  # 0.1068725

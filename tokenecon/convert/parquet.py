@@ -48,6 +48,7 @@ from tokenecon.ingest.formats.anthropic import (
     states_billing_geo,
     states_speed,
 )
+from tokenecon.ingest.formats.converted import SPEED_STATED, USAGE_SCHEMA
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.sources import SourceFile, digest_file, local_files
 from tokenecon.price.regional import residency_policies
@@ -127,17 +128,17 @@ def convert_usage(
             result.rows_rejected + result.rows_duplicate + result.rows_filtered
         )
     else:
-        metadata = {"tokenecon": json.dumps(_provenance(result, read, options), sort_keys=True)}
+        provenance = _provenance(result, read, options)
+        if _speed_stated(plans):  # read back as such (ingest/formats/converted.py)
+            provenance["speed"] = SPEED_STATED
+        else:
+            _note_speeds(con, kept, plans, result)
+        metadata = {"tokenecon": json.dumps(provenance, sort_keys=True)}
         geo = _region_name(con, kept, plans, result)
-        _note_speeds(con, kept, plans, result)
         result.rows_written = _write(
             con, _parquet_table(kept, extras, geo), output, "parquet", sources, options, metadata
         )
     return result
-
-
-USAGE_SCHEMA = "tokenecon.usage/v1"
-"""Names the canonical Parquet layout in the file's metadata."""
 
 
 def _provenance(result: Conversion, read: ReadOptions, options: AnalyzeOptions) -> dict[str, Any]:
@@ -220,18 +221,26 @@ def _region_name(
 
 SPEED_NOTE = (
     "{rows} of its rows ran at a stated speed (Anthropic's fast mode, `speed`), kept in the "
-    "`speed` column: analyze of the Parquet file prices them at the standard speed, as it does "
-    "any generic source's `speed`; analyze or convert --focus the original file to price them "
-    "(docs/convert.md)"
+    "`speed` column beside another source's `speed`: analyze of the Parquet file prices them "
+    "at the standard speed, as it does any generic source's `speed`; convert this source "
+    "alone, or analyze the original file, to price them (docs/convert.md)"
 )
+
+
+def _speed_stated(plans: Sequence[ColumnPlan]) -> bool:
+    """Whether the Parquet file's ``speed`` column is Anthropic's speed wherever it is set:
+    some source states it, and no other source has a ``speed`` of its own."""
+    with_speed = [p for p in plans if "speed" in p.extra]
+    return bool(with_speed) and all(states_speed(p) for p in with_speed)
 
 
 def _note_speeds(
     con: BaseBackend, kept: ir.Table, plans: Sequence[ColumnPlan], result: Conversion
 ) -> None:
     """Say, in the notes of each source that states a speed other than the standard one on some
-    row, that `analyze` of the Parquet file will not price that speed (a generic source's
-    ``speed`` sets no price: :data:`~tokenecon.ingest.formats.anthropic.SPEED_FORMATS`)."""
+    row, that `analyze` of the Parquet file will not price that speed: another source's
+    ``speed`` shares the column (:func:`_speed_stated`), and a generic ``speed`` sets no price
+    (:data:`~tokenecon.ingest.formats.anthropic.SPEED_FORMATS`)."""
     for i, plan in enumerate(plans):
         if not states_speed(plan):
             continue

@@ -34,6 +34,7 @@ def registry() -> list[Format]:
         anthropic,
         claude_code_report,
         cloud,
+        converted,
         gemini,
         langfuse,
         litellm,
@@ -70,6 +71,7 @@ def registry() -> list[Format]:
         *otel_logs.FORMATS,  # before spans: a file of both is read for its agent events
         *otel.FORMATS,
         *cloud.FORMATS,
+        *converted.FORMATS,
         *text.FORMATS,
         GENERIC,
     ]

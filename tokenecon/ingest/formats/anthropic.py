@@ -267,7 +267,13 @@ def billing_geo_expression(table: ir.Table, plan: ColumnPlan) -> ir.StringValue:
 
 
 SPEED_FORMATS = frozenset(
-    {"anthropic_usage_api", "anthropic_console_usage_csv", "claude_code_jsonl", "otel_agent_logs"}
+    {
+        "anthropic_usage_api",
+        "anthropic_console_usage_csv",
+        "claude_code_jsonl",
+        "otel_agent_logs",
+        "tokenecon_usage",
+    }
 )
 """The formats whose ``speed`` (``tags.speed``) is Anthropic's: the speed a request ran at,
 ``fast`` for fast mode. A ``speed`` column of any other source sets no price."""
