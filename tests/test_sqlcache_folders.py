@@ -138,3 +138,26 @@ def test_one_thread_leaves_an_explicit_thread_count_alone() -> None:
     connected.raw()  # already connected: set on the open connection
     connected.one_thread()
     assert threads(connected) == 1 and threads(Session(connected.options)) == 1
+
+
+def test_each_log_is_hashed_once_a_run(
+    cache: Path, replays: list[int], logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key takes its content from the report's digests: no log read twice to hash it."""
+    from tokenecon.ingest import sources
+
+    hashed: list[str] = []
+    for module, name in ((sources, "_hash_file"), (sqlcache, "file_digest")):
+        real = getattr(module, name)
+
+        def counted(path: Path, *rest: Any, _real: Any = real, **named: Any) -> Any:
+            hashed.append(str(path))
+            return _real(path, *rest, **named)
+
+        monkeypatch.setattr(module, name, counted)
+    members = sorted(str(p) for p in logs.rglob("*.jsonl"))
+    first = report(logs)
+    assert sorted(h for h in hashed if h.endswith(".jsonl")) == members  # (and the price book)
+    hashed.clear()
+    assert report(logs) == first and len(replays) == 1
+    assert sorted(h for h in hashed if h.endswith(".jsonl")) == members
