@@ -161,3 +161,16 @@ def test_each_log_is_hashed_once_a_run(
     hashed.clear()
     assert report(logs) == first and len(replays) == 1
     assert sorted(h for h in hashed if h.endswith(".jsonl")) == members
+
+
+def test_logs_named_relative_to_a_linked_folder_are_replayed(
+    cache: Path, replays: list[int], logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQL names each log by its absolute path through the link (as Ibis makes it), which
+    is neither the path given nor the resolved one: the key holds it too, or no entry is kept."""
+    (tmp_path / "linked").symlink_to(logs.parent, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    relative = Path("linked") / logs.name  # the link inside the path given, not in the cwd
+    first = report(relative)
+    assert report(relative) == first and len(replays) == 1
+    assert first == cold(monkeypatch, relative)

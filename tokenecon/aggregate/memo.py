@@ -176,15 +176,16 @@ def _key(
         "options": repr(replace(options, progress=None)),
     }
     files = {str(d[i]) for d in described_events for i in (0, 1)}
-    files |= {name for files in read for f in files for name in f[:2]}
+    files |= {name for files in read for f in files for name in f}
     return sqlcache.cache_key(parts), files
 
 
 def _described(path: Path) -> list[str]:
-    """A file read by the SQL as a key describes it: its path as given and resolved (its
-    content is its source's digest: a file rewritten with the same size and time is another
-    key)."""
-    return [str(path), str(path.resolve())]
+    """A file read by the SQL as a key describes it: its path as given, made absolute (as
+    Ibis names it in the SQL: through a linked folder, not the resolved path) and resolved
+    (its content is its source's digest: a file rewritten with the same size and time is
+    another key)."""
+    return [str(path), os.path.abspath(path), str(path.resolve())]
 
 
 def _state(
