@@ -104,3 +104,73 @@ def test_an_entry_is_kept_only_if_every_listed_file_is_in_the_key() -> None:
     assert not memo._reads_only(entry, {"/logs/a.jsonl"})
     unknown = sqlcache.Entry("k", [("execute", "SELECT * FROM read_json(some_function())", None)])
     assert not memo._reads_only(unknown, {"/logs/a.jsonl"})
+
+
+def test_small_logs_run_on_one_engine_thread(
+    cache: Path, logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Logs small enough for a cache key are read on one DuckDB thread, compiled, rehearsed
+    and replayed alike (measured: less CPU, docs/benchmarks.md "Warm agent logs")."""
+    seen: list[int] = []
+    for name in ("replay", "rehearse"):
+        real = getattr(sqlcache, name)
+
+        def counted(raw: Any, entry: sqlcache.Entry, *rest: Any, _real: Any = real) -> Any:
+            seen.append(int(raw.execute("SELECT current_setting('threads')").fetchone()[0]))
+            return _real(raw, entry, *rest)
+
+        monkeypatch.setattr(sqlcache, name, counted)
+    first = report(logs)  # compiled, then rehearsed on a fresh connection before it is kept
+    assert report(logs) == first  # replayed
+    assert seen == [1, 1]
+
+
+def test_one_thread_leaves_an_explicit_thread_count_alone() -> None:
+    from tokenecon.engine.connect import EngineOptions, Session
+
+    def threads(session: Session) -> int:
+        return int(session.raw().execute("SELECT current_setting('threads')").fetchone()[0])
+
+    told = Session(EngineOptions(threads=2))
+    told.one_thread()
+    assert threads(told) == 2 and told.options.threads == 2
+    connected = Session(EngineOptions())
+    connected.raw()  # already connected: set on the open connection
+    connected.one_thread()
+    assert threads(connected) == 1 and threads(Session(connected.options)) == 1
+
+
+def test_each_log_is_hashed_once_a_run(
+    cache: Path, replays: list[int], logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key takes its content from the report's digests: no log read twice to hash it."""
+    from tokenecon.ingest import sources
+
+    hashed: list[str] = []
+    for module, name in ((sources, "_hash_file"), (sqlcache, "file_digest")):
+        real = getattr(module, name)
+
+        def counted(path: Path, *rest: Any, _real: Any = real, **named: Any) -> Any:
+            hashed.append(str(path))
+            return _real(path, *rest, **named)
+
+        monkeypatch.setattr(module, name, counted)
+    members = sorted(str(p) for p in logs.rglob("*.jsonl"))
+    first = report(logs)
+    assert sorted(h for h in hashed if h.endswith(".jsonl")) == members  # (and the price book)
+    hashed.clear()
+    assert report(logs) == first and len(replays) == 1
+    assert sorted(h for h in hashed if h.endswith(".jsonl")) == members
+
+
+def test_logs_named_relative_to_a_linked_folder_are_replayed(
+    cache: Path, replays: list[int], logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQL names each log by its absolute path through the link (as Ibis makes it), which
+    is neither the path given nor the resolved one: the key holds it too, or no entry is kept."""
+    (tmp_path / "linked").symlink_to(logs.parent, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    relative = Path("linked") / logs.name  # the link inside the path given, not in the cwd
+    first = report(relative)
+    assert report(relative) == first and len(replays) == 1
+    assert first == cold(monkeypatch, relative)

@@ -26,14 +26,16 @@ HEAVY = ("pyarrow", "numpy", "ibis", "sqlglot", "yaml")
 """What a replayed run of `analyze` needs none of."""
 
 
-def _runs(args: list[str], cache: str, count: int) -> list[subprocess.CompletedProcess[str]]:
+def _runs(
+    args: list[str], cache: str, count: int, watched: tuple[str, ...] = HEAVY
+) -> list[subprocess.CompletedProcess[str]]:
     script = (
         "import sys\n"
         "from tokenecon.cli.main import run\n"
         f"sys.argv = ['tokenecon', *{args!r}]\n"
         "try: run()\n"
         "except SystemExit: pass\n"
-        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}),"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(watched)!r}),"
         " file=sys.stderr)\n"
     )
     env = {**os.environ, "TOKENECON_CACHE_DIR": cache, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
@@ -56,6 +58,18 @@ def test_a_replayed_month_imports_neither_pyarrow_nor_numpy(tmp_path: Path, json
     # the month's figures (examples/README.md): 14,380 requests, 9,286 tasks, 7,485 outcomes
     wanted = ['"cost": "552.603972"', '"tasks": 9286'] if json else ["$184.87", "$0.0616"]
     assert all(w in second.stdout for w in wanted)
+
+
+def test_a_replayed_folder_of_logs_as_quiet_json_imports_no_console(tmp_path: Path) -> None:
+    """`analyze LOGS --json --quiet` (what ccusage's `--json` is measured against,
+    benchmarks/ccusage.py) replayed: no Rich, whose console only the bar and text need."""
+    logs = ROOT / "tests" / "fixtures" / "sources" / "claude_code"
+    args = ["analyze", str(logs), "--json", "--quiet"]
+    first, second = _runs(args, str(tmp_path / "cache"), 2, (*HEAVY, "rich"))
+    (off,) = _runs(args, "off", 1)
+    assert second.stderr.strip().endswith("[]")
+    assert second.stdout == first.stdout == off.stdout
+    assert '"format": "claude_code_jsonl"' in second.stdout
 
 
 SQL = (

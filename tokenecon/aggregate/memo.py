@@ -32,7 +32,7 @@ from tokenecon.aggregate.types import AggregateOptions, UsageAggregates
 from tokenecon.attribute.mapping import OutcomeMapping
 from tokenecon.attribute.outcomes import event_sources
 from tokenecon.engine import sqlcache
-from tokenecon.ingest.sources import SourceFile
+from tokenecon.ingest.sources import FileDigest, SourceFile
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -56,12 +56,23 @@ def aggregate_usage_cached(
     sources: Sequence[SourceFile],
     mapping: OutcomeMapping | None,
     options: AggregateOptions,
-    newlines: Callable[[int], Sequence[int] | None],
+    digests: Callable[[int], FileDigest],
     reusable: Callable[[UsageAggregates], bool],
 ) -> UsageAggregates:
     """:func:`~.query.aggregate_usage` on ``session``, its SQL replayed from the cache when
-    the inputs were read before (then ``result.rows`` is None: no Ibis expression is built)."""
-    key, files = _key(session, sources, mapping, options)
+    the inputs were read before (then ``result.rows`` is None: no Ibis expression is built).
+
+    ``digests(i)`` is the ``i``-th source's :func:`~tokenecon.ingest.sources.digest_file`
+    (the report's, hashed while the engine reads): its content in the key, its newlines for
+    the line numbers of rejected rows."""
+    key, files = _key(session, sources, mapping, options, digests)
+    if key is not None and all(s.kind == "jsonl" for s in sources):
+        # Logs of at most MAX_BYTES (a key is made only then) run on one DuckDB thread, as
+        # small CSV files do (engine/connect.py): the engine is not told the size of JSON
+        # inputs, whose memory it sizes otherwise. Measured on Claude Code folders (replayed
+        # SQL, 2 cores, loaded): 8.5 MB 0.17 -> 0.13 s of CPU, 25.6 MB 0.28 -> 0.24 s, and
+        # less wall time at both (docs/benchmarks.md, "Warm agent logs").
+        session.one_thread()
     if key is not None:
         entry = sqlcache.load(key)
         if entry is not None:
@@ -71,6 +82,10 @@ def aggregate_usage_cached(
     from tokenecon.aggregate.query import aggregate_usage
 
     con = session.ibis()
+
+    def newlines(index: int) -> Sequence[int] | None:
+        return digests(index).newlines
+
     if key is None:
         return aggregate_usage(con, sources, mapping, options, newlines)
     with sqlcache.recording(con) as notes:
@@ -111,8 +126,13 @@ def _key(
     sources: Sequence[SourceFile],
     mapping: OutcomeMapping | None,
     options: AggregateOptions,
+    digests: Callable[[int], FileDigest],
 ) -> tuple[str | None, set[str]]:
-    """The cache key of a run, and the files it hashes; (None, ...) when not worth one."""
+    """The cache key of a run, and the files it hashes; (None, ...) when not worth one.
+
+    A source's content is its report digest (a folder's: of its members' SHA-256 in order),
+    taken once for both: the key had hashed every input a second time (~6 ms of CPU for 8.5
+    MB of logs, docs/benchmarks.md "Warm agent logs")."""
     if session.options.name != "duckdb" or sqlcache.cache_folder() is None:
         return None, set()
     for source in sources:
@@ -129,8 +149,10 @@ def _key(
         if sum(p.stat().st_size for p in paths) > MAX_BYTES or not all(p.is_file() for p in paths):
             return None, set()
         read = [[_described(p) for p in s.members or (s.path,)] for s in sources]
+        # only once the sizes say a key is worth it: asking waits for the whole hash
         described = [
-            [s.display, s.kind, s.compressed, files] for s, files in zip(sources, read, strict=True)
+            [s.display, s.kind, s.compressed, files, digests(i).sha256]
+            for i, (s, files) in enumerate(zip(sources, read, strict=True))
         ]
         described_events = [
             [
@@ -154,14 +176,16 @@ def _key(
         "options": repr(replace(options, progress=None)),
     }
     files = {str(d[i]) for d in described_events for i in (0, 1)}
-    files |= {name for files in read for f in files for name in f[:2]}
+    files |= {name for files in read for f in files for name in f}
     return sqlcache.cache_key(parts), files
 
 
 def _described(path: Path) -> list[str]:
-    """A file read by the SQL as a key describes it: its path as given, resolved, and its
-    content (SHA-256: a file rewritten with the same size and time is another key)."""
-    return [str(path), str(path.resolve()), sqlcache.file_digest(path)]
+    """A file read by the SQL as a key describes it: its path as given, made absolute (as
+    Ibis names it in the SQL: through a linked folder, not the resolved path) and resolved
+    (its content is its source's digest: a file rewritten with the same size and time is
+    another key)."""
+    return [str(path), os.path.abspath(path), str(path.resolve())]
 
 
 def _state(

@@ -194,8 +194,11 @@ def wrote(path: Path) -> None:
 @contextmanager
 def scan_progress(quiet: bool) -> Iterator[Reporter | None]:
     """A progress bar on stderr while the engine scans, unless quiet or stderr is no terminal."""
+    if quiet:  # no console to ask: Rich's import is ~15 ms of a `--json --quiet` run
+        yield None
+        return
     console = stderr_console()
-    if quiet or not console.is_terminal:
+    if not console.is_terminal:
         yield None
         return
     from tokenecon.render.progress import ScanBar

@@ -15,7 +15,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -223,6 +223,16 @@ class Session:
         self._input_bytes = input_bytes
         self._raw: duckdb.DuckDBPyConnection | None = None
         self._ibis: BaseBackend | None = None
+
+    def one_thread(self) -> None:
+        """Run DuckDB on one worker thread from now on, unless ``--threads`` said otherwise:
+        for inputs so small that a second thread costs more CPU than it saves time (see
+        :mod:`tokenecon.aggregate.memo`, which decides it for JSON Lines by their size)."""
+        if self.options.threads or self.options.name != "duckdb":
+            return
+        self.options = replace(self.options, threads=1)
+        if self._raw is not None:
+            self._raw.execute("SET threads = 1")
 
     def raw(self) -> duckdb.DuckDBPyConnection:
         """The DuckDB connection (DuckDB engine only)."""

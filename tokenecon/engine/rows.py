@@ -75,15 +75,18 @@ def fetch(
     """The result of ``sql`` typed as recorded: ``schema`` is its Arrow schema (IPC bytes),
     ``columns`` what :func:`duckdb_columns` said of it. As :class:`Rows` when DuckDB types
     every column as ``columns`` says, else as an Arrow table cast to ``schema``."""
-    relation = raw.sql(sql)
-    if columns is not None and _described(relation) == columns:
-        return Rows(relation.columns, relation.fetchall())
+    # Executed once, its types read from the result: a relation (``raw.sql``) binds and
+    # plans the query to give its types, then again to run it (the 41 KB main query of a
+    # Claude Code folder: ~0.07 s of CPU through a relation, ~0.055 s executed).
+    raw.execute(sql)
+    if columns is not None and _described(raw.description) == columns:
+        return Rows([d[0] for d in raw.description], raw.fetchall())
     import pyarrow as pa
 
     wanted = pa.ipc.read_schema(pa.py_buffer(schema))
-    table = relation.to_arrow_table()
+    table = raw.fetch_arrow_table()
     return table if table.schema == wanted else table.cast(wanted)
 
 
-def _described(relation: duckdb.DuckDBPyRelation) -> Columns:
-    return [(n, str(t)) for n, t in zip(relation.columns, relation.types, strict=True)]
+def _described(description: Sequence[Sequence[Any]] | None) -> Columns:
+    return [(d[0], str(d[1])) for d in description or ()]

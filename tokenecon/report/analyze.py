@@ -206,7 +206,7 @@ def run_analysis(
             sources,
             mapping,
             aggregate_options,
-            lambda i: hashed[i].newlines,
+            lambda i: hashed[i],  # the key's content and the newlines, hashed once
             # outcomes per user (a people file with events files) query the rows again
             lambda a: (
                 _replay_suffices(a)
