@@ -47,6 +47,7 @@ EXPECTED = {
     "focus.csv": "focus_csv",
     "bedrock_invocations.jsonl": "bedrock_invocation_log",
     "text_log.csv": "text_log",
+    "tokenecon_usage.parquet": "tokenecon_usage",
 }
 
 
