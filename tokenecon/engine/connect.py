@@ -260,8 +260,19 @@ def is_duckdb(con: BaseBackend) -> bool:
 
 
 def spark_cached(con: BaseBackend, table: ir.Table) -> ir.Table:
-    """A Spark table computed once and kept (Python functions it calls registered first:
-    Ibis registers them when it executes a query, not when it caches one)."""
+    """A Spark table computed once and kept until the session ends (Python functions it
+    calls registered first: Ibis registers them when it executes a query, not when it
+    caches one).
+
+    Not Ibis's ``cache()``: it unpersists the DataFrame when the expression is garbage
+    collected, which may be during a later run in the same process, and Spark shares cached
+    data between DataFrames of the same plan (the same file read again): a collection in
+    the middle of that run's query dropped blocks the query was reading (intermittent
+    ``collectToPython`` failures in the test suite)."""
+    import uuid
+
     con._register_udfs(table)
-    cached: ir.Table = table.cache()
+    name = f"tokenecon_cached_{uuid.uuid4().hex[:12]}"
+    con._session.sql(con.compile(table)).cache().createOrReplaceTempView(name)
+    cached: ir.Table = con.table(name)
     return cached
