@@ -319,8 +319,6 @@ def aggregate_usage(
         grain = spark_cached(con, grain)
     firsts = task_firsts(grain)
     over_tasks = collapsed(grain, firsts).mutate(**constant)
-    if not is_duckdb(con) and firsts is not None:
-        over_tasks = spark_cached(con, over_tasks)
     events = _events(con, mapping)
     branches = _branches(
         over_tasks, firsts, events, options.hourly, merge_where(duplicate_ids), options.timezone

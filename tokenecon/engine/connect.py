@@ -50,6 +50,8 @@ class EngineOptions:
 ONE_THREAD_BYTES = 8 << 20
 """Inputs up to this size run on one DuckDB thread unless told otherwise (see
 :func:`duckdb_session`)."""
+LOCAL_DRIVER_MEMORY = "2g"
+"""Spark's driver (and, in local mode, executor) memory unless --memory-limit says."""
 MEMORY_FLOOR = 1_200_000_000
 """The least memory tokenecon gives DuckDB by default, in bytes."""
 INPUT_SHARE = 0.7
@@ -178,6 +180,10 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
     )
     if options.memory_limit:
         builder = builder.config("spark.driver.memory", options.memory_limit)
+    elif options.spark_master.startswith("local"):
+        # Spark's own 1 GB ran out of heap after a few dozen runs in one process (the test
+        # suite: "Java heap space" while compiling and caching the usage query's plans).
+        builder = builder.config("spark.driver.memory", LOCAL_DRIVER_MEMORY)
     if options.temp_directory:
         builder = builder.config("spark.local.dir", options.temp_directory)
     # The workers' interpreter is read from the environment when the JVM starts.
@@ -260,19 +266,8 @@ def is_duckdb(con: BaseBackend) -> bool:
 
 
 def spark_cached(con: BaseBackend, table: ir.Table) -> ir.Table:
-    """A Spark table computed once and kept until the session ends (Python functions it
-    calls registered first: Ibis registers them when it executes a query, not when it
-    caches one).
-
-    Not Ibis's ``cache()``: it unpersists the DataFrame when the expression is garbage
-    collected, which may be during a later run in the same process, and Spark shares cached
-    data between DataFrames of the same plan (the same file read again): a collection in
-    the middle of that run's query dropped blocks the query was reading (intermittent
-    ``collectToPython`` failures in the test suite)."""
-    import uuid
-
+    """A Spark table computed once and kept (Python functions it calls registered first:
+    Ibis registers them when it executes a query, not when it caches one)."""
     con._register_udfs(table)
-    name = f"tokenecon_cached_{uuid.uuid4().hex[:12]}"
-    con._session.sql(con.compile(table)).cache().createOrReplaceTempView(name)
-    cached: ir.Table = con.table(name)
+    cached: ir.Table = table.cache()
     return cached
