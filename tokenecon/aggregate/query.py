@@ -133,7 +133,8 @@ def _grain(rows: ir.Table, options: AggregateOptions) -> tuple[ir.Table, dict[st
     # Keys that are one value for every row (no --by, no --since/--until, one file) are left
     # out of the hash aggregation and put back as constants: hashing them costs time for nothing,
     # and a grain at the task level is a materialized table of millions of rows, which columns
-    # of constants widened past DuckDB's memory limit (it spilled: 4.8 s of CPU at 10M rows).
+    # of constants widened past DuckDB's memory limit (10M rows: 741 MB spilled with them,
+    # 534 MB without).
     constant: dict[str, Any] = {}
     if not (options.by or options.timezone):  # --timezone puts the local day in by_value
         constant["by_value"] = ibis.null("string")

@@ -7,7 +7,7 @@ Two reads of it give what the tasks need: each task's first instant (:func:`task
 whose pairs the task counts and outcome joins read) and the buckets of the calls beyond the
 first, summed over tasks (:func:`collapsed`), which every other branch reads instead of the
 grain. Seven branches each scanned the materialized grain before: 1.8 s of CPU a scan at 10M
-rows (docs/benchmarks.md).
+rows (docs/engine.md).
 """
 
 from __future__ import annotations
