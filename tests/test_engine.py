@@ -33,12 +33,12 @@ def ram_24_gib(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_limit_follows_the_input_between_the_floor_and_duckdbs_default() -> None:
     # Unknown size (a database table): DuckDB keeps its own default.
     assert default_memory_limit(0) is None
-    # A small file gets the floor, 1.2 GB.
-    assert default_memory_limit(33_000_000) == "1200MB"
-    # 10M rows of CSV (1,682,421,431 bytes): 70% of its size is below the floor.
-    assert default_memory_limit(1_682_421_431) == "1200MB"
-    # 100M rows (17 GB): 70% of its size, to the MB below.
-    assert default_memory_limit(17_024_052_909) == "11916MB"
+    # A small file gets the floor, 1 GB.
+    assert default_memory_limit(33_000_000) == "1000MB"
+    # 10M rows of CSV (1,682,421,431 bytes): 60% of its size, to the MB below.
+    assert default_memory_limit(1_682_421_431) == "1009MB"
+    # 100M rows (17 GB): 60% of its size.
+    assert default_memory_limit(17_024_052_909) == "10214MB"
     # DuckDB's own default caps it, 80% of 24 GiB = 20,615,843,020 bytes.
     assert default_memory_limit(40_000_000_000) == "20615MB"
 
@@ -47,8 +47,8 @@ def test_the_session_gets_the_limit_unless_one_is_given() -> None:
     def limit(con: object) -> str:
         return str(con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0])  # type: ignore[attr-defined]
 
-    # DuckDB shows limits in binary units: 1.2 GB = 1.1 GiB.
-    assert limit(connect(EngineOptions(), input_bytes=1000)) == "1.1 GiB"
+    # DuckDB shows limits in binary units: 1 GB = 953.6 MiB.
+    assert limit(connect(EngineOptions(), input_bytes=1000)) == "953.6 MiB"
     assert limit(connect(EngineOptions(memory_limit="3GB"), input_bytes=1000)) == "2.7 GiB"
 
 

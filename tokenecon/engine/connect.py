@@ -55,9 +55,9 @@ LIGHT_PLANNING_BYTES = 4 << 20
 :func:`duckdb_session`)."""
 LOCAL_DRIVER_MEMORY = "2g"
 """Spark's driver (and, in local mode, executor) memory unless --memory-limit says."""
-MEMORY_FLOOR = 1_200_000_000
+MEMORY_FLOOR = 1_000_000_000
 """The least memory tokenecon gives DuckDB by default, in bytes."""
-INPUT_SHARE = 0.7
+INPUT_SHARE = 0.6
 """The default memory limit as a share of the inputs' size (above :data:`MEMORY_FLOOR`)."""
 DUCKDB_SHARE_OF_RAM = 0.8
 """DuckDB's own default memory limit, as a share of physical memory."""
@@ -69,11 +69,15 @@ def default_memory_limit(input_bytes: int) -> str | None:
     size is unknown (a database table).
 
     DuckDB takes what its limit allows whether or not the query needs it, and the process
-    needs a few hundred MB besides (Python, Ibis, Arrow). 10M rows (1.7 GB of CSV), measured
-    in one run on a loaded 2-core machine: a limit of the file's size peaked at 1,885 MiB and
-    55.2 s of CPU, 1.2 GB at 1,467 MiB and 58.5 s of CPU (the grain and the duplicate
-    pre-pass spill a little); DuckDB's default (80% of 24 GB) peaked at 2.2 GB in the same
-    time. The memory a run needs grows with the distinct request ids and tasks, so with the
+    needs a few hundred MB besides (Python, Ibis, Arrow: ~270 MB once imported). 10M rows
+    (1.7 GB of CSV), measured in one run on a loaded 2-core machine: a limit of the file's
+    size peaked at 1,885 MiB and 55.2 s of CPU, 1.2 GB at 1,467 MiB and 58.5 s of CPU (the
+    grain and the duplicate pre-pass spill a little); DuckDB's default (80% of 24 GB) peaked
+    at 2.2 GB in the same time. On a quiet machine, two runs each: 1.2 GB peaked at 1,498 and
+    1,586 MiB (over the 1.5 GB a 10M-row run is allowed), 1.1 GB at 1,379 and 1,443 MiB,
+    1.0 GB at 1,266 and 1,289 MiB for 3% more CPU (owners.yaml: 1,415 against 1,680 MiB, 6%):
+    hence a floor of 1 GB and 60% of the input (the file's 70%, 1,177 MB, was the 1.2 GB case).
+    The memory a run needs grows with the distinct request ids and tasks, so with the
     input's size.
     """
     if input_bytes <= 0:
