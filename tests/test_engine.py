@@ -10,14 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tokenecon.aggregate.read import lookups_built_small
-from tokenecon.engine.connect import (
-    LIGHT_PLANNING_BYTES,
-    EngineOptions,
-    connect,
-    default_memory_limit,
-    disabled_optimizers,
-)
+from tokenecon.engine.connect import EngineOptions, connect, default_memory_limit
 from tokenecon.engine.dialect import lines_matching, parquet_rows_of, small_table, write_table
 
 GIB = 1 << 30
@@ -50,21 +43,6 @@ def test_the_session_gets_the_limit_unless_one_is_given() -> None:
     # DuckDB shows limits in binary units: 1 GB = 953.6 MiB.
     assert limit(connect(EngineOptions(), input_bytes=1000)) == "953.6 MiB"
     assert limit(connect(EngineOptions(memory_limit="3GB"), input_bytes=1000)) == "2.7 GiB"
-
-
-def test_a_small_input_is_planned_without_the_search_for_repeated_expressions() -> None:
-    small = connect(EngineOptions(), input_bytes=LIGHT_PLANNING_BYTES)
-    big = connect(EngineOptions(), input_bytes=LIGHT_PLANNING_BYTES + 1)
-    unknown = connect(EngineOptions())  # a database table: its size is not known
-    assert disabled_optimizers(small) == "common_subexpressions"
-    assert disabled_optimizers(big) == disabled_optimizers(unknown) == ""
-    # the use-case lookups' setting adds to the session's and gives it back
-    with lookups_built_small(small):
-        assert disabled_optimizers(small) == "common_subexpressions,build_side_probe_side"
-    with lookups_built_small(big):
-        assert disabled_optimizers(big) == "build_side_probe_side"
-    assert disabled_optimizers(small) == "common_subexpressions"
-    assert disabled_optimizers(big) == ""
 
 
 def test_memory_is_sized_by_csv_and_parquet_only() -> None:

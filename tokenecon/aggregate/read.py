@@ -34,7 +34,7 @@ from tokenecon.attribute.rules import (
     use_case_expression,
     use_case_lookups,
 )
-from tokenecon.engine.connect import disabled_optimizers, is_duckdb
+from tokenecon.engine.connect import is_duckdb
 from tokenecon.engine.dialect import small_table
 from tokenecon.engine.progress import watching
 from tokenecon.engine.results import arrow_result, unfused_selects
@@ -195,15 +195,11 @@ def lookups_built_small(con: BaseBackend) -> Iterator[None]:
     if not is_duckdb(con):
         yield
         return
-    session = disabled_optimizers(con)  # a small input's (engine/connect.py) are kept
-    during = ",".join(filter(None, [session, "build_side_probe_side"]))
-    con.raw_sql(f"SET disabled_optimizers = '{during}'")
+    con.raw_sql("SET disabled_optimizers = 'build_side_probe_side'")
     try:
         yield
     finally:
-        con.raw_sql(
-            f"SET disabled_optimizers = '{session}'" if session else "RESET disabled_optimizers"
-        )
+        con.raw_sql("RESET disabled_optimizers")
 
 
 def repeated_request_ids(con: BaseBackend, rows: ir.Table) -> list[str]:

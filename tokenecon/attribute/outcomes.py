@@ -80,10 +80,10 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
     named = [c for c in OUTCOME_TIME_COLUMNS if c in header]
     if not named:
         return kept.select(key=key).distinct()
-    from tokenecon.ingest.validate import parse_timestamp
+    from tokenecon.ingest.validate import parse_timestamp_column
 
-    at = parse_timestamp(kept[f"c{header.index(named[0])}"].strip().nullif(""))
-    dated = kept.select(key=key, at=at)
+    text = kept.select(key=key, at=kept[f"c{header.index(named[0])}"].strip().nullif(""))
+    dated = parse_timestamp_column(text, "at", "at")
     return dated.group_by("key").aggregate(at=dated.at.min())
 
 

@@ -50,9 +50,6 @@ class EngineOptions:
 ONE_THREAD_BYTES = 8 << 20
 """Inputs up to this size run on one DuckDB thread unless told otherwise (see
 :func:`duckdb_session`)."""
-LIGHT_PLANNING_BYTES = 4 << 20
-"""Inputs up to this size run without DuckDB's common-subexpression optimizer (see
-:func:`duckdb_session`)."""
 LOCAL_DRIVER_MEMORY = "2g"
 """Spark's driver (and, in local mode, executor) memory unless --memory-limit says."""
 MEMORY_FLOOR = 1_000_000_000
@@ -129,13 +126,6 @@ def duckdb_session(options: EngineOptions, input_bytes: int = 0) -> duckdb.DuckD
         # (2.5 MB, 2 cores, loaded): replaying its queries 0.56 -> 0.37 s, 0.18 -> 0.12 s of CPU;
         # a 2-row CSV 0.18 -> 0.14 s.
         config["threads"] = 1
-    if 0 < input_bytes <= LIGHT_PLANNING_BYTES:
-        # Planning, not reading, is most of a small input's query: Ibis repeats an expression
-        # wherever a column built from it is used (the example month's main query is 108 kB),
-        # and DuckDB's search for the repeats took 75 of the 165 ms of planning, to save 45 ms
-        # of the run (2.5 MB, 14k rows; whole run 0.49 -> 0.45 s, quiet machine). The saving
-        # grows with the rows (on 10M rows it is 5.5 s of CPU in 36), the search does not.
-        config["disabled_optimizers"] = "common_subexpressions"
     con = duckdb.connect(":memory:", config=config)
     # DuckDB's own progress bar writes to stdout, where --json output must stand alone.
     con.execute("SET enable_progress_bar = false")
@@ -277,14 +267,6 @@ class Session:
 def is_duckdb(con: BaseBackend) -> bool:
     """Whether ``con`` is the embedded DuckDB engine."""
     return bool(con.name == "duckdb")
-
-
-def disabled_optimizers(con: BaseBackend) -> str:
-    """The DuckDB optimizers ``con``'s session runs without, comma-separated (asked of the
-    connection itself: not a statement of the run's recorded SQL, :mod:`.sqlcache`)."""
-    raw = con.con
-    raw = getattr(raw, "unrecorded", raw)
-    return str(raw.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0])
 
 
 def spark_cached(con: BaseBackend, table: ir.Table) -> ir.Table:

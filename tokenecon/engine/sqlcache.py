@@ -245,11 +245,6 @@ class _Recorder:
         # would create the table and never fill it.
         return self if out is self._raw else out
 
-    @property
-    def unrecorded(self) -> duckdb.DuckDBPyConnection:
-        """The connection itself, for a question about the session that is not the run's."""
-        return self._raw
-
     def sql(self, query: Any, *args: Any, **kwargs: Any) -> Any:
         # A relation: Ibis reads schemas (DESCRIBE) and results this way. A result is noted
         # by :func:`~tokenecon.engine.results.arrow_result`; the rest only read.
