@@ -111,8 +111,12 @@ def test_ctrl_c_that_the_engine_reports_as_its_own_error_is_still_130(
     assert "--map" not in result.stderr
 
 
-def _sigint_after(args: list[str], started: float, **kwargs: object) -> subprocess.CompletedProcess:
-    """Run tokenecon in a process of its own and send it SIGINT after ``started`` seconds."""
+def _sigint_after(
+    args: list[str], started: float, read: int = 0, **kwargs: object
+) -> subprocess.CompletedProcess:
+    """Run tokenecon in a process of its own and send it SIGINT after ``started`` seconds, or,
+    given ``read``, once it has read that many bytes (the engine is then scanning: a fixed
+    delay can come after a fast machine has finished)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tokenecon.cli.main", *args],
         cwd=ROOT,
@@ -123,10 +127,23 @@ def _sigint_after(args: list[str], started: float, **kwargs: object) -> subproce
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         **kwargs,  # type: ignore[call-overload]
     )
-    time.sleep(started)
+    deadline = time.monotonic() + started
+    while time.monotonic() < deadline and process.poll() is None:
+        if read and _bytes_read(process.pid) >= read:
+            break
+        time.sleep(0.02)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+
+def _bytes_read(pid: int) -> int:
+    """What a process has read so far (Linux's count of its reads, cached ones included)."""
+    try:
+        with open(f"/proc/{pid}/io") as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("rchar:"))
+    except (OSError, StopIteration):
+        return 0
 
 
 def test_sigint_to_a_running_process_is_130_and_keeps_the_previous_file(tmp_path: Path) -> None:
@@ -160,7 +177,9 @@ def test_sigint_while_the_engine_scans_is_130(tmp_path: Path) -> None:
         capture_output=True,
     )
     args = ["analyze", str(usage), "--outcomes", "benchmarks/outcomes.yaml", "--quiet"]
-    done = _sigint_after([*args, "--save", str(tmp_path / "r.json")], started=2.5)
+    # the file is 166 MB, read twice (the duplicate pre-pass, then the query): past 100 MB
+    # the engine is scanning it, whatever the machine's speed
+    done = _sigint_after([*args, "--save", str(tmp_path / "r.json")], started=30, read=100 << 20)
     assert done.returncode == 130, done.stderr
     assert done.stderr.endswith("Interrupted: no file was left half-written.\n")
     assert not (tmp_path / "r.json").exists()
