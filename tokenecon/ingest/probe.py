@@ -46,6 +46,8 @@ class Probe:
     broken: str = ""
     """Where and why a JSON document does not parse (``file:line:col: not valid JSON
     (...)``), empty when it does or was too large to parse whole."""
+    metadata: tuple[tuple[bytes, bytes], ...] = ()
+    """A local Parquet file's key-value metadata (the footer is read once, with the names)."""
 
     def has(self, *names: str) -> bool:
         """Whether every one of ``names`` is a column (or a key of the first records)."""
@@ -91,8 +93,12 @@ def _probe(source: SourceFile, version: object) -> Probe:
     if source.kind == "parquet":
         import pyarrow.parquet as pq
 
-        names = list(pq.read_schema(source.path).names)
-        return Probe(source, tuple(normalise_header(n) for n in names), tuple(names))
+        schema = pq.read_schema(source.path)
+        names = list(schema.names)
+        metadata = tuple((schema.metadata or {}).items())
+        return Probe(
+            source, tuple(normalise_header(n) for n in names), tuple(names), metadata=metadata
+        )
     if source.kind == "postgres":
         from tokenecon.ingest.postgres import postgres_columns
 

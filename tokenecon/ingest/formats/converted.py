@@ -27,13 +27,9 @@ SPEED_STATED = "anthropic"
 
 def converted_metadata(probe: Probe) -> dict[str, object] | None:
     """The ``tokenecon`` metadata of a local Parquet file `convert` wrote, else None."""
-    from tokenecon.ingest.sources import is_remote
-
-    if probe.source.kind != "parquet" or is_remote(probe.source):
+    if probe.source.kind != "parquet":
         return None
-    import pyarrow.parquet as pq
-
-    stored = (pq.read_schema(probe.source.path).metadata or {}).get(b"tokenecon")
+    stored = dict(probe.metadata).get(b"tokenecon")  # (none for a remote file's probe)
     try:
         found = json.loads(stored) if stored else None
     except ValueError:  # somebody else's "tokenecon" key
