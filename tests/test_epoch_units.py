@@ -48,3 +48,31 @@ def test_engine_reads_every_unit_in_text_and_typed_columns(tmp_path: Path) -> No
         {"source": str(text), "line": 8,
          "reason": "timestamp: '1e25' is not a date-time (ISO 8601 or Unix time)"},
     ]  # fmt: skip
+
+
+def test_the_parse_in_steps_is_the_one_expression() -> None:
+    """`parse_timestamp_column` (each step a projection of its own, as queries use it) reads
+    every text as `parse_timestamp` (one expression) does, and as the Python twin does."""
+    import ibis
+
+    from tokenecon.engine.connect import EngineOptions, connect
+    from tokenecon.engine.results import arrow_result
+    from tokenecon.ingest.validate import parse_timestamp as engine_parse
+    from tokenecon.ingest.validate import parse_timestamp_column
+
+    texts = [
+        *STAMPS, "1e25", "-5", "253402300800", "2026-10-01T02:45:35Z", "2026-10-01 02:45:35",
+        "2026-10-01T04:45:35+02:00", "2026-10-01T02:45:35-05:30", "2026-10-01", "10000-01-01",
+        "infinity", "yesterday", "", None,
+    ]  # fmt: skip
+    con = connect(EngineOptions())
+    table = ibis.memtable(
+        {"n": list(range(len(texts))), "t": texts}, schema={"n": "int64", "t": "string"}
+    )
+    stepped = parse_timestamp_column(table, "t", "at").order_by("n")
+    whole = table.mutate(at=engine_parse(table.t)).order_by("n")
+    got, expected = arrow_result(con, stepped), arrow_result(con, whole)
+    assert got.column("at").to_pylist() == expected.column("at").to_pylist()
+    twin = [parse_timestamp(t) for t in texts]
+    assert got.column("at").to_pylist() == twin
+    assert sum(v is not None for v in twin) == 11  # six Unix times, four date-times, a date
