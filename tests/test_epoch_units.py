@@ -57,8 +57,8 @@ def test_the_parse_in_steps_is_the_one_expression() -> None:
 
     from tokenecon.engine.connect import EngineOptions, connect
     from tokenecon.engine.results import arrow_result
-    from tokenecon.ingest.validate import parse_timestamp as engine_parse
-    from tokenecon.ingest.validate import parse_timestamp_column
+    from tokenecon.ingest.timestamps import parse_timestamp as engine_parse
+    from tokenecon.ingest.timestamps import parse_timestamp_column
 
     texts = [
         *STAMPS, "1e25", "-5", "253402300800", "2026-10-01T02:45:35Z", "2026-10-01 02:45:35",

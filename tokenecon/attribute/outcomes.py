@@ -80,7 +80,7 @@ def events_table(con: Backend, source: OutcomeSource) -> ir.Table:
     named = [c for c in OUTCOME_TIME_COLUMNS if c in header]
     if not named:
         return kept.select(key=key).distinct()
-    from tokenecon.ingest.validate import parse_timestamp_column
+    from tokenecon.ingest.timestamps import parse_timestamp_column
 
     text = kept.select(key=key, at=kept[f"c{header.index(named[0])}"].strip().nullif(""))
     dated = parse_timestamp_column(text, "at", "at")

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tokenecon.ingest.sources import DIGEST_CHUNK
-from tokenecon.ingest.validate import EPOCH_UNITS
+from tokenecon.ingest.timestamps import EPOCH_UNITS
 
 SLACK = timedelta(seconds=1)
 """Tolerance between the engine's timestamp and the one parsed here (epoch rounding)."""
@@ -77,7 +77,7 @@ EPOCH = datetime(1970, 1, 1)
 
 def parse_timestamp(text: str | None) -> datetime | None:
     """ISO 8601 (no offset means UTC) or Unix time (its unit told by its size, as the engine
-    does: ``validate.EPOCH_UNITS``), as naive UTC; None when neither."""
+    does: ``timestamps.EPOCH_UNITS``), as naive UTC; None when neither."""
     if not text or not text.strip():
         return None
     text = text.strip()

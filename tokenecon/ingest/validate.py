@@ -9,10 +9,10 @@ them inside the engine. Nothing is read row by row in Python.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.canonical import STRING_COLUMNS, TOKEN_COLUMNS
+from tokenecon.ingest.timestamps import parse_timestamp_column, typed_timestamp
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -70,7 +70,7 @@ def build_canonical(
             parsed[name] = _count(text(name))
     if typed("timestamp"):
         parsed["timestamp__text"] = columns["timestamp"].cast("string")
-        parsed["timestamp"] = _typed_timestamp(columns["timestamp"])
+        parsed["timestamp"] = typed_timestamp(columns["timestamp"])
     else:
         parsed["timestamp__text"] = text("timestamp")
     parsed["reported_cost__text"] = text("reported_cost")
@@ -274,18 +274,6 @@ def _typed_number_checks(
     return [*_range_checks(name, shown, parsed), *checks]
 
 
-def _typed_timestamp(value: ir.Value) -> ir.TimestampValue:
-    """A typed time column as a UTC timestamp: timestamps (with a zone: converted), dates, or
-    Unix time (:func:`from_epoch`)."""
-
-    kind = value.type()
-    if kind.is_numeric():
-        return from_epoch(value.cast("float64"))
-    if kind.is_string():
-        return parse_timestamp(value)
-    return within_range(value.cast("timestamp"))
-
-
 def _uncached_from_input(
     convention: str,
     hint: str,
@@ -315,101 +303,6 @@ def _uncached_from_input(
     return uncached
 
 
-def parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
-    """ISO 8601 (no offset means UTC) or Unix time (seconds, or milli-, micro- or nanoseconds
-    told apart by size: :data:`EPOCH_UNITS`), as a UTC timestamp. (One expression, which
-    repeats its parts: in a query, :func:`parse_timestamp_column`.)"""
-    import ibis
-
-    iso = within_range(_iso_timestamp(value))
-    epoch = ibis.cases((iso.isnull(), value.try_cast("float64")), else_=ibis.null("float64"))
-    return ibis.coalesce(iso, from_epoch(epoch))
-
-
-def parse_timestamp_column(table: ir.Table, text: str, name: str) -> ir.Table:
-    """``table`` with the column ``name`` (replaced or added): its text column ``text`` parsed
-    as :func:`parse_timestamp` does, each step in a projection of its own.
-
-    An expression used twice in one projection is written out twice in the SQL, and the parse
-    uses each step many times: the example month's main query held its outcome times' parse
-    207 times over, and DuckDB's search for the repeats was most of its planning."""
-    import ibis
-
-    staged = table.mutate(**{name: _iso_timestamp(table[text])})
-    staged = staged.mutate(**{name: within_range(staged[name])})
-    # Unix time only where ISO 8601 failed: read for every row, the number cast cost as much
-    # as a count's.
-    epoch = "timestamp__epoch"
-    staged = staged.mutate(
-        **{
-            epoch: ibis.cases(
-                (staged[name].isnull(), staged[text].try_cast("float64")),
-                else_=ibis.null("float64"),
-            )
-        }
-    )
-    staged = staged.mutate(**{name: ibis.coalesce(staged[name], from_epoch(staged[epoch]))})
-    return staged.drop(epoch)
-
-
-def _iso_timestamp(value: ir.StringValue) -> ir.TimestampValue:
-    import ibis
-
-    # The offset-aware cast costs twice the plain one: use it only where an offset is written
-    # (a trailing +hh:mm or -hh:mm after the time); `Z` and no offset both mean UTC.
-    tail = value.right(6)
-    has_offset = tail.contains("+") | ((value.length() > 19) & tail.contains("-"))
-    return ibis.cases(
-        (has_offset, value.try_cast("timestamp('UTC')").cast("timestamp")),
-        else_=value.try_cast("timestamp"),
-    )
-
-
-def from_epoch(epoch: ir.FloatingValue) -> ir.TimestampValue:
-    """A Unix time as a timestamp, its unit told by its size (:data:`EPOCH_UNITS`); null when
-    it is no time (zero or less, or past 1e20)."""
-    import ibis
-
-    # The epoch plus an interval: portable (Spark has no from-unix in milliseconds) and a plain
-    # timestamp on both engines (DuckDB's to_timestamp gives one with a zone).
-    millis = ibis.cases(
-        *(
-            ((epoch > low) & (epoch < high), (epoch * millis_per_unit).floor())
-            for low, high, millis_per_unit in EPOCH_UNITS
-        ),
-        else_=ibis.null("float64"),
-    )
-    stamp: ir.TimestampValue = ibis.literal(datetime(1970, 1, 1)) + millis.cast(
-        "int64"
-    ).as_interval("ms")
-    return stamp
-
-
 COST_LIMIT = 10**12
 """A row's cost of a trillion (dollars or any currency) or more is a broken value, not spend:
 sums of such amounts would pass the 28 digits money is computed with."""
-
-EPOCH_LIMIT = 1e11
-"""Unix seconds below this (the year 5138) are a time in seconds."""
-EPOCH_UNITS = (
-    (0.0, EPOCH_LIMIT, 1e3),
-    (946_684_800e3, 1e14, 1.0),
-    (946_684_800e6, 1e17, 1e-3),
-    (946_684_800e9, 1e20, 1e-6),
-)
-"""(from, below, milliseconds per unit): a Unix time below 1e11 is in seconds (to the year
-5138); milliseconds (JavaScript's Date.now()), microseconds and nanoseconds are read from the
-year 2000 on, so that each unit's range is apart from the others and the size of a number
-tells its unit: a count of seconds past the year 5138 (a broken time) is no time in any unit,
-never a millisecond time of the 1970s. Anything else is not a time."""
-FIRST_TIME = datetime(1970, 1, 1)
-LAST_TIME = datetime(9999, 12, 31, 23, 59, 59)
-
-
-def within_range(stamp: ir.TimestampValue) -> ir.TimestampValue:
-    """A timestamp between 1970 and the end of 9999, else null (rejected as not a date-time):
-    ``infinity`` and the year 10000 parse, but no report can show them."""
-    import ibis
-
-    inside = (stamp >= FIRST_TIME) & (stamp <= LAST_TIME)
-    return ibis.cases((inside, stamp), else_=ibis.null("timestamp"))
