@@ -96,7 +96,7 @@ def each_on_its_own(groups: list[UsageGroup], book: PriceBook, source: str) -> O
 
 def owned(groups: list[UsageGroup]) -> list[OwnedGroup]:
     """The per-user groups filed per pricing key, as the engine's per-user sums are."""
-    return file_owned([], groups)
+    return file_owned({}, groups)
 
 
 def assert_same(fast: OwnerUsage, slow: OwnerUsage) -> None:

@@ -30,6 +30,7 @@ from tokenecon.aggregate.merge import SUM_KEYS, file_repeated, file_usage
 from tokenecon.aggregate.read import (
     attributed_rows,
     fetch_records,
+    fetch_records_apart,
     flag_rows,
     lookups_built_small,
     parse_once,
@@ -329,9 +330,12 @@ def aggregate_usage(
         branches += _yield_branches(grain.mutate(**constant), events)
     query = ibis.union(*branches, distinct=False)
     with watch_pass(con, sources, options.progress, "usage"), lookups_built_small(con):
-        records = fetch_records(con, query)
+        if options.owner_only:  # hundreds of thousands of per-user sums: as columns
+            records, owned_sums = fetch_records_apart(con, query, "sums")
+        else:
+            records, owned_sums = fetch_records(con, query), None
     count_rows(records, result)
-    file_usage(records, result, options.owner_only)
+    file_usage(records, result, options.owner_only, owned_sums)
     file_repeated(records, result)
     if result.reject_sample_rows:
         result.rejected_samples = locate_rejected(

@@ -334,6 +334,36 @@ def fetch_records(con: BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
         raise _unreadable(exc) from None
 
 
+def fetch_records_apart(
+    con: BaseBackend, expr: ir.Table, kind: str
+) -> tuple[list[dict[str, Any]], dict[str, list[Any]]]:
+    """:func:`fetch_records`, with the rows of ``kind`` apart as columns (a list per column)
+    instead of records: a record per row is a dictionary per row (245k per-user sums of 1M
+    rows: 1.1 s to convert, and the memory of 245k dictionaries)."""
+    import pyarrow.compute as pc
+
+    try:
+        table = arrow_result(con, expr)
+    except Exception as exc:  # the engine reports unreadable content (quotes, encodings) here
+        raise _unreadable(exc) from None
+    mine = pc.fill_null(pc.equal(table["kind"], kind), False)
+    apart = table.filter(mine)
+    records = table.filter(pc.invert(mine)).to_pylist()
+    return records, {name: _python_values(apart[name]) for name in apart.column_names}
+
+
+def _python_values(column: Any) -> list[Any]:
+    """An Arrow column's values as Python objects. Dates and times are made once per distinct
+    value (Arrow makes each in Python: 245k dates of 31 days took 0.21 s, this 0.01 s)."""
+    import pyarrow as pa
+
+    if not pa.types.is_temporal(column.type):
+        return list(column.to_pylist())
+    encoded = column.combine_chunks().dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    return [None if i is None else distinct[i] for i in encoded.indices.to_pylist()]
+
+
 def worth_parsing_once(con: BaseBackend, sources: Sequence[SourceFile]) -> bool:
     """Whether the rows are better computed once (:func:`parse_once`) than parsed twice."""
     return is_duckdb(con) and any(s.kind not in ("csv", "parquet", "postgres") for s in sources)
