@@ -11,20 +11,11 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 
-def parse_timestamp(value: ir.StringValue) -> ir.TimestampValue:
-    """ISO 8601 (no offset means UTC) or Unix time (seconds, or milli-, micro- or nanoseconds
-    told apart by size: :data:`EPOCH_UNITS`), as a UTC timestamp. (One expression, which
-    repeats its parts: in a query, :func:`parse_timestamp_column`.)"""
-    import ibis
-
-    iso = within_range(_iso_timestamp(value))
-    epoch = ibis.cases((iso.isnull(), value.try_cast("float64")), else_=ibis.null("float64"))
-    return ibis.coalesce(iso, from_epoch(epoch))
-
-
 def parse_timestamp_column(table: ir.Table, text: str, name: str) -> ir.Table:
     """``table`` with the column ``name`` (replaced or added): its text column ``text`` parsed
-    as :func:`parse_timestamp` does, each step in a projection of its own.
+    as ISO 8601 (no offset means UTC) or Unix time (seconds, or milli-, micro- or nanoseconds
+    told apart by size: :data:`EPOCH_UNITS`), as a UTC timestamp, each step in a projection of
+    its own.
 
     An expression used twice in one projection is written out twice in the SQL, and the parse
     uses each step many times: the example month's main query held its outcome times' parse
@@ -82,14 +73,11 @@ def from_epoch(epoch: ir.FloatingValue) -> ir.TimestampValue:
 
 
 def typed_timestamp(value: ir.Value) -> ir.TimestampValue:
-    """A typed time column as a UTC timestamp: timestamps (with a zone: converted), dates, or
-    Unix time (:func:`from_epoch`)."""
-
-    kind = value.type()
-    if kind.is_numeric():
+    """A typed (not text) time column as a UTC timestamp: timestamps (with a zone:
+    converted), dates, or Unix time (:func:`from_epoch`). Text goes through
+    :func:`parse_timestamp_column`."""
+    if value.type().is_numeric():
         return from_epoch(value.cast("float64"))
-    if kind.is_string():
-        return parse_timestamp(value)
     return within_range(value.cast("timestamp"))
 
 
