@@ -8,11 +8,12 @@ both); the table reports the median wall and CPU time (user + system, threads in
 a shared machine the steadier figure), the largest peak RSS of each command's processes and
 the ratios of the medians, and checks that every run produced the same token totals.
 `--shuffle` reads the same rows in a seeded random order (not sorted by time);
-`--outcomes benchmarks/owners.yaml` adds domains, budgets and a people file.
+`--outcomes benchmarks/owners.yaml` adds domains, budgets and a people file. `--compare TREE`
+times the tokenecon of another checkout (an older commit, say) in the same loop.
 
     python benchmarks/run.py --rows 10000000 [--format csv|parquet] [--engines duckdb,spark]
                              [--repeat 3] [--memory-limit 1500MB] [--outcomes owners.yaml]
-                             [--shuffle]
+                             [--shuffle] [--compare TREE]
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def main() -> None:
     mapping_help = "the mapping (owners.yaml adds domains, budgets, a people file)"
     parser.add_argument("--outcomes", type=Path, default=HERE / "outcomes.yaml", help=mapping_help)
     parser.add_argument("--shuffle", action="store_true", help="rows not in time order")
+    parser.add_argument("--compare", type=Path, help="another tokenecon source tree, timed too")
     args = parser.parse_args()
     data = data_file(args.rows, args.format, args.shuffle)
     source = CSV_SOURCE if args.format == "csv" else PARQUET_SOURCE
@@ -130,25 +132,30 @@ def main() -> None:
                    "--engine", engine]  # fmt: skip
         if args.memory_limit:
             command += ["--memory-limit", args.memory_limit]
-        (base_s, base_cpu, base_rss, base_out), (tool_s, tool_cpu, tool_rss, tool_out) = alternate(
-            [baseline, command], args.repeat
+        tools = {f"tokenecon analyze ({engine})": command}
+        if args.compare:
+            # -P: tokenecon from the tree on PYTHONPATH, not from the installed checkout
+            tree = ["env", f"PYTHONPATH={args.compare.resolve()}", sys.executable, "-P"]
+            tools[f"{args.compare.name[:16]} ({engine})"] = [*tree, *command[1:]]
+        (base_s, base_cpu, base_rss, base_out), *results = alternate(
+            [baseline, *tools.values()], args.repeat
         )
         theirs = json.loads(base_out)
-        mine = json.loads(tool_out)["totals"]["tokens"]
-        same = (mine["output"], mine["uncached_input"]) == (
-            theirs["output"], theirs["uncached_input"],
-        )  # fmt: skip
         print(
             f"{'baseline (DuckDB SQL)':26}{base_s:>10.2f}{base_cpu:>8.2f}{base_rss:>14,.0f}"
             f"{1:>8.2f}{1:>10.2f}"
         )
-        label = f"tokenecon analyze ({engine})"
-        print(
-            f"{label:26}{tool_s:>10.2f}{tool_cpu:>8.2f}{tool_rss:>14,.0f}{tool_s / base_s:>8.2f}"
-            f"{tool_cpu / base_cpu:>10.2f}",
-            end="",
-        )
-        print("" if same else "  TOKEN TOTALS DIFFER FROM THE BASELINE")
+        for label, (tool_s, tool_cpu, tool_rss, tool_out) in zip(tools, results, strict=True):
+            mine = json.loads(tool_out)["totals"]["tokens"]
+            same = (mine["output"], mine["uncached_input"]) == (
+                theirs["output"], theirs["uncached_input"],
+            )  # fmt: skip
+            print(
+                f"{label:26}{tool_s:>10.2f}{tool_cpu:>8.2f}{tool_rss:>14,.0f}"
+                f"{tool_s / base_s:>8.2f}{tool_cpu / base_cpu:>10.2f}",
+                end="",
+            )
+            print("" if same else "  TOKEN TOTALS DIFFER FROM THE BASELINE")
 
 
 if __name__ == "__main__":
