@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from tokenecon.ingest.options import ReadOptions
 
-__all__ = ["JSON_KINDS", "CostReport", "Format", "Normalized", "Probe"]
+__all__ = ["JSON_KINDS", "CostReport", "Format", "JSONReport", "Normalized", "Probe"]
 
 JSON_KINDS = ("json", "jsonl")
 """The kinds of a format that reads JSON records."""
@@ -114,6 +114,14 @@ class CSVExport(Format):
         from tokenecon.ingest.readers import read_csv_text
 
         return read_csv_text(con, source)
+
+
+class JSONReport(Format):
+    """Saved responses of a vendor's reporting API: JSON documents whose rows are buckets (a
+    day, a model, a project...), each summing many calls."""
+
+    kinds = JSON_KINDS
+    granularity = "bucket"
 
 
 class CostReport(Format):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
+from tokenecon.ingest.formats.base import Format, JSONReport, Normalized, Probe
 from tokenecon.ingest.readers import read_json
 from tokenecon.ingest.sources import SourceFile
 
@@ -44,13 +44,11 @@ def _records(probe: Probe) -> list[dict[str, Any]]:
     return out
 
 
-class ClaudeCodeUsageReport(Format):
+class ClaudeCodeUsageReport(JSONReport):
     """Pages of the Admin API's Claude Code usage report."""
 
     name = "claude_code_usage_report"
     title = "Anthropic Claude Code usage report (Admin API pages)"
-    kinds = JSON_KINDS
-    granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
         """Records with a model breakdown and Claude Code's core metrics."""

@@ -16,6 +16,7 @@ from tokenecon.ingest.canonical import normalise_header
 from tokenecon.ingest.formats.base import (
     JSON_KINDS,
     Format,
+    JSONReport,
     Normalized,
     Probe,
     bad_json_reason,
@@ -215,13 +216,11 @@ def _daily_pages(probe: Probe) -> bool:
     return all(isinstance(u, dict) and "inputUsage" in u for u in entries) and bool(entries)
 
 
-class LangfuseDailyMetrics(Format):
+class LangfuseDailyMetrics(JSONReport):
     """Saved pages of Langfuse's Daily Metrics API: one row per day and model."""
 
     name = "langfuse_daily_metrics"
     title = "Langfuse daily metrics (GET /api/public/metrics/daily pages)"
-    kinds = JSON_KINDS
-    granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
         """``{data: [{date, usage: [{model, inputUsage, ...}]}], meta}`` pages."""

@@ -31,12 +31,15 @@ if TYPE_CHECKING:
     from tokenecon.ingest.options import ReadOptions
 
 FIELDS = {
-    "request_id": "text", "call_type": "text", "api_key": "text", "spend": "text",
-    "total_tokens": "text", "prompt_tokens": "text", "completion_tokens": "text",
-    "starttime": "text", "endtime": "text", "model": "text", "model_group": "text",
-    "custom_llm_provider": "text", "user": "text", "metadata": "json", "cache_hit": "text",
-    "request_tags": "json", "team_id": "text", "organization_id": "text", "end_user": "text",
-    "session_id": "text", "status": "text", "agent_id": "text",
+    **dict.fromkeys(
+        ("request_id", "call_type", "api_key", "spend", "total_tokens", "prompt_tokens",
+         "completion_tokens", "starttime", "endtime", "model", "model_group",
+         "custom_llm_provider", "user", "cache_hit", "team_id", "organization_id", "end_user",
+         "session_id", "status", "agent_id"),
+        "text",
+    ),
+    "metadata": "json",
+    "request_tags": "json",
 }  # fmt: skip
 METADATA = {
     "usage_object": {

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.csv_shape import ROW_ERROR
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe, text
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, JSONReport, Normalized, Probe, text
 from tokenecon.ingest.formats.openrouter import NO_CACHED_COUNT, with_byok
 from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.readers import read_json
@@ -58,14 +58,12 @@ def _pages(source: SourceFile) -> bool:
     return probe.text.lstrip().startswith("{") and '"data"' in probe.text
 
 
-class OpenRouterActivityAPI(Format):
+class OpenRouterActivityAPI(JSONReport):
     """Saved ``/api/v1/activity`` responses: ``{"data": [...]}`` as returned (a document, an
     array of them, or one per line), or the items alone (an array, or one per line)."""
 
     name = "openrouter_activity_json"
     title = "OpenRouter activity API (/api/v1/activity, JSON)"
-    kinds = JSON_KINDS
-    granularity = "bucket"
 
     def detect(self, probe: Probe) -> bool:
         """Items with a date, an endpoint and its provider, credits, requests and tokens."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tokenecon.ingest.csv_shape import ROW_ERROR
-from tokenecon.ingest.formats.base import JSON_KINDS, Format
+from tokenecon.ingest.formats.base import JSON_KINDS, JSONReport
 from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.probe import Probe, probe_source
 from tokenecon.ingest.readers import read_json
@@ -118,12 +118,10 @@ def _good_lines(raw: ir.Table) -> ir.Table:
     return raw.filter(raw[ROW_ERROR].isnull()).drop(ROW_ERROR) if ROW_ERROR in raw.columns else raw
 
 
-class BucketPages(Format):
+class BucketPages(JSONReport):
     """Pages of an admin API's bucketed report: recognised by the keys of their results, read
     one row per bucket result (``bucket_start``, ``bucket_end`` and the result's fields)."""
 
-    kinds = JSON_KINDS
-    granularity = "bucket"
     bucket_times: ClassVar[tuple[str, str]]
     """The bucket's start and end fields (``start_time``/``end_time``, ``starting_at``...)."""
     result_keys: ClassVar[tuple[str, ...]]
