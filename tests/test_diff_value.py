@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import FIXTURES, run_cli
 
 from tokenecon.diff.value import value_area_diff
+from tokenecon.render.value import area_diff_rows
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +77,31 @@ def test_a_report_without_value_areas_is_null_not_zero(months: tuple[Any, Any, A
         a["cost"] for a in head["value"]["areas"] if a["area"] == "operational_efficiency"
     )
     assert value_area_diff(older, older) is None
+
+
+def test_no_area_named_prints_no_table_of_zeros() -> None:
+    """Without a use case in any of the four areas (no mapping, or none naming an area) the
+    areas would be four rows of $0.00: the console shows no table, the JSON keeps the figures."""
+    plain = run_cli("analyze", str(FIXTURES / "small.csv"), "--width", "200")
+    assert plain.exit_code == 0, plain.output
+    assert "Value areas" not in plain.stdout and "Beyond the sticker price" not in plain.stdout
+    doc = json.loads(run_cli("analyze", str(FIXTURES / "small.csv"), "--json").stdout)
+    assert [a["use_cases"] for a in doc["value"]["areas"]] == [[], [], [], []]
+    zero = {"base": "0", "head": "0", "change": "0"}
+    areas = [{"area": a["area"], "use_cases": {"base": [], "head": []}, "cost": zero,
+              "value": zero, "roi": {"base": None, "head": None, "change": None}}
+             for a in doc["value"]["areas"]]  # fmt: skip
+    assert area_diff_rows({"value_areas": areas}) == []
+    areas[1]["use_cases"]["head"] = ["triage"]
+    assert [r[0] for r in area_diff_rows({"value_areas": areas})] == [
+        "revenue growth", "operational efficiency", "risk reduction", "decision intelligence",
+    ]  # fmt: skip
+
+
+def test_an_area_named_shows_every_area(example_months: Path) -> None:
+    """Once one use case names an area, the empty areas are shown too: a gap is a finding."""
+    html = (example_months / "11.html").read_text()
+    table = html[html.index("<h3>Value areas</h3>") : html.index("<h3>Operating model</h3>")]
+    report = json.loads((example_months / "11.json").read_text())
+    for area in report["value"]["areas"]:
+        assert f"<td>{area['area'].replace('_', ' ')}</td>" in table

@@ -56,6 +56,7 @@ def test_diff_roi_change_of_a_tiny_drop_is_zero() -> None:
         "value_areas": [
             {
                 "area": "operational_efficiency",
+                "use_cases": {"base": ["triage"], "head": ["triage"]},
                 "cost": {"base": "10", "head": "10", "change": "0"},
                 "value": {"base": "20", "head": "20", "change": "0"},
                 "roi": {"base": "1.00000", "head": "0.99996", "change": "-0.00004"},

@@ -34,6 +34,21 @@ AREA_LABELS = {
 }
 
 
+def areas_named(areas: list[dict[str, Any]]) -> bool:
+    """Whether any use case is in one of the four value areas (an analysis's areas, or a
+    diff's, whose ``use_cases`` are per side). Without one the table would be four rows of
+    $0.00, a confident zero on a mapping that names no area; the CEO question on where the
+    money goes says what to add instead."""
+
+    def named(area: dict[str, Any]) -> bool:
+        cases = area.get("use_cases")
+        return (
+            bool(cases.get("base") or cases.get("head")) if isinstance(cases, dict) else bool(cases)
+        )
+
+    return any(named(a) for a in areas if a["area"] != "unassigned")
+
+
 def _left(*headers: str) -> list[Column]:
     return [Column(h, "left" if i == 0 else "right") for i, h in enumerate(headers)]
 
@@ -57,7 +72,9 @@ def value_tables(report: dict[str, Any], width: int) -> list[Table]:
             count(h["hours_saved"], 1) if h else "—", pct(h["roi_vs_human"]) if h else "—",
             usd(p["premium"]) if p else "—", pct(w["sticker_share"], 1) if w else "—",
         ])  # fmt: skip
-    tables = fitted_tables("Beyond the sticker price", columns, rows, width)
+    tables = fitted_tables("Beyond the sticker price", columns, rows, width) if rows else []
+    if not areas_named(report["value"]["areas"]):
+        return tables
     area_columns = _left("value area", "use cases", "spend", "fully loaded", "outcomes",
                          "value", "ROI")  # fmt: skip
     area_rows = [
@@ -160,12 +177,15 @@ AREA_DIFF_HEADERS = (
 
 
 def area_diff_rows(doc: dict[str, Any]) -> list[list[str]]:
-    """A diff's value areas, one row each (none when neither report has value areas)."""
+    """A diff's value areas, one row each (none when neither report has a use case in one)."""
+    areas = doc.get("value_areas") or []
+    if not areas_named(areas):
+        return []
     return [
         [AREA_LABELS.get(a["area"], a["area"]), usd(a["cost"]["base"]), usd(a["cost"]["head"]),
          signed_usd(a["cost"]["change"]), usd(a["value"]["base"]), usd(a["value"]["head"]),
          pct(a["roi"]["base"]), pct(a["roi"]["head"]), signed_pp(a["roi"]["change"])]
-        for a in doc.get("value_areas") or []
+        for a in areas
     ]  # fmt: skip
 
 
