@@ -114,5 +114,8 @@ def cost_of(
 ) -> Decimal:
     """Exact cost of token buckets (``input`` means uncached input) priced in ``period``."""
     rates = period.entry.rates_for(service_tier, above)
-    total = sum((Decimal(tokens.get(b) or 0) * rates.of(b) for b in BUCKETS), Decimal(0))
+    total = Decimal(0)
+    for bucket in BUCKETS:  # a loop, not sum(): what-ifs price ~50k groups a run
+        if n := tokens.get(bucket):
+            total += n * rates.of(bucket)
     return total * period.discount / MILLION
