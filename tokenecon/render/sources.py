@@ -14,7 +14,11 @@ def render_sources(result: dict[str, Any], console: Console) -> None:
     detected: dict[str, list[str]] = {}
     for s in result["sources"]:
         detected.setdefault(s["format"], []).append(s["source"])
-    columns = [Column("format", "left"), Column("reads", "left"), Column("rows", "left")]
+    columns = [
+        Column("format", "left"),
+        Column("reads", "left", wraps=True),
+        Column("rows", "left"),
+    ]
     rows = []
     for f in result["formats"]:
         grain = "cost only" if f["carries"] == "cost only" else f["granularity"]

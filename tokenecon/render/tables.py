@@ -24,6 +24,8 @@ _BORDER = 1
 """The left edge of the box."""
 _PER_COLUMN = 3
 """Padding on both sides of a cell and the separator after it."""
+WRAPPED_MIN = 24
+"""The narrowest a wrapping column gets: a description in 24 cells stays a few lines."""
 _EMOJI_CODE = re.compile(r":\S*?:")
 """What every emoji code Rich replaces looks like (``:name:``, rich/_emoji_replace.py)."""
 
@@ -36,6 +38,9 @@ class Column:
     justify: str = "right"
     rank: int | None = None
     """Which columns stay when not all fit: higher stays longer (default: leftmost first)."""
+    wraps: bool = False
+    """Text that may wrap at its spaces (a description), so that the column narrows to
+    :data:`WRAPPED_MIN` cells (or its longest word) before it is left out."""
 
 
 def _cell_width(cell: Cell) -> int:
@@ -59,6 +64,9 @@ def _header_words(header: str) -> list[str]:
 
 def _min_width(column: Column, cells: Sequence[Cell]) -> int:
     widest_word = max((cell_len(w) for w in _header_words(column.header)), default=0)
+    if column.wraps:
+        words = (cell_len(w) for c in cells for w in str(c).split())
+        return max(widest_word, WRAPPED_MIN, *words)
     return max([widest_word, *(_cell_width(c) for c in cells)])
 
 
