@@ -27,6 +27,7 @@ EXPECTED = {
     "claude_code_usage_report.json": "claude_code_usage_report",
     "litellm_spendlogs.csv": "litellm_spendlogs",
     "litellm_spendlogs.json": "litellm_spendlogs",
+    "litellm_daily_activity.json": "litellm_daily_activity",
     "langfuse_observations.jsonl": "langfuse_observations",
     "langfuse_observations.csv": "langfuse_observations",
     "langfuse_daily_metrics.json": "langfuse_daily_metrics",

@@ -22,6 +22,7 @@ ANTHROPIC = PUBLIC / "anthropic_usage_report_example.json"
 CODEX = PUBLIC / "ccusage_codex_branch" / "2026-05-12T08-00-00-parent.jsonl"
 CLAUDE = PUBLIC / "claude_usage_tracker" / "streaming_dedup.jsonl"
 LITELLM_PRICES = FIXTURES / "prices" / "litellm-sample.json"
+LITELLM_DAILY = PUBLIC / "litellm" / "daily_activity_docs.json"
 
 
 def analyze(path: Path, *extra: str):  # type: ignore[no-untyped-def]
@@ -40,12 +41,20 @@ MISFITS = [
     (CLAUDE, "anthropic_usage_api", "none of its 4 rows could be read"),
     (CLAUDE, "otel_genai", "none of its 4 rows could be read"),
     (LITELLM_PRICES, "langfuse_observations", "none of its 1 rows could be read"),
+    (
+        ANTHROPIC,
+        "litellm_daily_activity",
+        "none of its 1 rows could be read (e.g. no results: not a daily activity page)",
+    ),
     # nothing read at all
     (COOKBOOK, "otel_genai", "it gave no rows"),
     (COOKBOOK, "claude_code_jsonl", "it gave no rows"),
     (ANTHROPIC, "claude_code_jsonl", "it gave no rows"),
     (CLAUDE, "codex_jsonl", "it gave no rows"),
     (LITELLM_PRICES, "openai_usage_api", "it gave no rows"),
+    (COOKBOOK, "litellm_daily_activity", "it gave no rows"),  # results of no day's shape
+    (LITELLM_DAILY, "langfuse_daily_metrics", "it gave no rows"),
+    (LITELLM_DAILY, "openai_usage_api", "it gave no rows"),
     # another kind of file
     (CODEX, "openai_usage_csv", "reads csv files; this is jsonl"),
 ]
@@ -71,6 +80,7 @@ def test_the_same_files_read_under_their_own_format() -> None:
         (ANTHROPIC, "anthropic_usage_api", 1),
         (CODEX, "codex_jsonl", 1),
         (CLAUDE, "claude_code_jsonl", 3),
+        (LITELLM_DAILY, "litellm_daily_activity", 2),
     ]
     for path, own, rows in own_formats:
         forced = analyze(path, "--format", own)

@@ -139,3 +139,20 @@ def test_convert_writes_the_same_files_on_both_engines(tmp_path: Path) -> None:
     again = report_json("analyze", str(tmp_path / "spark.parquet"), "--outcomes",
                         "examples/outcomes.yaml")  # fmt: skip
     assert again["totals"]["cost"] == "552.603972"
+
+
+def test_litellm_daily_activity(tmp_path: Path) -> None:
+    """LiteLLM's daily activity: models and keys unwrapped from JSON maps (Spark: from_json
+    into a map), the rest of each model and day computed beside them."""
+    from test_litellm_daily import CHAT, DOCS, PAGE
+
+    page = tmp_path / "activity.json"
+    page.write_text(json.dumps(PAGE))
+    report = same_on_both("analyze", str(page), "--by", "api_key")
+    assert (report["totals"]["rows_read"], report["totals"]["cost"]) == (5, "0.209800")
+    same_on_both("analyze", str(DOCS))
+    # a rejected row: the same figures (its line is found on DuckDB only: Spark numbers no
+    # JSON records)
+    duckdb, spark = report_json("analyze", str(CHAT)), report_json("analyze", str(CHAT), *SPARK)
+    assert spark["totals"] == duckdb["totals"] and spark["models"] == duckdb["models"]
+    assert spark["rejected"]["reasons"] == duckdb["rejected"]["reasons"]

@@ -8,6 +8,11 @@ rows are located (never in the main read), the readers tag each raw row with its
 array, the one object of a file) and its index in each array unnested on the way
 (``"0.2.5"``). :func:`locate_records` walks the file's text to the record each key names,
 with the standard library's JSON scanner (C speed, each container parsed once).
+
+A step names an array field (``"data"``), or, written with a trailing ``{}``, an object whose
+members are the records, keyed by name (``"breakdown.models{}"``: LiteLLM's models; the
+index is then the member's position in the object, and the path names it:
+``breakdown.models["gpt-4o"]``). A dotted step goes down through nested objects first.
 """
 
 from __future__ import annotations
@@ -90,7 +95,10 @@ def key_path(key: str, steps: Sequence[str]) -> str:
     """A record key as words, where its text could not be walked: ``record data[0].results[3]
     of document 1``."""
     parts = key.split(".")
-    path = ".".join(f"{step}[{index}]" for step, index in zip(steps, parts[1:], strict=False))
+    path = ".".join(
+        f"{step[:-2]}{{{index}}}" if step.endswith(MEMBERS) else f"{step}[{index}]"
+        for step, index in zip(steps, parts[1:], strict=False)
+    )
     document = f"document {int(parts[0]) + 1}" if parts[0].isdigit() else "a document"
     return f"record {path} of {document}" if path else f"record: {document}"
 
@@ -129,13 +137,28 @@ def locate_records(
             number = int(parts[0])
             at, path = documents[number]
             for step, index in zip(steps, parts[1:], strict=False):
-                at = walker.member(at, step)
-                at = walker.elements(at)[int(index)]
-                path += f"{'.' if path else ''}{step}[{index}]"
+                at, path = _step(walker, at, path, step, int(index))
         except (ValueError, IndexError, KeyError):
             continue
         out[key] = RecordPlace(path, lines(at))
     return out
+
+
+MEMBERS = "{}"
+"""The end of a step whose records are an object's members (see the module's docstring)."""
+
+
+def _step(walker: _Walker, at: int, path: str, step: str, index: int) -> tuple[int, str]:
+    """The offset and path of the ``index``-th record of ``step`` in the container at
+    ``at`` (whose path is ``path``)."""
+    field = step.removesuffix(MEMBERS)
+    for name in field.split("."):
+        at = walker.member(at, name)
+    where = f"{path}{'.' if path else ''}{field}"
+    if step.endswith(MEMBERS):
+        name, at = walker.members(at)[index]
+        return at, f"{where}[{json.dumps(name, ensure_ascii=False)}]"
+    return walker.elements(at)[index], f"{where}[{index}]"
 
 
 class _LineIndex:
@@ -159,6 +182,7 @@ class _Walker:
         self.scan: Any = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
         self._elements: dict[int, list[int]] = {}
         self._members: dict[int, dict[str, int]] = {}
+        self._listed: dict[int, list[tuple[str, int]]] = {}
 
     def skip(self, at: int) -> int:
         """The first offset from ``at`` that is not white space."""
@@ -218,8 +242,12 @@ class _Walker:
             members = self._members[at] = self._object(at)
         return members[name]
 
-    def _object(self, at: int) -> dict[str, int]:
-        text, out = self.text, dict[str, int]()
+    def members(self, at: int) -> list[tuple[str, int]]:
+        """Each member of the object at ``at``: its name and the offset of its value, in
+        document order (a repeated name too)."""
+        if at in self._listed:
+            return self._listed[at]
+        text, out, start = self.text, list[tuple[str, int]](), at
         if not text.startswith("{", at):
             raise ValueError("not an object")
         at = self.skip(at + 1)
@@ -229,10 +257,17 @@ class _Walker:
             if not text.startswith(":", at):
                 raise ValueError("broken object")
             at = self.skip(at + 1)
-            out.setdefault(str(name), at)  # the first of a repeated name
+            out.append((str(name), at))
             at = self.skip(self.end(at))
             if text.startswith(",", at):
                 at = self.skip(at + 1)
             elif not text.startswith("}", at):
                 raise ValueError("broken object")
+        self._listed[start] = out
+        return out
+
+    def _object(self, at: int) -> dict[str, int]:
+        out = dict[str, int]()
+        for name, offset in self.members(at):
+            out.setdefault(name, offset)  # the first of a repeated name
         return out

@@ -263,17 +263,18 @@ def as_json(value: Any) -> ir.JSONValue:
     return converted
 
 
-def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
+def json_struct(value: ir.Value, schema: Schema, duckdb: bool | None = None) -> ir.StructValue:
     """A JSON text column parsed once into a struct of the given fields (missing ones null).
 
     Reading several fields with JSON paths parses the document once per path; this parses it
-    once per row. DuckDB's ``json_transform`` (Spark: ``from_json``).
+    once per row. DuckDB's ``json_transform`` (Spark: ``from_json``). ``duckdb`` says the
+    engine where the value cannot (a lambda's argument is bound to no table).
     """
     import ibis
     import ibis.expr.datatypes as dt
 
-    if on_duckdb(value) is False:
-        parsed: ir.StructValue = _spark_from_json(value, _json_type(schema), spark_type(schema))
+    if (on_duckdb(value) if duckdb is None else duckdb) is False:
+        parsed: ir.StructValue = spark_from_json(value, _json_type(schema), spark_type(schema))
         return parsed
 
     structure = json.dumps(_structure(schema))
@@ -324,11 +325,11 @@ def json_string_array(value: Any) -> ir.ArrayValue:
     if engine:
         items: ir.ArrayValue = as_json(value).array.map(lambda e: e.str)
         return items
-    parsed: ir.ArrayValue = _spark_from_json(value, dt.Array(dt.string), "ARRAY<STRING>")
+    parsed: ir.ArrayValue = spark_from_json(value, dt.Array(dt.string), "ARRAY<STRING>")
     return parsed
 
 
-def _spark_from_json(value: Any, ibis_type: Any, spark_ddl: str) -> Any:
+def spark_from_json(value: Any, ibis_type: Any, spark_ddl: str) -> Any:
     """Spark's ``from_json(value, ddl)``: JSON text parsed into the given type."""
     import ibis
     import ibis.expr.datatypes as dt
