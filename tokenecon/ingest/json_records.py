@@ -20,7 +20,7 @@ from __future__ import annotations
 import gzip
 import json
 import json.scanner
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -219,21 +219,9 @@ class _Walker:
 
     def elements(self, at: int) -> list[int]:
         """The offsets of the elements of the array at ``at``."""
-        if at in self._elements:
-            return self._elements[at]
-        text, out, start = self.text, [], at
-        if not text.startswith("[", at):
-            raise ValueError("not an array")
-        at = self.skip(at + 1)
-        while not text.startswith("]", at):
-            out.append(at)
-            at = self.skip(self.end(at))
-            if text.startswith(",", at):
-                at = self.skip(at + 1)
-            elif not text.startswith("]", at):
-                raise ValueError("broken array")
-        self._elements[start] = out
-        return out
+        if at not in self._elements:
+            self._elements[at] = self._items(at, "[]", lambda value: (value, value))
+        return self._elements[at]
 
     def member(self, at: int, name: str) -> int:
         """The offset of the value of member ``name`` of the object at ``at``."""
@@ -245,25 +233,38 @@ class _Walker:
     def members(self, at: int) -> list[tuple[str, int]]:
         """Each member of the object at ``at``: its name and the offset of its value, in
         document order (a repeated name too)."""
-        if at in self._listed:
-            return self._listed[at]
-        text, out, start = self.text, list[tuple[str, int]](), at
-        if not text.startswith("{", at):
-            raise ValueError("not an object")
+        if at not in self._listed:
+            self._listed[at] = self._items(at, "{}", self._named)
+        return self._listed[at]
+
+    def _named(self, at: int) -> tuple[tuple[str, int], int]:
+        """The member whose name starts at ``at``: (its name, its value's offset), and that
+        offset."""
+        name, after = self.scan(self.text, at)
+        at = self.skip(after)
+        if not self.text.startswith(":", at):
+            raise ValueError("broken object")
+        value = self.skip(at + 1)
+        return (str(name), value), value
+
+    def _items(self, at: int, brackets: str, item: Callable[[int], tuple[Any, int]]) -> list[Any]:
+        """What ``item`` makes of each entry of the container at ``at`` (an array or an
+        object, by its ``brackets``): given where the entry starts, ``item`` returns what it
+        makes of the entry and where the entry's value starts."""
+        text, opening, closing = self.text, brackets[0], brackets[1]
+        kind = "array" if opening == "[" else "object"
+        if not text.startswith(opening, at):
+            raise ValueError(f"not an {kind}")
+        out = []
         at = self.skip(at + 1)
-        while not text.startswith("}", at):
-            name, after = self.scan(text, at)
-            at = self.skip(after)
-            if not text.startswith(":", at):
-                raise ValueError("broken object")
-            at = self.skip(at + 1)
-            out.append((str(name), at))
+        while not text.startswith(closing, at):
+            made, at = item(at)
+            out.append(made)
             at = self.skip(self.end(at))
             if text.startswith(",", at):
                 at = self.skip(at + 1)
-            elif not text.startswith("}", at):
-                raise ValueError("broken object")
-        self._listed[start] = out
+            elif not text.startswith(closing, at):
+                raise ValueError(f"broken {kind}")
         return out
 
     def _object(self, at: int) -> dict[str, int]:
