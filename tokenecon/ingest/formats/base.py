@@ -64,6 +64,12 @@ class Normalized:
         )
 
 
+def fields(raw: ir.Table, **columns: str) -> dict[str, tuple[Any, str]]:
+    """Canonical name -> (the raw field named, that name): the entries of a
+    :meth:`Normalized.of` table whose source is a field as it is, each field named once."""
+    return {name: (raw[field], field) for name, field in columns.items()}
+
+
 class Format:
     """A source format: subclasses set the class attributes and the three steps."""
 

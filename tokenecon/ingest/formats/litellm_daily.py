@@ -39,7 +39,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.csv_shape import ROW_ERROR
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, Normalized, Probe
+from tokenecon.ingest.formats.base import JSON_KINDS, Format, JSONReport, Normalized, Probe, fields
 from tokenecon.ingest.json_objects import json_elements, json_entries, json_type
 from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.readers import json_struct, on_duckdb, read_json
@@ -193,13 +193,11 @@ def _not_map(value: Any, what: str) -> ir.StringValue:
     )
 
 
-class LiteLLMDailyActivity(Format):
+class LiteLLMDailyActivity(JSONReport):
     """Saved pages of LiteLLM's daily activity: one row per day x model x API key."""
 
     name = "litellm_daily_activity"
     title = "LiteLLM daily activity (/user/daily/activity, team, tag, org pages)"
-    kinds = JSON_KINDS
-    granularity = "bucket"
     materialize = True
 
     def detect(self, probe: Probe) -> bool:
@@ -313,12 +311,12 @@ class LiteLLMDailyActivity(Format):
                 "timestamp": (raw.date, "results[].date"),
                 "model": (raw.model, f"breakdown.models key; the rest of a day: {REST_MODEL}"),
                 "input_tokens": (raw.prompt_tokens, "prompt_tokens (inclusive of cache)"),
-                "cache_read_tokens": (raw.cache_read_input_tokens, "cache_read_input_tokens"),
+                **fields(raw, cache_read_tokens="cache_read_input_tokens"),
                 "cache_write_tokens": (
                     raw.cache_creation_input_tokens,
                     "cache_creation_input_tokens (5-minute)",
                 ),
-                "output_tokens": (raw.completion_tokens, "completion_tokens"),
+                **fields(raw, output_tokens="completion_tokens"),
                 "requests": (raw.api_requests, "api_requests (failed included)"),
                 "reported_cost": (raw.spend, "spend (USD)"),
                 "api_key": (

@@ -18,7 +18,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.csv_shape import ROW_ERROR
-from tokenecon.ingest.formats.base import JSON_KINDS, Format, JSONReport, Normalized, Probe, text
+from tokenecon.ingest.formats.base import (
+    JSON_KINDS,
+    Format,
+    JSONReport,
+    Normalized,
+    Probe,
+    fields,
+    text,
+)
 from tokenecon.ingest.formats.openrouter import NO_CACHED_COUNT, with_byok
 from tokenecon.ingest.json_records import record_key, unnest_records
 from tokenecon.ingest.readers import read_json
@@ -112,9 +120,9 @@ class OpenRouterActivityAPI(JSONReport):
                 raw.prompt_tokens,
                 "prompt_tokens (no cached count: all taken as uncached)",
             ),
-            "output_tokens": (raw.completion_tokens, "completion_tokens"),
+            **fields(raw, output_tokens="completion_tokens"),
             "reasoning_tokens": (raw.reasoning_tokens, "reasoning_tokens (part of completion)"),
-            "requests": (raw.requests, "requests"),
+            **fields(raw, requests="requests"),
             "reported_cost": (cost, "usage (USD; + byok_usage_inference)"),
         }
         extras = {
