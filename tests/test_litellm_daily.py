@@ -108,21 +108,35 @@ def test_the_documented_response_is_read_per_day_and_model() -> None:
 
 
 def test_litellms_own_test_response_rejects_a_model_without_tokens() -> None:
-    # gpt-4 is written with spend, requests and total_tokens only: no bucket to price
+    # gpt-4 is written with spend, requests and total_tokens only: no bucket to price. The
+    # day's rest would be its 20000 / 10000 tokens (gpt-4's among them) with $50.25 - $40 of
+    # spend (gpt-4's not): tokens without their spend, so the rest is refused too, and with
+    # both rows rejected the file is refused, each reason at its line.
     result = run_cli("analyze", str(CHAT), "--json")
-    assert result.exit_code == 0, result.output
-    r = accounted(json.loads(result.stdout))
-    assert fmt(r) == "litellm_daily_activity"
-    t = r["totals"]
-    assert (t["rows_read"], t["rows_rejected"]) == (2, 1)
-    [row] = r["rejected"]["rows"]
-    assert (row["source"], row["line"]) == (str(CHAT), 18)  # the line of "gpt-4": {
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: every row read was rejected (2 of 2): ")
+    assert (
+        f"{CHAT}:3: results[0]: a model of breakdown.models gives no prompt_tokens: the day's "
+        "prompt_tokens beyond its other models cannot be told apart from that model's"
+    ) in result.stderr
+    assert (
+        f'{CHAT}:18: results[0].breakdown.models["gpt-4"]: no token counts: every token column '
+        "is empty"
+    ) in result.stderr  # line 18: "gpt-4": {
+
+
+def test_a_model_that_gives_spend_without_tokens_refuses_the_days_rest(tmp_path: Path) -> None:
+    """The rest of a day is priced only when the models it is the rest of give their tokens."""
+    page = copy.deepcopy(PAGE)
+    metrics = page["results"][0]["breakdown"]["models"]["gpt-4o-mini"]["metrics"]
+    for name in ("prompt_tokens", "completion_tokens"):
+        metrics.pop(name, None)
+    t, [row] = _rejected(_write(tmp_path, page))
+    assert t["rows_rejected"] == 1
     assert row["reason"] == (
-        'results[0].breakdown.models["gpt-4"]: no token counts: every token column is empty'
+        "results[0]: a model of breakdown.models gives no prompt_tokens: the day's "
+        "prompt_tokens beyond its other models cannot be told apart from that model's"
     )
-    # the day less gpt-4: its counts 20000 / 10000 (gpt-4 gives none), $50.25 - $40, 500 - 300
-    assert (t["tokens"]["uncached_input"], t["tokens"]["output"]) == (20_000, 10_000)
-    assert (t["requests"], t["reported_cost"]) == (200, "10.250000")
 
 
 def test_keys_models_and_the_rest_add_up_to_the_day(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ missing, unless TOKENECON_CI is set: CI installs both and must run it.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import os
@@ -153,6 +154,16 @@ def test_litellm_daily_activity(tmp_path: Path) -> None:
     same_on_both("analyze", str(DOCS))
     # a rejected row: the same figures (its line is found on DuckDB only: Spark numbers no
     # JSON records)
-    duckdb, spark = report_json("analyze", str(CHAT)), report_json("analyze", str(CHAT), *SPARK)
+    broken = copy.deepcopy(PAGE)
+    broken["results"][0]["breakdown"]["models"]["gpt-4o-mini"] = 0.0003
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    duckdb, spark = report_json("analyze", str(path)), report_json("analyze", str(path), *SPARK)
+    assert duckdb["totals"]["rows_rejected"] == 1
     assert spark["totals"] == duckdb["totals"] and spark["models"] == duckdb["models"]
     assert spark["rejected"]["reasons"] == duckdb["rejected"]["reasons"]
+    # LiteLLM's own test response (a model with spend but no tokens): refused on both
+    for engine in ((), SPARK):
+        refused = run_cli("analyze", str(CHAT), *engine)
+        assert refused.exit_code == 2, refused.output
+        assert "a model of breakdown.models gives no prompt_tokens" in refused.stderr

@@ -62,6 +62,8 @@ MODEL = {"metrics": COUNTS, **COUNTS, "api_key_breakdown": "json"}
 """A model's entry: ``{metrics, metadata, api_key_breakdown}``, or (v1.65) its counts flat."""
 KEY_FIELDS = ("key_alias", "team_id", "user_id", "user_email")
 KEY = {"metrics": COUNTS, "metadata": dict.fromkeys(KEY_FIELDS, "text")}
+TOKEN_METRICS = METRICS[1:5]
+"""The token counts of :data:`METRICS`."""
 REST_MODEL = "(not in breakdown.models)"
 """The model of a day's spend and counts that its models do not cover."""
 TOLERANCE = 1e-9
@@ -101,23 +103,61 @@ def _own(entry: ir.StructValue, name: str) -> ir.StringValue:
     return ibis.coalesce(entry.metrics[name], entry[name])
 
 
-def _keys_sum(keys: ir.ArrayValue, name: str, duckdb: bool) -> ir.FloatingValue:
-    """The sum of a count over a model's API keys (0 without keys). ``duckdb``: the engine
-    (the lambda's argument cannot say)."""
+def _keys_total(keys: ir.ArrayValue, name: str, duckdb: bool) -> ir.FloatingValue:
+    """The sum of a count over a model's API keys (null without keys that give it).
+    ``duckdb``: the engine (the lambda's argument cannot say)."""
 
     def count(key: ir.StructValue) -> ir.FloatingValue:
         return _number(json_struct(key["value"], KEY, duckdb).metrics[name])
 
-    return keys.map(count).sums().fill_null(0)
+    return keys.map(count).sums()
 
 
-def _model_total(value: Any, name: str, duckdb: bool) -> ir.FloatingValue:
-    """A model's count: its own, else the sum of its keys' (an entry with keys only)."""
+def _keys_sum(keys: ir.ArrayValue, name: str, duckdb: bool) -> ir.FloatingValue:
+    """The sum of a count over a model's API keys (0 without keys)."""
+    return _keys_total(keys, name, duckdb).fill_null(0)
+
+
+def _model_count(value: Any, name: str, duckdb: bool) -> ir.FloatingValue:
+    """A model's count: its own, else the sum of its keys' (null where neither gives it)."""
     import ibis
 
     entry = json_struct(value, MODEL, duckdb)
     keys = json_entries(entry.api_key_breakdown, duckdb)
-    return ibis.coalesce(_number(_own(entry, name)), _keys_sum(keys, name, duckdb))
+    return ibis.coalesce(_number(_own(entry, name)), _keys_total(keys, name, duckdb))
+
+
+def _model_total(value: Any, name: str, duckdb: bool) -> ir.FloatingValue:
+    """A model's count, 0 where it gives none."""
+    return _model_count(value, name, duckdb).fill_null(0)
+
+
+def _blind(entries: ir.ArrayValue, rest: dict[str, ir.StringValue], duckdb: bool) -> Any:
+    """Why a day's rest cannot be told, or null: a model gives its spend but no token count
+    of a kind (its own row is rejected for it) while the day's count of that kind is more
+    than its other models' (the rest would take that model's tokens without its spend). An
+    entry that gives neither (not an object) leaves both to the rest, which stays whole."""
+    import ibis
+
+    def known(name: str) -> Any:
+        def given(e: Any) -> Any:
+            spend = _model_count(e["value"], "spend", duckdb)
+            return _model_count(e["value"], name, duckdb).notnull() | spend.isnull()
+
+        return given
+
+    return ibis.cases(
+        *[
+            (
+                (~entries.map(known(name)).alls()).fill_null(False)
+                & (_number(rest[name]).abs() > TOLERANCE).fill_null(False),
+                f"a model of breakdown.models gives no {name}: the day's {name} beyond its "
+                "other models cannot be told apart from that model's",
+            )
+            for name in TOKEN_METRICS
+        ],
+        else_=ibis.null("string"),
+    )
 
 
 def _covered(entries: ir.ArrayValue, name: str, duckdb: bool) -> ir.FloatingValue:
@@ -250,7 +290,7 @@ class LiteLLMDailyActivity(JSONReport):
             "the day's",
             "breakdown.models add up to",
         )
-        error = ibis.coalesce(days.error, over)
+        error = ibis.coalesce(days.error, over, _blind(days.entries, rest, duckdb))
         rest_rows = _row(days, ibis.literal(REST_MODEL), rest, error, error.notnull() | uncovered)
         return ibis.union(*self._model_rows(days, duckdb), rest_rows)
 
