@@ -269,12 +269,25 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
     Reading several fields with JSON paths parses the document once per path; this parses it
     once per row. DuckDB's ``json_transform`` (Spark: ``from_json``).
     """
+    parsed: ir.StructValue = _json_parse(value, schema)
+    return parsed
+
+
+def json_array(value: ir.Value, item: Schema) -> ir.ArrayValue:
+    """A JSON text column holding an array, parsed once into an array of structs of the given
+    fields, as :func:`json_struct` parses an object. A value that is no array is null on
+    DuckDB; Spark's ``from_json`` reads an object as an array of that one object, so a caller
+    picks its elements by a field that only the array's elements carry."""
+    parsed: ir.ArrayValue = _json_parse(value, [item])
+    return parsed
+
+
+def _json_parse(value: ir.Value, schema: Schema | list[Any]) -> Any:
     import ibis
     import ibis.expr.datatypes as dt
 
     if on_duckdb(value) is False:
-        parsed: ir.StructValue = _spark_from_json(value, _json_type(schema), spark_type(schema))
-        return parsed
+        return _spark_from_json(value, _json_type(schema), spark_type(schema))
 
     structure = json.dumps(_structure(schema))
 
@@ -286,8 +299,7 @@ def json_struct(value: ir.Value, schema: Schema) -> ir.StructValue:
         name="json_transform",
         signature=((dt.json, dt.string), _json_type(schema)),
     )
-    result: ir.StructValue = function(as_json(value), structure)
-    return result
+    return function(as_json(value), structure)
 
 
 def on_duckdb(value: Any) -> bool | None:
