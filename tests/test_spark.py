@@ -95,6 +95,27 @@ def test_typed_parquet(tmp_path: Path) -> None:
     assert report["totals"]["cost"] == "552.603972"
 
 
+def test_bedrock_cache_writes_split_by_the_logged_body(tmp_path: Path) -> None:
+    # the body is kept as JSON text and only its usage parsed (from_json on Spark): an object
+    # (Converse cacheDetails, InvokeModel cache_creation) or a list of stream chunks, and a
+    # split that does not add up to the logged count rejected on both engines alike
+    bedrock = FIXTURES / "public" / "bedrock"
+    invoke = json.loads((bedrock / "invoke_model_sonnet46_1h_write.json").read_text())
+    converse = json.loads((bedrock / "converse_stream_sonnet46_mixed_ttl.json").read_text())
+    body = invoke["output"]["outputBodyJson"]
+    streamed = dict(invoke, requestId="s", output=dict(invoke["output"], outputBodyJson=[
+        {"type": "message_start", "message": body},
+        {"type": "message_stop", "amazon-bedrock-invocationMetrics": {"outputTokenCount": 23}},
+    ]))  # fmt: skip
+    wrong = dict(converse, requestId="w", input=dict(converse["input"]))
+    wrong["input"]["cacheWriteInputTokenCount"] = 3000
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text("".join(json.dumps(x) + "\n" for x in (invoke, converse, streamed, wrong)))
+    report = same_on_both("analyze", str(logs))
+    assert report["totals"]["tokens"]["cache_write_1h"] == 2403 + 1547 + 2403
+    assert [r["line"] for r in report["rejected"]["rows"]] == [4]
+
+
 def test_remote_uri_passes_through_to_spark(tmp_path: Path) -> None:
     """A file:// URI stands for s3a:// or hdfs://: Spark reads it, nothing opens it locally."""
     local = report_json("analyze", str(FIXTURES / "small.csv"), *BOOK)

@@ -270,12 +270,25 @@ def json_struct(value: ir.Value, schema: Schema, duckdb: bool | None = None) -> 
     once per row. DuckDB's ``json_transform`` (Spark: ``from_json``). ``duckdb`` says the
     engine where the value cannot (a lambda's argument is bound to no table).
     """
+    parsed: ir.StructValue = _json_parse(value, schema, duckdb)
+    return parsed
+
+
+def json_array(value: ir.Value, item: Schema, duckdb: bool | None = None) -> ir.ArrayValue:
+    """A JSON text column holding an array, parsed once into an array of structs of the given
+    fields, as :func:`json_struct` parses an object. A value that is no array is null on
+    DuckDB; Spark's ``from_json`` reads an object as an array of that one object, so a caller
+    picks its elements by a field that only the array's elements carry."""
+    parsed: ir.ArrayValue = _json_parse(value, [item], duckdb)
+    return parsed
+
+
+def _json_parse(value: ir.Value, schema: Schema | list[Any], duckdb: bool | None) -> Any:
     import ibis
     import ibis.expr.datatypes as dt
 
     if (on_duckdb(value) if duckdb is None else duckdb) is False:
-        parsed: ir.StructValue = spark_from_json(value, _json_type(schema), spark_type(schema))
-        return parsed
+        return spark_from_json(value, _json_type(schema), spark_type(schema))
 
     structure = json.dumps(_structure(schema))
 
@@ -287,8 +300,7 @@ def json_struct(value: ir.Value, schema: Schema, duckdb: bool | None = None) -> 
         name="json_transform",
         signature=((dt.json, dt.string), _json_type(schema)),
     )
-    result: ir.StructValue = function(as_json(value), structure)
-    return result
+    return function(as_json(value), structure)
 
 
 def on_duckdb(value: Any) -> bool | None:
