@@ -242,6 +242,33 @@ def apply_batch_rules(models: dict[str, dict[str, Any]], rules: dict[str, Any]) 
     return given
 
 
+def apply_write_rules(models: dict[str, dict[str, Any]], rules: dict[str, Any]) -> int:
+    """The providers' 1-hour cache-write rules (pricing/overrides.yaml ``cache_write_1h_rules``)
+    on every price of their models, resellers' routes included (the multipliers are the
+    model's, wherever it is served), below and above a cliff, whose 5-minute write is the
+    rule's multiple of its input and whose 1-hour write is no price of its own (the book
+    would bill it as a 5-minute write). Returns the number of prices given one."""
+    given = 0
+    for model in models.values():
+        rule = rules.get(str(model.get("provider")))
+        if rule is None:
+            continue
+        five_times, hour_times = (
+            Decimal(str(rule["cache_write"])),
+            Decimal(str(rule["cache_write_1h"])),
+        )
+        for entry in model["prices"]:
+            for part in (entry, entry.get("above")):
+                if not isinstance(part, dict) or "cache_write" not in part or "input" not in part:
+                    continue
+                base, five = Decimal(str(part["input"])), Decimal(str(part["cache_write"]))
+                hour = Decimal(str(part.get("cache_write_1h", part["cache_write"])))
+                if base and five == base * five_times and hour == five:
+                    part["cache_write_1h"] = base * hour_times
+                    given += 1
+    return given
+
+
 def build(base_text: str | None, date: str) -> str:
     """The book's text from the installed sources, the overrides and the previous book."""
     from genai_prices import data as genai_data
@@ -257,8 +284,9 @@ def build(base_text: str | None, date: str) -> str:
     add_openrouter(merged, providers)
     tidied = sum(len(tidy_history(model, key)) for key, model in merged.items())
     batched = apply_batch_rules(merged, overrides.get("batch_rules") or {})
-    print(f"history: {tidied} entries re-dated or merged; batch rule: {batched} entries",
-          file=sys.stderr)  # fmt: skip
+    hourly = apply_write_rules(merged, overrides.get("cache_write_1h_rules") or {})
+    print(f"history: {tidied} entries re-dated or merged; batch rule: {batched} entries; "
+          f"1-hour write rule: {hourly} prices", file=sys.stderr)  # fmt: skip
     for model in merged.values():
         model.setdefault("tier", _tier(model))
     header = HEADER.format(

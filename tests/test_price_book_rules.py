@@ -206,3 +206,43 @@ def test_claude_models_only_vertex_lists_are_anthropics() -> None:
     day = date(2024, 11, 1)
     assert cost("claude-3-opus-20240229", day, tokens, "standard") == 15
     assert cost("claude-3-opus-20240229", day, tokens, "batch") == Decimal("7.5")
+
+
+@pytest.mark.parametrize(
+    ("provider", "price", "hour", "above_hour"),
+    [
+        # Bedrock's Sonnet 4 as litellm gives it: no 1-hour price below the cliff, the
+        # 5-minute one above it. 2x input: $6 below, $12 above 200k
+        ("anthropic", {"input": 3, "cache_write": 3.75}, Decimal(6), Decimal(12)),
+        # a 1-hour price of the sources' own stands
+        ("anthropic", {"input": 3, "cache_write": 3.75, "cache_write_1h": 5}, 5, Decimal(12)),
+        # a 5-minute write that is not 1.25x input is not the rule's to complete
+        ("anthropic", {"input": 3, "cache_write": 3}, None, Decimal(12)),
+        ("openai", {"input": 3, "cache_write": 3.75}, None, None),  # no rule for this maker
+    ],
+)
+def test_write_rules_give_claude_its_one_hour_write(
+    provider: str, price: dict[str, object], hour: object, above_hour: object
+) -> None:
+    build = _build()
+    rules = yaml.safe_load((ROOT / "pricing" / "overrides.yaml").read_text())
+    above = {"input_tokens": 200000, "input": 6, "cache_write": 7.5, "cache_write_1h": 7.5}
+    entry = {"from": "2025-05-14", **price, "output": 15, "above": above}
+    model = {"provider": provider, "prices": [entry]}
+    build.apply_write_rules({"anthropic.claude-x-v1:0": model}, rules["cache_write_1h_rules"])
+    assert entry.get("cache_write_1h") == hour
+    assert entry["above"]["cache_write_1h"] == (above_hour if above_hour else Decimal("7.5"))
+
+
+def test_apac_haiku_on_bedrock_bills_a_one_hour_write_at_twice_input() -> None:
+    """The default book: 1M 1-hour cache-write tokens of apac Claude Haiku 4.5 ($1.10 input)
+    cost $2.20, not the 5-minute $1.375."""
+    from tokenecon.price.book import load_price_book
+
+    book = load_price_book()
+    key = book.resolve("apac.anthropic.claude-haiku-4-5-20251001-v1:0")
+    assert key is not None
+    rates = book.models[key].entries[-1].rates_for("standard", False)
+    assert (rates.input, rates.cache_write, rates.cache_write_1h) == (
+        Decimal("1.1"), Decimal("1.375"), Decimal("2.2"),
+    )  # fmt: skip
