@@ -4,7 +4,7 @@ Some APIs key their records by name rather than list them: LiteLLM's daily activ
 ``"models": {"gpt-4o": {...}, "claude-sonnet-4-5": {...}}``. A reader's schema cannot name
 such members ahead of time, so they are read as JSON and unwrapped here into an array of
 ``{name, value}`` entries (the value still JSON) that an adapter unnests with Ibis. The
-engine-specific functions live here, beside :mod:`tokenecon.ingest.readers`: DuckDB's
+engine-specific functions live here, on top of :mod:`tokenecon.ingest.readers`: DuckDB's
 ``json_keys`` and ``json_extract(…, '$.*')`` zipped in one pass (never a member looked up by
 name per row, which parses the object again for each of its members), Spark's ``from_json``
 into a map.
@@ -13,6 +13,8 @@ into a map.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from tokenecon.ingest.readers import as_json, on_duckdb, spark_from_json, spark_json_text
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -38,12 +40,6 @@ def _duckdb(name: str, inputs: tuple[Any, ...], output: Any) -> Any:
     return ibis.udf.scalar.builtin(function, name=name, signature=(inputs, output))
 
 
-def _on_duckdb(value: Any) -> bool | None:
-    from tokenecon.ingest.readers import on_duckdb
-
-    return on_duckdb(value)
-
-
 def json_type(value: Any, duckdb: bool | None = None) -> ir.StringValue:
     """The JSON type of a value: ``OBJECT``, ``ARRAY``, ``VARCHAR``, ``UBIGINT``... on DuckDB;
     on Spark only ``OBJECT``, ``ARRAY`` or ``VALUE`` (from the text's first character). Null
@@ -51,9 +47,7 @@ def json_type(value: Any, duckdb: bool | None = None) -> ir.StringValue:
     import ibis
     import ibis.expr.datatypes as dt
 
-    from tokenecon.ingest.readers import as_json, spark_json_text
-
-    engine = _on_duckdb(value) if duckdb is None else duckdb
+    engine = on_duckdb(value) if duckdb is None else duckdb
     if engine is None:
         return ibis.null("string")
     if engine:
@@ -73,9 +67,7 @@ def json_elements(value: Any) -> ir.ArrayValue:
     import ibis
     import ibis.expr.datatypes as dt
 
-    from tokenecon.ingest.readers import as_json, spark_from_json
-
-    engine = _on_duckdb(value)
+    engine = on_duckdb(value)
     if engine is None:
         return ibis.null(dt.Array(dt.json))
     if engine:
@@ -96,9 +88,7 @@ def json_entries(value: Any, duckdb: bool | None = None) -> ir.ArrayValue:
     import ibis
     import ibis.expr.datatypes as dt
 
-    from tokenecon.ingest.readers import as_json, spark_from_json
-
-    engine = _on_duckdb(value) if duckdb is None else duckdb
+    engine = on_duckdb(value) if duckdb is None else duckdb
     entries = _entries_type()
     if engine is None:
         return ibis.null(entries)
