@@ -15,7 +15,7 @@ from tokenecon.render import charts
 from tokenecon.render.board import board_lines
 from tokenecon.render.formats import count, dec, pct, per_million, signed_percent, tokens, usd
 from tokenecon.render.time_charts import daily_chart
-from tokenecon.render.value import waterfall_bars
+from tokenecon.render.value import areas_named, waterfall_bars
 
 
 def period_label(report: dict[str, Any]) -> str:
@@ -70,6 +70,7 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
         usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million, file_name=file_name
     )
     env.globals["waterfall_bars"] = waterfall_bars
+    env.globals["areas_named"] = areas_named
     previous = history[-1] if history else None
     points = [
         {"period": period_label(r), "value": r["board"]["cost_per_verified_outcome"]["value"]}
