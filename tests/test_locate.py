@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import FIXTURES, run_cli
 
-from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
+from tokenecon.engine.connect import EngineOptions, connect
+from tokenecon.engine.dialect import lines_matching
+from tokenecon.ingest import locate
+from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, grep_lines, jsonl_fields
 from tokenecon.ingest.sources import DIGEST_CHUNK, SourceFile, digest_file
 
 START = datetime(2026, 10, 1)
@@ -110,3 +116,90 @@ def test_rejected_rows_sharing_a_request_id_each_get_their_own_line(
         (first, "output_tokens: 'x' is not a number"),
         (first + 1, "output_tokens: 'y' is not a number"),
     }
+
+
+def _shuffled_with_rejects(path: Path) -> None:
+    """Out of time order, two bad counts, quoted notes (one spanning lines, one holding an id
+    of another row), Windows line ends, and ids that prefix each other (a1, a12)."""
+    rows = [
+        '2026-10-03T00:00:00Z,gpt-4.1,10,a1,"see a12"',
+        "2026-10-01T00:00:00Z,gpt-4.1,10,a12,x",
+        '2026-10-05T00:00:00Z,gpt-4.1,-4,a2,"two\r\nlines"',
+        "2026-10-02T00:00:00Z,gpt-4.1,10,a21,x",
+        "2026-10-04T00:00:00Z,gpt-4.1,-7,a1,x",
+    ]
+    path.write_bytes((HEADER.replace("\n", "\r\n") + "\r\n".join(rows) + "\r\n").encode())
+
+
+def _rejected_lines(usage: Path) -> set[tuple[int, str]]:
+    result = run_cli("analyze", str(usage), "--prices", str(FIXTURES / "book.yaml"),
+                     "--no-default-prices", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return {(r["line"], r["reason"]) for r in json.loads(result.stdout)["rejected"]["rows"]}
+
+
+def test_grep_and_the_engine_find_the_same_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file out of time order is searched by grep; without grep on the PATH the engine's
+    numbered scan finds the same lines (the ids a2 and a1, a1 on two lines of which only one
+    is rejected, and the id a12 inside another row's note)."""
+    usage = tmp_path / "shuffled.csv"
+    _shuffled_with_rejects(usage)
+    expected = {(4, "output_tokens: '-4' is negative"), (7, "output_tokens: '-7' is negative")}
+    searched: list[list[str]] = []
+    real = locate.grep_lines
+
+    def spied(path: Path, words: list[str]) -> list[tuple[int, str]] | None:
+        searched.append(sorted(words))
+        return real(path, words)
+
+    monkeypatch.setattr("tokenecon.aggregate.rejects.grep_lines", spied)
+    assert _rejected_lines(usage) == expected
+    assert searched and "a1" in searched[0]  # bisection may place a2; it cannot place a1
+    assert grep_lines(usage, ["a1", "a2"]) == [
+        (2, '2026-10-03T00:00:00Z,gpt-4.1,10,a1,"see a12"'),
+        (4, '2026-10-05T00:00:00Z,gpt-4.1,-4,a2,"two'),
+        (7, "2026-10-04T00:00:00Z,gpt-4.1,-7,a1,x"),
+    ]
+    monkeypatch.setattr("shutil.which", lambda _: None)
+    assert grep_lines(usage, ["a1"]) is None
+    assert _rejected_lines(usage) == expected
+
+
+def test_grep_gives_up_rather_than_read_a_flood(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More candidate lines than the cap, a word it cannot search for, or a grep that fails:
+    None (the caller scans in the engine)."""
+    usage = tmp_path / "u.csv"
+    usage.write_text("id\n" + "x,same\n" * 5)
+    assert grep_lines(usage, ["same"]) == [(n, "x,same") for n in range(2, 7)]
+    assert grep_lines(usage, ["absent"]) == []
+    assert grep_lines(usage, ["two\nlines"]) is None
+    assert grep_lines(usage, [""]) is None
+    assert grep_lines(tmp_path / "missing.csv", ["same"]) is None
+    monkeypatch.setattr(locate, "GREP_CANDIDATES", 4)
+    assert grep_lines(usage, ["same"]) is None
+
+
+_FIELD = st.text(alphabet="ab1,\" \r", max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(st.lists(_FIELD, min_size=1, max_size=4), min_size=1, max_size=12),
+       words=st.lists(st.text(alphabet="ab1", min_size=1, max_size=3), min_size=1, max_size=3))  # fmt: skip
+def test_grep_candidates_hold_every_line_the_engine_matches(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[list[str]], words: list[str]
+) -> None:
+    """Whatever the text: every line the engine's pattern (an id between commas, quotes or the
+    line's ends) finds, grep finds at the same number with the same text. Lone carriage
+    returns are left out: the engine takes one for a line end, and grep and bisection do not."""
+    text = "\n".join(",".join(f).replace("\r", "") for f in lines) + "\n"
+    path = tmp_path_factory.mktemp("g") / "u.csv"
+    path.write_bytes(text.encode())
+    alternatives = "|".join(re.escape(w) for w in words)
+    engine = lines_matching(connect(EngineOptions()), str(path), f'(^|[,"])({alternatives})($|[,"])')
+    found = grep_lines(path, words)
+    assert found is not None
+    assert set(engine) <= set(found)

@@ -30,7 +30,7 @@ from tokenecon.ingest.csv_shape import csv_delimiter
 from tokenecon.ingest.formats import canonical_table, json_rejects
 from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.json_lines import MALFORMED
-from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, jsonl_fields
+from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, grep_lines, jsonl_fields
 from tokenecon.ingest.sources import SourceFile, is_remote
 
 if TYPE_CHECKING:
@@ -164,11 +164,15 @@ def _lines_by_time(
 def _lines_of_ids(
     con: Backend, source: SourceFile, samples: dict[str, dict[str, Any]]
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(line, sample) of rows found by request id in one scan of the file's physical lines."""
-    alternatives = "|".join(re.escape(rid) for rid in samples)
-    pattern = f'(^|[,"])({alternatives})($|[,"])'
+    """(line, sample) of rows found by request id in one scan of the file's physical lines
+    (by ``grep`` where it can tell, else by the engine)."""
+    lines = grep_lines(source.path, list(samples))
+    if lines is None:
+        alternatives = "|".join(re.escape(rid) for rid in samples)
+        pattern = f'(^|[,"])({alternatives})($|[,"])'
+        lines = lines_matching(con, str(source.path), pattern)
     out = []
-    for number, line in lines_matching(con, str(source.path), pattern):
+    for number, line in lines:
         for rid, sample in samples.items():
             if re.search(f'(^|[,"]){re.escape(rid)}($|[,"])', line):
                 out.append((number, sample))

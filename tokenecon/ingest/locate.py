@@ -15,6 +15,9 @@ import csv
 import json
 import math
 import mmap
+import os
+import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +26,8 @@ from pathlib import Path
 from tokenecon.ingest.sources import DIGEST_CHUNK
 from tokenecon.ingest.timestamps import EPOCH_UNITS
 
+GREP_CANDIDATES = 10_000
+"""Most lines :func:`grep_lines` reads back before it leaves the search to the caller."""
 SLACK = timedelta(seconds=1)
 """Tolerance between the engine's timestamp and the one parsed here (epoch rounding)."""
 _CHUNK = 1 << 26
@@ -226,3 +231,40 @@ def find_lines(
                 found[index] = offset
         numbers = _line_numbers(data, list(found.values()), newline_index)
         return {index: numbers[offset] for index, offset in found.items()}
+
+
+def grep_lines(path: Path, words: Sequence[str]) -> list[tuple[int, str]] | None:
+    """(line number, text) of the physical lines of a text file holding one of ``words`` as a
+    whole word, in one pass by the system's ``grep`` (fixed strings, many at once); None where
+    it cannot answer: no ``grep``, an error, a word it cannot search for, or more than
+    :data:`GREP_CANDIDATES` lines. The caller checks each line (a word is a candidate only).
+
+    A file not in time order cannot be bisected; numbering its lines in the engine is one pass
+    on one thread (10M lines: about 6.4 s), where grep searches 20 ids in about 1.4 s. Lines
+    are counted at each newline, as :func:`find_lines` counts them; a line's carriage return
+    is left off its text.
+    """
+    grep = shutil.which("grep")
+    if not words or grep is None or any(not w or "\n" in w or "\r" in w for w in words):
+        return None
+    command = [grep, "-a", "-n", "-w", "-F", "-f", "-", "--", str(path)]
+    environment = {**os.environ, "LC_ALL": "C"}  # bytes, not the locale's characters
+    try:
+        with subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env=environment,
+        ) as process:  # fmt: skip
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.write("\n".join(words).encode())
+            process.stdin.close()
+            out: list[tuple[int, str]] = []
+            for raw in process.stdout:
+                number, _, text = raw.rstrip(b"\n").partition(b":")
+                if len(out) >= GREP_CANDIDATES or not number.isdigit():
+                    process.kill()
+                    return None
+                out.append((int(number), text.removesuffix(b"\r").decode("utf-8", "replace")))
+            code = process.wait()
+    except OSError:
+        return None
+    return out if code in (0, 1) else None
