@@ -247,7 +247,8 @@ def apply_write_rules(models: dict[str, dict[str, Any]], rules: dict[str, Any]) 
     on every price of their models, resellers' routes included (the multipliers are the
     model's, wherever it is served), below and above a cliff, whose 5-minute write is the
     rule's multiple of its input and whose 1-hour write is no price of its own (the book
-    would bill it as a 5-minute write). Returns the number of prices given one."""
+    would bill it as a 5-minute write); a batch block's own 5-minute write gets its 1-hour
+    write at the batch's ratio. Returns the number of prices given one."""
     given = 0
     for model in models.values():
         rule = rules.get(str(model.get("provider")))
@@ -263,9 +264,19 @@ def apply_write_rules(models: dict[str, dict[str, Any]], rules: dict[str, Any]) 
                     continue
                 base, five = Decimal(str(part["input"])), Decimal(str(part["cache_write"]))
                 hour = Decimal(str(part.get("cache_write_1h", part["cache_write"])))
-                if base and five == base * five_times and hour == five:
-                    part["cache_write_1h"] = base * hour_times
+                if not base or five != base * five_times:
+                    continue
+                if hour == five:
+                    part["cache_write_1h"] = hour = base * hour_times
                     given += 1
+                batch = part.get("batch")
+                if hour == base * hour_times and isinstance(batch, dict) and "cache_write" in batch:
+                    # a batch write of its own whose 1-hour write is that 5-minute one: the
+                    # 1-hour write at the batch's own ratio (Bedrock's batch keeps the cache
+                    # at the standard rates: 1x; a halved write: 0.5x)
+                    write = Decimal(str(batch["cache_write"]))
+                    if Decimal(str(batch.get("cache_write_1h", write))) == write:
+                        batch["cache_write_1h"] = hour * write / five
     return given
 
 

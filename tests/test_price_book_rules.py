@@ -246,3 +246,28 @@ def test_apac_haiku_on_bedrock_bills_a_one_hour_write_at_twice_input() -> None:
     assert (rates.input, rates.cache_write, rates.cache_write_1h) == (
         Decimal("1.1"), Decimal("1.375"), Decimal("2.2"),
     )  # fmt: skip
+    # Bedrock's batch halves input and output and keeps the cache at its standard rates
+    # (AWS's price list): the 1-hour write too, not the 5-minute write it had copied
+    batch = book.models[key].entries[-1].rates_for("batch", False)
+    assert (batch.input, batch.cache_read, batch.cache_write, batch.cache_write_1h) == (
+        Decimal("0.55"), Decimal("0.11"), Decimal("1.375"), Decimal("2.2"),
+    )  # fmt: skip
+
+
+def test_write_rules_carry_a_standard_rate_batch_cache_to_the_hour() -> None:
+    """A batch block with a 5-minute write of its own and no 1-hour one gets the rule's 1-hour
+    write at the batch's ratio: the standard $2.20 where the batch keeps the standard $1.375
+    (Bedrock), half of it where the batch halves the write."""
+    build = _build()
+    rules = yaml.safe_load((ROOT / "pricing" / "overrides.yaml").read_text())["cache_write_1h_rules"]
+    kept = {"multiply": 0.5, "cache_read": 0.11, "cache_write": 1.375, "cache_write_1h": 1.375}
+    halved = {"multiply": 0.5, "cache_write": 0.6875, "cache_write_1h": 0.6875}
+    models = {
+        name: {"provider": "anthropic", "prices": [
+            {"from": "2025-10-01", "input": 1.1, "cache_write": 1.375, "output": 5.5, "batch": batch}
+        ]}  # fmt: skip
+        for name, batch in (("kept", kept), ("halved", halved))
+    }
+    build.apply_write_rules(models, rules)
+    assert kept["cache_write_1h"] == Decimal("2.2")
+    assert halved["cache_write_1h"] == Decimal("1.1")
