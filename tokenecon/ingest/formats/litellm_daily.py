@@ -28,9 +28,9 @@ v1.65 wrote a model's counts flat in its entry, without ``metrics``: both shapes
 ``prompt_tokens`` already holds both (``litellm/llms/anthropic/chat/transformation.py``,
 ``calculate_usage``: ``prompt_tokens += cache_creation_input_tokens`` and ``+=
 cache_read_input_tokens``). So uncached = prompt - read - creation. Creation has no 1-hour
-split here (priced as 5-minute writes). The writer reads no other cache field: a usage object
-that carries its cached count only as ``prompt_tokens_details.cached_tokens`` (OpenAI's
-shape) adds none, and that input is priced as uncached (an upper bound). ``api_requests``
+split here (priced as 5-minute writes). Since v1.87.0 the writer also takes OpenAI's shape
+(``prompt_tokens_details.cached_tokens``); older proxies wrote no cache reads for it, and that
+input is priced as uncached (an upper bound; docs/sources.md). ``api_requests``
 (failed ones included) are the requests, ``spend`` (USD) the reported cost.
 """
 
