@@ -222,7 +222,7 @@ def test_no_use_case_at_all_is_a_finding_even_when_nothing_is_priced() -> None:
     total = volume("0", uncached=100, unpriced=100)
     (f,) = diagnose(portfolio([], total, unattributed=total))
     assert (f.metric, f.actual) == ("unattributed_share", D(1))  # by tokens: 100 of 100
-    assert f.message.startswith("no use case is mapped: all spend ($0.00) is unattributed")
+    assert f.message.startswith("no use case is mapped: all spend (no price yet) is unattributed")
     assert maturity(portfolio([], total, unattributed=total), [f]) == "Blind"
 
 

@@ -72,3 +72,58 @@ def test_a_month_without_usage_between_two_is_billed_empty(tmp_path: Path) -> No
     starts = [r["period_start"] for r in csv.DictReader(out.open())]
     assert sorted(set(starts)) == ["2026-10-01", "2026-11-01", "2026-12-01"]
     assert json.loads(result.stdout)["lines"]
+
+
+def test_usage_without_any_price_is_unknown_not_zero(tmp_path: Path) -> None:
+    """OpenAI's cookbook Usage API page (no model: nothing can be priced, 15,816,188 tokens):
+    the terminal and the page say the cost is unknown where they printed "$0.00" for each day,
+    the total, the bill the CEO questions quote and the board's "$0.00 of $0.00". The JSON keeps
+    its figures (cost 0, every token unpriced), as the schema has them."""
+    usage = FIXTURES / "public" / "openai_cookbook_usage_list.json"
+    text = run_cli("analyze", str(usage))
+    assert text.exit_code == 0, text.output
+    out = " ".join(text.output.split())
+    assert "$0.00" not in out
+    assert "Total unknown: none of 15.8M tokens has a price (12,961 requests)" in out
+    assert "│ 2025-01-13 │ no price │" in text.output
+    assert "the model bill is unknown: none of its 15,816,188 tokens has a price" in out
+    assert "all spend (no price yet) is unattributed" in out
+    assert "Direct-allocation share: — (no priced spend to claim)" in out
+    assert "Cache and batch leverage: — (no priced usage to weigh them against;" in out
+    page = tmp_path / "report.html"
+    html = run_cli("analyze", str(usage), "--html", str(page))
+    assert html.exit_code == 0, html.output
+    body = page.read_text()
+    assert '<div class="value">no price</div>' in body
+    assert "$0.00" not in body
+    document = json.loads(run_cli("analyze", str(usage), "--json").stdout)
+    assert document["totals"]["cost"] == "0.000000"
+    assert document["totals"]["unpriced_tokens"] == document["totals"]["tokens"]["billable"]
+
+
+def test_a_partly_unpriced_total_says_what_it_leaves_out() -> None:
+    """The small fixture prices all but 5,500 tokens: its total is the priced part, and says so."""
+    book = str(FIXTURES / "book.yaml")
+    result = run_cli(
+        "analyze", str(FIXTURES / "small.csv"), "--prices", book, "--no-default-prices"
+    )
+    out = " ".join(result.output.split())
+    assert "Total $1.12 for 350.9K tokens, 8 requests" in out
+    assert "; 5.5K unpriced tokens are not in it" in out
+    assert "the model bill is $1.12 for the period, without 5,500 tokens that have no price" in out
+
+
+def test_a_whatif_of_usage_without_any_price_is_refused() -> None:
+    """Every cost and saving of it would be $0.00: exit 2 and what to add, not a table of them.
+    Partly priced usage gets a note of what its figures leave out."""
+    usage = FIXTURES / "public" / "openai_cookbook_usage_list.json"
+    result = run_cli("whatif", str(usage), "--batch", "50%")
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "no token of the usage has a price (15,816,188 tokens)" in said
+    assert "docs/price-book-fields.md" in said
+    small = run_cli("whatif", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
+                    "--no-default-prices", "--batch", "50%", "--json")  # fmt: skip
+    assert small.exit_code == 0, small.output
+    notes = json.loads(small.stdout)["notes"]
+    assert notes[-1].startswith("5,500 of 350,900 tokens have no price: they are in no cost")

@@ -259,13 +259,13 @@ def test_write_rules_carry_a_standard_rate_batch_cache_to_the_hour() -> None:
     write at the batch's ratio: the standard $2.20 where the batch keeps the standard $1.375
     (Bedrock), half of it where the batch halves the write."""
     build = _build()
-    rules = yaml.safe_load((ROOT / "pricing" / "overrides.yaml").read_text())["cache_write_1h_rules"]
+    overrides = yaml.safe_load((ROOT / "pricing" / "overrides.yaml").read_text())
+    rules = overrides["cache_write_1h_rules"]
     kept = {"multiply": 0.5, "cache_read": 0.11, "cache_write": 1.375, "cache_write_1h": 1.375}
     halved = {"multiply": 0.5, "cache_write": 0.6875, "cache_write_1h": 0.6875}
+    price = {"from": "2025-10-01", "input": 1.1, "cache_write": 1.375, "output": 5.5}
     models = {
-        name: {"provider": "anthropic", "prices": [
-            {"from": "2025-10-01", "input": 1.1, "cache_write": 1.375, "output": 5.5, "batch": batch}
-        ]}  # fmt: skip
+        name: {"provider": "anthropic", "prices": [{**price, "batch": batch}]}
         for name, batch in (("kept", kept), ("halved", halved))
     }
     build.apply_write_rules(models, rules)

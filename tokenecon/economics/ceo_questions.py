@@ -71,8 +71,13 @@ def answer_questions(
     frontier: FrontierShare,
 ) -> list[Answer]:
     """The five answers, in their fixed order."""
-    cost = economics.total.cost
+    total = economics.total
+    cost = total.cost
     buyer_bill = f"the model bill is {_usd(cost)} for the period"
+    if total.unpriced_all:  # unknown, never a confident $0.00
+        buyer_bill = f"the model bill is unknown: none of its {total.billable:,} tokens has a price"
+    elif total.unpriced_tokens:
+        buyer_bill += f", without {total.unpriced_tokens:,} tokens that have no price"
     out = []
     w = value.waterfall
     if w is not None:

@@ -106,6 +106,12 @@ class Volume:
         return sum(self.tokens[c] for c in BILLABLE_TOKEN_COLUMNS)
 
     @property
+    def unpriced_all(self) -> bool:
+        """Tokens and none of them with a price: the cost is unknown, not 0."""
+        billable = self.billable
+        return bool(billable) and self.unpriced_tokens >= billable
+
+    @property
     def input(self) -> int:
         """All input tokens: uncached, cache read and cache write."""
         return sum(self.tokens[c] for c in INPUT_TOKEN_COLUMNS)

@@ -257,7 +257,8 @@ def _unattributed(economics: Economics) -> Finding | None:
         return Finding(
             "portfolio", "attribution", "unattributed_share", share or Decimal(0),
             UNATTRIBUTED_SHARE, "default", "map",
-            f"no use case is mapped: all spend ({_usd(un.cost)}) is unattributed; an outcome "
+            "no use case is mapped: all spend "
+            f"({'no price yet' if un.unpriced_all else _usd(un.cost)}) is unattributed; an outcome "
             "mapping (--outcomes) would give cost per task and per outcome by use case, and "
             "findings on each",
         )  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokenecon.render.formats import count, pct, plural, usd
+from tokenecon.render.formats import count, pct, plural, unpriced_all, usd
 
 
 def board_lines(
@@ -39,6 +39,17 @@ def board_lines(
         if sov["use_cases"]
         else "no use case declares residency:"
     )
+    unknown = unpriced_all(report["totals"])  # no priced spend: never "$0.00 of $0.00"
+    claimed = (
+        "no priced spend to claim" if unknown
+        else f"{usd(alloc['attributed_cost'])} of {usd(alloc['cost'])} is claimed by a named "
+        "use case"
+    )  # fmt: skip
+    bill = (
+        "no priced usage to weigh them against" if unknown
+        else f"caching saved {usd(lev['cache_saving'])} and the batch tier "
+        f"{usd(lev['batch_saving'])} of a {usd(lev['cost_without_levers'])} list bill"
+    )  # fmt: skip
     return [
         {"label": "Cost per verified outcome", "value": usd(cpo["value"]),
          "previous": prev("cost_per_verified_outcome", usd),
@@ -47,17 +58,14 @@ def board_lines(
                    if cpo["use_cases"] else "no use case counts verified outcomes"},
         {"label": "Direct-allocation share", "value": pct(alloc["value"], 1),
          "previous": prev("direct_allocation_share", lambda v: pct(v, 1)),
-         "detail": f"{usd(alloc['attributed_cost'])} of {usd(alloc['cost'])} is claimed by a "
-                   "named use case"},
+         "detail": claimed},
         {"label": "Route win rate", "value": pct(route["value"], 1),
          "previous": prev("route_win_rate", lambda v: pct(v, 1)),
          "detail": f"{count(route['utility_requests'])} of {count(route['priced_requests'])} "
                    f"priced requests ran on utility-tier models{per_task}"},
         {"label": "Cache and batch leverage", "value": pct(lev["value"], 1),
          "previous": prev("cache_batch_leverage", lambda v: pct(v, 1)),
-         "detail": f"caching saved {usd(lev['cache_saving'])} and the batch tier "
-                   f"{usd(lev['batch_saving'])} of a {usd(lev['cost_without_levers'])} list bill; "
-                   f"{pct(lev['cache_read_share'])} of input read from cache, "
+         "detail": f"{bill}; {pct(lev['cache_read_share'])} of input read from cache, "
                    f"{pct(lev['batch_share'])} of requests batched"},
         {"label": "Sovereignty hit rate", "value": pct(sov["value"], 1),
          "previous": prev("sovereignty_hit_rate", lambda v: pct(v, 1)), "detail": residency},

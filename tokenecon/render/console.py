@@ -15,7 +15,16 @@ from rich.table import Table
 from rich.text import Text
 
 from tokenecon.render.board import board_lines
-from tokenecon.render.formats import count, pct, per_million, plural, tokens, usd
+from tokenecon.render.formats import (
+    count,
+    pct,
+    per_million,
+    plural,
+    tokens,
+    unpriced_all,
+    usd,
+    volume_cost,
+)
 from tokenecon.render.ownership import ownership_tables
 from tokenecon.render.tables import Column, fitted_tables
 from tokenecon.render.timeviews import block_tables, time_tables
@@ -42,13 +51,13 @@ def _economics_table(report: dict[str, Any], width: int) -> list[Table]:
     rows: list[list[Any]] = []
     for u in report["use_cases"]:
         rows.append([
-            _named(u["name"], u), usd(u["cost"]), count(u["tasks"]), count(u["outcomes"]),
+            _named(u["name"], u), volume_cost(u), count(u["tasks"]), count(u["outcomes"]),
             usd(u["cost_per_outcome"]), per_million(u["cost_per_token"]),
             count(u["tokens_per_task"]), count(u["tasks_per_outcome"], 2),
         ])  # fmt: skip
     un = report["unattributed"]
     rows.append([
-        Text("(unattributed)", style="italic"), usd(un["cost"]), "—", "—", "—",
+        Text("(unattributed)", style="italic"), volume_cost(un), "—", "—", "—",
         per_million(_rate(un)), "—", "—",
     ])  # fmt: skip
     return fitted_tables("Unit economics by use case", columns, rows, width)
@@ -114,7 +123,7 @@ def _breakdown_table(report: dict[str, Any], width: int) -> list[Table]:
     rows = [
         [
             row["value"],
-            usd(row["cost"]),
+            volume_cost(row),
             pct(row["cost_share"]),
             count(row["requests"]),
             tokens(row["tokens"]["billable"]),
@@ -149,20 +158,29 @@ def _gap_lines(report: dict[str, Any]) -> list[Text]:
 def _lines(report: dict[str, Any]) -> list[Text]:
     totals = report["totals"]
     un = report["unattributed"]
-    lines = [
-        Text.assemble(
-            ("Total ", "bold"),
-            usd(totals["cost"]),
-            f" for {tokens(totals['tokens']['billable'])}"
-            f" tokens, {plural(totals['requests'], 'request')}, period {report['period']['start']}"
-            f" to {report['period']['end']}"
-            f" (days in {report.get('time', {}).get('timezone', 'UTC')})",
-        ),
-    ]
+    period = (
+        f"period {report['period']['start']} to {report['period']['end']}"
+        f" (days in {report.get('time', {}).get('timezone', 'UTC')})"
+    )
+    billable, unpriced = totals["tokens"]["billable"], totals["unpriced_tokens"]
+    if unpriced_all(totals):  # unknown, never a confident $0.00
+        total = Text.assemble(
+            ("Total ", "bold"), ("unknown", "bold yellow"),
+            f": none of {tokens(billable)} tokens has a price "
+            f"({plural(totals['requests'], 'request')}), {period}",
+        )  # fmt: skip
+    else:
+        priced_only = f"; {tokens(unpriced)} unpriced tokens are not in it" if unpriced else ""
+        total = Text.assemble(
+            ("Total ", "bold"), usd(totals["cost"]),
+            f" for {tokens(billable)} tokens, {plural(totals['requests'], 'request')}, "
+            f"{period}{priced_only}",
+        )  # fmt: skip
+    lines = [total]
     if report["use_cases"]:
         lines.append(
             Text(
-                f"Unattributed: {usd(un['cost'])} ({pct(un['cost_share'], 1)} of spend), "
+                f"Unattributed: {volume_cost(un)} ({pct(un['cost_share'], 1)} of spend), "
                 f"{plural(un['requests'], 'request')}"
             )
         )

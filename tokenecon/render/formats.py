@@ -8,7 +8,9 @@ prints a signed zero: a change, share or count that rounds to zero is shown with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from tokenecon.units import money_text, unsigned_zero
 
@@ -22,6 +24,18 @@ def usd(value: str | None, symbol: str = "$") -> str:
     """Money (see :func:`money_text`); — for none."""
     x = dec(value)
     return "—" if x is None else money_text(x, symbol)
+
+
+def unpriced_all(volume: Mapping[str, Any]) -> bool:
+    """Whether a report volume (the totals, a use case, a day…) has tokens and none of them a
+    price: its cost is unknown, not $0.00."""
+    billable = volume["tokens"]["billable"]
+    return bool(billable) and volume.get("unpriced_tokens", 0) >= billable
+
+
+def volume_cost(volume: Mapping[str, Any]) -> str:
+    """A report volume's cost (:func:`usd`); "no price" where none of its tokens has one."""
+    return "no price" if unpriced_all(volume) else usd(volume["cost"])
 
 
 def per_million(value: str | None) -> str:

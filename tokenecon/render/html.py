@@ -13,7 +13,17 @@ from typing import Any
 
 from tokenecon.render import charts
 from tokenecon.render.board import board_lines
-from tokenecon.render.formats import count, dec, pct, per_million, signed_percent, tokens, usd
+from tokenecon.render.formats import (
+    count,
+    dec,
+    pct,
+    per_million,
+    signed_percent,
+    tokens,
+    unpriced_all,
+    usd,
+    volume_cost,
+)
 from tokenecon.render.time_charts import daily_chart
 from tokenecon.render.value import areas_named, waterfall_bars
 
@@ -67,8 +77,9 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
         lstrip_blocks=True,
     )
     env.filters.update(
-        usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million, file_name=file_name
-    )
+        usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million,
+        file_name=file_name, volume_cost=volume_cost,
+    )  # fmt: skip
     env.globals["waterfall_bars"] = waterfall_bars
     env.globals["areas_named"] = areas_named
     previous = history[-1] if history else None
@@ -89,7 +100,9 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
         usage_files=[file_name(f["path"]) for f in report["inputs"].get("usage", [])],
         trend_change=_trend_change(report, previous),
         findings=findings,
-        loaded_cost=str(loaded),
+        loaded_cost=(
+            "no price" if not loaded and unpriced_all(report["totals"]) else usd(str(loaded))
+        ),
         charts={
             "trend": _svg(charts.trend_chart(points, report["currency"])),
             "layers": _svg(charts.layers_chart(report)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tokenecon.render.charts import AMBER, BLUE, WIDTH, _alt, _f, _theme
+from tokenecon.render.formats import unpriced_all
 from tokenecon.render.timeviews import series_of
 
 
@@ -13,7 +14,10 @@ def daily_chart(report: dict[str, Any]) -> dict[str, Any] | None:
     """Cost per period of the report's daily series, on the clocks of its time zone (none for
     fewer than two periods: one bar says no more than the total), with cost per verified
     outcome as a line where the report dates outcomes (``time.outcomes``); a period without
-    outcomes has no point, never a zero."""
+    outcomes has no point, never a zero; none where no token has a price (bars of $0.00 would
+    say the usage was free)."""
+    if unpriced_all(report["totals"]):
+        return None
     period, rows = series_of(report)
     values = [
         {

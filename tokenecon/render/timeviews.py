@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tokenecon.economics.periods import period_label
-from tokenecon.render.formats import count, pct, tokens, usd
+from tokenecon.render.formats import count, pct, tokens, usd, volume_cost
 from tokenecon.render.tables import Column, fitted_tables
 
 DAILY_ROWS = 62
@@ -85,7 +85,7 @@ def time_tables(report: dict[str, Any], width: int) -> list[Table]:
             Column("share", rank=8), Column("requests", rank=6), Column("tokens", rank=7),
         ]  # fmt: skip
         rows: list[list[Any]] = [
-            [r["period"], r["value"], usd(r["cost"]), pct(r["cost_share"]),
+            [r["period"], r["value"], volume_cost(r), pct(r["cost_share"]),
              count(r["requests"]), tokens(r["tokens"]["billable"])]
             for r in breakdown["rows"]
         ]  # fmt: skip
@@ -105,12 +105,12 @@ def time_tables(report: dict[str, Any], width: int) -> list[Table]:
     rows = []
     for r in series:
         share = Decimal(r["cost"]) / total if total else None
-        rows.append([r["value"], usd(r["cost"]), pct(None if share is None else str(share)),
+        rows.append([r["value"], volume_cost(r), pct(None if share is None else str(share)),
                      count(r["requests"]), *(_outcome_cells(r) if dated else []),
                      *_token_cells(r["tokens"])])  # fmt: skip
     if len(rows) > 1:
         totals = report["totals"]
-        rows.append([Text("total", style="bold"), usd(totals["cost"]), "100%" if total else "—",
+        rows.append([Text("total", style="bold"), volume_cost(totals), "100%" if total else "—",
                      count(totals["requests"]),
                      *(_outcome_cells(_outcome_total(series)) if dated else []),
                      *_token_cells(totals["tokens"])])  # fmt: skip

@@ -16,7 +16,7 @@ from typing import Any
 
 from tokenecon.economics.decompose import Economics, UseCaseEconomics, Volume, ratio
 from tokenecon.economics.integrity import Integrity, assess_integrity
-from tokenecon.errors import OptionError
+from tokenecon.errors import OptionError, PriceBookError
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.report.analyze import Analysis, AnalyzeOptions, run_analysis
 from tokenecon.report.figures import money, number, rate
@@ -88,7 +88,16 @@ def run_whatif(
 
 
 def whatif_of(analysis: Analysis, scenarios: Sequence[Scenario]) -> WhatIf:
-    """Apply the scenarios to an analysis prepared with :func:`whatif_options`."""
+    """Apply the scenarios to an analysis prepared with :func:`whatif_options`; refused when
+    no token of the usage has a price (every figure would be an unknown shown as $0.00)."""
+    total = analysis.economics.total
+    if total.unpriced_all:
+        raise PriceBookError(
+            f"no token of the usage has a price ({total.billable:,} tokens): a what-if moves "
+            "priced tokens, so every cost and saving would be unknown",
+            "add the models to a --prices book, import newer prices (`tokenecon prices import`) "
+            "or map a deployment name to its model with `match:` (docs/price-book-fields.md)",
+        )
     runs = []
     for scenario in scenarios:
         expected = apply_scenario(analysis, scenario)
@@ -327,5 +336,15 @@ def document(analysis: Analysis, runs: list[ScenarioRun]) -> dict[str, Any]:
         },
         "scenarios": [_scenario(analysis, run, year) for run in runs],
         "frontier": _frontier(analysis, runs),
-        "notes": list(NOTES),
+        "notes": [*NOTES, *_unpriced_note(economics.total)],
     }
+
+
+def _unpriced_note(total: Volume) -> list[str]:
+    """What the figures leave out: tokens with no price are in no cost or saving."""
+    if not total.unpriced_tokens:
+        return []
+    return [
+        f"{total.unpriced_tokens:,} of {total.billable:,} tokens have no price: they are in no "
+        "cost or saving here (the report's unpriced models say which)."
+    ]
