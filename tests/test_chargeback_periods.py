@@ -207,3 +207,40 @@ def test_a_quarter_bills_invoices_dated_in_a_month_without_usage() -> None:
     # gateway $10 even ($5 each) + evals $8 by requests 2:1 ($5.33, $2.67)
     assert (care["shared_cost"], platform["shared_cost"]) == ("10.330000", "7.670000")
     assert (care["direct_cost"], platform["direct_cost"]) == ("0.003600", "0.045000")
+
+
+def test_a_domain_whose_usage_has_no_price_is_not_billed_as_free(tmp_path: Path) -> None:
+    """Care's calls on a model the book does not price: its direct cost is no $0.00 a finance
+    system should take as free. The CSV and JSON carry the tokens left out (October: 1,000 +
+    500 and 2,000 + 1,000; November 1,000 + 500), and the terminal says "no price" and names
+    them; Platform's figures are those of the priced file."""
+    usage = tmp_path / "usage.csv"
+    with (HERE / "two-months.csv").open() as source, usage.open("w", newline="") as target:
+        reader = csv.DictReader(source)
+        assert reader.fieldnames is not None
+        writer = csv.DictWriter(target, reader.fieldnames, lineterminator="\n")
+        writer.writeheader()
+        for row in reader:
+            if row["use_case"] == "support-bot":
+                row["model"] = "acme-unpriced-model"
+            writer.writerow(row)
+    args = (str(usage), *ARGS[1:])
+    out = tmp_path / "chargeback.csv"
+    result = run_cli("chargeback", *args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    unpriced = {
+        (r["period_start"], r["domain"]): r["unpriced_tokens"] for r in csv.DictReader(out.open())
+    }
+    assert unpriced == {
+        ("2026-10-01", "Care"): "4500", ("2026-10-01", "Platform"): "0",
+        ("2026-10-01", "(unallocated)"): "0", ("2026-11-01", "Care"): "1500",
+        ("2026-11-01", "Platform"): "0", ("2026-11-01", "(unallocated)"): "0",
+    }  # fmt: skip
+    said = " ".join(result.output.split())
+    assert "│ Care │ outcome │ no price │" in said
+    assert "Care: 4,500 tokens have no price and are in no cost or charge above" in said
+    document = json.loads(run_cli("chargeback", *args, "--json").stdout)
+    assert [x["unpriced_tokens"] for x in document["lines"]] == [4500, 0, 0, 1500, 0, 0]
+    assert [x["direct_cost"] for x in document["lines"] if x["domain"] == "Platform"] == [
+        "0.045000", "0.135000",
+    ]  # fmt: skip

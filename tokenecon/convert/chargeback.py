@@ -25,8 +25,10 @@ from tokenecon.economics.showback import Showback
 CSV_COLUMNS = (
     "period_start", "period_end", "domain", "owner", "stage", "currency", "direct_cost",
     "review_overhead", "shared_cost", "total", "verified_outcomes", "rate_per_outcome", "charge",
-    "platform_variance",
+    "platform_variance", "unpriced_tokens",
 )  # fmt: skip
+"""``unpriced_tokens``: tokens of the line's usage with no price, in none of its money columns
+(a line of $0.00 direct cost and tokens there was not free: its models need a price)."""
 FOCUS_COLUMNS = (
     "BillingCurrency", "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart",
     "ChargePeriodEnd", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency",
@@ -84,6 +86,7 @@ def chargeback_csv(lines: Sequence[ChargeLine], currency: str) -> str:
             currency, *(_plain(columns[c][i]) for c in ("direct", "review_overhead", "shared")),
             _plain(total), "" if x.outcomes is None else str(x.outcomes), _plain(x.rate),
             _plain(charge), "" if x.variance is None else _plain(total - charge),
+            str(x.unpriced_tokens),
         ])  # fmt: skip
     return _csv(CSV_COLUMNS, rows)
 

@@ -56,6 +56,8 @@ class ChargeLine:
     """Charged per verified outcome (``outcome`` stage)."""
     charge: Decimal
     """What the domain is charged (0 under showback)."""
+    unpriced_tokens: int = 0
+    """Tokens of its usage with no price: in no cost or charge of the line."""
 
     @property
     def variance(self) -> Decimal | None:
@@ -98,6 +100,7 @@ def charge_lines(
                 outcomes=x.outcomes,
                 rate=rate,
                 charge=charge,
+                unpriced_tokens=x.volume.unpriced_tokens,
             )
         )
     out.append(
@@ -114,6 +117,7 @@ def charge_lines(
             outcomes=None,
             rate=None,
             charge=Decimal(0),
+            unpriced_tokens=showback.unowned.unpriced_tokens,
         )
     )
     return out

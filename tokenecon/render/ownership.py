@@ -3,6 +3,7 @@ budgets with their projection, credits, people by role tier and role budgets."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Console, Group
@@ -22,8 +23,26 @@ COSTS = ("direct", "review+overhead", "shared", "total")
 
 
 def _costs(x: dict[str, Any]) -> list[str]:
-    """A domain's direct, review and overhead, shared and total cost (showback, chargeback)."""
-    return [usd(x[k]) for k in ("direct_cost", "review_overhead", "shared_cost", "total")]
+    """A domain's direct, review and overhead, shared and total cost (showback, chargeback);
+    a direct cost of 0 whose tokens have no price is "no price", not $0.00."""
+    direct = x["direct_cost"]
+    unknown = x.get("unpriced_tokens") and not Decimal(direct)
+    return ["no price" if unknown else usd(direct)] + [
+        usd(x[k]) for k in ("review_overhead", "shared_cost", "total")
+    ]
+
+
+def unpriced_lines(lines: list[dict[str, Any]], figures: str = "cost") -> list[Text]:
+    """Domains whose usage has tokens with no price: in none of their ``figures`` above."""
+    return [
+        Text(
+            f"  {x['domain']}: {x['unpriced_tokens']:,} tokens have no price and are in no "
+            f"{figures} above (add their models to a --prices book: docs/price-book-fields.md)",
+            style="yellow",
+        )
+        for x in lines
+        if x.get("unpriced_tokens")
+    ]
 
 
 def _showback(s: dict[str, Any], width: int) -> list[Table]:
@@ -227,11 +246,14 @@ def _outcomes_per_user(section: dict[str, Any], width: int) -> list[Table]:
     return fitted_tables(title, columns, rows, width)
 
 
-def ownership_tables(report: dict[str, Any], width: int) -> list[Table]:
+def ownership_tables(report: dict[str, Any], width: int) -> list[Table | Text]:
     """The ownership tables of a report that has them (none otherwise)."""
-    tables: list[Table] = []
+    tables: list[Table | Text] = []
     if "showback" in report:
-        tables += _showback(report["showback"], width)
+        showback = report["showback"]
+        tables += _showback(showback, width)
+        unowned = {"domain": "(unallocated)", **showback["unallocated"]}
+        tables += unpriced_lines([*showback["domains"], unowned])
         tables += _allocation(report["allocation"], width)
     if report.get("budgets", {}).get("budgets") or report.get("budgets", {}).get("credits"):
         tables += _budgets(report["budgets"], width)
@@ -246,7 +268,7 @@ def render_chargeback(document: dict[str, Any], console: Console) -> None:
     periods: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for x in document["lines"]:
         periods.setdefault((x["period_start"], x["period_end"]), []).append(x)
-    tables: list[Table] = []
+    tables: list[Table | Text] = []
     for (start, end), lines in periods.items():
         rows = [
             [
@@ -261,6 +283,7 @@ def render_chargeback(document: dict[str, Any], console: Console) -> None:
             for x in lines
         ]
         tables += fitted_tables(f"Chargeback {start} to {end}", columns, rows, console.width)
+        tables += unpriced_lines(lines, "cost or charge")
     console.print(Group(*tables))
 
 

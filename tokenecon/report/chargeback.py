@@ -73,6 +73,7 @@ class Chargeback:
                     "rate_per_outcome": money(x.rate),
                     "charge": money(x.charge),
                     "platform_variance": money(x.variance),
+                    "unpriced_tokens": x.unpriced_tokens,
                 }
                 for x in self.lines
             ],
