@@ -47,6 +47,7 @@ def chargeback(
     focus: Focus = None,
     stage: Stage = None,
     period: Period = None,
+    width: o.Width = None,
     *,
     flags: o.UsageFlags,
 ) -> None:
@@ -91,4 +92,4 @@ def chargeback(
         return
     from tokenecon.render.ownership import render_chargeback
 
-    render_chargeback(done.to_dict(), stdout_console())
+    render_chargeback(done.to_dict(), o.laid_out(stdout_console(), width))

@@ -41,8 +41,8 @@ def render_count(document: dict[str, Any], console: Console) -> None:
         f"{count(document['input_tokens'])} est.", count(document["output_tokens"]),
         usd(document["cost"]),
     ]]  # fmt: skip
-    console.print(Group(*fitted_tables(f"Tokens of {document['source']}", columns, rows,
-                                       console.width)))  # fmt: skip
+    title = f"Tokens of {document['source']}"
+    console.print(Group(*fitted_tables(title, columns, rows, console.width, wider="--json")))
     note = (
         f"input {usd(document['input_cost'])} + output {usd(document['output_cost'])}; "
         "token counts estimated with tiktoken from the text"

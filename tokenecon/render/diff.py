@@ -13,6 +13,7 @@ from rich.text import Text
 from tokenecon.render import difftext as t
 from tokenecon.render.formats import usd
 from tokenecon.render.ownership import ownership_diff_tables
+from tokenecon.render.tables import DIFF_WIDER as WIDER
 from tokenecon.render.tables import Column, fitted_tables
 from tokenecon.render.value import area_diff_tables
 
@@ -29,7 +30,9 @@ def _attribution(doc: dict[str, Any], width: int) -> list[Any]:
         rows.append([u["name"], usd(cpo["base"]), usd(cpo["head"]),
                      t.signed_usd(cpo["change"]), *t.factor_cells(u)])  # fmt: skip
     return list(
-        fitted_tables("Why cost per outcome changed (LMDI, no residual)", columns, rows, width)
+        fitted_tables(
+            "Why cost per outcome changed (LMDI, no residual)", columns, rows, width, wider=WIDER
+        )
     )
 
 
@@ -43,13 +46,13 @@ def _split(doc: dict[str, Any], width: int) -> list[Any]:
         rows.insert(3 + i, [f"  of which {label}", t.signed_usd(by_factor[factor])])
     rows.append([Text("change in total cost", style="bold"), t.signed_usd(split["change"])])
     columns = [Column("term", "left"), Column("amount")]
-    return list(fitted_tables("Total cost change, split", columns, rows, width))
+    return list(fitted_tables("Total cost change, split", columns, rows, width, wider=WIDER))
 
 
 def _board(doc: dict[str, Any], width: int) -> list[Any]:
     columns = [Column("board line", "left"), Column("change", "left")]
     rows = [[t.BOARD_LABELS[k], t.board_line(k, c)] for k, c in doc["board"].items()]
-    return list(fitted_tables("Board lines", columns, rows, width))
+    return list(fitted_tables("Board lines", columns, rows, width, wider=WIDER))
 
 
 def render_diff_console(doc: dict[str, Any], console: Console, wrap: bool | None = None) -> None:

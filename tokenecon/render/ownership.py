@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tokenecon.render.formats import count, pct, tokens, usd
-from tokenecon.render.tables import Column, fitted_tables
+from tokenecon.render.tables import DIFF_WIDER, Column, fitted_tables
 
 
 def _columns(*headers: str, left: int = 1) -> list[Column]:
@@ -282,7 +282,8 @@ def render_chargeback(document: dict[str, Any], console: Console) -> None:
             ]
             for x in lines
         ]
-        tables += fitted_tables(f"Chargeback {start} to {end}", columns, rows, console.width)
+        title = f"Chargeback {start} to {end}"
+        tables += fitted_tables(title, columns, rows, console.width, wider="--width or --json")
         tables += unpriced_lines(lines, "cost or charge")
     console.print(Group(*tables))
 
@@ -307,7 +308,8 @@ def ownership_diff_tables(doc: dict[str, Any], width: int) -> list[Table]:
          usd(d["cost_per_outcome"]["head"])]
         for d in found["domains"]
     ]  # fmt: skip
-    tables = fitted_tables("Showback by domain, month over month", columns, rows, width)
+    title = "Showback by domain, month over month"
+    tables = fitted_tables(title, columns, rows, width, wider=DIFF_WIDER)
     if found["budgets"]:
         columns = _columns("budget", "base spent", "head spent", "change", "base projected",
                            "head projected", "head share")  # fmt: skip
@@ -317,5 +319,5 @@ def ownership_diff_tables(doc: dict[str, Any], width: int) -> list[Table]:
              usd(b["projected"]["head"]), pct(b["spent_share"]["head"])]
             for b in found["budgets"]
         ]  # fmt: skip
-        tables += fitted_tables("Budgets, month over month", columns, rows, width)
+        tables += fitted_tables("Budgets, month over month", columns, rows, width, wider=DIFF_WIDER)
     return tables

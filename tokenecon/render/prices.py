@@ -43,7 +43,9 @@ def render_prices(rows: list[dict[str, Any]], console: Console) -> None:
             f">{above['input_tokens']:,}: {above['input']}/{above['output']}" if above else "—",
             f"{r['context']['input']:,}" if r.get("context", {}).get("input") else "—",
         ])  # fmt: skip
-    for table in fitted_tables("Prices per 1M tokens", columns, cells, console.width):
+    for table in fitted_tables(
+        "Prices per 1M tokens", columns, cells, console.width, wider="--json"
+    ):
         console.print(table)
 
 
@@ -60,5 +62,5 @@ def render_price_diff(rows: list[dict[str, Any]], console: Console) -> None:
         ]
         for r in rows
     ]  # fmt: skip
-    for table in fitted_tables("Price book changes", columns, cells, console.width):
+    for table in fitted_tables("Price book changes", columns, cells, console.width, wider="--json"):
         console.print(table)

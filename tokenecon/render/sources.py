@@ -24,7 +24,7 @@ def render_sources(result: dict[str, Any], console: Console) -> None:
         grain = "cost only" if f["carries"] == "cost only" else f["granularity"]
         mark = " *" if f["format"] in detected else ""
         rows.append([f["format"] + mark, f["title"], grain])
-    parts: list[Any] = fitted_tables("Source formats", columns, rows, console.width)
+    parts: list[Any] = fitted_tables("Source formats", columns, rows, console.width, wider="--json")
     console.print(Group(*parts))
     if detected:
         console.print("* detected in the given files:")

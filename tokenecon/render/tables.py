@@ -94,25 +94,27 @@ def _chosen(widths: list[int], ranks: list[int], keys: int, width: int) -> list[
     return shown
 
 
+DIFF_WIDER = "--width or --format json"
+"""How `tokenecon diff` shows the columns a table leaves out."""
+
+
 def fitted_tables(
     title: str,
     columns: Sequence[Column],
     rows: Sequence[Sequence[Cell]],
     width: int,
     keys: int = 1,
+    wider: str = "--width, --json or --html",
 ) -> list[Table]:
     """The table, in ``width`` cells: columns that do not fit are left out and named in the
-    caption (a list, so that a renderer can print a table or none)."""
+    caption with ``wider``, the command's ways to see them (a list, so that a renderer can
+    print a table or none)."""
     minimum = [_min_width(c, [r[i] for r in rows]) for i, c in enumerate(columns)]
     natural = [_natural_width(c, [r[i] for r in rows]) for i, c in enumerate(columns)]
     ranks = [-i if c.rank is None else c.rank for i, c in enumerate(columns)]
     chosen = _chosen(minimum, ranks, keys, width)
     left_out = [columns[i].header for i in range(len(columns)) if i not in chosen]
-    caption = (
-        f"not shown at {width} columns: {', '.join(left_out)} (--width, --json or --html)"
-        if left_out
-        else None
-    )
+    caption = f"not shown at {width} columns: {', '.join(left_out)} ({wider})" if left_out else None
     table = Table(
         # The styles Rich gives a title and a caption it is given as text.
         title=_as_text(title, "table.title"),

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from tokenecon.render.difftext import signed_pp, signed_usd
 from tokenecon.render.formats import count, dec, pct, usd
-from tokenecon.render.tables import Column, fitted_tables
+from tokenecon.render.tables import DIFF_WIDER, Column, fitted_tables
 
 STEP_LABELS = {
     "sticker": "sticker (one clean attempt)",
@@ -194,4 +194,5 @@ def area_diff_tables(doc: dict[str, Any], width: int) -> list[Table]:
     rows = area_diff_rows(doc)
     if not rows:
         return []
-    return fitted_tables("Value areas, month over month", _left(*AREA_DIFF_HEADERS), rows, width)
+    columns = _left(*AREA_DIFF_HEADERS)
+    return fitted_tables("Value areas, month over month", columns, rows, width, wider=DIFF_WIDER)

@@ -34,6 +34,8 @@ def _columns(*headers: str, ranks: tuple[int, ...] = ()) -> list[Column]:
 
 
 _SCENARIO_RANKS = (9, 4, 3, 2, 7, 6, 10, 8)
+WIDER = "--width or --json"
+"""How `tokenecon whatif` shows the columns a table leaves out."""
 """cost, then the saving, the cost per outcome, the factors last."""
 
 
@@ -68,9 +70,8 @@ def _scenario_tables(scenario: dict[str, Any], width: int) -> list[Any]:
          totals["scenario"]["cost"], usd), *["—"] * 5, usd(totals["saving"]["cost"]),
          usd(totals["saving"]["cost_annualised"])]
     )  # fmt: skip
-    return fitted_tables(
-        f"Scenario: {scenario['name']}", _columns(*headers, ranks=_SCENARIO_RANKS), rows, width
-    )
+    columns = _columns(*headers, ranks=_SCENARIO_RANKS)
+    return fitted_tables(f"Scenario: {scenario['name']}", columns, rows, width, wider=WIDER)
 
 
 def _minus(a: str, b: str) -> str:
@@ -144,7 +145,8 @@ def _comparison(document: dict[str, Any], width: int) -> list[Any]:
     )  # fmt: skip
     if any(s["sensitivity"] for s in scenarios):
         rows.append([Text("range/yr", style="bold"), "—", *(_range(s) for s in scenarios)])
-    return fitted_tables("Side by side: cost per outcome", _columns(*headers), rows, width)
+    title = "Side by side: cost per outcome"
+    return fitted_tables(title, _columns(*headers), rows, width, wider=WIDER)
 
 
 def _range(scenario: dict[str, Any]) -> str:
@@ -168,7 +170,7 @@ def _frontier(document: dict[str, Any], width: int) -> list[Any]:
             )  # fmt: skip
     columns = [Column("use case", "left"), Column("point", "left"), Column("$/outcome"),
                Column("outcomes/task"), Column("position", "left")]  # fmt: skip
-    return fitted_tables("Quality vs cost", columns, rows, width, keys=2)
+    return fitted_tables("Quality vs cost", columns, rows, width, keys=2, wider=WIDER)
 
 
 def render_whatif(document: dict[str, Any], console: Console, wrap: bool | None = None) -> None:
