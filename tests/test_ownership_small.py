@@ -9,7 +9,9 @@ Requests: Care 3, Platform 2, Legal 1, Research 2.
 from __future__ import annotations
 
 import functools
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from conftest import FIXTURES, run_cli
@@ -19,8 +21,6 @@ MAPPING = FIXTURES / "ownership" / "mapping.yaml"
 
 @functools.cache
 def report() -> dict[str, Any]:
-    import json
-
     result = run_cli(
         "analyze", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
         "--no-default-prices", "--outcomes", str(MAPPING), "--json", "-q",
@@ -166,11 +166,40 @@ def test_outcomes_per_user_where_tasks_carry_a_user() -> None:
 
 
 def test_a_mapping_without_ownership_adds_no_section() -> None:
-    import json
-
     result = run_cli(
         "analyze", str(FIXTURES / "small.csv"), "--prices", str(FIXTURES / "book.yaml"),
         "--no-default-prices", "--outcomes", str(FIXTURES / "mapping.yaml"), "--json", "-q",
     )  # fmt: skip
     data = json.loads(result.stdout)
     assert not {"showback", "allocation", "budgets", "people"} & set(data)
+
+
+def test_a_budget_whose_usage_has_no_price_says_so(tmp_path: Path) -> None:
+    """Support's three calls (r1-r3: 5,500 + 3,000 + 5,500 billable tokens) on a model the
+    book does not price: the team's budget has spent nothing it can count, so it says "no
+    price" and a finding names the 14,000 tokens its spend, projection and alerts leave out,
+    where it said "$0.00 spent" with no alert."""
+    usage = tmp_path / "small.csv"
+    lines = (FIXTURES / "small.csv").read_text().splitlines(keepends=True)
+    usage.write_text("".join(
+        line.replace("gpt-4.1-mini-2025-04-14", "acme-unpriced").replace(
+            "openai/gpt-4.1-mini", "acme-unpriced")
+        if ",support-bot," in line else line
+        for line in lines
+    ))  # fmt: skip
+    args = ("analyze", str(usage), "--prices", str(FIXTURES / "book.yaml"),
+            "--no-default-prices", "--outcomes", str(MAPPING), "-q")  # fmt: skip
+    document = json.loads(run_cli(*args, "--json").stdout)
+    support = next(b for b in document["budgets"]["budgets"] if b["name"] == "support")
+    assert (support["spent"], support["unpriced_tokens"], support["alerts"]) == (
+        "0.000000",
+        14000,
+        [],
+    )
+    platform = next(b for b in document["budgets"]["budgets"] if b["name"] == "Platform")
+    assert (platform["spent"], platform["unpriced_tokens"]) == ("1.057500", 0)
+    [finding] = [f for f in document["findings"] if f["metric"] == "unpriced_tokens"]
+    assert finding["scope"] == "team:support"
+    assert finding["message"].startswith("14,000 tokens of its usage have no price: its spend")
+    text = run_cli(*args, "--width", "160")
+    assert "│ team:support    │ 2026-10-01..2026-10-31 │ $0.0100 │ no price │" in text.output

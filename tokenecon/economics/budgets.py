@@ -54,6 +54,9 @@ class BudgetStatus:
     """The first day of usage the analysis read, when after ``start``: the period's spend
     before it is not in the data (a quarter analysed one month at a time), so spent, burn and
     projection count from this day."""
+    unpriced_tokens: int = 0
+    """Tokens of its scope in the period up to ``as_of`` with no price: in no spend, burn,
+    projection or alert."""
 
     @property
     def spent(self) -> Decimal:
@@ -137,25 +140,47 @@ def track_budgets(
     scope_of: Scoper,
     as_of: date,
     first: date | None = None,
+    unpriced: Mapping[tuple[str | None, str | None, date], int] | None = None,
 ) -> list[BudgetStatus]:
     """Every budget's status on ``as_of`` from the priced cost per (use case, ownership key
-    value, day), whose first day is ``first``."""
+    value, day), whose first day is ``first``, and the tokens with no price on the same keys
+    (``unpriced``)."""
     out = []
     for budget in budgets:
         start, end = period_of(as_of, budget.period)
+        names: dict[tuple[str | None, str | None], bool] = {}
         spend: dict[date, Decimal] = defaultdict(Decimal)
-        names: dict[tuple[str | None, str | None], str | None] = {}
         for (use_case, value, day), cost in daily.items():
-            if not start <= day <= as_of:
-                continue
-            key = (use_case, value)
-            if key not in names:
-                names[key] = scope_of(budget.scope, use_case, value)
-            if names[key] == budget.name:
+            if _counts(budget, scope_of, names, start, as_of, use_case, value, day):
                 spend[day] += cost
+        left_out = sum(
+            n
+            for (use_case, value, day), n in (unpriced or {}).items()
+            if _counts(budget, scope_of, names, start, as_of, use_case, value, day)
+        )
         observed = first if first is not None and first > start else None
-        out.append(BudgetStatus(budget, start, end, as_of, dict(spend), observed))
+        out.append(BudgetStatus(budget, start, end, as_of, dict(spend), observed, left_out))
     return out
+
+
+def _counts(
+    budget: Budget,
+    scope_of: Scoper,
+    names: dict[tuple[str | None, str | None], bool],
+    start: date,
+    as_of: date,
+    use_case: str | None,
+    value: str | None,
+    day: date,
+) -> bool:
+    """Whether a (use case, value, day) is the budget's, in its period up to ``as_of``
+    (``names`` caches each pair's answer)."""
+    if not start <= day <= as_of:
+        return False
+    key = (use_case, value)
+    if key not in names:
+        names[key] = scope_of(budget.scope, use_case, value) == budget.name
+    return names[key]
 
 
 def scoper(

@@ -55,18 +55,23 @@ class OwnerUsage:
 
     volumes: dict[Key, Volume] = field(default_factory=dict)
     daily: dict[tuple[str | None, str | None, date], Decimal] = field(default_factory=dict)
+    unpriced_daily: dict[tuple[str | None, str | None, date], int] = field(default_factory=dict)
+    """Billable tokens with no price by (use case, key value, day): in no ``daily`` cost."""
 
 
 def fold_usage(priced: Sequence[PricedGroup]) -> OwnerUsage:
     """One pass over the priced groups."""
     volumes: dict[Key, Volume] = defaultdict(Volume)
     daily: dict[tuple[str | None, str | None, date], Decimal] = defaultdict(Decimal)
+    unpriced: dict[tuple[str | None, str | None, date], int] = defaultdict(int)
     for p in priced:
         g = p.group
         volumes[(g.use_case, g.by_value)].add(p)
         if p.cost is not None:
             daily[(g.use_case, g.by_value, g.day)] += p.cost
-    return OwnerUsage(dict(volumes), dict(daily))
+        elif p.billable_tokens:
+            unpriced[(g.use_case, g.by_value, g.day)] += p.billable_tokens
+    return OwnerUsage(dict(volumes), dict(daily), dict(unpriced))
 
 
 _SUMS = (
@@ -141,6 +146,7 @@ def _fold_priced(
     rows: dict[str | None, dict[str | None, list[tuple[int, ...]]]] = {}
     reported: dict[Key, Decimal] = {}
     daily: dict[tuple[str | None, date], dict[str | None, int]] = {}
+    unpriced: dict[tuple[str | None, str | None, date], int] = {}
     for o, r in zip(owned, rates, strict=True):
         g, requests = o.group, o.requests
         zero = (0,) * len(o.values)
@@ -181,6 +187,11 @@ def _fold_priced(
             on_day = daily.setdefault((g.use_case, g.day), {})
             for value, cost in zip(o.values, costs[0], strict=True):
                 on_day[value] = on_day.get(value, 0) + cost
+        else:
+            for value, n in zip(o.values, billable, strict=True):
+                if n:
+                    key3 = (g.use_case, value, g.day)
+                    unpriced[key3] = unpriced.get(key3, 0) + n
         if g.reported_cost is None:  # no part has a reported cost
             continue
         for value, cost_reported in zip(o.values, o.reported_cost, strict=True):
@@ -207,6 +218,7 @@ def _fold_priced(
         volumes,
         {(use_case, value, day): money(n)
          for (use_case, day), on_day in daily.items() for value, n in on_day.items()},
+        unpriced,
     )  # fmt: skip
 
 

@@ -67,6 +67,7 @@ def _fmt(x: Decimal) -> str:
     return f"{x:,.2f}" if abs(x) >= 1 or x == 0 else f"{x:,.4f}"
 
 
+UNPRICED_BUDGET = FindingKind("budget", "unpriced_tokens", "default", "price")
 STARVED_ROLE = FindingKind("people", "tokens_per_user", "mapping", "resize")
 IDLE_SEATS = FindingKind("people", "idle_seats", "default", "adopt")
 SHARED_OVER_DIRECT = FindingKind("allocation", "shared_vs_direct", "default", "review")
@@ -94,6 +95,13 @@ def _budget_findings(statuses: Sequence[BudgetStatus]) -> list[Finding]:
                 actual, target = s.spent, b.amount * Decimal(level.rstrip("%")) / 100
             kind = FindingKind("budget", f"budget {level}", "mapping", "review")
             out.append(kind.on(scope, actual, target, message + "; an alert, not a cap"))
+        if s.unpriced_tokens:
+            out.append(UNPRICED_BUDGET.on(
+                scope, Decimal(s.unpriced_tokens), Decimal(0),
+                f"{s.unpriced_tokens:,} tokens of its usage have no price: its spend "
+                f"(${_fmt(s.spent)}), projection and alerts leave them out; add their models "
+                "to a --prices book (docs/price-book-fields.md)",
+            ))  # fmt: skip
     return out
 
 
@@ -179,6 +187,7 @@ def account_ownership(
             scoper(resolve, key, team_of),
             economics.end,
             economics.start,
+            usage.unpriced_daily,
         )
         if economics.end is not None
         else []

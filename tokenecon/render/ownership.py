@@ -141,12 +141,18 @@ def _budgets(section: dict[str, Any], width: int) -> list[Table]:
             [
                 f"{b['scope']}:{b['name']}",
                 f"{b['start']}..{b['end']}",
-                *(usd(b[k]) for k in ("amount", "spent", "remaining", "daily_burn", "projected")),
+                usd(b["amount"]),
+                "no price"
+                if b.get("unpriced_tokens") and not Decimal(b["spent"])
+                else usd(b["spent"]),
+                *(usd(b[k]) for k in ("remaining", "daily_burn", "projected")),
                 b["runs_out"] or "—",
                 Text(alerts, style=style),
             ]
         )
-    tables = fitted_tables("Budgets (soft: alerts, never caps)", columns, rows, width)
+    tables = (
+        fitted_tables("Budgets (soft: alerts, never caps)", columns, rows, width) if rows else []
+    )
     credits = [c for c in section["credits"] if c["total"] != "0.000000"]
     if credits:
         rows = [

@@ -99,6 +99,7 @@ def _budget(s: BudgetStatus) -> dict[str, Any]:
         "observed_from": s.observed_from.isoformat() if s.observed_from else None,
         "amount": money(b.amount),
         "spent": money(s.spent),
+        "unpriced_tokens": s.unpriced_tokens,
         "remaining": money(s.remaining),
         "spent_share": number(s.spent / b.amount) if b.amount else None,
         "daily_burn": money(s.daily_burn),
