@@ -244,3 +244,12 @@ def test_a_domain_whose_usage_has_no_price_is_not_billed_as_free(tmp_path: Path)
     assert [x["direct_cost"] for x in document["lines"] if x["domain"] == "Platform"] == [
         "0.045000", "0.135000",
     ]  # fmt: skip
+
+
+def test_no_budgets_table_without_budgets() -> None:
+    """The mapping declares no budget and its credits are all zero: no budgets table (an
+    empty one was printed, headers and no row)."""
+    result = run_cli("analyze", *ARGS, "--width", "160")
+    assert result.exit_code == 0, result.output
+    assert "Budgets (soft" not in result.output
+    assert "Showback by domain" in result.output
