@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli, small_report
+from conftest import FIXTURES, run_cli, small_report
 from golden_files import as_json, captured, check
 
 from tokenecon.diff.compare import diff_reports
@@ -196,3 +196,27 @@ def test_golden_diff_piped(example_months: Path) -> None:
     narrow = run_cli("diff", *reports, *fail_on, "--width", "80").stdout
     assert "not shown at 80 columns" in narrow
     assert max(len(x) for x in narrow.splitlines() if x.startswith("│")) <= 80
+
+
+def test_a_diff_of_usage_without_any_price_says_unknown(tmp_path: Path) -> None:
+    """Two saves of OpenAI's cookbook usage page (no model: nothing priced, 15,816,188 tokens):
+    the total cost is unknown on both sides, not "$0.00 ($0.00 → $0.00)", in the terminal and
+    the PR comment; no split of zeros and no table of headers alone."""
+    usage = FIXTURES / "public" / "openai_cookbook_usage_list.json"
+    saved = tmp_path / "month.json"
+    assert run_cli("analyze", str(usage), "--save", str(saved), "-q").exit_code == 0
+    text = run_cli("diff", str(saved), str(saved))
+    assert text.exit_code == 0, text.output
+    said = " ".join(text.output.split())
+    assert (
+        "Total cost unknown (no price → no price); unpriced tokens, in no cost: 15,816,188 in "
+        "base and 15,816,188 in head"
+    ) in said
+    assert "$0.00" not in said
+    assert "Total cost change, split" not in said and "Why cost per outcome" not in said
+    markdown = run_cli("diff", str(saved), str(saved), "--format", "markdown")
+    assert "**Total cost** unknown (no price → no price)" in markdown.output
+    document = json.loads(run_cli("diff", str(saved), str(saved), "--format", "json").stdout)
+    assert document["totals"]["unpriced_tokens"] == {
+        "base": 15816188, "head": 15816188, "change": 0, "change_pct": "0.000000",
+    }  # fmt: skip

@@ -119,6 +119,13 @@ def diff_to_dict(diff: ReportDiff, checks: list[dict[str, Any]] | None = None) -
         "unattributed_cost": _change(
             Decimal(b["unattributed"]["cost"]), Decimal(h["unattributed"]["cost"])
         ),
+        # the tokens no cost counts: a cost of 0 beside them is unknown, not free
+        "tokens": _change(
+            _dec(b["totals"]["tokens"]["billable"]), _dec(h["totals"]["tokens"]["billable"]), _count
+        ),
+        "unpriced_tokens": _change(
+            _dec(b["totals"]["unpriced_tokens"]), _dec(h["totals"]["unpriced_tokens"]), _count
+        ),
     }
     return {
         "schema": SCHEMA,

@@ -29,6 +29,8 @@ def _attribution(doc: dict[str, Any], width: int) -> list[Any]:
         cpo = u["cost_per_outcome"]
         rows.append([u["name"], usd(cpo["base"]), usd(cpo["head"]),
                      t.signed_usd(cpo["change"]), *t.factor_cells(u)])  # fmt: skip
+    if not rows:  # no use case on either side: no table of headers alone
+        return []
     return list(
         fitted_tables(
             "Why cost per outcome changed (LMDI, no residual)", columns, rows, width, wider=WIDER
@@ -66,13 +68,13 @@ def render_diff_console(doc: dict[str, Any], console: Console, wrap: bool | None
 
     line(Text(f"tokenecon diff {t.period(doc, 'base')} → {t.period(doc, 'head')}", style="bold"))
     totals = doc["totals"]
-    line(f"Total cost        {t.money_line(totals['cost'])}")
+    line(f"Total cost        {t.cost_line(totals)}")
     cpo = doc["board"]["cost_per_verified_outcome"]
     line(f"Cost per outcome  {t.money_line(cpo)}")
     line(f"Outcomes          {t.counts(totals['outcomes'])}")
     console.print()
     names = max((len(u["name"]) for u in doc["use_cases"]), default=0)
-    line(Text("Use cases", style="bold"))
+    line(Text("Use cases" if doc["use_cases"] else "Use cases: none mapped", style="bold"))
     for u in doc["use_cases"]:
         line(Text(t.use_case_line(u, names), style=_STYLE[u["status"]]))
     line(Text("Models", style="bold"))
@@ -80,7 +82,9 @@ def render_diff_console(doc: dict[str, Any], console: Console, wrap: bool | None
     for m in doc["models"]:
         line(Text(t.model_line(m, models), style=_STYLE[m["status"]]))
     console.print()
-    for table in [*_attribution(doc, width), *_split(doc, width), *_board(doc, width)]:
+    # a split of two costs that are both unknown is zeros that mean nothing
+    split = [] if all(t.unknown_costs(totals).values()) else _split(doc, width)
+    for table in [*_attribution(doc, width), *split, *_board(doc, width)]:
         console.print(table)
     for table in ownership_diff_tables(doc, width):  # domains and budgets, if declared
         console.print(table)

@@ -69,6 +69,33 @@ def money_line(c: dict[str, Any]) -> str:
     return f"{signed_usd(c['change'])} ({usd(c['base'])} → {usd(c['head'])}{pct})"
 
 
+def unknown_costs(totals: dict[str, Any]) -> dict[str, bool]:
+    """Per side (base, head): whether it has tokens and none of them a price (its cost is
+    unknown, not 0). A diff without token totals (older documents) knows none."""
+    unpriced, tokens = totals.get("unpriced_tokens"), totals.get("tokens")
+    return {
+        s: bool(unpriced and tokens and tokens[s] and unpriced[s] >= tokens[s])
+        for s in ("base", "head")
+    }
+
+
+def cost_line(totals: dict[str, Any]) -> str:
+    """The total cost's change (:func:`money_line`), where a side of which no token has a price
+    is "no price" (unknown, not $0.00) and the tokens no cost counts are named."""
+    unpriced = totals.get("unpriced_tokens")
+    if not unpriced or not (unpriced["base"] or unpriced["head"]):
+        return money_line(totals["cost"])
+    unknown = unknown_costs(totals)
+    c = totals["cost"]
+    if unknown["base"] or unknown["head"]:
+        sides = ["no price" if unknown[s] else usd(c[s]) for s in ("base", "head")]
+        text = f"unknown ({sides[0]} → {sides[1]})"
+    else:
+        text = money_line(c)
+    left_out = " and ".join(f"{count(unpriced[s])} in {s}" for s in ("base", "head") if unpriced[s])
+    return f"{text}; unpriced tokens, in no cost: {left_out}"
+
+
 def share_line(c: dict[str, Any]) -> str:
     """+2.0pp (40.0% → 42.0%)."""
     return f"{signed_pp(c['change'])} ({pct1(c['base'])} → {pct1(c['head'])})"

@@ -58,7 +58,7 @@ def _headline(doc: dict[str, Any]) -> list[str]:
         f"### tokenecon: {t.period(doc, 'base')} → {t.period(doc, 'head')}",
         "",
         f"**Cost per verified outcome** {t.money_line(cpo)}  ",
-        f"**Total cost** {t.money_line(totals['cost'])}  ",
+        f"**Total cost** {t.cost_line(totals)}  ",
         f"**Outcomes** {t.counts(totals['outcomes'])}",
     ]
 
