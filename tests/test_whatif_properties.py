@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from tokenecon.aggregate.types import DECLARED_ABOVE, UNKNOWN_PROMPT, UsageAggregates, UsageGroup
 from tokenecon.attribute.mapping import OutcomeMapping, OutcomeSource, UseCase
 from tokenecon.economics.decompose import decompose
+from tokenecon.errors import PriceBookError
 from tokenecon.ingest.canonical import BILLABLE_TOKEN_COLUMNS, TOKEN_COLUMNS
 from tokenecon.price.apply import price_groups
 from tokenecon.price.book import BUCKETS, MILLION, load_price_book
@@ -82,6 +84,10 @@ def test_no_levers_reproduce_the_analysis_exactly(
     for before, after in zip(analysis.economics.use_cases, result.economics.use_cases, strict=True):
         assert figures(after) == figures(before)
         assert after.fully_loaded_cost == before.fully_loaded_cost
+    if analysis.economics.total.unpriced_all:  # every figure would be unknown: refused
+        with pytest.raises(PriceBookError, match="no token of the usage has a price"):
+            whatif_of(analysis, [NO_LEVERS])
+        return
     document = whatif_of(analysis, [NO_LEVERS]).to_dict()
     for u in document["scenarios"][0]["use_cases"]:
         assert u["scenario"] == u["baseline"]
