@@ -13,6 +13,7 @@ which texts are in the format, and the parser only reads them.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -159,8 +160,6 @@ def check_timestamp_format(text: str | None) -> str | None:
 def parse_formatted(text: str, fmt: TimestampFormat) -> datetime | None:
     """``text`` (trimmed) read in ``fmt`` as a naive UTC time, as the engines read it; None
     when it is not in that format."""
-    import re
-
     text = text.strip()
     if not re.search(fmt.regex, text):
         return None
@@ -210,3 +209,48 @@ def formatted_timestamp(value: ir.StringValue, fmt: TimestampFormat) -> ir.Times
         )
         parsed = duckdb(trimmed, fmt.text).cast("timestamp")
     return parsed
+
+
+_LOCAL_DATE = re.compile(
+    r"^(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<year>[0-9]{4}|[0-9]{2})"
+    r"(?: (?P<hour>[0-9]{1,2}):[0-9]{2}(?P<seconds>:[0-9]{2}(?P<fraction>\.[0-9]{1,6})?)?"
+    r"(?P<gap> ?)(?P<ampm>[AaPp][Mm])?)?$"
+)
+"""A date as a spreadsheet writes it on its locale's clocks: day and month in some order, then
+the year, then perhaps a time (``10/13/2026 17:30``, ``13.10.2026``, ``1/5/26 9:05:00 PM``)."""
+
+
+def fitting_formats(values: list[str]) -> list[str]:
+    """The ``--timestamp-format`` layouts that read rejected timestamp ``values`` written as a
+    spreadsheet writes dates (the first such value's layout): month first or day first when a
+    value tells them apart (a number above 12), both when none does or when values disagree
+    (the user chooses: never guessed). Empty when no value looks like such a date."""
+    orders: dict[tuple[str, str], set[str]] = {}
+    for value in values:
+        found = _LOCAL_DATE.match(value.strip())
+        if found is None:
+            continue
+        a, b = int(found["a"]), int(found["b"])
+        if not (1 <= a <= 31 and 1 <= b <= 31) or (a > 12 and b > 12):
+            continue
+        told = orders.setdefault((found["sep"], _rest(found)), set())
+        if a > 12:
+            told.add("day")
+        elif b > 12:
+            told.add("month")
+    if not orders:
+        return []
+    (sep, rest), told = next(iter(orders.items()))
+    layouts = {"month": f"%m{sep}%d{sep}{rest}", "day": f"%d{sep}%m{sep}{rest}"}
+    return [layout for first, layout in layouts.items() if len(told) != 1 or first in told]
+
+
+def _rest(found: re.Match[str]) -> str:
+    """The layout of a :data:`_LOCAL_DATE` value after its day and month."""
+    layout = "%Y" if len(found["year"]) == 4 else "%y"
+    if found["hour"] is None:
+        return layout
+    layout += " %I:%M" if found["ampm"] else " %H:%M"
+    if found["seconds"]:
+        layout += ":%S" + (".%f" if found["fraction"] else "")
+    return layout + (found["gap"] + "%p" if found["ampm"] else "")
