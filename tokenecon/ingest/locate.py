@@ -97,7 +97,7 @@ def parse_timestamp(text: str | None, fmt: TimestampFormat | None = None) -> dat
     if fmt is not None and re.search(fmt.regex, text):
         return parse_formatted(text, fmt)  # in the format: read by it alone, as the engine does
     try:
-        number = float(text)
+        number = None if fmt is not None and fmt.digits else float(text)
     except ValueError:
         number = None
     if number is not None:

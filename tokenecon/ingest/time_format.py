@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tokenecon.errors import OptionError
+from tokenecon.ingest.timestamps import FIRST_TIME, LAST_TIME
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -75,6 +76,9 @@ class TimestampFormat:
     """The texts in this layout, anchored; the same expression on every engine."""
     offset: bool
     """Whether it reads a UTC offset (``%z``); without one the time is UTC."""
+    digits: bool = False
+    """Whether its texts are digits alone (``%Y%m%d``): then a number not in it is a broken
+    date, never Unix time (``2026113`` is no count of seconds)."""
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
@@ -145,7 +149,11 @@ def timestamp_format(text: str) -> TimestampFormat:
         spark.append(pattern)
         regex.append(f"(?:{expression})")
     return TimestampFormat(
-        text=text, spark="".join(spark), regex="^" + "".join(regex) + "$", offset="z" in codes
+        text=text,
+        spark="".join(spark),
+        regex="^" + "".join(regex) + "$",
+        offset="z" in codes,
+        digits=all(kind == "code" and value in _NUMBERS for kind, value in pieces),
     )
 
 
@@ -159,7 +167,7 @@ def check_timestamp_format(text: str | None) -> str | None:
 
 def parse_formatted(text: str, fmt: TimestampFormat) -> datetime | None:
     """``text`` (trimmed) read in ``fmt`` as a naive UTC time, as the engines read it; None
-    when it is not in that format."""
+    when it is not in that format, or outside 1970-9999 (``timestamps.within_range``)."""
     text = text.strip()
     if not re.search(fmt.regex, text):
         return None
@@ -169,7 +177,7 @@ def parse_formatted(text: str, fmt: TimestampFormat) -> datetime | None:
         return None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
+    return parsed if FIRST_TIME <= parsed <= LAST_TIME else None
 
 
 def in_format(value: ir.StringValue, fmt: TimestampFormat) -> ir.BooleanValue:

@@ -22,13 +22,15 @@ def parse_timestamp_column(
     told apart by size: :data:`EPOCH_UNITS`), as a UTC timestamp, each step in a projection of
     its own. With ``fmt`` (``--timestamp-format``) a text written in that format is read by it
     alone: one the format cannot read (February 30th) or outside 1970-9999 is no time, never
-    read again as ISO 8601 or Unix time.
+    read again as ISO 8601 or Unix time; a format of digits alone (``%Y%m%d``) leaves no text
+    to Unix time.
 
     An expression used twice in one projection is written out twice in the SQL, and the parse
     uses each step many times: the example month's main query held its outcome times' parse
     207 times over, and DuckDB's search for the repeats was most of its planning."""
     import ibis
 
+    helpers: list[str] = []
     if fmt is None:
         staged = table.mutate(**{name: _iso_timestamp(table[text])})
         staged = staged.mutate(**{name: within_range(staged[name])})
@@ -37,6 +39,7 @@ def parse_timestamp_column(
         from tokenecon.ingest.time_format import formatted_timestamp, in_format
 
         matched = "timestamp__in_format"
+        helpers.append(matched)
         staged = table.mutate(**{matched: in_format(table[text], fmt)})
         staged = staged.mutate(
             **{
@@ -47,6 +50,8 @@ def parse_timestamp_column(
             }
         )
         untried = staged[name].isnull() & ~staged[matched].fill_null(False)
+        if fmt.digits:
+            return staged.drop(*helpers)
     # Unix time only where ISO 8601 failed: read for every row, the number cast cost as much
     # as a count's.
     epoch = "timestamp__epoch"
@@ -59,7 +64,7 @@ def parse_timestamp_column(
         }
     )
     staged = staged.mutate(**{name: ibis.coalesce(staged[name], from_epoch(staged[epoch]))})
-    return staged.drop(epoch) if fmt is None else staged.drop(epoch, "timestamp__in_format")
+    return staged.drop(epoch, *helpers)
 
 
 def _iso_timestamp(value: ir.StringValue) -> ir.TimestampValue:
