@@ -26,7 +26,7 @@ from pathlib import Path
 
 from tokenecon.ingest.sources import DIGEST_CHUNK
 from tokenecon.ingest.time_format import TimestampFormat, parse_formatted
-from tokenecon.ingest.timestamps import EPOCH_UNITS
+from tokenecon.ingest.timestamps import EPOCH_UNITS, FIRST_TIME, LAST_TIME
 
 GREP_CANDIDATES = 10_000
 """Most lines :func:`grep_lines` reads back before it leaves the search to the caller."""
@@ -95,7 +95,9 @@ def parse_timestamp(text: str | None, fmt: TimestampFormat | None = None) -> dat
         return None
     text = text.strip()
     if fmt is not None and re.search(fmt.regex, text):
-        return parse_formatted(text, fmt)  # in the format: read by it alone, as the engine does
+        # in the format: read by it alone, and within the engine's range, as the engine does
+        formatted = parse_formatted(text, fmt)
+        return formatted if formatted and FIRST_TIME <= formatted <= LAST_TIME else None
     try:
         number = None if fmt is not None and fmt.digits else float(text)
     except ValueError:

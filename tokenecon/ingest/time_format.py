@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tokenecon.errors import OptionError
-from tokenecon.ingest.timestamps import FIRST_TIME, LAST_TIME
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -167,7 +166,7 @@ def check_timestamp_format(text: str | None) -> str | None:
 
 def parse_formatted(text: str, fmt: TimestampFormat) -> datetime | None:
     """``text`` (trimmed) read in ``fmt`` as a naive UTC time, as the engines read it; None
-    when it is not in that format, or outside 1970-9999 (``timestamps.within_range``)."""
+    when it is not in that format."""
     text = text.strip()
     if not re.search(fmt.regex, text):
         return None
@@ -177,7 +176,7 @@ def parse_formatted(text: str, fmt: TimestampFormat) -> datetime | None:
         return None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed if FIRST_TIME <= parsed <= LAST_TIME else None
+    return parsed
 
 
 def in_format(value: ir.StringValue, fmt: TimestampFormat) -> ir.BooleanValue:
