@@ -52,8 +52,8 @@ CODES: dict[str, _Code] = {
     "S": _Code("second", "s", r"[0-5][0-9]|[0-9]", ("ss", r"[0-5][0-9]")),
     "f": _Code("fraction of a second, 1-6 digits", "SSSSSS", r"[0-9]{1,6}"),
     "p": _Code("AM or PM", "a", r"(?i:am|pm)"),
-    "b": _Code("month name, 3 letters (English)", "MMM", f"(?i:{'|'.join(n[:3] for n in _NAMES)})"),
-    "B": _Code("month name (English)", "MMMM", f"(?i:{'|'.join(_NAMES)})"),
+    "b": _Code("English month name, 3 letters", "MMM", f"(?i:{'|'.join(n[:3] for n in _NAMES)})"),
+    "B": _Code("English month name", "MMMM", f"(?i:{'|'.join(_NAMES)})"),
     # +hh:mm or +hhmm (Spark tries each layout in turn); DuckDB's +hh and Python's Z are not
     # read by the other two
     "z": _Code("UTC offset, +hh:mm or +hhmm", "[xxx][xx]", r"[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]"),
@@ -104,7 +104,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
 
 
 def _bad(text: str, why: str) -> OptionError:
-    codes = " ".join(f"%{c} ({code.means})" for c, code in CODES.items())
+    codes = ", ".join(f"%{c} ({code.means})" for c, code in CODES.items())
     return OptionError(
         f"--timestamp-format {text!r}: {why}",
         f"the codes read are {codes}, and %% for a percent sign; other characters are literal "
