@@ -188,3 +188,31 @@ def test_litellm_daily_activity(tmp_path: Path) -> None:
         refused = run_cli("analyze", str(CHAT), *engine)
         assert refused.exit_code == 2, refused.output
         assert "a model of breakdown.models gives no prompt_tokens" in refused.stderr
+
+
+@pytest.mark.parametrize("layout", ["%m/%d/%Y %H:%M", "%Y%m%d", "%d.%m.%y %I:%M %p",
+                                    "%d %b %Y %H:%M:%S.%f %z"])  # fmt: skip
+def test_timestamp_format(tmp_path: Path, layout: str) -> None:
+    """--timestamp-format: Spark's to_timestamp with the translated Java pattern reads (and
+    rejects, on the same lines) each edge text as DuckDB's try_strptime does."""
+    from test_timestamp_format import EDGES
+
+    usage = tmp_path / "sheet.csv"
+    rows = [f'"{value}",gpt-4.1,100,10,r{n}' for n, value in enumerate(EDGES[layout])]
+    usage.write_text("timestamp,model,input_tokens,output_tokens,request_id\n" + "\n".join(rows))
+    report = same_on_both("analyze", str(usage), *BOOK, "--timestamp-format", layout, "--by", "day")
+    # as tests/test_timestamp_format.py expects of DuckDB and the line finder's twin
+    read = {"%m/%d/%Y %H:%M": 8, "%Y%m%d": 2, "%d.%m.%y %I:%M %p": 2, "%d %b %Y %H:%M:%S.%f %z": 2}
+    assert report["totals"]["rows_read"] - report["totals"]["rows_rejected"] == read[layout]
+    assert len(report["rejected"]["rows"]) == len(rows) - read[layout]
+
+
+def test_timestamp_format_day_first_with_an_offset(tmp_path: Path) -> None:
+    """A day-first sheet on the clocks of UTC+2: the same UTC days and money on both engines."""
+    from test_timestamp_format import LAYOUTS, sheet
+
+    layout = "%d/%m/%Y %H:%M %z"
+    usage = sheet(tmp_path / "sheet.csv", LAYOUTS[layout])
+    report = same_on_both("analyze", str(usage), *BOOK, "--timestamp-format", layout, "--by", "day")
+    days = {row["value"]: row["cost"] for row in report["breakdown"]["rows"]}
+    assert days == {"2026-10-01": "2.000000", "2026-10-02": "1.000000", "2026-10-13": "2.750000"}

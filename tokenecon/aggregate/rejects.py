@@ -32,6 +32,7 @@ from tokenecon.ingest.generic import ColumnPlan, ReadOptions
 from tokenecon.ingest.json_lines import MALFORMED
 from tokenecon.ingest.locate import WantedRow, csv_fields, find_lines, grep_lines, jsonl_fields
 from tokenecon.ingest.sources import SourceFile, is_remote
+from tokenecon.ingest.time_format import timestamp_format as parse_format
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -109,7 +110,8 @@ def _locate(
         if plain and len(keyed) == len(mine) and distinct:
             found: dict[int, int] = {}
             if source.kind in ("csv", "jsonl") and plans[source_id].format == "generic":
-                found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id))
+                fmt = read.timestamp_format if read else None
+                found = _lines_by_time(source, plans[source_id], keyed, newlines(source_id), fmt)
             missing = [s for s in keyed if id(s) not in found]
             if missing:
                 ids = _by_request_id(missing)
@@ -139,16 +141,19 @@ def _lines_by_time(
     plan: ColumnPlan,
     samples: list[dict[str, Any]],
     newlines: Sequence[int] | None,
+    timestamp_format: str | None = None,
 ) -> dict[int, int]:
-    """Lines of samples found by bisection on time, keyed by ``id(sample)``."""
+    """Lines of samples found by bisection on time, keyed by ``id(sample)``; timestamps in the
+    file are read as the engine read them (``--timestamp-format`` first, when given)."""
+    fmt = parse_format(timestamp_format) if timestamp_format else None
     if source.kind == "csv":
         fields = csv_fields(
-            plan.canonical["request_id"], plan.canonical["timestamp"], csv_delimiter(source)
+            plan.canonical["request_id"], plan.canonical["timestamp"], csv_delimiter(source), fmt
         )
     else:
         headers = plan.headers
         fields = jsonl_fields(
-            headers[plan.canonical["request_id"]], headers[plan.canonical["timestamp"]]
+            headers[plan.canonical["request_id"]], headers[plan.canonical["timestamp"]], fmt
         )
     wanted, owners = [], []
     for sample in samples:

@@ -127,6 +127,15 @@ class UsageFlags(NamedTuple):
         ),
     ] = None
     source_format: SourceFormat = None
+    timestamp_format: Annotated[
+        str | None,
+        typer.Option(
+            "--timestamp-format",
+            metavar="FORMAT",
+            help='Timestamp text in this strptime layout, e.g. "%m/%d/%Y %H:%M" (UTC unless '
+            "%z), tried before ISO 8601 and Unix time.",
+        ),
+    ] = None
     table: Table = None
     cost_source: Annotated[
         str,
@@ -169,6 +178,7 @@ class UsageFlags(NamedTuple):
         """The core's options from these values (raises an OptionError on a bad value)."""
         from tokenecon.engine.connect import EngineOptions
         from tokenecon.ingest.options import parse_column_map
+        from tokenecon.ingest.time_format import check_timestamp_format
         from tokenecon.report.analyze import AnalyzeOptions
 
         return AnalyzeOptions(
@@ -181,6 +191,7 @@ class UsageFlags(NamedTuple):
             column_map=parse_column_map(self.column_map or []),
             input_convention=self.input_convention,
             source_format=self.source_format,
+            timestamp_format=check_timestamp_format(self.timestamp_format),
             table=self.table,
             cost_source=self.cost_source,
             progress=progress,

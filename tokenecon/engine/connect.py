@@ -173,6 +173,9 @@ def _connect_spark(options: EngineOptions) -> BaseBackend:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
+        # A text that does not fit a --timestamp-format pattern is null (a rejected row), not
+        # an error because Spark 2's parser would have read it
+        .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
         # Python functions (token counting) run in workers with this interpreter and its
         # packages, not whatever `python3` is on the PATH.
         .config("spark.pyspark.python", sys.executable)

@@ -16,6 +16,7 @@ import json
 import math
 import mmap
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
@@ -24,7 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tokenecon.ingest.sources import DIGEST_CHUNK
-from tokenecon.ingest.timestamps import EPOCH_UNITS
+from tokenecon.ingest.time_format import TimestampFormat, parse_formatted
+from tokenecon.ingest.timestamps import EPOCH_UNITS, FIRST_TIME, LAST_TIME
 
 GREP_CANDIDATES = 10_000
 """Most lines :func:`grep_lines` reads back before it leaves the search to the caller."""
@@ -45,8 +47,11 @@ Fields = Callable[[bytes], tuple[str | None, datetime | None] | None]
 """Parses one line into (request id, timestamp); None when the line cannot be parsed."""
 
 
-def csv_fields(id_column: int, timestamp_column: int, delimiter: str = ",") -> Fields:
-    """A line parser for CSV files with the id and timestamp at these positions."""
+def csv_fields(
+    id_column: int, timestamp_column: int, delimiter: str = ",", fmt: TimestampFormat | None = None
+) -> Fields:
+    """A line parser for CSV files with the id and timestamp at these positions (timestamps
+    read as :func:`parse_timestamp` reads them, in ``fmt`` first when given)."""
 
     def parse(line: bytes) -> tuple[str | None, datetime | None] | None:
         try:
@@ -55,13 +60,14 @@ def csv_fields(id_column: int, timestamp_column: int, delimiter: str = ",") -> F
             return None
         if len(row) <= max(id_column, timestamp_column):
             return None
-        return row[id_column] or None, parse_timestamp(row[timestamp_column])
+        return row[id_column] or None, parse_timestamp(row[timestamp_column], fmt)
 
     return parse
 
 
-def jsonl_fields(id_key: str, timestamp_key: str) -> Fields:
-    """A line parser for JSON Lines files with the id and timestamp under these keys."""
+def jsonl_fields(id_key: str, timestamp_key: str, fmt: TimestampFormat | None = None) -> Fields:
+    """A line parser for JSON Lines files with the id and timestamp under these keys (``fmt``:
+    as in :func:`csv_fields`)."""
 
     def parse(line: bytes) -> tuple[str | None, datetime | None] | None:
         try:
@@ -71,7 +77,8 @@ def jsonl_fields(id_key: str, timestamp_key: str) -> Fields:
         if not isinstance(record, dict):
             return None
         rid, ts = record.get(id_key), record.get(timestamp_key)
-        return (None if rid is None else str(rid)), parse_timestamp(None if ts is None else str(ts))
+        stamp = parse_timestamp(None if ts is None else str(ts), fmt)
+        return (None if rid is None else str(rid)), stamp
 
     return parse
 
@@ -80,14 +87,19 @@ EPOCH = datetime(1970, 1, 1)
 """Where Unix time starts (naive UTC)."""
 
 
-def parse_timestamp(text: str | None) -> datetime | None:
+def parse_timestamp(text: str | None, fmt: TimestampFormat | None = None) -> datetime | None:
     """ISO 8601 (no offset means UTC) or Unix time (its unit told by its size, as the engine
-    does: ``timestamps.EPOCH_UNITS``), as naive UTC; None when neither."""
+    does: ``timestamps.EPOCH_UNITS``), as naive UTC; None when neither. With ``fmt``
+    (``--timestamp-format``) a text in that format is read by it, as the engine reads it."""
     if not text or not text.strip():
         return None
     text = text.strip()
+    if fmt is not None and re.search(fmt.regex, text):
+        # in the format: read by it alone, and within the engine's range, as the engine does
+        formatted = parse_formatted(text, fmt)
+        return formatted if formatted and FIRST_TIME <= formatted <= LAST_TIME else None
     try:
-        number = float(text)
+        number = None if fmt is not None and fmt.digits else float(text)
     except ValueError:
         number = None
     if number is not None:

@@ -1,4 +1,5 @@
-"""How sources are read (``--map``, ``--input-convention``, ``--format``) and what a read found.
+"""How sources are read (``--map``, ``--input-convention``, ``--format``,
+``--timestamp-format``) and what a read found.
 
 Below every adapter: the formats, the generic fallback and the stages above all name these.
 """
@@ -29,6 +30,9 @@ class ReadOptions:
     (:mod:`tokenecon.ingest.convention`)."""
     format: str | None = None
     """``--format NAME``: read every source as this format instead of detecting it."""
+    timestamp_format: str | None = None
+    """``--timestamp-format``: the strptime-style layout of timestamp text, tried before ISO
+    8601 and Unix time (checked by :func:`tokenecon.ingest.time_format.timestamp_format`)."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Times in the engine: ISO 8601 text or Unix time (its unit told by its size) as a UTC
-timestamp between 1970 and the end of 9999; the Python twin that finds rejected lines by time is
+"""Times in the engine: ISO 8601 text or Unix time (its unit told by its size), or text in the
+user's ``--timestamp-format`` (:mod:`.time_format`), as a UTC timestamp between 1970 and the
+end of 9999; the Python twin that finds rejected lines by time is
 :func:`tokenecon.ingest.locate.parse_timestamp`."""
 
 from __future__ import annotations
@@ -10,33 +11,60 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+    from tokenecon.ingest.time_format import TimestampFormat
 
-def parse_timestamp_column(table: ir.Table, text: str, name: str) -> ir.Table:
+
+def parse_timestamp_column(
+    table: ir.Table, text: str, name: str, fmt: TimestampFormat | None = None
+) -> ir.Table:
     """``table`` with the column ``name`` (replaced or added): its text column ``text`` parsed
     as ISO 8601 (no offset means UTC) or Unix time (seconds, or milli-, micro- or nanoseconds
     told apart by size: :data:`EPOCH_UNITS`), as a UTC timestamp, each step in a projection of
-    its own.
+    its own. With ``fmt`` (``--timestamp-format``) a text written in that format is read by it
+    alone: one the format cannot read (February 30th) or outside 1970-9999 is no time, never
+    read again as ISO 8601 or Unix time; a format of digits alone (``%Y%m%d``) leaves no text
+    to Unix time.
 
     An expression used twice in one projection is written out twice in the SQL, and the parse
     uses each step many times: the example month's main query held its outcome times' parse
     207 times over, and DuckDB's search for the repeats was most of its planning."""
     import ibis
 
-    staged = table.mutate(**{name: _iso_timestamp(table[text])})
-    staged = staged.mutate(**{name: within_range(staged[name])})
+    helpers: list[str] = []
+    if fmt is None:
+        staged = table.mutate(**{name: _iso_timestamp(table[text])})
+        staged = staged.mutate(**{name: within_range(staged[name])})
+        untried = staged[name].isnull()
+    else:
+        from tokenecon.ingest.time_format import formatted_timestamp, in_format
+
+        matched = "timestamp__in_format"
+        helpers.append(matched)
+        staged = table.mutate(**{matched: in_format(table[text], fmt)})
+        staged = staged.mutate(
+            **{
+                name: ibis.cases(
+                    (staged[matched], within_range(formatted_timestamp(staged[text], fmt))),
+                    else_=within_range(_iso_timestamp(staged[text])),
+                )
+            }
+        )
+        untried = staged[name].isnull() & ~staged[matched].fill_null(False)
+        if fmt.digits:
+            return staged.drop(*helpers)
     # Unix time only where ISO 8601 failed: read for every row, the number cast cost as much
     # as a count's.
     epoch = "timestamp__epoch"
     staged = staged.mutate(
         **{
             epoch: ibis.cases(
-                (staged[name].isnull(), staged[text].try_cast("float64")),
+                (untried, staged[text].try_cast("float64")),
                 else_=ibis.null("float64"),
             )
         }
     )
     staged = staged.mutate(**{name: ibis.coalesce(staged[name], from_epoch(staged[epoch]))})
-    return staged.drop(epoch)
+    return staged.drop(epoch, *helpers)
 
 
 def _iso_timestamp(value: ir.StringValue) -> ir.TimestampValue:

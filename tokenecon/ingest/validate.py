@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tokenecon.ingest.canonical import STRING_COLUMNS, TOKEN_COLUMNS
+from tokenecon.ingest.time_format import timestamp_format as parse_format
 from tokenecon.ingest.timestamps import parse_timestamp_column, typed_timestamp
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def build_canonical(
     inclusive_hint: str = GENERIC_INCLUSIVE_HINT,
     cost_only: bool = False,
     row_error: ir.StringValue | None = None,
+    timestamp_format: str | None = None,
 ) -> ir.Table:
     """The canonical, validated rows of one source.
 
@@ -41,7 +43,8 @@ def build_canonical(
     ``x_<name>`` for mapping rules (``tags.<name>``). ``input_tokens`` is read under
     ``convention``. A ``cost_only`` source (a cost report with no tokens) needs a cost instead
     of token counts. ``row_error`` says why a raw row cannot be read at all (a CSV row with
-    more or fewer fields than its header): that reason comes first.
+    more or fewer fields than its header): that reason comes first. ``timestamp_format``
+    (``--timestamp-format``) is tried on timestamp text before ISO 8601 and Unix time.
 
     Two projections: the first parses each column once, the second checks the parsed values,
     so that no cast is evaluated twice per row.
@@ -88,8 +91,10 @@ def build_canonical(
     for name, value in extras.items():
         parsed[f"x_{name}"] = value if value.type().is_string() else value.cast("string")
     stage = raw.select(**parsed)
+    fmt = parse_format(timestamp_format) if timestamp_format else None
     if "timestamp" not in parsed:
-        stage = parse_timestamp_column(stage, "timestamp__text", "timestamp")
+        stage = parse_timestamp_column(stage, "timestamp__text", "timestamp", fmt)
+    readings = f"{fmt.text}, ISO 8601 or Unix time" if fmt else "ISO 8601 or Unix time"
 
     shape = [(stage.row_error.notnull(), stage.row_error)] if row_error is not None else []
     # What no check fires on, in cheap tests (see _plain_count): a valid row skips the checks.
@@ -101,7 +106,7 @@ def build_canonical(
         (stage.timestamp__text.isnull(), ibis.literal("timestamp: empty")),
         (
             stage.timestamp.isnull(),
-            "timestamp: '" + stage.timestamp__text + "' is not a date-time (ISO 8601 or Unix time)",
+            "timestamp: '" + stage.timestamp__text + f"' is not a date-time ({readings})",
         ),
         (stage.model.isnull(), ibis.literal("model: empty")),
     ]

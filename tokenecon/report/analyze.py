@@ -32,6 +32,7 @@ from tokenecon.ingest.sources import (
     expand_sources,
     scan_bytes,
 )
+from tokenecon.ingest.time_format import check_timestamp_format
 from tokenecon.price.apply import PricedGroup, price_groups
 from tokenecon.price.book import PriceBook, load_price_book
 from tokenecon.price.reconcile import ModelReconciliation, choose_costs, reconcile, zero_cost_groups
@@ -76,6 +77,8 @@ class AnalyzeOptions:
     """None: the mapping's ``usage.input_convention``, else inclusive."""
     source_format: str | None = None
     """``--format``: read every source as this format instead of detecting it."""
+    timestamp_format: str | None = None
+    """``--timestamp-format``: the strptime layout of timestamp text (checked)."""
     table: str | None = None
     """``--table``: the table of a database source."""
     cost_source: str = "auto"
@@ -133,15 +136,17 @@ class Inputs:
     sources: list[SourceFile]
     read: ReadOptions
     """How the adapters read: column map, input convention (option, else mapping, else
-    inclusive), forced format."""
+    inclusive), forced format, timestamp format."""
 
 
 def prepare_inputs(
     usage: Sequence[str], options: AnalyzeOptions, book: PriceBook | None = None
 ) -> Inputs:
-    """Check the options that need no reading (``--cost-source``, ``--since``/``--until``),
+    """Check the options that need no reading (``--cost-source``, ``--since``/``--until``,
+    ``--timestamp-format``),
     load the price book (unless given) and the mapping, and expand the usage arguments."""
     choose_costs([], options.cost_source)  # a bad --cost-source fails before any reading
+    check_timestamp_format(options.timestamp_format)
     if options.since and options.until and options.since >= options.until:
         raise OptionError("--since must be before --until")
     if book is None:
@@ -154,6 +159,7 @@ def prepare_inputs(
         input_convention=convention or "inclusive",
         convention_given=convention is not None,
         format=options.source_format,
+        timestamp_format=options.timestamp_format,
     )
     return Inputs(book, mapping, sources, read)
 

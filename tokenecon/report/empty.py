@@ -6,8 +6,14 @@ that says where the rows went and what to change (see ``docs/exit-codes.md``).
 
 from __future__ import annotations
 
+import re
+
 from tokenecon.aggregate.types import RowAccounting
 from tokenecon.errors import UsageInputError
+from tokenecon.ingest.time_format import fitting_formats
+
+_NOT_A_TIME = re.compile(r"timestamp: '(.*)' is not a date-time \(")
+"""The reason of a rejected timestamp, its text captured."""
 
 
 def _samples(accounting: RowAccounting) -> str:
@@ -35,7 +41,8 @@ def refuse_empty(accounting: RowAccounting, sources: list[str]) -> None:
     if accounting.rows_filtered == 0:
         raise UsageInputError(
             f"every row read was rejected ({read:,} of {read:,}): {_samples(accounting)}",
-            "fix those values, or name the columns that hold the fields: --map COLUMN=field "
+            _timestamp_hint(accounting)
+            + "fix those values, or name the columns that hold the fields: --map COLUMN=field "
             "(docs/sources.md)",
         )
     rejected = f" ({accounting.rows_rejected:,} rejected)" if accounting.rows_rejected else ""
@@ -44,3 +51,27 @@ def refuse_empty(accounting: RowAccounting, sources: list[str]) -> None:
         f"are all outside --since/--until{rejected}",
         "widen --since/--until or leave them out to see the span of the usage",
     )
+
+
+def _timestamp_hint(accounting: RowAccounting) -> str:
+    """Where rejected timestamps look like a spreadsheet's dates (``10/13/2026 17:30``): the
+    ``--timestamp-format`` that reads them, or both orders when they do not tell the month from
+    the day (:func:`~tokenecon.ingest.time_format.fitting_formats`); else nothing."""
+    reasons = [reason for reason, _ in accounting.reject_reasons]
+    reasons += [row.reason for row in accounting.rejected_samples]
+    values = [found[1] for r in reasons if (found := _NOT_A_TIME.search(r))]
+    layouts = fitting_formats(values)
+    where = "docs/usage-record.md#timestamps"
+    if len(layouts) == 1:
+        return (
+            f"the timestamps are dates as a spreadsheet writes them: read them with "
+            f'--timestamp-format "{layouts[0]}" ({where}); or '
+        )
+    if layouts:
+        month, day = layouts
+        return (
+            f"the timestamps are dates as a spreadsheet writes them, and they do not tell "
+            f'whether the month or the day comes first: --timestamp-format "{month}" if the '
+            f'month does, "{day}" if the day does ({where}); or '
+        )
+    return ""

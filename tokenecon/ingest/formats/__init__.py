@@ -190,6 +190,7 @@ def canonical_table(
         inclusive_hint=fmt.inclusive_hint,
         cost_only=fmt.cost_only,
         row_error=_row_error(raw, normalized),
+        timestamp_format=options.timestamp_format,
     )
     if options.format and not is_remote(source):
         _check_rows(fmt, source, table)
