@@ -1,12 +1,17 @@
 """Counts that are no number read the same on DuckDB and Spark.
 
-A count written NaN or infinite is rejected as "not a finite number", never read as a count
-left out: the fast tests hold DuckDB's reasons, the slow one holds Spark to DuckDB's report
-(Ibis on Spark takes NaN for null, and compiles ``isinf()`` to false).
+A count that adapters build from several source fields (``total`` and ``difference`` of
+tokenecon/ingest/formats/base.py) is rejected when a part is no number, never summed as if that
+part were 0; a count written NaN or infinite is rejected, never read as a count left out. Each
+case is a fixture's rows with such values added, read by the adapter that sums them; the fast
+tests hold DuckDB's reasons, the slow ones hold Spark to DuckDB's report, or to its validated
+rows where the whole run is too large for the tests' Spark driver (Ibis on Spark takes NaN for
+null, and compiles ``isinf()`` to false).
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import importlib.util
 import io
@@ -20,15 +25,26 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, run_cli
 
+BAD = ("abc", "1e999")
+"""A part that is no number, and one past a double's range (read as infinity)."""
 SPARK = ("--engine", "spark", "--spark-master", "local[2]")
-INF = "'inf' is not a finite number"
+NAN, INF = "'nan' is not a finite number", "'inf' is not a finite number"
+
+
+def _records(path: Path) -> list[Any]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _write_jsonl(path: Path, records: list[Any]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
 
 
 def _with_rows(
     source: Path,
     path: Path,
     change: Callable[[dict[str, str], str], None],
-    bad: tuple[str, ...],
+    bad: tuple[str, ...] = BAD,
     keep: int | None = None,
 ) -> Path:
     """A CSV fixture's first ``keep`` rows (all: None), then its first row once for each value
@@ -46,6 +62,20 @@ def _with_rows(
     return path
 
 
+def gemini_usage_csv(tmp: Path) -> Path:
+    def change(row: dict[str, str], bad: str) -> None:
+        row["responseId"], row["thoughtsTokenCount"] = f"r-{bad}", bad
+
+    return _with_rows(FIXTURES / "sources" / "gemini_usage.csv", tmp / "gemini.csv", change)
+
+
+def openai_usage_csv(tmp: Path) -> Path:
+    def change(row: dict[str, str], bad: str) -> None:
+        row["project_id"], row["input_text_tokens"] = f"p-{bad}", bad
+
+    return _with_rows(FIXTURES / "sources" / "openai_usage.csv", tmp / "openai.csv", change)
+
+
 def generic_csv(tmp: Path) -> Path:
     """Counts as they are (no sum) written NaN, -inf and 1e999."""
 
@@ -54,6 +84,80 @@ def generic_csv(tmp: Path) -> Path:
 
     small = FIXTURES / "small.csv"
     return _with_rows(small, tmp / "usage.csv", change, ("NaN", "-inf", "1e999"), keep=2)
+
+
+def gemini_responses(tmp: Path) -> Path:
+    (good,) = _records(FIXTURES / "sources" / "gemini_responses.jsonl")
+    out = [good]
+    for bad in BAD:
+        record = copy.deepcopy(good)
+        record["responseId"] = f"r-{bad}"
+        record["usageMetadata"]["thoughtsTokenCount"] = bad
+        out.append(record)
+    return _write_jsonl(tmp / "gemini.jsonl", out)
+
+
+def openai_responses(tmp: Path) -> Path:
+    """Chat Completions (input less its audio: a difference) and the Responses API (a count
+    as it is)."""
+    records = _records(FIXTURES / "sources" / "openai_responses.jsonl")
+    chat, response = records[0], records[2]
+    out = list(records)
+    for bad in BAD:
+        audio = copy.deepcopy(chat)
+        audio["id"] = f"audio-{bad}"
+        audio["usage"]["prompt_tokens_details"]["audio_tokens"] = bad
+        count = copy.deepcopy(response)
+        count["id"] = f"output-{bad}"
+        count["usage"]["output_tokens"] = bad
+        out += [audio, count]
+    return _write_jsonl(tmp / "responses.jsonl", out)
+
+
+def openai_batch_output(tmp: Path) -> Path:
+    records = _records(FIXTURES / "sources" / "openai_batch_output.jsonl")
+    out = list(records)
+    for bad in BAD:
+        line = copy.deepcopy(records[0])
+        line["custom_id"] = line["response"]["body"]["id"] = f"r-{bad}"
+        line["response"]["body"]["usage"]["completion_tokens_details"]["audio_tokens"] = bad
+        out.append(line)
+    return _write_jsonl(tmp / "batch.jsonl", out)
+
+
+def _otel_set(doc: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """An OTLP/JSON logs document with the named attributes' values replaced (as strings)."""
+    doc = copy.deepcopy(doc)
+    for resource in doc["resourceLogs"]:
+        for scope in resource["scopeLogs"]:
+            for record in scope["logRecords"]:
+                for attribute in record["attributes"]:
+                    if attribute["key"] in values:
+                        attribute["value"] = {"stringValue": values[attribute["key"]]}
+    return doc
+
+
+def otel_agent_logs(tmp: Path) -> Path:
+    """Claude Code (input + cache reads + cache writes) and Gemini CLI (output + thoughts)."""
+    claude = _records(FIXTURES / "sources" / "otel_agent_logs.jsonl")
+    gemini = _records(FIXTURES / "public" / "otel_logs" / "gemini_cli_debug_transcribed.jsonl")
+    out = [*claude, *gemini]
+    for bad in BAD:
+        session = {"session.id": f"s-{bad}"}
+        out += [_otel_set(d, {"input_tokens": bad, **session}) for d in claude]
+        out += [_otel_set(d, {"thoughts_token_count": bad, **session}) for d in gemini]
+    return _write_jsonl(tmp / "otel.jsonl", out)
+
+
+def langfuse_observations(tmp: Path) -> Path:
+    records = _records(FIXTURES / "sources" / "langfuse_observations.jsonl")
+    out = list(records)
+    for bad in BAD:
+        record = copy.deepcopy(records[1])
+        record["id"] = f"obs-{bad}"
+        record["usage_details"]["input"] = bad
+        out.append(record)
+    return _write_jsonl(tmp / "observations.jsonl", out)
 
 
 def typed_parquet(tmp: Path) -> Path:
@@ -74,7 +178,16 @@ def typed_parquet(tmp: Path) -> Path:
     return path
 
 
+CLAUDE, GEMINI = (f"resourceLogs[0].scopeLogs[0].logRecords[{i}]: " for i in (0, 2))
 CASES: dict[str, tuple[Callable[[Path], Path], list[tuple[int, str]]]] = {
+    "gemini_usage_csv": (
+        gemini_usage_csv,
+        [(3, f"output_tokens: {NAN}"), (4, f"output_tokens: {INF}")],
+    ),
+    "openai_usage_csv": (
+        openai_usage_csv,
+        [(4, f"input_tokens: {NAN}"), (5, f"input_tokens: {INF}")],
+    ),
     "generic_csv": (
         generic_csv,
         [
@@ -83,9 +196,39 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[tuple[int, str]]]] = {
             (6, "output_tokens: '1e999' is not a finite number"),
         ],
     ),
+    "gemini_responses": (
+        gemini_responses,
+        [(2, f"output_tokens: {NAN}"), (3, f"output_tokens: {INF}")],
+    ),
+    "openai_responses": (
+        openai_responses,
+        [
+            (5, f"input_tokens: {NAN}"),
+            (6, f"output_tokens: {NAN}"),
+            (7, "input_tokens: '-inf' is not a finite number"),
+            (8, f"output_tokens: {INF}"),
+        ],
+    ),
+    "openai_batch_output": (
+        openai_batch_output,
+        [(3, f"output_tokens: {NAN}"), (4, "output_tokens: '-inf' is not a finite number")],
+    ),
+    "otel_agent_logs": (
+        otel_agent_logs,
+        [
+            (7, f"{CLAUDE}input_tokens: {NAN}"),
+            (8, f"{GEMINI}output_tokens: {NAN}"),
+            (12, f"{CLAUDE}input_tokens: {INF}"),
+            (13, f"{GEMINI}output_tokens: {INF}"),
+        ],
+    ),
+    "langfuse_observations": (
+        langfuse_observations,
+        [(4, f"uncached_input_tokens: {NAN}"), (5, f"uncached_input_tokens: {INF}")],
+    ),
     "typed_parquet": (
         typed_parquet,
-        [(1, "input_tokens: 'nan' is not a finite number"), (3, f"input_tokens: {INF}")],
+        [(1, f"input_tokens: {NAN}"), (3, f"input_tokens: {INF}")],
     ),
 }
 
@@ -121,8 +264,42 @@ def needs_spark() -> None:
         pytest.skip("PySpark or Java is not installed")
 
 
+HEAVY = {"otel_agent_logs"}
+"""Cases whose whole run on Spark is not held here: the otel_agent_logs plan compiles to ~8 MB
+of Java source, which in the tests' 2 GB Spark driver runs out of heap at random, whatever the
+values read; :func:`test_spark_validates_the_rows_duckdb_validates` holds its rows."""
+
+
+def canonical_rows(path: Path, engine: str) -> list[tuple[Any, ...]]:
+    """The validated rows of a file (reason and counts), in one query of the engine."""
+    from tokenecon.aggregate.read import fetch_records
+    from tokenecon.engine.connect import EngineOptions, connect
+    from tokenecon.ingest.canonical import TOKEN_COLUMNS
+    from tokenecon.ingest.formats import canonical_table
+    from tokenecon.ingest.options import ReadOptions
+    from tokenecon.ingest.sources import expand_sources
+
+    con = connect(EngineOptions(name=engine, spark_master=SPARK[-1]))
+    (source,) = expand_sources([str(path)])
+    table, _ = canonical_table(con, source, 0, ReadOptions())
+    columns = ("reject_reason", *TOKEN_COLUMNS)
+    records = fetch_records(con, table.select(*columns))
+    return sorted((tuple(r[c] for c in columns) for r in records), key=repr)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", sorted(HEAVY))
+def test_spark_validates_the_rows_duckdb_validates(case: str, tmp_path: Path) -> None:
+    needs_spark()
+    build, expected = CASES[case]
+    path = build(tmp_path)
+    duckdb = canonical_rows(path, "duckdb")
+    assert sorted(r[0] for r in duckdb if r[0]) == sorted(r.split("]: ")[-1] for _, r in expected)
+    assert canonical_rows(path, "spark") == duckdb
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in CASES if c not in HEAVY])
 def test_spark_rejects_the_rows_duckdb_rejects(case: str, tmp_path: Path) -> None:
     needs_spark()
     build, expected = CASES[case]
