@@ -98,8 +98,8 @@ def gemini_responses(tmp: Path) -> Path:
 
 
 def openai_responses(tmp: Path) -> Path:
-    """Chat Completions (input less its audio: a difference) and the Responses API (a count
-    as it is)."""
+    """Chat Completions (input less its audio: a difference, of a part or of the whole that
+    is no number) and the Responses API (a count as it is)."""
     records = _records(FIXTURES / "sources" / "openai_responses.jsonl")
     chat, response = records[0], records[2]
     out = list(records)
@@ -111,7 +111,10 @@ def openai_responses(tmp: Path) -> Path:
         count["id"] = f"output-{bad}"
         count["usage"]["output_tokens"] = bad
         out += [audio, count]
-    return _write_jsonl(tmp / "responses.jsonl", out)
+    whole = copy.deepcopy(chat)
+    whole["id"] = "prompt-abc"
+    whole["usage"]["prompt_tokens"] = "abc"  # the count the audio is taken from
+    return _write_jsonl(tmp / "responses.jsonl", [*out, whole])
 
 
 def openai_batch_output(tmp: Path) -> Path:
@@ -207,6 +210,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[tuple[int, str]]]] = {
             (6, f"output_tokens: {NAN}"),
             (7, "input_tokens: '-inf' is not a finite number"),
             (8, f"output_tokens: {INF}"),
+            (9, "input_tokens: 'abc' is not a number"),
         ],
     ),
     "openai_batch_output": (

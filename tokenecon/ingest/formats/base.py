@@ -211,12 +211,14 @@ def total(*values: Any) -> ir.StringValue:
 
 def difference(whole: Any, *parts: Any) -> ir.StringValue:
     """The text of ``whole`` minus the known ``parts``: a negative result is rejected by the
-    checks, a part that is no number makes it :data:`NOT_A_COUNT` (rejected)."""
+    checks, a part that is no number makes it :data:`NOT_A_COUNT`, and a ``whole`` that is no
+    number stays as written (both rejected)."""
     import ibis
 
     from tokenecon.ingest.validate import float_text
 
-    number = text(whole).try_cast("float64")
+    given = text(whole)
+    number = given.try_cast("float64")
     value, bad = number, []
     for part in parts:
         written = text(part)
@@ -225,7 +227,7 @@ def difference(whole: Any, *parts: Any) -> ir.StringValue:
         value = value - parsed.fill_null(0)
     return ibis.cases(
         (number.isnan(), NOT_A_COUNT),  # before isnull(), which on Spark is true of NaN too
-        (number.isnull(), ibis.null("string")),
+        (number.isnull(), given),  # null, or no number: "is not a number", never left out
         (ibis.or_(*bad), NOT_A_COUNT),
         else_=float_text(value),
     )
