@@ -116,7 +116,7 @@ def build_canonical(
             integer = columns[name].type().is_integer()
             checks += _typed_number_checks(name, stage[name], integer)
             numbers[name] = stage[name].try_cast("int64")
-            clean.append(stage[name].isnull() | _plain_count(stage[name], numbers[name]))
+            clean.append(_null(stage[name]) | _plain_count(stage[name], numbers[name]))
         elif name in columns:
             checks += _number_checks(name, stage[f"{name}__text"], stage[name])
             numbers[name] = stage[name].try_cast("int64")
@@ -241,8 +241,9 @@ def _number_checks(
 ) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
     quoted = "'" + value + "'"
     return [
-        (value.notnull() & parsed.isnull(), f"{name}: " + quoted + " is not a number"),
+        # NaN first: on Spark, Ibis's isnull() is true of NaN too (DuckDB: either order)
         *_range_checks(name, quoted, parsed),
+        (value.notnull() & parsed.isnull(), f"{name}: " + quoted + " is not a number"),
         (
             parsed != parsed.try_cast("int64").cast("float64"),
             f"{name}: " + quoted + " is not a whole number",
@@ -261,8 +262,12 @@ def _range_checks(
 ) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
     """NaN, infinities and counts too large to be exact: one rejected row each, never an
     engine error on the cast to a whole number."""
+    import ibis
+
+    # (not isinf(): Ibis 12 compiles it to false on Spark)
+    infinite = parsed.abs() == ibis.literal(float("inf"))
     return [
-        (parsed.isnan() | parsed.isinf(), f"{name}: " + shown + " is not a finite number"),
+        (parsed.isnan() | infinite, f"{name}: " + shown + " is not a finite number"),
         (parsed.abs() >= TOO_LARGE, f"{name}: " + shown + " is too large (2^63 or more)"),
     ]
 
@@ -271,12 +276,34 @@ def _typed_number_checks(
     name: str, parsed: ir.FloatingValue, integer: bool
 ) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
     """The checks of a column that arrived as numbers: no text to parse, whole if integer."""
-    shown = "'" + parsed.cast("string") + "'"
+    shown = "'" + float_text(parsed) + "'"
     checks = [(parsed < 0, f"{name}: " + shown + " is negative")]
     if not integer:
         whole = parsed != parsed.try_cast("int64").cast("float64")
         checks.insert(0, (whole, f"{name}: " + shown + " is not a whole number"))
     return [*_range_checks(name, shown, parsed), *checks]
+
+
+def float_text(value: ir.FloatingValue) -> ir.StringValue:
+    """A number as text, NaN and the infinities written as DuckDB writes them (``nan``,
+    ``inf``, ``-inf``) on either engine: Spark writes Java's ``NaN`` and ``Infinity``, and a
+    rejected row's reason must read the same on both."""
+    from tokenecon.ingest.readers import on_duckdb
+
+    written = value.cast("string")
+    if on_duckdb(value) is False:
+        return written.replace("Infinity", "inf").replace("NaN", "nan")
+    return written
+
+
+def _null(value: ir.FloatingValue) -> ir.BooleanValue:
+    """Whether a number is null, NaN not: Ibis on Spark takes NaN for null in isnull(), which
+    would pass a NaN count as one the source left out (and price the row without it)."""
+    from tokenecon.ingest.readers import on_duckdb
+
+    if on_duckdb(value) is False:
+        return value.isnull() & ~value.isnan()  # Spark's isnan(NULL) is false, not null
+    return value.isnull()
 
 
 def _uncached_from_input(

@@ -187,36 +187,50 @@ def json_path(value: Any, *path: str) -> ir.JSONValue:
     return value
 
 
-def total(*values: Any) -> ir.IntegerValue:
-    """Sum of token counts read as numbers, null when every part is null (null is not 0), NaN
-    when a part is no number (the row is then rejected as "not a finite number", never summed
-    as if that part were 0)."""
+NOT_A_COUNT = "nan"
+"""What :func:`total` and :func:`difference` give for a part that is no number: text, not a
+NaN, since Ibis on Spark takes a NaN for null and Spark writes it ``NaN``; ``nan`` reads as NaN
+on both engines, and the row is rejected as "not a finite number" in the same words."""
+
+
+def total(*values: Any) -> ir.StringValue:
+    """The text of a sum of token counts read as numbers: null when every part is null (null
+    is not 0), :data:`NOT_A_COUNT` when a part is no number (the row is then rejected, never
+    summed as if that part were 0)."""
     import ibis
+
+    from tokenecon.ingest.validate import float_text
 
     written = [text(v) for v in values]
     parts = [w.try_cast("float64") for w in written]
     bad = ibis.or_(*[w.notnull() & p.isnull() for w, p in zip(written, parts, strict=True)])
     known = ibis.or_(*[p.notnull() for p in parts])
     summed = sum((p.fill_null(0) for p in parts[1:]), parts[0].fill_null(0))
-    return ibis.cases(
-        (bad, ibis.literal(float("nan"))), (known, summed), else_=ibis.null("float64")
-    )
+    return ibis.cases((bad, NOT_A_COUNT), (known, float_text(summed)), else_=ibis.null("string"))
 
 
-def difference(whole: Any, *parts: Any) -> ir.FloatingValue:
-    """``whole`` minus the known ``parts`` (a negative result is rejected by the checks; a part
-    that is no number makes it NaN, rejected as "not a finite number")."""
+def difference(whole: Any, *parts: Any) -> ir.StringValue:
+    """The text of ``whole`` minus the known ``parts``: a negative result is rejected by the
+    checks, a part that is no number makes it :data:`NOT_A_COUNT`, and a ``whole`` that is no
+    number stays as written (both rejected)."""
     import ibis
 
-    value = text(whole).try_cast("float64")
+    from tokenecon.ingest.validate import float_text
+
+    given = text(whole)
+    number = given.try_cast("float64")
+    value, bad = number, []
     for part in parts:
         written = text(part)
         parsed = written.try_cast("float64")
-        value = value - ibis.cases(
-            (written.notnull() & parsed.isnull(), ibis.literal(float("nan"))),
-            else_=parsed.fill_null(0),
-        )
-    return value
+        bad.append(written.notnull() & parsed.isnull())
+        value = value - parsed.fill_null(0)
+    return ibis.cases(
+        (number.isnan(), NOT_A_COUNT),  # before isnull(), which on Spark is true of NaN too
+        (number.isnull(), given),  # null, or no number: "is not a number", never left out
+        (ibis.or_(*bad), NOT_A_COUNT),
+        else_=float_text(value),
+    )
 
 
 def _quoted(value: Any) -> ir.StringValue:

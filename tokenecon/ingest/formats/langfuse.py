@@ -128,7 +128,7 @@ class LangfuseObservations(Format):
         legacy = as_json(column(raw, "usage"))
 
         def summed(keys: tuple[str, ...]) -> ir.Value:
-            return total(*[json_text(usage[k]) for k in keys]).cast("string")
+            return total(*[json_text(usage[k]) for k in keys])
 
         reasoning = _first([json_text(usage[k]) for k in REASONING_KEYS])
         kind = column(raw, "type").cast("string").upper()

@@ -70,7 +70,7 @@ def _text_only(raw: ir.Table, columns: dict[str, Any], sources: dict[str, str]) 
     text_in = total(raw["input_text_tokens"], cached_text, *writes)
     # as text, so that a bad value of either is a rejected row, not a null that prices as none
     whole_in = text(column(raw, "input_tokens"))
-    columns["input_tokens"] = ibis.cases((split, text_in.cast("string")), else_=whole_in)
+    columns["input_tokens"] = ibis.cases((split, text_in), else_=whole_in)
     columns["cache_read_tokens"] = ibis.cases(
         (split, text(cached_text)), else_=text(column(raw, "input_cached_tokens"))
     )

@@ -117,9 +117,6 @@ class OTelAgentLogs(OTLPExport):
                                          (gemini, on_gemini)) if v is not None]  # fmt: skip
             return ibis.cases(*cases, else_=ibis.null("string"))
 
-        def cast(value: Any) -> ir.StringValue:
-            return value.cast("string")
-
         session = a("session.id", "conversation.id")
         columns = {
             "timestamp": ibis.coalesce(
@@ -130,9 +127,9 @@ class OTelAgentLogs(OTLPExport):
             ),
             "model": ibis.coalesce(a("model").nullif(""), ibis.literal(UNNAMED)),
             "input_tokens": per_agent(
-                cast(total(a("input_tokens"), a("cache_read_tokens"), a("cache_creation_tokens"))),
+                total(a("input_tokens"), a("cache_read_tokens"), a("cache_creation_tokens")),
                 a("input_token_count"),
-                cast(total(a("input_token_count"), a("tool_token_count"))),
+                total(a("input_token_count"), a("tool_token_count")),
             ),
             "cache_read_tokens": per_agent(
                 a("cache_read_tokens"), a("cached_token_count"), a("cached_content_token_count")
@@ -141,7 +138,7 @@ class OTelAgentLogs(OTLPExport):
             "output_tokens": per_agent(
                 a("output_tokens"),
                 a("output_token_count"),
-                cast(total(a("output_token_count"), a("thoughts_token_count"))),
+                total(a("output_token_count"), a("thoughts_token_count")),
             ),
             "reasoning_tokens": per_agent(
                 None, a("reasoning_token_count"), a("thoughts_token_count")
