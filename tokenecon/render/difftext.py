@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokenecon.render.formats import count, dec, signed_percent, unsigned_zero, usd
+from tokenecon.render.formats import (
+    count,
+    dec,
+    nothing_priced,
+    signed_percent,
+    unsigned_zero,
+    usd,
+)
 
 SYMBOLS = {"added": "+", "removed": "-", "changed": "~", "unchanged": " "}
 FACTOR_LABELS = {
@@ -73,10 +80,9 @@ def unknown_costs(totals: dict[str, Any]) -> dict[str, bool]:
     """Per side (base, head): whether it has tokens and none of them a price (its cost is
     unknown, not 0). A diff without token totals (older documents) knows none."""
     unpriced, tokens = totals.get("unpriced_tokens"), totals.get("tokens")
-    return {
-        s: bool(unpriced and tokens and tokens[s] and unpriced[s] >= tokens[s])
-        for s in ("base", "head")
-    }
+    if not unpriced or not tokens:
+        return dict.fromkeys(("base", "head"), False)
+    return {s: nothing_priced(tokens[s], unpriced[s]) for s in ("base", "head")}
 
 
 def cost_line(totals: dict[str, Any]) -> str:

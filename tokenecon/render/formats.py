@@ -26,16 +26,25 @@ def usd(value: str | None, symbol: str = "$") -> str:
     return "—" if x is None else money_text(x, symbol)
 
 
+def nothing_priced(billable: int | None, unpriced: int | None) -> bool:
+    """Whether there are tokens and none of them has a price: their cost is unknown, not $0.00."""
+    return bool(billable) and (unpriced or 0) >= (billable or 0)
+
+
 def unpriced_all(volume: Mapping[str, Any]) -> bool:
-    """Whether a report volume (the totals, a use case, a day…) has tokens and none of them a
-    price: its cost is unknown, not $0.00."""
-    billable = volume["tokens"]["billable"]
-    return bool(billable) and volume.get("unpriced_tokens", 0) >= billable
+    """:func:`nothing_priced` of a report volume (the totals, a use case, a day…)."""
+    return nothing_priced(volume["tokens"]["billable"], volume.get("unpriced_tokens", 0))
 
 
 def volume_cost(volume: Mapping[str, Any]) -> str:
     """A report volume's cost (:func:`usd`); "no price" where none of its tokens has one."""
     return "no price" if unpriced_all(volume) else usd(volume["cost"])
+
+
+def priced_usd(cost: str, unpriced_tokens: int | None) -> str:
+    """A cost that has no token count beside it (a domain's direct cost, a budget's spend):
+    "no price" where it is 0 and tokens with no price were left out of it, else :func:`usd`."""
+    return "no price" if unpriced_tokens and not Decimal(cost) else usd(cost)
 
 
 def per_million(value: str | None) -> str:

@@ -18,6 +18,7 @@ from tokenecon.render.formats import (
     dec,
     pct,
     per_million,
+    priced_usd,
     signed_percent,
     tokens,
     unpriced_all,
@@ -78,7 +79,7 @@ def render_html(report: dict[str, Any], history: Sequence[dict[str, Any]] = ()) 
     )
     env.filters.update(
         usd=usd, pct=pct, count=count, tokens=tokens, per_million=per_million,
-        file_name=file_name, volume_cost=volume_cost,
+        file_name=file_name, volume_cost=volume_cost, priced_usd=priced_usd,
     )  # fmt: skip
     env.globals["waterfall_bars"] = waterfall_bars
     env.globals["areas_named"] = areas_named

@@ -3,14 +3,13 @@ budgets with their projection, credits, people by role tier and role budgets."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tokenecon.render.formats import count, pct, tokens, usd
+from tokenecon.render.formats import count, pct, priced_usd, tokens, usd
 from tokenecon.render.tables import DIFF_WIDER, Column, fitted_tables
 
 
@@ -25,9 +24,7 @@ COSTS = ("direct", "review+overhead", "shared", "total")
 def _costs(x: dict[str, Any]) -> list[str]:
     """A domain's direct, review and overhead, shared and total cost (showback, chargeback);
     a direct cost of 0 whose tokens have no price is "no price", not $0.00."""
-    direct = x["direct_cost"]
-    unknown = x.get("unpriced_tokens") and not Decimal(direct)
-    return ["no price" if unknown else usd(direct)] + [
+    return [priced_usd(x["direct_cost"], x.get("unpriced_tokens"))] + [
         usd(x[k]) for k in ("review_overhead", "shared_cost", "total")
     ]
 
@@ -142,9 +139,7 @@ def _budgets(section: dict[str, Any], width: int) -> list[Table]:
                 f"{b['scope']}:{b['name']}",
                 f"{b['start']}..{b['end']}",
                 usd(b["amount"]),
-                "no price"
-                if b.get("unpriced_tokens") and not Decimal(b["spent"])
-                else usd(b["spent"]),
+                priced_usd(b["spent"], b.get("unpriced_tokens")),
                 *(usd(b[k]) for k in ("remaining", "daily_burn", "projected")),
                 b["runs_out"] or "—",
                 Text(alerts, style=style),
